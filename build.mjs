@@ -1,0 +1,23 @@
+// Bundles the CLI so a hook loads one small entry chunk; zod, yaml and the parsers sit in
+// chunks loaded on demand (a hook with a cached policy never loads them).
+import { build } from 'esbuild';
+import { rmSync, chmodSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  minifySyntax: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: { js: '#!/usr/bin/env node' },
+  // Packages that ship wasm/native assets or load code at run time stay in node_modules.
+  external: ['cosmiconfig', 'typescript', 'web-tree-sitter', 'tree-sitter-python'],
+  logLevel: 'warning',
+});
+chmodSync('dist/cli.js', 0o755);

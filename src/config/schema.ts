@@ -1,0 +1,166 @@
+// The one schema of safety-gate configuration. Everything else (types, defaults, `safety-gate
+// config`, README's configuration reference) derives from it. Loaded only when a policy is
+// validated (never on a hook's cached hot path), so zod's start-up cost is paid once per change
+// of configuration.
+
+import { z } from 'zod';
+import { changeControlShape } from './sections/change-control.js';
+
+export const SeveritySetting = z.enum(['block', 'warn', 'off']);
+
+const GlobList = z.array(z.string().min(1));
+
+/** `rules.<id>`: a severity, or `{severity, options}`. Options are validated by the rule's own schema. */
+export const RuleSetting = z.union([
+  SeveritySetting,
+  z
+    .object({
+      severity: SeveritySetting.optional(),
+      options: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+]);
+
+/** A protected group: a list of globs, or an object with globs and a description. */
+export const ProtectedGroup = z.union([
+  GlobList,
+  z
+    .object({
+      paths: GlobList,
+      description: z.string().optional(),
+    })
+    .strict(),
+]);
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    /** Preset names (`recommended`, `agenttrader-v2`) or relative paths; later entries override earlier ones. */
+    extends: z.union([z.string(), z.array(z.string())]).optional(),
+
+    // --- The SPEC-260 automation policy record, valid as it stands. ---
+    policy_id: z.string().optional(),
+    requires_approval: z.boolean().optional(),
+    max_cost_usd: z.number().nonnegative().optional(),
+    allowed_models: z.array(z.string()).optional(),
+    run_windows: z.array(z.string()).optional(),
+    required_checks: z.array(z.string()).optional(),
+    /** SPEC-260 form: group names (defined under `protected_groups` or by a preset); or a map name → globs. */
+    protected_targets: z.union([z.array(z.string()), z.record(z.string(), ProtectedGroup)]).optional(),
+    max_retries_per_task: z.number().int().nonnegative().optional(),
+
+    /** Definitions of protected groups referenced by name from `protected_targets`. */
+    protected_groups: z.record(z.string(), ProtectedGroup).optional(),
+
+    /** Which files are runnable code and config. */
+    runtime_scope: z
+      .object({ include: GlobList.optional(), exclude: GlobList.optional() })
+      .strict()
+      .optional(),
+
+    /** Declare that paths are case-insensitive (macOS/Windows clients): `Config.YAML` is `config.yaml`. */
+    case_insensitive_paths: z.boolean().optional(),
+
+    rules: z.record(z.string(), RuleSetting).optional(),
+
+    limits: z
+      .object({
+        /** Blobs larger than this are not read; they are reported as skipped. */
+        max_blob_bytes: z.number().int().positive().optional(),
+        /** What a skipped oversized blob means for the decision. */
+        on_oversized: z.enum(['block', 'warn']).optional(),
+        /** Deadline per door in milliseconds. */
+        deadline_ms: z
+          .object({
+            default: z.number().int().positive().optional(),
+            'pre-receive': z.number().int().positive().optional(),
+            'pre-push': z.number().int().positive().optional(),
+            'pre-commit': z.number().int().positive().optional(),
+            'commit-msg': z.number().int().positive().optional(),
+            scan: z.number().int().positive().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+
+    audit: z
+      .object({
+        enabled: z.boolean().optional(),
+        /** Override the log path (relative to $GIT_DIR). */
+        path: z.string().optional(),
+        /** Retention class written into every record (SPEC: pr-30d, main-180d, release-7y, override-7y). */
+        retention_class: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+
+    /** Client conveniences. The server never honours them. */
+    client: z
+      .object({
+        /** Honour SAFETY_GATE_SKIP=1 in client hooks (default true). */
+        allow_skip: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+
+    /** Where pre-receive takes its policy from. */
+    server: z
+      .object({
+        /** `file`: the file given to `install --server` (default). `branch`: the config at the tip of a protected branch. */
+        policy_source: z.enum(['file', 'branch']).optional(),
+        policy_branch: z.string().optional(),
+        policy_path: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+
+    ...changeControlShape,
+  })
+  .strict();
+
+export type Config = z.input<typeof ConfigSchema>;
+
+export interface ResolvedRule {
+  severity: 'block' | 'warn' | 'off';
+  /** Validated by the rule's own schema, defaults applied. */
+  options: Record<string, unknown>;
+}
+
+/**
+ * The resolved policy every rule and door works from: presets merged, defaults applied,
+ * rule options validated. Plain JSON, so it can be cached and hashed.
+ */
+export interface Policy {
+  /** sha256 of the canonical JSON of this policy (goes into every audit record). */
+  hash: string;
+  /** Files the policy came from, in merge order ('preset:recommended', '/abs/path.yaml'). */
+  sources: string[];
+  policyId: string | null;
+  record: {
+    requires_approval: boolean | null;
+    max_cost_usd: number | null;
+    allowed_models: string[];
+    run_windows: string[];
+    required_checks: string[];
+    max_retries_per_task: number | null;
+  };
+  /** Group name → globs. Only active groups (those named by `protected_targets`). */
+  protectedTargets: Record<string, string[]>;
+  runtimeScope: { include: string[]; exclude: string[] };
+  caseInsensitivePaths: boolean;
+  rules: Record<string, ResolvedRule>;
+  limits: {
+    maxBlobBytes: number;
+    onOversized: 'block' | 'warn';
+    deadlineMs: Record<'default' | 'pre-receive' | 'pre-push' | 'pre-commit' | 'commit-msg' | 'scan', number>;
+  };
+  audit: { enabled: boolean; path: string; retentionClass: string | null };
+  client: { allowSkip: boolean };
+  server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string };
+  /** Sections owned by the change-control rules (generators, sentinels, stages, agents), validated. */
+  changeControl: ChangeControlPolicy;
+}
+
+export type ChangeControlPolicy = z.output<z.ZodObject<typeof changeControlShape>>;

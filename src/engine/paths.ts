@@ -1,0 +1,60 @@
+// Path matching for rules: globs (picomatch, dot files included) and the runtime scope.
+import picomatch from 'picomatch';
+
+export interface ScopeGlobs {
+  include: readonly string[];
+  exclude: readonly string[];
+}
+
+export interface PathMatcher {
+  readonly caseInsensitive: boolean;
+  /** A predicate true when a path matches any of the globs. */
+  glob(patterns: readonly string[]): (path: string) => boolean;
+  /** Runtime scope of the policy, optionally narrowed or widened by a rule's own options. */
+  runtimeScope(override?: Partial<ScopeGlobs>): (path: string) => boolean;
+  /** Canonical spelling of a repository path: no './', no '..', no duplicate '/', case-folded when the policy says so. */
+  normalize(path: string): string;
+}
+
+export function normalizeRepoPath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      out.pop();
+      continue;
+    }
+    out.push(part);
+  }
+  return out.join('/');
+}
+
+export function createPathMatcher(scope: ScopeGlobs, caseInsensitive: boolean): PathMatcher {
+  const cache = new Map<string, (path: string) => boolean>();
+  const glob = (patterns: readonly string[]): ((path: string) => boolean) => {
+    const key = patterns.join('\0');
+    let fn = cache.get(key);
+    if (!fn) {
+      if (patterns.length === 0) fn = () => false;
+      else {
+        const m = picomatch(patterns as string[], { dot: true, nocase: caseInsensitive });
+        fn = (p: string) => m(normalizeRepoPath(p));
+      }
+      cache.set(key, fn);
+    }
+    return fn;
+  };
+  return {
+    caseInsensitive,
+    glob,
+    runtimeScope(override) {
+      const inc = glob(override?.include ?? scope.include);
+      const exc = glob(override?.exclude ?? scope.exclude);
+      return (p) => inc(p) && !exc(p);
+    },
+    normalize(path) {
+      const n = normalizeRepoPath(path);
+      return caseInsensitive ? n.toLowerCase() : n;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// Option schemas of every rule, keyed by rule id. Imported only by the config loader, so zod
+// is never loaded on a hook's hot path.
+import type { z } from 'zod';
+import { optionsSchema as protectedTarget } from './protected-target/options.js';
+// @options-import (helpers: add imports above this line)
+
+export const ruleOptionSchemas: Record<string, z.ZodType> = {
+  'protected-target': protectedTarget,
+  // @options-list (helpers: add entries above this line)
+};
+
+/** Old rule ids still accepted in configuration. */
+export const ruleAliases: Record<string, string> = {
+  'forbidden-value': 'agent-mode',
+};

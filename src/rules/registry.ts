@@ -1,0 +1,15 @@
+// The explicit list of rules. Order is the order of `safety-gate explain` and of findings
+// with the same position.
+import type { Rule } from './types.js';
+import { protectedTarget } from './protected-target/rule.js';
+// @rules-import (helpers: add imports above this line)
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const rules: Rule<any>[] = [
+  protectedTarget,
+  // @rules-list (helpers: add entries above this line)
+];
+
+export function findRule(id: string): Rule<unknown> | undefined {
+  return rules.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,128 @@
+// The rule API. A rule is a plain object: metadata plus `create`, which receives its validated
+// options and returns the checks it wants to run. The engine decides which files reach which
+// rule (path filter, then one literal prefilter pass per blob), reads each blob once, and
+// attributes findings to commits and refs. A rule never knows which hook called it.
+//
+// Option schemas live next to the rule in `options.ts` (zod) and are registered in
+// `src/rules/options-registry.ts`; they are only loaded when configuration is validated,
+// so the hot path of a hook never pays for zod.
+
+import type { Blob } from '../changeset/blob.js';
+import type {
+  ChangeSet,
+  CommitInfo,
+  FileChange,
+  RefUpdate,
+  Snapshot,
+} from '../changeset/types.js';
+import type { FindingInput, Severity } from '../findings/types.js';
+import type { Policy } from '../config/schema.js';
+import type { PathMatcher } from '../engine/paths.js';
+
+export interface RuleMeta {
+  /** Stable id used in config, findings and `safety-gate explain`. */
+  id: string;
+  /** Rule family as in PRODUCT.md ('protected targets', 'forbidden modes', …). */
+  family: string;
+  /** One line. */
+  description: string;
+  /** Text printed by `safety-gate explain <id>`: what it blocks, why, options, how to fix, examples. */
+  docs: string;
+  defaultSeverity: Severity;
+  /** Sub-ids this rule may report ('new-exception' → 'live-endpoint/new-exception'). */
+  subRules?: readonly string[];
+}
+
+export type Report = (finding: FindingInput) => void;
+
+/** Read-only access to the repository being checked. */
+export interface GitAccess {
+  /** Blob through the run's single cat-file process; cached and size-capped. null if missing or too big. */
+  readBlob(oid: string): Promise<Blob | null>;
+  /** Tree state of a commit, or of the index (`'index'`). */
+  snapshot(rev: string): Snapshot;
+  /** Object type ('blob' | 'tree' | 'commit' | 'tag') or null when the object does not exist. */
+  objectType(oid: string): Promise<string | null>;
+  /** Run a git command with the inherited (quarantine-aware) environment. No network commands. */
+  run(args: readonly string[], input?: string | Buffer): Promise<{ stdout: Buffer; code: number }>;
+  /** Absolute work tree root; null in a bare repository. */
+  workTree: string | null;
+  /** Absolute $GIT_DIR (the common dir for worktrees). */
+  gitDir: string;
+  /** sha1 → 40 hex digits, sha256 → 64. */
+  objectFormat: 'sha1' | 'sha256';
+}
+
+export interface RuleContext<O> {
+  options: O;
+  severity: Severity;
+  policy: Policy;
+  git: GitAccess;
+  /** Glob helpers honouring the policy's case sensitivity. */
+  paths: PathMatcher;
+  /**
+   * Whether state kept in this repository (receipts under .git/safety-gate) can be trusted.
+   * True for client doors and scans; false in pre-receive, where only the server policy and
+   * the objects themselves count.
+   */
+  trustsLocalState: boolean;
+  /** Time of the run (ms since epoch), fixed for determinism. */
+  now: number;
+}
+
+/** A changed file whose new content a rule asked to see. */
+export interface FileView {
+  change: FileChange;
+  /** Same as change.path. */
+  path: string;
+  /** Commit that introduced this content (null for staged/tree scans). */
+  commit: CommitInfo | null;
+  /** New content; null for deletions, gitlinks and blobs over the size cap. */
+  newBlob(): Promise<Blob | null>;
+  /** Previous content at oldPath (for renames) or path; null for additions. */
+  oldBlob(): Promise<Blob | null>;
+  /** This rule's keywords (lower-case) that the prefilter found in the new blob. */
+  hits: ReadonlySet<string>;
+}
+
+export interface CommitView {
+  info: CommitInfo;
+  /** Changes of this commit (combined diff for merges: only paths that differ from every parent). */
+  changes: FileChange[];
+  /** Tree after the commit (the index for staged changes). */
+  snapshot: Snapshot;
+  /** Tree before (first parent; HEAD for staged; null for root commits / empty repositories). */
+  parentSnapshot: Snapshot | null;
+}
+
+export interface RunView {
+  changeSet: ChangeSet;
+  commits: CommitView[];
+  refs: RefUpdate[];
+}
+
+export interface RuleChecker {
+  /**
+   * Lower-case literals. When given, `checkFile` only runs for files whose new content contains
+   * at least one of them (one combined pass per blob for all rules). Omit to see every file
+   * that `files` accepts (parse checks).
+   */
+  keywords?: readonly string[];
+  /** Which changed files this rule wants to read (default: regular files that still exist). */
+  files?(change: FileChange): boolean;
+  checkFile?(file: FileView, report: Report): void | Promise<void>;
+  /** Once per commit (the staged change counts as one commit with oid null). */
+  checkCommit?(commit: CommitView, report: Report): void | Promise<void>;
+  /** Once per run, after every commit and file: ref updates, cross-commit invariants. */
+  checkRun?(run: RunView, report: Report): void | Promise<void>;
+}
+
+export interface Rule<O = Record<string, unknown>> {
+  meta: RuleMeta;
+  create(ctx: RuleContext<O>): RuleChecker | Promise<RuleChecker>;
+}
+
+// eslint-style helper so rule files get their option types inferred.
+export function defineRule<O>(rule: Rule<O>): Rule<O> {
+  return rule;
+}

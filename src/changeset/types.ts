@@ -80,8 +80,6 @@ export interface CommitInfo {
   trailers: Trailer[];
   /** Refs of this run whose update makes this commit new (pushes only). */
   refs: string[];
-  /** Raw signature block present (gpgsig header). Verification is a rule's job. */
-  signed: boolean;
 }
 
 export type RefUpdateKind = 'create' | 'update' | 'delete';
@@ -146,4 +144,18 @@ export interface ChangeSet {
   /** File changes of every commit, in commit order. */
   changes: FileChange[];
   actor: Actor;
+  /**
+   * The agent task this change belongs to, from a SPEC-260 model request envelope
+   * (client: the file named by SAFETY_GATE_TASK). Pushed commits carry theirs in trailers.
+   */
+  task: TaskEnvelope | null;
+}
+
+/** SPEC-260 model request envelope, the fields the gate uses. */
+export interface TaskEnvelope {
+  runId: string;
+  stage: string | null;
+  scope: { kind: 'file' | 'function' | 'stage'; target: string } | null;
+  /** Where it was read from (file path), for messages. */
+  source: string;
 }

@@ -9,7 +9,4 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   // @options-list (helpers: add entries above this line)
 };
 
-/** Old rule ids still accepted in configuration. */
-export const ruleAliases: Record<string, string> = {
-  'forbidden-value': 'agent-mode',
-};
+export { ruleAliases } from './aliases.js';

@@ -1,0 +1,166 @@
+// One run, whatever the door: open the repository, load the policy (trusted source for the
+// server), build the change set, run the rules, decide, audit. Returns the report; printing is
+// the caller's job.
+import { Blob } from '../changeset/blob.js';
+import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/types.js';
+import type { Policy } from '../config/schema.js';
+import { GateError } from '../errors.js';
+import type { Finding, Report } from '../findings/types.js';
+import { CatFile } from '../git/cat-file.js';
+import { openRepo, type RepoInfo } from '../git/repo.js';
+import { commitSnapshot, indexSnapshot } from '../git/snapshot.js';
+import type { GitAccess, Rule } from '../rules/types.js';
+import { buildChangeSet, type SourceRequest } from '../sources/index.js';
+import { parseTrailers } from '../sources/commits.js';
+import { runEngine } from './run.js';
+
+export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'scan';
+
+export interface CheckOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  door: Door;
+  request: SourceRequest;
+  /** Client doors and scans: explicit config file (otherwise discovered). */
+  configFile?: string;
+  /** Inject a policy (tests). */
+  policy?: Policy;
+  rules?: readonly Rule<unknown>[];
+  /** Write an audit record (default: policy.audit.enabled). */
+  audit?: boolean;
+  startedAt?: number;
+}
+
+export interface CheckResult {
+  report: Report;
+  changeSet: ChangeSet;
+  policy: Policy;
+  repo: RepoInfo;
+}
+
+/** Identity of whoever runs this: the platform's word on the server, never commit metadata. */
+export function actorFromEnv(env: NodeJS.ProcessEnv, server: boolean): Actor {
+  const pick: [string, string | undefined][] = [
+    ['github', env.GITHUB_USER_LOGIN],
+    ['gitlab', env.GL_USERNAME],
+    ['gitea', env.GITEA_PUSHER_NAME],
+    ['remote-user', env.REMOTE_USER],
+  ];
+  for (const [source, name] of pick) if (name) return { source, name };
+  if (server) return { source: 'unknown', name: null };
+  return { source: 'local', name: env.USER ?? env.LOGNAME ?? null };
+}
+
+export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo): Promise<Policy> {
+  if (opts.policy) return opts.policy;
+  if (opts.door === 'pre-receive') {
+    const { loadServerPolicy } = await import('../config/server.js');
+    return loadServerPolicy({ gitDir: repo.gitDir, git: repo.git });
+  }
+  const { loadPolicyCached } = await import('../config/cache.js');
+  return loadPolicyCached({ cwd: repo.workTree ?? opts.cwd, configFile: opts.configFile, mode: 'client', gitDir: repo.commonDir });
+}
+
+async function loadTask(opts: CheckOptions): Promise<TaskEnvelope | null> {
+  // The server never takes a task from its environment: pushed commits carry theirs in trailers.
+  if (opts.door === 'pre-receive') return null;
+  const path = opts.env.SAFETY_GATE_TASK;
+  if (!path) return null;
+  const { loadTaskEnvelope } = await import('../change-control/task.js');
+  return loadTaskEnvelope(path);
+}
+
+export async function check(opts: CheckOptions): Promise<CheckResult> {
+  const started = opts.startedAt ?? Date.now();
+  const repo = await openRepo(opts.cwd, opts.env);
+  const objects = new CatFile(repo.workTree ?? repo.gitDir, opts.env);
+  try {
+    const [policy, task] = await Promise.all([loadPolicyFor(opts, repo), loadTask(opts)]);
+    const server = opts.door === 'pre-receive';
+    const deadlineMs = policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default;
+
+    const sizes = new Map<string, number | null>();
+    const objectSize = async (oid: string) => {
+      if (!sizes.has(oid)) sizes.set(oid, (await objects.info(oid))?.size ?? null);
+      return sizes.get(oid)!;
+    };
+    // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared.
+    const blobs = new Map<string, Blob>();
+    let cachedBytes = 0;
+    const readBlob = async (oid: string): Promise<Blob | null> => {
+      const hit = blobs.get(oid);
+      if (hit) return hit;
+      const size = await objectSize(oid);
+      if (size === null || size > policy.limits.maxBlobBytes) return null;
+      const data = await objects.read(oid);
+      if (!data) return null;
+      const blob = new Blob(oid, data.data);
+      if (cachedBytes + blob.size > 64 * 1024 * 1024) {
+        blobs.clear();
+        cachedBytes = 0;
+      }
+      blobs.set(oid, blob);
+      cachedBytes += blob.size;
+      return blob;
+    };
+    const snapshots = new Map<string, Snapshot>();
+    const snapshot = (rev: string): Snapshot => {
+      let s = snapshots.get(rev);
+      if (!s) {
+        s = rev === 'index' ? indexSnapshot(repo.git) : commitSnapshot(repo.git, rev);
+        snapshots.set(rev, s);
+      }
+      return s;
+    };
+    const git: GitAccess = {
+      readBlob,
+      snapshot,
+      objectType: async (oid) => (await objects.info(oid))?.type ?? null,
+      run: async (args, input) => {
+        const r = await repo.git.run(args, { input, okCodes: [0, 1, 2, 128] });
+        return { stdout: r.stdout, code: r.code };
+      },
+      workTree: repo.workTree,
+      gitDir: repo.commonDir,
+      objectFormat: repo.objectFormat,
+    };
+
+    const changeSet = await buildChangeSet(
+      repo,
+      {
+        objects,
+        actor: actorFromEnv(opts.env, server),
+        task,
+        trailers: async (message) => {
+          const r = await repo.git.run(['interpret-trailers', '--parse'], { input: message });
+          return parseTrailers(r.stdout.toString('utf8'));
+        },
+      },
+      opts.request,
+    );
+    const rules = opts.rules ?? (await import('../rules/registry.js')).rules;
+    const result = await runEngine({
+      changeSet,
+      policy,
+      rules,
+      git,
+      snapshot,
+      objectSize,
+      trustsLocalState: !server,
+      now: started,
+      deadlineAt: started + deadlineMs,
+      deadlineLabel: opts.door,
+    });
+    const { sortFindings, dedupeFindings, decide } = await import('../findings/order.js');
+    const findings: Finding[] = sortFindings(dedupeFindings(result.findings));
+    const report: Report = {
+      schema: 'safety-gate/report@1',
+      decision: decide(findings),
+      findings,
+      stats: { ...result.stats, durationMs: Date.now() - started },
+    };
+    return { report, changeSet, policy, repo };
+  } finally {
+    objects.close();
+  }
+}

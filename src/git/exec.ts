@@ -1,0 +1,75 @@
+// Runs git. Children inherit the environment untouched: in pre-receive that carries the
+// quarantine (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_QUARANTINE_PATH), and
+// in `git commit -a` / `git commit <paths>` it carries the temporary GIT_INDEX_FILE.
+import { spawn } from 'node:child_process';
+import { GateError } from '../errors.js';
+import { msg } from '../messages.js';
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+export interface GitRunner {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Run git; rejects with a GateError('git') unless the exit code is in `okCodes` (default [0]). */
+  run(args: readonly string[], opts?: { input?: string | Buffer; okCodes?: number[] }): Promise<GitResult>;
+}
+
+// Keep git deterministic and quiet whatever the user's config says.
+const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'diff.external=', '-c', 'color.ui=false'];
+
+export function createGitRunner(cwd: string, env: NodeJS.ProcessEnv = process.env): GitRunner {
+  return {
+    cwd,
+    env,
+    run(args, opts = {}) {
+      const okCodes = opts.okCodes ?? [0];
+      return new Promise<GitResult>((resolve, reject) => {
+        let child;
+        try {
+          child = spawn('git', [...BASE_ARGS, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+        } catch (e) {
+          reject(new GateError('git', msg.gitMissing((e as Error).message), msg.gitMissingHint));
+          return;
+        }
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on('data', (d: Buffer) => out.push(d));
+        child.stderr.on('data', (d: Buffer) => err.push(d));
+        child.on('error', (e: NodeJS.ErrnoException) => {
+          reject(
+            e.code === 'ENOENT'
+              ? new GateError('git', msg.gitMissing(e.message), msg.gitMissingHint)
+              : new GateError('git', msg.gitFailed(args, e.message)),
+          );
+        });
+        child.stdin.on('error', () => {
+          /* git may exit before reading all input; its exit code tells */
+        });
+        child.on('close', (code) => {
+          const stderr = Buffer.concat(err).toString('utf8');
+          const result = { stdout: Buffer.concat(out), stderr, code: code ?? -1 };
+          if (okCodes.includes(result.code)) resolve(result);
+          else reject(new GateError('git', msg.gitFailed(args, firstLine(stderr) || `exit ${result.code}`)));
+        });
+        if (opts.input !== undefined) child.stdin.end(opts.input);
+        else child.stdin.end();
+      });
+    },
+  };
+}
+
+export function firstLine(s: string): string {
+  const line = s.split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.replace(/^(fatal|error): /, '').trim();
+}
+
+/** Split NUL-terminated output into strings (UTF-8), dropping the empty tail. */
+export function splitZ(buf: Buffer): string[] {
+  const parts = buf.toString('utf8').split('\0');
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}

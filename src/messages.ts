@@ -1,0 +1,35 @@
+// Every message of the engine and the CLI that a user reads, in one place.
+// Rule messages live in each rule's own file, next to its metadata.
+
+export const msg = {
+  prefix: 'safety-gate',
+  gitMissing: (detail: string) => `git could not be started (${detail})`,
+  gitMissingHint: 'install git and make sure it is on PATH',
+  gitFailed: (args: readonly string[], detail: string) => `git ${args.filter((a) => !a.startsWith('-c')).slice(0, 2).join(' ')} failed: ${detail}`,
+  notARepo: (cwd: string) => `${cwd} is not inside a git repository`,
+  notARepoHint: 'run safety-gate inside a repository, or pass -C <dir>',
+  objectMissing: (oid: string) => `object ${oid} cannot be read`,
+  objectMissingHint: 'the repository may be corrupt or the push incomplete; fetch or push again',
+  catFileDied: (detail: string) => `git cat-file stopped unexpectedly (${detail})`,
+  badStdinLine: (door: string, n: number, line: string) =>
+    `${door}: malformed input on line ${n}: ${JSON.stringify(line.length > 80 ? line.slice(0, 80) + '…' : line)}`,
+  badStdinHint: 'git itself feeds this hook; if you ran it by hand, pass "<old> <new> <ref>" lines',
+  badRevision: (rev: string) => `cannot resolve ${rev}`,
+  badRevisionHint: 'pass a commit, branch or tag that exists in this repository',
+  deadline: (door: string, ms: number) => `${door}: could not finish within ${ms} ms; blocking to stay safe`,
+  deadlineHint: 'retry; if it keeps happening, raise limits.deadline_ms or split the push',
+  internal: (detail: string) => `internal error: ${detail}`,
+  internalHint: 'this is a bug in safety-gate; rerun with SAFETY_GATE_DEBUG=1 and report it',
+  undecidedLine: (detail: string, hint: string) =>
+    `safety-gate: could not decide — ${detail}${hint ? `; ${hint}` : ''}`,
+  skipped: (door: string) => `safety-gate: ${door} skipped (SAFETY_GATE_SKIP=1); the server will still check this change`,
+  skipRefused: 'SAFETY_GATE_SKIP is ignored here: the server always applies the policy',
+  oversized: (path: string, size: number, cap: number) =>
+    `${path} is ${size} bytes, over the ${cap}-byte limit: not checked`,
+  oversizedFix: 'shrink the file, or raise limits.max_blob_bytes if large files are expected here',
+  usage: (detail: string) => `${detail}`,
+  usageHint: 'see safety-gate --help',
+  unknownCommand: (cmd: string) => `unknown command "${cmd}"`,
+  unknownRule: (id: string) => `unknown rule "${id}"`,
+  unknownRuleHint: 'list the rules with safety-gate explain',
+} as const;

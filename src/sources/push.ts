@@ -1,0 +1,123 @@
+// pre-push and pre-receive: parse every stdin line, classify the ref updates, and list the
+// commits the push makes new. pre-receive: new = not reachable from any existing ref (the refs
+// are not updated yet; the pushed objects sit in the quarantine). pre-push: new = not on the
+// remote (its remote-tracking refs and the remote ids git gave us).
+import type { ChangeSet, RefUpdate, RefUpdateKind } from '../changeset/types.js';
+import { GateError } from '../errors.js';
+import { msg } from '../messages.js';
+import type { RepoInfo } from '../git/repo.js';
+import { listCommits } from './commits.js';
+import type { SourceContext } from './index.js';
+
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const isZero = (oid: string) => /^0+$/.test(oid);
+
+interface RawUpdate {
+  ref: string;
+  localRef: string | null;
+  oldOid: string;
+  newOid: string;
+}
+
+/** pre-receive and post-receive style: `<old> SP <new> SP <ref>` per line. */
+export function parseReceiveInput(text: string): RawUpdate[] {
+  const out: RawUpdate[] = [];
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (line === '' && i === lines.length - 1) return;
+    const parts = line.split(' ');
+    if (parts.length !== 3 || !OID.test(parts[0]!) || !OID.test(parts[1]!) || parts[0]!.length !== parts[1]!.length || !parts[2]) {
+      throw new GateError('stdin', msg.badStdinLine('pre-receive', i + 1, line), msg.badStdinHint);
+    }
+    out.push({ oldOid: parts[0]!, newOid: parts[1]!, ref: parts[2]!, localRef: null });
+  });
+  return out;
+}
+
+/** pre-push: `<local ref> SP <local oid> SP <remote ref> SP <remote oid>` per line. */
+export function parsePushInput(text: string): RawUpdate[] {
+  const out: RawUpdate[] = [];
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (line === '' && i === lines.length - 1) return;
+    const parts = line.split(' ');
+    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!) || !parts[0] || !parts[2]) {
+      throw new GateError('stdin', msg.badStdinLine('pre-push', i + 1, line), 'git itself feeds this hook; if you ran it by hand, pass "<local ref> <local oid> <remote ref> <remote oid>" lines');
+    }
+    out.push({ localRef: parts[0] === '(delete)' ? null : parts[0]!, newOid: parts[1]!, ref: parts[2]!, oldOid: parts[3]! });
+  });
+  return out;
+}
+
+async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): Promise<{ refs: RefUpdate[]; tips: Map<string, string[]> }> {
+  const refs: RefUpdate[] = [];
+  const tips = new Map<string, string[]>();
+  for (const u of raw) {
+    const kind: RefUpdateKind = isZero(u.newOid) ? 'delete' : isZero(u.oldOid) ? 'create' : 'update';
+    let targetType: RefUpdate['targetType'] = null;
+    if (kind !== 'delete') {
+      const info = await ctx.objects.info(u.newOid);
+      if (!info) throw new GateError('object', msg.objectMissing(u.newOid), msg.objectMissingHint);
+      targetType = info.type as RefUpdate['targetType'];
+      const commit = await peelToCommit(ctx, u.newOid, info.type);
+      if (commit) tips.set(commit, [...(tips.get(commit) ?? []), u.ref]);
+    }
+    refs.push({
+      ref: u.ref,
+      localRef: u.localRef,
+      oldOid: u.oldOid,
+      newOid: u.newOid,
+      kind,
+      forced: false,
+      isTag: u.ref.startsWith('refs/tags/'),
+      isBranch: u.ref.startsWith('refs/heads/'),
+      targetType,
+    });
+  }
+  // Non-fast-forward updates of branches; one process per updated ref, and pushes carry few.
+  for (const r of refs) {
+    if (r.kind !== 'update' || !r.isBranch) continue;
+    if (!(await ctx.objects.info(r.oldOid))) continue;
+    const res = await repo.git.run(['merge-base', '--is-ancestor', r.oldOid, r.newOid], { okCodes: [0, 1] });
+    r.forced = res.code === 1;
+  }
+  return { refs, tips };
+}
+
+/** Follow annotated tags to the commit they name; null for tags of trees or blobs. */
+async function peelToCommit(ctx: SourceContext, oid: string, type: string): Promise<string | null> {
+  let current = oid;
+  let t = type;
+  for (let depth = 0; depth < 10; depth++) {
+    if (t === 'commit') return current;
+    if (t !== 'tag') return null;
+    const tag = await ctx.objects.read(current);
+    if (!tag) throw new GateError('object', msg.objectMissing(current), msg.objectMissingHint);
+    const m = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(tag.data.toString('utf8'));
+    if (!m) throw new GateError('object', `tag ${current} is malformed`, msg.objectMissingHint);
+    current = m[1]!;
+    t = m[2]!;
+  }
+  return null;
+}
+
+export async function receiveChangeSet(repo: RepoInfo, ctx: SourceContext, stdin: string): Promise<ChangeSet> {
+  const raw = parseReceiveInput(stdin);
+  const { refs, tips } = await classify(repo, ctx, raw);
+  const { commits, changes } = await listCommits(repo.git, [...tips.keys()], ['--all'], tips);
+  return { origin: 'receive', objectFormat: repo.objectFormat, refs, commits, changes, actor: ctx.actor, task: null };
+}
+
+export async function pushChangeSet(repo: RepoInfo, ctx: SourceContext, remote: string, stdin: string): Promise<ChangeSet> {
+  const raw = parsePushInput(stdin);
+  const { refs, tips } = await classify(repo, ctx, raw);
+  const exclude: string[] = [];
+  if (/^[A-Za-z0-9._-]+$/.test(remote)) exclude.push(`--remotes=${remote}`);
+  for (const u of raw) {
+    if (!isZero(u.oldOid) && (await ctx.objects.info(u.oldOid))) exclude.push(u.oldOid);
+  }
+  const { commits, changes } = await listCommits(repo.git, [...tips.keys()], exclude, tips);
+  return { origin: 'push', objectFormat: repo.objectFormat, refs, commits, changes, actor: ctx.actor, task: ctx.task };
+}

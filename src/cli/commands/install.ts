@@ -1,0 +1,93 @@
+// `safety-gate install`: wire the gate into git's hooks on a client (husky, core.hooksPath or
+// the pre-commit framework) or into a bare repository's pre-receive on a server.
+import { parseArgs } from 'node:util';
+import { GateError } from '../../errors.js';
+import type { CliIO } from '../io.js';
+import { isBare, workTree } from '../../install/git.js';
+import { msg, INSTALL_USAGE } from '../../install/messages.js';
+import { chooseMode, type ClientMode } from '../../install/choose.js';
+import type { InstallContext, InstallOutcome } from '../../install/types.js';
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await install(argv, io);
+  } catch (e) {
+    if (!(e instanceof GateError)) throw e;
+    io.stderr.write(`safety-gate: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
+    return 2;
+  }
+}
+
+async function install(argv: string[], io: CliIO): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        husky: { type: 'boolean' },
+        'hooks-path': { type: 'boolean' },
+        'pre-commit': { type: 'boolean' },
+        server: { type: 'string' },
+        config: { type: 'string' },
+        force: { type: 'boolean' },
+        repo: { type: 'string' },
+        rev: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new GateError('usage', `install: ${(e as Error).message}`, 'see safety-gate install --help');
+  }
+  if (values.help) {
+    io.stdout.write(`${INSTALL_USAGE}\n`);
+    return 0;
+  }
+
+  const ctx: InstallContext = {
+    cwd: io.cwd,
+    env: io.env,
+    force: values.force === true,
+    say: (line) => io.stdout.write(`${line}\n`),
+  };
+  const modes = (['husky', 'hooks-path', 'pre-commit'] as const).filter((m) => values[m] === true);
+  const usage = (what: string) => new GateError('usage', `install: ${what}`, 'see safety-gate install --help');
+  if (modes.length > 1) throw usage(`choose one of --${modes.join(', --')}`);
+
+  let outcome: InstallOutcome;
+  if (values.server !== undefined) {
+    if (modes.length > 0) throw usage(`--server cannot be combined with --${modes[0]}`);
+    if (values.repo !== undefined || values.rev !== undefined) throw usage('--repo and --rev apply to --pre-commit only');
+    const { installServer } = await import('../../install/server.js');
+    outcome = await installServer(ctx, { bare: values.server, ...(values.config ? { config: values.config } : {}) });
+  } else {
+    if (values.config !== undefined) throw usage('--config applies to --server only (clients read safety-gate.config.yaml)');
+    const repo = workTree(io.cwd, io.env);
+    if (repo === null) {
+      if (isBare(io.cwd, io.env)) throw new GateError('usage', msg.bareWithoutServer(io.cwd), msg.bareWithoutServerHint);
+      throw new GateError('usage', msg.notARepo(io.cwd), msg.notARepoHint);
+    }
+    let mode: ClientMode;
+    if (modes[0]) {
+      mode = modes[0];
+    } else {
+      const choice = chooseMode(repo, io.env);
+      mode = choice.mode;
+      ctx.say(msg.autoChoice(mode, choice.why));
+    }
+    if (mode !== 'pre-commit' && (values.repo !== undefined || values.rev !== undefined)) {
+      throw usage('--repo and --rev apply to --pre-commit only');
+    }
+    if (mode === 'husky') {
+      outcome = (await import('../../install/husky.js')).installHusky(repo, ctx);
+    } else if (mode === 'pre-commit') {
+      const opts = { ...(values.repo ? { repoUrl: values.repo } : {}), ...(values.rev ? { rev: values.rev } : {}) };
+      outcome = (await import('../../install/pre-commit.js')).installPreCommit(repo, ctx, opts);
+    } else {
+      outcome = (await import('../../install/hooks-path.js')).installHooksPath(repo, ctx);
+    }
+  }
+  ctx.say(outcome.summary);
+  return 0;
+}

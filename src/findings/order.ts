@@ -63,8 +63,9 @@ export function dedupeFindings(findings: readonly Finding[]): Finding[] {
   return out;
 }
 
+/** Block when any finding is not a warning (an unknown severity fails closed). */
 export function decide(findings: readonly Finding[]): Decision {
-  return findings.some((f) => f.severity === 'block') ? 'block' : 'pass';
+  return findings.some((f) => f.severity !== 'warn') ? 'block' : 'pass';
 }
 
 /**
@@ -72,5 +73,23 @@ export function decide(findings: readonly Finding[]): Decision {
  * duplicate (and so its ref) independent of the order rules reported in.
  */
 export function normalizeFindings(findings: readonly Finding[]): Finding[] {
-  return dedupeFindings(sortFindings(findings));
+  return dedupeFindings(sortFindings(findings.map(coerce)));
+}
+
+// Findings built loosely (undefined instead of null, a line of 0) compare and print as unknown.
+function coerce(f: Finding): Finding {
+  const pos = (n: unknown): number | null => (typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : null);
+  const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  return {
+    rule: String(f.rule),
+    // Fail closed: a severity we do not know blocks.
+    severity: f.severity === 'warn' ? 'warn' : 'block',
+    message: String(f.message ?? ''),
+    path: s(f.path),
+    line: pos(f.line),
+    column: pos(f.column),
+    commit: s(f.commit),
+    ref: s(f.ref),
+    remediation: s(f.remediation),
+  };
 }

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { formatJson } from './json.js';
+import { finding, report } from './fixtures.test-helper.js';
+
+const KEYS = ['rule', 'severity', 'message', 'path', 'line', 'column', 'commit', 'ref', 'remediation'];
+
+describe('formatJson', () => {
+  it('prints exactly the report@1 shape, keys in contract order', () => {
+    const out = JSON.parse(formatJson(report([finding()])));
+    expect(Object.keys(out)).toEqual(['schema', 'decision', 'findings', 'stats']);
+    expect(out.schema).toBe('safety-gate/report@1');
+    expect(out.decision).toBe('block');
+    expect(out.findings).toEqual([
+      {
+        rule: 'forbidden-value',
+        severity: 'block',
+        message: 'AGENT_MODE=EXECUTE is committed',
+        path: 'config/app.env',
+        line: 3,
+        column: 1,
+        commit: 'a'.repeat(40),
+        ref: 'refs/heads/main',
+        remediation: 'set AGENT_MODE to a non-execute mode',
+      },
+    ]);
+    expect(Object.keys(out.findings[0])).toEqual(KEYS);
+    expect(Object.keys(out.stats).slice(0, 7)).toEqual(['commits', 'files', 'blobsRead', 'bytesRead', 'skipped', 'durationMs', 'rules']);
+  });
+
+  it('fills every unknown value with null (never omits a key)', () => {
+    const bare = finding({ path: null, line: null, column: null, commit: null, ref: null, remediation: null });
+    // A finding built loosely (undefined instead of null) still gets all nine keys.
+    const loose = { rule: 'x', severity: 'warn', message: 'm' } as unknown as ReturnType<typeof finding>;
+    const out = JSON.parse(formatJson(report([bare, loose])));
+    for (const f of out.findings) {
+      expect(Object.keys(f)).toEqual(KEYS);
+    }
+    const x = out.findings.find((f: { rule: string }) => f.rule === 'x');
+    expect(x).toEqual({ rule: 'x', severity: 'warn', message: 'm', path: null, line: null, column: null, commit: null, ref: null, remediation: null });
+  });
+
+  it('is deterministic: same findings in any order and stats keys in any order give identical bytes', () => {
+    const a = [finding({ path: 'b' }), finding({ path: 'a', severity: 'warn' }), finding({ path: null })];
+    const r1 = report(a, { stats: { commits: 1, files: 2, blobsRead: 0, bytesRead: 0, skipped: 0, durationMs: 5, rules: 1, zeta: 1, alpha: 2 } });
+    const r2 = report([...a].reverse(), { stats: { alpha: 2, zeta: 1, rules: 1, durationMs: 5, skipped: 0, bytesRead: 0, blobsRead: 0, files: 2, commits: 1 } });
+    expect(formatJson(r1)).toBe(formatJson(r2));
+    expect(Object.keys(JSON.parse(formatJson(r1)).stats).slice(7)).toEqual(['alpha', 'zeta']);
+  });
+
+  it('dedupes identical findings and never says pass next to a blocking finding', () => {
+    const out = JSON.parse(formatJson(report([finding(), finding()], { decision: 'pass' })));
+    expect(out.findings).toHaveLength(1);
+    expect(out.decision).toBe('block');
+  });
+
+  it('passes with warnings only; ends with a newline', () => {
+    const text = formatJson(report([finding({ severity: 'warn' })]));
+    expect(JSON.parse(text).decision).toBe('pass');
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('keeps paths with newlines and non-ASCII intact (JSON escapes them)', () => {
+    const out = JSON.parse(formatJson(report([finding({ path: 'dir/new\nline ü.env' })])));
+    expect(out.findings[0].path).toBe('dir/new\nline ü.env');
+  });
+});

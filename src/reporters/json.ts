@@ -1,0 +1,72 @@
+// `--format json`: the `safety-gate/report@1` contract. Agents and CI parse this, so the shape
+// is fixed: every finding carries all nine keys (null when unknown) in one key order.
+import { decide, normalizeFindings } from '../findings/order.js';
+import type { Finding, Report } from '../findings/types.js';
+
+export const REPORT_SCHEMA = 'safety-gate/report@1';
+
+const STATS_ORDER = ['commits', 'files', 'blobsRead', 'bytesRead', 'skipped', 'durationMs', 'rules'] as const;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function int(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export interface JsonFinding {
+  rule: string;
+  severity: 'block' | 'warn';
+  message: string;
+  path: string | null;
+  line: number | null;
+  column: number | null;
+  commit: string | null;
+  ref: string | null;
+  remediation: string | null;
+}
+
+export function toJsonFinding(f: Finding): JsonFinding {
+  return {
+    rule: f.rule,
+    severity: f.severity === 'warn' ? 'warn' : 'block',
+    message: f.message,
+    path: str(f.path),
+    line: int(f.line),
+    column: int(f.column),
+    commit: str(f.commit),
+    ref: str(f.ref),
+    remediation: str(f.remediation),
+  };
+}
+
+/** Stats with the documented keys first, extra keys after in sorted order; undefined → null. */
+function orderedStats(stats: Report['stats']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const s = stats as Record<string, unknown>;
+  for (const k of STATS_ORDER) out[k] = s[k] ?? null;
+  for (const k of Object.keys(s).sort()) if (!(k in out)) out[k] = s[k] ?? null;
+  return out;
+}
+
+export function toJsonReport(report: Report): {
+  schema: typeof REPORT_SCHEMA;
+  decision: 'pass' | 'block';
+  findings: JsonFinding[];
+  stats: Record<string, unknown>;
+} {
+  const findings = normalizeFindings(report.findings);
+  return {
+    schema: REPORT_SCHEMA,
+    // Never print "pass" next to a blocking finding, whatever the caller passed.
+    decision: report.decision === 'block' || decide(findings) === 'block' ? 'block' : 'pass',
+    findings: findings.map(toJsonFinding),
+    stats: orderedStats(report.stats),
+  };
+}
+
+/** One JSON object, two-space indented, newline-terminated. */
+export function formatJson(report: Report): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

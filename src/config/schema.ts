@@ -89,7 +89,13 @@ export const ConfigSchema = z
       .object({
         enabled: z.boolean().optional(),
         /** Override the log path (relative to $GIT_DIR). */
-        path: z.string().optional(),
+        path: z
+          .string()
+          .min(1)
+          .refine((p) => !/^(?:[\\/]|[A-Za-z]:)/.test(p) && !p.split(/[\\/]/).includes('..'), {
+            message: 'must be a relative path inside $GIT_DIR (no leading /, no ..)',
+          })
+          .optional(),
         /** Retention class written into every record (SPEC: pr-30d, main-180d, release-7y, override-7y). */
         retention_class: z.string().optional(),
       })
@@ -110,8 +116,15 @@ export const ConfigSchema = z
       .object({
         /** `file`: the file given to `install --server` (default). `branch`: the config at the tip of a protected branch. */
         policy_source: z.enum(['file', 'branch']).optional(),
-        policy_branch: z.string().optional(),
-        policy_path: z.string().optional(),
+        /** Branch whose current tip holds the policy (`main` means `refs/heads/main`). */
+        policy_branch: z.string().min(1).optional(),
+        /** Path of the policy file in that branch; YAML or JSON, never code. */
+        policy_path: z
+          .string()
+          .regex(/^(?![\\/])(?!.*(?:^|[\\/])\.\.(?:[\\/]|$)).*\.(?:ya?ml|json)$/i, {
+            message: 'must be a relative .yaml, .yml or .json path (the server never runs configuration code)',
+          })
+          .optional(),
       })
       .strict()
       .optional(),

@@ -1,0 +1,43 @@
+// The installed safety-gate package: where presets live and which version is running.
+// Found by walking up from this module, so it works from src/ (vitest) and from the bundle
+// (dist/cli.js, dist/chunks/*.js) alike. No third-party imports: used on the hook's hot path.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GateError } from '../errors.js';
+
+interface PackageInfo {
+  root: string;
+  version: string;
+}
+
+let cached: PackageInfo | null = null;
+
+export function packageInfo(): PackageInfo {
+  if (cached) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'safety-gate') {
+        cached = { root: dir, version: typeof pkg.version === 'string' ? pkg.version : '0.0.0' };
+        return cached;
+      }
+    } catch {
+      // no (readable) package.json here: keep walking up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new GateError('internal', 'cannot find the safety-gate package (package.json) above its code', 'reinstall safety-gate');
+    }
+    dir = parent;
+  }
+}
+
+export function presetsDir(): string {
+  return join(packageInfo().root, 'presets');
+}
+
+export function presetPath(name: string): string {
+  return join(presetsDir(), `${name}.yaml`);
+}

@@ -15,7 +15,8 @@ await build({
   sourcemap: 'linked',
   minifySyntax: true,
   chunkNames: 'chunks/[name]-[hash]',
-  banner: { js: '#!/usr/bin/env node' },
+  // CommonJS dependencies bundled into ESM still require() node builtins.
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __sgCreateRequire } from 'node:module';\nconst require = __sgCreateRequire(import.meta.url);" },
   // Packages that ship wasm/native assets or load code at run time stay in node_modules.
   external: ['cosmiconfig', 'typescript', 'web-tree-sitter', 'tree-sitter-python'],
   logLevel: 'warning',

@@ -8,6 +8,7 @@ import type { Report } from '../findings/types.js';
 import { msg } from '../messages.js';
 import type { SourceRequest } from '../sources/index.js';
 import type { CliIO } from './io.js';
+import { VERSION } from '../version.js';
 
 export interface OutputOptions {
   format: 'text' | 'json' | 'sarif';
@@ -39,12 +40,16 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   // Hard stop: even a stuck child or a busy loop cannot let a push through. The engine also
   // checks the policy's own deadline between steps; this timer covers the time before the
   // policy is known and anything the cooperative checks cannot interrupt.
-  const hardLimit = Number(io.env.SAFETY_GATE_DEADLINE_MS) || DEFAULT_DEADLINE[opts.door];
-  const timer = setTimeout(() => {
-    io.stderr.write(msg.undecidedLine(msg.deadline(opts.door, hardLimit), msg.deadlineHint) + '\n');
-    process.exit(EXIT.undecided);
-  }, hardLimit + 250);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (limit: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      io.stderr.write(msg.undecidedLine(msg.deadline(opts.door, limit), msg.deadlineHint) + '\n');
+      process.exit(EXIT.undecided);
+    }, Math.max(0, started + limit - Date.now()) + 100);
+    timer.unref();
+  };
+  arm(DEFAULT_DEADLINE[opts.door]);
 
   let result: CheckResult;
   try {
@@ -52,7 +57,15 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       const skipped = await recordSkip(io, opts, started);
       if (skipped) return EXIT.pass;
     }
-    result = await check({ cwd: io.cwd, env: io.env, door: opts.door, request: opts.request, configFile: opts.configFile, startedAt: started });
+    result = await check({
+      cwd: io.cwd,
+      env: io.env,
+      door: opts.door,
+      request: opts.request,
+      configFile: opts.configFile,
+      startedAt: started,
+      onPolicy: (policy) => arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default),
+    });
   } catch (e) {
     if (hook) await auditError(io, opts, e, started);
     throw e;
@@ -101,7 +114,6 @@ function wantsColor(io: CliIO): boolean {
   return stream(io.stderr);
 }
 
-export const VERSION = '0.1.0';
 
 function runId(io: CliIO, result: CheckResult | null): string {
   return result?.changeSet.task?.runId ?? io.env.SAFETY_GATE_RUN_ID ?? randomUUID();

@@ -26,8 +26,8 @@ export interface CheckOptions {
   /** Inject a policy (tests). */
   policy?: Policy;
   rules?: readonly Rule<unknown>[];
-  /** Write an audit record (default: policy.audit.enabled). */
-  audit?: boolean;
+  /** Called as soon as the policy is known (the door re-arms its hard deadline). */
+  onPolicy?: (policy: Policy) => void;
   startedAt?: number;
 }
 
@@ -76,6 +76,8 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const objects = new CatFile(repo.workTree ?? repo.gitDir, opts.env);
   try {
     const [policy, task] = await Promise.all([loadPolicyFor(opts, repo), loadTask(opts)]);
+    opts.onPolicy?.(policy);
+    await injectedFault(opts.env);
     const server = opts.door === 'pre-receive';
     const deadlineMs = policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default;
 
@@ -163,4 +165,14 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   } finally {
     objects.close();
   }
+}
+
+/**
+ * Fault injection for the fail-closed tests (like git's GIT_TEST_* variables): an internal
+ * exception, or a run that never finishes.
+ */
+async function injectedFault(env: NodeJS.ProcessEnv): Promise<void> {
+  const fault = env.SAFETY_GATE_TEST_FAULT;
+  if (fault === 'internal') throw new Error('injected fault (SAFETY_GATE_TEST_FAULT=internal)');
+  if (fault === 'hang') await new Promise(() => setInterval(() => undefined, 1000));
 }

@@ -1,0 +1,62 @@
+// The command dispatcher: parses the command and runs it. Commands load on demand so a hook
+// never pays for the code of `install` or `config`.
+import { GateError, EXIT } from '../errors.js';
+import { msg } from '../messages.js';
+import type { CliIO, Command } from './io.js';
+import { VERSION } from '../version.js';
+
+const HELP = `safety-gate ${VERSION} — a policy gate for git
+
+Usage:
+  safety-gate scan [--staged | --range A..B | --rev REV] [--format text|json|sarif] [--output FILE]
+  safety-gate scan --list-suppressions [--rev REV]
+  safety-gate hook pre-commit | commit-msg <file> | pre-push <remote> <url> | pre-receive
+  safety-gate install [--husky | --hooks-path | --pre-commit] [--force]
+  safety-gate install --server <bare-repo> [--config FILE]
+  safety-gate init [--preset NAME]
+  safety-gate config [--format yaml|json]
+  safety-gate explain [RULE]
+  safety-gate generate <generator-id>
+  safety-gate audit verify [--log FILE] | audit export [--output FILE]
+
+Global options:
+  -C <dir>     run as if started in <dir>
+  --help, --version
+
+Exit codes: 0 pass, 1 blocked by policy, 2 could not decide (usage, config, git or internal error).`;
+
+const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
+  scan: () => import('./commands/scan.js'),
+  hook: () => import('./commands/hook.js'),
+  install: () => import('./commands/install.js'),
+  init: () => import('./commands/init.js'),
+  config: () => import('./commands/config.js'),
+  explain: () => import('./commands/explain.js'),
+  generate: () => import('./commands/generate.js'),
+  audit: () => import('./commands/audit.js'),
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const args = [...argv];
+  while (args[0] === '-C') {
+    const dir = args[1];
+    if (!dir) throw new GateError('usage', '-C needs a directory', msg.usageHint);
+    const { resolve } = await import('node:path');
+    io = { ...io, cwd: resolve(io.cwd, dir) };
+    args.splice(0, 2);
+  }
+  const cmd = args.shift();
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    io.stdout.write(HELP + '\n');
+    return cmd ? EXIT.pass : EXIT.undecided;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    io.stdout.write(VERSION + '\n');
+    return EXIT.pass;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) throw new GateError('usage', msg.unknownCommand(cmd), msg.usageHint);
+  const { run } = await load();
+  return run(args, io);
+}
+

@@ -309,7 +309,8 @@ async function discover(root: string, ctx: Ctx): Promise<ConfigSource | null> {
     const src = parseDisk(filepath, content, { kind: 'file', path: filepath }, displayPath(filepath, ctx));
     parsed.set(filepath, src);
     // cosmiconfig reads the `safety-gate` property of package.json itself.
-    return isPackageJson(filepath) ? { [PACKAGE_PROP]: src.data } : src.data;
+    // A file of comments only is still this repository's config (null would make cosmiconfig skip it).
+    return isPackageJson(filepath) ? { [PACKAGE_PROP]: src.data } : (src.data ?? {});
   };
   const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig(MODULE_NAME, {

@@ -1,0 +1,195 @@
+// `--format sarif`: SARIF 2.1.0 as GitHub code scanning ingests it.
+//
+// GitHub is stricter than the spec in three ways that shape this file:
+// - a result without a location, with `locations: []`, or with an empty `uri` makes GitHub
+//   reject the whole upload ("locationFromSarifResult: expected at least one location";
+//   github/codeql-action#1738, #2459, #2964). Findings without a path (commit, ref and run
+//   level) are therefore anchored to a repository file, the policy file by default;
+// - `region.startLine`/`startColumn` must be ≥ 1, so a region is only written when known;
+// - alerts are matched across runs by `partialFingerprints`; ours hash rule+path+message and
+//   never the line, so an alert survives edits above it.
+import { createHash } from 'node:crypto';
+import { decide, normalizeFindings } from '../findings/order.js';
+import type { Finding, Report, Severity } from '../findings/types.js';
+import type { RuleMeta } from '../rules/types.js';
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const FINGERPRINT_KEY = 'safetyGateFindingHash/v1';
+const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/safety-gate';
+const DEFAULT_ANCHOR = 'safety-gate.config.yaml';
+
+export interface SarifOptions {
+  /** safety-gate's version (driver.version and semanticVersion). */
+  version: string;
+  informationUri?: string;
+  /**
+   * Repository-relative file that findings without a path are attached to (GitHub rejects
+   * location-less results). Pass the policy file in use; default `safety-gate.config.yaml`.
+   */
+  anchorPath?: string;
+  /** automationDetails.id prefix: GitHub's analysis category (default `safety-gate/<door>` or `safety-gate`). */
+  category?: string;
+  /** Run id, appended to the category so each upload is its own analysis instance. */
+  runId?: string;
+  door?: string;
+}
+
+function level(severity: Severity): 'error' | 'warning' {
+  return severity === 'block' ? 'error' : 'warning';
+}
+
+/**
+ * Repository-relative path → URI reference: each segment percent-encoded (spaces, `%`, `#`,
+ * `?`, `:` and non-ASCII as UTF-8), `/` kept. An encoded `:` keeps `a:b/c` from reading as
+ * a URI scheme.
+ */
+export function pathToUri(path: string): string {
+  return path
+    .replace(/^\.\/+/, '')
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+}
+
+export function fingerprint(f: Pick<Finding, 'rule' | 'path' | 'message'>): string {
+  return createHash('sha256').update(`${f.rule}\u0000${f.path ?? ''}\u0000${f.message}`).digest('hex');
+}
+
+/** First paragraph of the docs (GitHub shows fullDescription above the alert). */
+function firstParagraph(docs: string): string {
+  const para = docs.trim().split(/\n\s*\n/)[0] ?? '';
+  return para.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  defaultConfiguration: { level: 'error' | 'warning' };
+  properties: { tags: string[] };
+}
+
+function ruleName(id: string): string {
+  // PascalCase of the id: GitHub shows `name` in some views; SARIF wants no '/' in it.
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+function descriptor(meta: RuleMeta, sub?: string): SarifRule {
+  const id = sub ? `${meta.id}/${sub}` : meta.id;
+  const docs = meta.docs.trim() || meta.description;
+  return {
+    id,
+    name: ruleName(id),
+    shortDescription: { text: sub ? `${meta.description} (${sub})` : meta.description },
+    fullDescription: { text: firstParagraph(docs) || meta.description },
+    help: { text: docs, markdown: docs },
+    defaultConfiguration: { level: level(meta.defaultSeverity) },
+    properties: { tags: ['safety-gate', meta.family] },
+  };
+}
+
+function unknownDescriptor(id: string, severity: Severity): SarifRule {
+  const text = `safety-gate check ${id}`;
+  return {
+    id,
+    name: ruleName(id),
+    shortDescription: { text },
+    fullDescription: { text },
+    help: { text: `Run \`safety-gate explain ${id.split('/')[0]}\` for details.`, markdown: `Run \`safety-gate explain ${id.split('/')[0]}\` for details.` },
+    defaultConfiguration: { level: level(severity) },
+    properties: { tags: ['safety-gate'] },
+  };
+}
+
+function messageText(f: Finding): string {
+  const lines = [f.message];
+  if (f.remediation) lines.push(`Fix: ${f.remediation}`);
+  if (f.path === null) {
+    const where = [f.commit ? `commit ${f.commit}` : null, f.ref ? `ref ${f.ref}` : null].filter(Boolean).join(', ');
+    if (where) lines.push(`At ${where}.`);
+  }
+  return lines.join('\n');
+}
+
+export function toSarif(report: Report, rules: readonly RuleMeta[], opts: SarifOptions): Record<string, unknown> {
+  const findings = normalizeFindings(report.findings);
+
+  const descriptors: SarifRule[] = [];
+  const index = new Map<string, number>();
+  const add = (d: SarifRule): void => {
+    if (index.has(d.id)) return;
+    index.set(d.id, descriptors.length);
+    descriptors.push(d);
+  };
+  for (const meta of rules) {
+    add(descriptor(meta));
+    for (const sub of meta.subRules ?? []) add(descriptor(meta, sub));
+  }
+  // Ids the metadata does not list (engine notices, a rule removed since) still need a descriptor.
+  for (const id of [...new Set(findings.map((f) => f.rule))].filter((id) => !index.has(id)).sort()) {
+    const parent = rules.find((m) => id.startsWith(`${m.id}/`));
+    add(parent ? descriptor(parent, id.slice(parent.id.length + 1)) : unknownDescriptor(id, findings.find((f) => f.rule === id)!.severity));
+  }
+
+  const anchor = pathToUri(opts.anchorPath ?? DEFAULT_ANCHOR);
+  const results = findings.map((f) => {
+    const region: Record<string, number> = {};
+    if (f.path !== null && f.line !== null && f.line >= 1) {
+      region.startLine = f.line;
+      if (f.column !== null && f.column >= 1) region.startColumn = f.column;
+    }
+    const physicalLocation: Record<string, unknown> = {
+      artifactLocation: { uri: f.path !== null ? pathToUri(f.path) : anchor },
+    };
+    if (region.startLine !== undefined) physicalLocation.region = region;
+    const properties: Record<string, unknown> = { severity: f.severity };
+    if (f.commit !== null) properties.commit = f.commit;
+    if (f.ref !== null) properties.ref = f.ref;
+    if (f.path === null) properties.repositoryLevel = true;
+    return {
+      ruleId: f.rule,
+      ruleIndex: index.get(f.rule)!,
+      level: level(f.severity),
+      message: { text: messageText(f) },
+      locations: [{ physicalLocation }],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
+      properties,
+    };
+  });
+
+  const category = opts.category ?? (opts.door ? `safety-gate/${opts.door}` : 'safety-gate');
+  const blocked = report.decision === 'block' || decide(findings) === 'block';
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'safety-gate',
+            version: opts.version,
+            semanticVersion: opts.version,
+            informationUri: opts.informationUri ?? DEFAULT_INFORMATION_URI,
+            rules: descriptors,
+          },
+        },
+        // GitHub reads the part before the last '/' as the analysis category.
+        automationDetails: { id: `${category}/${opts.runId ?? ''}` },
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: { decision: blocked ? 'block' : 'pass' },
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: Report, rules: readonly RuleMeta[], opts: SarifOptions): string {
+  return `${JSON.stringify(toSarif(report, rules, opts), null, 2)}\n`;
+}

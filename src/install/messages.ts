@@ -67,6 +67,7 @@ export const msg = {
   cliMissing: (file: string) => `${file} is missing, so the server hook would have nothing to run`,
   cliMissingHint: 'build the package (npm run build) or install it with npm, then run install --server again',
   serverPolicy: (file: string) => `policy: ${file} (validated; pre-receive reads only this file)`,
+  serverKeptPolicy: (file: string) => `policy: ${file} (kept; pass --config FILE to replace it)`,
   serverNoPolicy: (file: string) =>
     `policy: none at ${file}; pre-receive applies the built-in recommended policy until you pass --config FILE`,
   serverHook: (file: string, node: string, cli: string) => `pre-receive: ${file} (runs ${node} ${cli})`,

@@ -86,7 +86,7 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
     ctx.say(msg.serverPolicy(policyFile));
   } else {
     const present = [SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON].map((f) => join(gitDir, f)).find((f) => existsSync(f));
-    ctx.say(present ? msg.serverPolicy(present) : msg.serverNoPolicy(join(gitDir, SERVER_POLICY_FILE)));
+    ctx.say(present ? msg.serverKeptPolicy(present) : msg.serverNoPolicy(join(gitDir, SERVER_POLICY_FILE)));
   }
 
   if (foreign) {

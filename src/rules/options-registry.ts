@@ -2,10 +2,12 @@
 // is never loaded on a hook's hot path.
 import type { z } from 'zod';
 import { optionsSchema as protectedTarget } from './protected-target/options.js';
+import { optionsSchema as liveEndpoint } from './live-endpoint/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'protected-target': protectedTarget,
+  'live-endpoint': liveEndpoint,
   // @options-list (helpers: add entries above this line)
 };
 

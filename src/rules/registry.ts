@@ -2,11 +2,13 @@
 // with the same position.
 import type { Rule } from './types.js';
 import { protectedTarget } from './protected-target/rule.js';
+import { liveEndpoint } from './live-endpoint/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const rules: Rule<any>[] = [
   protectedTarget,
+  liveEndpoint,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -1,0 +1,219 @@
+// live-endpoint (Gate D): live broker hosts in runtime-scope code and config, new inline
+// exceptions for them, and live hosts in the policy's allow_hosts.
+//
+// Hot path: the keyword prefilter (one label of every live host, e.g. `alpaca`, `oanda`) keeps
+// all but the files that mention a broker away from checkFile; there a single regex pass finds
+// host-shaped runs (hosts.ts). No parser, no zod.
+import type { FileChange } from '../../changeset/types.js';
+import type { Blob } from '../../changeset/blob.js';
+import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { BUILTIN_BROKERS } from './brokers.js';
+import { findLiveHosts, HostTable, type LiveHit, type LiveInfo } from './hosts.js';
+import type { LiveEndpointOptions } from './options.js';
+import { exceptionFor, exceptionKey } from './suppressions.js';
+
+const DOCS = `Blocks live (real-money) broker hosts in runtime-scope code and config, and new
+exceptions for them, so that the repository stays paper/shadow-only (AgentTrader v2 safety-gate
+spec, Gate D "No live endpoint detection").
+
+What it reports
+  live-endpoint                 a live broker host (or a *.domain wildcard covering one) in a
+                                changed file in runtime scope, in any file type, anywhere in the
+                                file (code, config, strings, comments: a comment can be
+                                uncommented, and a guard that compares with the live host looks
+                                exactly like code that connects to it).
+  live-endpoint/new-exception   an inline exception that the change adds (not in the previous
+                                version of the file), and any live host exempted by allow_hosts
+                                without a review record. Remediation: needs security review.
+
+Hosts (built-in table; \`safety-gate config\` shows it, with the documentation of each broker)
+  Alpaca        live api.alpaca.markets, broker-api.alpaca.markets
+                paper paper-api.alpaca.markets, broker-api.sandbox.alpaca.markets
+                market data (never flagged) data.alpaca.markets, stream.data.alpaca.markets
+  OANDA         live api-fxtrade / stream-fxtrade.oanda.com; paper api-fxpractice / stream-fxpractice
+  Tradier       live api / stream / ws.tradier.com; paper sandbox.tradier.com, sandbox-ws.tradier.com
+  Interactive Brokers  live api.ibkr.com, api.interactivebrokers.com (Web API; paper vs live is
+                chosen by login there); test api.test.interactivebrokers.com
+  TradeStation  live api.tradestation.com; paper sim-api.tradestation.com
+  Binance       live api, api-gcp, api1-4, ws-api, stream, fapi, fstream, dapi, dstream, papi
+                .binance.com (+ api.binance.us); paper testnet.binance.vision,
+                testnet.binancefuture.com, demo-*.binance.com
+  Coinbase      live api.coinbase.com, api.exchange.coinbase.com, ws-feed / ws-direct / fix-*
+                .exchange.coinbase.com, advanced-trade-ws(-user).coinbase.com, Prime DMA hosts;
+                paper api-public.sandbox.exchange.coinbase.com, api-sandbox.coinbase.com, …
+  Kraken        live api.kraken.com, ws-auth.kraken.com, futures.kraken.com;
+                paper demo-futures.kraken.com; market data ws.kraken.com
+
+Matching
+  Whole hosts, case-insensitive: paper-api.alpaca.markets is not api.alpaca.markets, and
+  api.alpaca.markets.evil.example is not the live host. Scheme, user:password@, port, path and
+  a trailing dot do not matter; http(s), ws(s), bare hosts, any file type. Also caught: escaped
+  or encoded dots (api\\.alpaca\\.markets in a regex, %2e, \\u002e, &#46;, [.]), fullwidth
+  characters and ideographic dots that URL parsers fold to ASCII, hosts glued to an escape
+  (\\napi…, %2Fapi…), literal concatenation ("api." + "alpaca.markets", Python implicit
+  concatenation, across one line break) and wildcards (*.alpaca.markets).
+  Out of reach of a literal scanner, so a reviewer must watch for them: hosts built through
+  variables, templates or format strings, a split inside the broker's name ("alp" + "aca…"),
+  letters written as escapes, base64. Lookalikes that resolve elsewhere (Cyrillic letters,
+  punycode) are other hosts and are not flagged.
+
+Options (rules.live-endpoint.options)
+  brokers                  [{name, live: [hosts], paper: [hosts], market_data?, suggest?}]
+                           added to the built-in table (it cannot be shrunk from config);
+                           a host may be *.domain.
+  extra_live_hosts         more live hosts (exact or *.domain).
+  allow_hosts              hosts never reported. Paper hosts need no entry. A live host here is
+                           a security exception: live-endpoint/new-exception on every run until
+                           security_reviewed_allow_hosts records {host, reviewed_by, reference}.
+                           (The policy itself is a protected target, so adding either entry is
+                           a reviewed policy change; the record makes the review explicit.)
+  security_reviewed_allow_hosts  review records for live hosts in allow_hosts.
+  new_exception_severity   block (default) or warn.
+  scope                    {include?, exclude?}: replaces the policy's runtime_scope lists for
+                           this rule.
+
+Inline exception (same line, or alone on the line directly above; any comment syntax)
+  # safety-gate: allow live-endpoint -- <reason>
+  // safety-gate: allow live-endpoint -- <reason>
+  <!-- safety-gate: allow live-endpoint -- <reason> -->
+  The reason is mandatory: without one the exception exempts nothing. Exceptions are keyed to
+  the host and the content of its line; one that was not in the previous version of the file
+  (or arrives by a copy, or by a rename from outside runtime scope) is a new exception.
+  \`safety-gate scan --list-suppressions\` lists every exception in the tree.
+
+Examples
+  APCA_API_BASE_URL=https://api.alpaca.markets          → live-endpoint
+  APCA_API_BASE_URL=https://paper-api.alpaca.markets    → ok
+  LIVE = "api.alpaca.markets"  # safety-gate: allow live-endpoint -- guard refuses this host (SEC-123)
+                                                        → ok once reviewed; new-exception when added
+
+How to fix
+  Point the code at the broker's paper/sandbox host (the remediation names it), move fixtures
+  that must name live hosts out of runtime scope (tests/, docs/), or add a reasoned exception and
+  get it security-reviewed.`;
+
+function suggestion(info: LiveInfo): string {
+  if (info.suggest) return `use ${info.suggest} (paper) or move this to an allowlisted test fixture; live hosts need a reviewed exception`;
+  return `${info.broker} has no paper host for ${info.pattern}: remove it or move this to an allowlisted test fixture; live hosts need a reviewed exception`;
+}
+
+function describe(hit: LiveHit): string {
+  return hit.wildcard
+    ? `wildcard *.${hit.host} covers live ${hit.info.broker} host ${hit.info.pattern}`
+    : `live ${hit.info.broker} host ${hit.host}`;
+}
+
+function isRegular(change: FileChange): boolean {
+  return change.newMode === '100644' || change.newMode === '100755';
+}
+
+export const liveEndpoint = defineRule<LiveEndpointOptions>({
+  meta: {
+    id: 'live-endpoint',
+    family: 'live endpoints',
+    description: 'Blocks live broker hosts (e.g. api.alpaca.markets) in runtime scope and new exceptions without security review.',
+    defaultSeverity: 'block',
+    subRules: ['new-exception'],
+    docs: DOCS,
+  },
+  create(ctx: RuleContext<LiveEndpointOptions>) {
+    const o = (ctx.options ?? {}) as Partial<LiveEndpointOptions>;
+    const table = new HostTable({
+      // The built-in table always applies; configuration only adds to it.
+      brokers: [...BUILTIN_BROKERS, ...(o.brokers ?? [])],
+      extraLive: o.extra_live_hosts ?? [],
+      allow: o.allow_hosts ?? [],
+    });
+    const newExceptionSeverity = o.new_exception_severity ?? 'block';
+    const scope = o.scope ?? {};
+    const inScope = ctx.paths.runtimeScope({
+      ...(scope.include ? { include: scope.include } : {}),
+      ...(scope.exclude ? { exclude: scope.exclude } : {}),
+    });
+
+    /** Keys of the valid exceptions in the previous version, when it counts as "old". */
+    const oldKeys = async (file: FileView): Promise<Set<string>> => {
+      const keys = new Set<string>();
+      const { change } = file;
+      // A copy is a new instance; an addition has no past; a rename counts only from inside runtime scope.
+      if (change.status !== 'M' && change.status !== 'R' && change.status !== 'T') return keys;
+      const oldPath = change.oldPath ?? change.path;
+      if (!inScope(oldPath)) return keys;
+      const old = await file.oldBlob();
+      if (!old || old.isBinary) return keys;
+      for (const hit of findLiveHosts(old.text, table)) {
+        const { line } = old.position(hit.offset);
+        const exc = exceptionFor(old, line);
+        if (exc?.reason) keys.add(exceptionKey(hit.host, old.line(line)));
+      }
+      return keys;
+    };
+
+    const checkBlob = async (file: FileView, blob: Blob, report: Report) => {
+      const hits = findLiveHosts(blob.text, table);
+      if (hits.length === 0) return;
+      let old: Set<string> | null = null;
+      // One new-exception finding per exception comment, naming every host it newly exempts.
+      const newByException = new Map<number, { column: number; reason: string; hits: LiveHit[] }>();
+      for (const hit of hits) {
+        const { line, column } = blob.position(hit.offset);
+        const exc = exceptionFor(blob, line);
+        if (exc && exc.reason) {
+          old ??= await oldKeys(file);
+          if (old.has(exceptionKey(hit.host, blob.line(line)))) continue;
+          const entry = newByException.get(exc.line);
+          if (entry) entry.hits.push(hit);
+          else newByException.set(exc.line, { column: exc.column, reason: exc.reason, hits: [hit] });
+          continue;
+        }
+        const noReason = exc ? ` (the exception on line ${exc.line} has no reason, so it exempts nothing)` : '';
+        report({
+          message: `${describe(hit)} in runtime scope${noReason}`,
+          path: file.path,
+          line,
+          column,
+          remediation: exc
+            ? `write the reason after "--" (safety-gate: allow live-endpoint -- <reason>) and get it security-reviewed, or ${suggestion(hit.info)}`
+            : suggestion(hit.info),
+        });
+      }
+      for (const [line, e] of [...newByException].sort((a, b) => a[0] - b[0])) {
+        const hosts = [...new Set(e.hits.map((h) => (h.wildcard ? `*.${h.host}` : h.host)))].join(', ');
+        const paper = e.hits.map((h) => h.info.suggest).find((s) => s);
+        report({
+          subRule: 'new-exception',
+          severity: newExceptionSeverity,
+          message: `new exception for live ${e.hits[0]!.info.broker} host ${hosts}: "${e.reason}"`,
+          path: file.path,
+          line,
+          column: e.column,
+          remediation: `needs security review: approve this exception, or remove it${paper ? ` and use ${paper} (paper)` : ''}`,
+        });
+      }
+    };
+
+    return {
+      keywords: table.keywords,
+      files: (change: FileChange) => isRegular(change) && inScope(change.path),
+      async checkFile(file: FileView, report: Report) {
+        const blob = await file.newBlob();
+        if (!blob || blob.isBinary) return;
+        await checkBlob(file, blob, report);
+      },
+      checkRun(_run: RunView, report: Report) {
+        const reviewed = new Set((o.security_reviewed_allow_hosts ?? []).map((r) => r.host.trim().toLowerCase()));
+        for (const a of table.allowedLive) {
+          if (reviewed.has(a.entry.trim().toLowerCase())) continue;
+          const live = [...new Set(a.covers.map((c) => `${c.pattern} (${c.broker})`))].join(', ');
+          report({
+            subRule: 'new-exception',
+            severity: newExceptionSeverity,
+            message: `allow_hosts entry ${a.entry} exempts live host ${live} with no security review on record`,
+            path: null,
+            remediation: `needs security review: record it in security_reviewed_allow_hosts ({host: ${a.entry}, reviewed_by, reference}) or remove it from allow_hosts`,
+          });
+        }
+      },
+    };
+  },
+});

@@ -1,12 +1,13 @@
 // Bundles the CLI so a hook loads one small entry chunk; zod, yaml and the parsers sit in
 // chunks loaded on demand (a hook with a cached policy never loads them).
 import { build } from 'esbuild';
-import { rmSync, chmodSync } from 'node:fs';
+import { rmSync, chmodSync, renameSync } from 'node:fs';
 
-rmSync('dist', { recursive: true, force: true });
+// Build beside dist/ and swap at the end: a failed build never leaves a half-written CLI.
+const tmp = `dist.tmp-${process.pid}`;
 await build({
   entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir: tmp,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -21,4 +22,14 @@ await build({
   external: ['cosmiconfig', 'typescript', 'web-tree-sitter', 'tree-sitter-python'],
   logLevel: 'warning',
 });
-chmodSync('dist/cli.js', 0o755);
+chmodSync(`${tmp}/cli.js`, 0o755);
+// Parallel builds (test workers) may swap at the same moment; the last one wins, whole.
+for (let attempt = 0; ; attempt++) {
+  try {
+    rmSync('dist', { recursive: true, force: true });
+    renameSync(tmp, 'dist');
+    break;
+  } catch (e) {
+    if (attempt > 20) throw e;
+  }
+}

@@ -37,8 +37,15 @@ export function createPathMatcher(scope: ScopeGlobs, caseInsensitive: boolean): 
     if (!fn) {
       if (patterns.length === 0) fn = () => false;
       else {
-        const m = picomatch(patterns as string[], { dot: true, nocase: caseInsensitive });
-        fn = (p: string) => m(normalizeRepoPath(p));
+        // picomatch's regexes use '.', which stops at a newline; git paths may contain one.
+        const res = patterns.map((g) => {
+          const re = picomatch.makeRe(g, { dot: true, nocase: caseInsensitive });
+          return new RegExp(re.source, re.flags.includes('s') ? re.flags : re.flags + 's');
+        });
+        fn = (p: string) => {
+          const n = normalizeRepoPath(p);
+          return res.some((re) => re.test(n));
+        };
       }
       cache.set(key, fn);
     }

@@ -171,12 +171,8 @@ describe('pre-receive', () => {
   });
 
   it('handles SHA-256 repositories (64-digit ids, zero ids included)', () => {
-    const path = `${sb.dir}/sha256.git`;
-    execFileSync('git', ['init', '-q', '--bare', '--object-format=sha256', path], { env: sb.env });
-    server = createServer(sb, POLICY, { name: 'sha256.git' });
-    // createServer made a sha1 repo under another name; use the sha256 one with the same hook.
-    execFileSync('cp', ['-r', `${server.path}/hooks/pre-receive`, `${path}/hooks/pre-receive`]);
-    execFileSync('cp', ['-r', `${server.path}/safety-gate`, `${path}/safety-gate`]);
+    server = createServer(sb, POLICY, { name: 'sha256.git', objectFormat: 'sha256' });
+    const path = server.path;
     const work = Repo.init(sb, 'w256', ['--object-format=sha256']);
     work.git('remote', 'add', 'origin', path);
     work.write('a.txt', 'a\n');

@@ -13,9 +13,9 @@ export interface Server {
   ref(name: string): string | null;
 }
 
-export function createServer(sb: Sandbox, policy: Record<string, unknown> | string, opts: { name?: string; hookEnv?: string } = {}): Server {
+export function createServer(sb: Sandbox, policy: Record<string, unknown> | string, opts: { name?: string; hookEnv?: string; objectFormat?: 'sha1' | 'sha256' } = {}): Server {
   const path = join(sb.dir, opts.name ?? 'server.git');
-  execFileSync('git', ['init', '-q', '--bare', path], { env: sb.env });
+  execFileSync('git', ['init', '-q', '--bare', `--object-format=${opts.objectFormat ?? 'sha1'}`, path], { env: sb.env });
   mkdirSync(join(path, 'safety-gate'), { recursive: true });
   writeFileSync(join(path, 'safety-gate', 'policy.yaml'), typeof policy === 'string' ? policy : stringify(policy));
   const hook = join(path, 'hooks', 'pre-receive');

@@ -111,3 +111,20 @@ describe('live-endpoint rule', () => {
     expect(fs[0]!.message).toMatch(/api\.alpaca\.markets, broker-api\.alpaca\.markets/);
   });
 });
+
+describe('agenttrader-v2 preset block', () => {
+  it('lists the built-in broker table verbatim (names, live, paper, market data)', async () => {
+    const { presetOptions } = await import('./__test__/context.js');
+    const { BUILTIN_BROKERS } = await import('./brokers.js');
+    const o = optionsSchema.parse(presetOptions());
+    const pick = (b: { name: string; live: string[]; paper: string[]; market_data?: string[] | undefined }) => ({
+      name: b.name,
+      live: b.live,
+      paper: b.paper,
+      market_data: b.market_data ?? [],
+    });
+    expect(o.brokers.map(pick)).toEqual(BUILTIN_BROKERS.map(pick));
+    expect(o.allow_hosts).toEqual([]);
+    expect(o.new_exception_severity).toBe('block');
+  });
+});

@@ -1,7 +1,7 @@
 // The installed safety-gate package: where presets live and which version is running.
 // Found by walking up from this module, so it works from src/ (vitest) and from the bundle
 // (dist/cli.js, dist/chunks/*.js) alike. No third-party imports: used on the hook's hot path.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GateError } from '../errors.js';
@@ -17,14 +17,18 @@ export function packageInfo(): PackageInfo {
   if (cached) return cached;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'safety-gate') {
-        cached = { root: dir, version: typeof pkg.version === 'string' ? pkg.version : '0.0.0' };
-        return cached;
+    const file = join(dir, 'package.json');
+    // existsSync first: a thrown ENOENT per directory costs more than the check.
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+        if (pkg.name === 'safety-gate') {
+          cached = { root: dir, version: typeof pkg.version === 'string' ? pkg.version : '0.0.0' };
+          return cached;
+        }
+      } catch {
+        // unreadable or not JSON: not ours, keep walking up
       }
-    } catch {
-      // no (readable) package.json here: keep walking up
     }
     const parent = dirname(dir);
     if (parent === dir) {

@@ -1,0 +1,89 @@
+// The policy pre-receive trusts. It comes from outside the push: the file `install --server`
+// put in the bare repository, or (when that file says so) the config at the current tip of a
+// protected branch, read before any ref moves. Never from pushed commits; never code.
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { ConfigError, GateError } from '../errors.js';
+import type { Policy } from './schema.js';
+
+/** Where `install --server --config FILE` keeps the trusted policy, relative to $GIT_DIR. */
+export const SERVER_POLICY_FILE = 'safety-gate/policy.yaml';
+/** The same, for a JSON policy. */
+export const SERVER_POLICY_FILE_JSON = 'safety-gate/policy.json';
+
+export interface GitRunResult {
+  stdout: Buffer | string;
+  code: number;
+  stderr?: Buffer | string;
+}
+
+/** Runs git in the bare repository with the hook's (quarantine-aware) environment. */
+export type RunGit = (args: readonly string[]) => Promise<GitRunResult>;
+
+export interface ServerPolicyOptions {
+  gitDir: string;
+  runGit: RunGit;
+}
+
+export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Policy> {
+  const load = await import('./load.js');
+  const { withHash } = await import('./resolve.js');
+  const yamlPath = join(opts.gitDir, SERVER_POLICY_FILE);
+  const jsonPath = join(opts.gitDir, SERVER_POLICY_FILE_JSON);
+  const hasYaml = existsSync(yamlPath);
+  const hasJson = existsSync(jsonPath);
+  if (hasYaml && hasJson) {
+    throw new ConfigError(`both ${SERVER_POLICY_FILE} and ${SERVER_POLICY_FILE_JSON} exist`, opts.gitDir, null, null, null, 'remove one of them');
+  }
+  const installed = hasYaml || hasJson ? await load.loadPolicyFile(hasYaml ? yamlPath : jsonPath, 'server') : null;
+  const base = installed ?? (await load.loadPresetPolicy('recommended'));
+  if (base.server.policySource !== 'branch') return base;
+
+  const { policyBranch, policyPath } = base.server;
+  const rev = await resolveRef(opts.runGit, policyBranch);
+  // The branch does not exist yet (first push): the installed file is all there is.
+  if (rev === null) return base;
+  const tree = {
+    rev,
+    label: policyBranch,
+    read: (path: string) => readBlobAt(opts.runGit, rev, path, policyBranch),
+  };
+  const fromBranch = await load.loadPolicyFromTree(tree, policyPath);
+  if (fromBranch === null) return base;
+  // The branch's config cannot redirect where the server reads its policy.
+  const { hash: _h, sources, ...body } = fromBranch;
+  return withHash({ ...body, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
+}
+
+async function git(runGit: RunGit, args: readonly string[]): Promise<GitRunResult & { out: string; err: string }> {
+  let r: GitRunResult;
+  try {
+    r = await runGit(args);
+  } catch (e) {
+    throw new GateError('git', `git ${args[0]} failed: ${(e as Error).message}`, 'check that git is installed and the repository is readable');
+  }
+  return { ...r, out: r.stdout.toString(), err: (r.stderr ?? '').toString() };
+}
+
+/** The ref's current value (pre-receive runs before refs move); null when it does not exist. */
+async function resolveRef(runGit: RunGit, ref: string): Promise<string | null> {
+  const r = await git(runGit, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  if (r.code === 0) return r.out.trim();
+  if (r.code === 1 && r.err.trim() === '') return null;
+  throw new GateError('git', `cannot resolve ${ref}: ${r.err.trim() || `git exited with ${r.code}`}`, 'check the server policy_branch setting');
+}
+
+async function readBlobAt(runGit: RunGit, rev: string, path: string, label: string): Promise<string | null> {
+  const ls = await git(runGit, ['ls-tree', '-z', '--full-tree', rev, '--', path]);
+  if (ls.code !== 0) throw new GateError('git', `cannot list ${label}:${path}: ${ls.err.trim() || `git exited with ${ls.code}`}`, 'check the server policy settings');
+  const entry = ls.out.split('\0').find((e) => e.endsWith(`\t${path}`));
+  if (!entry) return null;
+  const [meta] = entry.split('\t');
+  const [mode, type, oid] = meta!.split(' ');
+  if (type !== 'blob' || mode === '120000') {
+    throw new ConfigError('policy must be a regular file (not a directory, symlink or submodule)', `${label}:${path}`);
+  }
+  const cat = await git(runGit, ['cat-file', 'blob', oid!]);
+  if (cat.code !== 0) throw new GateError('object', `cannot read ${label}:${path}: ${cat.err.trim() || `git exited with ${cat.code}`}`, 'check the repository for corruption (git fsck)');
+  return cat.out;
+}

@@ -1,0 +1,107 @@
+// The active agent task on the client: a SPEC-260 model request envelope (JSON) in the file
+// named by SAFETY_GATE_TASK. The engine imports this module lazily, only when that variable is
+// set (it loads zod). The server never reads it: pushed commits carry their task in trailers
+// (`taskFromTrailers`, re-exported here; the rule imports it from the zod-free scope module).
+//
+//   {
+//     "run_id": "7f0c…",                      required: one printable token, ≤ 200 characters
+//     "stage": "recompile",                   optional
+//     "model": "gpt-5.2-codex", "reasoning_effort": "low|medium|high|xhigh",
+//     "input_artifacts": ["artifact://…"], "redaction_profile": "…", "response_schema": "…",
+//     "task_scope": {                         optional here; the rule blocks a task without one
+//       "kind": "function" | "file" | "stage",
+//       "target": "src/a.ts#Parser.parse"     a string (comma-separated list) or an array of strings;
+//     }                                       for kind "stage" it defaults to "stage"
+//   }
+// Other fields are allowed (the SPEC schema is minimal) and ignored.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { TaskEnvelope } from '../changeset/types.js';
+import { ConfigError } from '../errors.js';
+import { joinTargets, parseScope, runIdProblem } from '../rules/task-scope/scope.js';
+
+export { taskFromTrailers, readTrailerTask, formatTrailers } from '../rules/task-scope/scope.js';
+
+const HINT = 'fix the task envelope named by SAFETY_GATE_TASK (SPEC-260 model request envelope), or unset SAFETY_GATE_TASK';
+
+const NonEmpty = z.string().trim().min(1, 'must not be empty');
+
+const EnvelopeSchema = z.looseObject({
+  run_id: z.string().superRefine((v, ctx) => {
+    const p = runIdProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: `run_id ${p}` });
+  }),
+  stage: NonEmpty.nullable().optional(),
+  model: z.string().optional(),
+  reasoning_effort: z.enum(['low', 'medium', 'high', 'xhigh']).optional(),
+  input_artifacts: z.array(z.string()).optional(),
+  redaction_profile: z.string().optional(),
+  response_schema: z.string().optional(),
+  task_scope: z
+    .object({
+      kind: z.enum(['function', 'file', 'stage']),
+      target: z.union([NonEmpty, z.array(NonEmpty).min(1, 'must list at least one target')]).optional(),
+    })
+    .strict()
+    .nullable()
+    .optional(),
+});
+
+/** 1-based line and column of a character offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/**
+ * Read and validate the envelope at `path`. Throws a ConfigError (a GateError with code
+ * 'config': exit 2, "could not decide") naming the file and what is wrong.
+ */
+export function loadTaskEnvelope(path: string): TaskEnvelope {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    throw new ConfigError(`cannot read the task envelope (SAFETY_GATE_TASK): ${why}`, path, null, null, null, HINT);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const m = /position (\d+)/.exec(message);
+    const at = m ? lineColumn(text, Number(m[1])) : null;
+    throw new ConfigError(`the task envelope is not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`, path, at?.line ?? null, at?.column ?? null, null, HINT);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError('the task envelope must be a JSON object', path, null, null, null, HINT);
+  }
+
+  const parsed = EnvelopeSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const keyPath = issue.path.length > 0 ? issue.path.map(String).join('.') : null;
+    const message = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined ? 'is required' : issue.message;
+    throw new ConfigError(message, path, null, null, keyPath, HINT);
+  }
+  const env = parsed.data;
+  const stage = env.stage ?? null;
+
+  let scope: TaskEnvelope['scope'] = null;
+  if (env.task_scope) {
+    const { kind } = env.task_scope;
+    const raw = env.task_scope.target;
+    let target = raw === undefined ? null : typeof raw === 'string' ? raw : joinTargets(raw);
+    if (target === null && kind === 'stage') target = stage;
+    if (target === null) throw new ConfigError('is required', path, null, null, 'task_scope.target', HINT);
+    const check = parseScope({ kind, target });
+    if (!check.ok) throw new ConfigError(check.error, path, null, null, 'task_scope.target', HINT);
+    scope = { kind, target };
+  }
+  return { runId: env.run_id, stage, scope, source: path };
+}

@@ -1,0 +1,45 @@
+// `safety-gate config [--format yaml|json] [--file F]`: the resolved policy and where it came from.
+// It validates the whole configuration, so it is also the way to check a config after editing it.
+import { parseArgs } from 'node:util';
+import { relative, isAbsolute } from 'node:path';
+import { GateError } from '../../errors.js';
+import type { CliIO } from '../io.js';
+
+const USAGE_HINT = 'usage: safety-gate config [--format yaml|json] [--file FILE]';
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: 'string', default: 'yaml' },
+      file: { type: 'string' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  const format = values.format;
+  if (format !== 'yaml' && format !== 'json') throw new GateError('usage', `unknown format "${format}"`, USAGE_HINT);
+
+  const { loadPolicy } = await import('../../config/load.js');
+  const policy = await loadPolicy({ cwd: io.cwd, mode: 'client', ...(values.file ? { configFile: values.file } : {}) });
+
+  if (format === 'json') {
+    io.stdout.write(JSON.stringify(policy, null, 2) + '\n');
+    return 0;
+  }
+  const { hash, sources, ...body } = policy;
+  const { stringify } = await import('yaml');
+  const shown = sources.map((s) => (isAbsolute(s) ? friendly(io.cwd, s) : s));
+  const header = [
+    '# Resolved safety-gate policy. Sources, in merge order (later ones win):',
+    ...shown.map((s) => `#   ${s}`),
+    `# hash: ${hash}`,
+  ].join('\n');
+  io.stdout.write(`${header}\n${stringify(body, { lineWidth: 0 })}`);
+  return 0;
+}
+
+function friendly(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

@@ -3,12 +3,14 @@
 import type { Rule } from './types.js';
 import { protectedTarget } from './protected-target/rule.js';
 import { liveEndpoint } from './live-endpoint/rule.js';
+import { imagePinning } from './image-pinning/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const rules: Rule<any>[] = [
   protectedTarget,
   liveEndpoint,
+  imagePinning,
   // @rules-list (helpers: add entries above this line)
 ];
 

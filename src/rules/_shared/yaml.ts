@@ -35,6 +35,8 @@ export interface YamlScalar {
   style: string | null;
   tag: string | null;
   pos: YamlPos;
+  /** Offset just past the scalar's source text. */
+  end: number;
 }
 
 export interface YamlPair {
@@ -177,6 +179,7 @@ export function parseYamlText(text: string, Y: YamlModule): YamlLoadResult {
           style: (s.type as string | undefined) ?? null,
           tag: s.tag ?? null,
           pos: rangePos(s),
+          end: s.range?.[1] ?? rangePos(s).offset,
         };
         memo.set(n, node);
         return node;

@@ -1,0 +1,249 @@
+// Minimal tokenizers for Python and JavaScript/TypeScript: enough to find literal assignments
+// to environment settings without ever matching inside comments or unrelated strings.
+// Not full parsers: a token stream with string values decoded and positions kept.
+
+export interface CodeTok {
+  kind: 'name' | 'string' | 'number' | 'punct' | 'nl';
+  value: string;
+  start: number;
+  /** Strings with interpolation (f-strings with `{}`, template literals with `${}`). */
+  dynamic?: boolean;
+}
+
+const PY_PUNCT = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '==', '!=', '<=', '>=', '**', '//', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', '<<', '>>'];
+
+/** Python tokens. `nl` marks the end of a logical line (newlines inside brackets are ignored). */
+export function tokenizePython(text: string): CodeTok[] {
+  const toks: CodeTok[] = [];
+  const n = text.length;
+  let i = 0;
+  let depth = 0;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\n') {
+      if (depth === 0 && toks.length > 0 && toks[toks.length - 1]!.kind !== 'nl') toks.push({ kind: 'nl', value: '\n', start: i });
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+      i += text[i + 1] === '\r' ? 3 : 2;
+      continue;
+    }
+    if (c === '#') {
+      const e = text.indexOf('\n', i);
+      i = e === -1 ? n : e;
+      continue;
+    }
+    const sp = /^([rRbBuUfF]{0,2})(['"])/.exec(text.slice(i, i + 3));
+    if (sp && (sp[1] === '' || /^[A-Za-z]/.test(c))) {
+      const prefix = sp[1]!.toLowerCase();
+      const q = sp[2]!;
+      const start = i;
+      i += sp[1]!.length;
+      const triple = text.startsWith(q.repeat(3), i);
+      const delim = triple ? q.repeat(3) : q;
+      i += delim.length;
+      let v = '';
+      const raw = prefix.includes('r');
+      const fmt = prefix.includes('f');
+      let dynamic = false;
+      while (i < n && !text.startsWith(delim, i)) {
+        const d = text[i]!;
+        if (!triple && d === '\n') break;
+        if (d === '\\' && i + 1 < n) {
+          const e = text[i + 1]!;
+          if (raw) v += d + e;
+          else v += e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e;
+          i += 2;
+          continue;
+        }
+        if (fmt && d === '{') {
+          if (text[i + 1] === '{') {
+            v += '{';
+            i += 2;
+            continue;
+          }
+          dynamic = true;
+        }
+        if (fmt && d === '}' && text[i + 1] === '}') {
+          v += '}';
+          i += 2;
+          continue;
+        }
+        v += d;
+        i++;
+      }
+      i += text.startsWith(delim, i) ? delim.length : 0;
+      const prev = toks[toks.length - 1];
+      const gap = prev?.kind === 'string' ? text.slice(prevEnd(prev), start) : null;
+      if (prev && gap !== null && (depth > 0 ? /^\s*$/.test(gap) : /^[ \t]*$/.test(gap))) {
+        // implicit concatenation of adjacent literals
+        prev.value += v;
+        prev.dynamic ||= dynamic;
+        (prev as CodeTok & { end?: number }).end = i;
+      } else {
+        const t: CodeTok & { end?: number } = { kind: 'string', value: v, start, dynamic, end: i };
+        toks.push(t);
+      }
+      continue;
+    }
+    const id = /^[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\u00c0-\uffff]*/.exec(text.slice(i, i + 256));
+    if (id) {
+      toks.push({ kind: 'name', value: id[0], start: i });
+      i += id[0].length;
+      continue;
+    }
+    const num = /^(?:0[xXoObB][0-9a-fA-F_]+|\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?j?|\.\d+)/.exec(text.slice(i, i + 64));
+    if (num) {
+      toks.push({ kind: 'number', value: num[0], start: i });
+      i += num[0].length;
+      continue;
+    }
+    const p = PY_PUNCT.find((x) => text.startsWith(x, i)) ?? c;
+    if (p === '(' || p === '[' || p === '{') depth++;
+    else if ((p === ')' || p === ']' || p === '}') && depth > 0) depth--;
+    toks.push({ kind: 'punct', value: p, start: i });
+    i += p.length;
+  }
+  return toks;
+}
+
+function prevEnd(t: CodeTok): number {
+  return (t as CodeTok & { end?: number }).end ?? t.start;
+}
+
+const JS_PUNCT = ['>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=', '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>'];
+const REGEX_AFTER_KEYWORD = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await', 'instanceof']);
+
+/** JavaScript / TypeScript tokens (no `nl` tokens: ASI is not modelled). */
+export function tokenizeJs(text: string): CodeTok[] {
+  const toks: CodeTok[] = [];
+  const n = text.length;
+  let i = 0;
+  const regexAllowed = () => {
+    const p = toks[toks.length - 1];
+    if (!p) return true;
+    if (p.kind === 'name') return REGEX_AFTER_KEYWORD.has(p.value);
+    if (p.kind === 'punct') return !(p.value === ')' || p.value === ']' || p.value === '}' || p.value === '++' || p.value === '--');
+    return false;
+  };
+  const skipTemplate = (from: number): { end: number; value: string; dynamic: boolean } => {
+    // from: index after the opening backtick
+    let j = from;
+    let v = '';
+    let dynamic = false;
+    while (j < n && text[j] !== '`') {
+      if (text[j] === '\\') {
+        v += text[j + 1] ?? '';
+        j += 2;
+        continue;
+      }
+      if (text[j] === '$' && text[j + 1] === '{') {
+        dynamic = true;
+        let depth = 0;
+        for (; j < n; j++) {
+          const d = text[j];
+          if (d === '{') depth++;
+          else if (d === '}' && --depth === 0) break;
+          else if (d === '`') j = skipTemplate(j + 1).end - 1;
+          else if (d === '"' || d === "'") {
+            const e = text.indexOf(d, j + 1);
+            j = e === -1 ? n : e;
+          }
+        }
+        j++;
+        continue;
+      }
+      v += text[j];
+      j++;
+    }
+    return { end: Math.min(j + 1, n), value: v, dynamic };
+  };
+  while (i < n) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\ufeff') {
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      const e = text.indexOf('\n', i);
+      i = e === -1 ? n : e;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      i = e === -1 ? n : e + 2;
+      continue;
+    }
+    if (c === '#' && text[i + 1] === '!' && i === 0) {
+      const e = text.indexOf('\n', i);
+      i = e === -1 ? n : e;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const start = i;
+      i++;
+      let v = '';
+      while (i < n && text[i] !== c && text[i] !== '\n') {
+        if (text[i] === '\\') {
+          const e = text[i + 1] ?? '';
+          v += e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e;
+          i += 2;
+          continue;
+        }
+        v += text[i];
+        i++;
+      }
+      i++;
+      toks.push({ kind: 'string', value: v, start });
+      continue;
+    }
+    if (c === '`') {
+      const start = i;
+      const t = skipTemplate(i + 1);
+      i = t.end;
+      toks.push({ kind: 'string', value: t.value, start, dynamic: t.dynamic });
+      continue;
+    }
+    if (c === '/' && regexAllowed()) {
+      let j = i + 1;
+      let cls = false;
+      while (j < n && text[j] !== '\n') {
+        const d = text[j];
+        if (d === '\\') {
+          j += 2;
+          continue;
+        }
+        if (d === '[') cls = true;
+        else if (d === ']') cls = false;
+        else if (d === '/' && !cls) break;
+        j++;
+      }
+      j++;
+      while (j < n && /[a-z]/i.test(text[j]!)) j++;
+      toks.push({ kind: 'punct', value: 'regex', start: i });
+      i = j;
+      continue;
+    }
+    const id = /^[A-Za-z_$\u00c0-\uffff][A-Za-z0-9_$\u00c0-\uffff]*/.exec(text.slice(i, i + 256));
+    if (id) {
+      toks.push({ kind: 'name', value: id[0], start: i });
+      i += id[0].length;
+      continue;
+    }
+    const num = /^(?:0[xXoObB][0-9a-fA-F_]+n?|\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?n?|\.\d+)/.exec(text.slice(i, i + 64));
+    if (num) {
+      toks.push({ kind: 'number', value: num[0], start: i });
+      i += num[0].length;
+      continue;
+    }
+    const p = JS_PUNCT.find((x) => text.startsWith(x, i)) ?? c;
+    toks.push({ kind: 'punct', value: p, start: i });
+    i += p.length;
+  }
+  return toks;
+}

@@ -1,0 +1,74 @@
+// .env files, as python-dotenv and node's dotenv read them:
+//   KEY=value            KEY = value        export KEY=value      KEY: value (node dotenv)
+//   KEY="double"  (escapes \n \" \\, may span lines)   KEY='single' (literal)   KEY=`backtick`
+//   KEY=value # comment  (a '#' after whitespace starts a comment in an unquoted value)
+//   ${X:-default} expansions in unquoted and double-quoted values (dotenv-expand, python-dotenv)
+// Whole-line comments and blank lines are skipped; CRLF line ends are accepted.
+import type { Assignment } from './types.js';
+import { evaluateDefaults, positionsOf } from './values.js';
+
+const LINE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*(=|:(?=[ \t]|$))[ \t]*/d;
+
+export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dotenv'): Assignment[] {
+  const out: Assignment[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let eol = text.indexOf('\n', i);
+    if (eol === -1) eol = n;
+    const line = text.slice(i, eol);
+    const m = LINE_KEY.exec(line);
+    if (!m) {
+      i = eol + 1;
+      continue;
+    }
+    const key = m[1]!;
+    const keyOffset = i + m.indices![1]![0];
+    const v = i + m[0].length; // value start offset in text
+    const q = text[v];
+    let value: string;
+    let dynamic = false;
+    let next = eol + 1;
+    if (q === '"' || q === "'" || q === '`') {
+      let j = v + 1;
+      let buf = '';
+      while (j < n && text[j] !== q) {
+        if (q === '"' && text[j] === '\\' && j + 1 < n) {
+          const e = text[j + 1]!;
+          buf += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
+          j += 2;
+          continue;
+        }
+        buf += text[j];
+        j++;
+      }
+      if (j >= n) {
+        // Unterminated quote: dotenv reads the rest of the line as the value.
+        const raw = text.slice(v, eol).replace(/\r$/, '');
+        value = raw;
+      } else {
+        value = buf.replace(/\r\n/g, '\n');
+        if (q === '"') {
+          const e = evaluateDefaults(value);
+          value = e.value;
+          dynamic = e.dynamic;
+        }
+        const after = text.indexOf('\n', j);
+        next = after === -1 ? n : after + 1;
+      }
+    } else {
+      let raw = text.slice(v, eol).replace(/\r$/, '');
+      const hash = raw.search(/(^|[ \t])#/);
+      if (hash !== -1) raw = raw.slice(0, hash);
+      raw = raw.trim();
+      const e = evaluateDefaults(raw);
+      value = e.value;
+      dynamic = e.dynamic;
+    }
+    const kp = pos(keyOffset);
+    const vp = pos(v);
+    out.push({ key, value, dynamic, line: vp.line, column: vp.column, keyLine: kp.line, keyColumn: kp.column, syntax });
+    i = next;
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+// Settings readers: pick the reader by file name (and shebang), run it once per blob, and fall
+// back to the line reader when the file does not parse. Every reader returns `Assignment`s
+// (key, value as the runtime reads it, position of the value); rules filter by key.
+//
+//   format      files                                                        reader
+//   yaml        *.yaml, *.yml                                                tree.ts over ../yaml.ts
+//   json        *.json, *.jsonc, *.json5 (JSONC tolerated), *.tf.json        tree.ts over json.ts
+//   dotenv      .env, .env.*, *.env                                          dotenv.ts
+//   dockerfile  Dockerfile, Dockerfile.*, *.dockerfile, Containerfile*       dockerfile.ts
+//   shell       *.sh, *.bash, *.zsh, *.ksh, .envrc, .bashrc, .profile…, sh shebang   shell.ts
+//   hcl         *.tf, *.tfvars, *.hcl                                        hcl.ts
+//   python      *.py, *.pyw, *.pyi, python shebang                          python.ts
+//   javascript  *.js, *.mjs, *.cjs, *.jsx, *.ts, *.mts, *.cts, *.tsx, node shebang  javascript.ts
+//   lines       anything else (TOML, INI, .properties, systemd, Makefile…)   lines.ts
+//
+// A YAML or JSON file with a syntax error is read with the line reader (so a broken file or a
+// Helm template still gets `AGENT_MODE: EXECUTE` caught); reporting the parse error itself is
+// the import-hygiene rule's job.
+import type { Blob } from '../../../changeset/blob.js';
+import { loadYamlDocuments } from '../yaml.js';
+import { readDockerfile } from './dockerfile.js';
+import { readDotenv } from './dotenv.js';
+import { readHcl } from './hcl.js';
+import { parseJsonTree } from './json.js';
+import { readJavaScript } from './javascript.js';
+import { readLines } from './lines.js';
+import { readPython } from './python.js';
+import { readShell } from './shell.js';
+import { readTree } from './tree.js';
+import type { Assignment, SettingsFormat } from './types.js';
+
+export type { Assignment, SettingsFormat } from './types.js';
+export { normalizeValue, evaluateDefaults } from './values.js';
+export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readPython, readShell, readTree, parseJsonTree };
+
+const EXT: Record<string, SettingsFormat> = {
+  yaml: 'yaml',
+  yml: 'yaml',
+  json: 'json',
+  jsonc: 'json',
+  json5: 'json',
+  sh: 'shell',
+  bash: 'shell',
+  zsh: 'shell',
+  ksh: 'shell',
+  tf: 'hcl',
+  tfvars: 'hcl',
+  hcl: 'hcl',
+  py: 'python',
+  pyw: 'python',
+  pyi: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'javascript',
+  mts: 'javascript',
+  cts: 'javascript',
+  tsx: 'javascript',
+  dockerfile: 'dockerfile',
+  containerfile: 'dockerfile',
+  env: 'dotenv',
+};
+
+const SHELL_FILES = new Set(['.envrc', '.bashrc', '.bash_profile', '.profile', '.zshrc', '.zshenv', '.zprofile', '.kshrc']);
+
+/** The reader for a path; `text` is consulted for a shebang on files without a known extension. */
+export function detectFormat(path: string, text = ''): SettingsFormat {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const lower = base.toLowerCase();
+  if (SHELL_FILES.has(lower)) return 'shell';
+  if (/^(dockerfile|containerfile)([._-].*)?$/.test(lower)) return 'dockerfile';
+  if (lower === '.env' || lower.startsWith('.env.')) return 'dotenv';
+  const dot = lower.lastIndexOf('.');
+  const f = dot >= 0 ? EXT[lower.slice(dot + 1)] : undefined;
+  if (f) return f;
+  if (/\.env(\.|$)/.test(lower)) return 'dotenv'; // prod.env.example, app.env.local
+  if (text.startsWith('#!')) {
+    const first = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length);
+    if (/\b(python[0-9.]*|pypy[0-9.]*)\b/.test(first)) return 'python';
+    if (/\b(node|deno|bun|tsx|ts-node)\b/.test(first)) return 'javascript';
+    if (/\b(sh|bash|zsh|ksh|dash|ash)\b/.test(first)) return 'shell';
+  }
+  return 'lines';
+}
+
+/**
+ * Every assignment in a blob, read the way the runtime reads the file. Memoised per blob and
+ * reader (the line reader also by the names it looks for), so several rules share one read.
+ */
+export async function readSettings(path: string, blob: Blob, names: ReadonlySet<string>): Promise<Assignment[]> {
+  const format = detectFormat(path, blob.text);
+  const lineRead = () => blob.parse(`settings:lines:${[...names].sort().join(',')}`, (b) => readLines(b.text, names));
+  switch (format) {
+    case 'yaml': {
+      const r = await loadYamlDocuments(blob);
+      if (r.errors.length > 0) return lineRead();
+      return blob.parse('settings:yaml', (b) => readTree(r.docs.map((d) => d.contents), b.text, 'yaml'));
+    }
+    case 'json': {
+      const tree = blob.parse('settings:json-tree', (b) => {
+        try {
+          return { root: parseJsonTree(b.text), ok: true as const };
+        } catch {
+          return { root: null, ok: false as const };
+        }
+      });
+      if (!tree.ok) return lineRead();
+      return blob.parse('settings:json', (b) => readTree([tree.root], b.text, 'json'));
+    }
+    case 'lines':
+      return lineRead();
+    default:
+      return blob.parse(`settings:${format}`, (b) => {
+        try {
+          return READERS[format](b.text);
+        } catch {
+          return null;
+        }
+      }) ?? lineRead();
+  }
+}
+
+const READERS: Record<Exclude<SettingsFormat, 'yaml' | 'json' | 'lines'>, (text: string) => Assignment[]> = {
+  dotenv: (t) => readDotenv(t),
+  dockerfile: (t) => readDockerfile(t),
+  shell: (t) => readShell(t),
+  hcl: (t) => readHcl(t),
+  python: (t) => readPython(t),
+  javascript: (t) => readJavaScript(t),
+};

@@ -1,0 +1,124 @@
+// JavaScript / TypeScript, read from a token stream (comments, regexes and unrelated strings
+// never match):
+//   process.env.K = "V"   process.env["K"] = "V"   process.env.K ??= "V" / ||= "V"
+//   process.env.K ?? "V"  process.env.K || "V"  (a default the runtime reads when K is unset)
+//   Object.assign(process.env, { K: "V" })
+//   env objects: { env: { K: "V" } } (also env_production…), { ...process.env, K: "V" }
+//   const K = "V" / let / var (K exactly the setting name, optional type annotation)
+// Template literals with `${}` are dynamic; only single literals are judged.
+import { tokenizeJs, type CodeTok } from './code-tokens.js';
+import type { Assignment } from './types.js';
+import { positionsOf } from './values.js';
+
+const ENV_KEY = /^(env|environment|env_[A-Za-z0-9_]+|[A-Za-z0-9_]*Env)$/;
+const CASE_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase']);
+
+export function readJavaScript(text: string, pos = positionsOf(text)): Assignment[] {
+  const T = tokenizeJs(text);
+  const out: Assignment[] = [];
+  const is = (i: number, kind: CodeTok['kind'], value?: string) => {
+    const t = T[i];
+    return !!t && t.kind === kind && (value === undefined || t.value === value);
+  };
+  const p = (i: number, v: string) => is(i, 'punct', v);
+  const emit = (key: CodeTok, val: CodeTok, syntax: string) => {
+    const k = pos(key.start + (key.kind === 'string' ? 1 : 0));
+    const v = pos(val.start);
+    out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+  };
+  const literalEnd = (i: number): number => {
+    let j = i;
+    if (p(j, '(') && is(j + 1, 'string') && p(j + 2, ')')) j += 1;
+    if (!is(j, 'string')) return -1;
+    let e = j + 1;
+    if (p(e, ')') && j !== i) e++;
+    while (p(e, '.') && is(e + 1, 'name') && CASE_METHODS.has(T[e + 1]!.value) && p(e + 2, '(') && p(e + 3, ')')) e += 4;
+    if (is(e, 'name', 'as') && is(e + 1, 'name', 'const')) e += 2;
+    return e;
+  };
+  const endsExpr = (j: number) => {
+    const t = T[j];
+    if (!t) return true;
+    if (t.kind === 'punct') return [',', ')', ']', '}', ';'].includes(t.value);
+    return t.kind === 'name'; // next statement (ASI)
+  };
+  const literalAt = (i: number): number => {
+    const e = literalEnd(i);
+    if (e === -1 || !endsExpr(e)) return -1;
+    return p(i, '(') ? i + 1 : i;
+  };
+  /** `process.env` at i..i+2 */
+  const processEnv = (i: number) => is(i, 'name', 'process') && p(i + 1, '.') && is(i + 2, 'name', 'env');
+  const entries = (open: number, syntax: string): void => {
+    let depth = 0;
+    for (let j = open; j < T.length; j++) {
+      const t = T[j]!;
+      if (t.kind === 'punct' && (t.value === '(' || t.value === '[' || t.value === '{')) depth++;
+      else if (t.kind === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}')) {
+        if (--depth === 0) return;
+      } else if (depth === 1 && (t.kind === 'name' || t.kind === 'string') && (p(j - 1, '{') || p(j - 1, ',')) && p(j + 1, ':')) {
+        const v = literalAt(j + 2);
+        if (v !== -1) emit(t, T[v]!, syntax);
+      }
+    }
+  };
+  const spreadsProcessEnv = (open: number): boolean => {
+    let depth = 0;
+    for (let j = open; j < T.length; j++) {
+      const t = T[j]!;
+      if (t.kind === 'punct' && '([{'.includes(t.value)) depth++;
+      else if (t.kind === 'punct' && ')]}'.includes(t.value)) {
+        if (--depth === 0) return false;
+      } else if (depth === 1 && p(j, '...') && processEnv(j + 1) && !p(j + 4, '.') && !p(j + 4, '[')) return true;
+    }
+    return false;
+  };
+
+  for (let i = 0; i < T.length; i++) {
+    const t = T[i]!;
+    if (processEnv(i)) {
+      let key: CodeTok | null = null;
+      let after = -1;
+      if ((p(i + 3, '.') || p(i + 3, '?.')) && is(i + 4, 'name')) {
+        key = T[i + 4]!;
+        after = i + 5;
+      } else if (p(i + 3, '[') && is(i + 4, 'string') && p(i + 5, ']')) {
+        key = T[i + 4]!;
+        after = i + 6;
+      }
+      if (key && after !== -1) {
+        const op = T[after];
+        if (op?.kind === 'punct' && ['=', '??=', '||=', '??', '||'].includes(op.value)) {
+          const v = literalAt(after + 1);
+          if (v !== -1) emit(key, T[v]!, op.value === '??' || op.value === '||' ? 'js-default' : 'js-process-env');
+        }
+      }
+      continue;
+    }
+    // Object.assign(process.env, {...})
+    if (is(i, 'name', 'Object') && p(i + 1, '.') && is(i + 2, 'name', 'assign') && p(i + 3, '(') && processEnv(i + 4) && p(i + 7, ',') && p(i + 8, '{')) {
+      entries(i + 8, 'js-env-object');
+      continue;
+    }
+    if (p(i, '{')) {
+      const owner = T[i - 2];
+      const ownerIsEnv = (p(i - 1, ':') || p(i - 1, '=')) && owner && (owner.kind === 'name' || owner.kind === 'string') && ENV_KEY.test(owner.value);
+      if (ownerIsEnv || spreadsProcessEnv(i)) entries(i, 'js-env-object');
+      continue;
+    }
+    // const K = "V"
+    if (t.kind === 'name' && (t.value === 'const' || t.value === 'let' || t.value === 'var') && is(i + 1, 'name')) {
+      let eq = i + 2;
+      if (p(eq, ':')) {
+        let j = eq + 1;
+        for (; j < T.length && j < eq + 16; j++) if (p(j, '=') || p(j, ';') || p(j, ',')) break;
+        eq = j;
+      }
+      if (p(eq, '=')) {
+        const v = literalAt(eq + 1);
+        if (v !== -1) emit(T[i + 1]!, T[v]!, 'js-const');
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+// The conservative line reader: for file types without a structural reader (TOML, INI,
+// .properties, systemd units, Makefiles, unknown files) and for files whose structural parse
+// failed (a broken YAML or JSON, a Helm template). It looks only for the given setting names:
+//   K=V  K = "V"  K: V  K := V  K ?= V  export K=V  - K=V  "K": "V"  Environment="K=V"
+//   ${K:=V} ${K:-V}
+//   name: K  followed by  value: V  in the same list item (Kubernetes env lists), or on one line
+//     ({name: K, value: V})
+// Lines starting with #, //, ; or -- are comments, and ` #` / ` //` start a trailing comment
+// outside quotes. `K == V` comparisons and `$K` references are not assignments.
+import type { Assignment } from './types.js';
+import { evaluateDefaults, positionsOf } from './values.js';
+
+export function readLines(text: string, names: ReadonlySet<string>, pos = positionsOf(text)): Assignment[] {
+  const out: Assignment[] = [];
+  if (names.size === 0) return out;
+  const lines: { text: string; start: number }[] = [];
+  for (let i = 0; i <= text.length; ) {
+    let eol = text.indexOf('\n', i);
+    if (eol === -1) eol = text.length;
+    lines.push({ text: text.slice(i, eol).replace(/\r$/, ''), start: i });
+    i = eol + 1;
+  }
+  const emit = (key: string, keyOffset: number, valueOffset: number, raw: string, syntax: string) => {
+    const ev = evaluateDefaults(raw);
+    const k = pos(keyOffset);
+    const v = pos(valueOffset);
+    out.push({ key, value: ev.value, dynamic: ev.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+  };
+
+  lines.forEach((ln, li) => {
+    const code = stripComment(ln.text);
+    if (code.trim() === '') return;
+    for (const name of names) {
+      let from = 0;
+      for (;;) {
+        const idx = code.indexOf(name, from);
+        if (idx === -1) break;
+        from = idx + name.length;
+        const before = idx > 0 ? code[idx - 1]! : '';
+        const afterCh = code[idx + name.length] ?? '';
+        if (/[A-Za-z0-9_]/.test(before) || /[A-Za-z0-9_]/.test(afterCh)) continue;
+        // ${K:=V} / ${K:-V}
+        if (before === '{' && code[idx - 2] === '$') {
+          const m = /^(:-|:=|-|=)([^}]*)\}/.exec(code.slice(idx + name.length));
+          if (m) emit(name, ln.start + idx, ln.start + idx + name.length + m[1]!.length, m[2]!, 'line-default');
+          continue;
+        }
+        if (before === '$') continue;
+        let j = idx + name.length;
+        if ((before === '"' || before === "'") && code[j] === before) j++;
+        if (code[j] === ']') j++;
+        while (code[j] === ' ' || code[j] === '\t') j++;
+        const op = /^(:=|\?=|\+=|=(?!=)|:(?=[ \t"']|$))/.exec(code.slice(j));
+        if (!op) continue;
+        j += op[0].length;
+        while (code[j] === ' ' || code[j] === '\t') j++;
+        const valueStart = j;
+        let raw: string;
+        const q = code[j];
+        if (q === '"' || q === "'") {
+          const close = code.indexOf(q, j + 1);
+          raw = close === -1 ? code.slice(j + 1) : code.slice(j + 1, close);
+        } else {
+          const m = /^[^\s,;}\])]*/.exec(code.slice(j))!;
+          raw = m[0].replace(/["'`]+$/, '');
+          if (raw === '|' || raw === '>' || raw === '|-' || raw === '>-') continue;
+        }
+        emit(name, ln.start + idx, ln.start + valueStart, raw, 'line');
+      }
+      // name: K … value: V
+      const nm = new RegExp(`^(\\s*)(-\\s+)?["']?name["']?\\s*:\\s*["']?${escapeRe(name)}["']?\\s*(,|$)`).exec(code);
+      if (nm) {
+        const inline = /["']?value["']?\s*:\s*/.exec(code.slice(nm[0].length));
+        if (inline) {
+          const at = nm[0].length + inline.index + inline[0].length;
+          emit(name, ln.start + code.indexOf(name), ln.start + at, valueToken(code.slice(at)), 'line-name-value');
+          continue;
+        }
+        const itemIndent = nm[1]!.length + (nm[2]?.length ?? 0);
+        for (let k = li + 1; k < lines.length && k <= li + 12; k++) {
+          const next = stripComment(lines[k]!.text);
+          if (next.trim() === '') continue;
+          const indent = next.length - next.trimStart().length;
+          if (indent < itemIndent) break;
+          const vm = /^(\s*)["']?value["']?\s*:\s*/.exec(next);
+          if (vm && indent === itemIndent) {
+            emit(name, ln.start + code.indexOf(name), lines[k]!.start + vm[0].length, valueToken(next.slice(vm[0].length)), 'line-name-value');
+            break;
+          }
+        }
+      }
+    }
+  });
+  const seen = new Set<string>();
+  return out.filter((a) => {
+    const k = `${a.key}\0${a.line}\0${a.column}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function valueToken(s: string): string {
+  const q = s[0];
+  if (q === '"' || q === "'") {
+    const close = s.indexOf(q, 1);
+    return close === -1 ? s.slice(1) : s.slice(1, close);
+  }
+  return /^[^\s,;}\]]*/.exec(s)![0];
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The line without its comment: whole-line comments and trailing ` #` / ` //` outside quotes. */
+export function stripComment(line: string): string {
+  const t = line.trimStart();
+  if (t.startsWith('#') || t.startsWith('//') || t.startsWith(';') || t.startsWith('<!--') || t.startsWith('/*')) return '';
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    // A quote opens a string only at the start of a token (not the apostrophe in "it's").
+    if ((c === '"' || c === "'") && (i === 0 || /[\s=:,[({]/.test(line[i - 1]!))) quote = c;
+    else if ((c === '#' || (c === '/' && line[i + 1] === '/')) && (i === 0 || /\s/.test(line[i - 1]!))) return line.slice(0, i);
+  }
+  return line;
+}

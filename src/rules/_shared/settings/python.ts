@@ -1,0 +1,147 @@
+// Python, read from a token stream (comments and docstrings never match):
+//   os.environ["K"] = "V"            environ["K"] = "V" (from os import environ)
+//   os.environ.setdefault("K", "V")  os.putenv("K", "V")
+//   os.environ.update({"K": "V"})    os.environ.update(K="V")
+//   os.getenv("K", "V")  os.environ.get("K", "V")  os.getenv("K") or "V"   (the default is the
+//     value the runtime reads when K is unset: reported, like ${K:-V} in shell)
+//   env dicts: env={"K": "V"}, {**os.environ, "K": "V"}, dict(os.environ, K="V")
+//   K = "V" (statement level, incl. class attributes and `K: str = "V"`), f(K="V") keyword
+//     arguments and parameter defaults, where K is exactly the setting name
+// Only single literals are judged: "V".lower()/.upper()/.strip() count as "V"; f-strings with
+// fields are dynamic; anything else is skipped.
+import { tokenizePython, type CodeTok } from './code-tokens.js';
+import type { Assignment } from './types.js';
+import { dedupe } from './tree.js';
+import { positionsOf } from './values.js';
+
+const ENV_NAME = /^(env|environ|environment|[A-Za-z0-9_]*_env|[A-Za-z0-9_]*_environ)$/i;
+const CASE_METHODS = new Set(['lower', 'upper', 'strip', 'casefold', 'lstrip', 'rstrip']);
+
+export function readPython(text: string, pos = positionsOf(text)): Assignment[] {
+  const T = tokenizePython(text);
+  const out: Assignment[] = [];
+  const is = (i: number, kind: CodeTok['kind'], value?: string) => {
+    const t = T[i];
+    return !!t && t.kind === kind && (value === undefined || t.value === value);
+  };
+  const p = (i: number, v: string) => is(i, 'punct', v);
+  const emit = (key: CodeTok, val: CodeTok, syntax: string) => {
+    const k = pos(key.start);
+    const v = pos(val.start);
+    out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+  };
+  /** Index after a literal value expression starting at i (a string, optionally with case methods), or -1. */
+  const literalEnd = (i: number): number => {
+    if (!is(i, 'string')) return -1;
+    let j = i + 1;
+    while (p(j, '.') && is(j + 1, 'name') && CASE_METHODS.has(T[j + 1]!.value) && p(j + 2, '(') && p(j + 3, ')')) j += 4;
+    return j;
+  };
+  const endsExpr = (j: number) => {
+    const t = T[j];
+    return !t || t.kind === 'nl' || (t.kind === 'punct' && [',', ')', ']', '}', ';', ':'].includes(t.value));
+  };
+  const literalAt = (i: number): boolean => {
+    const e = literalEnd(i);
+    return e !== -1 && endsExpr(e);
+  };
+  const isEnviron = (i: number) => is(i, 'name', 'environ');
+  /** Entries "K": "V" and K="V" at depth 1 of the bracket opened at `open`; returns the closing index. */
+  const entries = (open: number, syntax: string): number => {
+    let depth = 0;
+    for (let j = open; j < T.length; j++) {
+      const t = T[j]!;
+      if (t.kind === 'punct' && (t.value === '(' || t.value === '[' || t.value === '{')) depth++;
+      else if (t.kind === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}')) {
+        if (--depth === 0) return j;
+      } else if (depth === 1 && (p(j - 1, '{') || p(j - 1, ',') || p(j - 1, '('))) {
+        if (t.kind === 'string' && p(j + 1, ':') && literalAt(j + 2)) emit(t, T[j + 2]!, syntax);
+        else if (t.kind === 'name' && p(j + 1, '=') && literalAt(j + 2)) emit(t, T[j + 2]!, syntax);
+      }
+    }
+    return T.length;
+  };
+  const containsEnvironSpread = (open: number): boolean => {
+    let depth = 0;
+    for (let j = open; j < T.length; j++) {
+      const t = T[j]!;
+      if (t.kind === 'punct' && '([{'.includes(t.value)) depth++;
+      else if (t.kind === 'punct' && ')]}'.includes(t.value)) {
+        if (--depth === 0) return false;
+      } else if (depth === 1 && p(j, '**') && ((is(j + 1, 'name', 'os') && p(j + 2, '.') && isEnviron(j + 3)) || isEnviron(j + 1))) return true;
+    }
+    return false;
+  };
+
+  for (let i = 0; i < T.length; i++) {
+    const t = T[i]!;
+    // environ[...] = "V"
+    if (isEnviron(i) && p(i + 1, '[') && is(i + 2, 'string') && p(i + 3, ']') && p(i + 4, '=') && literalAt(i + 5)) {
+      emit(T[i + 2]!, T[i + 5]!, 'python-environ');
+      continue;
+    }
+    // environ.setdefault / environ.get / environ.update
+    if (isEnviron(i) && p(i + 1, '.') && is(i + 2, 'name') && p(i + 3, '(')) {
+      const m = T[i + 2]!.value;
+      if ((m === 'setdefault' || m === 'get') && is(i + 4, 'string')) {
+        defaultArg(i + 4, m === 'get' ? 'python-default' : 'python-setdefault');
+      } else if (m === 'update') {
+        entries(i + 3, 'python-environ-update');
+      }
+      continue;
+    }
+    // os.putenv / os.getenv / getenv / putenv
+    if (is(i, 'name') && (t.value === 'putenv' || t.value === 'getenv') && p(i + 1, '(') && is(i + 2, 'string') && !p(i - 1, 'def')) {
+      defaultArg(i + 2, t.value === 'putenv' ? 'python-putenv' : 'python-default');
+      continue;
+    }
+    // dict(os.environ, K="V")
+    if (is(i, 'name', 'dict') && p(i + 1, '(') && ((is(i + 2, 'name', 'os') && p(i + 3, '.') && isEnviron(i + 4)) || isEnviron(i + 2))) {
+      entries(i + 1, 'python-env-dict');
+      continue;
+    }
+    // env dicts
+    if (p(i, '{')) {
+      const ownerIsEnv = (p(i - 1, '=') || p(i - 1, ':')) && is(i - 2, 'name') && ENV_NAME.test(T[i - 2]!.value);
+      const ownerIsEnvKey = p(i - 1, ':') && is(i - 2, 'string') && ENV_NAME.test(T[i - 2]!.value);
+      if (ownerIsEnv || ownerIsEnvKey || containsEnvironSpread(i)) entries(i, 'python-env-dict');
+      continue;
+    }
+    if (t.kind !== 'name') continue;
+    // Statement-level NAME = "V" / NAME: type = "V"
+    const stmtStart = i === 0 || is(i - 1, 'nl') || p(i - 1, ';');
+    const argStart = p(i - 1, '(') || p(i - 1, ',');
+    if (!stmtStart && !argStart) continue;
+    let eq = i + 1;
+    if (p(eq, ':')) {
+      // annotation: skip a simple type (Name, Name.Attr, Name[...], Literal["x"])
+      let j = eq + 1;
+      let depth = 0;
+      for (; j < T.length && j < eq + 24; j++) {
+        const u = T[j]!;
+        if (u.kind === 'nl') break;
+        if (u.kind === 'punct' && u.value === '[') depth++;
+        else if (u.kind === 'punct' && u.value === ']') depth--;
+        else if (depth === 0 && u.kind === 'punct' && (u.value === '=' || u.value === ',' || u.value === ')')) break;
+      }
+      eq = j;
+    }
+    if (!p(eq, '=') || !literalAt(eq + 1)) continue;
+    const valEnd = literalEnd(eq + 1);
+    if (stmtStart && !(is(valEnd, 'nl') || valEnd >= T.length || p(valEnd, ';'))) continue;
+    emit(t, T[eq + 1]!, stmtStart ? 'python-assign' : 'python-kwarg');
+  }
+
+  function defaultArg(keyIdx: number, syntax: string): void {
+    // ("K", "V") | ("K", default="V") ; getenv("K") or "V"
+    const key = T[keyIdx]!;
+    if (p(keyIdx + 1, ',')) {
+      let v = keyIdx + 2;
+      if (is(v, 'name', 'default') && p(v + 1, '=')) v += 2;
+      if (literalAt(v)) emit(key, T[v]!, syntax);
+    } else if (p(keyIdx + 1, ')') && is(keyIdx + 2, 'name', 'or') && literalAt(keyIdx + 3) && syntax === 'python-default') {
+      emit(key, T[keyIdx + 3]!, syntax);
+    }
+  }
+  return dedupe(out);
+}

@@ -1,0 +1,398 @@
+// POSIX shell / bash / zsh, read structurally with a small lexer (quotes, escapes, comments,
+// line continuations, heredocs, parameter expansions):
+//   KEY=value                 plain assignment (a sourced env script; `set -a` exports it)
+//   KEY=value cmd             assignment in the environment of one command
+//   export K=V [K2=V2]  declare -x K=V  typeset -x  readonly  local
+//   env [-i] K=V cmd
+//   ${K:=V} ${K=V}            assign the default when K is unset
+//   ${K:-V} ${K-V}            only substitute the default, but that is the value the runtime
+//                             reads when K is unset: reported as the value in effect
+//   docker/podman run -e K=V | --env K=V | --env=K=V | --build-arg K=V
+//   gcloud … --set-env-vars=K=V,K2=V2 (--update-env-vars, --set-build-env-vars)
+//   kubectl set env … K=V      helm … --set a.b.K=V (key: last path segment)
+//   echo "K=V" >> "$GITHUB_ENV" (or into a *.env file)
+// Heredoc bodies are read as .env lines (they usually write env/config files). Comments
+// (`#` at the start of a word) never match. Values with `$X`, `$(…)` or backticks are dynamic.
+import { readDotenv } from './dotenv.js';
+import type { Assignment } from './types.js';
+import { evaluateDefaults, matchParen, positionsOf } from './values.js';
+
+interface Word {
+  start: number;
+  end: number;
+  value: string;
+  dynamic: boolean;
+  /** Set when the word is NAME=… with NAME and '=' unquoted. */
+  assign?: { key: string; valueStart: number; value: string; dynamic: boolean };
+}
+
+interface Command {
+  words: Word[];
+  redirects: Word[];
+}
+
+const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
+const NAME_EQ = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
+const DECLARERS = new Set(['export', 'declare', 'typeset', 'readonly', 'local']);
+const RESERVED_PREFIX = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'nohup', 'sudo', 'exec', 'command', 'builtin']);
+const CONTAINER_CLIS = /^(docker|podman|nerdctl|buildah|finch)$/;
+
+export function readShell(text: string, pos = positionsOf(text)): Assignment[] {
+  const out: Assignment[] = [];
+  const emit = (key: string, keyOffset: number, valueOffset: number, value: string, dynamic: boolean, syntax: string) => {
+    const k = pos(keyOffset);
+    const v = pos(valueOffset);
+    out.push({ key, value, dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+  };
+
+  const n = text.length;
+
+  /**
+   * Evaluate a word from `start`. In 'word' mode an unquoted metacharacter ends it; in 'all'
+   * mode it runs to `limit` (the word of a `${K:-word}` expansion).
+   */
+  function evalWord(start: number, limit: number, mode: 'word' | 'all', record: boolean): { value: string; dynamic: boolean; end: number } {
+    let value = '';
+    let dynamic = false;
+    let i = start;
+    const expansion = (at: number, inDouble: boolean): number => {
+      // text[at] === '$'
+      const c = text[at + 1];
+      if (c === '{') {
+        const close = findBraceClose(at + 1, limit);
+        const inner = text.slice(at + 2, close);
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(:-|:=|-|=)/.exec(inner);
+        if (m) {
+          const w = evalWord(at + 2 + m[0].length, close, 'all', record);
+          value += w.value;
+          dynamic ||= w.dynamic;
+          if (record) {
+            emit(m[1]!, at + 2, at + 2 + m[0].length, w.value, w.dynamic, m[2]!.includes('=') ? 'shell-assign-default' : 'shell-default');
+          }
+        } else {
+          dynamic = true;
+          value += '${' + inner + '}';
+        }
+        return Math.min(close + 1, limit);
+      }
+      if (c === '(') {
+        const close = matchParen(text.slice(0, limit), at + 1);
+        dynamic = true;
+        const end = close === -1 ? limit : close + 1;
+        value += text.slice(at, end);
+        return end;
+      }
+      if (c === "'" && !inDouble) {
+        // $'…' ANSI-C quoting
+        let j = at + 2;
+        while (j < limit && text[j] !== "'") {
+          if (text[j] === '\\' && j + 1 < limit) {
+            const e = text[j + 1]!;
+            value += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+            j += 2;
+            continue;
+          }
+          value += text[j];
+          j++;
+        }
+        return Math.min(j + 1, limit);
+      }
+      const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(text.slice(at + 1, Math.min(limit, at + 200)));
+      if (m) {
+        dynamic = true;
+        value += '$' + m[0];
+        return at + 1 + m[0].length;
+      }
+      value += '$';
+      return at + 1;
+    };
+    while (i < limit) {
+      const c = text[i]!;
+      if (mode === 'word' && META.has(c)) break;
+      if (c === '\\') {
+        if (text[i + 1] === '\n') {
+          i += 2;
+          continue;
+        }
+        if (text[i + 1] === '\r' && text[i + 2] === '\n') {
+          i += 3;
+          continue;
+        }
+        if (i + 1 < limit) value += text[i + 1];
+        i += 2;
+        continue;
+      }
+      if (c === "'") {
+        const close = text.indexOf("'", i + 1);
+        const end = close === -1 || close >= limit ? limit : close;
+        value += text.slice(i + 1, end);
+        i = end + 1;
+        continue;
+      }
+      if (c === '"') {
+        let j = i + 1;
+        while (j < limit && text[j] !== '"') {
+          const d = text[j]!;
+          if (d === '\\' && j + 1 < limit) {
+            const e = text[j + 1]!;
+            if (e === '\n') j += 2;
+            else if ('$`"\\'.includes(e)) {
+              value += e;
+              j += 2;
+            } else {
+              value += d;
+              j++;
+            }
+            continue;
+          }
+          if (d === '$') {
+            j = expansion(j, true);
+            continue;
+          }
+          if (d === '`') {
+            const close = text.indexOf('`', j + 1);
+            dynamic = true;
+            j = close === -1 || close >= limit ? limit : close + 1;
+            continue;
+          }
+          value += d;
+          j++;
+        }
+        i = j + 1;
+        continue;
+      }
+      if (c === '$') {
+        i = expansion(i, false);
+        continue;
+      }
+      if (c === '`') {
+        const close = text.indexOf('`', i + 1);
+        dynamic = true;
+        i = close === -1 || close >= limit ? limit : close + 1;
+        continue;
+      }
+      value += c;
+      i++;
+    }
+    return { value, dynamic, end: Math.min(i, limit) };
+  }
+
+  function findBraceClose(open: number, limit: number): number {
+    let depth = 0;
+    let quote: string | null = null;
+    for (let j = open; j < limit; j++) {
+      const c = text[j];
+      if (c === '\\') {
+        j++;
+        continue;
+      }
+      if (quote) {
+        if (c === quote) quote = null;
+        continue;
+      }
+      if (c === "'" || c === '"') quote = c;
+      else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) return j;
+    }
+    return limit;
+  }
+
+  function readWord(start: number): Word {
+    const w = evalWord(start, n, 'word', false);
+    const word: Word = { start, end: w.end, value: w.value, dynamic: w.dynamic };
+    const m = NAME_EQ.exec(text.slice(start, Math.min(w.end, start + 300)));
+    if (m) {
+      const valueStart = start + m[0].length;
+      const v = evalWord(valueStart, w.end, 'all', true);
+      word.assign = { key: m[1]!, valueStart, value: v.value, dynamic: v.dynamic };
+    } else {
+      // Record parameter-expansion assignments inside the word.
+      evalWord(start, w.end, 'all', true);
+    }
+    return word;
+  }
+
+  const heredocs: { delim: string; strip: boolean }[] = [];
+  let cmd: Command = { words: [], redirects: [] };
+  const flush = () => {
+    if (cmd.words.length > 0) processCommand(cmd);
+    cmd = { words: [], redirects: [] };
+  };
+
+  function processCommand(c: Command): void {
+    const words = c.words;
+    let k = 0;
+    while (k < words.length && !words[k]!.assign && RESERVED_PREFIX.has(words[k]!.value)) k++;
+    const firstAssign = k;
+    while (k < words.length && words[k]!.assign) k++;
+    const prefix = k < words.length ? 'shell-prefix' : 'shell-assign';
+    for (let j = firstAssign; j < k; j++) emitAssign(words[j]!, prefix);
+    if (k >= words.length) return;
+    const name = words[k]!.value;
+    const rest = words.slice(k + 1);
+    if (DECLARERS.has(name)) {
+      for (const w of rest) if (w.assign) emitAssign(w, 'shell-export');
+      return;
+    }
+    if (name === 'env') {
+      for (let j = 0; j < rest.length; j++) {
+        const w = rest[j]!;
+        if (w.assign) emitAssign(w, 'shell-env');
+        else if (w.value === '-u' || w.value === '--unset' || w.value === '-C' || w.value === '--chdir') j++;
+        else if (!w.value.startsWith('-')) break;
+      }
+      return;
+    }
+    // CLI flags that set a container's / service's environment.
+    const all = words.slice(k);
+    const isContainer = all.some((w) => CONTAINER_CLIS.test(w.value.replace(/^.*\//, '')));
+    for (let j = 0; j < all.length; j++) {
+      const w = all[j]!;
+      const v = w.value;
+      const next = all[j + 1];
+      if (isContainer && (v === '-e' || v === '--env' || v === '--build-arg') && next) {
+        emitListItem(next, 0, next.value, 'cli-env');
+        j++;
+      } else if (isContainer && /^--(env|build-arg)=/.test(v)) {
+        emitListItem(w, v.indexOf('=') + 1, v.slice(v.indexOf('=') + 1), 'cli-env');
+      } else if (/^--(set|update)-(build-)?env-vars$/.test(v) && next) {
+        emitCommaList(next, 0, next.value, 'cli-env');
+        j++;
+      } else if (/^--(set|update)-(build-)?env-vars=/.test(v)) {
+        emitCommaList(w, v.indexOf('=') + 1, v.slice(v.indexOf('=') + 1), 'cli-env');
+      } else if ((v === '--set' || v === '--set-string') && next) {
+        emitCommaList(next, 0, next.value, 'helm-set', true);
+        j++;
+      } else if (/^--set(-string)?=/.test(v)) {
+        emitCommaList(w, v.indexOf('=') + 1, v.slice(v.indexOf('=') + 1), 'helm-set', true);
+      }
+    }
+    if (/(^|\/)kubectl$|(^|\/)oc$/.test(name) && rest[0]?.value === 'set' && rest[1]?.value === 'env') {
+      for (const w of rest.slice(2)) if (w.assign) emitAssign(w, 'kubectl-set-env');
+    }
+    // echo "K=V" >> "$GITHUB_ENV" / > .env
+    if ((name === 'echo' || name === 'printf') && c.redirects.some((r) => /GITHUB_ENV|\.env\b|(^|\/)env$/.test(text.slice(r.start, r.end)))) {
+      for (const w of rest) {
+        if (w.value.startsWith('-')) continue;
+        for (const line of w.value.split('\n')) {
+          const m = NAME_EQ.exec(line);
+          if (m) emitListItem(w, w.value.indexOf(line), line, 'env-file-write');
+        }
+      }
+    }
+  }
+
+  function emitAssign(w: Word, syntax: string): void {
+    const a = w.assign!;
+    emit(a.key, w.start, a.valueStart, a.value, a.dynamic, syntax);
+  }
+
+  /** A word (or part of one, from `at` in its value) of the form K=V. */
+  function emitListItem(w: Word, at: number, item: string, syntax: string): void {
+    const m = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(item);
+    if (!m) return;
+    const raw = text.slice(w.start, w.end);
+    // Locate the key in the raw word (quotes may precede it).
+    const keyIdx = Math.max(0, raw.indexOf(m[1]! + '=', Math.min(at, raw.length)));
+    const keyOffset = w.start + (keyIdx === -1 ? 0 : keyIdx);
+    const valueRaw = item.slice(m[0].length);
+    emit(m[1]!, keyOffset, keyOffset + m[0].length, valueRaw, w.dynamic && /\$/.test(valueRaw), syntax);
+  }
+
+  function emitCommaList(w: Word, at: number, list: string, syntax: string, lastSegment = false): void {
+    let offset = at;
+    for (const part of list.split(',')) {
+      const m = /^([A-Za-z_][A-Za-z0-9_.[\]-]*)=/.exec(part);
+      if (m) {
+        const full = m[1]!;
+        const key = lastSegment ? full.slice(full.lastIndexOf('.') + 1) : full;
+        const raw = text.slice(w.start, w.end);
+        const idx = raw.indexOf(part, Math.min(offset, raw.length));
+        const base = w.start + (idx === -1 ? 0 : idx);
+        const ev = evaluateDefaults(part.slice(m[0].length));
+        emit(key, base + (full.length - key.length), base + m[0].length, ev.value, ev.dynamic || w.dynamic, syntax);
+      }
+      offset += part.length + 1;
+    }
+  }
+
+  let i = 0;
+  let atWordStart = true;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      atWordStart = true;
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
+      i += text[i + 1] === '\n' ? 2 : 3;
+      continue;
+    }
+    if (c === '#' && atWordStart) {
+      const eol = text.indexOf('\n', i);
+      i = eol === -1 ? n : eol;
+      continue;
+    }
+    if (c === '\n') {
+      flush();
+      i++;
+      atWordStart = true;
+      // Heredoc bodies follow the line that opened them.
+      while (heredocs.length > 0) {
+        const h = heredocs.shift()!;
+        const bodyStart = i;
+        let end = n;
+        let next = n;
+        while (i < n) {
+          let eol = text.indexOf('\n', i);
+          if (eol === -1) eol = n;
+          let line = text.slice(i, eol).replace(/\r$/, '');
+          if (h.strip) line = line.replace(/^\t+/, '');
+          if (line === h.delim) {
+            end = i;
+            next = Math.min(eol + 1, n);
+            break;
+          }
+          i = eol + 1;
+        }
+        const body = text.slice(bodyStart, end);
+        for (const a of readDotenv(body, (o) => pos(bodyStart + o), 'heredoc')) out.push(a);
+        i = end === n ? n : next;
+      }
+      continue;
+    }
+    if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') {
+      flush();
+      i++;
+      atWordStart = true;
+      continue;
+    }
+    if (c === '<' || c === '>') {
+      const op = /^(<<<|<<-|<<|>>|>&|<&|>\||<>|<|>)/.exec(text.slice(i, i + 3))![0];
+      i += op.length;
+      while (text[i] === ' ' || text[i] === '\t') i++;
+      if (i >= n || text[i] === '\n') continue;
+      const target = evalWord(i, n, 'word', false);
+      if (op === '<<' || op === '<<-') heredocs.push({ delim: target.value, strip: op === '<<-' });
+      else cmd.redirects.push({ start: i, end: target.end, value: target.value, dynamic: target.dynamic });
+      i = Math.max(target.end, i + 1);
+      atWordStart = true;
+      continue;
+    }
+    const w = readWord(i);
+    cmd.words.push(w);
+    i = Math.max(w.end, i + 1);
+    atWordStart = false;
+  }
+  flush();
+
+  // An expansion may be recorded once per pass over the same word: keep one of each.
+  const seen = new Set<string>();
+  return out.filter((a) => {
+    const k = `${a.key}\0${a.line}\0${a.column}\0${a.syntax}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

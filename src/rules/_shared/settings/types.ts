@@ -1,0 +1,41 @@
+// A setting assignment found in a file: what the runtime would read for `key`, and where.
+// Readers are pure (text in, assignments out) and return every assignment they understand;
+// rules filter by key.
+
+export interface Assignment {
+  /** The setting name exactly as written (keys are compared case-sensitively by rules). */
+  key: string;
+  /**
+   * The value as the runtime reads it: quotes and escapes removed, `${X:-word}` / `${X:=word}`
+   * defaults substituted. Not trimmed nor case-folded (see `normalizeValue`).
+   */
+  value: string;
+  /**
+   * True when the value depends on something outside the file (`$X`, `$(cmd)`, `{{ … }}`,
+   * `${{ … }}`, `${var.x}`, a non-literal expression): it cannot be judged from the file.
+   */
+  dynamic: boolean;
+  /** 1-based position of the value (for an empty value: just after the operator). */
+  line: number;
+  column: number;
+  /** 1-based position of the key. */
+  keyLine: number;
+  keyColumn: number;
+  /** How it was written, for messages: 'yaml', 'k8s-env', 'dotenv', 'dockerfile-env', 'shell-export', … */
+  syntax: string;
+}
+
+/** Where a reader's text sits in the file (readers run on embedded text: RUN bodies, heredocs, YAML scalars). */
+export type OffsetMapper = (offset: number) => { line: number; column: number };
+
+/** The settings format a reader understands. */
+export type SettingsFormat =
+  | 'yaml'
+  | 'json'
+  | 'dotenv'
+  | 'dockerfile'
+  | 'shell'
+  | 'hcl'
+  | 'python'
+  | 'javascript'
+  | 'lines';

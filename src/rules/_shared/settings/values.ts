@@ -1,0 +1,158 @@
+// Value helpers shared by the readers: shell-style default substitution (`${X:-word}`), line
+// positions of a text, and the normalisation rules apply before comparing.
+
+/** Normalise a value as the runtime compares it: trimmed, one pair of surrounding quotes removed, case-folded. */
+export function normalizeValue(value: string, caseSensitive = false): string {
+  let v = value.trim();
+  for (let i = 0; i < 2 && v.length >= 2; i++) {
+    const q = v[0];
+    if ((q === '"' || q === "'" || q === '`') && v[v.length - 1] === q) v = v.slice(1, -1).trim();
+    else break;
+  }
+  return caseSensitive ? v : v.toLowerCase();
+}
+
+export interface Evaluated {
+  value: string;
+  dynamic: boolean;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+/**
+ * Substitute shell/compose/dotenv/Docker parameter expansions in an unquoted-or-double-quoted
+ * value: `${X:-w}`, `${X-w}`, `${X:=w}`, `${X=w}` become `w` (the value in effect when X is
+ * unset, which is what a committed file can say); `$X`, `${X}`, `${X:+w}`, `${X:?e}`, `$(…)`,
+ * `{{ … }}` and `${{ … }}` make the value dynamic. `$$` is a literal `$` (compose escape).
+ */
+export function evaluateDefaults(raw: string): Evaluated {
+  if (!raw.includes('$') && !raw.includes('{{')) return { value: raw, dynamic: false };
+  let out = '';
+  let dynamic = false;
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i]!;
+    if (c === '{' && raw[i + 1] === '{') {
+      const end = raw.indexOf('}}', i + 2);
+      dynamic = true;
+      out += raw.slice(i, end === -1 ? raw.length : end + 2);
+      i = end === -1 ? raw.length : end + 2;
+      continue;
+    }
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    const n = raw[i + 1];
+    if (n === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    if (n === '{' && raw[i + 2] === '{') {
+      const end = raw.indexOf('}}', i + 3);
+      dynamic = true;
+      out += raw.slice(i, end === -1 ? raw.length : end + 2);
+      i = end === -1 ? raw.length : end + 2;
+      continue;
+    }
+    if (n === '{') {
+      const close = matchBrace(raw, i + 1);
+      const inner = raw.slice(i + 2, close === -1 ? raw.length : close);
+      i = close === -1 ? raw.length : close + 1;
+      const m = NAME.exec(inner);
+      if (m) {
+        const rest = inner.slice(m[0].length);
+        const op = /^(:-|:=|-|=)/.exec(rest);
+        if (op) {
+          const word = evaluateDefaults(rest.slice(op[0].length));
+          out += word.value;
+          dynamic ||= word.dynamic;
+          continue;
+        }
+      }
+      dynamic = true;
+      out += '${' + inner + '}';
+      continue;
+    }
+    if (n === '(') {
+      const close = matchParen(raw, i + 1);
+      dynamic = true;
+      out += raw.slice(i, close === -1 ? raw.length : close + 1);
+      i = close === -1 ? raw.length : close + 1;
+      continue;
+    }
+    const m = n === undefined ? null : /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(raw.slice(i + 1));
+    if (m) {
+      dynamic = true;
+      out += '$' + m[0];
+      i += 1 + m[0].length;
+      continue;
+    }
+    out += '$';
+    i++;
+  }
+  return { value: out, dynamic };
+}
+
+/** Index of the `}` closing the `{` at `open`, or -1. */
+export function matchBrace(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Index of the `)` closing the `(` at `open`, or -1 (quotes inside are skipped roughly). */
+export function matchParen(s: string, open: number): number {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Offsets where lines start (line 1 at index 0). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** A function mapping an offset of `text` to its 1-based line/column. */
+export function positionsOf(text: string): (offset: number) => { line: number; column: number } {
+  const starts = lineStarts(text);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  };
+}
+
+/** Identifier-ish setting key (env var names and the like). */
+export const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

@@ -4,12 +4,14 @@ import type { z } from 'zod';
 import { optionsSchema as protectedTarget } from './protected-target/options.js';
 import { optionsSchema as liveEndpoint } from './live-endpoint/options.js';
 import { optionsSchema as imagePinning } from './image-pinning/options.js';
+import { optionsSchema as agentMode } from './agent-mode/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'protected-target': protectedTarget,
   'live-endpoint': liveEndpoint,
   'image-pinning': imagePinning,
+  'agent-mode': agentMode,
   // @options-list (helpers: add entries above this line)
 };
 

@@ -4,6 +4,7 @@ import type { Rule } from './types.js';
 import { protectedTarget } from './protected-target/rule.js';
 import { liveEndpoint } from './live-endpoint/rule.js';
 import { imagePinning } from './image-pinning/rule.js';
+import { agentMode } from './agent-mode/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -11,6 +12,7 @@ export const rules: Rule<any>[] = [
   protectedTarget,
   liveEndpoint,
   imagePinning,
+  agentMode,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -1,0 +1,150 @@
+// agent-mode (Gates B and C): forbidden values for named settings, read the way the runtime
+// reads them. The readers in ../_shared/settings turn each file into assignments (key, value,
+// position); this rule keeps those of the configured settings and judges their values.
+// No zod, no static yaml: readers load parsers only when a file's prefilter hits.
+import type { FileChange } from '../../changeset/types.js';
+import { normalizeValue, readSettings, type Assignment } from '../_shared/settings/index.js';
+import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import type { AgentModeOptions, AgentModeSetting } from './options.js';
+
+const SYNTAX_LABEL: [RegExp, string][] = [
+  [/^dockerfile-env/, 'Dockerfile ENV'],
+  [/^dockerfile-arg/, 'Dockerfile ARG default'],
+  [/^dockerfile-run/, 'Dockerfile RUN'],
+  [/name-value$/, 'env list entry'],
+  [/env-string$/, 'env list entry'],
+  [/-variable$/, 'CI variable'],
+  [/shell-default$|^shell-default|python-default|js-default|line-default/, 'default value'],
+  [/shell-assign-default/, 'default assignment'],
+  [/shell|heredoc|env-file-write/, 'shell'],
+  [/cli-env|kubectl|helm-set/, 'deploy command'],
+  [/^yaml/, 'YAML'],
+  [/^json/, 'JSON'],
+  [/^dotenv/, 'env file'],
+  [/^hcl/, 'Terraform/HCL'],
+  [/^python/, 'Python'],
+  [/^js/, 'JS/TS'],
+  [/^line/, 'config line'],
+];
+
+function label(syntax: string): string {
+  for (const [re, l] of SYNTAX_LABEL) if (re.test(syntax)) return l;
+  return syntax;
+}
+
+export function describeValue(value: string): string {
+  const v = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return JSON.stringify(v);
+}
+
+export interface Verdict {
+  setting: AgentModeSetting;
+  normalized: string;
+  kind: 'forbidden' | 'not-allowed';
+}
+
+/** Judge one assignment against the settings (by exact key); null when it is fine or not judged. */
+export function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Verdict | null {
+  const setting = byKey.get(a.key);
+  if (!setting || a.dynamic) return null;
+  const v = normalizeValue(a.value, setting.case_sensitive);
+  if (v === '') return null;
+  const norm = (x: string) => normalizeValue(x, setting.case_sensitive);
+  if (setting.forbidden.some((f) => norm(f) === v)) return { setting, normalized: v, kind: 'forbidden' };
+  if (setting.allowed && !setting.allowed.some((x) => norm(x) === v)) return { setting, normalized: v, kind: 'not-allowed' };
+  return null;
+}
+
+const DOCS = `Blocks committed configuration that sets a named setting to a forbidden value, in any
+syntax the runtime would read. Preset agenttrader-v2: AGENT_MODE must never be EXECUTE
+(Gate B: no execute authority); TRADING_MODE, wherever committed config sets it, must be
+paper (Gate C).
+
+Where it looks: changed files in the runtime scope (docs, Markdown and tests are out of it in
+the preset, so the runtime guard's own tests may set AGENT_MODE=EXECUTE on purpose) whose
+text contains a setting name (case-insensitive prefilter). Each file is read by type:
+  YAML        maps at any depth, anchors/aliases and merge keys (<<) resolved, every document;
+              Kubernetes/compose/ECS env lists ({name, value}; valueFrom carries no value);
+              compose environment lists of K=V; GitLab {value: …} variables; shell in
+              run/script/command/args strings
+  JSON        keys at any depth, {name, value} lists, K=V strings in env lists (JSONC ok)
+  .env        KEY=value, export, quotes, inline comments, \${X:-default}
+  Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations
+  shell       export/declare -x/readonly/local, K=V, K=V cmd, env K=V, \${K:=V}, \${K:-V},
+              docker -e/--env, gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
+              echo K=V >> $GITHUB_ENV, heredocs (read as .env lines)
+  Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks, JSON heredocs
+  Python      os.environ["K"] = "V", setdefault, putenv, environ.update, getenv/environ.get
+              defaults, env dicts ({**os.environ, …}, env={…}), K = "V" statements, K="V" kwargs
+  JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
+              Object.assign(process.env, {…}), env objects, const K = "V"
+  other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs), also used
+              when a YAML or JSON file does not parse (a Helm template)
+Comments never match. Values are normalised like the runtime guard: trimmed, quotes removed,
+case-folded (execute is EXECUTE). Keys are compared exactly (environment variables are
+case-sensitive on Linux); list other spellings a runtime reads (agent_mode in app config) as
+aliases. Decisions:
+  - \${K:-V} only substitutes, but V is what the runtime reads when K is unset: it counts as the
+    value in effect, like os.getenv("K", "V") and process.env.K ?? "V".
+  - Values that depend on something outside the file ($X, \${{ … }}, {{ … }}, \${var.x}, $(cmd))
+    are not judged; empty values are not judged (the runtime guard refuses a missing mode).
+  - A plain shell K=V counts even without export (sourced env scripts, set -a).
+
+Options:
+  settings: [{name, aliases?, forbidden?, allowed?, case_sensitive?, remediation?}]
+  scope: {include?, exclude?}   narrow or widen the runtime scope for this rule
+
+Fix: set the value to a permitted one (AGENT_MODE=OBSERVE or OFF; TRADING_MODE=paper), or take
+the line out of committed config.`;
+
+export const agentMode = defineRule<AgentModeOptions>({
+  meta: {
+    id: 'agent-mode',
+    family: 'forbidden modes',
+    description: 'Blocks committed config that sets a forbidden mode (AGENT_MODE=EXECUTE, TRADING_MODE other than paper).',
+    defaultSeverity: 'block',
+    docs: DOCS,
+  },
+  create(ctx: RuleContext<AgentModeOptions>) {
+    const inScope = ctx.paths.runtimeScope(ctx.options.scope);
+    const byKey = new Map<string, AgentModeSetting>();
+    for (const s of ctx.options.settings) {
+      byKey.set(s.name, s);
+      for (const a of s.aliases) if (!byKey.has(a)) byKey.set(a, s);
+    }
+    const names: ReadonlySet<string> = new Set(byKey.keys());
+    const keywords = [...new Set([...names].map((n) => n.toLowerCase()))];
+    return {
+      keywords,
+      files(change: FileChange) {
+        if (change.newMode === '120000' || change.newMode === '160000') return false;
+        return inScope(change.path);
+      },
+      async checkFile(file: FileView, report: Report) {
+        const blob = await file.newBlob();
+        if (!blob || blob.isBinary) return;
+        const assignments = await readSettings(file.path, blob, names);
+        const seen = new Set<string>();
+        for (const a of assignments) {
+          const v = judge(a, byKey);
+          if (!v) continue;
+          const key = `${v.setting.name}\0${a.line}\0${a.column}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const s = v.setting;
+          const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
+          const message =
+            v.kind === 'forbidden'
+              ? `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): forbidden value`
+              : `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`;
+          const remediation =
+            s.remediation ??
+            (v.kind === 'forbidden'
+              ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})`
+              : `set ${s.name} to ${s.allowed!.join(' or ')}`);
+          report({ message, path: file.path, line: a.line, column: a.column, remediation });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,194 @@
+// `safety-gate audit verify|export`: check the hash chain of the audit log, and export evidence.
+// Exit codes: 0 the log verifies, 1 it was tampered with, 2 it could not be read (or bad usage).
+import { execFile } from 'node:child_process';
+import { isAbsolute, resolve } from 'node:path';
+import { auditLogPathForGitDir } from '../../audit/log.js';
+import type { CliIO } from '../io.js';
+
+const USAGE = `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
+       safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]`;
+
+class UsageError extends Error {}
+
+/** The log (or git) could not be read: exit 2 with a hint. */
+class ReadError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Parsed {
+  flags: Map<string, string>;
+  rest: string[];
+}
+
+function parseFlags(argv: string[], known: readonly string[]): Parsed {
+  const flags = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      rest.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+    let value: string | undefined;
+    if (eq >= 0) value = a.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i += 1;
+    }
+    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  return { flags, rest };
+}
+
+function gitCommonDir(io: CliIO): Promise<string> {
+  return new Promise((res, rej) => {
+    execFile('git', ['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: io.env, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) rej(new Error((stderr || err.message).trim().split('\n')[0] ?? 'git rev-parse failed'));
+      else res(stdout.replace(/\n$/, ''));
+    });
+  });
+}
+
+/** `--log`, else `<git common dir>/safety-gate/audit.jsonl` (the bare repository itself on a server). */
+async function logPath(flags: Map<string, string>, io: CliIO): Promise<string> {
+  const given = flags.get('log');
+  if (given !== undefined) return resolve(io.cwd, given);
+  let dir: string;
+  try {
+    dir = await gitCommonDir(io);
+  } catch (e) {
+    throw new ReadError(`not in a git repository (${(e as Error).message})`, 'run inside the repository or pass --log PATH');
+  }
+  return auditLogPathForGitDir(isAbsolute(dir) ? dir : resolve(io.cwd, dir));
+}
+
+function readFailure(path: string, e: unknown): ReadError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    return new ReadError(`no audit log at ${path}`, 'no decision was recorded here yet, or the log was deleted; pass --log PATH');
+  }
+  return new ReadError(`cannot read audit log ${path}: ${code ?? (e as Error).message}`, 'check the path and its permissions');
+}
+
+function write(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text);
+}
+
+async function verify(argv: string[], io: CliIO): Promise<number> {
+  const { flags, rest } = parseFlags(argv, ['log', 'expect-head', 'format']);
+  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+  const format = flags.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  const expectHead = flags.get('expect-head');
+  if (expectHead !== undefined && !/^[0-9a-fA-F]{64}$/.test(expectHead.trim())) {
+    throw new UsageError('--expect-head takes the 64-hex head hash printed by an earlier `audit verify`');
+  }
+  const path = await logPath(flags, io);
+  const { verifyAuditLog } = await import('../../audit/verify.js');
+  let result;
+  try {
+    result = verifyAuditLog(path, expectHead !== undefined ? { expectHead } : {});
+  } catch (e) {
+    throw readFailure(path, e);
+  }
+
+  if (format === 'json') {
+    write(io.stdout, `${JSON.stringify({ path, ...result }, null, 2)}\n`);
+    return result.ok ? 0 : 1;
+  }
+  const lines: string[] = [];
+  if (result.ok) {
+    lines.push(`safety-gate audit: ok — ${result.records} record${result.records === 1 ? '' : 's'}, chain intact (${path})`);
+  } else {
+    lines.push(`safety-gate audit: TAMPERED — ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${path}`);
+    for (const p of result.problems) lines.push(`  line ${p.line}: ${p.kind} — ${p.message}`);
+  }
+  if (result.anchor) {
+    lines.push(`anchor: expected head found at line ${result.anchor.line}, ${result.anchor.appendedSince} record(s) appended since`);
+  }
+  if (result.head) {
+    lines.push(`head: ${result.head}${result.headSeq !== null ? ` (seq ${result.headSeq})` : ''}`);
+    lines.push('record the head outside this machine; `audit verify --expect-head <head>` later detects cut-off lines');
+  } else {
+    lines.push('head: (empty log)');
+  }
+  write(io.stdout, `${lines.join('\n')}\n`);
+  return result.ok ? 0 : 1;
+}
+
+async function exportCmd(argv: string[], io: CliIO): Promise<number> {
+  const { flags, rest } = parseFlags(argv, ['log', 'since', 'run-id', 'output']);
+  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+  const since = flags.get('since');
+  if (since !== undefined && Number.isNaN(Date.parse(since))) throw new UsageError(`--since takes an ISO date or time, not ${since}`);
+  const path = await logPath(flags, io);
+  const { buildEvidence, formatEvidence, writeEvidence } = await import('../../audit/export.js');
+  const opts: { since?: string; runId?: string } = {};
+  if (since !== undefined) opts.since = since;
+  const runId = flags.get('run-id');
+  if (runId !== undefined) opts.runId = runId;
+  let bundle;
+  try {
+    bundle = buildEvidence(path, opts);
+  } catch (e) {
+    throw readFailure(path, e);
+  }
+  const output = flags.get('output');
+  if (output !== undefined) {
+    const target = resolve(io.cwd, output);
+    try {
+      writeEvidence(bundle, target);
+    } catch (e) {
+      throw new ReadError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'choose a writable --output path');
+    }
+    const state = bundle.verification.ok ? 'log verified' : `log TAMPERED (${bundle.verification.problems.length} problems; see verification in the bundle)`;
+    write(io.stderr, `safety-gate audit: exported ${bundle.records.length} record(s) to ${target}; ${state}; head ${bundle.log.head ?? '(empty)'}\n`);
+  } else {
+    write(io.stdout, formatEvidence(bundle));
+    if (!bundle.verification.ok) write(io.stderr, `safety-gate audit: the exported log is TAMPERED (${bundle.verification.problems.length} problems)\n`);
+  }
+  return bundle.verification.ok ? 0 : 1;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  try {
+    switch (sub) {
+      case 'verify':
+        return await verify(rest, io);
+      case 'export':
+        return await exportCmd(rest, io);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        write(sub === undefined ? io.stderr : io.stdout, `${USAGE}\n`);
+        return sub === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown audit command ${sub}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      write(io.stderr, `safety-gate audit: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof ReadError) {
+      write(io.stderr, `safety-gate audit: ${e.message} — ${e.hint}\n`);
+      return 2;
+    }
+    if (e instanceof RangeError) {
+      write(io.stderr, `safety-gate audit: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -55,7 +55,13 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo): Promise
   if (opts.policy) return opts.policy;
   if (opts.door === 'pre-receive') {
     const { loadServerPolicy } = await import('../config/server.js');
-    return loadServerPolicy({ gitDir: repo.gitDir, git: repo.git });
+    return loadServerPolicy({
+      gitDir: repo.gitDir,
+      runGit: async (args) => {
+        const r = await repo.git.run(args, { okCodes: [0, 1, 128] });
+        return { stdout: r.stdout.toString('utf8'), stderr: r.stderr, code: r.code };
+      },
+    });
   }
   const { loadPolicyCached } = await import('../config/cache.js');
   return loadPolicyCached({ cwd: repo.workTree ?? opts.cwd, configFile: opts.configFile, mode: 'client', gitDir: repo.commonDir });
@@ -72,13 +78,32 @@ async function loadTask(opts: CheckOptions): Promise<TaskEnvelope | null> {
 
 export async function check(opts: CheckOptions): Promise<CheckResult> {
   const started = opts.startedAt ?? Date.now();
-  const repo = await openRepo(opts.cwd, opts.env);
+  const staged = opts.request.kind === 'staged' || opts.request.kind === 'message';
+  const repo = await openRepo(opts.cwd, opts.env, { withHead: staged });
   const objects = new CatFile(repo.workTree ?? repo.gitDir, opts.env);
+  // Start git's object reader now: its start-up overlaps the policy load and the diff.
+  objects.start();
   try {
-    const [policy, task] = await Promise.all([loadPolicyFor(opts, repo), loadTask(opts)]);
+    const task = await loadTask(opts);
+    const server = opts.door === 'pre-receive';
+    // The change set does not depend on the policy: build both at once.
+    const changeSetPromise = buildChangeSet(
+      repo,
+      {
+        objects,
+        actor: actorFromEnv(opts.env, server),
+        task,
+        trailers: async (message) => {
+          const r = await repo.git.run(['interpret-trailers', '--parse'], { input: message });
+          return parseTrailers(r.stdout.toString('utf8'));
+        },
+      },
+      opts.request,
+    );
+    changeSetPromise.catch(() => undefined);
+    const policy = await loadPolicyFor(opts, repo);
     opts.onPolicy?.(policy);
     await injectedFault(opts.env);
-    const server = opts.door === 'pre-receive';
     const deadlineMs = policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default;
 
     const sizes = new Map<string, number | null>();
@@ -127,19 +152,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       objectFormat: repo.objectFormat,
     };
 
-    const changeSet = await buildChangeSet(
-      repo,
-      {
-        objects,
-        actor: actorFromEnv(opts.env, server),
-        task,
-        trailers: async (message) => {
-          const r = await repo.git.run(['interpret-trailers', '--parse'], { input: message });
-          return parseTrailers(r.stdout.toString('utf8'));
-        },
-      },
-      opts.request,
-    );
+    const changeSet = await changeSetPromise;
     const rules = opts.rules ?? (await import('../rules/registry.js')).rules;
     const result = await runEngine({
       changeSet,

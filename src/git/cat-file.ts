@@ -58,7 +58,12 @@ export class CatFile implements ObjectReader {
     }
   }
 
-  private start(): ChildProcessWithoutNullStreams {
+  /** Start the process ahead of the first request (it is started lazily otherwise). */
+  start(): void {
+    if (!this.child && !this.failed) this.child = this.spawnChild();
+  }
+
+  private spawnChild(): ChildProcessWithoutNullStreams {
     const child = spawn('git', ['cat-file', '--batch-command', '--buffer'], {
       cwd: this.cwd,
       env: this.env,
@@ -95,7 +100,7 @@ export class CatFile implements ObjectReader {
   private flush(): void {
     this.scheduled = false;
     if (this.outbox.length === 0) return;
-    if (!this.child) this.child = this.start();
+    if (!this.child) this.child = this.spawnChild();
     const text = this.outbox.join('') + 'flush\n';
     this.outbox = [];
     this.child.stdin.write(text);

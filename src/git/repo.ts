@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from './exec.js';
 
 export interface RepoInfo {
+  /** HEAD's commit id when asked for with `withHead` (null: unborn branch or not asked). */
+  head: string | null;
   gitDir: string;
   commonDir: string;
   workTree: string | null;
@@ -22,14 +24,24 @@ export function zeroOid(format: 'sha1' | 'sha256'): string {
   return '0'.repeat(format === 'sha1' ? 40 : 64);
 }
 
-export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RepoInfo> {
+export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env, opts: { withHead?: boolean } = {}): Promise<RepoInfo> {
   const git = createGitRunner(cwd, env);
+  const base = ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-object-format', '--show-cdup'];
   let out: string;
+  let head: string | null = null;
   try {
-    // One process: --show-cdup prints nothing in a bare repository.
-    out = (
-      await git.run(['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-object-format', '--show-cdup'])
-    ).stdout.toString('utf8');
+    // One process: --show-cdup prints nothing in a bare repository, and HEAD's id comes last.
+    // An unborn HEAD makes the whole call fail, so ask again without it (only before a first commit).
+    const first = opts.withHead ? await git.run([...base, 'HEAD^{commit}', '--'], { okCodes: [0, 128] }) : null;
+    if (first && first.code === 0) {
+      const lines = first.stdout.toString('utf8').split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      if (lines[lines.length - 1] === '--') lines.pop();
+      head = lines.pop() ?? null;
+      out = lines.join('\n');
+    } else {
+      out = (await git.run(base)).stdout.toString('utf8');
+    }
   } catch (e) {
     if (e instanceof GateError && /not a git repository/i.test(e.message)) {
       throw new GateError('git', msg.notARepo(cwd), msg.notARepoHint);
@@ -42,5 +54,5 @@ export async function openRepo(cwd: string, env: NodeJS.ProcessEnv = process.env
   const commonDir = resolve(cwd, lines[2]!);
   const objectFormat = lines[3] === 'sha256' ? 'sha256' : 'sha1';
   const workTree = bare ? null : resolve(cwd, lines[4] ?? '');
-  return { gitDir, commonDir, workTree, bare, objectFormat, git: workTree && workTree !== cwd ? createGitRunner(workTree, env) : git };
+  return { head, gitDir, commonDir, workTree, bare, objectFormat, git: workTree && workTree !== cwd ? createGitRunner(workTree, env) : git };
 }

@@ -15,8 +15,7 @@ export async function stagedChangeSet(
   opts: { message?: string | null; paths?: string[] },
 ): Promise<ChangeSet> {
   const git = repo.git;
-  const head = await git.run(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [0, 1] });
-  const headOid = head.code === 0 ? head.stdout.toString('utf8').trim() : null;
+  const headOid = repo.head;
   const base = headOid ?? EMPTY_TREE[repo.objectFormat];
   const diff = await git.run(['diff-index', '--cached', '-z', '--raw', '--no-abbrev', '-M', '--no-ext-diff', base, '--', ...(opts.paths ?? [])]);
   const { changes } = parseRawRecords(splitZ(diff.stdout), 0, null);

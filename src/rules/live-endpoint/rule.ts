@@ -55,7 +55,9 @@ Matching
   Out of reach of a literal scanner, so a reviewer must watch for them: hosts built through
   variables, templates or format strings, a split inside the broker's name ("alp" + "aca…"),
   letters written as escapes, base64. Lookalikes that resolve elsewhere (Cyrillic letters,
-  punycode) are other hosts and are not flagged.
+  punycode) are other hosts and are not flagged; nor are the bare apex (alpaca.markets) and
+  documentation hosts. A whole changed file is checked, including lines the change did not
+  touch. Binary files are not read.
 
 Options (rules.live-endpoint.options)
   brokers                  [{name, live: [hosts], paper: [hosts], market_data?, suggest?}]

@@ -10,8 +10,8 @@ import { Blob } from '../../../changeset/blob.js';
 import type { FileChange } from '../../../changeset/types.js';
 import type { Policy } from '../../../config/schema.js';
 import { createPathMatcher, type ScopeGlobs } from '../../../engine/paths.js';
-import type { FileView, FindingInput, RuleContext } from '../../types.js';
-import type { FindingInput as FI } from '../../../findings/types.js';
+import type { FileView, RuleContext } from '../../types.js';
+import type { FindingInput } from '../../../findings/types.js';
 import { optionsSchema, type LiveEndpointOptions } from '../options.js';
 import { liveEndpoint } from '../rule.js';
 
@@ -89,7 +89,7 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
   };
   const checker = await liveEndpoint.create(ctx);
   const findings: TestFinding[] = [];
-  const report = (defaultPath: string | null) => (f: FindingInput | FI) => {
+  const report = (defaultPath: string | null) => (f: FindingInput) => {
     findings.push({
       rule: f.subRule ? `live-endpoint/${f.subRule}` : 'live-endpoint',
       severity: f.severity ?? 'block',

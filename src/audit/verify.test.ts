@@ -201,3 +201,17 @@ describe('torn writes', () => {
     expect(verifyAuditLog(log).problems.map((p) => p.kind)).toEqual(['malformed']);
   });
 });
+
+describe('first line', () => {
+  it('a renumbered first record that does not start the chain → removed', async () => {
+    await writeLog(log, 4);
+    const lines = readLines(log);
+    const rec = JSON.parse(lines[1]!) as AuditRecord;
+    rec.seq = 1;
+    const { hash: _h, ...rest } = rec;
+    lines.splice(0, 2, JSON.stringify({ ...rest, hash: recordHash(rest) }));
+    writeLines(log, lines);
+    const r = verifyAuditLog(log);
+    expect(r.problems[0]).toMatchObject({ line: 1, kind: 'removed', message: expect.stringContaining('genesis') });
+  });
+});

@@ -182,7 +182,13 @@ export function verifyAuditLog(path: string, opts: VerifyOptions = {}): VerifyRe
       return;
     }
     if (p === 0) {
-      problem(e.line, 'removed', `the log starts at seq ${e.seq}: ${e.seq - 1} earlier record(s) are missing`);
+      problem(
+        e.line,
+        'removed',
+        e.seq > 1
+          ? `the log starts at seq ${e.seq}: ${e.seq - 1} earlier record(s) are missing`
+          : 'the first record does not start a chain (its prev is not the genesis value): earlier records were removed',
+      );
       return;
     }
     const before = chain[p - 1]!;

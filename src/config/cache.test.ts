@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Repo, sandbox, type Sandbox } from '../../test/helpers/repo.js';
 import { ConfigError } from '../errors.js';
 import * as cache from './cache.js';
-import { loadPolicyCached, POLICY_CACHE_FILE } from './cache.js';
+import { loadPolicyCached, POLICY_CACHE_FILE, type CachedLoadOptions } from './cache.js';
 
 let sb: Sandbox;
 let repo: Repo;
@@ -17,7 +17,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-const opts = () => ({ cwd: repo.path, root: repo.path, gitDir, mode: 'client' as const });
+const opts = (): CachedLoadOptions => ({ cwd: repo.path, root: repo.path, gitDir, mode: 'client' });
 const cacheFile = () => join(gitDir, POLICY_CACHE_FILE);
 
 async function outcome(o = opts()) {
@@ -135,7 +135,7 @@ describe('policy cache', () => {
 
   test('the repository root is found without the caller passing it', async () => {
     repo.write('safety-gate.config.yaml', 'policy_id: root\n');
-    const o = { cwd: repo.path, gitDir, mode: 'client' as const };
+    const o: CachedLoadOptions = { cwd: repo.path, gitDir, mode: 'client' };
     expect((await outcome(o)).policy.policyId).toBe('root');
     expect((await outcome(o)).outcome).toBe('hit');
   });

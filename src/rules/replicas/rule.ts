@@ -1,0 +1,126 @@
+// replicas (CI posture, guardrail "execution agent scaled to 0"): manifests of the execution
+// agent, and workloads named like it anywhere in scope, keep zero replicas.
+//
+// Hot path: a YAML/JSON file is parsed only when it matches the globs, or when its text holds
+// every word of one of the workload names (e.g. `execution` and `agent`).
+import type { FileChange } from '../../changeset/types.js';
+import { loadYamlDocuments } from '../_shared/yaml.js';
+import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { replicaProblems, templateReplicaProblems } from './check.js';
+import type { ReplicasOptions } from './options.js';
+
+const DOCS = `Keeps the execution agent scaled to zero (AgentTrader v2 production lock: "execution agent
+deployment exists but is scaled to 0"; CI safety guard: no scaled execution agent).
+
+What it checks (YAML and JSON files in the runtime scope)
+  Files matching \`globs\`: every workload in them. Any other file: workloads named like one of
+  \`workload_names\` (case-insensitive; '-', '_' and '.' are ignored, so *execution-agent* also
+  matches execution_agent and executionAgent), and HPAs / ScaledObjects targeting them.
+    Deployment, StatefulSet, ReplicaSet, ReplicationController, Argo Rollout, DeploymentConfig
+                         spec.replicas must be <= max_replicas (0); a missing spec.replicas
+                         defaults to 1 in Kubernetes and is reported
+    HorizontalPodAutoscaler  minReplicas (default 1) and maxReplicas
+    KEDA ScaledObject    minReplicaCount (default 0), maxReplicaCount (default 100)
+    DaemonSet, Pod       always run a pod: reported
+    compose services     deploy.replicas, else \`scale\`, else compose's default of 1
+    Helm-style values    replicas / replicaCount / min|maxReplicas / min|maxReplicaCount under a
+                         key named like the workload (executionAgent: {replicaCount: 1}), or
+                         anywhere in a matching file
+  Multi-document files and \`kind: List\` are read item by item. Values: numbers, numeric
+  strings and \${N:-0} defaults; a value that cannot be verified (\$N, a template expression) is
+  reported. Templates that are not YAML until rendered (Helm) are read line by line when they
+  match \`globs\`. Jobs and CronJobs (run to completion) are not checked.
+
+Options (rules.replicas.options)
+  globs            manifests of the agent (preset: **/*execution-agent*, **/*execution_agent*,
+                   and the same as directories)
+  workload_names   names of the agent's workloads (preset: *execution-agent*, *execution_agent*)
+  max_replicas     default 0
+  scope            {include?, exclude?} replaces the runtime scope lists for this rule
+
+Fix: set \`replicas: 0\` (and remove autoscalers of the agent); scaling it up is a
+production-lock unlock that goes through review.`;
+
+/** Normalised form of a workload name: lower case, without '-', '_', '.' and spaces. */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[-_.\s]/g, '');
+}
+
+/** Predicate over workload names for globs (`*` any run, `?` one character), normalised. */
+export function nameMatcher(globs: readonly string[]): (name: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const res = globs.map((g) => {
+    const src = normaliseName(g)
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    return new RegExp(`^${src}$`);
+  });
+  return (name) => {
+    const n = normaliseName(name);
+    return res.some((r) => r.test(n));
+  };
+}
+
+/** Words that must all occur in a file for one of the names to be in it (`execution`, `agent`). */
+export function nameWords(globs: readonly string[]): string[][] {
+  return globs.map((g) =>
+    g
+      .toLowerCase()
+      .split(/[*?\-_.\s]+/)
+      .filter((w) => w.length > 0),
+  );
+}
+
+export const replicas = defineRule<ReplicasOptions>({
+  meta: {
+    id: 'replicas',
+    family: 'CI posture',
+    description: 'Keeps execution-agent workloads at replicas: 0 (Deployments, StatefulSets, HPAs, compose, Helm values).',
+    defaultSeverity: 'block',
+    docs: DOCS,
+  },
+  create(ctx: RuleContext<ReplicasOptions>) {
+    const o = ctx.options;
+    const inScope = ctx.paths.runtimeScope(o.scope);
+    const matched = ctx.paths.glob(o.globs);
+    const nameMatches = nameMatcher(o.workload_names);
+    const words = nameWords(o.workload_names);
+    const keywords = new Set<string>(['replica', 'kind', 'services']);
+    for (const ws of words) for (const w of ws) keywords.add(w);
+    return {
+      keywords: [...keywords],
+      files(change: FileChange) {
+        if (change.newMode === '120000' || change.newMode === '160000') return false;
+        return /\.(?:ya?ml|json)$/i.test(change.path) && inScope(change.path);
+      },
+      async checkFile(file: FileView, report: Report) {
+        const path = file.path;
+        const isMatched = matched(path);
+        const blob = await file.newBlob();
+        if (!blob) return;
+        if (!isMatched) {
+          // Cheap exit: the text must hold every word of some workload name.
+          const lower = blob.lower;
+          if (!words.some((ws) => ws.length > 0 && ws.every((w) => lower.includes(w)))) return;
+        }
+        const result = await loadYamlDocuments(blob);
+        const problems =
+          result.errors.length > 0
+            ? isMatched
+              ? templateReplicaProblems(blob.text, o.max_replicas)
+              : []
+            : replicaProblems(result, { matchedFile: isMatched, nameMatches, max: o.max_replicas });
+        for (const p of problems) {
+          report({
+            message: p.message,
+            path,
+            line: p.line,
+            column: p.column,
+            remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`,
+          });
+        }
+      },
+    };
+  },
+});

@@ -11,10 +11,18 @@ export const changeControlShape = {
         .object({
           command: z.array(z.string()).min(1),
           inputs: z.array(z.string()).default([]),
+          /** Globs, or names of protected groups (their globs). These files are protected: only this generator may change them. */
           outputs: z.array(z.string()).min(1),
           verify: z.enum(['receipt', 'regenerate']).default('receipt'),
           /** Set false for generators that cannot run on the server: their outputs then need an approval. */
           server: z.boolean().default(true),
+          /**
+           * The argv pre-receive runs instead of `command` (a tool installed on the server). The server never runs a
+           * program or script taken from the pushed tree, so a `command` naming a file of the repository needs this.
+           */
+          server_command: z.array(z.string()).min(1).optional(),
+          /** Optional argv whose output (e.g. `protoc --version`) is recorded in receipts as the tool version. */
+          version_command: z.array(z.string()).min(1).optional(),
           timeout_ms: z.number().int().positive().default(60000),
         })
         .strict(),
@@ -27,7 +35,10 @@ export const changeControlShape = {
           path: z.string(),
           covers: z.array(z.string()).min(1),
           format: z.enum(['sha256sum', 'json']).default('sha256sum'),
+          /** The generator that may change the sentinel (default: one whose outputs match it, else the built-in `sentinel:<path>`). */
           generator: z.string().optional(),
+          /** Paths inside the sentinel are relative to the repository root (default) or to the sentinel's directory. */
+          relative_to: z.enum(['root', 'sentinel']).default('root'),
         })
         .strict(),
     )

@@ -1,0 +1,58 @@
+// sentinel: a hash manifest must list exactly the files it covers, with the sha256 of their
+// content, in every checked commit (and in the index for the staged change).
+import { buildModel } from '../../change-control/model.js';
+import { perRun } from '../../change-control/run-cache.js';
+import { evaluateSentinel, sentinelFilter } from '../../change-control/sentinel-check.js';
+import { trackedAfter } from '../../change-control/tracked.js';
+import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
+
+export const sentinel = defineRule<Record<string, never>>({
+  meta: {
+    id: 'sentinel',
+    family: 'integrity sentinels',
+    description: 'Blocks commits whose integrity sentinel (hash manifest) does not match the files it covers.',
+    defaultSeverity: 'block',
+    docs: `Each entry under \`sentinels\` ({path, covers, format, generator?, relative_to?}) names a hash
+manifest and the globs of the files it covers. In every checked commit that touches the
+sentinel or a covered file (and in the index for pre-commit), the sentinel must list exactly the
+covered files with the sha256 of their content in that commit. One finding per stale, missing,
+extra or duplicate entry, at the sentinel's line. A file that cannot be hashed (a submodule, a
+blob over limits.max_blob_bytes) blocks too.
+
+Formats: \`sha256sum\` (\`<hex>  <path>\` lines as sha256sum prints them, \`*\` binary marker,
+backslash-escaped names, BSD \`SHA256 (path) = hex\` tags; blank and \`#\` lines ignored) and
+\`json\` (\`{"path": "hex"}\`, or the same map under a \`files\` key). Paths are relative to the
+repository root, or to the sentinel's directory with \`relative_to: sentinel\`.
+
+The sentinel itself is protected (rule protected-target): only its generator may change it.
+Without \`generator:\`, a generator whose outputs include it, else the built-in
+\`sentinel:<path>\`, which the server verifies by rendering the sentinel from the pushed blobs.
+
+Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit it by hand.`,
+  },
+  create(ctx: RuleContext<Record<string, never>>) {
+    const model = perRun(ctx.git, 'change-control-model', () => buildModel(ctx.policy, ctx.paths));
+    if (model.sentinels.length === 0) return {};
+    const ci = ctx.policy.caseInsensitivePaths;
+    return {
+      async checkCommit(view: CommitView, report: Report) {
+        for (const s of model.sentinels) {
+          // Cheap exit: nothing this sentinel depends on changed in this commit.
+          const touched = view.changes.some((ch) => [ch.path, ch.oldPath].some((p) => p !== null && (s.isSentinel(p) || s.covered(p))));
+          if (!touched) continue;
+          const entries = await trackedAfter(ctx.git, sentinelFilter(s), view);
+          const { problems } = await evaluateSentinel(ctx.git, s, entries, ci);
+          for (const p of problems) {
+            report({
+              message: p.message,
+              path: s.path,
+              line: p.line,
+              commit: view.info.oid,
+              remediation: `run \`safety-gate generate ${s.generator}\` and stage ${s.path}; never edit it by hand`,
+            });
+          }
+        }
+      },
+    };
+  },
+});

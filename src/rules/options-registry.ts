@@ -5,6 +5,7 @@ import { optionsSchema as protectedTarget } from './protected-target/options.js'
 import { optionsSchema as liveEndpoint } from './live-endpoint/options.js';
 import { optionsSchema as imagePinning } from './image-pinning/options.js';
 import { optionsSchema as agentMode } from './agent-mode/options.js';
+import { optionsSchema as generatedFile } from './generated-file/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -12,6 +13,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'live-endpoint': liveEndpoint,
   'image-pinning': imagePinning,
   'agent-mode': agentMode,
+  'generated-file': generatedFile,
   // @options-list (helpers: add entries above this line)
 };
 

@@ -5,6 +5,8 @@ import { protectedTarget } from './protected-target/rule.js';
 import { liveEndpoint } from './live-endpoint/rule.js';
 import { imagePinning } from './image-pinning/rule.js';
 import { agentMode } from './agent-mode/rule.js';
+import { sentinel } from './sentinel/rule.js';
+import { generatedFile } from './generated-file/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,6 +15,8 @@ export const rules: Rule<any>[] = [
   liveEndpoint,
   imagePinning,
   agentMode,
+  sentinel,
+  generatedFile,
   // @rules-list (helpers: add entries above this line)
 ];
 

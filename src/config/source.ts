@@ -1,6 +1,6 @@
 // A configuration file as read: its data plus a way back from a key path to line:column.
 // YAML and JSON are both parsed with `yaml` (JSON is YAML 1.2) so every error can name its place.
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, stringify, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -29,6 +29,11 @@ export interface ConfigSource {
   locate(path: KeyPath, key?: boolean): Position | null;
   /** Length of the longest prefix of `path` present in this file (0: none). */
   depth(path: KeyPath): number;
+}
+
+/** YAML text of a plain value (for `safety-gate config`). Static import: a bundled dynamic import of yaml loses its named exports. */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
 }
 
 export function keyPathString(path: KeyPath): string {

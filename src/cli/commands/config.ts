@@ -28,14 +28,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const { hash, sources, ...body } = policy;
-  const { stringify } = await import('yaml');
+  const { toYaml } = await import('../../config/source.js');
   const shown = sources.map((s) => (isAbsolute(s) ? friendly(io.cwd, s) : s));
   const header = [
     '# Resolved safety-gate policy. Sources, in merge order (later ones win):',
     ...shown.map((s) => `#   ${s}`),
     `# hash: ${hash}`,
   ].join('\n');
-  io.stdout.write(`${header}\n${stringify(body, { lineWidth: 0 })}`);
+  io.stdout.write(`${header}\n${toYaml(body)}`);
   return 0;
 }
 

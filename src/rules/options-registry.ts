@@ -6,6 +6,7 @@ import { optionsSchema as liveEndpoint } from './live-endpoint/options.js';
 import { optionsSchema as imagePinning } from './image-pinning/options.js';
 import { optionsSchema as agentMode } from './agent-mode/options.js';
 import { optionsSchema as generatedFile } from './generated-file/options.js';
+import { optionsSchema as taskScope } from './task-scope/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -14,6 +15,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'image-pinning': imagePinning,
   'agent-mode': agentMode,
   'generated-file': generatedFile,
+  'task-scope': taskScope,
   // @options-list (helpers: add entries above this line)
 };
 

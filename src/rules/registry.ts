@@ -7,6 +7,7 @@ import { imagePinning } from './image-pinning/rule.js';
 import { agentMode } from './agent-mode/rule.js';
 import { sentinel } from './sentinel/rule.js';
 import { generatedFile } from './generated-file/rule.js';
+import { taskScope } from './task-scope/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,6 +18,7 @@ export const rules: Rule<any>[] = [
   agentMode,
   sentinel,
   generatedFile,
+  taskScope,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -95,7 +95,7 @@ function readTail(fd: number, size: number, logPath: string): Tail {
   const torn = chunk[chunk.length - 1] !== NL;
   const end = torn ? chunk.length : chunk.length - 1;
   const nl = chunk.lastIndexOf(NL, end - 1);
-  if (!torn && (nl >= 0 || from === 0)) {
+  if (!torn && end > 0 && (nl >= 0 || from === 0)) {
     const line = chunk.subarray(nl + 1, end);
     const seq = seqOf(line);
     if (seq !== null) return { prev: sha256Hex(line), nextSeq: seq + 1, torn };

@@ -60,7 +60,7 @@ export const msg = {
   configUnreadable: (file: string, detail: string) => `cannot read ${file}: ${detail}`,
   configUnreadableHint: 'check the path given to --config',
   configRelativeExtends: (file: string, entry: string) =>
-    `${file}: extends entry ${entry} is a relative path, which the copy inside the bare repository cannot follow`,
+    `${file}: extends another file (${entry}), which the copy inside the bare repository cannot follow`,
   configRelativeExtendsHint: 'use preset names in extends, or merge the extended file into this one',
   foreignPreReceive: (file: string) => `${file} exists and was not installed by safety-gate; not replacing it`,
   foreignPreReceiveHint: 'rerun with --force to keep it as pre-receive.orig and run it after safety-gate passes',

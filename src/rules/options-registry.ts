@@ -7,6 +7,7 @@ import { optionsSchema as imagePinning } from './image-pinning/options.js';
 import { optionsSchema as agentMode } from './agent-mode/options.js';
 import { optionsSchema as generatedFile } from './generated-file/options.js';
 import { optionsSchema as taskScope } from './task-scope/options.js';
+import { optionsSchema as tradingMode } from './trading-mode/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -16,6 +17,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'agent-mode': agentMode,
   'generated-file': generatedFile,
   'task-scope': taskScope,
+  'trading-mode': tradingMode,
   // @options-list (helpers: add entries above this line)
 };
 

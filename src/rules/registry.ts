@@ -8,6 +8,7 @@ import { agentMode } from './agent-mode/rule.js';
 import { sentinel } from './sentinel/rule.js';
 import { generatedFile } from './generated-file/rule.js';
 import { taskScope } from './task-scope/rule.js';
+import { tradingMode } from './trading-mode/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,6 +20,7 @@ export const rules: Rule<any>[] = [
   sentinel,
   generatedFile,
   taskScope,
+  tradingMode,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -92,6 +92,18 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
   return dedupe(out);
 }
 
+/** Shell assignments in a YAML/JSON string scalar (a `run:` or `script:` line), positioned in the file. */
+export function shellAssignmentsIn(
+  s: YamlScalar,
+  text: string,
+  cache: { starts?: number[]; posOf?: (o: number) => { line: number; column: number } } = {},
+): Assignment[] {
+  if (typeof s.value !== 'string') return [];
+  cache.starts ??= lineStarts(text);
+  cache.posOf ??= positionsOf(text);
+  return readShell(s.value, scalarMapper(s, text, cache.starts, cache.posOf));
+}
+
 /** One assignment per key and position, in file order. */
 export function dedupe(out: Assignment[]): Assignment[] {
   const seen = new Set<string>();
@@ -106,7 +118,7 @@ export function dedupe(out: Assignment[]): Assignment[] {
 }
 
 /** Map an offset in a scalar's value to a position in the file. */
-function scalarMapper(
+export function scalarMapper(
   s: YamlScalar,
   text: string,
   starts: number[],

@@ -1,0 +1,406 @@
+// Gate C analysis of CI files: which jobs run tests or builds, and whether TRADING_MODE=paper
+// is in effect for them. Pure functions over the shared YAML tree; the rule only reports.
+//
+// GitHub Actions: env precedence step > values written to $GITHUB_ENV by an earlier step >
+//   job > job container > workflow; an `export`/`K=V cmd` of the variable inside the step's
+//   own `run:` counts for that step. `${{ matrix.X }}` resolves through the job's
+//   strategy.matrix (every value, include entries too, must be paper); any other expression
+//   is not an explicit paper. Jobs that call a reusable workflow (`jobs.<id>.uses`) are not
+//   judged here: env does not flow into called workflows, so the called file is judged on
+//   its own (it is a workflow file too).
+// GitLab CI: job variables (with `extends` templates, nearest wins) > global variables; an
+//   `export` in before_script/script counts. Hidden jobs (`.name`) are templates, not jobs;
+//   `trigger:` jobs run no script. `include:`d files are not followed.
+// Anywhere in the file, a literal non-paper value in an env/variables map or a run/script
+// assignment is reported at the value.
+import { normalizeValue, evaluateDefaults, type Assignment } from '../_shared/settings/index.js';
+import { shellAssignmentsIn } from '../_shared/settings/tree.js';
+import {
+  getIn,
+  isYamlMap,
+  isYamlScalar,
+  mapGet,
+  mapPair,
+  walkYaml,
+  type YamlMap,
+  type YamlNode,
+  type YamlPos,
+  type YamlScalar,
+} from '../_shared/yaml.js';
+
+export interface CiCheck {
+  variable: string;
+  required: string;
+  /** The first test/build command in a script, or null. */
+  testCommand(script: string): string | null;
+  isTestAction(uses: string): boolean;
+}
+
+export interface CiIssue {
+  kind: 'missing' | 'dynamic' | 'bad';
+  line: number;
+  column: number;
+  message: string;
+  remediation: string;
+}
+
+type Mode =
+  | { state: 'ok'; where: string }
+  | { state: 'bad'; value: string; pos: { line: number; column: number }; where: string }
+  | { state: 'dynamic'; expr: string; where: string };
+
+interface Ctx {
+  text: string;
+  check: CiCheck;
+  cache: { starts?: number[]; posOf?: (o: number) => { line: number; column: number } };
+  issues: CiIssue[];
+  badSeen: Set<string>;
+}
+
+/** Test/build command finder from regular-expression sources. */
+export function commandMatcher(sources: readonly string[]): (script: string) => string | null {
+  const res = sources.map((s) => new RegExp(s, 'm'));
+  return (script) => {
+    const code = script
+      .split('\n')
+      .filter((l) => !/^\s*#/.test(l))
+      .join('\n');
+    let best: { index: number; text: string } | null = null;
+    for (const re of res) {
+      const m = re.exec(code);
+      if (m && (best === null || m.index < best.index)) best = { index: m.index, text: m[0].trim() };
+    }
+    return best ? best.text : null;
+  };
+}
+
+export function actionMatcher(prefixes: readonly string[]): (uses: string) => boolean {
+  const ps = prefixes.map((p) => p.toLowerCase().replace(/\/+$/, ''));
+  return (uses) => {
+    const ref = uses.split('@')[0]!.toLowerCase();
+    return ps.some((p) => ref === p || ref.startsWith(p + '/'));
+  };
+}
+
+function scalarMode(ctx: Ctx, s: YamlScalar, at: YamlPos, where: string, matrix: YamlNode | null): Mode {
+  const raw = s.text;
+  if (raw.includes('${{')) {
+    const m = /^\s*\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}\s*$/.exec(raw);
+    if (m) {
+      const values = matrixValues(matrix, m[1]!);
+      if (values && values.length > 0) {
+        for (const v of values) {
+          if (normalizeValue(v.text) !== normalizeValue(ctx.check.required)) {
+            return { state: 'bad', value: v.text, pos: v.pos, where: `${where} via matrix.${m[1]}` };
+          }
+        }
+        return { state: 'ok', where };
+      }
+    }
+    return { state: 'dynamic', expr: raw.trim(), where };
+  }
+  const ev = typeof s.value === 'string' ? evaluateDefaults(raw) : { value: raw, dynamic: false };
+  if (ev.dynamic) return { state: 'dynamic', expr: raw.trim(), where };
+  if (normalizeValue(ev.value) === normalizeValue(ctx.check.required)) return { state: 'ok', where };
+  return { state: 'bad', value: ev.value, pos: at, where };
+}
+
+/** Literal values of matrix.<key>: the key's list plus `include` entries; null when not literal. */
+function matrixValues(matrix: YamlNode | null, key: string): YamlScalar[] | null {
+  if (!isYamlMap(matrix)) return null;
+  const out: YamlScalar[] = [];
+  const direct = mapGet(matrix, key);
+  if (direct) {
+    if (direct.kind === 'seq') {
+      for (const item of direct.items) {
+        if (!isYamlScalar(item)) return null;
+        out.push(item);
+      }
+    } else if (isYamlScalar(direct)) {
+      if (direct.text.includes('${{')) return null;
+      out.push(direct);
+    } else return null;
+  }
+  const include = mapGet(matrix, 'include');
+  if (include?.kind === 'seq') {
+    for (const entry of include.items) {
+      const v = mapGet(entry, key);
+      if (v === null) continue;
+      if (!isYamlScalar(v)) return null;
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+/** Mode set by an env/variables map for the variable, or undefined when it does not set it. */
+function envMode(ctx: Ctx, env: YamlNode | null, where: string, matrix: YamlNode | null): Mode | undefined {
+  if (env === null) return undefined;
+  if (isYamlScalar(env)) {
+    // env: ${{ fromJSON(…) }} — anything may be in it
+    if (env.text.includes('${{')) return { state: 'dynamic', expr: env.text.trim(), where };
+    return undefined;
+  }
+  if (!isYamlMap(env)) return undefined;
+  const pair = mapPair(env, ctx.check.variable);
+  if (!pair || !pair.value) return undefined;
+  let v: YamlNode | null = pair.value;
+  let at = pair.valuePos ?? v.pos;
+  if (isYamlMap(v)) {
+    // GitLab {value: …, description: …}
+    const inner = mapPair(v, 'value');
+    if (!inner?.value) return undefined;
+    v = inner.value;
+    at = inner.valuePos ?? v.pos;
+  }
+  if (!isYamlScalar(v) || v.value === null) return { state: 'bad', value: '', pos: at, where };
+  return scalarMode(ctx, v, at, where, matrix);
+}
+
+function inlineMode(ctx: Ctx, as: Assignment[], where: string): Mode | undefined {
+  let mode: Mode | undefined;
+  for (const a of as) {
+    if (a.key !== ctx.check.variable) continue;
+    if (a.dynamic) mode = { state: 'dynamic', expr: a.value, where };
+    else if (normalizeValue(a.value) === normalizeValue(ctx.check.required)) mode = { state: 'ok', where };
+    else mode = { state: 'bad', value: a.value, pos: { line: a.line, column: a.column }, where };
+  }
+  return mode;
+}
+
+function reportBad(ctx: Ctx, mode: Mode | undefined): void {
+  if (!mode || mode.state !== 'bad') return;
+  const key = `${mode.pos.line}:${mode.pos.column}`;
+  if (ctx.badSeen.has(key)) return;
+  ctx.badSeen.add(key);
+  const v = ctx.check.variable;
+  const shown = mode.value === '' ? 'empty' : JSON.stringify(mode.value);
+  ctx.issues.push({
+    kind: 'bad',
+    line: mode.pos.line,
+    column: mode.pos.column,
+    message: `${v} is ${shown} in CI (${mode.where}): CI must run with ${v}=${ctx.check.required}`,
+    remediation: `set \`${v}: ${ctx.check.required}\` (Gate C: CI runs paper-only)`,
+  });
+}
+
+/** Every literal non-paper value in env/variables maps and run/script assignments, anywhere. */
+function scanAnywhere(ctx: Ctx, root: YamlNode | null, envKeys: ReadonlySet<string>, scriptKeys: ReadonlySet<string>): void {
+  walkYaml(root, (node) => {
+    if (node.kind !== 'map') return true;
+    for (const p of node.pairs) {
+      if (p.key === null || !p.value) continue;
+      if (envKeys.has(p.key) && isYamlMap(p.value)) {
+        const m = envMode(ctx, p.value, `${p.key} at line ${p.keyPos.line}`, null);
+        if (m?.state === 'bad') reportBad(ctx, m);
+      } else if (scriptKeys.has(p.key)) {
+        const items = p.value.kind === 'seq' ? flatten(p.value) : [p.value];
+        for (const it of items) {
+          if (!isYamlScalar(it)) continue;
+          const m = inlineMode(ctx, shellAssignmentsIn(it, ctx.text, ctx.cache), `${p.key} script`);
+          if (m?.state === 'bad') reportBad(ctx, m);
+        }
+      }
+    }
+    return true;
+  });
+}
+
+function flatten(n: YamlNode | null): YamlNode[] {
+  if (!n) return [];
+  if (n.kind !== 'seq') return [n];
+  return n.items.flatMap((i) => flatten(i));
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub Actions
+
+export function analyzeGithub(roots: readonly (YamlNode | null)[], text: string, check: CiCheck): CiIssue[] {
+  const ctx: Ctx = { text, check, cache: {}, issues: [], badSeen: new Set() };
+  for (const root of roots) {
+    if (!isYamlMap(root)) continue;
+    githubJobs(ctx, root);
+    scanAnywhere(ctx, root, new Set(['env']), new Set(['run']));
+  }
+  return ctx.issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function githubJobs(ctx: Ctx, root: YamlMap): void {
+  const { check, text } = ctx;
+  const v = check.variable;
+  {
+    const wfEnv = envMode(ctx, mapGet(root, 'env'), 'workflow env', null);
+    reportBad(ctx, wfEnv);
+    const jobs = mapGet(root, 'jobs');
+    if (!isYamlMap(jobs)) return;
+    for (const jp of jobs.pairs) {
+      const job = jp.value;
+      if (!isYamlMap(job) || mapGet(job, 'uses')) continue;
+      const jobName = jp.key ?? '?';
+      const matrix = getIn(job, ['strategy', 'matrix']);
+      const jobEnv = envMode(ctx, mapGet(job, 'env'), 'job env', matrix);
+      reportBad(ctx, jobEnv);
+      const container = mapGet(job, 'container');
+      const contEnv = isYamlMap(container) ? envMode(ctx, mapGet(container, 'env'), 'job container env', matrix) : undefined;
+      reportBad(ctx, contEnv);
+      let persisted: Mode | undefined;
+      let reported = false;
+      const steps = mapGet(job, 'steps');
+      if (steps?.kind !== 'seq') continue;
+      for (const step of steps.items) {
+        if (!isYamlMap(step)) continue;
+        const stepEnv = envMode(ctx, mapGet(step, 'env'), 'step env', matrix);
+        reportBad(ctx, stepEnv);
+        const run = mapGet(step, 'run');
+        const uses = mapGet(step, 'uses');
+        const assignments = isYamlScalar(run) ? shellAssignmentsIn(run, text, ctx.cache) : [];
+        const inline = inlineMode(ctx, assignments.filter((a) => !a.syntax.startsWith('env-file-write')), 'run script');
+        reportBad(ctx, inline);
+        let test: string | null = null;
+        if (isYamlScalar(run) && typeof run.value === 'string') test = check.testCommand(run.value);
+        else if (isYamlScalar(uses) && check.isTestAction(uses.text)) test = `uses: ${uses.text}`;
+        const effective = stepEnv ?? inline ?? persisted ?? jobEnv ?? contEnv ?? wfEnv;
+        if (test && !reported && (effective === undefined || effective.state === 'dynamic')) {
+          reported = true;
+          const stepName = scalarTextOf(mapGet(step, 'name')) ?? test;
+          ctx.issues.push(
+            effective === undefined
+              ? {
+                  kind: 'missing',
+                  line: step.pos.line,
+                  column: step.pos.column,
+                  message: `job "${jobName}" runs tests/builds without ${v}=${check.required} in effect (step "${stepName}": ${test})`,
+                  remediation: `add \`${v}: ${check.required}\` to the env of job "${jobName}" (or to the workflow's env)`,
+                }
+              : {
+                  kind: 'dynamic',
+                  line: step.pos.line,
+                  column: step.pos.column,
+                  message: `job "${jobName}" runs tests/builds with ${v} from an expression (${effective.expr}, ${effective.where}), not an explicit ${check.required}`,
+                  remediation: `set \`${v}: ${check.required}\` literally in the env of job "${jobName}" (Gate C)`,
+                },
+          );
+        }
+        // $GITHUB_ENV writes take effect for the following steps.
+        const written = inlineMode(ctx, assignments.filter((a) => a.syntax.startsWith('env-file-write')), 'GITHUB_ENV');
+        reportBad(ctx, written);
+        if (written) persisted = written;
+      }
+    }
+  }
+}
+
+function scalarTextOf(n: YamlNode | null): string | null {
+  return isYamlScalar(n) && n.value !== null ? n.text : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitLab CI
+
+const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache', 'types', 'spec']);
+
+interface GitlabJob {
+  name: string;
+  node: YamlMap;
+}
+
+export function analyzeGitlab(roots: readonly (YamlNode | null)[], text: string, check: CiCheck): CiIssue[] {
+  const ctx: Ctx = { text, check, cache: {}, issues: [], badSeen: new Set() };
+  for (const root of roots) {
+    if (!isYamlMap(root)) continue;
+    gitlabJobs(ctx, root);
+    scanAnywhere(ctx, root, new Set(['variables']), new Set(['script', 'before_script', 'after_script']));
+  }
+  return ctx.issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function gitlabJobs(ctx: Ctx, root: YamlMap): void {
+  const { check, text } = ctx;
+  const v = check.variable;
+  {
+    const globalVars = envMode(ctx, mapGet(root, 'variables'), 'global variables', null);
+    reportBad(ctx, globalVars);
+    const defaultBefore = getIn(root, ['default', 'before_script']) ?? mapGet(root, 'before_script');
+    const byName = new Map<string, YamlMap>();
+    const jobs: GitlabJob[] = [];
+    for (const p of root.pairs) {
+      if (p.key === null || !isYamlMap(p.value)) continue;
+      byName.set(p.key, p.value);
+      if (GITLAB_RESERVED.has(p.key) || p.key.startsWith('.')) continue;
+      jobs.push({ name: p.key, node: p.value });
+    }
+    /** A key of a job, following `extends` (nearest definition wins). */
+    const lookup = (job: YamlMap, key: string, depth = 0): YamlNode | null => {
+      const own = mapGet(job, key);
+      if (own !== null || depth > 10) return own;
+      const ext = mapGet(job, 'extends');
+      const parents = ext?.kind === 'seq' ? ext.items : ext ? [ext] : [];
+      // Later entries of `extends` override earlier ones.
+      for (let i = parents.length - 1; i >= 0; i--) {
+        const name = scalarTextOf(parents[i] ?? null);
+        const parent = name ? byName.get(name) : undefined;
+        if (!parent || parent === job) continue;
+        const found = lookup(parent, key, depth + 1);
+        if (found !== null) return found;
+      }
+      return null;
+    };
+    /** Variable mode of a job: its own variables, then its templates'. */
+    const jobVars = (job: YamlMap, depth = 0): Mode | undefined => {
+      const own = envMode(ctx, mapGet(job, 'variables'), 'job variables', null);
+      if (own || depth > 10) return own;
+      const ext = mapGet(job, 'extends');
+      const parents = ext?.kind === 'seq' ? ext.items : ext ? [ext] : [];
+      for (let i = parents.length - 1; i >= 0; i--) {
+        const name = scalarTextOf(parents[i] ?? null);
+        const parent = name ? byName.get(name) : undefined;
+        if (!parent || parent === job) continue;
+        const m = jobVars(parent, depth + 1);
+        if (m) return m;
+      }
+      return undefined;
+    };
+    for (const { name, node } of jobs) {
+      if (mapGet(node, 'trigger')) continue;
+      const script = lookup(node, 'script');
+      if (!script) continue;
+      const before = lookup(node, 'before_script') ?? defaultBefore;
+      const lines = [...flatten(before), ...flatten(script)].filter(isYamlScalar);
+      let test: { line: YamlScalar; cmd: string } | null = null;
+      const inlineAssignments: Assignment[] = [];
+      for (const l of lines) {
+        if (typeof l.value !== 'string') continue;
+        inlineAssignments.push(...shellAssignmentsIn(l, text, ctx.cache));
+        const cmd = check.testCommand(l.value);
+        if (cmd) {
+          test = { line: l, cmd };
+          break;
+        }
+      }
+      if (!test) continue;
+      const jv = jobVars(node);
+      reportBad(ctx, jv);
+      const inline = inlineMode(ctx, inlineAssignments, 'script');
+      const effective = inline ?? jv ?? globalVars;
+      if (effective === undefined || effective.state === 'dynamic') {
+        ctx.issues.push(
+          effective === undefined
+            ? {
+                kind: 'missing',
+                line: test.line.pos.line,
+                column: test.line.pos.column,
+                message: `job "${name}" runs tests/builds without ${v}=${check.required} in effect (${test.cmd})`,
+                remediation: `add \`${v}: ${check.required}\` to the variables of job "${name}" (or to the global variables)`,
+              }
+            : {
+                kind: 'dynamic',
+                line: test.line.pos.line,
+                column: test.line.pos.column,
+                message: `job "${name}" runs tests/builds with ${v} from a variable (${effective.expr}, ${effective.where}), not an explicit ${check.required}`,
+                remediation: `set \`${v}: ${check.required}\` literally in the variables of job "${name}" (Gate C)`,
+              },
+        );
+      }
+    }
+  }
+}

@@ -7,7 +7,7 @@
 // the body, and includes the `#` comment lines directly above it (no blank line between, the
 // comment alone on its line: what `inspect.getcomments` calls the doc comment). The docstring
 // is part of the body.
-import { firstSyntaxError, parsePython, type PyNode, type PyTree } from '../../rules/_shared/python.js';
+import { parsePython, type PyNode, type PyTree } from '../../rules/_shared/python.js';
 import { resolveSpans, type Decl, type SpanResult } from './types.js';
 
 export const PYTHON_EXTENSIONS = ['.py', '.pyi'];
@@ -39,15 +39,33 @@ function leadingStart(node: PyNode, text: string): number {
   return start;
 }
 
+/**
+ * The innermost first syntax error: tree-sitter often wraps a whole region (valid functions
+ * included) in one ERROR node; the error proper is the first ERROR or MISSING node inside it.
+ */
+export function pythonSyntaxError(tree: PyTree): { offset: number; detail: string } | null {
+  if (!tree.rootNode.hasError) return null;
+  const descend = (node: PyNode): PyNode | null => {
+    for (const child of node.children) {
+      if (!child) continue;
+      if (child.isMissing) return child;
+      if (child.isError || child.hasError) return descend(child) ?? child;
+    }
+    return node.isError || node.isMissing ? node : null;
+  };
+  const at = descend(tree.rootNode);
+  if (!at) return { offset: 0, detail: 'syntax error' };
+  if (at.isMissing) return { offset: at.startIndex, detail: `missing ${JSON.stringify(at.type)}` };
+  const text = at.text;
+  const nl = text.indexOf('\n');
+  const first = (nl === -1 ? text : text.slice(0, nl)).trim();
+  return { offset: at.startIndex, detail: `unexpected ${JSON.stringify(first.length > 40 ? `${first.slice(0, 40)}…` : first)}` };
+}
+
 /** Declarations of the requested names (and descent into their prefixes) in a parsed tree. */
 export function pythonSpansFromTree(tree: PyTree, text: string, names: readonly string[]): SpanResult {
-  const err = firstSyntaxError(tree);
-  if (err) {
-    return {
-      ok: false,
-      failure: { kind: 'syntax', offset: err.offset, detail: err.kind === 'missing' ? `missing ${err.token}` : `unexpected ${JSON.stringify(err.token)}` },
-    };
-  }
+  const err = pythonSyntaxError(tree);
+  if (err) return { ok: false, failure: { kind: 'syntax', offset: err.offset, detail: err.detail } };
   const wanted = new Set(names);
   const prefixes = new Set<string>();
   for (const n of names) {

@@ -8,7 +8,7 @@ import { GateError } from '../errors.js';
 import type { Finding, Report } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
-import { commitSnapshot, indexSnapshot } from '../git/snapshot.js';
+import { commitSnapshot, indexSnapshot, TreeCache } from '../git/snapshot.js';
 import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
@@ -130,11 +130,12 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       cachedBytes += blob.size;
       return blob;
     };
+    const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32);
     const snapshots = new Map<string, Snapshot>();
     const snapshot = (rev: string): Snapshot => {
       let s = snapshots.get(rev);
       if (!s) {
-        s = rev === 'index' ? indexSnapshot(repo.git) : commitSnapshot(repo.git, rev);
+        s = rev === 'index' ? indexSnapshot(repo.git) : commitSnapshot(objects, trees, repo.git, rev);
         snapshots.set(rev, s);
       }
       return s;

@@ -1,23 +1,118 @@
-// Tree states as Snapshots: a commit's tree (`git ls-tree -r`) or the index (`git ls-files -s`).
-// Listed once on first use and kept for the run; rules that never ask cost nothing.
+// Tree states as Snapshots. A commit's tree is walked through the run's cat-file process, one
+// tree object at a time, with parsed tree objects shared between snapshots: consecutive commits
+// of a push share almost every subtree, so checking 2,000 commits reads each distinct tree
+// object once and starts no process per commit. The index is listed once with `git ls-files`.
 import type { Snapshot, TreeEntry } from '../changeset/types.js';
+import { GateError } from '../errors.js';
+import { msg } from '../messages.js';
+import type { ObjectReader } from './cat-file.js';
 import { splitZ, type GitRunner } from './exec.js';
 
-export function commitSnapshot(git: GitRunner, rev: string): Snapshot {
-  let entries: Promise<Map<string, TreeEntry>> | null = null;
-  const load = () =>
-    (entries ??= git.run(['ls-tree', '-r', '-z', '--full-tree', rev]).then((r) => {
-      const map = new Map<string, TreeEntry>();
-      for (const rec of splitZ(r.stdout)) {
-        // <mode> SP <type> SP <oid> TAB <path>
-        const tab = rec.indexOf('\t');
-        const [mode, , oid] = rec.slice(0, tab).split(' ');
-        const path = rec.slice(tab + 1);
-        map.set(path, { path, mode: mode!, oid: oid! });
+interface RawEntry {
+  name: string;
+  mode: string;
+  oid: string;
+}
+
+/** Parsed tree objects by id, bounded so memory does not grow with the size of a push. */
+export class TreeCache {
+  private readonly trees = new Map<string, Promise<RawEntry[]>>();
+  constructor(
+    private readonly objects: ObjectReader,
+    private readonly oidBytes: number,
+    private readonly limit = 20000,
+  ) {}
+
+  read(oid: string): Promise<RawEntry[]> {
+    let t = this.trees.get(oid);
+    if (t) {
+      // Refresh recency.
+      this.trees.delete(oid);
+      this.trees.set(oid, t);
+      return t;
+    }
+    t = this.objects.read(oid).then((o) => {
+      if (!o || o.type !== 'tree') throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+      return parseTree(o.data, this.oidBytes);
+    });
+    this.trees.set(oid, t);
+    if (this.trees.size > this.limit) this.trees.delete(this.trees.keys().next().value!);
+    return t;
+  }
+}
+
+/** `<mode> SP <name> NUL <raw id>` repeated. */
+export function parseTree(data: Buffer, oidBytes: number): RawEntry[] {
+  const out: RawEntry[] = [];
+  let i = 0;
+  while (i < data.length) {
+    const sp = data.indexOf(0x20, i);
+    const nul = data.indexOf(0, sp);
+    if (sp === -1 || nul === -1 || nul + 1 + oidBytes > data.length) throw new GateError('object', 'a tree object is malformed', msg.objectMissingHint);
+    const mode = data.toString('latin1', i, sp).padStart(6, '0');
+    const name = data.toString('utf8', sp + 1, nul);
+    const oid = data.toString('hex', nul + 1, nul + 1 + oidBytes);
+    out.push({ name, mode, oid });
+    i = nul + 1 + oidBytes;
+  }
+  return out;
+}
+
+const HEX = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+export function commitSnapshot(objects: ObjectReader, trees: TreeCache, git: GitRunner, rev: string): Snapshot {
+  let root: Promise<string> | null = null;
+  const rootTree = () =>
+    (root ??= (async () => {
+      let oid = rev;
+      if (!HEX.test(oid)) {
+        const r = await git.run(['rev-parse', '-q', '--verify', `${rev}^{tree}`], { okCodes: [0, 1] });
+        if (r.code !== 0) throw new GateError('usage', msg.badRevision(rev), msg.badRevisionHint);
+        return r.stdout.toString('utf8').trim();
       }
-      return map;
-    }));
-  return makeSnapshot(rev, load);
+      for (let depth = 0; depth < 10; depth++) {
+        const o = await objects.read(oid);
+        if (!o) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+        if (o.type === 'tree') return oid;
+        const text = o.data.toString('utf8');
+        const m = o.type === 'commit' ? /^tree ([0-9a-f]+)$/m.exec(text) : o.type === 'tag' ? /^object ([0-9a-f]+)$/m.exec(text) : null;
+        if (!m) throw new GateError('object', `${oid} is a ${o.type}, not a commit or tree`, msg.objectMissingHint);
+        oid = m[1]!;
+      }
+      throw new GateError('object', `${rev} does not lead to a tree`, msg.objectMissingHint);
+    })());
+
+  const walk = async (treeOid: string, prefix: string, match: ((p: string) => boolean) | undefined, out: TreeEntry[]) => {
+    const entries = await trees.read(treeOid);
+    const subtrees: Promise<void>[] = [];
+    for (const e of entries) {
+      const path = prefix + e.name;
+      if (e.mode === '040000') subtrees.push(walk(e.oid, path + '/', match, out));
+      else if (!match || match(path)) out.push({ path, mode: e.mode, oid: e.oid });
+    }
+    await Promise.all(subtrees);
+  };
+
+  return {
+    id: rev,
+    async list(match) {
+      const out: TreeEntry[] = [];
+      await walk(await rootTree(), '', match, out);
+      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+    async entry(path) {
+      let tree = await rootTree();
+      const parts = path.split('/');
+      for (let i = 0; i < parts.length; i++) {
+        const e = (await trees.read(tree)).find((x) => x.name === parts[i]);
+        if (!e) return null;
+        if (i === parts.length - 1) return { path, mode: e.mode, oid: e.oid };
+        if (e.mode !== '040000') return null;
+        tree = e.oid;
+      }
+      return null;
+    },
+  };
 }
 
 export function indexSnapshot(git: GitRunner): Snapshot {
@@ -26,7 +121,7 @@ export function indexSnapshot(git: GitRunner): Snapshot {
     (entries ??= git.run(['ls-files', '-s', '-z']).then((r) => {
       const map = new Map<string, TreeEntry>();
       for (const rec of splitZ(r.stdout)) {
-        // <mode> SP <oid> SP <stage> TAB <path>; during a conflicted merge keep stage 0 or the highest.
+        // <mode> SP <oid> SP <stage> TAB <path>; during a conflicted merge the last stage wins.
         const tab = rec.indexOf('\t');
         const [mode, oid] = rec.slice(0, tab).split(' ');
         const path = rec.slice(tab + 1);
@@ -34,12 +129,8 @@ export function indexSnapshot(git: GitRunner): Snapshot {
       }
       return map;
     }));
-  return makeSnapshot('index', load);
-}
-
-function makeSnapshot(id: string, load: () => Promise<Map<string, TreeEntry>>): Snapshot {
   return {
-    id,
+    id: 'index',
     async list(match) {
       const all = [...(await load()).values()];
       return match ? all.filter((e) => match(e.path)) : all;

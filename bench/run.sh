@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# npm run bench: the gate against the physical floor (node start-up, git cat-file --batch over
+# the same blobs, git log -p over the same range) and against peers (ripgrep, git-secrets), on
+# the same generated input in one run. Medians and ratios land in bench/results/summary.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=${BENCH_WORK:-$ROOT/bench/.work}
+RESULTS=$ROOT/bench/results
+COMMITS=${BENCH_COMMITS:-2000}
+FILES=${BENCH_FILES:-10000}
+RUNS=${BENCH_RUNS:-20}
+CLI=$ROOT/dist/cli.js
+mkdir -p "$RESULTS"
+for tool in hyperfine rg git-secrets; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine ripgrep git-secrets)" >&2; exit 2; }
+done
+
+node bench/fixtures.mjs "$WORK" --commits "$COMMITS" --files "$FILES"
+node bench/fixtures.mjs "$WORK-small" --commits $((COMMITS / 4)) --files 100 >/dev/null
+# Isolate from the user's git configuration, like the tests do.
+export HOME=$WORK GIT_CONFIG_NOSYSTEM=1
+unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+
+POLICY='extends: [agenttrader-v2]
+limits:
+  deadline_ms:
+    pre-receive: 120000'
+printf '%s\n' "$POLICY" > "$WORK/commit10/safety-gate.config.yaml"
+printf '%s\n' "$POLICY" > "$WORK/tree10k/safety-gate.config.yaml"
+for server in "$WORK/server.git" "$WORK-small/server.git"; do
+  mkdir -p "$server/safety-gate"
+  printf '%s\n' "$POLICY" > "$server/safety-gate/policy.yaml"
+done
+
+echo "== pre-commit, 10 staged files: the gate vs node -e 0"
+(cd "$WORK/commit10" && node "$CLI" hook pre-commit >/dev/null 2>&1 || true
+ hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$RESULTS/pre-commit.json" \
+   'node -e 0' "node $CLI hook pre-commit")
+
+echo "== pre-receive, a push of $COMMITS commits: the gate vs cat-file --batch over the same new blobs vs git log -p"
+(cd "$WORK/server.git" && hyperfine --warmup 2 --runs "$RUNS" --export-json "$RESULTS/pre-receive.json" \
+   "node $CLI hook pre-receive < $WORK/push-stdin.txt" \
+   "git cat-file --batch < $WORK/push-blobs.txt > /dev/null" \
+   "git log -p $(cat "$WORK/push-range.txt") > /dev/null")
+
+echo "== scan of a $FILES-file tree: the gate vs ripgrep and git-secrets with equivalent patterns"
+node bench/patterns.mjs "$CLI" "$WORK/tree10k" > "$WORK/patterns.txt"
+(cd "$WORK/tree10k" && git config --unset-all secrets.patterns >/dev/null 2>&1 || true
+ while IFS= read -r p; do git config --add secrets.patterns "$p"; done < "$WORK/patterns.txt"
+ hyperfine --warmup 2 --runs "$RUNS" -i --export-json "$RESULTS/scan.json" \
+   "node $CLI scan --no-audit > /dev/null" \
+   "rg -i -c -f $WORK/patterns.txt . > /dev/null" \
+   "git secrets --scan -r . > /dev/null 2>&1")
+
+echo "== peak memory of pre-receive: $((COMMITS / 4)) vs $COMMITS commits"
+rss() { (cd "$1" && /usr/bin/time -f '%M' node "$CLI" hook pre-receive < "$2" 2>&1 >/dev/null | tail -n 1); }
+SMALL=$(rss "$WORK-small/server.git" "$WORK-small/push-stdin.txt")
+LARGE=$(rss "$WORK/server.git" "$WORK/push-stdin.txt")
+printf '{"small_commits": %d, "small_kb": %d, "large_commits": %d, "large_kb": %d}\n' $((COMMITS / 4)) "$SMALL" "$COMMITS" "$LARGE" > "$RESULTS/memory.json"
+
+for extra in bench/function-scope.mjs bench/sentinel.mjs; do
+  if [ -f "$extra" ]; then echo "== $extra"; node "$extra" | tee "$RESULTS/$(basename "$extra" .mjs).txt"; fi
+done
+
+node bench/summarize.mjs "$RESULTS" | tee "$RESULTS/summary.md"

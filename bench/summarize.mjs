@@ -1,0 +1,36 @@
+// Turns hyperfine's JSON exports into the medians and ratios quoted in closing notes.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2] ?? 'bench/results';
+const load = (f) => (existsSync(join(dir, f)) ? JSON.parse(readFileSync(join(dir, f), 'utf8')).results : null);
+const ms = (r) => (r.median * 1000).toFixed(1);
+const lines = ['# safety-gate benchmark', '', `node ${process.version}; medians of hyperfine runs`, ''];
+const section = (title, file, baseIndex, notes) => {
+  const res = load(file);
+  if (!res) return;
+  lines.push(`## ${title}`, '', '| command | median (ms) | mean ± σ (ms) | ratio to the gate |', '|---|---|---|---|');
+  const gate = res.find((r) => r.command.includes('cli.js')) ?? res[0];
+  for (const r of res) {
+    lines.push(`| \`${r.command.replace(/\/[^ ]*\/dist\/cli\.js/, 'safety-gate').replace(/\/[^ ]*\/bench\/\.work/g, '…')}\` | ${ms(r)} | ${(r.mean * 1000).toFixed(1)} ± ${(r.stddev * 1000).toFixed(1)} | ${(gate.median / r.median).toFixed(2)}× |`);
+  }
+  lines.push('', notes(gate, res), '');
+};
+section('pre-commit, 10 staged files', 'pre-commit.json', 0, (gate, res) => {
+  const node = res.find((r) => r.command === 'node -e 0');
+  return node ? `Gate / \`node -e 0\`: **${(gate.median / node.median).toFixed(2)}×** (goal ≤ 1.5×).` : '';
+});
+section('pre-receive, push of generated history', 'pre-receive.json', 0, (gate, res) => {
+  const cat = res.find((r) => r.command.startsWith('git cat-file'));
+  const log = res.find((r) => r.command.startsWith('git log -p'));
+  return [cat && `Gate / \`git cat-file --batch\` over the same new blobs: **${(gate.median / cat.median).toFixed(2)}×** (goal ≤ 2×).`, log && `Gate / \`git log -p\`: **${(gate.median / log.median).toFixed(2)}×**.`].filter(Boolean).join(' ');
+});
+section('scan of a generated tree', 'scan.json', 0, (gate, res) => {
+  const rg = res.find((r) => r.command.startsWith('rg '));
+  return rg ? `Gate / ripgrep: **${(gate.median / rg.median).toFixed(2)}×** (goal ≤ 3×).` : '';
+});
+if (existsSync(join(dir, 'memory.json'))) {
+  const m = JSON.parse(readFileSync(join(dir, 'memory.json'), 'utf8'));
+  lines.push('## peak memory of pre-receive', '', `| commits | max RSS (MiB) |`, '|---|---|', `| ${m.small_commits} | ${(m.small_kb / 1024).toFixed(1)} |`, `| ${m.large_commits} | ${(m.large_kb / 1024).toFixed(1)} |`, '');
+}
+console.log(lines.join('\n'));

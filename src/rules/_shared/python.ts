@@ -5,6 +5,8 @@
 //   parsePython(text)        → Promise<Tree>        (not memoised: one parse per call)
 //   parsePythonBlob(blob)    → Promise<Tree>        (memoised per blob, kind 'python')
 //   firstSyntaxError(tree)   → first ERROR / MISSING node in document order, or null
+//   firstCompileError(tree, text) → what compileall would refuse (syntax + indentation + …)
+//   queryPython(tree, query) → captures of a tree-sitter query (compiled once)
 //   pythonParserStats()      → load and parse timings of this process
 //
 // web-tree-sitter is loaded with `await import()` on first use only, so importing this module
@@ -15,9 +17,9 @@
 // `tree.delete()` yourself on trees from `parsePython` that you do not keep.
 import { createRequire } from 'node:module';
 import type { Blob } from '../../changeset/blob.js';
-import type { Node, Parser, Tree } from 'web-tree-sitter';
+import type { Node, Parser, Query, QueryCapture, Tree } from 'web-tree-sitter';
 
-export type { Node as PyNode, Tree as PyTree } from 'web-tree-sitter';
+export type { Node as PyNode, Tree as PyTree, QueryCapture as PyCapture } from 'web-tree-sitter';
 
 const stats = { loadMs: 0, parses: 0, parseMs: 0, bytes: 0 };
 let parserPromise: Promise<Parser> | undefined;
@@ -47,6 +49,25 @@ export function loadPythonParser(): Promise<Parser> {
     });
   }
   return parserPromise;
+}
+
+const queries = new Map<string, Query>();
+
+/**
+ * Captures of a tree-sitter query (S-expression pattern syntax) over a tree or node, in
+ * document order. Queries are compiled once per process and run inside the wasm module, which
+ * is much faster than walking the tree from JavaScript.
+ */
+export async function queryPython(root: Tree | Node, source: string): Promise<QueryCapture[]> {
+  let q = queries.get(source);
+  if (!q) {
+    const parser = await loadPythonParser();
+    const ts = await import('web-tree-sitter');
+    q = new ts.Query(parser.language!, source);
+    queries.set(source, q);
+  }
+  const node = 'rootNode' in root ? root.rootNode : root;
+  return q.captures(node);
 }
 
 /** Parse Python source text. Throws only when the parser cannot be loaded. */

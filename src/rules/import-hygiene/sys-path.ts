@@ -1,0 +1,199 @@
+// sys.path mutations in a Python syntax tree (never in comments or strings: it reads the AST).
+//
+//   sys.path.insert / append / extend / remove / pop / clear / reverse / sort / __setitem__ …
+//   sys.path[0] = …   sys.path[:0] = …   del sys.path[0]   sys.path += …   sys.path = …
+//   site.addsitedir(…)   setattr(sys, "path", …)
+// through aliases: `import sys as s`, `from sys import path [as p]`, `from sys import *`,
+// `import site as st`, `from site import addsitedir [as add]`, and plain name aliases
+// `p = sys.path` (then `p.append(…)`, `p[:0] = …`, `p += …`). Rebinding an alias
+// (`path = [...]` after `from sys import path`) does not touch sys.path and is not reported.
+// Not followed: `importlib.import_module("sys")`, `__import__`, `sys.modules["sys"]`.
+import type { PyNode, PyTree } from '../_shared/python.js';
+import { queryPython } from '../_shared/python.js';
+
+export interface SysPathMutation {
+  /** UTF-16 offset of the mutating expression or statement. */
+  offset: number;
+  /** Its source text with whitespace removed (the key for "is it new?"). */
+  key: string;
+  /** Its source text, shortened for messages. */
+  code: string;
+}
+
+const MUTATORS = new Set([
+  'insert',
+  'append',
+  'extend',
+  'remove',
+  'pop',
+  'clear',
+  'reverse',
+  'sort',
+  '__setitem__',
+  '__delitem__',
+  '__iadd__',
+  '__imul__',
+]);
+
+const QUERY = `
+(import_statement) @import
+(import_from_statement) @from
+(assignment) @assign
+(augmented_assignment) @aug
+(delete_statement) @del
+(call) @call
+`;
+
+/** Quick literal test: can the text hold a sys.path mutation at all? */
+export function mayMutateSysPath(text: string): boolean {
+  return (text.includes('sys') && text.includes('path')) || text.includes('addsitedir');
+}
+
+function unwrap(n: PyNode | null): PyNode | null {
+  let cur = n;
+  while (cur && cur.type === 'parenthesized_expression') cur = cur.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+  return cur;
+}
+
+export async function findSysPathMutations(tree: PyTree, text: string): Promise<SysPathMutation[]> {
+  const caps = await queryPython(tree, QUERY);
+  const sysNames = new Set(['sys']);
+  const siteNames = new Set(['site']);
+  const pathNames = new Set<string>();
+  const addsitedirNames = new Set<string>();
+
+  // Imports first (wherever they are: module level, functions, try blocks).
+  for (const c of caps) {
+    const n = c.node;
+    if (c.name === 'import') {
+      for (const child of n.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'dotted_name') {
+          if (child.text === 'sys') sysNames.add('sys');
+          if (child.text === 'site') siteNames.add('site');
+        } else if (child.type === 'aliased_import') {
+          const name = child.childForFieldName('name')?.text;
+          const alias = child.childForFieldName('alias')?.text;
+          if (!alias) continue;
+          if (name === 'sys') sysNames.add(alias);
+          if (name === 'site') siteNames.add(alias);
+        }
+      }
+    } else if (c.name === 'from') {
+      const mod = n.childForFieldName('module_name')?.text;
+      if (mod !== 'sys' && mod !== 'site') continue;
+      const target = mod === 'sys' ? pathNames : addsitedirNames;
+      const wanted = mod === 'sys' ? 'path' : 'addsitedir';
+      if (n.namedChildren.some((ch) => ch?.type === 'wildcard_import')) target.add(wanted);
+      for (const ch of n.childrenForFieldName('name')) {
+        if (!ch) continue;
+        if (ch.type === 'dotted_name' && ch.text === wanted) target.add(wanted);
+        else if (ch.type === 'aliased_import' && ch.childForFieldName('name')?.text === wanted) {
+          const alias = ch.childForFieldName('alias')?.text;
+          if (alias) target.add(alias);
+        }
+      }
+    }
+  }
+
+  const isSysPath = (raw: PyNode | null): boolean => {
+    const n = unwrap(raw);
+    if (!n) return false;
+    if (n.type === 'identifier') return pathNames.has(n.text);
+    if (n.type !== 'attribute') return false;
+    const obj = unwrap(n.childForFieldName('object'));
+    return n.childForFieldName('attribute')?.text === 'path' && !!obj && obj.type === 'identifier' && sysNames.has(obj.text);
+  };
+  const isDirectSysPath = (raw: PyNode | null): boolean => {
+    const n = unwrap(raw);
+    return !!n && n.type === 'attribute' && isSysPath(n);
+  };
+
+  // Name aliases (`p = sys.path`), in document order, twice for chains (`q = p`).
+  const assigns = caps.filter((c) => c.name === 'assign');
+  for (let round = 0; round < 2; round++) {
+    for (const c of assigns) {
+      const left = c.node.childForFieldName('left');
+      const right = c.node.childForFieldName('right');
+      if (left?.type === 'identifier' && isSysPath(right)) pathNames.add(left.text);
+    }
+  }
+
+  const out: SysPathMutation[] = [];
+  const add = (node: PyNode) => {
+    const code = node.text;
+    out.push({ offset: node.startIndex, key: code.replace(/\s+/g, ''), code: shorten(code) });
+  };
+  /** A target (or tuple of targets) that writes into sys.path. */
+  const writesSysPath = (t: PyNode | null, rebindCounts: boolean): boolean => {
+    const n = unwrap(t);
+    if (!n) return false;
+    if (n.type === 'subscript') return isSysPath(n.childForFieldName('value'));
+    if (n.type === 'attribute') return rebindCounts && isDirectSysPath(n);
+    if (n.type === 'pattern_list' || n.type === 'tuple_pattern' || n.type === 'list_pattern' || n.type === 'expression_list' || n.type === 'tuple' || n.type === 'list') {
+      return n.namedChildren.some((ch) => writesSysPath(ch, rebindCounts));
+    }
+    return false;
+  };
+
+  for (const c of caps) {
+    const n = c.node;
+    switch (c.name) {
+      case 'call': {
+        const fn = unwrap(n.childForFieldName('function'));
+        if (!fn) break;
+        if (fn.type === 'attribute') {
+          const method = fn.childForFieldName('attribute')?.text ?? '';
+          const obj = fn.childForFieldName('object');
+          if (MUTATORS.has(method) && isSysPath(obj)) add(n);
+          else if (method === 'addsitedir') {
+            const o = unwrap(obj);
+            if (o?.type === 'identifier' && siteNames.has(o.text)) add(n);
+          }
+        } else if (fn.type === 'identifier') {
+          if (addsitedirNames.has(fn.text)) add(n);
+          else if (fn.text === 'setattr') {
+            const args = n.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
+            const target = unwrap(args[0] ?? null);
+            const attr = args[1];
+            if (
+              target?.type === 'identifier' &&
+              sysNames.has(target.text) &&
+              attr?.type === 'string' &&
+              /^[rRuUbB]*(['"])path\1$/.test(attr.text)
+            ) {
+              add(n);
+            }
+          }
+        }
+        break;
+      }
+      case 'assign': {
+        // `a = b = sys.path[...]` nests assignments in `right`; each has its own capture.
+        if (writesSysPath(n.childForFieldName('left'), true)) add(n);
+        break;
+      }
+      case 'aug':
+        if (isSysPath(n.childForFieldName('left')) || writesSysPath(n.childForFieldName('left'), false)) add(n);
+        break;
+      case 'del':
+        for (const t of n.namedChildren) {
+          if (t && (writesSysPath(t, true) || isDirectSysPath(t))) {
+            add(n);
+            break;
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  out.sort((a, b) => a.offset - b.offset);
+  void text;
+  return out;
+}
+
+function shorten(code: string): string {
+  const one = code.replace(/\s+/g, ' ').trim();
+  return one.length > 80 ? `${one.slice(0, 77)}…` : one;
+}

@@ -7,7 +7,9 @@ import { optionsSchema as imagePinning } from './image-pinning/options.js';
 import { optionsSchema as agentMode } from './agent-mode/options.js';
 import { optionsSchema as generatedFile } from './generated-file/options.js';
 import { optionsSchema as taskScope } from './task-scope/options.js';
+import { optionsSchema as replicas } from './replicas/options.js';
 import { optionsSchema as tradingMode } from './trading-mode/options.js';
+import { optionsSchema as importHygiene } from './import-hygiene/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -17,7 +19,9 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'agent-mode': agentMode,
   'generated-file': generatedFile,
   'task-scope': taskScope,
+  replicas,
   'trading-mode': tradingMode,
+  'import-hygiene': importHygiene,
   // @options-list (helpers: add entries above this line)
 };
 

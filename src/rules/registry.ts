@@ -8,7 +8,9 @@ import { agentMode } from './agent-mode/rule.js';
 import { sentinel } from './sentinel/rule.js';
 import { generatedFile } from './generated-file/rule.js';
 import { taskScope } from './task-scope/rule.js';
+import { replicas } from './replicas/rule.js';
 import { tradingMode } from './trading-mode/rule.js';
+import { importHygiene } from './import-hygiene/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,7 +22,9 @@ export const rules: Rule<any>[] = [
   sentinel,
   generatedFile,
   taskScope,
+  replicas,
   tradingMode,
+  importHygiene,
   // @rules-list (helpers: add entries above this line)
 ];
 

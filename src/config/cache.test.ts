@@ -149,19 +149,21 @@ describe('policy cache', () => {
     expect(r.policy.policyId).toBe('b');
   });
 
+  // CPU time, not wall time: test workers and other jobs share the machine, and contention
+  // stretches wall time without saying anything about the cost of a hit.
   test('a hit costs under 3 ms', async () => {
     repo.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\n');
     await loadPolicyCached(opts());
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const t = process.hrtime.bigint();
+    const cpu: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const c = process.cpuUsage();
       await loadPolicyCached(opts());
-      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      const d = process.cpuUsage(c);
+      cpu.push((d.user + d.system) / 1000);
       expect(cache.lastCacheOutcome).toBe('hit');
     }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
-    expect(median).toBeLessThan(3);
+    cpu.sort((a, b) => a - b);
+    expect(cpu[15]!).toBeLessThan(3);
   });
 });
 

@@ -18,7 +18,8 @@ type Issue = z.core.$ZodIssue;
 export function problemsFromIssues(issues: readonly Issue[], schema: z.ZodType, base: KeyPath = []): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) flatten(issue, base, schema, base.length, out);
-  return out;
+  // A misspelt key also shows up as a missing one; the unknown key (with its suggestion) says more.
+  return [...out.filter((p) => p.atKey), ...out.filter((p) => !p.atKey)];
 }
 
 function flatten(issue: Issue, base: KeyPath, schema: z.ZodType, schemaDepth: number, out: Problem[]): void {
@@ -47,15 +48,22 @@ function flatten(issue: Issue, base: KeyPath, schema: z.ZodType, schemaDepth: nu
   out.push({ path, message: plain(issue.message) });
 }
 
+// Config authors write YAML: say map and list, not record, object and array.
+const TYPE_WORDS: Record<string, string> = { record: 'map', object: 'map', array: 'list' };
+const typeWord = (t: string): string => TYPE_WORDS[t] ?? t;
+
 function describeExpected(issue: Issue | undefined): string | null {
   if (!issue) return null;
-  if (issue.code === 'invalid_type') return String(issue.expected);
+  if (issue.code === 'invalid_type') return typeWord(String(issue.expected));
   if (issue.code === 'invalid_value') return `one of ${issue.values.map((v) => JSON.stringify(v)).join('|')}`;
   return null;
 }
 
 function plain(message: string): string {
-  const m = message.replace(/^Invalid (?:input|option): /, '');
+  let m = message.replace(/^Invalid (?:input|option): /, '');
+  const missing = /^expected (\w+), received undefined$/.exec(m);
+  if (missing) return `missing (expected ${typeWord(missing[1]!)})`;
+  m = m.replace(/\b(expected|received) (record|object|array)\b/g, (_, w: string, t: string) => `${w} ${typeWord(t)}`);
   return m.charAt(0).toLowerCase() + m.slice(1);
 }
 

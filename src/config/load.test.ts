@@ -190,8 +190,22 @@ describe('errors name file:line:column and the key path', () => {
     );
     const e = await configError(load());
     expect(e.message).toBe(
-      'safety-gate.config.yaml:6:18: rules.protected-target.options.extra_groups.secrets: expected array, received number',
+      'safety-gate.config.yaml:6:18: rules.protected-target.options.extra_groups.secrets: expected list, received number',
     );
+  });
+
+  test('a misspelt required key: the unknown key is reported first', async () => {
+    repo.write('safety-gate.config.yaml', 'protected_groups:\n  notes:\n    pathz: [CHANGELOG.md]\n');
+    const e = await configError(load());
+    expect(e.message).toBe('safety-gate.config.yaml:3:5: protected_groups.notes.pathz: unknown key (did you mean "paths"?) (and 1 more problem)');
+  });
+
+  test('types are named as YAML names them', async () => {
+    repo.write('safety-gate.config.yaml', 'run_windows: weekday\nlimits: 5\n');
+    const e = await configError(load());
+    expect(e.message).toBe('safety-gate.config.yaml:1:14: run_windows: expected list, received string (and 1 more problem)');
+    repo.write('safety-gate.config.yaml', 'protected_targets: 5\n');
+    expect((await configError(load())).message).toBe('safety-gate.config.yaml:1:20: protected_targets: expected list or map');
   });
 
   test('unknown key inside rule options', async () => {

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type { Policy } from './schema.js';
 import type { LoadOptions } from './load.js';
 import { SEARCH_PLACES } from './search-places.js';
-import { packageInfo } from './package-root.js';
+// Inlined by the bundler: no walk up the tree to find package.json on every hook.
+import pkg from '../../package.json' with { type: 'json' };
 
 /** Relative to $GIT_DIR. */
 export const POLICY_CACHE_FILE = 'safety-gate/cache/policy-v1.json';
@@ -56,7 +57,7 @@ export async function loadPolicyCached(opts: CachedLoadOptions): Promise<Policy>
     (entry && entry.cwd === opts.cwd && entry.workTreeEnv === workTreeEnv ? entry.root : null) ??
     gitTopLevel(opts.cwd);
   const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : null;
-  const version = packageInfo().version;
+  const version = pkg.version;
   const code = signature(fileURLToPath(import.meta.url));
   // Stats are taken before loading: a file changed while loading makes the next run miss.
   const places = SEARCH_PLACES.map((p) => signature(join(root, p)));

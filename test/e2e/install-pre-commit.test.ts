@@ -8,7 +8,7 @@
 // is missing comes from the registry. Skipped when pre-commit is not installed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT, Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
@@ -51,6 +51,13 @@ beforeAll(() => {
       cpSync(join(ROOT, entry), join(hookRepo, entry), { recursive: true, dereference: true, filter: (src) => !src.endsWith('.test.ts') });
     }
   }
+  // pre-commit runs `npm install --dev --prod` in the hook repository: keep only the dev
+  // dependencies the `prepare` build needs, so the test does not install vitest and friends.
+  const pkgFile = join(hookRepo, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { devDependencies?: Record<string, string> };
+  const dev = pkg.devDependencies ?? {};
+  pkg.devDependencies = Object.fromEntries(Object.entries(dev).filter(([name]) => ['esbuild', 'husky'].includes(name)));
+  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
   const hr = new Repo(hookRepo, env);
   execFileSync('git', ['init', '-q', hookRepo], { env });
   hookRev = hr.commitAll('snapshot of safety-gate for the pre-commit framework');

@@ -111,7 +111,8 @@ describe('install --hooks-path', () => {
 
   it('finds the CLI through SAFETY_GATE_BIN when the project has no node_modules', () => {
     const repo = gateRepo();
-    expect(install(repo, '--hooks-path').code).toBe(0);
+    const r = install(repo, '--hooks-path');
+    expect(r.code, r.stderr).toBe(0);
     expectGateOnCommits(repo, { ...repo.env, SAFETY_GATE_BIN: CLI });
   });
 
@@ -166,7 +167,8 @@ describe('install --hooks-path', () => {
 describe('hook shims', () => {
   function shimRepo(): Repo {
     const repo = gateRepo();
-    expect(install(repo, '--hooks-path').code).toBe(0);
+    const r = install(repo, '--hooks-path');
+    expect(r.code, r.stderr).toBe(0);
     return repo;
   }
   // A PATH with git, sh and node but no safety-gate.

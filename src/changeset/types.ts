@@ -53,6 +53,11 @@ export interface FileChange {
   commit: string | null;
   /** For merge commits (combined diff): the versions in every parent, first parent first. */
   parents?: { mode: string | null; oid: string | null }[];
+  /**
+   * Set on content seen through a symlink: `path` is where the link makes the content appear
+   * (the path the runtime opens), `aliasOf` the file it really is.
+   */
+  aliasOf?: string;
 }
 
 export interface Trailer {

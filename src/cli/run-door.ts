@@ -86,7 +86,12 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
     text = formatJson(report);
   } else if (opts.output.format === 'sarif') {
     const [{ formatSarif }, { rules }] = await Promise.all([import('../reporters/sarif.js'), import('../rules/registry.js')]);
-    text = formatSarif(report, rules.map((r) => r.meta), { version: VERSION });
+    text = formatSarif(report, rules.map((r) => r.meta), {
+      version: VERSION,
+      door: opts.door,
+      runId: runId(io, result),
+      anchorPath: policyAnchor(result),
+    });
   } else {
     const { formatText } = await import('../reporters/text.js');
     const color = !opts.output.file && wantsColor(io);
@@ -115,8 +120,23 @@ function wantsColor(io: CliIO): boolean {
 }
 
 
-function runId(io: CliIO, result: CheckResult | null): string {
-  return result?.changeSet.task?.runId ?? io.env.SAFETY_GATE_RUN_ID ?? randomUUID();
+const runIds = new WeakMap<CheckResult, string>();
+/** One id per run: the agent task's run_id when there is one, so audit and SARIF correlate. */
+function runId(io: CliIO, result: CheckResult): string {
+  let id = runIds.get(result);
+  if (!id) {
+    id = result.changeSet.task?.runId ?? io.env.SAFETY_GATE_RUN_ID ?? randomUUID();
+    runIds.set(result, id);
+  }
+  return id;
+}
+
+/** Repository-relative policy file, where SARIF anchors findings that have no path. */
+function policyAnchor(result: CheckResult): string {
+  const root = result.repo.workTree;
+  const file = result.policy.sources.find((s) => !s.startsWith('preset:'));
+  if (root && file && file.startsWith(root + '/')) return file.slice(root.length + 1);
+  return 'safety-gate.config.yaml';
 }
 
 async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started: number): Promise<void> {
@@ -136,7 +156,9 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
     actor: changeSet.actor,
     retention_class: policy.audit.retentionClass,
     duration_ms: Date.now() - started,
-  });
+    // The server's log is the evidence and is flushed to disk; a client log (which its owner can
+    // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
+  }, { noSync: opts.door !== 'pre-receive' });
 }
 
 /** A skip is a decision too: record it, and tell the user the server still checks. */

@@ -13,6 +13,7 @@ import type { Finding, FindingInput, Severity } from '../findings/types.js';
 import { msg } from '../messages.js';
 import type { CommitView, FileView, GitAccess, Report, Rule, RuleChecker } from '../rules/types.js';
 import { createPathMatcher } from './paths.js';
+import { symlinkAliases } from './symlink-aliases.js';
 
 export interface EngineInput {
   changeSet: ChangeSet;
@@ -87,14 +88,14 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const commitByOid = new Map<string | null, CommitInfo>();
   for (const c of cs.commits) commitByOid.set(c.oid, c);
 
-  const reporter = (a: ActiveRule, defaults: { path?: string | null; commit?: string | null }): Report => {
+  const reporter = (a: ActiveRule, defaults: { path?: string | null; commit?: string | null; aliasOf?: string }): Report => {
     return (f: FindingInput) => {
       const commit = f.commit !== undefined ? f.commit : (defaults.commit ?? null);
       const info = commitByOid.get(commit);
       findings.push({
         rule: f.subRule ? `${a.rule.meta.id}/${f.subRule}` : a.rule.meta.id,
         severity: f.severity ?? a.severity,
-        message: f.message,
+        message: defaults.aliasOf ? `${f.message} (through a symlink to ${defaults.aliasOf})` : f.message,
         path: f.path !== undefined ? f.path : (defaults.path ?? null),
         line: f.line ?? null,
         column: f.column ?? null,
@@ -199,12 +200,22 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         oldBlob: async () => (change.oldOid && change.oldMode !== '160000' ? input.git.readBlob(change.oldOid) : null),
         hits,
       };
-      await r.checker.checkFile!(view, reporter(r, { path: change.path, commit: change.commit }));
+      await r.checker.checkFile!(view, reporter(r, { path: change.path, commit: change.commit, aliasOf: change.aliasOf }));
     }
     if (binary && !ranAny) stats.skippedBinary++;
   };
 
-  for (const change of cs.changes) {
+  // Tree scans have no commits: every file, links included, is in `changes` already.
+  const aliases =
+    cs.commits.length > 0 && cs.changes.some((c) => c.newMode === '120000' || c.oldMode === '120000' || !paths.runtimeScope()(c.path))
+      ? await symlinkAliases(cs.commits, cs.changes, {
+          readBlob: (oid) => input.git.readBlob(oid),
+          snapshot: input.snapshot,
+          workTree: input.git.workTree,
+          inScope: paths.runtimeScope(),
+        })
+      : [];
+  for (const change of [...cs.changes, ...aliases]) {
     if (change.status === 'D' || change.newOid === null || change.newMode === '160000') continue;
     const key = `${change.newOid}\0${change.path}`;
     if (seen.has(key)) continue;

@@ -40,7 +40,7 @@ beforeAll(() => {
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
-    // npm >= 10.5 prints lifecycle banners of `npm pack` on stdout, which pre-commit < 4.3 takes
+    // npm >= 10.5 prints lifecycle banners of `npm pack` on stdout, which pre-commit 3.x takes
     // for the tarball name. A project .npmrc with foreground-scripts=false fixes it for users;
     // the test sets it so it does not depend on that file being there.
     npm_config_foreground_scripts: 'false',

@@ -74,7 +74,9 @@ export async function loadPolicyTraced(opts: LoadOptions): Promise<TracedPolicy>
     if (!src) throw new ConfigError('config file not found', displayPath(path, ctx), null, null, null, 'check the --config path');
     top = src;
   } else {
-    top = (await discover(root, ctx)) ?? (await presetSource('recommended', ctx))!;
+    const found = (await discover(root, ctx)) ?? (await presetSource('recommended', ctx));
+    if (!found) throw new GateError('internal', 'the built-in recommended preset is missing', 'reinstall safety-gate');
+    top = found;
   }
   const policy = await buildPolicy(top, ctx);
   return { policy, root, files: [...ctx.files].map(([path, content]) => ({ path, content })), cacheable: ctx.cacheable };

@@ -93,9 +93,18 @@ export interface YamlLoadResult {
 type YamlModule = typeof import('yaml');
 let yamlModule: Promise<YamlModule> | undefined;
 
-/** Loads the `yaml` package once (lazily). */
+/**
+ * Loads the `yaml` package once (lazily). In the bundled CLI the CommonJS package comes back as
+ * a namespace with only `default` (esbuild code splitting), under vitest/tsx with named exports:
+ * accept both.
+ */
 export function loadYamlModule(): Promise<YamlModule> {
-  if (!yamlModule) yamlModule = import('yaml');
+  if (!yamlModule) {
+    yamlModule = import('yaml').then((m) => {
+      const ns = m as unknown as YamlModule & { default?: YamlModule };
+      return typeof ns.parseAllDocuments === 'function' ? ns : (ns.default as YamlModule);
+    });
+  }
   return yamlModule;
 }
 

@@ -55,6 +55,85 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 }
 
 /**
+ * Where JSON.parse failed (its messages carry no position in every Node version): a small
+ * scanner over the JSON grammar, used only on the error path.
+ */
+function jsonError(text: string): { offset: number; what: string } {
+  let i = 0;
+  const fail = (what: string): never => {
+    throw { offset: i, what };
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const unexpected = () => fail(i >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text[i])}`);
+  const str = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) fail('control character in a string');
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('bad \\u escape');
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? '')) fail('bad escape');
+      }
+      i++;
+    }
+    if (i >= text.length) fail('unterminated string');
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(`expected a property name, found ${i >= text.length ? 'end of file' : JSON.stringify(text[i])}`);
+        str();
+        ws();
+        if (text[i] !== ':') fail(`expected ':'`);
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail(`expected ',' or '}'`);
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail(`expected ',' or ']'`);
+      }
+    }
+    if (c === '"') return str();
+    const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (!m) unexpected();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) unexpected();
+  } catch (e) {
+    if (typeof e === 'object' && e !== null && 'offset' in e) return e as { offset: number; what: string };
+    throw e;
+  }
+  return { offset: 0, what: 'invalid JSON' };
+}
+
+/**
  * Read and validate the envelope at `path`. Throws a ConfigError (a GateError with code
  * 'config': exit 2, "could not decide") naming the file and what is wrong.
  */
@@ -72,11 +151,10 @@ export function loadTaskEnvelope(path: string): TaskEnvelope {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const m = /position (\d+)/.exec(message);
-    const at = m ? lineColumn(text, Number(m[1])) : null;
-    throw new ConfigError(`the task envelope is not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`, path, at?.line ?? null, at?.column ?? null, null, HINT);
+  } catch {
+    const { offset, what } = jsonError(text);
+    const at = lineColumn(text, offset);
+    throw new ConfigError(`the task envelope is not valid JSON: ${what}`, path, at.line, at.column, null, HINT);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError('the task envelope must be a JSON object', path, null, null, null, HINT);

@@ -10,6 +10,7 @@ import { optionsSchema as taskScope } from './task-scope/options.js';
 import { optionsSchema as replicas } from './replicas/options.js';
 import { optionsSchema as tradingMode } from './trading-mode/options.js';
 import { optionsSchema as importHygiene } from './import-hygiene/options.js';
+import { optionsSchema as scriptRisk } from './script-risk/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -22,6 +23,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   replicas,
   'trading-mode': tradingMode,
   'import-hygiene': importHygiene,
+  'script-risk': scriptRisk,
   // @options-list (helpers: add entries above this line)
 };
 

@@ -11,6 +11,7 @@ import { taskScope } from './task-scope/rule.js';
 import { replicas } from './replicas/rule.js';
 import { tradingMode } from './trading-mode/rule.js';
 import { importHygiene } from './import-hygiene/rule.js';
+import { scriptRisk } from './script-risk/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,7 @@ export const rules: Rule<any>[] = [
   replicas,
   tradingMode,
   importHygiene,
+  scriptRisk,
   // @rules-list (helpers: add entries above this line)
 ];
 

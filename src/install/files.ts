@@ -1,6 +1,6 @@
 // Idempotent file writes: a second install compares and leaves identical files alone, which is
 // how `install` can say "nothing changed" truthfully.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
@@ -36,5 +36,3 @@ export function isExecutableFile(file: string): boolean {
     return false;
   }
 }
-
-export { existsSync };

@@ -3,6 +3,7 @@
 //   K = "V"   "K" = "V"   K: "V" (object constructors)  — at any depth, incl. jsonencode({…})
 //   { name = "K", value = "V" } objects and `env { name = "K" value = "V" }` blocks
 //   (a dotted name such as helm_release `set { name = "env.K" }` also counts as K)
+//   variable "K" { default = "V" } (the value in effect unless a tfvars file overrides it)
 //   heredocs holding JSON (ECS container_definitions) are read as JSON.
 // A value is judged only when it is one literal: `"${var.x}"`, `var.x`, `"a" + b` are dynamic
 // or skipped.
@@ -27,7 +28,7 @@ export function readHcl(text: string, pos = positionsOf(text)): Assignment[] {
     const v = pos(val.start);
     out.push({ key: keyName, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
   };
-  const frames: { open: string; attrs: Map<string, { key: Tok; val: Tok }> }[] = [];
+  const frames: { open: string; attrs: Map<string, { key: Tok; val: Tok }>; variable: Tok | null }[] = [];
   /** Index of the next significant (non-newline) token after i, or -1. */
   const sig = (i: number): number => {
     for (let j = i + 1; j < toks.length; j++) if (toks[j]!.kind !== 'nl') return j;
@@ -52,11 +53,19 @@ export function readHcl(text: string, pos = positionsOf(text)): Assignment[] {
       continue;
     }
     if (tok.kind === 'punct' && (tok.value === '{' || tok.value === '[')) {
-      frames.push({ open: tok.value, attrs: new Map() });
+      // variable "NAME" { default = "V" }: the value in effect when nothing overrides it
+      const label = toks[t - 1];
+      const block = toks[t - 2];
+      const variable = tok.value === '{' && label?.kind === 'string' && block?.kind === 'ident' && block.value === 'variable' ? label : null;
+      frames.push({ open: tok.value, attrs: new Map(), variable });
       continue;
     }
     if (tok.kind === 'punct' && (tok.value === '}' || tok.value === ']')) {
       const f = frames.pop();
+      if (f?.variable) {
+        const def = f.attrs.get('default');
+        if (def) emit(f.variable, f.variable.value, def.val, 'hcl-variable-default');
+      }
       if (f && f.open === '{') {
         const name = f.attrs.get('name');
         const value = f.attrs.get('value');

@@ -186,6 +186,13 @@ describe('hcl', () => {
   });
 });
 
+describe('hcl variable defaults', () => {
+  it('reads variable "K" { default = "V" }', () => {
+    const t = 'variable "agent_mode" {\n  type    = string\n  default = "EXECUTE"\n}\nvariable "other" {\n  default = "x"\n}\n';
+    expect(only(readHcl(t), 'agent_mode')).toEqual(['agent_mode=EXECUTE @3:13']);
+  });
+});
+
 describe('python', () => {
   it('reads environ assignments, setdefault, putenv, defaults, env dicts', () => {
     const t = [
@@ -299,6 +306,10 @@ describe('yaml and json through readSettings', () => {
       'AGENT_MODE=EXECUTE @24:23',
     ]);
     expect(only(await settings('compose.yaml', t), 'TRADING_MODE')).toEqual(['TRADING_MODE=paper @7:21', 'TRADING_MODE=live @11:23']);
+  });
+  it('reads package.json scripts as shell', async () => {
+    const t = '{\n  "scripts": {\n    "start": "AGENT_MODE=EXECUTE node app.js",\n    "test": "vitest"\n  }\n}\n';
+    expect(only(await settings('services/api/package.json', t))).toEqual(['AGENT_MODE=EXECUTE @3:26']);
   });
   it('falls back to lines for broken YAML and JSON', async () => {
     const helm = 'env:\n{{- if .Values.x }}\n  - name: AGENT_MODE\n    value: EXECUTE\n{{- end }}\n';

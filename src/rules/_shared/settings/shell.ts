@@ -76,7 +76,7 @@ export function readShell(text: string, pos = positionsOf(text)): Assignment[] {
         return Math.min(close + 1, limit);
       }
       if (c === '(') {
-        const close = matchParen(text.slice(0, limit), at + 1);
+        const close = matchParen(text, at + 1, limit);
         dynamic = true;
         const end = close === -1 ? limit : close + 1;
         value += text.slice(at, end);

@@ -7,7 +7,8 @@
 //     `valueFrom` entries without `value` carry no literal value and are skipped
 //   - `K=V` strings in lists under env-ish keys:               environment: ["AGENT_MODE=EXECUTE"]
 //   - shell text under command keys (run, script, before_script, after_script, command,
-//     commands, cmd, entrypoint, args): read with the shell reader (`AGENT_MODE=EXECUTE pytest`)
+//     commands, cmd, entrypoint, args) and in `scripts` maps (package.json): read with the
+//     shell reader (`AGENT_MODE=EXECUTE pytest`)
 // Comments are not part of the tree, so they never match.
 import { walkYaml, type YamlNode, type YamlScalar } from '../yaml.js';
 import { readShell } from './shell.js';
@@ -54,6 +55,8 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
           } else if (v.kind === 'map') {
             for (const q of v.pairs) {
               if (q.key === 'value' && q.value?.kind === 'scalar') push(p.key, p.keyPos, q.value, q.valuePos ?? q.value.pos, `${syntax}-variable`);
+              // package.json "scripts": {"start": "AGENT_MODE=EXECUTE node app.js"}
+              if (p.key === 'scripts' && q.value?.kind === 'scalar' && typeof q.value.value === 'string') shellIn(q.value);
             }
           } else if (v.kind === 'seq') {
             const shellish = SHELL_KEYS.has(p.key);

@@ -112,10 +112,10 @@ export function matchBrace(s: string, open: number): number {
 }
 
 /** Index of the `)` closing the `(` at `open`, or -1 (quotes inside are skipped roughly). */
-export function matchParen(s: string, open: number): number {
+export function matchParen(s: string, open: number, limit = s.length): number {
   let depth = 0;
   let quote: string | null = null;
-  for (let i = open; i < s.length; i++) {
+  for (let i = open; i < limit; i++) {
     const c = s[i];
     if (c === '\\') {
       i++;

@@ -12,6 +12,8 @@ export interface OutsideDifference {
   newOffset: number;
   /** Names of the span just before the differing gap (null: the gap before the first span). */
   after: string | null;
+  /** Names of the span just after the differing gap (null: the gap after the last span). */
+  before: string | null;
 }
 
 interface Group {
@@ -65,14 +67,15 @@ export function compareOutsideSpans(
     const oEnd = i < og.length ? og[i]!.start : oldText.length;
     const nEnd = i < ng.length ? ng[i]!.start : newText.length;
     const after = i === 0 ? null : ng[i - 1]!.names;
+    const before = i < ng.length ? ng[i]!.names : null;
     const j = firstDifference(oldText, oStart, oEnd, newText, nStart, nEnd);
-    if (j !== -1) return { reason: 'text', oldOffset: oStart + j, newOffset: nStart + j, after };
+    if (j !== -1) return { reason: 'text', oldOffset: oStart + j, newOffset: nStart + j, after, before };
     if (i < k && og[i]!.names !== ng[i]!.names) {
-      return { reason: 'order', oldOffset: og[i]!.start, newOffset: ng[i]!.start, after };
+      return { reason: 'order', oldOffset: og[i]!.start, newOffset: ng[i]!.start, after, before };
     }
     if (i === k - 1 && og.length !== ng.length) {
       // Same names, other grouping (a nested function moved out of its parent or in).
-      return { reason: 'order', oldOffset: og[i]!.end, newOffset: ng[i]!.end, after: ng[i]!.names };
+      return { reason: 'order', oldOffset: og[i]!.end, newOffset: ng[i]!.end, after: ng[i]!.names, before: null };
     }
   }
   return null;

@@ -112,11 +112,11 @@ export function verifyFunctionEdit(
   if (!diff) return null;
   const p = positionOf(newText, diff.newOffset);
   const old = positionOf(oldText, diff.oldOffset);
-  const where = diff.after === null ? 'before the scoped function' : `after ${diff.after}`;
+  const where = diff.after !== null ? `after ${diff.after}` : `before ${diff.before}`;
   const message =
     diff.reason === 'order'
       ? `scoped function(s) moved (order or nesting changed) at line ${p.line}, column ${p.column}`
-      : `changed outside the scoped function(s), ${where}, at line ${p.line}, column ${p.column} (previous version line ${old.line}, column ${old.column})`;
+      : `changed outside the scoped function(s) at line ${p.line}, column ${p.column}, ${where} (line ${old.line}, column ${old.column} in the previous version)`;
   return { side: 'new', offset: diff.newOffset, line: p.line, column: p.column, message };
 }
 

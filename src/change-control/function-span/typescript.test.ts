@@ -40,6 +40,7 @@ describe('typescript function spans', () => {
     const next = 'const a = 1;\nfunction f() {}\nconst b = 2;\n';
     const p = await verify('m.ts', old, next, ['f']);
     expect(p).toMatchObject({ line: 2, column: 1 });
+    expect(p!.message).toBe('changed outside the scoped function(s) at line 2, column 1, before f (line 2, column 1 in the previous version)');
   });
 
   it('blocks code appended after the function', async () => {

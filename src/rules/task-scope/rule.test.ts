@@ -46,7 +46,7 @@ describe('task-scope rule', () => {
     const bad = ok.replace('return 2;', 'return 20;');
     const f = await runFake({ task: envelope('function', 'src/m.ts#a'), commits: [staged({ 'src/m.ts': ts }, { 'src/m.ts': bad })] });
     expect(f).toMatchObject([{ rule: 'task-scope', path: 'src/m.ts', line: 6, column: 11 }]);
-    expect(f[0]!.message).toMatch(/^out of scope, pending review: changed outside the scoped function\(s\), after a, at line 6, column 11/);
+    expect(f[0]!.message).toBe('out of scope, pending review: changed outside the scoped function(s) at line 6, column 11, after a (line 6, column 11 in the previous version); task run-1 may change only a in this file');
   });
 
   it('function scope: other files, new and deleted scoped files block', async () => {

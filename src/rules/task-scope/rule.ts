@@ -56,7 +56,7 @@ export const msgs = {
     `out of scope, pending review: ${change.path} ${describe(change)}, outside the scope of task ${task.runId} (${scopeText})`,
   outsideFix: (path: string) => `revert the change to ${path}, or have it reviewed and run under a task whose scope covers it`,
   functionOutside: (problem: FunctionEditProblem, task: TaskEnvelope, names: string[]) =>
-    `out of scope, pending review: ${problem.message} (task ${task.runId} may change only ${names.join(', ')} here)`,
+    `out of scope, pending review: ${problem.message}; task ${task.runId} may change only ${names.join(', ')} in this file`,
   functionFix: (names: string[], problem: FunctionEditProblem) =>
     problem.message.startsWith('syntax error')
       ? `fix the syntax error; a function scope is verified by parsing both versions`

@@ -4,7 +4,8 @@ import { buildModel } from '../../change-control/model.js';
 import { perRun } from '../../change-control/run-cache.js';
 import { evaluateSentinel, sentinelFilter } from '../../change-control/sentinel-check.js';
 import { trackedAfter } from '../../change-control/tracked.js';
-import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
+import type { TreeEntry } from '../../changeset/types.js';
+import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 
 export const sentinel = defineRule<Record<string, never>>({
   meta: {
@@ -15,7 +16,8 @@ export const sentinel = defineRule<Record<string, never>>({
     docs: `Each entry under \`sentinels\` ({path, covers, format, generator?, relative_to?}) names a hash
 manifest and the globs of the files it covers. In every checked commit that touches the
 sentinel or a covered file (and in the index for pre-commit), the sentinel must list exactly the
-covered files with the sha256 of their content in that commit. One finding per stale, missing,
+covered files with the sha256 of their content in that commit; \`safety-gate scan\` of a whole
+tree checks every sentinel in that tree. One finding per stale, missing,
 extra or duplicate entry, at the sentinel's line. A file that cannot be hashed (a submodule, a
 blob over limits.max_blob_bytes) blocks too.
 
@@ -50,6 +52,20 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
               commit: view.info.oid,
               remediation: `run \`safety-gate generate ${s.generator}\` and stage ${s.path}; never edit it by hand`,
             });
+          }
+        }
+      },
+      // A tree scan has no commits: its files are a state, and the sentinels must hold in it.
+      async checkRun(run: RunView, report: Report) {
+        if (run.commits.length > 0 || run.changeSet.changes.length === 0) return;
+        for (const s of model.sentinels) {
+          const entries = new Map<string, TreeEntry>();
+          for (const ch of run.changeSet.changes) {
+            if (ch.status !== 'D' && ch.newOid && ch.newMode && (s.covered(ch.path) || s.isSentinel(ch.path))) entries.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
+          }
+          const { problems } = await evaluateSentinel(ctx.git, s, entries, ci);
+          for (const p of problems) {
+            report({ message: p.message, path: s.path, line: p.line, commit: null, remediation: `run \`safety-gate generate ${s.generator}\` and commit ${s.path}` });
           }
         }
       },

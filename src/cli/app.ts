@@ -8,7 +8,8 @@ import { VERSION } from '../version.js';
 const HELP = `safety-gate ${VERSION} — a policy gate for git
 
 Usage:
-  safety-gate scan [--staged | --range A..B | --rev REV] [--format text|json|sarif] [--output FILE]
+  safety-gate scan [DIR] [--range A..B | --rev REV] [--format text|json|sarif] [--output FILE]
+  safety-gate scan --staged [PATH...]
   safety-gate scan --list-suppressions [--rev REV]
   safety-gate hook pre-commit | commit-msg <file> | pre-push <remote> <url> | pre-receive
   safety-gate install [--husky | --hooks-path | --pre-commit] [--force]

@@ -142,8 +142,7 @@ function policyAnchor(result: CheckResult): string {
 async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started: number): Promise<void> {
   const { appendAuditRecord } = await import('../audit/log.js');
   const { policy, changeSet, report, repo } = result;
-  const path = isAbsolute(policy.audit.path) ? policy.audit.path : join(repo.commonDir, policy.audit.path);
-  await appendAuditRecord(path, {
+  await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
     run_id: runId(io, result),
     door: opts.door,
     repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
@@ -161,6 +160,16 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
   }, { noSync: opts.door !== 'pre-receive' });
 }
 
+/**
+ * Where this run's decision is recorded: SAFETY_GATE_AUDIT_LOG (set by a hosted server's hook
+ * script, whose repository directory may be read-only), else the policy's path under $GIT_DIR.
+ */
+function auditPath(io: CliIO, configured: string, commonDir: string): string {
+  const fromEnv = io.env.SAFETY_GATE_AUDIT_LOG;
+  if (fromEnv) return fromEnv;
+  return isAbsolute(configured) ? configured : join(commonDir, configured);
+}
+
 /** A skip is a decision too: record it, and tell the user the server still checks. */
 async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promise<boolean> {
   const { openRepo } = await import('../git/repo.js');
@@ -174,8 +183,7 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
   io.stderr.write(msg.skipped(opts.door) + '\n');
   if (policy.audit.enabled) {
     const { appendAuditRecord } = await import('../audit/log.js');
-    const path = isAbsolute(policy.audit.path) ? policy.audit.path : join(repo.commonDir, policy.audit.path);
-    await appendAuditRecord(path, {
+    await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
       door: opts.door,
       repo: repo.workTree ?? repo.gitDir,
@@ -200,7 +208,7 @@ async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started:
     const { actorFromEnv } = await import('../engine/check.js');
     const repo = await openRepo(io.cwd, io.env);
     const { appendAuditRecord } = await import('../audit/log.js');
-    await appendAuditRecord(join(repo.commonDir, 'safety-gate/audit.jsonl'), {
+    await appendAuditRecord(auditPath(io, 'safety-gate/audit.jsonl', repo.commonDir), {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
       door: opts.door,
       repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),

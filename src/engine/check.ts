@@ -12,6 +12,7 @@ import { commitSnapshot, indexSnapshot, TreeCache } from '../git/snapshot.js';
 import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
+import { parseRange } from '../sources/range.js';
 import { runEngine } from './run.js';
 
 export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'scan';
@@ -51,9 +52,26 @@ export function actorFromEnv(env: NodeJS.ProcessEnv, server: boolean): Actor {
   return { source: 'local', name: env.USER ?? env.LOGNAME ?? null };
 }
 
-export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo): Promise<Policy> {
+/** Reads a file as it is in a given commit (null when absent). */
+export type ReadAt = (rev: string, path: string) => Promise<string | null>;
+
+export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?: ReadAt): Promise<Policy> {
   if (opts.policy) return opts.policy;
+  if (opts.request.kind === 'range' && !opts.configFile && readAt) {
+    // A range is judged by the policy of its base, like a push by the server's: the commits
+    // under review cannot loosen the rules they are checked against (CI on an agent's branch).
+    return loadBasePolicy(parseRange(opts.request.range).from, readAt);
+  }
   if (opts.door === 'pre-receive') {
+    // Hosted servers (GitHub Enterprise, GitLab/Gitaly) cannot keep files in the repository
+    // directory: the hook script names a policy file of the server's own, YAML or JSON only.
+    const file = opts.configFile ?? opts.env.SAFETY_GATE_POLICY;
+    if (file) {
+      const { loadPolicyFile } = await import('../config/load.js');
+      const policy = await loadPolicyFile(file, 'server');
+      if (!policy) throw new GateError('config', `the server policy ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+      return policy;
+    }
     const { loadServerPolicy } = await import('../config/server.js');
     return loadServerPolicy({
       gitDir: repo.gitDir,
@@ -64,7 +82,21 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo): Promise
     });
   }
   const { loadPolicyCached } = await import('../config/cache.js');
-  return loadPolicyCached({ cwd: repo.workTree ?? opts.cwd, configFile: opts.configFile, mode: 'client', gitDir: repo.commonDir });
+  return loadPolicyCached({ cwd: repo.workTree ?? opts.cwd, root: repo.workTree ?? undefined, configFile: opts.configFile, mode: 'client', gitDir: repo.commonDir });
+}
+
+async function loadBasePolicy(base: string, readAt: ReadAt): Promise<Policy> {
+  const [{ SEARCH_PLACES, isCodeConfig }, load] = await Promise.all([import('../config/search-places.js'), import('../config/load.js')]);
+  const tree = { rev: base, label: base, read: (path: string) => readAt(base, path) };
+  for (const place of SEARCH_PLACES) {
+    if ((await readAt(base, place)) === null) continue;
+    if (isCodeConfig(place)) {
+      throw new GateError('config', `${base}:${place} is configuration code, which a range scan never runs`, 'pass a YAML or JSON policy with --config');
+    }
+    const policy = await load.loadPolicyFromTree(tree, place);
+    if (policy) return policy;
+  }
+  return load.loadPresetPolicy('recommended');
 }
 
 async function loadTask(opts: CheckOptions): Promise<TaskEnvelope | null> {
@@ -101,7 +133,16 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       opts.request,
     );
     changeSetPromise.catch(() => undefined);
-    const policy = await loadPolicyFor(opts, repo);
+    const policyTrees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32);
+    const policySnapshots = new Map<string, Snapshot>();
+    const readAt: ReadAt = async (rev, path) => {
+      let snap = policySnapshots.get(rev);
+      if (!snap) policySnapshots.set(rev, (snap = commitSnapshot(objects, policyTrees, repo.git, rev)));
+      const entry = await snap.entry(path);
+      if (!entry || (entry.mode !== '100644' && entry.mode !== '100755')) return null;
+      return (await objects.read(entry.oid))?.data.toString('utf8') ?? null;
+    };
+    const policy = await loadPolicyFor(opts, repo, readAt);
     opts.onPolicy?.(policy);
     await injectedFault(opts.env);
     const deadlineMs = policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default;

@@ -7,11 +7,15 @@ import type { RepoInfo } from '../git/repo.js';
 import { listCommits } from './commits.js';
 import type { SourceContext } from './index.js';
 
-export async function rangeChangeSet(repo: RepoInfo, ctx: SourceContext, range: string): Promise<ChangeSet> {
+/** `A..B` (either side defaulting to HEAD, as git does). Symmetric `A...B` is refused. */
+export function parseRange(range: string): { from: string; to: string } {
   const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range);
   if (!m || m[2] !== '..') throw new GateError('usage', `--range needs A..B, got ${JSON.stringify(range)}`, msg.usageHint);
-  const from = m[1] || 'HEAD';
-  const to = m[3] || 'HEAD';
+  return { from: m[1] || 'HEAD', to: m[3] || 'HEAD' };
+}
+
+export async function rangeChangeSet(repo: RepoInfo, ctx: SourceContext, range: string): Promise<ChangeSet> {
+  const { from, to } = parseRange(range);
   const resolve = async (rev: string) => {
     const r = await repo.git.run(['rev-parse', '-q', '--verify', `${rev}^{commit}`], { okCodes: [0, 1] });
     if (r.code !== 0) throw new GateError('usage', msg.badRevision(rev), msg.badRevisionHint);

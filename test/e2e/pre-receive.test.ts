@@ -3,6 +3,9 @@
 // must hold.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { CLI, Repo, sandbox, type Sandbox } from '../helpers/repo.js';
 import { createServer, push, type Server } from './server.js';
 
@@ -158,6 +161,21 @@ describe('pre-receive', () => {
     const r = push(repo, ['origin', 'main']);
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/remote: .*locked\/x/);
+  });
+
+  it('takes its policy and audit log from the hook script on hosted servers', () => {
+    const policyFile = join(sb.dir, 'etc-safety-gate.yaml');
+    const auditLog = join(sb.dir, 'var-log', 'audit.jsonl');
+    writeFileSync(policyFile, stringify(POLICY));
+    // The file inside the repository protects nothing extra: the hook's own policy must win.
+    setup({}, `SAFETY_GATE_POLICY=${policyFile}; SAFETY_GATE_AUDIT_LOG=${auditLog}; export SAFETY_GATE_POLICY SAFETY_GATE_AUDIT_LOG\n`);
+    repo.write('locked/x', 'x\n');
+    repo.commitAll('bad');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*locked\/x/);
+    expect(readFileSync(auditLog, 'utf8')).toContain('"decision":"block"');
+    expect(server.auditLines()).toEqual([]);
   });
 
   it('ignores SAFETY_GATE_SKIP on the server', () => {

@@ -68,6 +68,29 @@ describe('scan', () => {
     expect(cli(['scan', '--rev', 'HEAD~1']).code).toBe(1);
   });
 
+  it('--range is judged by the policy of its base, not by a policy the range itself loosens', () => {
+    repo.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\n');
+    const base = repo.commitAll('base');
+    repo.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\nrules:\n  agent-mode: off\n  protected-target: off\n');
+    repo.write('config/app.env', 'AGENT_MODE=EXECUTE\n');
+    repo.commitAll('loosen the policy and break it');
+    const r = cli(['scan', '--range', `${base}..HEAD`, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const rules = JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule);
+    expect(rules).toContain('agent-mode');
+    expect(rules).toContain('protected-target');
+  });
+
+  it('--range refuses a base policy that is code', () => {
+    repo.write('safety-gate.config.js', 'module.exports = {};\n');
+    const base = repo.commitAll('js config');
+    repo.write('a.txt', 'a\n');
+    repo.commitAll('next');
+    const r = cli(['scan', '--range', `${base}..HEAD`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/configuration code, which a range scan never runs/);
+  });
+
   it('--staged checks the index', () => {
     repo.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\n');
     repo.commitAll('base');
@@ -83,6 +106,15 @@ describe('scan', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(cli(['scan', '--bogus']).code).toBe(2);
     expect(cli(['frobnicate']).code).toBe(2);
+  });
+
+  it('takes the repository to scan as an argument', () => {
+    repo.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\n');
+    repo.write('config/app.env', 'AGENT_MODE=EXECUTE\n');
+    repo.commitAll('bad');
+    const r = runCli(['scan', repo.path], { cwd: sb.home, env: sb.env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('config/app.env');
   });
 
   it('outside a repository says so in one line', () => {

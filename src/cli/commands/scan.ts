@@ -1,6 +1,7 @@
-// `safety-gate scan [--staged | --range A..B | --rev REV] [--format text|json|sarif] [--output FILE]`
+// `safety-gate scan [DIR] [--staged | --range A..B | --rev REV] [--format text|json|sarif] [--output FILE]`
 // No argument: every file of the tree at HEAD. With no config in the repository the built-in
 // `recommended` policy applies.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GateError } from '../../errors.js';
 import { msg } from '../../messages.js';
@@ -35,7 +36,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values.staged) request = { kind: 'staged', paths: positionals.length > 0 ? positionals : undefined };
   else if (values.range) request = { kind: 'range', range: values.range };
   else request = { kind: 'tree', rev: values.rev ?? 'HEAD' };
-  if (!values.staged && positionals.length > 0) throw new GateError('usage', `unexpected argument ${JSON.stringify(positionals[0])}`, msg.usageHint);
+  // `scan [DIR]`: the repository to scan (gitleaks and detect-secrets take a path the same way).
+  if (!values.staged && positionals.length > 1) throw new GateError('usage', `unexpected argument ${JSON.stringify(positionals[1])}`, msg.usageHint);
+  if (!values.staged && positionals[0]) io = { ...io, cwd: resolve(io.cwd, positionals[0]) };
   return runDoor(io, {
     door: 'scan',
     request,

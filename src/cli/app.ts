@@ -12,7 +12,7 @@ Usage:
   safety-gate scan --staged [PATH...]
   safety-gate scan --list-suppressions [--rev REV]
   safety-gate hook pre-commit | commit-msg <file> | pre-push <remote> <url> | pre-receive
-  safety-gate install [--husky | --hooks-path | --pre-commit] [--force]
+  safety-gate install [--husky | --hooks-path | --pre-commit [--repo URL] [--rev REV]] [--force]
   safety-gate install --server <bare-repo> [--config FILE]
   safety-gate init [--preset NAME]
   safety-gate config [--format yaml|json]

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { CLI, ROOT, Repo, sandbox, type Sandbox } from '../helpers/repo.js';
+import { CLI, ROOT, Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
 
 let sb: Sandbox;
 let repo: Repo;
@@ -163,6 +163,25 @@ describe('pre-push through core.hooksPath', () => {
     expect(repo.gitResult(['push', '-q', 'origin', 'feature']).status).toBe(0);
   });
 
+  it('rebuilds the pushed ref from the pre-commit framework variables when stdin is empty', () => {
+    bare();
+    expect(repo.gitResult(['push', '-q', '--no-verify', 'origin', 'main']).status).toBe(0);
+    const from = repo.head();
+    repo.write('locked/data.txt', 'v2\n');
+    const to = repo.commitAll('sneaky');
+    const env = {
+      ...sb.env,
+      PRE_COMMIT_REMOTE_NAME: 'origin',
+      PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main',
+      PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main',
+      PRE_COMMIT_FROM_REF: from,
+      PRE_COMMIT_TO_REF: to,
+    };
+    const r = runCli(['hook', 'pre-push', 'origin', 'unused'], { cwd: repo.path, env, input: '' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('locked/data.txt');
+  });
+
   it('allows deleting a remote branch', () => {
     bare();
     repo.git('branch', 'tmp');
@@ -175,7 +194,7 @@ describe('commit-msg', () => {
   it('runs with the message file and audits', () => {
     repo.write('n.txt', 'n\n');
     repo.git('add', '-A');
-    const r = commit(['-q', '-m', 'subject\n\nRun-Id: 1234']);
+    const r = commit(['-q', '-m', 'subject\n\nSigned-off-by: A <a@example.com>']);
     expect(r.code).toBe(0);
     expect(auditDecisions(repo)).toEqual(['pass', 'pass']);
   });

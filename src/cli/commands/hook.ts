@@ -52,8 +52,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       break;
     }
     case 'pre-push': {
-      const remote = positionals[1] ?? '';
-      const stdin = (await readAll(io.stdin)).toString('utf8');
+      let remote = positionals[1] ?? '';
+      let stdin = (await readAll(io.stdin)).toString('utf8');
+      if (stdin.trim() === '' && io.env.PRE_COMMIT_REMOTE_NAME) {
+        // The pre-commit framework keeps git's stdin and passes one ref in its environment.
+        ({ remote, stdin } = await pushLineFromPreCommit(io));
+      }
       request = { kind: 'push', remote, stdin };
       break;
     }
@@ -63,6 +67,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
   return runDoor(io, { door, request, output, configFile: values.config, skipRequested: skipRequested && !server });
+}
+
+/**
+ * Rebuilds git's pre-push line from the pre-commit framework's variables. The framework passes
+ * only the first ref of a push; the server hook checks every ref.
+ */
+async function pushLineFromPreCommit(io: CliIO): Promise<{ remote: string; stdin: string }> {
+  const env = io.env;
+  const { openRepo, zeroOid } = await import('../../git/repo.js');
+  const repo = await openRepo(io.cwd, env);
+  const zero = zeroOid(repo.objectFormat);
+  const local = env.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD';
+  let to = env.PRE_COMMIT_TO_REF;
+  if (!to) to = (await repo.git.run(['rev-parse', '--verify', `${local}^{commit}`])).stdout.toString('utf8').trim();
+  const from = env.PRE_COMMIT_FROM_REF || zero;
+  const remoteRef = env.PRE_COMMIT_REMOTE_BRANCH ?? local;
+  return { remote: env.PRE_COMMIT_REMOTE_NAME ?? '', stdin: `${local} ${to} ${remoteRef} ${from}\n` };
 }
 
 export function parseOutput(format: string | undefined, output: string | undefined, fallback: 'text' | 'json' | 'sarif'): OutputOptions {

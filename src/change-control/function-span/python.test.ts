@@ -101,6 +101,11 @@ else:
     expect(p!.message).toMatch(/ambiguous.*lines 3, 6/);
   });
 
+  it('same name at consecutive indexes of different blocks is still ambiguous', async () => {
+    const old = 'if a:\n    def f():\n        return 1\nif b:\n    x = 1\n    def f():\n        return 2\n';
+    expect(await findSpans('python', old, ['f'], 'a.py')).toMatchObject({ ok: false, failure: { kind: 'ambiguous' } });
+  });
+
   it('a syntax error in the new version blocks with its position', async () => {
     const next = base.replace('return f.read()', 'return f.read(');
     const p = await verify('lib/io.py', base, next, ['load']);

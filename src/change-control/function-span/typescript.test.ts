@@ -114,6 +114,11 @@ export const other = 1;
     expect(p!.message).toMatch(/ambiguous.*lines 2, 4/);
   });
 
+  it('same name at consecutive indexes of different blocks is still ambiguous', async () => {
+    const old = 'if (a) { function f() { return 1; } }\nif (b) { let x = 1; function f() { return 2; } }\n';
+    expect(await findSpans('typescript', old, ['f'], 'a.js')).toMatchObject({ ok: false, failure: { kind: 'ambiguous' } });
+  });
+
   it('getter/setter pairs, private methods, namespaces, arrow functions and object members', async () => {
     const old = `namespace NS.Inner {
   export class K {

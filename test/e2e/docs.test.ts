@@ -1,0 +1,35 @@
+// The rules reference in docs/rules.md is generated from the rules' own metadata; it must not
+// drift from what `safety-gate explain` prints.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runCli, sandbox } from '../helpers/repo.js';
+
+describe('docs', () => {
+  it('docs/rules.md is the output of `safety-gate explain --all`', () => {
+    const sb = sandbox();
+    try {
+      const r = runCli(['explain', '--all'], { cwd: sb.home, env: sb.env });
+      expect(r.code).toBe(0);
+      expect(readFileSync(join(ROOT, 'docs/rules.md'), 'utf8')).toBe(r.stdout);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  it('README names every rule and every command', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const sb = sandbox();
+    try {
+      const list = runCli(['explain'], { cwd: sb.home, env: sb.env }).stdout;
+      const ids = list.split('\n').map((l) => l.split(/\s+/)[0]).filter((x) => x && /^[a-z-]+$/.test(x) && x !== 'safety');
+      expect(ids.length).toBeGreaterThan(5);
+      for (const id of ids) expect(readme).toContain(`\`${id}\``);
+      for (const cmd of ['scan', 'hook pre-commit', 'hook commit-msg', 'hook pre-push', 'hook pre-receive', 'install', 'init', 'config', 'explain', 'generate', 'audit verify', 'audit export']) {
+        expect(readme).toContain(`safety-gate ${cmd}`);
+      }
+    } finally {
+      sb.cleanup();
+    }
+  });
+});

@@ -10,7 +10,49 @@ export interface CodeTok {
   dynamic?: boolean;
 }
 
+function isIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 0xc0;
+}
+function isIdPart(c: number): boolean {
+  return isIdStart(c) || (c >= 48 && c <= 57);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+/** End of an identifier starting at i (`$` allowed only when `dollar`). */
+function identEnd(text: string, i: number, dollar: boolean): number {
+  let j = i;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (!isIdPart(c) || (c === 36 && !dollar)) break;
+    j++;
+  }
+  return j;
+}
+/** End of a numeric literal starting at i (loose: digits, letters, '_', '.', exponent signs). */
+function numberEnd(text: string, i: number): number {
+  let j = i;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (isIdPart(c) || c === 46) j++;
+    else if ((c === 43 || c === 45) && (text[j - 1] === 'e' || text[j - 1] === 'E') && !/^0[xX]/.test(text.slice(i, i + 2))) j++;
+    else break;
+  }
+  return j;
+}
+function punctTable(list: readonly string[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const p of [...list].sort((a, b) => b.length - a.length)) {
+    const l = m.get(p[0]!) ?? [];
+    l.push(p);
+    m.set(p[0]!, l);
+  }
+  return m;
+}
+
 const PY_PUNCT = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '==', '!=', '<=', '>=', '**', '//', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', '<<', '>>'];
+
+const PY_TABLE = punctTable(PY_PUNCT);
 
 /** Python tokens. `nl` marks the end of a logical line (newlines inside brackets are ignored). */
 export function tokenizePython(text: string): CodeTok[] {
@@ -38,7 +80,7 @@ export function tokenizePython(text: string): CodeTok[] {
       i = e === -1 ? n : e;
       continue;
     }
-    const sp = /^([rRbBuUfF]{0,2})(['"])/.exec(text.slice(i, i + 3));
+    const sp = c === '"' || c === "'" || 'rRbBuUfF'.includes(c) ? /^([rRbBuUfF]{0,2})(['"])/.exec(text.slice(i, i + 3)) : null;
     if (sp && (sp[1] === '' || /^[A-Za-z]/.test(c))) {
       const prefix = sp[1]!.toLowerCase();
       const q = sp[2]!;
@@ -91,19 +133,20 @@ export function tokenizePython(text: string): CodeTok[] {
       }
       continue;
     }
-    const id = /^[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\u00c0-\uffff]*/.exec(text.slice(i, i + 256));
-    if (id) {
-      toks.push({ kind: 'name', value: id[0], start: i });
-      i += id[0].length;
+    const cc = text.charCodeAt(i);
+    if (isIdStart(cc) && cc !== 36) {
+      const e = identEnd(text, i, false);
+      toks.push({ kind: 'name', value: text.slice(i, e), start: i });
+      i = e;
       continue;
     }
-    const num = /^(?:0[xXoObB][0-9a-fA-F_]+|\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?j?|\.\d+)/.exec(text.slice(i, i + 64));
-    if (num) {
-      toks.push({ kind: 'number', value: num[0], start: i });
-      i += num[0].length;
+    if (isDigit(cc) || (cc === 46 && isDigit(text.charCodeAt(i + 1)))) {
+      const e = numberEnd(text, i);
+      toks.push({ kind: 'number', value: text.slice(i, e), start: i });
+      i = e;
       continue;
     }
-    const p = PY_PUNCT.find((x) => text.startsWith(x, i)) ?? c;
+    const p = PY_TABLE.get(c)?.find((x) => text.startsWith(x, i)) ?? c;
     if (p === '(' || p === '[' || p === '{') depth++;
     else if ((p === ')' || p === ']' || p === '}') && depth > 0) depth--;
     toks.push({ kind: 'punct', value: p, start: i });
@@ -117,6 +160,7 @@ function prevEnd(t: CodeTok): number {
 }
 
 const JS_PUNCT = ['>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=', '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>'];
+const JS_TABLE = punctTable(JS_PUNCT);
 const REGEX_AFTER_KEYWORD = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await', 'instanceof']);
 
 /** JavaScript / TypeScript tokens (no `nl` tokens: ASI is not modelled). */
@@ -229,19 +273,20 @@ export function tokenizeJs(text: string): CodeTok[] {
       i = j;
       continue;
     }
-    const id = /^[A-Za-z_$\u00c0-\uffff][A-Za-z0-9_$\u00c0-\uffff]*/.exec(text.slice(i, i + 256));
-    if (id) {
-      toks.push({ kind: 'name', value: id[0], start: i });
-      i += id[0].length;
+    const cc = text.charCodeAt(i);
+    if (isIdStart(cc)) {
+      const e = identEnd(text, i, true);
+      toks.push({ kind: 'name', value: text.slice(i, e), start: i });
+      i = e;
       continue;
     }
-    const num = /^(?:0[xXoObB][0-9a-fA-F_]+n?|\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?n?|\.\d+)/.exec(text.slice(i, i + 64));
-    if (num) {
-      toks.push({ kind: 'number', value: num[0], start: i });
-      i += num[0].length;
+    if (isDigit(cc) || (cc === 46 && isDigit(text.charCodeAt(i + 1)))) {
+      const e = numberEnd(text, i);
+      toks.push({ kind: 'number', value: text.slice(i, e), start: i });
+      i = e;
       continue;
     }
-    const p = JS_PUNCT.find((x) => text.startsWith(x, i)) ?? c;
+    const p = JS_TABLE.get(c)?.find((x) => text.startsWith(x, i)) ?? c;
     toks.push({ kind: 'punct', value: p, start: i });
     i += p.length;
   }

@@ -5,7 +5,7 @@
 // them skipped), quotes and the escape character are honoured; `${X:-word}` defaults apply.
 // Comment lines never match. Exec-form RUN (`RUN ["…"]`) is not shell and is skipped.
 import { readShell } from './shell.js';
-import type { Assignment } from './types.js';
+import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, positionsOf } from './values.js';
 
 interface LogicalLine {
@@ -14,7 +14,7 @@ interface LogicalLine {
   map: number[];
 }
 
-export function readDockerfile(text: string, pos = positionsOf(text)): Assignment[] {
+export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const escape = detectEscape(text);
   const lines = logicalLines(text, escape);
   const out: Assignment[] = [];
@@ -38,6 +38,7 @@ export function readDockerfile(text: string, pos = positionsOf(text)): Assignmen
       if (legacy) {
         // ENV K V…: everything after the first whitespace is the value.
         const key = first.value;
+        if (!keep(key)) continue;
         const restStart = words[1]?.start ?? body.length;
         const rest = unquote(body.slice(restStart).trim(), escape);
         const ev = evaluateDefaults(rest.value);
@@ -50,7 +51,7 @@ export function readDockerfile(text: string, pos = positionsOf(text)): Assignmen
         const eq = w.raw.indexOf('=');
         if (eq <= 0) continue;
         const key = w.raw.slice(0, eq);
-        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) continue;
+        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) || !keep(key)) continue;
         const v = unquote(w.raw.slice(eq + 1), escape);
         const ev = evaluateDefaults(v.value);
         const kp = at(l, bodyStart + w.start);
@@ -78,7 +79,7 @@ export function readDockerfile(text: string, pos = positionsOf(text)): Assignmen
       }
       if (l.text.slice(b).trimStart().startsWith('[')) continue;
       if (/^<</.test(l.text.slice(b).trimStart())) continue;
-      for (const a of readShell(l.text.slice(b), (o) => at(l, b + o))) out.push({ ...a, syntax: `dockerfile-run/${a.syntax}` });
+      for (const a of readShell(l.text.slice(b), (o) => at(l, b + o), keep)) out.push({ ...a, syntax: `dockerfile-run/${a.syntax}` });
     }
   }
   return out;

@@ -4,12 +4,12 @@
 //   KEY=value # comment  (a '#' after whitespace starts a comment in an unquoted value)
 //   ${X:-default} expansions in unquoted and double-quoted values (dotenv-expand, python-dotenv)
 // Whole-line comments and blank lines are skipped; CRLF line ends are accepted.
-import type { Assignment } from './types.js';
+import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, positionsOf } from './values.js';
 
 const LINE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*(=|:(?=[ \t]|$))[ \t]*/d;
 
-export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dotenv'): Assignment[] {
+export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dotenv', keep: Keep = keepAll): Assignment[] {
   const out: Assignment[] = [];
   let i = 0;
   const n = text.length;
@@ -64,6 +64,10 @@ export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dote
       const e = evaluateDefaults(raw);
       value = e.value;
       dynamic = e.dynamic;
+    }
+    if (!keep(key)) {
+      i = next;
+      continue;
     }
     const kp = pos(keyOffset);
     const vp = pos(v);

@@ -7,7 +7,7 @@
 //   heredocs holding JSON (ECS container_definitions) are read as JSON.
 // A value is judged only when it is one literal: `"${var.x}"`, `var.x`, `"a" + b` are dynamic
 // or skipped.
-import type { Assignment } from './types.js';
+import { keepAll, type Assignment, type Keep } from './types.js';
 import { parseJsonTree } from './json.js';
 import { readTree } from './tree.js';
 import { positionsOf } from './values.js';
@@ -20,10 +20,11 @@ interface Tok {
   bodyStart?: number;
 }
 
-export function readHcl(text: string, pos = positionsOf(text)): Assignment[] {
+export function readHcl(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const toks = tokenize(text);
   const out: Assignment[] = [];
   const emit = (key: Tok, keyName: string, val: Tok, syntax: string) => {
+    if (!keep(keyName)) return;
     const k = pos(key.start);
     const v = pos(val.start);
     out.push({ key: keyName, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
@@ -43,7 +44,7 @@ export function readHcl(text: string, pos = positionsOf(text)): Assignment[] {
         try {
           const root = parseJsonTree(body);
           const base = pos(tok.bodyStart!);
-          for (const a of readTree([root], body, 'json')) {
+          for (const a of readTree([root], body, 'json', keep)) {
             out.push({ ...a, line: a.line + base.line - 1, keyLine: a.keyLine + base.line - 1, syntax: `hcl-heredoc-${a.syntax}` });
           }
         } catch {

@@ -27,7 +27,7 @@ import { readLines } from './lines.js';
 import { readPython } from './python.js';
 import { readShell } from './shell.js';
 import { readTree } from './tree.js';
-import type { Assignment, SettingsFormat } from './types.js';
+import type { Assignment, Keep, SettingsFormat } from './types.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
 export { normalizeValue, evaluateDefaults } from './values.js';
@@ -90,12 +90,14 @@ export function detectFormat(path: string, text = ''): SettingsFormat {
  */
 export async function readSettings(path: string, blob: Blob, names: ReadonlySet<string>): Promise<Assignment[]> {
   const format = detectFormat(path, blob.text);
-  const lineRead = () => blob.parse(`settings:lines:${[...names].sort().join(',')}`, (b) => readLines(b.text, names));
+  const id = [...names].sort().join(',');
+  const keep: Keep = (k) => names.has(k);
+  const lineRead = () => blob.parse(`settings:lines:${id}`, (b) => readLines(b.text, names));
   switch (format) {
     case 'yaml': {
       const r = await loadYamlDocuments(blob);
       if (r.errors.length > 0) return lineRead();
-      return blob.parse('settings:yaml', (b) => readTree(r.docs.map((d) => d.contents), b.text, 'yaml'));
+      return blob.parse(`settings:yaml:${id}`, (b) => readTree(r.docs.map((d) => d.contents), b.text, 'yaml', keep));
     }
     case 'json': {
       const tree = blob.parse('settings:json-tree', (b) => {
@@ -106,26 +108,28 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
         }
       });
       if (!tree.ok) return lineRead();
-      return blob.parse('settings:json', (b) => readTree([tree.root], b.text, 'json'));
+      return blob.parse(`settings:json:${id}`, (b) => readTree([tree.root], b.text, 'json', keep));
     }
     case 'lines':
       return lineRead();
     default:
-      return blob.parse(`settings:${format}`, (b) => {
-        try {
-          return READERS[format](b.text);
-        } catch {
-          return null;
-        }
-      }) ?? lineRead();
+      return (
+        blob.parse(`settings:${format}:${id}`, (b) => {
+          try {
+            return READERS[format](b.text, keep);
+          } catch {
+            return null;
+          }
+        }) ?? lineRead()
+      );
   }
 }
 
-const READERS: Record<Exclude<SettingsFormat, 'yaml' | 'json' | 'lines'>, (text: string) => Assignment[]> = {
-  dotenv: (t) => readDotenv(t),
-  dockerfile: (t) => readDockerfile(t),
-  shell: (t) => readShell(t),
-  hcl: (t) => readHcl(t),
-  python: (t) => readPython(t),
-  javascript: (t) => readJavaScript(t),
+const READERS: Record<Exclude<SettingsFormat, 'yaml' | 'json' | 'lines'>, (text: string, keep: Keep) => Assignment[]> = {
+  dotenv: (t, k) => readDotenv(t, undefined, 'dotenv', k),
+  dockerfile: (t, k) => readDockerfile(t, undefined, k),
+  shell: (t, k) => readShell(t, undefined, k),
+  hcl: (t, k) => readHcl(t, undefined, k),
+  python: (t, k) => readPython(t, undefined, k),
+  javascript: (t, k) => readJavaScript(t, undefined, k),
 };

@@ -7,13 +7,13 @@
 //   const K = "V" / let / var (K exactly the setting name, optional type annotation)
 // Template literals with `${}` are dynamic; only single literals are judged.
 import { tokenizeJs, type CodeTok } from './code-tokens.js';
-import type { Assignment } from './types.js';
+import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
 
 const ENV_KEY = /^(env|environment|env_[A-Za-z0-9_]+|[A-Za-z0-9_]*Env)$/;
 const CASE_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase']);
 
-export function readJavaScript(text: string, pos = positionsOf(text)): Assignment[] {
+export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const T = tokenizeJs(text);
   const out: Assignment[] = [];
   const is = (i: number, kind: CodeTok['kind'], value?: string) => {
@@ -22,6 +22,7 @@ export function readJavaScript(text: string, pos = positionsOf(text)): Assignmen
   };
   const p = (i: number, v: string) => is(i, 'punct', v);
   const emit = (key: CodeTok, val: CodeTok, syntax: string) => {
+    if (!keep(key.value)) return;
     const k = pos(key.start + (key.kind === 'string' ? 1 : 0));
     const v = pos(val.start);
     out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
@@ -62,17 +63,22 @@ export function readJavaScript(text: string, pos = positionsOf(text)): Assignmen
       }
     }
   };
-  const spreadsProcessEnv = (open: number): boolean => {
-    let depth = 0;
-    for (let j = open; j < T.length; j++) {
+  // Objects that spread process.env at their top level ({ ...process.env, K: "V" }), found in
+  // one pass with a stack of open brackets (no rescans: linear in the file).
+  const spreadsEnv = new Set<number>();
+  {
+    const stack: number[] = [];
+    for (let j = 0; j < T.length; j++) {
       const t = T[j]!;
-      if (t.kind === 'punct' && '([{'.includes(t.value)) depth++;
-      else if (t.kind === 'punct' && ')]}'.includes(t.value)) {
-        if (--depth === 0) return false;
-      } else if (depth === 1 && p(j, '...') && processEnv(j + 1) && !p(j + 4, '.') && !p(j + 4, '[')) return true;
+      if (t.kind !== 'punct') continue;
+      if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(j);
+      else if (t.value === ')' || t.value === ']' || t.value === '}') stack.pop();
+      else if (t.value === '...' && processEnv(j + 1) && !p(j + 4, '.') && !p(j + 4, '[')) {
+        const open = stack[stack.length - 1];
+        if (open !== undefined && p(open, '{')) spreadsEnv.add(open);
+      }
     }
-    return false;
-  };
+  }
 
   for (let i = 0; i < T.length; i++) {
     const t = T[i]!;
@@ -103,7 +109,7 @@ export function readJavaScript(text: string, pos = positionsOf(text)): Assignmen
     if (p(i, '{')) {
       const owner = T[i - 2];
       const ownerIsEnv = (p(i - 1, ':') || p(i - 1, '=')) && owner && (owner.kind === 'name' || owner.kind === 'string') && ENV_KEY.test(owner.value);
-      if (ownerIsEnv || spreadsProcessEnv(i)) entries(i, 'js-env-object');
+      if (ownerIsEnv || spreadsEnv.has(i)) entries(i, 'js-env-object');
       continue;
     }
     // const K = "V"

@@ -27,6 +27,9 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
     out.push({ key, value: ev.value, dynamic: ev.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
   };
 
+  const nameValue = new Map<string, RegExp>();
+  for (const name of names) nameValue.set(name, new RegExp(`^(\\s*)(-\\s+)?["']?name["']?\\s*:\\s*["']?${escapeRe(name)}["']?\\s*(,|$)`));
+
   lines.forEach((ln, li) => {
     const code = stripComment(ln.text);
     if (code.trim() === '') return;
@@ -68,7 +71,8 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
         emit(name, ln.start + idx, ln.start + valueStart, raw, 'line');
       }
       // name: K … value: V
-      const nm = new RegExp(`^(\\s*)(-\\s+)?["']?name["']?\\s*:\\s*["']?${escapeRe(name)}["']?\\s*(,|$)`).exec(code);
+      if (!code.includes(name)) continue;
+      const nm = code.includes('name') ? nameValue.get(name)!.exec(code) : null;
       if (nm) {
         const inline = /["']?value["']?\s*:\s*/.exec(code.slice(nm[0].length));
         if (inline) {

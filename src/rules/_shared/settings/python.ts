@@ -10,14 +10,14 @@
 // Only single literals are judged: "V".lower()/.upper()/.strip() count as "V"; f-strings with
 // fields are dynamic; anything else is skipped.
 import { tokenizePython, type CodeTok } from './code-tokens.js';
-import type { Assignment } from './types.js';
+import { keepAll, type Assignment, type Keep } from './types.js';
 import { dedupe } from './tree.js';
 import { positionsOf } from './values.js';
 
 const ENV_NAME = /^(env|environ|environment|[A-Za-z0-9_]*_env|[A-Za-z0-9_]*_environ)$/i;
 const CASE_METHODS = new Set(['lower', 'upper', 'strip', 'casefold', 'lstrip', 'rstrip']);
 
-export function readPython(text: string, pos = positionsOf(text)): Assignment[] {
+export function readPython(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const T = tokenizePython(text);
   const out: Assignment[] = [];
   const is = (i: number, kind: CodeTok['kind'], value?: string) => {
@@ -26,6 +26,7 @@ export function readPython(text: string, pos = positionsOf(text)): Assignment[] 
   };
   const p = (i: number, v: string) => is(i, 'punct', v);
   const emit = (key: CodeTok, val: CodeTok, syntax: string) => {
+    if (!keep(key.value)) return;
     const k = pos(key.start);
     const v = pos(val.start);
     out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
@@ -61,17 +62,22 @@ export function readPython(text: string, pos = positionsOf(text)): Assignment[] 
     }
     return T.length;
   };
-  const containsEnvironSpread = (open: number): boolean => {
-    let depth = 0;
-    for (let j = open; j < T.length; j++) {
+  // Dicts that unpack os.environ at their top level ({**os.environ, "K": "V"}), found in one
+  // pass with a stack of open brackets (linear in the file).
+  const spreadsEnviron = new Set<number>();
+  {
+    const stack: number[] = [];
+    for (let j = 0; j < T.length; j++) {
       const t = T[j]!;
-      if (t.kind === 'punct' && '([{'.includes(t.value)) depth++;
-      else if (t.kind === 'punct' && ')]}'.includes(t.value)) {
-        if (--depth === 0) return false;
-      } else if (depth === 1 && p(j, '**') && ((is(j + 1, 'name', 'os') && p(j + 2, '.') && isEnviron(j + 3)) || isEnviron(j + 1))) return true;
+      if (t.kind !== 'punct') continue;
+      if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(j);
+      else if (t.value === ')' || t.value === ']' || t.value === '}') stack.pop();
+      else if (t.value === '**' && ((is(j + 1, 'name', 'os') && p(j + 2, '.') && isEnviron(j + 3)) || isEnviron(j + 1))) {
+        const open = stack[stack.length - 1];
+        if (open !== undefined && p(open, '{')) spreadsEnviron.add(open);
+      }
     }
-    return false;
-  };
+  }
 
   for (let i = 0; i < T.length; i++) {
     const t = T[i]!;
@@ -104,7 +110,7 @@ export function readPython(text: string, pos = positionsOf(text)): Assignment[] 
     if (p(i, '{')) {
       const ownerIsEnv = (p(i - 1, '=') || p(i - 1, ':')) && is(i - 2, 'name') && ENV_NAME.test(T[i - 2]!.value);
       const ownerIsEnvKey = p(i - 1, ':') && is(i - 2, 'string') && ENV_NAME.test(T[i - 2]!.value);
-      if (ownerIsEnv || ownerIsEnvKey || containsEnvironSpread(i)) entries(i, 'python-env-dict');
+      if (ownerIsEnv || ownerIsEnvKey || spreadsEnviron.has(i)) entries(i, 'python-env-dict');
       continue;
     }
     if (t.kind !== 'name') continue;

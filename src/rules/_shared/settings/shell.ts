@@ -14,7 +14,7 @@
 // Heredoc bodies are read as .env lines (they usually write env/config files). Comments
 // (`#` at the start of a word) never match. Values with `$X`, `$(…)` or backticks are dynamic.
 import { readDotenv } from './dotenv.js';
-import type { Assignment } from './types.js';
+import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, matchParen, positionsOf } from './values.js';
 
 interface Word {
@@ -37,9 +37,10 @@ const DECLARERS = new Set(['export', 'declare', 'typeset', 'readonly', 'local'])
 const RESERVED_PREFIX = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'nohup', 'sudo', 'exec', 'command', 'builtin']);
 const CONTAINER_CLIS = /^(docker|podman|nerdctl|buildah|finch)$/;
 
-export function readShell(text: string, pos = positionsOf(text)): Assignment[] {
+export function readShell(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const out: Assignment[] = [];
   const emit = (key: string, keyOffset: number, valueOffset: number, value: string, dynamic: boolean, syntax: string) => {
+    if (!keep(key)) return;
     const k = pos(keyOffset);
     const v = pos(valueOffset);
     out.push({ key, value, dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
@@ -357,7 +358,7 @@ export function readShell(text: string, pos = positionsOf(text)): Assignment[] {
           i = eol + 1;
         }
         const body = text.slice(bodyStart, end);
-        for (const a of readDotenv(body, (o) => pos(bodyStart + o), 'heredoc')) out.push(a);
+        for (const a of readDotenv(body, (o) => pos(bodyStart + o), 'heredoc', keep)) out.push(a);
         i = end === n ? n : next;
       }
       continue;

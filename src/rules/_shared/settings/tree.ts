@@ -12,13 +12,13 @@
 // Comments are not part of the tree, so they never match.
 import { walkYaml, type YamlNode, type YamlScalar } from '../yaml.js';
 import { readShell } from './shell.js';
-import type { Assignment, OffsetMapper } from './types.js';
+import { keepAll, type Assignment, type Keep, type OffsetMapper } from './types.js';
 import { evaluateDefaults, lineStarts, positionsOf } from './values.js';
 
 const SHELL_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'command', 'commands', 'cmd', 'entrypoint', 'args']);
 const ENV_LIST_KEYS = /^(env|environment|envs|Env|args|build_args|build-args|buildArgs|variables)$/;
 
-export function readTree(roots: readonly (YamlNode | null)[], text: string, syntax: 'yaml' | 'json'): Assignment[] {
+export function readTree(roots: readonly (YamlNode | null)[], text: string, syntax: 'yaml' | 'json', keep: Keep = keepAll): Assignment[] {
   const out: Assignment[] = [];
   const posOf = positionsOf(text);
   let starts: number[] | undefined;
@@ -27,7 +27,7 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
     return scalarMapper(s, text, starts, posOf);
   };
   const push = (key: string, keyPos: { line: number; column: number }, value: YamlScalar, at: { line: number; column: number }, kind: string) => {
-    if (value.value === null) return;
+    if (value.value === null || !keep(key)) return;
     const raw = value.text;
     const ev = typeof value.value === 'string' ? evaluateDefaults(raw) : { value: raw, dynamic: false };
     out.push({ key, value: ev.value, dynamic: ev.dynamic, line: at.line, column: at.column, keyLine: keyPos.line, keyColumn: keyPos.column, syntax: kind });
@@ -77,13 +77,13 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
   function shellIn(s: YamlScalar): void {
     const t = s.value as string;
     if (!t.includes('=')) return;
-    for (const a of readShell(t, mapperFor(s))) out.push({ ...a, syntax: `${syntax}-${a.syntax}` });
+    for (const a of readShell(t, mapperFor(s), keep)) out.push({ ...a, syntax: `${syntax}-${a.syntax}` });
   }
 
   function envString(s: YamlScalar): void {
     const t = s.value as string;
     const m = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(t);
-    if (!m) return;
+    if (!m || !keep(m[1]!)) return;
     const map = mapperFor(s);
     const keyAt = t.indexOf(m[1]!);
     const ev = evaluateDefaults(t.slice(m[0].length));

@@ -25,6 +25,11 @@ export interface Assignment {
   syntax: string;
 }
 
+/** Which keys a reader should report (readers skip the others before computing positions). */
+export type Keep = (key: string) => boolean;
+
+export const keepAll: Keep = () => true;
+
 /** Where a reader's text sits in the file (readers run on embedded text: RUN bodies, heredocs, YAML scalars). */
 export type OffsetMapper = (offset: number) => { line: number; column: number };
 

@@ -119,6 +119,37 @@ describe('client hooks with SAFETY_GATE_TASK', () => {
   });
 });
 
+describe('pre-push and scan --range: commits are judged by their trailers', () => {
+  let repo: Repo;
+  beforeEach(() => {
+    repo = Repo.init(sb);
+    repo.git('config', 'core.hooksPath', join(ROOT, 'hooks'));
+    repo.write('safety-gate.config.yaml', stringify(POLICY));
+    repo.write('src/engine.ts', ENGINE);
+    repo.commitAll('seed');
+    execFileSync('git', ['init', '-q', '--bare', join(sb.dir, 'remote.git')], { env: sb.env });
+    repo.git('remote', 'add', 'origin', join(sb.dir, 'remote.git'));
+    expect(repo.gitResult(['push', '-q', '--no-verify', 'origin', 'main']).status).toBe(0);
+  });
+
+  it('pre-push blocks a --no-verify commit that leaves its declared function scope; scan --range reports it as JSON', () => {
+    const base = repo.head();
+    repo.write('src/engine.ts', ENGINE.replace('return n + 1;', 'return n + 2;').replace('this.running = false;', 'this.running = !this.running;'));
+    repo.git('add', '-A');
+    const c = commit(repo, ['-q', '--no-verify', '-m', 'x', '--trailer', 'Task-Scope: function:src/engine.ts#Engine.step', '--trailer', 'Run-Id: run-7'], { ...repo.env, ...AGENT });
+    expect(c.code).toBe(0);
+    const r = repo.gitResult(['push', 'origin', 'main']);
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/src\/engine\.ts:7:\d+\s+task-scope/);
+
+    const scan = runCli(['scan', '--range', `${base}..HEAD`, '--format', 'json', '--no-audit'], { cwd: repo.path, env: repo.env });
+    expect(scan.code).toBe(1);
+    const report = JSON.parse(scan.stdout);
+    const mine = report.findings.filter((f: { rule: string }) => f.rule.startsWith('task-scope'));
+    expect(mine).toMatchObject([{ rule: 'task-scope', path: 'src/engine.ts', line: 7, commit: repo.head() }]);
+  });
+});
+
 describe('pre-receive: trailers are the task', () => {
   let server: Server;
   let repo: Repo;

@@ -152,8 +152,9 @@ describe('HostTable', () => {
     expect(a.allowedLive.map((x) => x.entry)).toEqual(['api.alpaca.markets', '*.kraken.com']);
   });
 
-  it('finds candidates only through the keyword filter', () => {
-    expect(findHostCandidates('os.path.join x.y.z', () => false)).toEqual([]);
-    expect(findHostCandidates('os.path.join').map((c) => c.host)).toEqual(['os.path.join']);
+  it('finds candidates only around keywords', () => {
+    expect(findHostCandidates('os.path.join x.y.z', ['alpaca'])).toEqual([]);
+    expect(findHostCandidates('os.path.join', ['path']).map((c) => c.host)).toEqual(['os.path.join']);
+    expect(findHostCandidates(String.raw`x = foo\.API\.Alpaca\.markets.`, ['alpaca']).map((c) => c.host)).toEqual(['foo.api.alpaca.markets']);
   });
 });

@@ -55,13 +55,25 @@ export function isUnder(host: string, base: string): boolean {
 }
 
 // --- scanning ---------------------------------------------------------------------------------
+//
+// Keyword-anchored: the scan starts from each occurrence of a keyword (a label of a live host,
+// e.g. `alpaca`), walks left to the start of the host-shaped run around it and matches the run
+// forward from there. Cost is proportional to the keyword occurrences, not to the dotted tokens
+// of the file. Every host this reports contains a keyword, so the engine's blob prefilter (the
+// same keywords) never hides one.
 
 const LABEL_CHARS = String.raw`\p{L}\p{N}\p{M}_\-\uFF0D\u00AD\u200B-\u200D\u2060\uFEFF`;
 const LABEL = `[${LABEL_CHARS}]+`;
+const LABEL_CHAR = new RegExp(`^[${LABEL_CHARS}]$`, 'u');
 // Separators that a parser, resolver or regex engine reads as a dot.
 const SEP = String.raw`(?:\.|\\{1,2}\.|\[\.\]|%2[eE]|\\{1,2}u002[eE]|\\{1,2}x2[eE]|&#0*46;|&#[xX]0*2[eE];|&period;|[\u3002\uFF0E\uFF61])`;
 const SEP_RE = new RegExp(SEP, 'g');
-const HOST_RUN = new RegExp(`(?<![${LABEL_CHARS}])${LABEL}(?:${SEP}${LABEL})+`, 'gu');
+const SEP_AT_END = new RegExp(`${SEP}$`);
+/** Longest separator spelling, to bound the look-behind window. */
+const SEP_WINDOW = 12;
+const RUN_AT = new RegExp(`${LABEL}(?:${SEP}${LABEL})+`, 'uy');
+// ASCII-only fast path of RUN_AT; valid when the character after its match is ASCII.
+const RUN_AT_ASCII = new RegExp(`[A-Za-z0-9_-]+(?:${SEP}[A-Za-z0-9_-]+)+`, 'y');
 const IGNORED = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 // A run preceded by '*' + separator is a wildcard (`*.x`, regex `.*\.x`).
 const WILDCARD_BEFORE = new RegExp(`\\*${SEP}$`);
@@ -79,6 +91,8 @@ export interface HostCandidate {
 
 /** Normalise a raw run the way a URL parser would: separators to '.', NFKC, ignorables out, lower case. */
 export function normalizeHost(raw: string): string {
+  // Fast path: plain ASCII hosts with plain dots.
+  if (/^[A-Za-z0-9_.-]*$/.test(raw)) return raw.toLowerCase();
   return raw.replace(SEP_RE, '.').normalize('NFKC').replace(IGNORED, '').toLowerCase();
 }
 
@@ -125,43 +139,131 @@ function joinedView(text: string): { text: string; toOrig(offset: number): numbe
 const ESCAPE_PREFIX = /^(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[ntrbfv0])/;
 const PERCENT_PREFIX = /^[0-9a-fA-F]{2}/;
 
-function scan(text: string, toOrig: (o: number) => number, wants: (raw: string) => boolean, out: Map<string, HostCandidate>): void {
-  HOST_RUN.lastIndex = 0;
-  for (let m = HOST_RUN.exec(text); m !== null; m = HOST_RUN.exec(text)) {
+/** Whether the character (or surrogate pair) ending at `i` is a label character; its length, else 0. */
+function labelCharBefore(s: string, i: number): number {
+  if (i <= 0) return 0;
+  const c = s.charCodeAt(i - 1);
+  if (c < 0x80) {
+    // ASCII fast path: [A-Za-z0-9_-].
+    return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2d ? 1 : 0;
+  }
+  const n = c >= 0xdc00 && c <= 0xdfff && i >= 2 ? 2 : 1;
+  return LABEL_CHAR.test(s.slice(i - n, i)) ? n : 0;
+}
+
+/** Whether a separator spelling may end at `i`: . ] ; an ideographic / fullwidth dot, or the `2e` of an escape. */
+function maySepEnd(s: string, i: number): boolean {
+  const c = s.charCodeAt(i - 1);
+  if (c === 0x2e || c === 0x5d || c === 0x3b || c === 0x3002 || c === 0xff0e || c === 0xff61) return true;
+  return (c === 0x65 || c === 0x45) && s.charCodeAt(i - 2) === 0x32;
+}
+
+/** Start of the host-shaped run that contains offset `p`. */
+function runStart(s: string, p: number): number {
+  let i = p;
+  for (;;) {
+    // A separator first: the hex of `\u002e` / `%2e` must not be read as label characters.
+    const sep = i > 0 && maySepEnd(s, i) ? SEP_AT_END.exec(s.slice(Math.max(0, i - SEP_WINDOW), i)) : null;
+    if (sep && labelCharBefore(s, i - sep[0].length) > 0) {
+      i -= sep[0].length;
+      continue;
+    }
+    const n = labelCharBefore(s, i);
+    if (n > 0) {
+      i -= n;
+      continue;
+    }
+    return i;
+  }
+}
+
+function keywordRegExp(keywords: readonly string[]): RegExp {
+  const escaped = [...keywords].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(escaped.join('|') || '(?!)', 'giu');
+}
+
+const keywordCache = new WeakMap<readonly string[], RegExp>();
+
+/** Called for each host-shaped run around a keyword: its normalised host, a way to its offset, wildcard-ness. */
+type Visit = (host: string, offset: () => number, wildcard: boolean) => void;
+
+function scanAt(s: string, kw: RegExp, toOrig: (o: number) => number, visit: Visit): void {
+  const starts = new Set<number>();
+  kw.lastIndex = 0;
+  for (let k = kw.exec(s); k !== null; k = kw.exec(s)) {
+    const start = runStart(s, k.index);
+    if (starts.has(start)) continue;
+    starts.add(start);
+    RUN_AT_ASCII.lastIndex = start;
+    let m = RUN_AT_ASCII.exec(s);
+    const after = m ? s.charCodeAt(start + m[0].length) : 0;
+    if (!m || after >= 0x80 || s.charCodeAt(start) >= 0x80) {
+      RUN_AT.lastIndex = start;
+      m = RUN_AT.exec(s);
+    }
+    if (!m) continue;
     const raw = m[0];
-    if (!wants(raw)) continue;
-    const start = m.index;
-    const before = text.slice(Math.max(0, start - 12), start);
-    const wildcard = WILDCARD_BEFORE.test(before);
-    const add = (skip: number) => {
-      const host = normalizeHost(raw.slice(skip));
-      const offset = toOrig(start + skip);
-      const key = `${offset}\0${host}`;
-      if (!out.has(key)) out.set(key, { host, offset, wildcard });
-    };
-    add(0);
+    const before = start > 1 ? s.slice(Math.max(0, start - SEP_WINDOW - 1), start) : '';
+    const wildcard = before.includes('*') && WILDCARD_BEFORE.test(before);
+    visit(normalizeHost(raw), () => toOrig(start), wildcard);
     // A run glued to the escape before it: `\napi…`, `\u002fapi…`, `%2Fapi…`.
-    const prev = start > 0 ? text[start - 1] : '';
-    if (prev === '\\') {
-      const e = ESCAPE_PREFIX.exec(raw);
-      if (e) add(e[0].length);
-    } else if (prev === '%') {
-      const e = PERCENT_PREFIX.exec(raw);
-      if (e) add(e[0].length);
+    const prev = start > 0 ? s.charCodeAt(start - 1) : 0;
+    const e = prev === 0x5c ? ESCAPE_PREFIX.exec(raw) : prev === 0x25 ? PERCENT_PREFIX.exec(raw) : null;
+    if (e) {
+      const skip = e[0].length;
+      visit(normalizeHost(raw.slice(skip)), () => toOrig(start + skip), wildcard);
+    }
+  }
+}
+
+/** Line-aligned windows (the line of each keyword, with the lines around it) for the concatenation view. */
+function keywordWindows(text: string, kw: RegExp): [number, number][] {
+  const spans: [number, number][] = [];
+  kw.lastIndex = 0;
+  for (let k = kw.exec(text); k !== null; k = kw.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', k.index - 1) + 1;
+    const prevStart = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
+    let lineEnd = text.indexOf('\n', k.index);
+    if (lineEnd === -1) lineEnd = text.length;
+    let nextEnd = lineEnd < text.length ? text.indexOf('\n', lineEnd + 1) : text.length;
+    if (nextEnd === -1) nextEnd = text.length;
+    const last = spans[spans.length - 1];
+    if (last && prevStart <= last[1]) last[1] = Math.max(last[1], nextEnd);
+    else spans.push([prevStart, nextEnd]);
+    kw.lastIndex = Math.max(kw.lastIndex, lineEnd);
+  }
+  return spans;
+}
+
+/**
+ * Every host-shaped run of `text` that contains one of `keywords` (case-insensitive), also in the
+ * view of `text` with literal concatenations joined; normalised, with offsets into `text`.
+ */
+function scanText(text: string, keywords: readonly string[], visit: Visit): void {
+  let kw = keywordCache.get(keywords);
+  if (!kw) keywordCache.set(keywords, (kw = keywordRegExp(keywords)));
+  scanAt(text, kw, (o) => o, visit);
+  JOIN.lastIndex = 0;
+  if (JOIN.test(text)) {
+    for (const [a, b] of keywordWindows(text, kw)) {
+      const joined = joinedView(text.slice(a, b));
+      if (joined) scanAt(joined.text, kw, (o) => a + joined.toOrig(o), visit);
     }
   }
 }
 
 /**
- * Every host-shaped run of `text` (and of its literal-concatenation view) whose raw spelling
- * passes `wants` (a cheap keyword test), normalised, with offsets into `text`.
+ * Every host-shaped run of `text` that contains one of `keywords` (case-insensitive), also in the
+ * view of `text` with literal concatenations joined; normalised, with offsets into `text`.
  */
-export function findHostCandidates(text: string, wants: (raw: string) => boolean = () => true): HostCandidate[] {
+export function findHostCandidates(text: string, keywords: readonly string[]): HostCandidate[] {
   const out = new Map<string, HostCandidate>();
-  scan(text, (o) => o, wants, out);
-  const joined = joinedView(text);
-  if (joined) scan(joined.text, joined.toOrig, wants, out);
-  return [...out.values()].sort((a, b) => a.offset - b.offset || a.host.localeCompare(b.host));
+  scanText(text, keywords, (host, offset, wildcard) => {
+    const o = offset();
+    const key = `${o}\0${host}`;
+    if (!out.has(key)) out.set(key, { host, offset: o, wildcard });
+  });
+  return [...out.values()].sort((x, y) => x.offset - y.offset || x.host.localeCompare(y.host));
 }
 
 // --- the host table ---------------------------------------------------------------------------
@@ -278,13 +380,6 @@ export class HostTable {
     return [...set].sort();
   }
 
-  /** Keyword check for a raw run (cheap; before normalisation). */
-  mentionsKeyword(raw: string): boolean {
-    const lower = raw.toLowerCase();
-    for (const k of this.keywords) if (lower.includes(k)) return true;
-    return false;
-  }
-
   private isAllowed(host: string): boolean {
     if (this.allowExact.has(host)) return true;
     for (const b of this.allowWild) if (host !== b && isUnder(host, b)) return true;
@@ -342,19 +437,17 @@ export interface LiveHit {
 
 /** Every live-host reference in `text`. */
 export function findLiveHosts(text: string, table: HostTable): LiveHit[] {
-  const hits: LiveHit[] = [];
-  const seen = new Set<number>();
-  for (const c of findHostCandidates(text, (raw) => table.mentionsKeyword(raw))) {
-    if (seen.has(c.offset)) continue;
-    let info = table.classify(c.host);
-    let wildcard = false;
-    if (!info && c.wildcard) {
-      info = table.classifyWildcard(c.host);
-      wildcard = info !== null;
+  const byOffset = new Map<number, LiveHit>();
+  scanText(text, table.keywords, (host, offset, wildcard) => {
+    let info = table.classify(host);
+    let wild = false;
+    if (!info && wildcard) {
+      info = table.classifyWildcard(host);
+      wild = info !== null;
     }
-    if (!info) continue;
-    seen.add(c.offset);
-    hits.push({ host: c.host, offset: c.offset, wildcard, info });
-  }
-  return hits;
+    if (!info) return;
+    const o = offset();
+    if (!byOffset.has(o)) byOffset.set(o, { host, offset: o, wildcard: wild, info });
+  });
+  return [...byOffset.values()].sort((x, y) => x.offset - y.offset);
 }

@@ -162,3 +162,12 @@ describe('import-hygiene rule', () => {
     expect(f.map((x) => [x.path, x.line])).toEqual([['scripts/run', 2]]);
   });
 });
+
+describe('mayMutateSysPath prefilter', () => {
+  it('lets every mutation form through and skips the common imports', async () => {
+    const { mayMutateSysPath } = await import('./sys-path.js');
+    for (const t of ['sys.path.insert(0, x)', 'sys .path', '(sys).path', 'from sys import path', 'import sys as s', 'import os, sys as s', 'site.addsitedir(x)', 'setattr(sys, "path", [])'])
+      expect(mayMutateSysPath(t)).toBe(true);
+    for (const t of ['import sys\nsys.exit(os.path.join("a"))\n', 'import os\n', 'from pathlib import Path\n']) expect(mayMutateSysPath(t)).toBe(false);
+  });
+});

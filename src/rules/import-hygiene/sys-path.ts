@@ -44,9 +44,16 @@ const QUERY = `
 (call) @call
 `;
 
-/** Quick literal test: can the text hold a sys.path mutation at all? */
+const MAYBE = /\bsys\s*\)?\s*\.\s*path\b|\bfrom\s+sys\s+import\b|\bsys\s+as\b|addsitedir|\bsetattr\s*\(\s*sys\b/;
+
+/**
+ * Quick text test: can the text hold a sys.path mutation at all? (`sys.path`, `from sys import`,
+ * `import sys as`, `addsitedir`, `setattr(sys`). Files that merely `import sys` and use
+ * `os.path` never reach the tree query.
+ */
 export function mayMutateSysPath(text: string): boolean {
-  return (text.includes('sys') && text.includes('path')) || text.includes('addsitedir');
+  if (!text.includes('sys') && !text.includes('addsitedir')) return false;
+  return MAYBE.test(text);
 }
 
 function unwrap(n: PyNode | null): PyNode | null {

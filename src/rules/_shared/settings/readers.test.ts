@@ -322,3 +322,23 @@ describe('yaml and json through readSettings', () => {
     expect(only(await settings('a.jsonc', t), 'TRADING_MODE')).toEqual(['TRADING_MODE=live @4:45']);
   });
 });
+
+describe('shell heredocs', () => {
+  it('reads bodies written to files or pipes, not messages printed to the terminal', () => {
+    const t = [
+      'cat <<EOF',
+      'AGENT_MODE=EXECUTE  # would be refused',
+      'EOF',
+      'cat <<EOF >&2',
+      'AGENT_MODE=EXECUTE',
+      'EOF',
+      'cat <<EOF | kubectl apply -f -',
+      'AGENT_MODE: EXECUTE',
+      'EOF',
+      'tee /etc/agent.env <<EOF >/dev/null',
+      'TRADING_MODE=live',
+      'EOF',
+    ].join('\n');
+    expect(kv(readShell(t))).toEqual(['AGENT_MODE=EXECUTE @8:13', 'TRADING_MODE=live @11:14']);
+  });
+});

@@ -11,7 +11,9 @@
 //   gcloud … --set-env-vars=K=V,K2=V2 (--update-env-vars, --set-build-env-vars)
 //   kubectl set env … K=V      helm … --set a.b.K=V (key: last path segment)
 //   echo "K=V" >> "$GITHUB_ENV" (or into a *.env file)
-// Heredoc bodies are read as .env lines (they usually write env/config files). Comments
+// Heredoc bodies are read as .env lines when their line writes somewhere (`cat > f <<EOF`,
+// `tee`, a pipe into `kubectl apply -f -`); a heredoc only printed to the terminal is a
+// message. Comments
 // (`#` at the start of a word) never match. Values with `$X`, `$(…)` or backticks are dynamic.
 import { readDotenv } from './dotenv.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
@@ -214,6 +216,9 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
   }
 
   const heredocs: { delim: string; strip: boolean }[] = [];
+  // Whether the current line sends output somewhere (a redirect, a pipe, tee): a heredoc on a
+  // line that only prints to the terminal is a message, not a file being written.
+  let lineWrites = false;
   let cmd: Command = { words: [], redirects: [] };
   const flush = () => {
     if (cmd.words.length > 0) processCommand(cmd);
@@ -340,6 +345,8 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       i++;
       atWordStart = true;
       // Heredoc bodies follow the line that opened them.
+      const readBodies = lineWrites;
+      lineWrites = false;
       while (heredocs.length > 0) {
         const h = heredocs.shift()!;
         const bodyStart = i;
@@ -358,12 +365,13 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
           i = eol + 1;
         }
         const body = text.slice(bodyStart, end);
-        for (const a of readDotenv(body, (o) => pos(bodyStart + o), 'heredoc', keep)) out.push(a);
+        if (readBodies) for (const a of readDotenv(body, (o) => pos(bodyStart + o), 'heredoc', keep)) out.push(a);
         i = end === n ? n : next;
       }
       continue;
     }
     if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') {
+      if (c === '|' && text[i + 1] !== '|' && text[i - 1] !== '|') lineWrites = true;
       flush();
       i++;
       atWordStart = true;
@@ -376,12 +384,16 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       if (i >= n || text[i] === '\n') continue;
       const target = evalWord(i, n, 'word', false);
       if (op === '<<' || op === '<<-') heredocs.push({ delim: target.value, strip: op === '<<-' });
-      else cmd.redirects.push({ start: i, end: target.end, value: target.value, dynamic: target.dynamic });
+      else {
+        cmd.redirects.push({ start: i, end: target.end, value: target.value, dynamic: target.dynamic });
+        if (op.includes('>') && !/^&?[12]$|^\/dev\/(stdout|stderr|tty)$/.test(target.value)) lineWrites = true;
+      }
       i = Math.max(target.end, i + 1);
       atWordStart = true;
       continue;
     }
     const w = readWord(i);
+    if (w.value === 'tee' || w.value === 'sponge') lineWrites = true;
     cmd.words.push(w);
     i = Math.max(w.end, i + 1);
     atWordStart = false;

@@ -210,13 +210,32 @@ results.push(
   ),
 );
 
+// Machine calibration: CPU ms for 10^7 additions, to compare results across machines.
+function additions() {
+  let x = 0;
+  for (let i = 0; i < 1e7; i++) x += i;
+  return x;
+}
+let calibrationMs;
+{
+  const runs = [];
+  for (let r = 0; r < 10; r++) {
+    const c0 = process.cpuUsage();
+    if (additions() < 0) console.log('never');
+    const c = process.cpuUsage(c0);
+    if (r >= 3) runs.push((c.user + c.system) / 1000);
+  }
+  calibrationMs = +median(runs).toFixed(2);
+}
+
 let over = false;
 const key = BY_CPU ? 'cpuMedian' : 'median';
 for (const r of results) if (r.verifyInScopeMs[key] > BUDGET || r.verifyOutOfScopeMs[key] > BUDGET) over = true;
 if (JSON_OUT) {
-  console.log(JSON.stringify({ budgetMs: BUDGET, runs: RUNS, node: process.version, results }, null, 2));
+  console.log(JSON.stringify({ budgetMs: BUDGET, runs: RUNS, node: process.version, calibrationMs, results }, null, 2));
 } else {
   console.log(`function-scope bench: ${RUNS} runs, budget ${BUDGET} ms per file (parse old + parse new + compare), node ${process.version}`);
+  console.log(`  calibration: 10^7 additions take ${calibrationMs} ms CPU here (compare machines with it)`);
   for (const r of results) {
     console.log(
       `  ${r.language.padEnd(10)} ${r.lines} lines, ${r.bytes} bytes, scope ${r.scoped}\n` +

@@ -197,3 +197,11 @@ describe('image-pinning through the engine', () => {
     ]);
   });
 });
+
+describe('messages', () => {
+  it('name the image and the place, with outside values as ${…}', async () => {
+    const { message } = await import('./rule.js');
+    expect(message(judgeImage(`${MARK}/python`, J), 'FROM')).toBe('image ${…}/python has no tag, so it pulls :latest (FROM)');
+    expect(message(judgeImage('nginx:latest', J), 'image')).toBe("image nginx:latest uses the mutable tag 'latest'");
+  });
+});

@@ -7,7 +7,7 @@ import type { FileChange } from '../../changeset/types.js';
 import { loadYamlDocuments } from '../_shared/yaml.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import { dockerfileImages } from './dockerfile.js';
-import { expandVars, imageNameMatcher, judgeImage, type JudgeOptions, type Verdict } from './image-ref.js';
+import { expandVars, imageNameMatcher, judgeImage, MARK, type JudgeOptions, type Verdict } from './image-ref.js';
 import type { ImagePinningOptions } from './options.js';
 import { yamlFlavour, yamlImages } from './yaml-images.js';
 
@@ -67,13 +67,16 @@ function isCloudbuildJson(path: string): boolean {
 const YAML_KEYWORDS = ['image', 'container', 'docker://', 'steps', 'services'];
 
 export function message(v: Verdict, where: string): string | null {
+  const at = where === 'image' ? '' : ` (${where})`;
+  // Values supplied from outside show as ${…}.
+  if (v.kind !== 'pinned' && v.kind !== 'skip') v = { ...v, name: v.name.split(MARK).join('${…}') };
   switch (v.kind) {
     case 'latest':
-      return `${where}: image ${v.name}:${v.tag} uses the mutable tag '${v.tag}'`;
+      return `image ${v.name}:${v.tag} uses the mutable tag '${v.tag}'${at}`;
     case 'tagless':
-      return `${where}: image ${v.name} has no tag (pulls :latest)`;
+      return `image ${v.name} has no tag, so it pulls :latest${at}`;
     case 'no-digest':
-      return `${where}: image ${v.name}:${v.tag} is not pinned by digest`;
+      return `image ${v.name}:${v.tag} is not pinned by digest${at}`;
     default:
       return null;
   }

@@ -14,7 +14,7 @@ describe('parseSuppressionLine', () => {
     ['{# safety-gate: allow live-endpoint -- jinja #}', 'jinja', true],
     ['REM safety-gate: allow live-endpoint -- batch', 'batch', true],
     ['#safety-gate:allow live-endpoint--tight', 'tight', true],
-    ['# SAFETY-GATE: Allow Live-Endpoint -- case', 'case', true],
+    ['# safety-gate: allow Live-Endpoint -- rule ids are case-insensitive', 'rule ids are case-insensitive', true],
   ])('%s', (line, reason, standalone) => {
     const s = parseSuppressionLine(line);
     expect(s).not.toBeNull();
@@ -40,6 +40,9 @@ describe('parseSuppressionLine', () => {
     expect(parseSuppressionLine('safety-gate: allow live-endpoint -- no marker')).toBeNull();
     expect(parseSuppressionLine('# safety-gate: deny live-endpoint -- no')).toBeNull();
     expect(parseSuppressionLine('# see safety-gate docs')).toBeNull();
+    // The marker is exact: other spellings exempt nothing (and would escape --list-suppressions).
+    expect(parseSuppressionLine('# SAFETY-GATE: ALLOW live-endpoint -- upper')).toBeNull();
+    expect(parseSuppressionLine('# safety-gate : allow live-endpoint -- space')).toBeNull();
   });
 });
 

@@ -3,7 +3,8 @@
 //     safety-gate: allow <rule-id>[, <rule-id>…] -- <reason>
 //
 // in any comment syntax (#, //, /* */, <!-- -->, --, ;, %, ', REM, ::, a ` * ` block-comment
-// continuation). The reason is mandatory: an exception without one exempts nothing and the
+// continuation). The marker is exact and lower-case (`safety-gate: allow`); anything else is not an
+// exception, so it exempts nothing. The reason is mandatory: an exception without one exempts nothing and the
 // rule says so. An exception covers the line it is on, and the line directly below when it
 // stands alone on its line (only whitespace before the comment marker).
 //
@@ -31,7 +32,8 @@ export interface ListedSuppression {
   reason: string | null;
 }
 
-const HEAD = /safety-gate\s*:\s*allow\b/i;
+// Exact, lower-case `safety-gate:` (what `scan --list-suppressions` looks for); `allow` after it.
+const HEAD = /safety-gate:\s*allow\b/;
 const MARKER = /(?:#|\/\/|\/\*|<!--|--|;|\*|%|'|\brem|::|\{#|\(\*)$/i;
 const RULE_ID = '[a-z0-9]+(?:[-_/][a-z0-9]+)*';
 const RULES = new RegExp(`^\\s*(${RULE_ID}(?:\\s*,\\s*${RULE_ID})*)`, 'i');
@@ -61,7 +63,7 @@ export function parseSuppressionLine(lineText: string): Omit<Suppression, 'line'
 
 /** Every exception in `text`, in line order. */
 export function parseSuppressions(text: string): Suppression[] {
-  if (!/safety-gate\s*:/i.test(text)) return [];
+  if (!text.includes('safety-gate:')) return [];
   const out: Suppression[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

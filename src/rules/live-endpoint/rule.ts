@@ -26,7 +26,7 @@ What it reports
                                 version of the file), and any live host exempted by allow_hosts
                                 without a review record. Remediation: needs security review.
 
-Hosts (built-in table; \`safety-gate config\` shows it, with the documentation of each broker)
+Hosts (built-in table; src/rules/live-endpoint/brokers.ts cites the documentation of each)
   Alpaca        live api.alpaca.markets, broker-api.alpaca.markets
                 paper paper-api.alpaca.markets, broker-api.sandbox.alpaca.markets
                 market data (never flagged) data.alpaca.markets, stream.data.alpaca.markets
@@ -78,7 +78,8 @@ Inline exception (same line, or alone on the line directly above; any comment sy
   # safety-gate: allow live-endpoint -- <reason>
   // safety-gate: allow live-endpoint -- <reason>
   <!-- safety-gate: allow live-endpoint -- <reason> -->
-  The reason is mandatory: without one the exception exempts nothing. Exceptions are keyed to
+  The marker is exact and lower-case. The reason is mandatory: without one the exception
+  exempts nothing. Exceptions are keyed to
   the host and the content of its line; one that was not in the previous version of the file
   (or arrives by a copy, or by a rename from outside runtime scope) is a new exception.
   \`safety-gate scan --list-suppressions\` lists every exception in the tree.

@@ -160,7 +160,8 @@ export const BUILTIN_BROKERS: readonly BrokerEntry[] = [
   },
   {
     name: 'Binance.US',
-    // https://docs.binance.us/ (REST base https://api.binance.us); no public sandbox.
+    // REST base https://api.binance.us as shipped by client libraries (nautilustrader.io, constant
+    //   BINANCE_US_SPOT_HTTP_URL); https://docs.binance.us/ is the broker's reference. No public sandbox.
     live: ['api.binance.us'],
     paper: [],
     docs: ['https://docs.binance.us/'],
@@ -172,7 +173,8 @@ export const BUILTIN_BROKERS: readonly BrokerEntry[] = [
     //   MiCA: api-us / ws-us / ws-us-direct / fix-us / fix-dc .dma.prime.coinbase.com)
     // https://docs.cdp.coinbase.com/exchange/introduction/sandbox (https://api-public.sandbox.exchange.coinbase.com,
     //   wss://ws-feed-public.sandbox.exchange.coinbase.com, wss://ws-direct.sandbox.exchange.coinbase.com, fix-ord.sandbox…)
-    // https://docs.cdp.coinbase.com/advanced-trade/docs/rest-api-overview (Advanced Trade: https://api.coinbase.com/api/v3/brokerage)
+    // Advanced Trade REST https://api.coinbase.com/api/v3/brokerage (docs.cdp.coinbase.com Advanced Trade API reference;
+    //   also the base of the official SDKs and of docs.rs/digdigdig3 coinbase endpoints)
     // https://docs.cdp.coinbase.com/coinbase-app/advanced-trade-apis/sandbox (https://api-sandbox.coinbase.com/api/v3/brokerage)
     // https://docs.cdp.coinbase.com/coinbase-app/advanced-trade-apis/websocket/websocket-overview (advanced-trade-ws.coinbase.com,
     //   documented fail-over for the user channel, and advanced-trade-ws-user.coinbase.com: both carry user order data)

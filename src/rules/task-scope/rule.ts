@@ -226,7 +226,7 @@ scope covers it.`,
       let first: FunctionEditProblem | null = null;
       const spans = (blob: Blob) =>
         findSpansInBlob(blob, lang, names, change.path).catch((e: unknown) => {
-          throw new GateError('internal', `task-scope: the ${lang} parser could not be loaded: ${(e as Error).message}`, 'reinstall safety-gate (its typescript / web-tree-sitter dependencies are missing or broken)');
+          throw new GateError('internal', `task-scope: the ${lang} parser failed on ${change.path}: ${(e as Error).message}`, 'reinstall safety-gate (its typescript / web-tree-sitter dependencies are missing or broken)');
         });
       const newSpans = await spans(newBlob);
       for (const oid of oldOids) {

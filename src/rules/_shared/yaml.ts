@@ -56,6 +56,8 @@ export interface YamlMap {
   pairs: YamlPair[];
   flow: boolean;
   pos: YamlPos;
+  /** Explicit tag (e.g. '!reference'), else null. */
+  tag: string | null;
 }
 
 export interface YamlSeq {
@@ -65,6 +67,8 @@ export interface YamlSeq {
   itemPos: YamlPos[];
   flow: boolean;
   pos: YamlPos;
+  /** Explicit tag (GitLab's '!reference [.job, script]'), else null. */
+  tag: string | null;
 }
 
 export type YamlNode = YamlScalar | YamlMap | YamlSeq;
@@ -195,7 +199,7 @@ export function parseYamlText(text: string, Y: YamlModule): YamlLoadResult {
       }
       if (Y.isSeq(n)) {
         const s = n as import('yaml').YAMLSeq;
-        const node: YamlSeq = { kind: 'seq', items: [], itemPos: [], flow: !!s.flow, pos: rangePos(s) };
+        const node: YamlSeq = { kind: 'seq', items: [], itemPos: [], flow: !!s.flow, pos: rangePos(s), tag: s.tag ?? null };
         memo.set(n, node);
         inProgress.add(n);
         for (const item of s.items) {
@@ -207,7 +211,7 @@ export function parseYamlText(text: string, Y: YamlModule): YamlLoadResult {
       }
       if (Y.isMap(n)) {
         const m = n as import('yaml').YAMLMap;
-        const node: YamlMap = { kind: 'map', pairs: [], flow: !!m.flow, pos: rangePos(m) };
+        const node: YamlMap = { kind: 'map', pairs: [], flow: !!m.flow, pos: rangePos(m), tag: m.tag ?? null };
         memo.set(n, node);
         inProgress.add(n);
         const explicit = new Set<string>();

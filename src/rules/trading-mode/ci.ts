@@ -208,7 +208,7 @@ function scanAnywhere(ctx: Ctx, root: YamlNode | null, envKeys: ReadonlySet<stri
 
 function flatten(n: YamlNode | null): YamlNode[] {
   if (!n) return [];
-  if (n.kind !== 'seq') return [n];
+  if (n.kind !== 'seq' || n.tag === '!reference') return [n];
   return n.items.flatMap((i) => flatten(i));
 }
 
@@ -365,15 +365,24 @@ function gitlabJobs(ctx: Ctx, root: YamlMap): void {
       const script = lookup(node, 'script');
       if (!script) continue;
       const before = lookup(node, 'before_script') ?? defaultBefore;
-      const lines = [...flatten(before), ...flatten(script)].filter(isYamlScalar);
-      let test: { line: YamlScalar; cmd: string } | null = null;
+      // !reference [.job, script] pulls script lines from another job (nested up to 10 deep).
+      // A line pulled in by a reference is reported at the reference in this job.
+      const expand = (n: YamlNode | null, at: YamlPos | null = null, depth = 0): { line: YamlNode; at: YamlPos }[] =>
+        flatten(n).flatMap((item) => {
+          if (item.kind !== 'seq' || item.tag !== '!reference' || depth > 10) return [{ line: item, at: at ?? item.pos }];
+          const path = item.items.map((x) => scalarTextOf(x ?? null) ?? '');
+          const target = path[0] ? byName.get(path[0]) : undefined;
+          return target ? expand(getIn(target, path.slice(1)), at ?? item.pos, depth + 1) : [];
+        });
+      const lines = [...expand(before), ...expand(script)].filter((l): l is { line: YamlScalar; at: YamlPos } => isYamlScalar(l.line));
+      let test: { line: YamlScalar; at: YamlPos; cmd: string } | null = null;
       const inlineAssignments: Assignment[] = [];
-      for (const l of lines) {
+      for (const { line: l, at } of lines) {
         if (typeof l.value !== 'string') continue;
         inlineAssignments.push(...shellAssignmentsIn(l, text, ctx.cache));
         const cmd = check.testCommand(l.value);
         if (cmd) {
-          test = { line: l, cmd };
+          test = { line: l, at, cmd };
           break;
         }
       }
@@ -387,15 +396,15 @@ function gitlabJobs(ctx: Ctx, root: YamlMap): void {
           effective === undefined
             ? {
                 kind: 'missing',
-                line: test.line.pos.line,
-                column: test.line.pos.column,
+                line: test.at.line,
+                column: test.at.column,
                 message: `job "${name}" runs tests/builds without ${v}=${check.required} in effect (${test.cmd})`,
                 remediation: `add \`${v}: ${check.required}\` to the variables of job "${name}" (or to the global variables)`,
               }
             : {
                 kind: 'dynamic',
-                line: test.line.pos.line,
-                column: test.line.pos.column,
+                line: test.at.line,
+                column: test.at.column,
                 message: `job "${name}" runs tests/builds with ${v} from a variable (${effective.expr}, ${effective.where}), not an explicit ${check.required}`,
                 remediation: `set \`${v}: ${check.required}\` literally in the variables of job "${name}" (Gate C)`,
               },

@@ -105,6 +105,8 @@ describe('GitLab CI', () => {
     expect(await gl('test:\n  script:\n    - pip install -r r.txt\n    - pytest\n')).toEqual(['missing@4:7']);
     expect(await gl('variables:\n  TRADING_MODE:\n    value: live\n    description: x\n')).toEqual(['bad@3:12']);
     expect(await gl('.tpl:\n  script:\n    - pytest\n')).toEqual([]);
+    // !reference pulls the test command in from a template
+    expect(await gl('.tests:\n  script:\n    - pytest\nunit:\n  script:\n    - !reference [.tests, script]\n')).toEqual(['missing@6:18']);
   });
 });
 

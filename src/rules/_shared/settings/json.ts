@@ -70,7 +70,7 @@ export function parseJsonTree(text: string): YamlNode | null {
     const start = i;
     if (c === '{') {
       i++;
-      const node: YamlMap = { kind: 'map', pairs: [], flow: true, pos: P(start) };
+      const node: YamlMap = { kind: 'map', pairs: [], flow: true, pos: P(start), tag: null };
       skip();
       while (text[i] !== '}') {
         if (text[i] !== '"') throw new JsonError('expected a string key', i);
@@ -95,7 +95,7 @@ export function parseJsonTree(text: string): YamlNode | null {
     }
     if (c === '[') {
       i++;
-      const node: YamlSeq = { kind: 'seq', items: [], itemPos: [], flow: true, pos: P(start) };
+      const node: YamlSeq = { kind: 'seq', items: [], itemPos: [], flow: true, pos: P(start), tag: null };
       skip();
       while (text[i] !== ']') {
         skip();

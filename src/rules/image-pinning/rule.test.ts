@@ -148,6 +148,15 @@ describe('yamlImages', () => {
       ['redis:7', 5, 13],
     ]);
   });
+  it('kustomize images, {name, tag} maps, CircleCI machine images', () => {
+    const k = 'resources: [deploy.yaml]\nimages:\n  - name: ghcr.io/acme/api\n    newTag: latest\n  - name: ghcr.io/acme/web\n    newTag: 1.2.3\n  - name: x\n    newName: ghcr.io/acme/x\n    digest: sha256:abc\n';
+    expect(uses(k, 'k8s/overlays/prod/kustomization.yaml')).toEqual([
+      ['ghcr.io/acme/api:latest', 4, 13],
+      ['ghcr.io/acme/web:1.2.3', 6, 13],
+    ]);
+    expect(uses('image:\n  name: ghcr.io/acme/api\n  tag: latest\n')).toEqual([['ghcr.io/acme/api:latest', 3, 8]]);
+    expect(uses('jobs:\n  build:\n    machine:\n      image: default\n', '.circleci/config.yml')).toEqual([]);
+  });
   it('cloud build steps and --image args; secret selectors are not images', () => {
     const t = [
       'steps:',

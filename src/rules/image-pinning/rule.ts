@@ -26,6 +26,8 @@ Where it looks (files in the runtime scope)
   Cloud Build         steps[].name in cloudbuild*.yaml|json, and \`--image <ref>\` in steps[].args
   GitHub Actions      container: <ref>, uses: docker://<ref>
   GitLab CI           services: [<ref> | {name: <ref>}]
+  Kustomize           images[].newTag in kustomization.yaml (latest is a finding; a digest pins)
+  image: {name, tag}  a name and a tag given apart
   Dockerfile          FROM (with --platform=…), COPY/ADD --from=<image>, RUN --mount=from=<image>
   Helm/Jinja templates that are not YAML until rendered: \`image:\` lines are read line by line.
 
@@ -38,6 +40,9 @@ What passes
   A registry port is not a tag: localhost:5000/app is tagless, localhost:5000/app:1.2 is pinned.
   Defaults are judged: \${TAG:-latest} and \`ARG TAG=latest\` + \`FROM app:\${TAG}\` are latest.
   A reference that is wholly a variable (\$IMAGE, an ARG without default) cannot be judged.
+  Not followed across files: a Kustomize overlay that sets the tag of an image a base manifest
+  leaves tagless (the base is reported: pin it there or list the name in allow_images).
+  CircleCI \`machine: {image: …}\` is a VM image and is not checked.
 
 Options (rules.image-pinning.options)
   mutable_tags     tags treated like latest (default [latest]); e.g. add stable, edge

@@ -13,11 +13,16 @@
 //                                   (other args, e.g. --update-secrets=N=secret:latest, are not images)
 //   GitHub Actions: `container: <ref>` (string form), services.*.image, `uses: docker://<ref>`
 //   GitLab CI: `services:` entries (strings or {name})
+//   Kustomize (kustomization.yaml): images[].newTag (with newName or name); a digest pins
+//   image: {name, tag}                name and tag given apart
+//
+// Not followed: a Kustomize overlay that pins an image a base manifest leaves tagless (the base
+// is reported; list such names in allow_images). CircleCI `machine: {image: …}` is a VM image.
 //
 // Not images: `image:` next to `build:` / `context:` / `dockerfile:` (compose and Skaffold name
 // the image they build), values with custom YAML tags (`!Ref Param`), file names and URLs.
 import type { YamlLoadResult, YamlMap, YamlNode, YamlPair, YamlScalar } from '../_shared/yaml.js';
-import { isYamlMap, isYamlScalar, isYamlSeq, mapPair, walkYaml } from '../_shared/yaml.js';
+import { isYamlMap, isYamlScalar, isYamlSeq, mapPair, scalarText, walkYaml } from '../_shared/yaml.js';
 import { expandVars } from './image-ref.js';
 
 export interface YamlImageUse {
@@ -32,6 +37,7 @@ export interface YamlFlavour {
   workflow: boolean;
   cloudbuild: boolean;
   gitlab: boolean;
+  kustomization: boolean;
 }
 
 export function yamlFlavour(path: string): YamlFlavour {
@@ -40,6 +46,7 @@ export function yamlFlavour(path: string): YamlFlavour {
     workflow: /(^|\/)\.github\/workflows\//.test(path) || /(^|\/)action\.ya?ml$/i.test(path),
     cloudbuild: /^cloudbuild.*\.(ya?ml|json)$/.test(base),
     gitlab: base === '.gitlab-ci.yml' || base === '.gitlab-ci.yaml' || /(^|\/)\.gitlab\/ci\//.test(path),
+    kustomization: base === 'kustomization.yaml' || base === 'kustomization.yml' || base === 'kustomization',
   };
 }
 
@@ -83,7 +90,15 @@ export function yamlImages(result: YamlLoadResult, flavour: YamlFlavour): YamlIm
     const nameP = mapPair(v, 'name');
     if (!repo) {
       const n = nameP && stringScalar(nameP.value);
-      if (n) add(n, nameP.valuePos, 'image.name');
+      if (!n || !nameP) return;
+      // {name, tag}: a name and a tag given apart; {name} alone is a whole reference (GitLab).
+      const tagOfName = mapPair(v, 'tag');
+      const t = tagOfName && isYamlScalar(tagOfName.value) && tagOfName.value.value !== null ? tagOfName.value : null;
+      if (t && t.text.trim() !== '' && (t.tag === null || PLAIN_TAGS.has(t.tag))) {
+        const raw = `${n.text.trim()}:${t.text.trim()}`;
+        const p = contentPos(t, tagOfName!.valuePos);
+        out.push({ ref: expandVars(raw), raw, line: p.line, column: p.column, where: 'image.tag' });
+      } else add(n, nameP.valuePos, 'image.name');
       return;
     }
     const repoS = stringScalar(repo.value);
@@ -128,8 +143,28 @@ export function yamlImages(result: YamlLoadResult, flavour: YamlFlavour): YamlIm
         }
       }
     }
+    if (flavour.kustomization && isYamlMap(root)) {
+      // images: [{name, newName?, newTag?, digest?}] overrides: a newTag of latest is a finding.
+      const images = mapPair(root, 'images')?.value;
+      if (isYamlSeq(images)) {
+        for (const item of images.items) {
+          if (!isYamlMap(item)) continue;
+          const tagP = mapPair(item, 'newTag');
+          if (!tagP || mapPair(item, 'digest')) continue;
+          const t = isYamlScalar(tagP.value) && tagP.value.value !== null ? tagP.value : null;
+          const name = scalarText(mapPair(item, 'newName')?.value ?? null) ?? scalarText(mapPair(item, 'name')?.value ?? null);
+          if (!t || !name) continue;
+          const raw = `${name.trim()}:${t.text.trim()}`;
+          const p = contentPos(t, tagP.valuePos);
+          out.push({ ref: expandVars(raw), raw, line: p.line, column: p.column, where: 'images[].newTag' });
+        }
+      }
+    }
     walkYaml(root, (node, ctx) => {
       if (!isYamlMap(node)) return;
+      // CircleCI `machine: {image: default}` names a VM image, not a container.
+      const parentKey = ctx.path[ctx.path.length - 1];
+      if (typeof parentKey === 'string' && parentKey.toLowerCase() === 'machine') return;
       for (const pair of node.pairs) {
         if (keyIs(pair, 'image')) imageValue(pair, node);
         else if (flavour.workflow && keyIs(pair, 'container')) {

@@ -13,6 +13,9 @@
 //   any YAML             replicas / replicaCount / minReplicas / maxReplicas / minReplicaCount /
 //                        maxReplicaCount keys (Helm values) under a workload-named key, or
 //                        anywhere in a matching file
+//   Knative / Cloud Run Service  autoscaling.knative.dev/minScale (default 0) and maxScale
+//                        (Cloud Run's default 100) annotations of spec.template
+//   Kustomize            replicas: [{name, count}] overrides
 //   `kind: List`         each item is a manifest
 // Values: numbers, numeric strings, `${N:-0}` defaults; anything else (`$N`, a template) cannot
 // be verified and is reported. Jobs and CronJobs run to completion and are not checked.
@@ -133,6 +136,15 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
     } else if (k === 'scaledobject') {
       judge(mapPair(spec?.value ?? null, 'minReplicaCount'), 'minReplicaCount', 0, anchor, label);
       judge(mapPair(spec?.value ?? null, 'maxReplicaCount'), 'maxReplicaCount', 100, anchor, label);
+    } else if (k === 'service' && /^serving\.knative\.dev\//.test(scalarText(mapGetNode(doc, 'apiVersion'))?.trim() ?? '')) {
+      // Knative / Cloud Run service: min-scale (default 0) and max-scale (Cloud Run default 100)
+      // annotations on the revision template.
+      const ann = getIn(doc, ['spec', 'template', 'metadata', 'annotations']);
+      const pick = (...keys: string[]) => keys.map((key) => mapPair(ann, key)).find((p) => p !== undefined);
+      const minP = pick('autoscaling.knative.dev/minScale', 'autoscaling.knative.dev/min-scale');
+      const maxP = pick('autoscaling.knative.dev/maxScale', 'autoscaling.knative.dev/max-scale');
+      judge(minP, 'autoscaling.knative.dev/minScale', 0, anchor, label);
+      judge(maxP, 'autoscaling.knative.dev/maxScale', 100, anchor, label);
     } else if (ALWAYS_RUNNING.has(k) && check.max === 0) {
       report(`${label}: a ${kind} always runs (${k === 'pod' ? 'one pod' : 'one pod per node'}); use a Deployment with replicas: 0`, posOf(kindP, doc.pos));
     }
@@ -165,10 +177,20 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
   const genericScan = (root: YamlNode, all: boolean): void => {
     walkYaml(root, (node, ctx) => {
       if (!isYamlMap(node)) return;
-      if (!all && !ctx.path.some((p) => typeof p === 'string' && check.nameMatches(p))) return;
+      const under = all || ctx.path.some((p) => typeof p === 'string' && check.nameMatches(p));
       for (const pair of node.pairs) {
         if (pair.key === null || !GENERIC_KEYS.has(pair.key.toLowerCase())) continue;
-        judge(pair, pair.key, null, posOf(pair, pair.keyPos), pairLabel(ctx.path, pair.key));
+        if (isYamlSeq(pair.value)) {
+          // Kustomize: replicas: [{name, count}].
+          for (const item of pair.value.items) {
+            const name = scalarText(mapGetNode(item, 'name'))?.trim() ?? '';
+            const countP = mapPair(item, 'count');
+            if (!countP || !(under || (name !== '' && check.nameMatches(name)))) continue;
+            judge(countP, 'count', null, posOf(countP, countP.keyPos), `replicas override ${name || '?'}`);
+          }
+          continue;
+        }
+        if (under) judge(pair, pair.key, null, posOf(pair, pair.keyPos), pairLabel(ctx.path, pair.key));
       }
     });
   };

@@ -67,6 +67,14 @@ describe('replicaProblems', () => {
     // A Flux HelmRelease carrying values for the agent.
     expect(lines('kind: HelmRelease\nmetadata: {name: trading}\nspec:\n  values:\n    execution-agent:\n      replicas: 2\n')).toEqual([6]);
   });
+  it('kustomize replicas overrides; Knative / Cloud Run services', () => {
+    expect(lines('resources: [a.yaml]\nreplicas:\n  - name: execution-agent\n    count: 2\n  - name: api\n    count: 5\n')).toEqual([4]);
+    const ksvc = (ann: string) =>
+      `apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: execution-agent\nspec:\n  template:\n    metadata:\n      annotations:\n${ann}`;
+    expect(lines(ksvc('        autoscaling.knative.dev/maxScale: "1"\n'))).toEqual([9]);
+    expect(lines(ksvc('        autoscaling.knative.dev/minScale: "1"\n        autoscaling.knative.dev/maxScale: "0"\n'))).toEqual([9]);
+    expect(lines(ksvc('        run.googleapis.com/cpu-throttling: "true"\n'))).toEqual([5]);
+  });
   it('comments and unrelated text never count', () => {
     expect(run('# execution-agent replicas: 3\nkind: ConfigMap\ndata:\n  note: "execution-agent replicas: 3"\n')).toEqual([]);
   });

@@ -22,6 +22,9 @@ What it checks (YAML and JSON files in the runtime scope)
     HorizontalPodAutoscaler  minReplicas (default 1) and maxReplicas
     KEDA ScaledObject    minReplicaCount (default 0), maxReplicaCount (default 100)
     DaemonSet, Pod       always run a pod: reported
+    Knative / Cloud Run Service  autoscaling.knative.dev/minScale (default 0) and maxScale
+                         (default 100) annotations of spec.template
+    Kustomize            replicas: [{name, count}] overrides
     compose services     deploy.replicas, else \`scale\`, else compose's default of 1
     Helm-style values    replicas / replicaCount / min|maxReplicas / min|maxReplicaCount under a
                          key named like the workload (executionAgent: {replicaCount: 1}), or

@@ -57,6 +57,11 @@ interface Ctx {
   badSeen: Set<string>;
 }
 
+// Package installs and messages name test tools without running them (`pip install pytest`,
+// `apt-get install make build-essential`, `echo "running pytest"`): cut them out first.
+const NOT_A_RUN =
+  /(?:^|(?<=[\s;&|(]))(?:sudo\s+)?(?:(?:(?:python[0-9.]*|py)\s+-m\s+)?pip[0-9.]*|pipx|uv(?:\s+pip)?|poetry|pdm|conda|mamba|micromamba|apt-get|apt|apk|yum|dnf|brew|choco|gem|cargo|go|npm|pnpm|yarn|bun)\s+(?:install|add|i|sync|get)\b[^\n;&|]*|(?:^|(?<=[\s;&|(]))(?:echo|printf)\b[^\n;&|]*/gm;
+
 /** Test/build command finder from regular-expression sources. */
 export function commandMatcher(sources: readonly string[]): (script: string) => string | null {
   const res = sources.map((s) => new RegExp(s, 'm'));
@@ -64,7 +69,8 @@ export function commandMatcher(sources: readonly string[]): (script: string) => 
     const code = script
       .split('\n')
       .filter((l) => !/^\s*#/.test(l))
-      .join('\n');
+      .join('\n')
+      .replace(NOT_A_RUN, (m) => ' '.repeat(m.length));
     let best: { index: number; text: string } | null = null;
     for (const re of res) {
       const m = re.exec(code);

@@ -34,14 +34,25 @@ describe('test/build command detection', () => {
     ['python3 -m compileall .', 'python3 -m compileall'],
     ['cd ui && npm run build', 'npm run build'],
     ['npm test', 'npm test'],
-    ['npm ci', 'npm ci'],
+    ['npm run ci', 'npm run ci'],
     ['tox -e py312', 'tox'],
     ['make -C backend test', 'make -C backend test'],
     ['go test ./...', 'go test'],
     ['docker build -t x .', 'docker build'],
     ['docker buildx build .', 'docker buildx build'],
   ])('%s', (script, cmd) => expect(check.testCommand(script)).toBe(cmd));
-  it.each(['echo hello', 'pip install -r requirements.txt', '# pytest', 'ruff check .', 'pytest-cov-report.sh'.replace('pytest', 'x')])(
+  it.each([
+    'echo hello',
+    'pip install -r requirements.txt',
+    'python -m pip install flake8 pytest',
+    'pip install tox && echo ok',
+    'sudo apt-get install -y make build-essential',
+    'npm ci',
+    'npm install --save-dev jest',
+    'echo "running pytest next"',
+    '# pytest',
+    'ruff check .',
+  ])(
     'not %s',
     (script) => expect(check.testCommand(script)).toBeNull(),
   );

@@ -125,10 +125,21 @@ const runIds = new WeakMap<CheckResult, string>();
 function runId(io: CliIO, result: CheckResult): string {
   let id = runIds.get(result);
   if (!id) {
-    id = result.changeSet.task?.runId ?? io.env.SAFETY_GATE_RUN_ID ?? randomUUID();
+    id = result.changeSet.task?.runId ?? sharedRunIdTrailer(result) ?? io.env.SAFETY_GATE_RUN_ID ?? randomUUID();
     runIds.set(result, id);
   }
   return id;
+}
+
+/** The Run-Id trailer every checked commit carries, when they all carry the same one (an agent's push). */
+function sharedRunIdTrailer(result: CheckResult): string | null {
+  const ids = new Set<string>();
+  for (const c of result.changeSet.commits) {
+    const t = c.trailers.find((x) => x.key.toLowerCase() === 'run-id');
+    if (!t) return null;
+    ids.add(t.value);
+  }
+  return ids.size === 1 ? [...ids][0]! : null;
 }
 
 /** Repository-relative policy file, where SARIF anchors findings that have no path. */

@@ -81,8 +81,13 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?:
       },
     });
   }
-  const { loadPolicyCached } = await import('../config/cache.js');
-  return loadPolicyCached({ cwd: repo.workTree ?? opts.cwd, root: repo.workTree ?? undefined, configFile: opts.configFile, mode: 'client', gitDir: repo.commonDir });
+  const [{ loadPolicyCached }, { rules }] = await Promise.all([import('../config/cache.js'), import('../rules/registry.js')]);
+  const load = { cwd: repo.workTree ?? opts.cwd, root: repo.workTree ?? undefined, configFile: opts.configFile, mode: 'client' as const };
+  const policy = await loadPolicyCached({ ...load, gitDir: repo.commonDir });
+  // A policy cached by a build that had fewer rules: resolve afresh rather than fail.
+  if (rules.every((r) => policy.rules[r.meta.id])) return policy;
+  const { loadPolicy } = await import('../config/load.js');
+  return loadPolicy(load);
 }
 
 async function loadBasePolicy(base: string, readAt: ReadAt): Promise<Policy> {

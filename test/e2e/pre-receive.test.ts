@@ -178,6 +178,15 @@ describe('pre-receive', () => {
     expect(server.auditLines()).toEqual([]);
   });
 
+  it("records the agent's Run-Id from the pushed commits' trailers in the audit log", () => {
+    setup();
+    repo.write('a.txt', 'a\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '--no-verify', '-m', 'agent work\n\nTask-Scope: file:a.txt\nRun-Id: run-42');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+    expect(JSON.parse(server.auditLines().at(-1)!).run_id).toBe('run-42');
+  });
+
   it('ignores SAFETY_GATE_SKIP on the server', () => {
     setup();
     repo.write('locked/x', 'x\n');

@@ -3,7 +3,7 @@
 // (key, value as the runtime reads it, position of the value); rules filter by key.
 //
 //   format      files                                                        reader
-//   yaml        *.yaml, *.yml                                                tree.ts over ../yaml.ts
+//   yaml        *.yaml, *.yml (and Kustomize `patch: |` strings)             tree.ts over ../yaml.ts
 //   json        *.json, *.jsonc, *.json5 (JSONC tolerated), *.tf.json        tree.ts over json.ts
 //   dotenv      .env, .env.*, *.env                                          dotenv.ts
 //   dockerfile  Dockerfile, Dockerfile.*, *.dockerfile, Containerfile*       dockerfile.ts
@@ -17,7 +17,7 @@
 // Helm template still gets `AGENT_MODE: EXECUTE` caught); reporting the parse error itself is
 // the import-hygiene rule's job.
 import type { Blob } from '../../../changeset/blob.js';
-import { loadYamlDocuments } from '../yaml.js';
+import { loadYamlDocuments, loadYamlModule, parseYamlText, walkYaml, type YamlNode, type YamlScalar } from '../yaml.js';
 import { readDockerfile } from './dockerfile.js';
 import { readDotenv } from './dotenv.js';
 import { readHcl } from './hcl.js';
@@ -26,8 +26,9 @@ import { readJavaScript } from './javascript.js';
 import { readLines } from './lines.js';
 import { readPython } from './python.js';
 import { readShell } from './shell.js';
-import { readTree } from './tree.js';
+import { dedupe, readTree, scalarMapper } from './tree.js';
 import type { Assignment, Keep, SettingsFormat } from './types.js';
+import { lineStarts, positionsOf } from './values.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
 export { normalizeValue, evaluateDefaults } from './values.js';
@@ -97,7 +98,10 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
     case 'yaml': {
       const r = await loadYamlDocuments(blob);
       if (r.errors.length > 0) return lineRead();
-      return blob.parse(`settings:yaml:${id}`, (b) => readTree(r.docs.map((d) => d.contents), b.text, 'yaml', keep));
+      const roots = r.docs.map((d) => d.contents);
+      return blob.parseAsync(`settings:yaml:${id}`, async (b) =>
+        dedupe([...readTree(roots, b.text, 'yaml', keep), ...(await embeddedYaml(roots, b.text, keep))]),
+      );
     }
     case 'json': {
       const tree = blob.parse('settings:json-tree', (b) => {
@@ -123,6 +127,47 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
         }) ?? lineRead()
       );
   }
+}
+
+/**
+ * YAML held in string scalars that a tool parses as YAML: Kustomize `patch: |` (strategic
+ * merge and JSON 6902 patches). Read like the enclosing file, positions mapped back into it.
+ */
+async function embeddedYaml(roots: readonly (YamlNode | null)[], text: string, keep: Keep): Promise<Assignment[]> {
+  const scalars: YamlScalar[] = [];
+  for (const root of roots) {
+    walkYaml(root, (node) => {
+      if (node.kind === 'map') {
+        for (const p of node.pairs) {
+          const v = p.value;
+          if ((p.key === 'patch' || p.key === 'patchesStrategicMerge') && v) {
+            const items = v.kind === 'seq' ? v.items : [v];
+            for (const it of items) if (it?.kind === 'scalar' && typeof it.value === 'string' && it.value.includes(':')) scalars.push(it);
+          }
+        }
+      }
+      return true;
+    });
+  }
+  if (scalars.length === 0) return [];
+  const Y = await loadYamlModule();
+  const starts = lineStarts(text);
+  const posOf = positionsOf(text);
+  const out: Assignment[] = [];
+  for (const s of scalars) {
+    const inner = s.value as string;
+    const parsed = parseYamlText(inner, Y);
+    if (parsed.errors.length > 0) continue;
+    const innerStarts = lineStarts(inner);
+    const map = scalarMapper(s, text, starts, posOf);
+    const toFile = (line: number, column: number) => map((innerStarts[line - 1] ?? 0) + column - 1);
+    for (const a of readTree(parsed.docs.map((d) => d.contents), inner, 'yaml', keep)) {
+      const v = toFile(a.line, a.column);
+      const k = toFile(a.keyLine, a.keyColumn);
+      out.push({ ...a, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: `kustomize-patch/${a.syntax}` });
+    }
+  }
+  return out;
 }
 
 const READERS: Record<Exclude<SettingsFormat, 'yaml' | 'json' | 'lines'>, (text: string, keep: Keep) => Assignment[]> = {

@@ -342,3 +342,25 @@ describe('shell heredocs', () => {
     expect(kv(readShell(t))).toEqual(['AGENT_MODE=EXECUTE @8:13', 'TRADING_MODE=live @11:14']);
   });
 });
+
+describe('kustomize patches', () => {
+  it('reads YAML held in patch strings, positioned in the file', async () => {
+    const t = [
+      'resources: [../base]',
+      'patches:',
+      '  - patch: |-',
+      '      apiVersion: apps/v1',
+      '      kind: Deployment',
+      '      spec:',
+      '        template:',
+      '          spec:',
+      '            containers:',
+      '              - name: agent',
+      '                env:',
+      '                  - name: AGENT_MODE',
+      '                    value: EXECUTE',
+      '',
+    ].join('\n');
+    expect(only(await settings('k8s/overlays/prod/kustomization.yaml', t))).toEqual(['AGENT_MODE=EXECUTE @13:28']);
+  });
+});

@@ -21,8 +21,18 @@ export function blobSha256(git: GitAccess, oid: string): Promise<string | null> 
   const memo = perRun(git, 'blob-sha256', () => new Map<string, Promise<string | null>>());
   let p = memo.get(oid);
   if (!p) {
-    p = git.readBlob(oid).then((b) => (b ? sha256Hex(b.bytes) : null));
+    const known = knownSha256(git);
+    p = git.readBlob(oid).then((b) => {
+      const hex = b ? sha256Hex(b.bytes) : null;
+      known.set(oid, hex);
+      return hex;
+    });
     memo.set(oid, p);
   }
   return p;
+}
+
+/** Hashes already computed in this run (synchronous lookups on hot loops). */
+export function knownSha256(git: GitAccess): Map<string, string | null> {
+  return perRun(git, 'blob-sha256-known', () => new Map<string, string | null>());
 }

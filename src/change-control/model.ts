@@ -55,6 +55,19 @@ export interface ChangeControlModel {
 
 export const SENTINEL_GENERATOR_PREFIX = 'sentinel:';
 
+/** A path predicate remembered per path: a push asks the same question of the same path in every commit. */
+function remember(fn: (path: string) => boolean): (path: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (p) => {
+    let v = seen.get(p);
+    if (v === undefined) {
+      v = fn(p);
+      seen.set(p, v);
+    }
+    return v;
+  };
+}
+
 export function buildModel(policy: Policy, paths: PathMatcher): ChangeControlModel {
   const cc = policy.changeControl;
   const ci = policy.caseInsensitivePaths;
@@ -75,8 +88,8 @@ export function buildModel(policy: Policy, paths: PathMatcher): ChangeControlMod
       server: g.server ?? true,
       timeoutMs: g.timeout_ms ?? 60000,
       sentinel: null,
-      isInput: paths.glob(inputGlobs),
-      isOutput: paths.glob(outputGlobs),
+      isInput: remember(paths.glob(inputGlobs)),
+      isOutput: remember(paths.glob(outputGlobs)),
     });
   }
 
@@ -85,7 +98,7 @@ export function buildModel(policy: Policy, paths: PathMatcher): ChangeControlMod
     const own = normalizeInside(s.path);
     if (own === null || own === '') throw new GateError('config', `sentinel path "${s.path}" is outside the repository`, 'give sentinels a repository-relative path');
     const key = pathKey(own, ci);
-    const isSentinel = (p: string) => pathKey(p, ci) === key;
+    const isSentinel = remember((p: string) => p === own || pathKey(p, ci) === key);
     const coversMatch = paths.glob(s.covers);
     const dir = posix.dirname(own) === '.' ? '' : posix.dirname(own);
     const relativeTo = s.relative_to ?? 'root';
@@ -103,7 +116,7 @@ export function buildModel(policy: Policy, paths: PathMatcher): ChangeControlMod
       format: s.format ?? 'sha256sum',
       relativeTo,
       generator,
-      covered: (p) => coversMatch(p) && !isSentinel(p),
+      covered: remember((p) => coversMatch(p) && !isSentinel(p)),
       isSentinel,
       entryPath: (p) => (relativeTo === 'sentinel' && dir ? posix.relative(dir, p) : p),
       repoPath: (e) => normalizeInside(relativeTo === 'sentinel' && dir ? `${dir}/${e}` : e),

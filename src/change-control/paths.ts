@@ -14,7 +14,12 @@ const IGNORABLE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
  * Repository-relative normal form: '/' separators, no empty or '.' segments, '..' applied.
  * Returns null when '..' climbs above the repository root (the path leaves the repository).
  */
+// Anything that makes a path non-canonical: a backslash, an empty, '.' or '..' segment.
+const NON_CANONICAL = /\\|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
+
 export function normalizeInside(path: string): string | null {
+  // Fast path: git paths are almost always canonical already.
+  if (path !== '' && !NON_CANONICAL.test(path)) return path;
   const out: string[] = [];
   for (const part of path.replace(/\\/g, '/').split('/')) {
     if (part === '' || part === '.') continue;

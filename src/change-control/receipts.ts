@@ -8,9 +8,8 @@
 // Receipts live in the local repository, so they only ever convince client doors: anyone who
 // can write .git can write a receipt. The server ignores them (see verify.ts).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { canonicalJson } from '../config/canonical.js';
 
 export interface FileState {
   oid: string;
@@ -34,8 +33,22 @@ export interface Receipt {
   fingerprint: string;
 }
 
+/**
+ * sha256 over a canonical serialisation: the generator id and argv as JSON, then every input
+ * and every output as `path NUL oid NUL mode LF`, sorted by path (code-unit order).
+ */
 export function fingerprint(generator: string, argv: readonly string[], inputs: FileStates, outputs: FileStates): string {
-  return createHash('sha256').update(canonicalJson({ generator, argv, inputs, outputs })).digest('hex');
+  const parts: string[] = ['safety-gate/receipt@1', JSON.stringify([generator, argv])];
+  for (const [label, states] of [['inputs', inputs], ['outputs', outputs]] as const) {
+    parts.push(label);
+    // The default sort compares UTF-16 code units: locale-independent.
+    const paths = Object.keys(states).sort();
+    for (const p of paths) {
+      const st = states[p]!;
+      parts.push(`${p}\0${st.oid}\0${st.mode}`);
+    }
+  }
+  return createHash('sha256').update(parts.join('\n') + '\n').digest('hex');
 }
 
 export function receiptsDir(gitDir: string): string {
@@ -89,6 +102,11 @@ function readReceipt(path: string): Receipt | null {
     return null;
   }
   return parseReceipt(text);
+}
+
+/** Whether any receipt of this generator exists (lets a door skip hashing states when none does). */
+export function hasReceipts(gitDir: string, id: string): boolean {
+  return existsSync(join(receiptsDir(gitDir), encodeId(id)));
 }
 
 /** The receipt of exactly this run (generator, argv, inputs, outputs), or null. */

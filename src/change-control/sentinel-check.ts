@@ -3,7 +3,7 @@
 // the server-side verification of the built-in sentinel generator and `safety-gate generate`.
 import type { TreeEntry } from '../changeset/types.js';
 import type { GitAccess } from '../rules/types.js';
-import { blobSha256 } from './blob-hash.js';
+import { blobSha256, knownSha256 } from './blob-hash.js';
 import type { SentinelSpec } from './model.js';
 import { pathKey } from './paths.js';
 import { parseSentinel, renderSentinel } from './sentinel-format.js';
@@ -31,8 +31,8 @@ export interface SentinelProblem {
 
 export interface SentinelEvaluation {
   problems: SentinelProblem[];
-  /** Canonical rendering from the covered blobs; null when a covered blob cannot be hashed. */
-  expectedText: string | null;
+  /** Canonical rendering from the covered blobs (computed on first read); null when a covered blob cannot be hashed. */
+  readonly expectedText: string | null;
   /** The sentinel's content as stored; null when absent or unreadable. */
   actualText: string | null;
 }
@@ -43,6 +43,19 @@ export function sentinelFilter(spec: SentinelSpec): EntryFilter {
 
 const GITLINK = '160000';
 
+function lazy(problems: SentinelProblem[], render: () => string | null, actualText: string | null): SentinelEvaluation {
+  let text: string | null | undefined;
+  return {
+    problems,
+    actualText,
+    get expectedText() {
+      if (text === undefined) text = render();
+      return text;
+    },
+  };
+}
+
+/** `entries`: the tree state filtered by sentinelFilter(spec). */
 export async function evaluateSentinel(
   git: GitAccess,
   spec: SentinelSpec,
@@ -50,46 +63,48 @@ export async function evaluateSentinel(
   caseInsensitive: boolean,
 ): Promise<SentinelEvaluation> {
   const problems: SentinelProblem[] = [];
-  const key = (p: string) => pathKey(p, caseInsensitive);
+  // Tree paths are canonical already; only a case-insensitive policy needs a folded key.
+  const key = caseInsensitive ? (p: string) => pathKey(p, true) : (p: string) => p;
 
-  // Hash what the sentinel must cover.
-  const covered = [...entries.values()].filter((e) => spec.covered(e.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  // Hash what the sentinel must cover: each blob read and hashed once per run.
+  // `entries` passed sentinelFilter: everything but the sentinel itself is covered.
+  const covered = [...entries.values()].filter((e) => !spec.isSentinel(e.path));
+  const known = knownSha256(git);
+  const missing = covered.filter((e) => e.mode !== GITLINK && !known.has(e.oid));
+  await Promise.all(missing.map((e) => blobSha256(git, e.oid)));
   const expected = new Map<string, { path: string; hex: string | null }>();
   let renderable = true;
-  await Promise.all(
-    covered.map(async (e) => {
-      if (e.mode === GITLINK) {
-        renderable = false;
-        problems.push({ kind: 'uncheckable', subject: e.path, line: null, message: `${e.path} is a submodule: it has no content to hash` });
-        expected.set(key(e.path), { path: e.path, hex: null });
-        return;
-      }
-      const hex = await blobSha256(git, e.oid);
-      if (hex === null) {
-        renderable = false;
-        problems.push({ kind: 'uncheckable', subject: e.path, line: null, message: `${e.path} cannot be read (missing, or over limits.max_blob_bytes)` });
-      }
-      expected.set(key(e.path), { path: e.path, hex });
-    }),
-  );
-  const expectedText = renderable
-    ? renderSentinel(spec.format, covered.map((e) => ({ path: spec.entryPath(e.path), hex: expected.get(key(e.path))!.hex! })))
-    : null;
+  for (const e of covered) {
+    if (e.mode === GITLINK) {
+      renderable = false;
+      problems.push({ kind: 'uncheckable', subject: e.path, line: null, message: `${e.path} is a submodule: it has no content to hash` });
+      expected.set(key(e.path), { path: e.path, hex: null });
+      continue;
+    }
+    const hex = known.get(e.oid) ?? null;
+    if (hex === null) {
+      renderable = false;
+      problems.push({ kind: 'uncheckable', subject: e.path, line: null, message: `${e.path} cannot be read (missing, or over limits.max_blob_bytes)` });
+    }
+    expected.set(key(e.path), { path: e.path, hex });
+  }
+  // renderSentinel sorts.
+  const render = () => (renderable ? renderSentinel(spec.format, covered.map((e) => ({ path: spec.entryPath(e.path), hex: expected.get(key(e.path))!.hex! }))) : null);
 
   // Read the sentinel itself.
   const own = entries.get(spec.path) ?? [...entries.values()].find((e) => spec.isSentinel(e.path));
   if (!own) {
     problems.push({ kind: 'sentinel-missing', subject: spec.path, line: null, message: `sentinel ${spec.path} is missing` });
-    return { problems, expectedText, actualText: null };
+    return lazy(problems, render, null);
   }
   if (own.mode !== '100644' && own.mode !== '100755') {
     problems.push({ kind: 'sentinel-not-a-file', subject: spec.path, line: null, message: `sentinel ${spec.path} is not a regular file (mode ${own.mode})` });
-    return { problems, expectedText, actualText: null };
+    return lazy(problems, render, null);
   }
   const blob = await git.readBlob(own.oid);
   if (!blob) {
     problems.push({ kind: 'sentinel-unreadable', subject: spec.path, line: null, message: `sentinel ${spec.path} cannot be read (missing, or over limits.max_blob_bytes)` });
-    return { problems, expectedText, actualText: null };
+    return lazy(problems, render, null);
   }
   const parsed = parseSentinel(spec.format, blob.text);
   for (const err of parsed.errors) problems.push({ kind: 'malformed', subject: spec.path, line: err.line, message: `sentinel ${spec.path}: ${err.message}` });
@@ -97,7 +112,7 @@ export async function evaluateSentinel(
   const listed = new Set<string>();
   for (const entry of parsed.entries) {
     const repo = spec.repoPath(entry.path);
-    const k = repo === null ? null : key(repo);
+    const k = repo === null ? null : caseInsensitive ? pathKey(repo, true) : repo;
     if (k !== null && listed.has(k)) {
       problems.push({ kind: 'duplicate', subject: repo!, line: entry.line, message: `${entry.path} is listed twice in ${spec.path}` });
       continue;
@@ -121,5 +136,5 @@ export async function evaluateSentinel(
   for (const [k, want] of expected) {
     if (!listed.has(k)) problems.push({ kind: 'missing', subject: want.path, line: null, message: `${spec.path} does not list ${want.path}` });
   }
-  return { problems, expectedText, actualText: blob.text };
+  return lazy(problems, render, blob.text);
 }

@@ -5,8 +5,8 @@
 // A single-parent commit's entries are its parent's entries with the commit's own changes
 // applied (the diff against the first parent is complete). So a push of N linear commits lists
 // one tree (the base) instead of N; merges, and parents that were not computed in this run, are
-// listed in full. The index is derived from HEAD the same way (a merge in progress is listed).
-// A small LRU bounds memory whatever the size of the push.
+// listed in full. The index is listed (one `git ls-files`), and HEAD's entries are the index's
+// with the staged diff undone. A small LRU bounds memory whatever the size of the push.
 import type { FileChange, Snapshot, TreeEntry } from '../changeset/types.js';
 import type { CommitView, GitAccess } from '../rules/types.js';
 import { perRun } from './run-cache.js';
@@ -78,7 +78,9 @@ export function trackedAfter(git: GitAccess, filter: EntryFilter, view: CommitVi
   const hit = lru.get(key);
   if (hit) return hit;
   let p: Promise<Entries>;
-  if (view.info.parents.length > 1) {
+  if (key === 'index' || view.info.parents.length > 1) {
+    // Merges: the combined diff is not against the first parent alone. The index lists in one
+    // `git ls-files`, cheaper than walking HEAD's trees.
     p = listAll(view.snapshot, filter);
   } else if (view.parentSnapshot === null) {
     p = Promise.resolve(applyChanges(new Map(), view.changes, filter));
@@ -90,9 +92,37 @@ export function trackedAfter(git: GitAccess, filter: EntryFilter, view: CommitVi
   return p;
 }
 
-/** Entries before the commit (its first parent; empty for a root commit). */
+/** Undo a change set: the entries before it, from the entries after it. */
+export function undoChanges(after: Entries, changes: readonly FileChange[], filter: EntryFilter): Entries {
+  const out: Entries = new Map(after);
+  for (const ch of changes) {
+    if (ch.status !== 'D') out.delete(ch.path);
+  }
+  for (const ch of changes) {
+    if (ch.status === 'A' || ch.oldMode === null || ch.oldOid === null) continue;
+    const oldPath = ch.oldPath ?? ch.path;
+    if (filter.match(oldPath, ch.oldMode)) out.set(oldPath, { path: oldPath, mode: ch.oldMode, oid: ch.oldOid });
+  }
+  return out;
+}
+
+/**
+ * Entries before the commit (its first parent; empty for a root commit). For the staged change
+ * they are the index's with the staged diff undone (the diff against HEAD is complete unless a
+ * scan narrows it to paths), which spares walking HEAD's trees.
+ */
 export function trackedBefore(git: GitAccess, filter: EntryFilter, view: CommitView): Promise<Entries> {
   if (view.parentSnapshot === null) return Promise.resolve(new Map());
+  if (view.snapshot.id === 'index') {
+    const lru = lruFor(git, filter);
+    const key = `before-index:${view.parentSnapshot.id}`;
+    let p = lru.get(key);
+    if (!p) {
+      p = trackedAfter(git, filter, view).then((after) => undoChanges(after, view.changes, filter));
+      lru.set(key, p);
+    }
+    return p;
+  }
   return trackedOfSnapshot(git, filter, view.parentSnapshot);
 }
 

@@ -26,6 +26,9 @@ export function linksAfter(git: GitAccess, view: CommitView, caseInsensitive: bo
 /** Parsed .gitattributes files of the tree before the commit (the trusted side). */
 export function attributesBefore(git: GitAccess, view: CommitView, caseInsensitive: boolean): Promise<AttributesFile[]> {
   const id = view.parentSnapshot?.id ?? '(root)';
+  // Prime this commit's own entries (derived from its parent's), so that the next commit of a
+  // push finds its "before" memoised instead of listing a whole tree.
+  void trackedAfter(git, GITATTRIBUTES, view).catch(() => undefined);
   return perRun(git, `attributes:${id}:${caseInsensitive}`, async () => {
     const entries = await trackedBefore(git, GITATTRIBUTES, view);
     const files: AttributesFile[] = [];

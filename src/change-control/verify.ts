@@ -5,7 +5,7 @@
 import type { CommitView, RuleContext } from '../rules/types.js';
 import { approvalProvider } from './approvals.js';
 import type { GeneratorSpec } from './model.js';
-import { findReceipt, fingerprint, latestReceipt, diffStates, type FileStates } from './receipts.js';
+import { findReceipt, fingerprint, hasReceipts, latestReceipt, diffStates, type FileStates } from './receipts.js';
 import { regenerate } from './regenerate.js';
 import { perRun } from './run-cache.js';
 import { evaluateSentinel, sentinelFilter } from './sentinel-check.js';
@@ -37,6 +37,9 @@ function first<T>(xs: T[]): T | undefined {
 }
 
 async function verifyByReceipt(ctx: RuleContext<unknown>, gen: GeneratorSpec, view: CommitView): Promise<GeneratorVerdict> {
+  const where0 = view.info.oid === null ? 'the staged files' : `commit ${view.info.oid.slice(0, 12)}`;
+  // No run ever recorded: nothing to hash.
+  if (!hasReceipts(ctx.git.gitDir, gen.id)) return { ok: false, detail: `no receipt of generator ${gen.id} exists for ${where0}`, remediation: runIt(gen.id), note: null };
   const entries = await trackedAfter(ctx.git, generatorFilter(gen), view);
   const inputs = statesOf(entries.values(), gen.isInput);
   const outputs = statesOf(entries.values(), gen.isOutput);

@@ -1,6 +1,7 @@
 // sentinel: a hash manifest must list exactly the files it covers, with the sha256 of their
 // content, in every checked commit (and in the index for the staged change).
 import { buildModel } from '../../change-control/model.js';
+import { flushShaCache, loadShaCache } from '../../change-control/sha-cache.js';
 import { perRun } from '../../change-control/run-cache.js';
 import { evaluateSentinel, sentinelFilter } from '../../change-control/sentinel-check.js';
 import { trackedAfter } from '../../change-control/tracked.js';
@@ -36,6 +37,14 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
     const model = perRun(ctx.git, 'change-control-model', () => buildModel(ctx.policy, ctx.paths));
     if (model.sentinels.length === 0) return {};
     const ci = ctx.policy.caseInsensitivePaths;
+    // Client doors reuse content hashes from earlier runs; the server trusts no local state.
+    const cached = ctx.trustsLocalState;
+    const evaluate: typeof evaluateSentinel = async (...args) => {
+      if (cached) loadShaCache(ctx.git);
+      const ev = await evaluateSentinel(...args);
+      if (cached) flushShaCache(ctx.git);
+      return ev;
+    };
     return {
       async checkCommit(view: CommitView, report: Report) {
         for (const s of model.sentinels) {
@@ -43,7 +52,7 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
           const touched = view.changes.some((ch) => [ch.path, ch.oldPath].some((p) => p !== null && (s.isSentinel(p) || s.covered(p))));
           if (!touched) continue;
           const entries = await trackedAfter(ctx.git, sentinelFilter(s), view);
-          const { problems } = await evaluateSentinel(ctx.git, s, entries, ci);
+          const { problems } = await evaluate(ctx.git, s, entries, ci);
           for (const p of problems) {
             report({
               message: p.message,
@@ -63,7 +72,7 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
           for (const ch of run.changeSet.changes) {
             if (ch.status !== 'D' && ch.newOid && ch.newMode && (s.covered(ch.path) || s.isSentinel(ch.path))) entries.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
           }
-          const { problems } = await evaluateSentinel(ctx.git, s, entries, ci);
+          const { problems } = await evaluate(ctx.git, s, entries, ci);
           for (const p of problems) {
             report({ message: p.message, path: s.path, line: p.line, commit: null, remediation: `run \`safety-gate generate ${s.generator}\` and commit ${s.path}` });
           }

@@ -2,7 +2,9 @@
 // covers, each with the sha256 of its blob content in that state. Shared by the `sentinel` rule,
 // the server-side verification of the built-in sentinel generator and `safety-gate generate`.
 import type { TreeEntry } from '../changeset/types.js';
-import type { GitAccess } from '../rules/types.js';
+import type { CommitView, GitAccess } from '../rules/types.js';
+import { perRun } from './run-cache.js';
+import { trackedAfter } from './tracked.js';
 import { blobSha256, knownSha256 } from './blob-hash.js';
 import type { SentinelSpec } from './model.js';
 import { pathKey } from './paths.js';
@@ -137,4 +139,12 @@ export async function evaluateSentinel(
     if (!listed.has(k)) problems.push({ kind: 'missing', subject: want.path, line: null, message: `${spec.path} does not list ${want.path}` });
   }
   return lazy(problems, render, blob.text);
+}
+
+/** The sentinel evaluated in the tree after a commit, once per run (the rule and the server's check of the built-in generator share it). */
+export function evaluateSentinelAfter(git: GitAccess, spec: SentinelSpec, view: CommitView, caseInsensitive: boolean): Promise<SentinelEvaluation> {
+  return perRun(git, `sentinel-eval:${spec.path}:${view.snapshot.id}:${caseInsensitive}`, async () => {
+    const entries = await trackedAfter(git, sentinelFilter(spec), view);
+    return evaluateSentinel(git, spec, entries, caseInsensitive);
+  });
 }

@@ -8,7 +8,7 @@ import type { GeneratorSpec } from './model.js';
 import { findReceipt, fingerprint, hasReceipts, latestReceipt, diffStates, type FileStates } from './receipts.js';
 import { regenerate } from './regenerate.js';
 import { perRun } from './run-cache.js';
-import { evaluateSentinel, sentinelFilter } from './sentinel-check.js';
+import { evaluateSentinelAfter } from './sentinel-check.js';
 import { trackedAfter, type EntryFilter } from './tracked.js';
 
 export interface GeneratorVerdict {
@@ -69,8 +69,7 @@ async function verifyByReceipt(ctx: RuleContext<unknown>, gen: GeneratorSpec, vi
 
 async function verifyBuiltinSentinel(ctx: RuleContext<unknown>, gen: GeneratorSpec, view: CommitView): Promise<GeneratorVerdict> {
   const spec = gen.sentinel!;
-  const entries = await trackedAfter(ctx.git, sentinelFilter(spec), view);
-  const ev = await evaluateSentinel(ctx.git, spec, entries, ctx.policy.caseInsensitivePaths);
+  const ev = await evaluateSentinelAfter(ctx.git, spec, view, ctx.policy.caseInsensitivePaths);
   if (ev.expectedText !== null && ev.actualText === ev.expectedText) {
     return { ok: true, detail: `${spec.path} is exactly what the gate renders from the commit`, remediation: '', note: null };
   }

@@ -3,8 +3,7 @@
 import { buildModel } from '../../change-control/model.js';
 import { flushShaCache, loadShaCache } from '../../change-control/sha-cache.js';
 import { perRun } from '../../change-control/run-cache.js';
-import { evaluateSentinel, sentinelFilter } from '../../change-control/sentinel-check.js';
-import { trackedAfter } from '../../change-control/tracked.js';
+import { evaluateSentinel, evaluateSentinelAfter } from '../../change-control/sentinel-check.js';
 import type { TreeEntry } from '../../changeset/types.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 
@@ -39,11 +38,11 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
     const ci = ctx.policy.caseInsensitivePaths;
     // Client doors reuse content hashes from earlier runs; the server trusts no local state.
     const cached = ctx.trustsLocalState;
-    const evaluate: typeof evaluateSentinel = async (...args) => {
+    const withCache = async <T>(work: () => Promise<T>): Promise<T> => {
       if (cached) loadShaCache(ctx.git);
-      const ev = await evaluateSentinel(...args);
+      const r = await work();
       if (cached) flushShaCache(ctx.git);
-      return ev;
+      return r;
     };
     return {
       async checkCommit(view: CommitView, report: Report) {
@@ -51,8 +50,7 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
           // Cheap exit: nothing this sentinel depends on changed in this commit.
           const touched = view.changes.some((ch) => [ch.path, ch.oldPath].some((p) => p !== null && (s.isSentinel(p) || s.covered(p))));
           if (!touched) continue;
-          const entries = await trackedAfter(ctx.git, sentinelFilter(s), view);
-          const { problems } = await evaluate(ctx.git, s, entries, ci);
+          const { problems } = await withCache(() => evaluateSentinelAfter(ctx.git, s, view, ci));
           for (const p of problems) {
             report({
               message: p.message,
@@ -72,7 +70,7 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
           for (const ch of run.changeSet.changes) {
             if (ch.status !== 'D' && ch.newOid && ch.newMode && (s.covered(ch.path) || s.isSentinel(ch.path))) entries.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
           }
-          const { problems } = await evaluate(ctx.git, s, entries, ci);
+          const { problems } = await withCache(() => evaluateSentinel(ctx.git, s, entries, ci));
           for (const p of problems) {
             report({ message: p.message, path: s.path, line: p.line, commit: null, remediation: `run \`safety-gate generate ${s.generator}\` and commit ${s.path}` });
           }

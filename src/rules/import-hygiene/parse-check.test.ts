@@ -220,3 +220,10 @@ describe('python compile checks beyond tree-sitter errors', () => {
     });
   }
 });
+
+describe('python: CRLF and form feeds', () => {
+  it('parse without errors', async () => {
+    expect(await checkPython(blob('def f():\r\n    if x:\r\n        return 1\r\n    return 2\r\n'))).toBeNull();
+    expect(await checkPython(blob('x = 1\n\f\ndef g():\n    pass\n'))).toBeNull();
+  });
+});

@@ -98,6 +98,7 @@ function detectEscape(text: string): string {
 
 function logicalLines(text: string, escape: string): LogicalLine[] {
   const out: LogicalLine[] = [];
+  const contRe = escape === '`' ? /`\s*$/ : /\\\s*$/;
   let cur: LogicalLine | null = null;
   let i = 0;
   const n = text.length;
@@ -121,7 +122,7 @@ function logicalLines(text: string, escape: string): LogicalLine[] {
       if (eol >= n) break;
       continue;
     }
-    const cont = new RegExp(`${escape === '\\' ? '\\\\' : '`'}\\s*$`).exec(line);
+    const cont = contRe.exec(line);
     const keep = cont ? line.slice(0, cont.index) : line;
     for (let k = 0; k < keep.length; k++) {
       cur.text += keep[k];

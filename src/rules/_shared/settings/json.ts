@@ -2,7 +2,7 @@
 // YAML (`YamlNode`), so one structural extractor (tree.ts) serves both. Throws `JsonError` with
 // an offset on a syntax error: callers fall back to the line reader.
 import type { YamlMap, YamlNode, YamlPos, YamlScalar, YamlSeq } from '../yaml.js';
-import { positionsOf } from './values.js';
+import { lineStarts } from './values.js';
 
 export class JsonError extends Error {
   constructor(
@@ -14,8 +14,24 @@ export class JsonError extends Error {
 }
 
 export function parseJsonTree(text: string): YamlNode | null {
-  const posOf = positionsOf(text);
-  const P = (offset: number): YamlPos => ({ ...posOf(offset), offset });
+  // The parser moves forward only: keep a line cursor instead of searching for every node.
+  const starts = lineStarts(text);
+  let cur = 0;
+  const P = (offset: number): YamlPos => {
+    if (offset < starts[cur]!) {
+      // out of order (never by design): binary search
+      let lo = 0;
+      let hi = cur;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      cur = lo;
+    }
+    while (cur + 1 < starts.length && starts[cur + 1]! <= offset) cur++;
+    return { line: cur + 1, column: offset - starts[cur]! + 1, offset };
+  };
   let i = 0;
   const n = text.length;
   if (text.charCodeAt(0) === 0xfeff) i = 1;
@@ -41,6 +57,15 @@ export function parseJsonTree(text: string): YamlNode | null {
   const str = (): YamlScalar => {
     const start = i;
     i++;
+    // Fast path: no escape before the closing quote.
+    const close = text.indexOf('"', i);
+    if (close !== -1) {
+      const raw = text.slice(i, close);
+      if (!raw.includes('\\') && !raw.includes('\n')) {
+        i = close + 1;
+        return { kind: 'scalar', value: raw, text: raw, source: raw, style: 'QUOTE_DOUBLE', tag: null, pos: P(start), end: i };
+      }
+    }
     let v = '';
     while (i < n && text[i] !== '"') {
       const c = text[i]!;
@@ -99,9 +124,8 @@ export function parseJsonTree(text: string): YamlNode | null {
       skip();
       while (text[i] !== ']') {
         skip();
-        const at = i;
+        node.itemPos.push(P(i));
         node.items.push(value());
-        node.itemPos.push(P(at));
         skip();
         if (text[i] === ',') {
           i++;
@@ -114,10 +138,23 @@ export function parseJsonTree(text: string): YamlNode | null {
       return node;
     }
     if (c === '"') return str();
-    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-    if (!m) throw new JsonError('unexpected character', i);
-    i += m[0].length;
-    const src = m[0];
+    let src: string;
+    if (text.startsWith('true', i)) src = 'true';
+    else if (text.startsWith('false', i)) src = 'false';
+    else if (text.startsWith('null', i)) src = 'null';
+    else {
+      let j = i;
+      if (text[j] === '-') j++;
+      const digits = j;
+      for (;;) {
+        const c = text.charCodeAt(j);
+        if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || ((c === 43 || c === 45) && (text[j - 1] === 'e' || text[j - 1] === 'E'))) j++;
+        else break;
+      }
+      if (j === digits) throw new JsonError('unexpected character', i);
+      src = text.slice(i, j);
+    }
+    i += src.length;
     const v = src === 'true' ? true : src === 'false' ? false : src === 'null' ? null : Number(src);
     return { kind: 'scalar', value: v, text: src, source: src, style: 'PLAIN', tag: null, pos: P(start), end: i };
   };

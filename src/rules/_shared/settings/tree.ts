@@ -10,7 +10,7 @@
 //     commands, cmd, entrypoint, args) and in `scripts` maps (package.json): read with the
 //     shell reader (`AGENT_MODE=EXECUTE pytest`)
 // Comments are not part of the tree, so they never match.
-import { walkYaml, type YamlNode, type YamlScalar } from '../yaml.js';
+import type { YamlMap, YamlNode, YamlScalar } from '../yaml.js';
 import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep, type OffsetMapper } from './types.js';
 import { evaluateDefaults, lineStarts, positionsOf } from './values.js';
@@ -34,8 +34,8 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
   };
 
   for (const root of roots) {
-    walkYaml(root, (node) => {
-      if (node.kind === 'map') {
+    eachMap(root, (node) => {
+      {
         // {name: K, value: V}
         let nameNode: YamlNode | null = null;
         let valuePair: (typeof node.pairs)[number] | null = null;
@@ -70,7 +70,6 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
           }
         }
       }
-      return true;
     });
   }
 
@@ -93,6 +92,28 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
   }
 
   return dedupe(out);
+}
+
+/**
+ * Every map under `root` (aliases followed), depth-first. Cheaper than walkYaml (no paths):
+ * guards against cycles and caps the number of visits (alias bombs).
+ */
+function eachMap(root: YamlNode | null, visit: (m: YamlMap) => void, budget = 500_000): void {
+  if (!root) return;
+  let left = budget;
+  const onPath = new Set<YamlNode>();
+  const rec = (node: YamlNode): void => {
+    if (node.kind === 'scalar' || left-- <= 0 || onPath.has(node)) return;
+    onPath.add(node);
+    if (node.kind === 'map') {
+      visit(node);
+      for (const p of node.pairs) if (p.value) rec(p.value);
+    } else {
+      for (const item of node.items) if (item) rec(item);
+    }
+    onPath.delete(node);
+  };
+  rec(root);
 }
 
 /** Shell assignments in a YAML/JSON string scalar (a `run:` or `script:` line), positioned in the file. */

@@ -47,11 +47,20 @@ export function pushedCodeReason(argv: readonly string[], entries: ReadonlyMap<s
   }
   const name = basename(program);
   if (TREE_RUNNERS.has(name)) return `${name} runs build recipes taken from the pushed tree`;
-  if (INTERPRETERS.has(name) || /^python3\.\d+$/.test(name)) {
-    for (const arg of argv.slice(1)) {
-      if (arg.startsWith('-')) continue;
-      const p = normalizeInside(arg);
-      if (p !== null && p !== '' && !arg.startsWith('/') && entries.has(p)) return `${name} would execute ${p} from the pushed tree`;
+  if (INTERPRETERS.has(name) || /^python[23](\.\d+)?$/.test(name)) {
+    const args = argv.slice(1);
+    const m = args.indexOf('-m');
+    if (/^python/.test(name) && m !== -1 && args[m + 1]) {
+      // `python -m mod` imports from the working directory first.
+      const top = args[m + 1]!.split('.')[0]!;
+      if (entries.has(`${top}.py`) || [...entries.keys()].some((p) => p.startsWith(`${top}/`))) return `${name} -m ${args[m + 1]} would import ${top} from the pushed tree`;
+      return null;
+    }
+    // The script is the first argument that is not an option; later ones are its own arguments.
+    const script = args.find((a) => !a.startsWith('-'));
+    if (script !== undefined && !script.startsWith('/')) {
+      const p = normalizeInside(script);
+      if (p !== null && p !== '' && entries.has(p)) return `${name} would execute ${p} from the pushed tree`;
     }
   }
   return null;

@@ -66,14 +66,17 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
   YAML        maps at any depth, anchors/aliases and merge keys (<<) resolved, every document;
               Kubernetes/compose/ECS env lists ({name, value}; valueFrom carries no value);
               compose environment lists of K=V; GitLab {value: …} variables; shell in
-              run/script/command/args strings
-  JSON        keys at any depth, {name, value} lists, K=V strings in env lists (JSONC ok)
+              run/script/command/args strings; Kustomize patch strings (YAML in YAML)
+  JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
+              scripts as shell (JSONC ok)
   .env        KEY=value, export, quotes, inline comments, \${X:-default}
   Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations
   shell       export/declare -x/readonly/local, K=V, K=V cmd, env K=V, \${K:=V}, \${K:-V},
               docker -e/--env, gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
-              echo K=V >> $GITHUB_ENV, heredocs (read as .env lines)
-  Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks, JSON heredocs
+              echo K=V >> $GITHUB_ENV, heredocs written to a file or a pipe (read as .env
+              lines; a heredoc only printed to the terminal is a message)
+  Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks,
+              variable "K" { default = "V" }, JSON heredocs
   Python      os.environ["K"] = "V", setdefault, putenv, environ.update, getenv/environ.get
               defaults, env dicts ({**os.environ, …}, env={…}), K = "V" statements, K="V" kwargs
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
@@ -89,6 +92,12 @@ aliases. Decisions:
   - Values that depend on something outside the file ($X, \${{ … }}, {{ … }}, \${var.x}, $(cmd))
     are not judged; empty values are not judged (the runtime guard refuses a missing mode).
   - A plain shell K=V counts even without export (sourced env scripts, set -a).
+  - Python dicts and JS objects count only when they become an environment (env=…, env: {…},
+    {**os.environ, …}, {...process.env, …}, environ.update, Object.assign(process.env, …));
+    a module constant named exactly like the setting (AGENT_MODE = "EXECUTE") counts too.
+  - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
+    file that lists forbidden pairs: write such lists as {name, forbidden} or keep them out of
+    the runtime scope.
 
 Options:
   settings: [{name, aliases?, forbidden?, allowed?, case_sensitive?, remediation?}]

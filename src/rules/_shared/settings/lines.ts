@@ -5,14 +5,19 @@
 //   ${K:=V} ${K:-V}
 //   name: K  followed by  value: V  in the same list item (Kubernetes env lists), or on one line
 //     ({name: K, value: V})
-// Lines starting with #, //, ; or -- are comments, and ` #` / ` //` start a trailing comment
-// outside quotes. `K == V` comparisons and `$K` references are not assignments.
+// Lines starting with #, //, ; or <!-- are comments, ` #` / ` //` start a trailing comment
+// outside quotes, and template comments ({{/* … */}}, {# … #}) are blanked. `K == V` comparisons and `$K` references are not assignments.
 import type { Assignment } from './types.js';
 import { evaluateDefaults, positionsOf } from './values.js';
 
 export function readLines(text: string, names: ReadonlySet<string>, pos = positionsOf(text)): Assignment[] {
   const out: Assignment[] = [];
   if (names.size === 0) return out;
+  // Template comments ({{/* … */}} in Helm/Go templates, {# … #} in Jinja) are blanked out,
+  // newlines kept, so positions stay true.
+  if (text.includes('{{') || text.includes('{#')) {
+    text = text.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}|\{#[\s\S]*?#\}/g, (m) => m.replace(/[^\n]/g, ' '));
+  }
   const lines: { text: string; start: number }[] = [];
   for (let i = 0; i <= text.length; ) {
     let eol = text.indexOf('\n', i);

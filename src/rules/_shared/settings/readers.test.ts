@@ -270,6 +270,13 @@ describe('lines', () => {
   });
 });
 
+describe('line reader template comments', () => {
+  it('ignores Helm and Jinja comments', () => {
+    const t = '{{/* AGENT_MODE=EXECUTE is forbidden */}}\n{{- /*\nAGENT_MODE: EXECUTE\n*/ -}}\n{# AGENT_MODE=EXECUTE #}\nAGENT_MODE: EXECUTE\n';
+    expect(only(readLines(t, NAMES))).toEqual(['AGENT_MODE=EXECUTE @6:13']);
+  });
+});
+
 describe('yaml and json through readSettings', () => {
   it('reads maps, env lists, compose lists, anchors, merge keys, shell', async () => {
     const t = [

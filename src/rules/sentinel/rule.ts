@@ -16,10 +16,10 @@ export const sentinel = defineRule<Record<string, never>>({
     docs: `Each entry under \`sentinels\` ({path, covers, format, generator?, relative_to?}) names a hash
 manifest and the globs of the files it covers. In every checked commit that touches the
 sentinel or a covered file (and in the index for pre-commit), the sentinel must list exactly the
-covered files with the sha256 of their content in that commit; \`safety-gate scan\` of a whole
-tree checks every sentinel in that tree. One finding per stale, missing,
-extra or duplicate entry, at the sentinel's line. A file that cannot be hashed (a submodule, a
-blob over limits.max_blob_bytes) blocks too.
+covered files with the sha256 of their content in that commit; \`safety-gate scan\` of a
+whole tree checks every sentinel in that tree. One finding per stale, missing, extra or
+duplicate entry, at the sentinel's line. A file that cannot be hashed (a submodule, a blob over
+limits.max_blob_bytes) blocks too.
 
 Formats: \`sha256sum\` (\`<hex>  <path>\` lines as sha256sum prints them, \`*\` binary marker,
 backslash-escaped names, BSD \`SHA256 (path) = hex\` tags; blank and \`#\` lines ignored) and

@@ -58,6 +58,12 @@ export interface FileChange {
    * (the path the runtime opens), `aliasOf` the file it really is.
    */
   aliasOf?: string;
+  /**
+   * A later commit of the same change set (a descendant of this one) changes this path again:
+   * this version is not what lands. Rules about the final state (parse checks) may skip it;
+   * safety rules check every version, since any commit can be checked out and deployed.
+   */
+  superseded?: boolean;
 }
 
 export interface Trailer {

@@ -14,6 +14,7 @@ import { msg } from '../messages.js';
 import type { CommitView, FileView, GitAccess, Report, Rule, RuleChecker } from '../rules/types.js';
 import { createPathMatcher } from './paths.js';
 import { symlinkAliases } from './symlink-aliases.js';
+import { markSuperseded } from './superseded.js';
 
 export interface EngineInput {
   changeSet: ChangeSet;
@@ -205,6 +206,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     if (binary && !ranAny) stats.skippedBinary++;
   };
 
+  markSuperseded(cs);
   // Tree scans have no commits: every file, links included, is in `changes` already.
   const aliases =
     cs.commits.length > 0 && cs.changes.some((c) => c.newMode === '120000' || c.oldMode === '120000' || !paths.runtimeScope()(c.path))

@@ -3,8 +3,8 @@
 //
 //   checkJson(text, {comments})  strict JSON (RFC 8259); with `comments` JSONC as tsconfig and
 //                                VS Code read it (// and /* */ comments, trailing commas)
-//   checkTsJs(blob, path)        TypeScript 6 parser (createSourceFile parse diagnostics);
-//                                TypeScript (9 MB) is loaded lazily, only when a TS/JS file is checked
+//   checkTsJs(blob, path)        @babel/parser 7 (typescript / jsx plugins by extension; TypeScript-only
+//                                syntax in .js is an error); loaded lazily, only when a TS/JS file is checked
 //   checkYaml(blob)              the shared YAML loader's errors (the same parse every YAML rule uses)
 //   checkPython(blob)            tree-sitter-python: first ERROR / MISSING node
 //
@@ -314,98 +314,164 @@ function scanJson(text: string, jsonc: boolean): ParseProblem | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// TypeScript / JavaScript.
+// TypeScript / JavaScript: @babel/parser 7 (~0.5 MB, loaded on the first TS/JS file), syntax
+// only. It reports ECMAScript early errors (a redeclared `let`, `break` outside a loop, an
+// invalid assignment target) that TypeScript's parser leaves to its checker; TypeScript-only
+// syntax in a JS file fails to parse because JS files are parsed without the typescript plugin.
 
-type TsModule = typeof import('typescript');
-let tsModule: Promise<TsModule> | undefined;
-let tsLoadMs = 0;
+type BabelParser = typeof import('@babel/parser');
+type BabelPlugin = import('@babel/parser').ParserPlugin;
+type BabelOptions = import('@babel/parser').ParserOptions;
+let babelModule: Promise<BabelParser> | undefined;
+let babelLoadMs = 0;
 
-/** Loads the TypeScript compiler once (lazily; ~9 MB). */
-export function loadTypeScript(): Promise<TsModule> {
-  if (!tsModule) {
+/** Loads @babel/parser once (lazily). */
+export function loadBabelParser(): Promise<BabelParser> {
+  if (!babelModule) {
     const t0 = performance.now();
-    tsModule = import('typescript')
+    babelModule = import('@babel/parser')
       .then((m) => {
-        tsLoadMs = performance.now() - t0;
-        // The CommonJS module arrives as the default export under ESM.
-        return ((m as unknown as { default?: TsModule }).default ?? m) as TsModule;
+        babelLoadMs = performance.now() - t0;
+        // CommonJS: named exports through Node's static analysis, or only under `default` when bundled.
+        return (typeof m.parse === 'function' ? m : (m as unknown as { default: BabelParser }).default) as BabelParser;
       })
       .catch((e: unknown) => {
-        tsModule = undefined;
+        babelModule = undefined;
         throw e;
       });
   }
-  return tsModule;
+  return babelModule;
 }
 
-export function typeScriptLoadMs(): number {
-  return tsLoadMs;
+export function babelParserLoadMs(): number {
+  return babelLoadMs;
 }
 
-function scriptKindOf(ts: TsModule, path: string): import('typescript').ScriptKind {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  switch (ext) {
-    case 'tsx':
-      return ts.ScriptKind.TSX;
-    case 'ts':
-    case 'mts':
-    case 'cts':
-      return ts.ScriptKind.TS;
-    case 'jsx':
-      return ts.ScriptKind.JSX;
-    default:
-      return ts.ScriptKind.JS;
+type Dialect = 'ts' | 'tsx' | 'dts' | 'js';
+
+function dialectOf(path: string): Dialect {
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  const ext = base.slice(base.lastIndexOf('.') + 1);
+  if (ext === 'tsx') return 'tsx';
+  if (ext === 'ts' || ext === 'mts' || ext === 'cts') {
+    // Declaration files: x.d.ts, x.d.mts, x.d.cts and x.d.<ext>.ts (arbitrary extensions).
+    return /\.d(?:\.[^.]+)?\.[cm]?ts$/.test(base) ? 'dts' : 'ts';
   }
+  return 'js';
 }
 
-/** First syntax error of a TS/JS file (the parser's diagnostics; no type checking). */
+// Decorators: TypeScript parses both the stage-3 form (`export @dec class`) and the legacy one
+// (`experimentalDecorators`: parameter decorators, `@a[0]`); Babel has one plugin for each and
+// they exclude each other, so TS files are parsed with the legacy plugin and, when that fails
+// on a file with an `@`, again with the stage-3 one. JS files: stage-3 only (TypeScript rejects
+// parameter decorators in JS too).
+const COMMON_PLUGINS: BabelPlugin[] = [
+  'decoratorAutoAccessors', // `accessor x` (TypeScript 4.9+)
+  'deferredImportEvaluation', // `import defer * as ns from` (TypeScript 5.9+)
+  'deprecatedImportAssert', // `import … assert {type: 'json'}`, still parsed by TypeScript
+];
+
+function pluginSets(dialect: Dialect, hasAt: boolean): BabelPlugin[][] {
+  if (dialect === 'js') return [['jsx', 'decorators', ...COMMON_PLUGINS]];
+  const ts: BabelPlugin = dialect === 'dts' ? ['typescript', { dts: true }] : 'typescript';
+  const base: BabelPlugin[] = dialect === 'tsx' ? [ts, 'jsx', ...COMMON_PLUGINS] : [ts, ...COMMON_PLUGINS];
+  const sets = [[...base, 'decorators-legacy' as BabelPlugin]];
+  if (hasAt) sets.push([...base, 'decorators']);
+  return sets;
+}
+
+/** Parse error as Babel throws it (a SyntaxError with a position). */
+interface BabelError {
+  message: string;
+  pos?: number;
+  loc?: { line: number; column: number; index?: number };
+}
+
+function errorOffset(e: BabelError): number {
+  return e.loc?.index ?? e.pos ?? 0;
+}
+
+/** Babel's message without its trailing " (line:column)". */
+function errorMessage(e: BabelError): string {
+  return e.message.replace(/ \(\d+:\d+\)$/, '');
+}
+
+/**
+ * First syntax error of a TS/JS file, or null. Each attempt is one parse with
+ * `errorRecovery: false` (it stops at the first error): as a module first, then (except .mjs and
+ * .mts, which are modules by definition) as a script (sloppy mode, top-level `return` as in
+ * CommonJS), each with every decorator plugin set the dialect allows. The file parses when one
+ * attempt succeeds; otherwise the error reported is the one the furthest-reaching attempt
+ * stopped at (the reading closest to the author's: `with` in a script, a real error after an
+ * `import`, a parameter decorator). Valid files cost one parse; only broken (or sloppy-mode)
+ * files pay for the others.
+ */
 export async function checkTsJs(blob: Blob, path: string): Promise<ParseProblem | null> {
-  return blob.parseAsync('parse-check:ts', async (b) => {
-    const ts = await loadTypeScript();
-    const kind = scriptKindOf(ts, path);
-    const sf = ts.createSourceFile(
-      path,
-      b.text,
-      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
-      false,
-      kind,
-    );
-    let diags: readonly import('typescript').Diagnostic[] =
-      (sf as unknown as { parseDiagnostics?: readonly import('typescript').DiagnosticWithLocation[] }).parseDiagnostics ??
-      [];
-    if (diags.length === 0 && (kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX)) {
-      // TypeScript-only syntax in a JS file (`let x: number`, `interface`) parses, and is only
-      // reported by the program's syntactic pass. A one-file program without lib or resolution.
-      diags = jsOnlySyntaxDiagnostics(ts, sf);
-    }
-    if (diags.length === 0) return null;
-    let first = diags[0]!;
-    for (const d of diags) if ((d.start ?? 0) < (first.start ?? 0)) first = d;
-    return {
-      offset: first.start ?? 0,
-      message: `TS${first.code}: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`,
+  const dialect = dialectOf(path);
+  // .mjs / .mts are ES modules by definition: no script fallback.
+  const moduleOnly = /\.m[jt]s$/i.test(path);
+  return blob.parseAsync(`parse-check:ts-js:${dialect}${moduleOnly ? ':module' : ''}`, async (b) => {
+    const { parse } = await loadBabelParser();
+    const text = b.text;
+    const attempt = (plugins: BabelPlugin[], sourceType: 'module' | 'script'): BabelError | null => {
+      const options: BabelOptions = {
+        sourceType,
+        errorRecovery: false,
+        attachComment: false,
+        plugins,
+        // A TypeScript `export { x }` may name an ambient or global declaration the parser does
+        // not see (TypeScript resolves it in its checker); in JS it must be declared in the file.
+        allowUndeclaredExports: dialect !== 'js',
+      };
+      if (sourceType === 'script') {
+        options.allowReturnOutsideFunction = true;
+        options.allowNewTargetOutsideFunction = true;
+      }
+      try {
+        parse(text, options);
+        return null;
+      } catch (e) {
+        if (e instanceof SyntaxError) return e as BabelError;
+        throw e;
+      }
     };
+
+    const sets = pluginSets(dialect, text.includes('@'));
+    let best: BabelError | null = null;
+    for (const sourceType of moduleOnly ? (['module'] as const) : (['module', 'script'] as const)) {
+      for (const plugins of sets) {
+        const e = attempt(plugins, sourceType);
+        if (!e) return null;
+        if (!best || errorOffset(e) > errorOffset(best)) best = e;
+      }
+    }
+    const err = best!;
+    let message = errorMessage(err);
+    if (dialect === 'js' && parsesAsTypeScript(parse, text, moduleOnly)) {
+      message += ' (TypeScript syntax in a JavaScript file)';
+    }
+    return { offset: errorOffset(err), message };
   });
 }
 
-function jsOnlySyntaxDiagnostics(
-  ts: TsModule,
-  sf: import('typescript').SourceFile,
-): readonly import('typescript').Diagnostic[] {
-  const name = sf.fileName;
-  const host: import('typescript').CompilerHost = {
-    getSourceFile: (n) => (n === name ? sf : undefined),
-    writeFile: () => {},
-    getDefaultLibFileName: () => 'lib.d.ts',
-    useCaseSensitiveFileNames: () => true,
-    getCanonicalFileName: (f) => f,
-    getCurrentDirectory: () => '',
-    getNewLine: () => '\n',
-    fileExists: (f) => f === name,
-    readFile: () => undefined,
-  };
-  const program = ts.createProgram([name], { allowJs: true, noResolve: true, noLib: true, noEmit: true, types: [] }, host);
-  return program.getSyntacticDiagnostics(sf);
+/** For a JS file that does not parse: does it parse as TSX (TypeScript-only syntax in JS)? */
+function parsesAsTypeScript(parse: BabelParser['parse'], text: string, moduleOnly: boolean): boolean {
+  for (const sourceType of moduleOnly ? (['module'] as const) : (['module', 'script'] as const)) {
+    try {
+      parse(text, {
+        sourceType,
+        errorRecovery: false,
+        attachComment: false,
+        allowUndeclaredExports: true,
+        allowReturnOutsideFunction: sourceType === 'script',
+        plugins: ['typescript', 'jsx', 'decorators-legacy', ...COMMON_PLUGINS],
+      });
+      return true;
+    } catch {
+      /* next */
+    }
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -65,6 +65,12 @@ describe('checkJson', () => {
 });
 
 describe('checkTsJs', () => {
+  const pos = async (text: string, path: string) => {
+    const b = blob(text);
+    const p = await checkTsJs(b, path);
+    return p && { ...b.position(p.offset), message: p.message };
+  };
+
   it('accepts valid TS, TSX and modern JS', async () => {
     expect(await checkTsJs(blob('const x: number = 1;\nexport type T = { a?: string };\n'), 'a.ts')).toBeNull();
     expect(await checkTsJs(blob('export const C = () => <div className="x">{1}</div>;\n'), 'a.tsx')).toBeNull();
@@ -75,11 +81,78 @@ describe('checkTsJs', () => {
     const t = 'const a = 1;\nfunction f( {\n  return 1;\n}\n';
     const p = await checkTsJs(blob(t), 'src/a.ts');
     expect(p).not.toBeNull();
-    expect(p!.message).toMatch(/^TS\d+: /);
-    expect(blob(t).position(p!.offset).line).toBeGreaterThanOrEqual(2);
+    // Babel's message, without its own " (line:column)" suffix.
+    expect(p!.message).toBe("Unexpected keyword 'return'.");
+    expect(blob(t).position(p!.offset)).toEqual({ line: 3, column: 3 });
   });
   it('type annotations are a syntax error in .js', async () => {
     expect(await checkTsJs(blob('let x: number = 1;\n'), 'a.js')).not.toBeNull();
+    expect(await pos('let a = 1;\nexport function clamp(x: number) {}\n', 'a.js')).toEqual({
+      line: 2,
+      column: 24,
+      message: 'Unexpected token, expected "," (TypeScript syntax in a JavaScript file)',
+    });
+    for (const t of ['interface A {}\n', 'enum E { A }\n', 'let a = b as C;\n', 'let a = b!;\n', 'function f<T>(x) {}\n', 'class A { private x = 1 }\n']) {
+      const p = await checkTsJs(blob(t), 'a.jsx');
+      expect(p, t).not.toBeNull();
+      expect(p!.message, t).toMatch(/\(TypeScript syntax in a JavaScript file\)$/);
+    }
+    // A JS error that is no TypeScript either gets no hint.
+    expect((await pos('let = ;\n', 'a.js'))!.message).not.toMatch(/TypeScript/);
+  });
+  it('offsets are UTF-16 (non-ASCII text and a BOM before the error)', async () => {
+    expect(await pos('\ufeffconst s = "é😀";\nlet b = ;\n', 'a.ts')).toMatchObject({ line: 2, column: 9 });
+    expect(await pos('const s = "é😀"; let b = ;\n', 'a.ts')).toMatchObject({ line: 1, column: 26 });
+  });
+  it('decorators: legacy (parameter decorators) and stage 3 in TS; stage 3 only in JS', async () => {
+    expect(await pos('class A { constructor(@Inject() x: number) {} @a[0] m() {} }\n', 'a.ts')).toBeNull();
+    expect(await pos('export @dec class A { @dec accessor x = 1; }\n@dec export class B {}\n', 'a.ts')).toBeNull();
+    expect(await pos('export @dec class A { @dec accessor x = 1; }\n@dec export class B { @(x) m() {} }\n', 'a.js')).toBeNull();
+    expect(await pos('class A {\n  constructor(@Inject() x) {}\n}\n', 'a.js')).toMatchObject({ line: 2, column: 15 });
+  });
+  it('syntax TypeScript 6 parses: import defer, import assertions, using, satisfies, overloads', async () => {
+    const t = [
+      'import defer * as ns from "x";',
+      'import j from "./a.json" assert { type: "json" };',
+      'import k from "./b.json" with { type: "json" };',
+      'import fs = require("fs");',
+      'export function f(a: string): void;',
+      'export function f(a: unknown) { using r = g(); return a satisfies unknown; }',
+      'class C<in out T> { declare x: T; m<const U>(this: C<T>): asserts this is C<U> {} }',
+      'let v = <any>x;',
+      '',
+    ].join('\n');
+    expect(await pos(t, 'a.ts')).toBeNull();
+    expect(await pos(t, 'a.mts')).toBeNull();
+  });
+  it('declaration files are parsed as such', async () => {
+    const t = 'export const a: number;\nexport default function f(): void;\ndeclare module "m" { export { Buffer } }\n';
+    expect(await pos(t, 'types/x.d.ts')).toBeNull();
+    expect(await pos(t, 'types/x.d.mts')).toBeNull();
+    expect(await pos(t, 'styles.d.css.ts')).toBeNull();
+    expect(await pos(t, 'src/x.ts')).toMatchObject({ line: 1 });
+  });
+  it('scripts: sloppy mode and CommonJS top-level return; .mjs is always a module', async () => {
+    expect(await pos('if (done) return;\nwith (o) { x = 0777; }\n', 'a.cjs')).toBeNull();
+    expect(await pos('if (done) return;\n', 'a.js')).toBeNull();
+    expect(await pos('if (done) return;\n', 'a.mjs')).toMatchObject({ line: 1, column: 11 });
+    expect(await pos('import a from "a";\nwith (a) {}\n', 'a.js')).toMatchObject({ line: 2, column: 1 });
+    // Neither reading parses: the error of the one that got furthest (here the script's).
+    expect(await pos('with (a) {}\nlet x = ;\n', 'a.js')).toMatchObject({ line: 2, column: 9 });
+    // … and here the module's, past the import a script cannot have.
+    expect(await pos('import a from "a";\nlet x = ;\n', 'a.js')).toMatchObject({ line: 2, column: 9 });
+  });
+  it('early errors TypeScript left to its checker are syntax errors', async () => {
+    expect(await pos('let x = 1;\nlet x = 2;\n', 'a.ts')).toMatchObject({ line: 2, column: 5 });
+    expect(await pos('for (;;) {}\nbreak;\n', 'a.js')).toMatchObject({ line: 2, column: 1 });
+    expect(await pos('a + 1 = 2;\n', 'a.ts')).toMatchObject({ line: 1, column: 1 });
+    expect(await pos('export { nowhere };\n', 'a.js')).toMatchObject({ line: 1, column: 10 });
+  });
+  it('memoised per blob and dialect', async () => {
+    const b = blob('let x: number = 1;\n');
+    expect(await checkTsJs(b, 'a.ts')).toBeNull();
+    expect(await checkTsJs(b, 'a.js')).not.toBeNull();
+    expect(await checkTsJs(b, 'b.ts')).toBeNull();
   });
 });
 

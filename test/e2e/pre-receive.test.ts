@@ -187,6 +187,24 @@ describe('pre-receive', () => {
     expect(JSON.parse(server.auditLines().at(-1)!).run_id).toBe('run-42');
   });
 
+  it('parse-checks what lands: a file broken in one commit and fixed in the next of the same push passes', () => {
+    setup({ extends: ['agenttrader-v2'] });
+    repo.write('a.txt', 'a\n');
+    repo.commitAll('base');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+    repo.write('backend/app.py', 'def f(:\n    pass\n');
+    repo.commitAll('broken');
+    repo.write('backend/app.py', 'def f():\n    pass\n');
+    repo.commitAll('fixed');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+    // The last version must parse.
+    repo.write('backend/app.py', 'def g(:\n');
+    repo.commitAll('broken again');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*backend\/app\.py.*import-hygiene\/syntax/);
+  });
+
   it('ignores SAFETY_GATE_SKIP on the server', () => {
     setup();
     repo.write('locked/x', 'x\n');

@@ -36,7 +36,9 @@ import-hygiene          sys.path mutation in runtime-scope Python, read from the
                         (Gate A: "no new sys.path mutation"): one already in the previous version
                         of the file (same code) is not; a file renamed into the runtime scope is
                         new to it.
-import-hygiene/syntax   a changed file that does not parse, at the first error:
+import-hygiene/syntax   a changed file that does not parse, at the first error (in a push, the
+                        last version of each path: one a later pushed commit changes again
+                        does not land):
                           Python     tree-sitter-python in-process (no interpreter), plus what
                                      compileall rejects and tree-sitter accepts: an empty block,
                                      inconsistent indentation, misaligned else/except/finally,
@@ -133,6 +135,8 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       // No keywords: parse checks read every file of their types.
       files(change: FileChange) {
         if (change.newMode === '120000' || change.newMode === '160000') return false;
+        // Superseded versions only matter for the sys.path check of runtime-scope Python.
+        if (change.superseded && !(languageOf(change.path) === 'python' && inScope(change.path))) return false;
         if (languageOf(change.path) !== null) return true;
         return hasNoExtension(change.path) && inScope(change.path);
       },
@@ -143,7 +147,9 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
         const lang = languageFor(path, blob);
         if (!lang) return;
 
-        if (parseChecked(path, lang)) {
+        // Gate A is about what lands: a version that a later commit of the same push changes
+        // again is not parsed (a file broken in one commit and fixed in the next lands fixed).
+        if (parseChecked(path, lang) && !file.change.superseded) {
           const p = await parseProblem(blob, path, lang);
           if (p) {
             const pos = p.line !== undefined ? { line: p.line, column: p.column ?? 1 } : blob.position(p.offset);

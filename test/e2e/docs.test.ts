@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, sandbox } from '../helpers/repo.js';
+import { ROOT, Repo, runCli, sandbox } from '../helpers/repo.js';
 
 describe('docs', () => {
   it('docs/rules.md is the output of `safety-gate explain --all`', () => {
@@ -12,6 +12,24 @@ describe('docs', () => {
       const r = runCli(['explain', '--all'], { cwd: sb.home, env: sb.env });
       expect(r.code).toBe(0);
       expect(readFileSync(join(ROOT, 'docs/rules.md'), 'utf8')).toBe(r.stdout);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  it("README's configuration example is a valid policy", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('```yaml\nextends: [agenttrader-v2]');
+    expect(start).toBeGreaterThan(0);
+    const body = readme.slice(start + '```yaml\n'.length, readme.indexOf('```', start + 7));
+    const sb = sandbox();
+    try {
+      const repo = Repo.init(sb);
+      repo.write('safety-gate.config.yaml', body);
+      const r = runCli(['config', '--format', 'json'], { cwd: repo.path, env: sb.env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toBeTruthy();
     } finally {
       sb.cleanup();
     }

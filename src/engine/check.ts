@@ -1,6 +1,7 @@
 // One run, whatever the door: open the repository, load the policy (trusted source for the
 // server), build the change set, run the rules, decide, audit. Returns the report; printing is
 // the caller's job.
+import { join, resolve } from 'node:path';
 import { Blob } from '../changeset/blob.js';
 import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
@@ -66,19 +67,26 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?:
     // Hosted servers (GitHub Enterprise, GitLab/Gitaly) cannot keep files in the repository
     // directory: the hook script names a policy file of the server's own, YAML or JSON only.
     const file = opts.configFile ?? opts.env.SAFETY_GATE_POLICY;
+    const { cachedServerPolicy } = await import('../config/server-cache.js');
+    const installed = ['safety-gate/policy.yaml', 'safety-gate/policy.json'].map((p) => join(repo.gitDir, p));
     if (file) {
-      const { loadPolicyFile } = await import('../config/load.js');
-      const policy = await loadPolicyFile(file, 'server');
-      if (!policy) throw new GateError('config', `the server policy ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
-      return policy;
+      const path = resolve(opts.cwd, file);
+      return cachedServerPolicy(repo.gitDir, `file:${path}`, [path], async () => {
+        const { loadPolicyFile } = await import('../config/load.js');
+        const policy = await loadPolicyFile(path, 'server');
+        if (!policy) throw new GateError('config', `the server policy ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+        return policy;
+      });
     }
-    const { loadServerPolicy } = await import('../config/server.js');
-    return loadServerPolicy({
-      gitDir: repo.gitDir,
-      runGit: async (args) => {
-        const r = await repo.git.run(args, { okCodes: [0, 1, 128] });
-        return { stdout: r.stdout.toString('utf8'), stderr: r.stderr, code: r.code };
-      },
+    return cachedServerPolicy(repo.gitDir, 'installed', installed, async () => {
+      const { loadServerPolicy } = await import('../config/server.js');
+      return loadServerPolicy({
+        gitDir: repo.gitDir,
+        runGit: async (args) => {
+          const r = await repo.git.run(args, { okCodes: [0, 1, 128] });
+          return { stdout: r.stdout.toString('utf8'), stderr: r.stderr, code: r.code };
+        },
+      });
     });
   }
   const [{ loadPolicyCached }, { rules }] = await Promise.all([import('../config/cache.js'), import('../rules/registry.js')]);

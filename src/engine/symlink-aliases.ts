@@ -26,6 +26,10 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
   const byCommit = new Map<string | null, FileChange[]>();
   for (const c of changes) byCommit.set(c.commit, [...(byCommit.get(c.commit) ?? []), c]);
 
+  // Reverse aliasing needs the links of each commit's tree. Links come from the tree the change
+  // set starts from or are added by it: when neither has any, no commit's tree can have one.
+  const linksPossible = changes.some((c) => c.newMode === '120000') || (await boundaryHasLinks(commits, deps));
+
   for (const commit of commits) {
     const own = byCommit.get(commit.oid) ?? [];
     const snap = deps.snapshot(commit.oid ?? 'index');
@@ -43,7 +47,7 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
       }
     }
     // A target edited where the rules would not look: the links of this tree that show it.
-    const hidden = own.filter((ch) => ch.newOid && isRegular(ch.newMode) && !deps.inScope(ch.path));
+    const hidden = linksPossible ? own.filter((ch) => ch.newOid && isRegular(ch.newMode) && !deps.inScope(ch.path)) : [];
     if (hidden.length === 0) continue;
     const links = (await snap.list()).filter((e) => e.mode === '120000');
     for (const link of links) {
@@ -56,6 +60,17 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
     }
   }
   return out;
+}
+
+/** Whether any tree the change set builds on (parents outside it) holds a symlink. */
+async function boundaryHasLinks(commits: CommitInfo[], deps: AliasDeps): Promise<boolean> {
+  const inside = new Set(commits.map((c) => c.oid));
+  const bases = new Set<string>();
+  for (const c of commits) for (const p of c.parents) if (!inside.has(p)) bases.add(p);
+  for (const base of bases) {
+    if ((await deps.snapshot(base).list()).some((e) => e.mode === '120000')) return true;
+  }
+  return false;
 }
 
 function alias(path: string, real: string, entry: TreeEntry, commit: string | null, oldOid: string | null = null): FileChange {

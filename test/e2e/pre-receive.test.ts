@@ -205,6 +205,19 @@ describe('pre-receive', () => {
     expect(r.out).toMatch(/remote: .*backend\/app\.py.*import-hygiene\/syntax/);
   });
 
+  it('a changed server policy takes effect on the next push (its cache is checked against content)', () => {
+    setup();
+    repo.write('a.txt', 'a\n');
+    repo.commitAll('base');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+    writeFileSync(join(server.path, 'safety-gate', 'policy.yaml'), stringify({ ...POLICY, protected_targets: { locked: ['locked/**'], vault: ['vault/**'] } }));
+    repo.write('vault/key', 'k\n');
+    repo.commitAll('touch the newly protected dir');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*vault\/key/);
+  });
+
   it('ignores SAFETY_GATE_SKIP on the server', () => {
     setup();
     repo.write('locked/x', 'x\n');

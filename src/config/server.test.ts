@@ -182,6 +182,7 @@ describe('in a real pre-receive hook', () => {
   // Bundle a tiny hook around loadServerPolicy and let git run it during a push: the policy
   // must be the one at main's tip before the push, even though the push edits it.
   test('a push that edits the policy is judged by the policy in force before it', async () => {
+    mkdirSync(join(ROOT, '.tmp'), { recursive: true });
     const outdir = mkdtempSync(join(ROOT, '.tmp', 'server-hook-'));
     try {
       writeFileSync(

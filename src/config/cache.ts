@@ -6,9 +6,10 @@
 // (a new, removed or touched config file); and the content of every file that went into the
 // policy (config, extended files, presets), compared byte for byte so an edit that keeps size
 // and mtime is still seen. Comparing content needs no crypto module, which costs ~4 ms to load.
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readOr, signature, writeAtomic } from './cache-files.js';
 import { execFileSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Policy } from './schema.js';
 import type { LoadOptions } from './load.js';
@@ -108,19 +109,6 @@ function readEntry(file: string): CacheEntry | null {
   }
 }
 
-function signature(path: string): string {
-  const s = statSync(path, { throwIfNoEntry: false });
-  return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : '-';
-}
-
-function readOr(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -134,18 +122,3 @@ function gitTopLevel(cwd: string): string {
   }
 }
 
-// A failed write only costs the next run a reload: never an error.
-function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-  }
-}

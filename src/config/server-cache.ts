@@ -3,8 +3,9 @@
 // file it came from — the installed policy, the file named by the hook, the presets — is
 // byte-for-byte what it was; only policies read from files (not from a branch) are cached.
 // Node built-ins only: a hit costs no zod, yaml or cosmiconfig.
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { readOr, signature, writeAtomic } from './cache-files.js';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Policy } from './schema.js';
 import { presetsDir } from './package-root.js';
@@ -51,31 +52,3 @@ function read(file: string): Entry | null {
   }
 }
 
-function signature(path: string): string {
-  const s = statSync(path, { throwIfNoEntry: false });
-  return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : '-';
-}
-
-function readOr(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-// A failed write costs the next push a reload, never an error.
-function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-  }
-}

@@ -9,6 +9,8 @@ import { msg } from '../messages.js';
 import type { SourceRequest } from '../sources/index.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
+import { appendAuditRecord } from '../audit/log.js';
+import { formatText } from '../reporters/text.js';
 
 export interface OutputOptions {
   format: 'text' | 'json' | 'sarif';
@@ -93,7 +95,6 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
       anchorPath: policyAnchor(result),
     });
   } else {
-    const { formatText } = await import('../reporters/text.js');
     const color = !opts.output.file && wantsColor(io);
     text = formatText(report, { color, door: opts.door });
   }
@@ -151,7 +152,6 @@ function policyAnchor(result: CheckResult): string {
 }
 
 async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started: number): Promise<void> {
-  const { appendAuditRecord } = await import('../audit/log.js');
   const { policy, changeSet, report, repo } = result;
   await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
     run_id: runId(io, result),
@@ -193,8 +193,7 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
   }
   io.stderr.write(msg.skipped(opts.door) + '\n');
   if (policy.audit.enabled) {
-    const { appendAuditRecord } = await import('../audit/log.js');
-    await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
+      await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
       door: opts.door,
       repo: repo.workTree ?? repo.gitDir,
@@ -218,8 +217,7 @@ async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started:
     const { openRepo } = await import('../git/repo.js');
     const { actorFromEnv } = await import('../engine/check.js');
     const repo = await openRepo(io.cwd, io.env);
-    const { appendAuditRecord } = await import('../audit/log.js');
-    await appendAuditRecord(auditPath(io, 'safety-gate/audit.jsonl', repo.commonDir), {
+      await appendAuditRecord(auditPath(io, 'safety-gate/audit.jsonl', repo.commonDir), {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
       door: opts.door,
       repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),

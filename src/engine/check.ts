@@ -15,6 +15,11 @@ import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
 import { runEngine } from './run.js';
+// The hot path of every hook, kept in one chunk: each extra module costs node a resolution.
+import { loadPolicyCached } from '../config/cache.js';
+import { cachedServerPolicy } from '../config/server-cache.js';
+import { decide, dedupeFindings, sortFindings } from '../findings/order.js';
+import { rules as registeredRules } from '../rules/registry.js';
 
 export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'scan';
 
@@ -67,7 +72,6 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?:
     // Hosted servers (GitHub Enterprise, GitLab/Gitaly) cannot keep files in the repository
     // directory: the hook script names a policy file of the server's own, YAML or JSON only.
     const file = opts.configFile ?? opts.env.SAFETY_GATE_POLICY;
-    const { cachedServerPolicy } = await import('../config/server-cache.js');
     const installed = ['safety-gate/policy.yaml', 'safety-gate/policy.json'].map((p) => join(repo.gitDir, p));
     if (file) {
       const path = resolve(opts.cwd, file);
@@ -89,11 +93,10 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?:
       });
     });
   }
-  const [{ loadPolicyCached }, { rules }] = await Promise.all([import('../config/cache.js'), import('../rules/registry.js')]);
   const load = { cwd: repo.workTree ?? opts.cwd, root: repo.workTree ?? undefined, configFile: opts.configFile, mode: 'client' as const };
   const policy = await loadPolicyCached({ ...load, gitDir: repo.commonDir });
   // A policy cached by a build that had fewer rules: resolve afresh rather than fail.
-  if (rules.every((r) => policy.rules[r.meta.id])) return policy;
+  if (registeredRules.every((r) => policy.rules[r.meta.id])) return policy;
   const { loadPolicy } = await import('../config/load.js');
   return loadPolicy(load);
 }
@@ -208,7 +211,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     };
 
     const changeSet = await changeSetPromise;
-    const rules = opts.rules ?? (await import('../rules/registry.js')).rules;
+    const rules = opts.rules ?? registeredRules;
     const result = await runEngine({
       changeSet,
       policy,
@@ -221,7 +224,6 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });
-    const { sortFindings, dedupeFindings, decide } = await import('../findings/order.js');
     const findings: Finding[] = sortFindings(dedupeFindings(result.findings));
     const report: Report = {
       schema: 'safety-gate/report@1',

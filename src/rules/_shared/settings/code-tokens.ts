@@ -2,6 +2,42 @@
 // to environment settings without ever matching inside comments or unrelated strings.
 // Not full parsers: a token stream with string values decoded and positions kept.
 
+import type { Assignment, Keep } from './types.js';
+
+/** Token tests and assignment output shared by the Python and JS/TS readers. */
+export interface TokenCursor {
+  /** Token i exists and has this kind (and value). */
+  is(i: number, kind: CodeTok['kind'], value?: string): boolean;
+  /** Token i is this punctuation. */
+  p(i: number, v: string): boolean;
+  /** Records key = value (if the key is watched), positioned at the value. */
+  emit(key: CodeTok, val: CodeTok, syntax: string): void;
+}
+
+export function tokenCursor(
+  T: readonly CodeTok[],
+  pos: (offset: number) => { line: number; column: number },
+  keep: Keep,
+  out: Assignment[],
+  /** Offset where a key token's text starts (JS string tokens start at their quote). */
+  keyStart: (key: CodeTok) => number = (key) => key.start,
+): TokenCursor {
+  const is = (i: number, kind: CodeTok['kind'], value?: string) => {
+    const t = T[i];
+    return !!t && t.kind === kind && (value === undefined || t.value === value);
+  };
+  return {
+    is,
+    p: (i, v) => is(i, 'punct', v),
+    emit(key, val, syntax) {
+      if (!keep(key.value)) return;
+      const k = pos(keyStart(key));
+      const v = pos(val.start);
+      out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+    },
+  };
+}
+
 export interface CodeTok {
   kind: 'name' | 'string' | 'number' | 'punct' | 'nl';
   value: string;

@@ -6,7 +6,7 @@
 //   env objects: { env: { K: "V" } } (also env_production…), { ...process.env, K: "V" }
 //   const K = "V" / let / var (K exactly the setting name, optional type annotation)
 // Template literals with `${}` are dynamic; only single literals are judged.
-import { tokenizeJs, type CodeTok } from './code-tokens.js';
+import { tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
 
@@ -16,17 +16,7 @@ const CASE_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toLocaleLow
 export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const T = tokenizeJs(text);
   const out: Assignment[] = [];
-  const is = (i: number, kind: CodeTok['kind'], value?: string) => {
-    const t = T[i];
-    return !!t && t.kind === kind && (value === undefined || t.value === value);
-  };
-  const p = (i: number, v: string) => is(i, 'punct', v);
-  const emit = (key: CodeTok, val: CodeTok, syntax: string) => {
-    if (!keep(key.value)) return;
-    const k = pos(key.start + (key.kind === 'string' ? 1 : 0));
-    const v = pos(val.start);
-    out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
-  };
+  const { is, p, emit } = tokenCursor(T, pos, keep, out, (key) => key.start + (key.kind === 'string' ? 1 : 0));
   const literalEnd = (i: number): number => {
     let j = i;
     if (p(j, '(') && is(j + 1, 'string') && p(j + 2, ')')) j += 1;

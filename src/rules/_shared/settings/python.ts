@@ -9,7 +9,7 @@
 //     arguments and parameter defaults, where K is exactly the setting name
 // Only single literals are judged: "V".lower()/.upper()/.strip() count as "V"; f-strings with
 // fields are dynamic; anything else is skipped.
-import { tokenizePython, type CodeTok } from './code-tokens.js';
+import { tokenCursor, tokenizePython } from './code-tokens.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { dedupe } from './tree.js';
 import { positionsOf } from './values.js';
@@ -20,17 +20,7 @@ const CASE_METHODS = new Set(['lower', 'upper', 'strip', 'casefold', 'lstrip', '
 export function readPython(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const T = tokenizePython(text);
   const out: Assignment[] = [];
-  const is = (i: number, kind: CodeTok['kind'], value?: string) => {
-    const t = T[i];
-    return !!t && t.kind === kind && (value === undefined || t.value === value);
-  };
-  const p = (i: number, v: string) => is(i, 'punct', v);
-  const emit = (key: CodeTok, val: CodeTok, syntax: string) => {
-    if (!keep(key.value)) return;
-    const k = pos(key.start);
-    const v = pos(val.start);
-    out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
-  };
+  const { is, p, emit } = tokenCursor(T, pos, keep, out);
   /** Index after a literal value expression starting at i (a string, optionally with case methods), or -1. */
   const literalEnd = (i: number): number => {
     if (!is(i, 'string')) return -1;

@@ -99,6 +99,21 @@ describe('scan', () => {
     expect(cli(['scan', '--staged']).code).toBe(1);
   });
 
+  it('--list-suppressions lists every inline exception of the tree, with its reason', () => {
+    repo.write('config/a.py', 'URL = "https://api.alpaca.markets"  # safety-gate: allow live-endpoint -- reviewed in SEC-12\n');
+    repo.write('config/b.yaml', '# safety-gate: allow live-endpoint\nurl: https://api.alpaca.markets\n');
+    repo.write('docs/note.md', 'nothing to see\n');
+    repo.commitAll('exceptions');
+    const r = cli(['scan', '--list-suppressions', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout).suppressions as { path: string; line: number; rule: string; reason: string | null }[];
+    expect(list.map((x) => [x.path, x.line, x.rule, x.reason])).toEqual([
+      ['config/a.py', 1, 'live-endpoint', 'reviewed in SEC-12'],
+      ['config/b.yaml', 1, 'live-endpoint', null],
+    ]);
+    expect(cli(['scan', '--list-suppressions']).stdout).toContain('2 suppression(s)');
+  });
+
   it('usage errors exit 2 with one line', () => {
     repo.commitAll('empty');
     const r = cli(['scan', '--range', 'nope..HEAD']);

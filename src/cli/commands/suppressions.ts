@@ -1,5 +1,6 @@
 // `safety-gate scan --list-suppressions`: every inline exception in the tree, for review.
 import { GateError } from '../../errors.js';
+import { msg } from '../../messages.js';
 import { openRepo } from '../../git/repo.js';
 import { CatFile } from '../../git/cat-file.js';
 import { splitZ } from '../../git/exec.js';
@@ -20,12 +21,17 @@ export async function listSuppressionsCommand(io: CliIO, opts: { rev: string; fo
         return { mode: mode!, oid: oid!, path: rec.slice(tab + 1) };
       })
       .filter((e) => e.mode === '100644' || e.mode === '100755');
-    const datas = await Promise.all(entries.map((e) => objects.read(e.oid)));
-    entries.forEach((e, i) => {
-      const data = datas[i];
-      if (!data || !data.data.includes('safety-gate:')) return;
-      found.push(...listSuppressions(e.path, data.data.toString('utf8')));
-    });
+    // Bounded batches: one cat-file round trip per batch, memory independent of the tree's size.
+    for (let i = 0; i < entries.length; i += 256) {
+      const batch = entries.slice(i, i + 256);
+      const datas = await Promise.all(batch.map((e) => objects.read(e.oid)));
+      batch.forEach((e, k) => {
+        const data = datas[k];
+        if (!data) throw new GateError('object', msg.objectMissing(e.oid), msg.objectMissingHint);
+        if (!data.data.includes('safety-gate:')) return;
+        found.push(...listSuppressions(e.path, data.data.toString('utf8')));
+      });
+    }
   } finally {
     objects.close();
   }

@@ -14,6 +14,7 @@ import { assertMapping, mergeLayers, type RuleCatalog } from './merge.js';
 import { resolvePolicy, type RuleInfo } from './resolve.js';
 import { isCodeConfig, isPackageJson, MODULE_NAME, PACKAGE_PROP, SEARCH_PLACES } from './search-places.js';
 import { packageInfo, presetPath, presetsDir } from './package-root.js';
+import { gitEnv } from '../git/exec.js';
 
 export type Mode = 'client' | 'server';
 
@@ -117,7 +118,7 @@ export function listPresets(): string[] {
 
 export function gitTopLevel(cwd: string): Promise<string> {
   return new Promise((done) => {
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }, (err, stdout) => {
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd, env: gitEnv(), encoding: 'utf8' }, (err, stdout) => {
       const top = stdout?.trim();
       done(err || !top ? cwd : top);
     });

@@ -14,6 +14,7 @@ import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
+import { addNonCommitContent } from '../sources/non-commit.js';
 import { runEngine } from './run.js';
 // The hot path of every hook, kept in one chunk: each extra module costs node a resolution.
 import { loadPolicyCached } from '../config/cache.js';
@@ -211,6 +212,9 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     };
 
     const changeSet = await changeSetPromise;
+    // Refs that name trees or blobs: their content is checked like a root commit's.
+    const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
+    for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);
     const rules = opts.rules ?? registeredRules;
     const result = await runEngine({
       changeSet,

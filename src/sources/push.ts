@@ -57,12 +57,13 @@ async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): P
   for (const u of raw) {
     const kind: RefUpdateKind = isZero(u.newOid) ? 'delete' : isZero(u.oldOid) ? 'create' : 'update';
     let targetType: RefUpdate['targetType'] = null;
+    let peeled: RefUpdate['peeled'] = null;
     if (kind !== 'delete') {
       const info = await ctx.objects.info(u.newOid);
       if (!info) throw new GateError('object', msg.objectMissing(u.newOid), msg.objectMissingHint);
       targetType = info.type as RefUpdate['targetType'];
-      const commit = await peelToCommit(ctx, u.newOid, info.type);
-      if (commit) tips.set(commit, [...(tips.get(commit) ?? []), u.ref]);
+      peeled = await peel(ctx, u.newOid, info.type);
+      if (peeled.type === 'commit') tips.set(peeled.oid, [...(tips.get(peeled.oid) ?? []), u.ref]);
     }
     refs.push({
       ref: u.ref,
@@ -74,6 +75,7 @@ async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): P
       isTag: u.ref.startsWith('refs/tags/'),
       isBranch: u.ref.startsWith('refs/heads/'),
       targetType,
+      peeled,
     });
   }
   // Non-fast-forward updates of branches; one process per updated ref, and pushes carry few.
@@ -86,21 +88,28 @@ async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): P
   return { refs, tips };
 }
 
-/** Follow annotated tags to the commit they name; null for tags of trees or blobs. */
-async function peelToCommit(ctx: SourceContext, oid: string, type: string): Promise<string | null> {
+/**
+ * Follow annotated tags to the object they finally name: a commit, or a tree or blob (refs that
+ * are not commits; `non-commit.ts` turns those into content to check).
+ */
+async function peel(ctx: SourceContext, oid: string, type: string): Promise<{ oid: string; type: 'commit' | 'tree' | 'blob' }> {
   let current = oid;
   let t = type;
   for (let depth = 0; depth < 10; depth++) {
-    if (t === 'commit') return current;
-    if (t !== 'tag') return null;
+    if (t === 'commit' || t === 'tree' || t === 'blob') return { oid: current, type: t };
+    if (t !== 'tag') break;
     const tag = await ctx.objects.read(current);
     if (!tag) throw new GateError('object', msg.objectMissing(current), msg.objectMissingHint);
     const m = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(tag.data.toString('utf8'));
     if (!m) throw new GateError('object', `tag ${current} is malformed`, msg.objectMissingHint);
     current = m[1]!;
     t = m[2]!;
+    // The tag's word for the type is checked against the object itself.
+    const info = await ctx.objects.info(current);
+    if (!info) throw new GateError('object', msg.objectMissing(current), msg.objectMissingHint);
+    if (info.type !== t) throw new GateError('object', `tag ${oid} says ${current} is a ${t}, but it is a ${info.type}`, msg.objectMissingHint);
   }
-  return null;
+  throw new GateError('object', `${oid} does not lead to a commit, tree or blob`, msg.objectMissingHint);
 }
 
 export async function receiveChangeSet(repo: RepoInfo, ctx: SourceContext, stdin: string): Promise<ChangeSet> {

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import { auditLogPathForGitDir } from '../../audit/log.js';
 import type { CliIO } from '../io.js';
+import { gitEnv } from '../../git/exec.js';
 
 const USAGE = `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
        safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]`;
@@ -51,7 +52,7 @@ function parseFlags(argv: string[], known: readonly string[]): Parsed {
 
 function gitCommonDir(io: CliIO): Promise<string> {
   return new Promise((res, rej) => {
-    execFile('git', ['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: io.env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile('git', ['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: gitEnv(io.env), encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) rej(new Error((stderr || err.message).trim().split('\n')[0] ?? 'git rev-parse failed'));
       else res(stdout.replace(/\n$/, ''));
     });

@@ -1,0 +1,110 @@
+// Issue 12, "the engine": the server hook cannot be blinded. Real `git push --no-verify` to a
+// real bare repository with the pre-receive hook installed; every refusal is asserted with the
+// finding behind it, and every case has a clean twin that passes.
+//
+// To see a case fail without its fix, run it against an older build:
+//   SAFETY_GATE_TEST_CLI=/path/to/old/dist/cli.js npx vitest run test/e2e/integrity.test.ts
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { Repo, sandbox, type Sandbox } from '../helpers/repo.js';
+import { createServer, HOOK_CLI, push, type Server } from './server.js';
+
+const POLICY = { extends: ['recommended'], protected_targets: { locked: ['locked/**'] } };
+const LIVE = 'BROKER_URL=https://api.alpaca.markets/v2\n';
+const PAPER = 'BROKER_URL=https://paper-api.alpaca.markets/v2\n';
+
+let sb: Sandbox;
+let server: Server;
+let repo: Repo;
+
+beforeEach(() => {
+  sb = sandbox();
+});
+afterEach(() => sb.cleanup());
+
+function setup(policy: Record<string, unknown> | string = POLICY, hookEnv?: string): void {
+  server = createServer(sb, policy, { hookEnv });
+  execFileSync('git', ['clone', '-q', server.url, `${sb.dir}/work`], { env: sb.env });
+  repo = new Repo(`${sb.dir}/work`, sb.env);
+  repo.write('README.md', 'hello\n').write('locked/data.txt', 'v1\n');
+  repo.commitAll('seed');
+}
+
+/** Seed the server without running the hook (what was there before the gate). */
+function seedServer(): void {
+  const hook = `${server.path}/hooks/pre-receive`;
+  execFileSync('mv', [hook, `${hook}.off`]);
+  expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+  execFileSync('mv', [`${hook}.off`, hook]);
+}
+
+function hashObject(content: string, where: Repo | string = repo): string {
+  const cwd = typeof where === 'string' ? where : where.path;
+  return execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd, env: sb.env, input: content, encoding: 'utf8' }).trim();
+}
+
+function auditDecisions(): string[] {
+  return server.auditLines().map((l) => JSON.parse(l).decision);
+}
+
+describe('replace refs', () => {
+  it('the gate reads the real bytes even when the server holds a replace ref for the pushed blob', () => {
+    setup();
+    seedServer();
+    repo.write('config/app.env', LIVE);
+    repo.commitAll('live host');
+    const bad = repo.git('rev-parse', 'HEAD:config/app.env').trim();
+    // A replacement for the bad blob already sits on the server (an earlier push, an admin's
+    // mistake): every git that honours it would read the clean blob instead.
+    const clean = hashObject(PAPER, server.path);
+    execFileSync('git', ['update-ref', `refs/replace/${bad}`, clean], { cwd: server.path, env: sb.env });
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*config\/app\.env.*live-endpoint|remote: .*live-endpoint.*api\.alpaca\.markets/s);
+    expect(server.ref('refs/heads/main')).not.toBe(repo.head());
+  });
+
+  it('a push that creates a replace ref is refused as a protected change (ref-integrity/replace-ref)', () => {
+    setup();
+    seedServer();
+    const bad = hashObject(LIVE);
+    const clean = hashObject(PAPER);
+    repo.git('replace', bad, clean);
+    const r = push(repo, ['origin', `refs/replace/${bad}`]);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*ref-integrity\/replace-ref/);
+    expect(r.out).toContain(`refs/replace/${bad}`);
+    expect(server.ref(`refs/replace/${bad}`)).toBeNull();
+    expect(auditDecisions().at(-1)).toBe('block');
+  });
+
+  it('moving or deleting a replace ref is refused too', () => {
+    setup();
+    seedServer();
+    const a = hashObject('a\n');
+    const b = hashObject('b\n');
+    execFileSync('git', ['update-ref', `refs/replace/${a}`, hashObject('x\n', server.path)], { cwd: server.path, env: sb.env });
+    repo.git('replace', a, b);
+    const moved = push(repo, ['--force', 'origin', `refs/replace/${a}`]);
+    expect(moved.code).not.toBe(0);
+    expect(moved.out).toMatch(/remote: .*ref-integrity\/replace-ref.*moves/);
+    const deleted = push(repo, ['origin', `:refs/replace/${a}`]);
+    expect(deleted.code).not.toBe(0);
+    expect(deleted.out).toMatch(/remote: .*ref-integrity\/replace-ref.*deletes/);
+    expect(server.ref(`refs/replace/${a}`)).not.toBeNull();
+  });
+
+  it('the pre-push door does not honour local replace refs either', () => {
+    setup();
+    seedServer();
+    repo.write('config/app.env', LIVE);
+    repo.commitAll('live host');
+    const bad = repo.git('rev-parse', 'HEAD:config/app.env').trim();
+    repo.git('replace', bad, hashObject(PAPER));
+    // The client door, fed exactly the line git gives it.
+    const line = `refs/heads/main ${repo.head()} refs/heads/main ${server.ref('refs/heads/main')}\n`;
+    const r = spawnSync(process.execPath, [HOOK_CLI, 'hook', 'pre-push', 'origin', server.url], { cwd: repo.path, env: sb.env, input: line, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/config\/app\.env.*live-endpoint/);
+  });
+});

@@ -108,3 +108,102 @@ describe('replace refs', () => {
     expect(r.stderr).toMatch(/config\/app\.env.*live-endpoint/);
   });
 });
+
+describe('refs that are not commits', () => {
+  function tree(files: Record<string, string>): string {
+    const entries = Object.entries(files)
+      .map(([name, content]) => `100644 blob ${hashObject(content)}\t${name}`)
+      .join('\n');
+    return execFileSync('git', ['mktree'], { cwd: repo.path, env: sb.env, input: entries + '\n', encoding: 'utf8' }).trim();
+  }
+
+  it('a branch or other ref naming a tree is refused by default (ref-integrity/non-commit-ref), and its content is read', () => {
+    setup();
+    seedServer();
+    const t = tree({ 'app.env': LIVE });
+    // git itself would refuse to store a tree under refs/heads/ after the hook; any other ref
+    // (here refs/custom/) stores it. The hook refuses both, saying why.
+    for (const ref of ['refs/custom/treeish', 'refs/heads/treeish']) {
+      const r = push(repo, ['origin', `${t}:${ref}`]);
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(new RegExp(`remote: .*ref-integrity/non-commit-ref.*${ref} names a tree`));
+      expect(r.out).toMatch(/remote: .*app\.env.*live-endpoint/);
+      expect(server.ref(ref)).toBeNull();
+    }
+    // A clean tree under a ref that is not a tag is still refused: policy, not content.
+    const clean = push(repo, ['origin', `${tree({ 'app.env': PAPER })}:refs/custom/clean`]);
+    expect(clean.code).not.toBe(0);
+    expect(clean.out).toMatch(/remote: .*ref-integrity\/non-commit-ref/);
+    expect(server.ref('refs/custom/clean')).toBeNull();
+  });
+
+  it('a tag naming a tree is checked like a root commit: live content refused, clean content passes', () => {
+    setup();
+    seedServer();
+    repo.git('update-ref', 'refs/tags/t-bad', tree({ 'app.env': LIVE }));
+    const bad = push(repo, ['origin', 'refs/tags/t-bad']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toMatch(/remote: .*app\.env.*live-endpoint/);
+    expect(bad.out).not.toMatch(/non-commit-ref/);
+    expect(server.ref('refs/tags/t-bad')).toBeNull();
+
+    repo.git('update-ref', 'refs/tags/t-good', tree({ 'app.env': PAPER }));
+    expect(push(repo, ['-q', 'origin', 'refs/tags/t-good']).code).toBe(0);
+    expect(server.ref('refs/tags/t-good')).not.toBeNull();
+  });
+
+  it('an annotated tag of a tree is peeled and checked, including protected paths', () => {
+    setup();
+    seedServer();
+    const t = tree({ 'README.md': 'x\n' });
+    const locked = execFileSync('git', ['mktree'], { cwd: repo.path, env: sb.env, input: `040000 tree ${t}\tlocked\n`, encoding: 'utf8' }).trim();
+    const tag = execFileSync('git', ['mktag'], {
+      cwd: repo.path,
+      env: sb.env,
+      input: `object ${locked}\ntype tree\ntag v-tree\ntagger T <t@example.com> 1767225600 +0000\n\nrelease of a tree\n`,
+      encoding: 'utf8',
+    }).trim();
+    repo.git('update-ref', 'refs/tags/v-tree', tag);
+    const r = push(repo, ['origin', 'refs/tags/v-tree']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*locked\/README\.md.*protected-target/);
+    expect(server.ref('refs/tags/v-tree')).toBeNull();
+  });
+
+  it('a tag naming a blob blocks unless the policy names a path to check it as; then its content is checked there', () => {
+    setup();
+    seedServer();
+    repo.git('update-ref', 'refs/tags/b-live', hashObject(LIVE));
+    const r = push(repo, ['origin', 'refs/tags/b-live']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*ref-integrity\/non-commit-ref.*names a blob.*non_commit_blob_path/);
+
+    sb.cleanup();
+    sb = sandbox();
+    setup({ ...POLICY, rules: { 'ref-integrity': { options: { non_commit_blob_path: 'tagged/blob.env' } } } });
+    seedServer();
+    repo.git('update-ref', 'refs/tags/b-live', hashObject(LIVE));
+    const live = push(repo, ['origin', 'refs/tags/b-live']);
+    expect(live.code).not.toBe(0);
+    expect(live.out).toMatch(/remote: .*tagged\/blob\.env.*live-endpoint/);
+    repo.git('update-ref', 'refs/tags/b-paper', hashObject(PAPER));
+    expect(push(repo, ['-q', 'origin', 'refs/tags/b-paper']).code).toBe(0);
+  });
+
+  it('refs outside refs/heads and refs/tags are judged like branches (refs/notes, refs/pull)', () => {
+    setup();
+    seedServer();
+    repo.write('config/app.env', LIVE);
+    const c = repo.commitAll('live, only under a pull ref');
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    const pull = push(repo, ['origin', `${c}:refs/pull/1/head`]);
+    expect(pull.code).not.toBe(0);
+    expect(pull.out).toMatch(/remote: .*config\/app\.env.*live-endpoint/);
+    repo.git('notes', 'add', '-m', LIVE, 'HEAD');
+    const notes = push(repo, ['origin', 'refs/notes/commits']);
+    expect(notes.code).not.toBe(0);
+    expect(notes.out).toMatch(/remote: .*live-endpoint/);
+    expect(server.ref('refs/pull/1/head')).toBeNull();
+    expect(server.ref('refs/notes/commits')).toBeNull();
+  });
+});

@@ -9,6 +9,7 @@ export const msg = {
   notARepo: (cwd: string) => `${cwd} is not inside a git repository`,
   notARepoHint: 'run safety-gate inside a repository, or pass -C <dir>',
   objectMissing: (oid: string) => `object ${oid} cannot be read`,
+  objectNotBlob: (oid: string, type: string) => `object ${oid} is a ${type} where a file's content was expected`,
   objectMissingHint: 'the repository may be corrupt or the push incomplete; fetch or push again',
   catFileDied: (detail: string) => `git cat-file stopped unexpectedly (${detail})`,
   badStdinLine: (door: string, n: number, line: string) =>

@@ -6,6 +6,7 @@ import { Blob } from '../changeset/blob.js';
 import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
+import { msg } from '../messages.js';
 import type { Finding, Report } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
@@ -157,7 +158,10 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       if (!snap) policySnapshots.set(rev, (snap = commitSnapshot(objects, policyTrees, repo.git, rev)));
       const entry = await snap.entry(path);
       if (!entry || (entry.mode !== '100644' && entry.mode !== '100755')) return null;
-      return (await objects.read(entry.oid))?.data.toString('utf8') ?? null;
+      const o = await objects.read(entry.oid);
+      // A policy file that exists but cannot be read is not an absent one (no quieter fallback).
+      if (!o) throw new GateError('object', msg.objectMissing(entry.oid), msg.objectMissingHint);
+      return o.data.toString('utf8');
     };
     const policy = await loadPolicyFor(opts, repo, readAt);
     opts.onPolicy?.(policy);
@@ -172,13 +176,18 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared.
     const blobs = new Map<string, Blob>();
     let cachedBytes = 0;
+    // A missing object is never "no content": whatever side it is on (the previous version of a
+    // generated file, a link target, a sentinel), the gate cannot decide and says so (exit 2).
+    // Only a blob over limits.max_blob_bytes reads as null; the engine reports those it skips.
     const readBlob = async (oid: string): Promise<Blob | null> => {
       const hit = blobs.get(oid);
       if (hit) return hit;
       const size = await objectSize(oid);
-      if (size === null || size > policy.limits.maxBlobBytes) return null;
+      if (size === null) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+      if (size > policy.limits.maxBlobBytes) return null;
       const data = await objects.read(oid);
-      if (!data) return null;
+      if (!data) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+      if (data.type !== 'blob') throw new GateError('object', msg.objectNotBlob(oid, data.type), msg.objectMissingHint);
       const blob = new Blob(oid, data.data);
       if (cachedBytes + blob.size > 64 * 1024 * 1024) {
         blobs.clear();

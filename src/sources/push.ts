@@ -51,7 +51,7 @@ export function parsePushInput(text: string): RawUpdate[] {
   return out;
 }
 
-async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): Promise<{ refs: RefUpdate[]; tips: Map<string, string[]> }> {
+async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[], strictOld: boolean): Promise<{ refs: RefUpdate[]; tips: Map<string, string[]> }> {
   const refs: RefUpdate[] = [];
   const tips = new Map<string, string[]>();
   for (const u of raw) {
@@ -80,8 +80,13 @@ async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): P
   }
   // Non-fast-forward updates of branches; one process per updated ref, and pushes carry few.
   for (const r of refs) {
-    if (r.kind !== 'update' || !r.isBranch) continue;
-    if (!(await ctx.objects.info(r.oldOid))) continue;
+    if (r.kind !== 'update') continue;
+    if (!(await ctx.objects.info(r.oldOid))) {
+      // The server's own ref value must exist; a client may not have the remote's objects.
+      if (strictOld) throw new GateError('object', msg.objectMissing(r.oldOid), msg.objectMissingHint);
+      continue;
+    }
+    if (!r.isBranch) continue;
     const res = await repo.git.run(['merge-base', '--is-ancestor', r.oldOid, r.newOid], { okCodes: [0, 1] });
     r.forced = res.code === 1;
   }
@@ -114,14 +119,14 @@ async function peel(ctx: SourceContext, oid: string, type: string): Promise<{ oi
 
 export async function receiveChangeSet(repo: RepoInfo, ctx: SourceContext, stdin: string): Promise<ChangeSet> {
   const raw = parseReceiveInput(stdin);
-  const { refs, tips } = await classify(repo, ctx, raw);
+  const { refs, tips } = await classify(repo, ctx, raw, true);
   const { commits, changes } = await listCommits(repo.git, [...tips.keys()], ['--all'], tips);
   return { origin: 'receive', objectFormat: repo.objectFormat, refs, commits, changes, actor: ctx.actor, task: null };
 }
 
 export async function pushChangeSet(repo: RepoInfo, ctx: SourceContext, remote: string, stdin: string): Promise<ChangeSet> {
   const raw = parsePushInput(stdin);
-  const { refs, tips } = await classify(repo, ctx, raw);
+  const { refs, tips } = await classify(repo, ctx, raw, false);
   const exclude: string[] = [];
   if (/^[A-Za-z0-9._-]+$/.test(remote)) exclude.push(`--remotes=${remote}`);
   for (const u of raw) {

@@ -78,7 +78,14 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?:
     if (file) {
       const path = resolve(opts.cwd, file);
       return cachedServerPolicy(repo.gitDir, `file:${path}`, [path], async () => {
-        const { loadPolicyFile } = await import('../config/load.js');
+        const [{ loadPolicyFile }, { assertPolicyText }, { readFileSync }] = await Promise.all([import('../config/load.js'), import('../config/server.js'), import('node:fs')]);
+        let text: string | null = null;
+        try {
+          text = readFileSync(path, 'utf8');
+        } catch {
+          throw new GateError('config', `no server policy: ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+        }
+        assertPolicyText(text, file);
         const policy = await loadPolicyFile(path, 'server');
         if (!policy) throw new GateError('config', `the server policy ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
         return policy;

@@ -69,7 +69,7 @@ export const msg = {
   serverPolicy: (file: string) => `policy: ${file} (validated; pre-receive reads only this file)`,
   serverKeptPolicy: (file: string) => `policy: ${file} (kept; pass --config FILE to replace it)`,
   serverNoPolicy: (file: string) =>
-    `policy: none at ${file}; pre-receive applies the built-in recommended policy until you pass --config FILE`,
+    `policy: ${file} (extends: [recommended]; pass --config FILE to install your own)`,
   serverHook: (file: string, node: string, cli: string) => `pre-receive: ${file} (runs ${node} ${cli})`,
   serverChained: (file: string) => `chained: ${file} runs after safety-gate passes, with the same stdin`,
   serverDone: (dir: string) => `safety-gate: server hook installed in ${dir}; pushes are now judged by the policy above`,

@@ -1,7 +1,7 @@
 // `install --server <bare-repo>`: the headless pre-receive hook. Servers run hooks with a bare
 // environment, so the hook names node and the CLI by absolute path; the policy is copied into
 // the bare repository, where no push can change it.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { GateError } from '../errors.js';
 import { git, isBare } from './git.js';
@@ -86,7 +86,16 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
     ctx.say(msg.serverPolicy(policyFile));
   } else {
     const present = [SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON].map((f) => join(gitDir, f)).find((f) => existsSync(f));
-    ctx.say(present ? msg.serverKeptPolicy(present) : msg.serverNoPolicy(join(gitDir, SERVER_POLICY_FILE)));
+    if (present) ctx.say(msg.serverKeptPolicy(present));
+    else {
+      // The server never falls back to a preset on its own (a missing policy is exit 2): write
+      // the recommended one down, so what judges pushes is a file an administrator can read.
+      const policyFile = join(gitDir, SERVER_POLICY_FILE);
+      mkdirSync(dirname(policyFile), { recursive: true });
+      writeIfChanged(policyFile, '# safety-gate server policy (install --server without --config): the recommended preset.\nextends: [recommended]\n', 0o644);
+      changed = true;
+      ctx.say(msg.serverNoPolicy(policyFile));
+    }
   }
 
   if (foreign) {

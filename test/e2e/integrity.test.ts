@@ -209,7 +209,7 @@ describe('refs that are not commits', () => {
 });
 
 describe('missing objects', () => {
-  const undecided = (out: string) => out.split('\n').filter((l) => /safety-gate: could not decide/.test(l));
+  const undecided = (out: string) => out.split('\n').map((l) => l.trimEnd()).filter((l) => /safety-gate: could not decide/.test(l));
 
   it('a missing previous version of a generated file is exit 2 with one line, not a pass', () => {
     setup();
@@ -251,5 +251,84 @@ describe('missing objects', () => {
     const r = push(repo, ['origin', 'main']);
     expect(r.code).not.toBe(0);
     expect(undecided(r.out)).toHaveLength(1);
+  });
+});
+
+describe('the policy itself', () => {
+  const undecided = (out: string) => out.split('\n').map((l) => l.trimEnd()).filter((l) => /safety-gate: could not decide/.test(l));
+
+  function lockedEdit(): void {
+    repo.write('locked/data.txt', 'edited\n');
+    repo.commitAll('edit a file only the installed policy protects');
+  }
+
+  it('a deleted server policy is exit 2 with one line, never the recommended preset (even after a cached run)', () => {
+    setup();
+    seedServer();
+    repo.write('README.md', 'v2\n');
+    repo.commitAll('clean');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0); // the policy is now cached
+    execFileSync('rm', [`${server.path}/safety-gate/policy.yaml`]);
+    lockedEdit();
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(undecided(r.out)).toEqual([`remote: safety-gate: could not decide — no server policy: ${server.path}/safety-gate/policy.yaml does not exist; install one with \`safety-gate install --server <repo> --config FILE\`, or name one with --config / SAFETY_GATE_POLICY in the hook script`]);
+    expect(server.ref('refs/heads/main')).not.toBe(repo.head());
+  });
+
+  it.each([
+    ['emptied', ''],
+    ['only comments left', '# policy\n'],
+  ])('an %s server policy is exit 2 with one line', (_label, content) => {
+    setup();
+    seedServer();
+    execFileSync('sh', ['-c', `printf '%s' "$1" > "$2"`, 'sh', content, `${server.path}/safety-gate/policy.yaml`]);
+    lockedEdit();
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(undecided(r.out)).toHaveLength(1);
+    expect(undecided(r.out)[0]).toContain(`the server policy ${server.path}/safety-gate/policy.yaml is empty`);
+  });
+
+  it('an empty policy named by the hook script (SAFETY_GATE_POLICY) is exit 2', () => {
+    setup(POLICY, `export SAFETY_GATE_POLICY="${'$'}GIT_DIR/../empty-policy.yaml"\n`);
+    execFileSync('sh', ['-c', `: > "${sb.dir}/empty-policy.yaml"`]);
+    lockedEdit();
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(undecided(r.out)[0]).toMatch(/the server policy .*empty-policy\.yaml is empty/);
+  });
+
+  it('a typo in the installed policy is reported at that file and line, not at a preset', () => {
+    setup();
+    execFileSync('sh', ['-c', `printf 'extends: [agenttrader-v2]\\nprotected_targets:\\n  locked: ["locked/**"]\\nrules:\\n  live-endpoint: blokc\\n' > "${server.path}/safety-gate/policy.yaml"`]);
+    lockedEdit();
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(undecided(r.out)).toHaveLength(1);
+    expect(undecided(r.out)[0]).toContain(`${server.path}/safety-gate/policy.yaml:5:18: rules.live-endpoint.severity`);
+    expect(r.out).not.toMatch(/presets\//);
+  });
+
+  it("a user's typo is reported at the user's file and line, never at the preset's", () => {
+    const work = Repo.init(sb, 'client');
+    work.write('a.txt', 'a\n').commitAll('a');
+    const cases: [string, string][] = [
+      // The preset sets `live-endpoint: {severity: block, options: …}`; the user's shorthand wins.
+      ['extends: [agenttrader-v2]\nrules:\n  live-endpoint: blokc\n', 'safety-gate.config.yaml:3:18: rules.live-endpoint.severity'],
+      ['extends: [agenttrader-v2]\nruntime_scope:\n  exclude: [5]\n', 'safety-gate.config.yaml:3:13: runtime_scope.exclude[0]'],
+      ['extends: [agenttrader-v2]\nrules:\n  live-endpoint:\n    options:\n      allow_hostz: []\n', 'safety-gate.config.yaml:5:7: rules.live-endpoint.options.allow_hostz: unknown key'],
+      ['extends: [agenttrader-v2]\nprotected_groups:\n  ci-workflows:\n    pathz: [x]\n', 'safety-gate.config.yaml:4:5: protected_groups.ci-workflows.pathz: unknown key'],
+      ['extends: [agenttrader-v2]\nprotected_targets: [ci-workflowz]\n', 'safety-gate.config.yaml:2:21: protected_targets[0]: unknown protected group'],
+    ];
+    for (const [config, where] of cases) {
+      work.write('safety-gate.config.yaml', config);
+      const r = spawnSync(process.execPath, [HOOK_CLI, 'scan'], { cwd: work.path, env: sb.env, encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(where);
+      expect(lines[0]).not.toMatch(/presets\/|preset:/);
+    }
   });
 });

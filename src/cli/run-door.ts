@@ -2,14 +2,17 @@
 import { writeFileSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { check, type CheckResult, type Door } from '../engine/check.js';
+import { actorFromEnv, check, type CheckResult, type Door } from '../engine/check.js';
+import type { RepoInfo } from '../git/repo.js';
+import type { Policy } from '../config/schema.js';
+import { gitCommonDirWithoutGit } from '../audit/locate.js';
 import { GateError, EXIT } from '../errors.js';
 import type { Report } from '../findings/types.js';
 import { msg } from '../messages.js';
 import type { SourceRequest } from '../sources/index.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
-import { appendAuditRecord } from '../audit/log.js';
+import { appendAuditRecord, appendAuditRecordSync, type AuditRecordInput } from '../audit/log.js';
 import { formatText } from '../reporters/text.js';
 
 export interface OutputOptions {
@@ -36,17 +39,29 @@ const DEFAULT_DEADLINE: Record<Door, number> = {
   scan: 600000,
 };
 
+/** What the run knows so far: the audit record of a run cut short is written with it. */
+interface RunState {
+  repo: RepoInfo | null;
+  policy: Policy | null;
+  /** A record for this run was written, or is being written: never a second one. */
+  audited: boolean;
+}
+
 export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   const started = Date.now();
   const hook = opts.door !== 'scan';
+  const state: RunState = { repo: null, policy: null, audited: false };
   // Hard stop: even a stuck child or a busy loop cannot let a push through. The engine also
   // checks the policy's own deadline between steps; this timer covers the time before the
-  // policy is known and anything the cooperative checks cannot interrupt.
+  // policy is known and anything the cooperative checks cannot interrupt. The run still leaves
+  // its audit line (written synchronously: nothing after this timer is awaited).
   let timer: NodeJS.Timeout | undefined;
   const arm = (limit: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      io.stderr.write(msg.undecidedLine(msg.deadline(opts.door, limit), msg.deadlineHint) + '\n');
+      const reason = msg.deadline(opts.door, limit);
+      const auditFailure = hook ? auditCutShort(io, opts, state, started, `deadline: ${reason}`) : null;
+      io.stderr.write(msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
       process.exit(EXIT.undecided);
     }, Math.max(0, started + limit - Date.now()) + 100);
     timer.unref();
@@ -66,18 +81,76 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       request: opts.request,
       configFile: opts.configFile,
       startedAt: started,
-      onPolicy: (policy) => arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default),
+      onRepo: (repo) => {
+        state.repo = repo;
+      },
+      onPolicy: (policy) => {
+        state.policy = policy;
+        arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default);
+      },
     });
   } catch (e) {
-    if (hook) await auditError(io, opts, e, started);
+    clearTimeout(timer);
+    if (hook && !state.audited) {
+      state.audited = true;
+      await auditError(io, opts, e, started, state);
+    }
     throw e;
   } finally {
     clearTimeout(timer);
   }
 
+  // Record first, then speak: a decision that cannot be recorded is reported as that one line
+  // (exit 2), never as "passed" followed by "could not decide".
+  if (opts.audit !== false && result.policy.audit.enabled) {
+    state.audited = true;
+    try {
+      await audit(io, opts, result, started);
+    } catch (e) {
+      const inner = e instanceof GateError ? e : new GateError('io', String((e as Error)?.message ?? e));
+      throw new GateError('io', `the decision (${result.report.decision}) could not be recorded: ${inner.message}`, inner.hint ?? 'make the audit log writable, then push again');
+    }
+  }
   await emit(io, opts, result);
-  if (opts.audit !== false && result.policy.audit.enabled) await audit(io, opts, result, started);
   return result.report.decision === 'block' ? EXIT.block : EXIT.pass;
+}
+
+/**
+ * The audit line of a run the hard deadline cuts short, written synchronously. Returns null when
+ * written (or when the policy turns auditing off), else the reason it could not be.
+ */
+function auditCutShort(io: CliIO, opts: DoorOptions, state: RunState, started: number, error: string): string | null {
+  if (state.audited) return null;
+  state.audited = true;
+  if (state.policy && !state.policy.audit.enabled) return null;
+  try {
+    const commonDir = state.repo?.commonDir ?? gitCommonDirWithoutGit(io.cwd, io.env);
+    const path = io.env.SAFETY_GATE_AUDIT_LOG ?? (commonDir ? auditPath(io, state.policy?.audit.path ?? 'safety-gate/audit.jsonl', commonDir) : null);
+    if (!path) return 'no audit log could be located for this run';
+    appendAuditRecordSync(path, errorRecord(io, opts, state, started, error), { timeoutMs: 1000, noSync: opts.door !== 'pre-receive' });
+    return null;
+  } catch (e) {
+    return `the audit log could not be written either (${(e as Error).message})`;
+  }
+}
+
+function errorRecord(io: CliIO, opts: DoorOptions, state: RunState, started: number, error: string): AuditRecordInput {
+  const repo = state.repo;
+  return {
+    run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
+    door: opts.door,
+    repo: repo ? (repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir)) : (gitCommonDirWithoutGit(io.cwd, io.env) ?? io.cwd),
+    refs: [],
+    commits: [],
+    policy_hash: state.policy?.hash ?? null,
+    policy_id: state.policy?.policyId ?? null,
+    decision: 'error',
+    findings: [],
+    actor: actorFromEnv(io.env, opts.door === 'pre-receive'),
+    retention_class: state.policy?.audit.retentionClass ?? null,
+    duration_ms: Date.now() - started,
+    error,
+  };
 }
 
 async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<void> {
@@ -211,27 +284,28 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
   return true;
 }
 
-/** Best effort: a run that could not decide is recorded when the log can be located. */
-async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started: number): Promise<void> {
+/**
+ * A run that could not decide is recorded too: in the repository the run found, else one located
+ * without git (git missing or broken), else SAFETY_GATE_AUDIT_LOG. Failing that, the error itself
+ * stays the one line the user sees.
+ */
+async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started: number, state: RunState): Promise<void> {
   try {
-    const { openRepo } = await import('../git/repo.js');
-    const { actorFromEnv } = await import('../engine/check.js');
-    const repo = await openRepo(io.cwd, io.env);
-      await appendAuditRecord(auditPath(io, 'safety-gate/audit.jsonl', repo.commonDir), {
-      run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
-      door: opts.door,
-      repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
-      refs: [],
-      commits: [],
-      policy_hash: null,
-      policy_id: null,
-      decision: 'error',
-      findings: [],
-      actor: actorFromEnv(io.env, opts.door === 'pre-receive'),
-      retention_class: null,
-      duration_ms: Date.now() - started,
-      error: error instanceof GateError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error),
-    });
+    if (state.policy && !state.policy.audit.enabled) return;
+    let commonDir = state.repo?.commonDir ?? null;
+    if (!commonDir && !io.env.SAFETY_GATE_AUDIT_LOG) {
+      try {
+        const { openRepo } = await import('../git/repo.js');
+        state.repo = await openRepo(io.cwd, io.env);
+        commonDir = state.repo.commonDir;
+      } catch {
+        commonDir = gitCommonDirWithoutGit(io.cwd, io.env);
+      }
+    }
+    const path = io.env.SAFETY_GATE_AUDIT_LOG ?? (commonDir ? auditPath(io, state.policy?.audit.path ?? 'safety-gate/audit.jsonl', commonDir) : null);
+    if (!path) return;
+    const text = error instanceof GateError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error);
+    await appendAuditRecord(path, errorRecord(io, opts, state, started, text), { noSync: opts.door !== 'pre-receive' });
   } catch {
     // The error itself is what the user must see; a failing audit must not mask it.
   }

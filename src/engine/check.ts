@@ -35,6 +35,8 @@ export interface CheckOptions {
   /** Inject a policy (tests). */
   policy?: Policy;
   rules?: readonly Rule<unknown>[];
+  /** Called as soon as the repository is open (the door's audit record of a run cut short). */
+  onRepo?: (repo: RepoInfo) => void;
   /** Called as soon as the policy is known (the door re-arms its hard deadline). */
   onPolicy?: (policy: Policy) => void;
   startedAt?: number;
@@ -137,6 +139,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const started = opts.startedAt ?? Date.now();
   const staged = opts.request.kind === 'staged' || opts.request.kind === 'message';
   const repo = await openRepo(opts.cwd, opts.env, { withHead: staged });
+  opts.onRepo?.(repo);
   const objects = new CatFile(repo.workTree ?? repo.gitDir, opts.env);
   // Start git's object reader now: its start-up overlaps the policy load and the diff.
   objects.start();

@@ -332,3 +332,113 @@ describe('the policy itself', () => {
     }
   });
 });
+
+describe('audit on every decision', () => {
+  const undecided = (out: string) => out.split('\n').map((l) => l.trimEnd()).filter((l) => /safety-gate: could not decide/.test(l));
+  const records = () => server.auditLines().map((l) => JSON.parse(l));
+  const verify = (log = `${server.path}/safety-gate/audit.jsonl`) =>
+    spawnSync(process.execPath, [HOOK_CLI, 'audit', 'verify', '--log', log], { cwd: sb.dir, env: sb.env, encoding: 'utf8' });
+
+  function runHook(input: string, env: NodeJS.ProcessEnv) {
+    return spawnSync(process.execPath, [HOOK_CLI, 'hook', 'pre-receive'], { cwd: server.path, env, input, encoding: 'utf8' });
+  }
+
+  it('the hard deadline still leaves one audit line (decision error), and the chain verifies', () => {
+    setup({ ...POLICY, limits: { deadline_ms: { 'pre-receive': 300 } } }, 'SAFETY_GATE_TEST_FAULT=hang; export SAFETY_GATE_TEST_FAULT\n');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(undecided(r.out)).toHaveLength(1);
+    expect(undecided(r.out)[0]).toMatch(/could not finish within 300 ms/);
+    const recs = records();
+    expect(recs).toHaveLength(1);
+    expect(recs[0].decision).toBe('error');
+    expect(recs[0].error).toMatch(/deadline/);
+    expect(recs[0].policy_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(verify().status).toBe(0);
+  });
+
+  it('git missing from PATH still leaves an audit line in the bare repository', () => {
+    setup();
+    const r = runHook(`${'0'.repeat(40)} ${'1'.repeat(40)} refs/heads/main\n`, { ...sb.env, PATH: '/nonexistent' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/git could not be started/);
+    const recs = records();
+    expect(recs).toHaveLength(1);
+    expect(recs[0].decision).toBe('error');
+    expect(recs[0].error).toMatch(/git could not be started/);
+  });
+
+  it('an unwritable audit log is the one line the pusher sees: never "passed" then "could not decide"', () => {
+    execFileSync('sh', ['-c', `: > "${sb.dir}/not-a-dir"`]);
+    setup(POLICY, `export SAFETY_GATE_AUDIT_LOG="${sb.dir}/not-a-dir/audit.jsonl"\n`);
+    seedServer();
+    repo.write('README.md', 'clean\n');
+    repo.commitAll('clean change');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).not.toMatch(/safety-gate: passed/);
+    expect(undecided(r.out)).toHaveLength(1);
+    expect(undecided(r.out)[0]).toMatch(/the decision \(pass\) could not be recorded: cannot create .*not-a-dir/);
+    expect(server.ref('refs/heads/main')).not.toBe(repo.head());
+  });
+
+  it('20 concurrent pushes (some racing for the same branch) leave exactly one line each, and audit verify passes', async () => {
+    setup();
+    seedServer();
+    const { spawn } = await import('node:child_process');
+    const clones: Repo[] = [];
+    for (let i = 0; i < 20; i++) {
+      const dir = `${sb.dir}/c${i}`;
+      execFileSync('git', ['clone', '-q', server.url, dir], { env: sb.env });
+      const c = new Repo(dir, sb.env);
+      c.write(`f${i}.txt`, `${i}\n`);
+      if (i % 4 === 0) c.write('locked/data.txt', `edit ${i}\n`); // some are refused
+      c.commitAll(`push ${i}`);
+      clones.push(c);
+    }
+    const before = records().length;
+    // Half push to their own branch, half race for main.
+    const codes = await Promise.all(
+      clones.map(
+        (c, i) =>
+          new Promise<number>((done) => {
+            const p = spawn('git', ['push', '-q', 'origin', i % 2 === 0 ? 'HEAD:refs/heads/main' : `HEAD:refs/heads/b${i}`], { cwd: c.path, env: sb.env, stdio: 'ignore' });
+            p.on('close', (code) => done(code ?? -1));
+          }),
+      ),
+    );
+    const recs = records().slice(before);
+    if (process.env.SHOW_DECISIONS) console.log(JSON.stringify({ codes, decisions: recs.map((r) => [r.decision, r.error]) }));
+    expect(recs).toHaveLength(20);
+    // Under load some may hit the 4 s deadline: those are audited as error lines, still one each.
+    expect(recs.every((r) => ['pass', 'block', 'error'].includes(r.decision))).toBe(true);
+    // A refused push is audited as block (or error under load), never as pass.
+    for (let i = 0; i < 20; i += 4) expect(codes[i]).not.toBe(0);
+    expect(new Set(recs.map((r) => r.run_id)).size).toBe(20);
+    expect(recs.map((r) => r.seq)).toEqual(recs.map((_, i) => before + i + 1));
+    const v = verify();
+    expect(v.stdout).toMatch(/ok — /);
+    expect(v.status).toBe(0);
+  }, 120_000);
+
+  it('cutting lines off the end of the log is detected without --expect-head', () => {
+    setup();
+    seedServer();
+    for (let i = 0; i < 3; i++) {
+      repo.write(`n${i}.txt`, `${i}\n`);
+      repo.commitAll(`n${i}`);
+      expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+    }
+    const log = `${server.path}/safety-gate/audit.jsonl`;
+    expect(verify(log).status).toBe(0);
+    const lines = server.auditLines();
+    execFileSync('sh', ['-c', `head -n ${lines.length - 1} "$1" > "$1.cut" && mv "$1.cut" "$1"`, 'sh', log]);
+    const v = verify(log);
+    expect(v.status).toBe(1);
+    expect(v.stdout).toMatch(/TAMPERED/);
+    expect(v.stdout).toMatch(/does not contain the head recorded in .*audit\.jsonl\.head/);
+    // Deleting the head file as well is not a way out.
+    execFileSync('rm', [`${log}.head`]);
+    expect(verify(log).stdout).toMatch(/head file .*audit\.jsonl\.head is missing/);
+  });
+});

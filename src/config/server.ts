@@ -52,7 +52,10 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
   if (fromBranch === null) return base;
   // The branch's config cannot redirect where the server reads its policy.
   const { hash: _h, sources, ...body } = fromBranch;
-  return withHash({ ...body, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
+  // Nor which keys it trusts: the allowed signers (the root of every approval) stay the
+  // installed file's, so a policy merged into the branch cannot name its own signers.
+  const approvals = body.approvals ? { ...body.approvals, allowed_signers: base.approvals?.allowed_signers } : (base.approvals ?? null);
+  return withHash({ ...body, approvals, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
 }
 
 async function git(runGit: RunGit, args: readonly string[]): Promise<GitRunResult & { out: string; err: string }> {

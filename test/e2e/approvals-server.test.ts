@@ -2,54 +2,27 @@
 // whose pre-receive hook runs the built CLI. Commits are made with --no-verify; the approval
 // travels in refs/notes/safety-gate. Every refusal is asserted by its one line.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
 import { createServer, push, type Server } from './server.js';
+import { approvalsPolicy as sharedPolicy, makeKeys, type Keys, type Person } from './approval-keys.js';
 
 let sb: Sandbox;
 let server: Server;
 let repo: Repo;
-let keys: string;
+let keys: Keys;
 const REPO_ID = 'acme/trading';
-
-const PEOPLE = ['alice', 'alice2', 'bob', 'carol', 'mallory', 'eve', 'rita', 'author', 'dave'] as const;
-type Person = (typeof PEOPLE)[number];
-const principal = (p: Person) => `${p === 'alice2' ? 'alice' : p}@example.com`;
-const key = (p: Person) => join(keys, p);
+const key = (p: Person) => keys.key(p);
 
 beforeEach(() => {
   sb = sandbox();
-  keys = join(sb.dir, 'keys');
-  mkdirSync(keys);
-  const lines: string[] = [];
-  for (const p of PEOPLE) {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', p, '-f', key(p)]);
-    const pub = execFileSync('ssh-keygen', ['-y', '-f', key(p)], { encoding: 'utf8' }).trim();
-    if (p === 'eve') continue; // eve's key is unknown to the server
-    lines.push(`${p === 'rita' ? '@revoked ' : ''}${principal(p)} ${pub}`);
-  }
-  writeFileSync(join(keys, 'allowed_signers'), lines.join('\n') + '\n');
+  keys = makeKeys(sb.dir);
 });
 afterEach(() => sb.cleanup());
 
-function approvalsPolicy(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    repo_id: REPO_ID,
-    allowed_signers: join(keys, 'allowed_signers'),
-    roles: {
-      security: ['alice@example.com', 'carol@example.com', 'author@example.com', 'dave@example.com', 'rita@example.com'],
-      oncall: ['bob@example.com', 'alice@example.com'],
-      dev: ['mallory@example.com'],
-    },
-    protected: { 'ci-workflows': ['security'], 'safety-gate-policy': ['security'] },
-    break_glass: ['security', 'oncall'],
-    identities: { dave: 'dave@example.com' },
-    ...extra,
-  };
-}
+const approvalsPolicy = (extra: Record<string, unknown> = {}) => sharedPolicy(keys, REPO_ID, extra);
 
 function setup(policy: Record<string, unknown> = {}): void {
   server = createServer(
@@ -224,7 +197,7 @@ describe('signed approvals at the server', () => {
       'safety-gate.config.yaml',
       stringify({ approvals: { ...approvalsPolicy(), allowed_signers: 'my_signers', roles: { security: ['mallory@example.com'] } } }),
     );
-    repo.write('my_signers', `mallory@example.com ${execFileSync('ssh-keygen', ['-y', '-f', key('mallory')], { encoding: 'utf8' }).trim()}\n`);
+    repo.write('my_signers', `mallory@example.com ${keys.pub('mallory')}\n`);
     repo.commitAll('policy: mallory reviews security');
     approve('mallory');
     const r = pushAll();

@@ -235,6 +235,38 @@ describe('signed approvals at the server', () => {
   });
 });
 
+describe('the same approvals close other reviews', () => {
+  it('a new live-endpoint exception needs an approval from approvals.exceptions', () => {
+    setup();
+    repo.write('config/quotes.py', 'QUOTES = "https://api.alpaca.markets/v2"  # safety-gate: allow live-endpoint -- read-only quotes for the ops dashboard\n');
+    repo.commitAll('quotes');
+    const r = pushAll();
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/live-endpoint\/new-exception\s+new exception for live Alpaca host api\.alpaca\.markets: "read-only quotes for the ops dashboard"; no signed approval for commit [0-9a-f]{12} in refs\/notes\/safety-gate/);
+    approve('mallory');
+    const m = pushAll();
+    expect(m.out).toMatch(/mallory@example.com holds no role that may approve live-endpoint\/new-exception \(security; roles come from the server policy\)/);
+    approve('alice', ['HEAD', '--reason', 'security review SEC-7']);
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/live-endpoint\/new-exception\s+approved by alice@example.com \(security review SEC-7\): new exception for live Alpaca host/);
+  });
+
+  it('a task-scope "pending review" closes with an approval', () => {
+    setup();
+    repo.write('src/a.ts', 'export const a = 1;\n').write('src/b.ts', 'export const b = 1;\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '--no-verify', '-m', 'agent change', '--trailer', 'Task-Scope: file:src/a.ts', '--trailer', 'Run-Id: run-9');
+    const r = pushAll();
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/task-scope\s+out of scope, pending review: src\/b\.ts added, outside the scope of task run-9.*no signed approval for commit/);
+    approve('alice', ['HEAD', '--reason', 'b.ts belongs to the change', '--covers', 'task-scope']);
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/task-scope\s+approved by alice@example.com \(b\.ts belongs to the change\): out of scope, pending review: src\/b\.ts/);
+  });
+});
+
 describe('break-glass at the server', () => {
   function incidentChange(): string {
     repo.write('config/app.env', 'APCA_API_BASE_URL=https://api.alpaca.markets\n');

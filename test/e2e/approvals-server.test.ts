@@ -2,6 +2,7 @@
 // whose pre-receive hook runs the built CLI. Commits are made with --no-verify; the approval
 // travels in refs/notes/safety-gate. Every refusal is asserted by its one line.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -232,6 +233,45 @@ describe('signed approvals at the server', () => {
     expect(r.out).toMatch(/\(group ci-workflows\) added: no approved generator writes it: needs a signed approval/);
     approve('alice');
     expect(pushAll().code).toBe(0);
+  });
+});
+
+describe('policy_source: branch', () => {
+  const branchPolicy = (approvals: Record<string, unknown>) => ({
+    extends: [],
+    limits: { deadline_ms: { 'pre-receive': 60000 } },
+    protected_targets: { 'ci-workflows': ['.github/workflows/**'], 'safety-gate-policy': ['safety-gate.config.yaml'] },
+    approvals,
+  });
+
+  it('a pushed policy never approves itself, never relaxes the rules judging its push, and cannot swap the allowed signers', () => {
+    setup({ server: { policy_source: 'branch', policy_branch: 'main', policy_path: 'safety-gate.config.yaml' } });
+    // Bootstrap: the team's policy lands on main with the admin's (alice's) approval.
+    repo.write('safety-gate.config.yaml', stringify(branchPolicy(approvalsPolicy())));
+    repo.commitAll('adopt the policy');
+    approve('alice', ['HEAD', '--reason', 'bootstrap']);
+    const boot = pushAll();
+    expect(boot.code, boot.out).toBe(0);
+
+    // A push that makes mallory the security role and turns protection off, signed by mallory.
+    repo.write('safety-gate.config.yaml', stringify({ ...branchPolicy(approvalsPolicy({ roles: { security: ['mallory@example.com'] } })), rules: { 'protected-target': 'off' } }));
+    repo.commitAll('policy: mallory reviews, nothing is protected');
+    approve('mallory');
+    const self = pushAll();
+    expect(self.code).not.toBe(0);
+    expect(self.out).toMatch(/protected file safety-gate.config.yaml \(group safety-gate-policy\) modified: .*mallory@example.com holds no role that may approve safety-gate-policy \(security; roles come from the server policy\)/);
+
+    // Even a policy alice approved cannot point the server at other allowed signers.
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    const evil = join(sb.dir, 'evil_signers');
+    writeFileSync(evil, `alice@example.com ${keys.pub('eve')}\n`);
+    repo.write('safety-gate.config.yaml', stringify(branchPolicy(approvalsPolicy({ allowed_signers: evil }))));
+    repo.commitAll('policy: new signers file');
+    approve('alice', ['HEAD', '--reason', 'looked fine']);
+    expect(pushAll().code).toBe(0);
+    workflowChange();
+    approve('eve');
+    expectRejected(pushAll(), /a statement is signed by a key that is not in the allowed signers \(SHA256:/);
   });
 });
 

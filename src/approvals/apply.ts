@@ -271,6 +271,14 @@ async function notesFor(git: GitAccess, notesCommits: string[], objects: string[
 interface Trees {
   tree: string | null;
   parentTree: string | null;
+  /** Staged change: who `git commit` will name as author and committer. */
+  staged?: { author: string | null; committer: string | null };
+}
+
+async function identEmail(git: GitAccess, v: string): Promise<string | null> {
+  const r = await git.run(['var', v]);
+  const m = r.code === 0 ? /<([^>]*)>/.exec(r.stdout.toString('utf8')) : null;
+  return m ? m[1]! : null;
 }
 
 async function revParse(git: GitAccess, rev: string): Promise<string | null> {
@@ -283,7 +291,8 @@ async function subjectTrees(git: GitAccess, s: Subject): Promise<Trees> {
     // The staged change: the tree `git commit` will record, on top of HEAD's.
     const w = await git.run(['write-tree']);
     const tree = w.code === 0 ? w.stdout.toString('utf8').trim() : null;
-    return { tree, parentTree: await revParse(git, 'HEAD^{tree}') };
+    const staged = { author: await identEmail(git, 'GIT_AUTHOR_IDENT'), committer: await identEmail(git, 'GIT_COMMITTER_IDENT') };
+    return { tree, parentTree: await revParse(git, 'HEAD^{tree}'), staged };
   }
   const tree = s.info?.tree ?? (await revParse(git, `${s.commit}^{tree}`));
   const parent = s.info?.parents[0];
@@ -322,8 +331,10 @@ async function bindingProblem(
   if (st.kind === 'break-glass' && expires - issued > ctx.window) return `the break-glass statement is valid for longer than approvals.break_glass_window`;
   const names = v.names.map(lower);
   const c = s.info;
-  if (c?.author && names.includes(lower(c.author.email))) return `${v.principal} is the commit's author; an approver is never the author, committer or pusher`;
-  if (c?.committer && names.includes(lower(c.committer.email))) return `${v.principal} is the commit's committer; an approver is never the author, committer or pusher`;
+  const author = c?.author?.email ?? trees.staged?.author ?? null;
+  const committer = c?.committer?.email ?? trees.staged?.committer ?? null;
+  if (author && names.includes(lower(author))) return `${v.principal} is the commit's author; an approver is never the author, committer or pusher`;
+  if (committer && names.includes(lower(committer))) return `${v.principal} is the commit's committer; an approver is never the author, committer or pusher`;
   if (ctx.pusher.names.some((n) => names.includes(n))) return `${v.principal} is the pusher (${ctx.pusher.label}); an approver is never the author, committer or pusher`;
   if (ctx.server && ctx.pusher.label === null) return 'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no approval can be checked against it';
   return null;

@@ -15,7 +15,7 @@ const REPO_ID = 'acme/trading';
 
 beforeEach(() => {
   sb = sandbox();
-  keys = makeKeys(sb.dir, ['alice', 'mallory']);
+  keys = makeKeys(sb.dir, ['alice', 'mallory', 'author']);
 });
 afterEach(() => sb.cleanup());
 
@@ -49,6 +49,12 @@ describe('approvals at the client doors', () => {
     const still = runCli(['hook', 'pre-commit'], { cwd: repo.path, env: repo.env });
     expect(still.code).toBe(1);
     expect(still.stderr).toMatch(/mallory@example.com holds no role that may approve ci-workflows \(security; roles come from the server policy\)/);
+
+    // Nor does one by whoever will author the commit.
+    expect(runCli(['approve', '--staged', '--key', keys.key('author')], { cwd: repo.path, env: repo.env }).code).toBe(0);
+    const own = runCli(['hook', 'pre-commit'], { cwd: repo.path, env: repo.env });
+    expect(own.code).toBe(1);
+    expect(own.stderr).toMatch(/author@example.com: author@example.com is the commit's author; an approver is never the author, committer or pusher/);
 
     const a = runCli(['approve', '--staged', '--key', keys.key('alice'), '--reason', 'new CI job'], { cwd: repo.path, env: repo.env });
     expect(a.code, a.stderr).toBe(0);

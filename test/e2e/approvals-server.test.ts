@@ -364,6 +364,7 @@ describe('break-glass at the server', () => {
     repo.git('commit', '-q', '--no-verify', '-m', 'restore the paper host\n\nIncident: INC-42');
     const f = pushAll();
     expect(f.code, f.out).toBe(0);
+    expect(runCli(['audit', 'verify'], { cwd: server.path, env: sb.env }).code).toBe(0);
     const done = runCli(['audit', 'overdue', '--now', later], { cwd: server.path, env: sb.env });
     expect(done.code, done.stdout).toBe(0);
     expect(done.stdout).toMatch(/no break-glass use is waiting for its follow-up/);

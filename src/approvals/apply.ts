@@ -177,7 +177,12 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
           f.approval = `break-glass ${glass.incident} by ${glass.by.map((v) => v.principal).join(', ')}`;
           bypassed.add(f.rule);
         }
-        if (bypassed.size > 0) {
+        const same = overrides.find((x) => x.incident === glass.incident);
+        if (bypassed.size > 0 && same) {
+          // One override per incident, however many commits of the range it let through.
+          same.checks_bypassed = [...new Set([...same.checks_bypassed, ...bypassed])].sort();
+          for (const v of glass.by) if (!same.approvers.some((a) => a.name === v.principal)) same.approvers.push({ name: v.principal, source: 'ssh-signature', time: v.statement.issued_at });
+        } else if (bypassed.size > 0) {
           overrides.push({
             incident: glass.incident,
             approvers: glass.by.map((v) => ({ name: v.principal, source: 'ssh-signature', time: v.statement.issued_at })),

@@ -315,6 +315,30 @@ describe('break-glass at the server', () => {
   }
   const glass = (bypass: string) => ['HEAD', '--break-glass', '--incident', 'INC-42', '--bypass', bypass, '--rollback', 'git revert HEAD', '--reason', 'broker outage'];
 
+  it('a range: both sign base..HEAD, and exactly those commits pass', () => {
+    setup();
+    const base = repo.head();
+    repo.write('config/a.env', 'APCA_API_BASE_URL=https://api.alpaca.markets\n');
+    const c1 = repo.commitAll('hotfix 1');
+    repo.write('config/b.env', 'APCA_API_BASE_URL=https://api.alpaca.markets\n');
+    const c2 = repo.commitAll('hotfix 2');
+    const range = [`${base}..HEAD`, '--break-glass', '--incident', 'INC-7', '--bypass', 'live-endpoint', '--rollback', 'git revert HEAD~2..HEAD'];
+    approve('alice', range);
+    approve('bob', range);
+    repo.write('config/c.env', 'APCA_API_BASE_URL=https://api.alpaca.markets\n');
+    repo.commitAll('not part of the incident');
+    const outside = pushAll();
+    expect(outside.code).not.toBe(0);
+    expect(outside.out).toMatch(/config\/c\.env:1:\d+\s+live-endpoint\s+live Alpaca host/);
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    const r = pushAll();
+    expect(r.code, r.out).toBe(0);
+    const rec = JSON.parse(server.auditLines().at(-1)!);
+    expect(rec.decision).toBe('override');
+    expect(rec.commits).toEqual(expect.arrayContaining([c1, c2]));
+    expect(rec.override).toMatchObject({ incident: 'INC-7', checks_bypassed: ['live-endpoint'] });
+  });
+
   it('one person signing twice does not make two', () => {
     setup();
     incidentChange();

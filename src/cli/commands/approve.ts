@@ -1,4 +1,4 @@
-// `safety-gate approve <rev> --key KEY [--reason TEXT] [--expires DURATION] [--ref PATTERN]
+// `safety-gate approve <rev>|<A..B> --key KEY [--reason TEXT] [--expires DURATION] [--ref PATTERN]
 //   [--covers RULE[,RULE…]] [--repo-id ID]`
 // `safety-gate approve --staged --key KEY …` (signs the staged tree: the approval carries over to
 //   the commit made from it)
@@ -60,59 +60,66 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return { code: r.code, out: r.stdout.toString('utf8').trim() };
   };
 
-  let commit: string | null = null;
-  let tree: string;
-  let parentTree: string | null = null;
-  let target: string;
+  // What to sign: the staged tree, one commit, or every commit of a range A..B (one statement each).
+  const subjects: { commit: string | null; tree: string; parentTree: string | null; target: string }[] = [];
   if (o.staged) {
     const w = await git(['write-tree']);
     if (w.code !== 0) throw new GateError('git', 'cannot write the staged tree (unmerged paths?)', 'resolve conflicts and stage the change first');
-    tree = w.out;
     const head = await git(['rev-parse', '--verify', '-q', 'HEAD^{tree}']);
-    parentTree = head.code === 0 ? head.out : null;
-    target = tree;
+    subjects.push({ commit: null, tree: w.out, parentTree: head.code === 0 ? head.out : null, target: w.out });
   } else {
     const rev = positionals[0]!;
-    const c = await git(['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
-    if (c.code !== 0) throw new GateError('usage', `${rev} is not a commit`, 'name the commit to approve (a branch, a tag or an id)');
-    commit = c.out;
-    tree = (await git(['rev-parse', `${commit}^{tree}`])).out;
-    target = commit;
+    let commits: string[];
+    if (/^[^.]+\.\.[^.]+$/.test(rev)) {
+      const l = await git(['rev-list', '--reverse', rev, '--']);
+      if (l.code !== 0) throw new GateError('usage', `${rev} is not a commit range`, 'name a range A..B of existing commits');
+      commits = l.out.split('\n').filter(Boolean);
+      if (commits.length === 0) throw new GateError('usage', `the range ${rev} holds no commit`, 'name a range A..B with B ahead of A');
+    } else {
+      const c = await git(['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
+      if (c.code !== 0) throw new GateError('usage', `${rev} is not a commit`, 'name the commit to approve (a branch, a tag or an id)');
+      commits = [c.out];
+    }
+    for (const commit of commits) subjects.push({ commit, tree: (await git(['rev-parse', `${commit}^{tree}`])).out, parentTree: null, target: commit });
   }
 
   const repoId = o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config));
   const now = Date.now();
-  const statement: Statement = {
-    type: 'safety-gate/approval@1',
-    kind: breakGlass ? 'break-glass' : 'approval',
-    repo: repoId,
-    commit,
-    tree,
-    parent_tree: parentTree,
-    ref: o.ref ?? '*',
-    covers: list(o.covers),
-    reason: o.reason ?? '',
-    issued_at: new Date(now).toISOString(),
-    expires_at: new Date(now + expiresIn).toISOString(),
-    ...(breakGlass ? { incident: o.incident!, bypass: list(o.bypass), rollback: o.rollback! } : {}),
-  };
-  const signed = await sshSign(key, NAMESPACE, statementBytes(statement));
-  if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
-  const line = encodeEntry(statement, signed.blob);
-
-  // Merge, never overwrite: keep every entry already in the note.
-  const existing = await git(['notes', `--ref=${NOTES_REF}`, 'show', target]);
-  const lines = existing.code === 0 ? existing.out.split('\n').filter((l) => l.trim() !== '') : [];
-  if (!lines.includes(line)) lines.push(line);
-  const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
-  if (add.code !== 0) throw new GateError('git', `git notes add failed: ${add.stderr.toString().trim()}`, 'check that the repository is writable');
-  const entries = parseNote(lines.join('\n')).length;
-  const what = commit ? `commit ${commit.slice(0, 12)}` : `the staged tree ${tree.slice(0, 12)} (it carries over to the commit made from it)`;
-  io.stderr.write(
-    `safety-gate: ${breakGlass ? `break-glass ${o.incident}` : 'approval'} for ${what} signed and stored in ${NOTES_REF} (${entries} entr${entries === 1 ? 'y' : 'ies'}); ` +
-      `push it with the change: git push origin <branch> ${NOTES_REF}\n`,
-  );
+  for (const subject of subjects) await signOne(subject);
   return EXIT.pass;
+
+  async function signOne({ commit, tree, parentTree, target }: (typeof subjects)[number]): Promise<void> {
+    const statement: Statement = {
+      type: 'safety-gate/approval@1',
+      kind: breakGlass ? 'break-glass' : 'approval',
+      repo: repoId,
+      commit,
+      tree,
+      parent_tree: parentTree,
+      ref: o.ref ?? '*',
+      covers: list(o.covers),
+      reason: o.reason ?? '',
+      issued_at: new Date(now).toISOString(),
+      expires_at: new Date(now + expiresIn!).toISOString(),
+      ...(breakGlass ? { incident: o.incident!, bypass: list(o.bypass), rollback: o.rollback! } : {}),
+    };
+    const signed = await sshSign(key, NAMESPACE, statementBytes(statement));
+    if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+    const line = encodeEntry(statement, signed.blob);
+
+    // Merge, never overwrite: keep every entry already in the note.
+    const existing = await git(['notes', `--ref=${NOTES_REF}`, 'show', target]);
+    const lines = existing.code === 0 ? existing.out.split('\n').filter((l) => l.trim() !== '') : [];
+    if (!lines.includes(line)) lines.push(line);
+    const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
+    if (add.code !== 0) throw new GateError('git', `git notes add failed: ${add.stderr.toString().trim()}`, 'check that the repository is writable');
+    const entries = parseNote(lines.join('\n')).length;
+    const what = commit ? `commit ${commit.slice(0, 12)}` : `the staged tree ${tree.slice(0, 12)} (it carries over to the commit made from it)`;
+    io.stderr.write(
+      `safety-gate: ${breakGlass ? `break-glass ${o.incident}` : 'approval'} for ${what} signed and stored in ${NOTES_REF} (${entries} entr${entries === 1 ? 'y' : 'ies'}); ` +
+        `push it with the change: git push origin <branch> ${NOTES_REF}\n`,
+    );
+  }
 }
 
 function list(text: string | undefined): string[] {

@@ -25,6 +25,8 @@ export interface AuditFinding {
   path: string | null;
   line: number | null;
   commit: string | null;
+  /** Who closed it with a signed approval or break-glass (absent otherwise). */
+  approved_by?: string;
 }
 
 export interface AuditActor {
@@ -101,7 +103,10 @@ export interface AuditRecord {
 }
 
 export function compactFinding(f: Finding | AuditFinding): AuditFinding {
-  return { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null };
+  const out: AuditFinding = { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null };
+  const by = 'approval' in f ? f.approval : 'approved_by' in f ? f.approved_by : undefined;
+  if (by) out.approved_by = by;
+  return out;
 }
 
 /**

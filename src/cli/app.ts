@@ -18,7 +18,9 @@ Usage:
   safety-gate config [--format yaml|json]
   safety-gate explain [RULE]
   safety-gate generate <generator-id>
-  safety-gate audit verify [--log FILE] | audit export [--output FILE]
+  safety-gate audit verify [--log FILE] | audit export [--output FILE] | audit overdue
+  safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,...]
+  safety-gate approve <rev> --break-glass --incident ID --bypass RULE,... --rollback TEXT --key KEY
 
 Global options:
   -C <dir>     run as if started in <dir>
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   explain: () => import('./commands/explain.js'),
   generate: () => import('./commands/generate.js'),
   audit: () => import('./commands/audit.js'),
+  approve: () => import('./commands/approve.js'),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -234,10 +234,12 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
     commits: changeSet.commits.map((c) => c.oid).filter((c): c is string => c !== null),
     policy_hash: policy.hash,
     policy_id: policy.policyId,
-    decision: report.decision,
+    // A pass that break-glass made possible is an override (retention class override-7y).
+    decision: report.decision === 'pass' && result.overrides.length > 0 ? 'override' : report.decision,
+    override: result.overrides[0] ?? null,
     findings: report.findings,
     actor: changeSet.actor,
-    retention_class: policy.audit.retentionClass,
+    retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
     duration_ms: Date.now() - started,
     // The server's log is the evidence and is flushed to disk; a client log (which its owner can
     // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.

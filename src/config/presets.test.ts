@@ -50,10 +50,16 @@ describe('presets', () => {
       required_checks: ['build-and-verify', 'test-suite'],
       max_retries_per_task: 30,
     });
-    expect(Object.keys(p.protectedTargets).sort()).toEqual(
-      ['ci-workflows', 'generated-files', 'hook-installs', 'manifest-hashes', 'safety-gate-policy'].sort(),
-    );
     const m = createPathMatcher(p.runtimeScope, false);
+    expect(Object.keys(p.protectedTargets).sort()).toEqual(
+      ['ci-workflows', 'gate-definitions', 'generated-files', 'hook-installs', 'manifest-hashes', 'safety-gate-policy'].sort(),
+    );
+    // Change control: the files implementing the gate definitions need security review.
+    for (const f of ['backend/common/agent_mode_guard.py', 'scripts/lib/exec_guard.py', 'scripts/ci/guardrails.sh', 'scripts/ci/script_risk_policy_manifest.json', 'tests/test_trading_mode_guardrail.py']) {
+      expect(m.glob(p.protectedTargets['gate-definitions']!)(f), f).toBe(true);
+    }
+    expect(p.approvals?.protected['gate-definitions']).toEqual(['security']);
+    expect(p.approvals?.break_glass).toEqual(['security', 'oncall']);
     const g = (group: string) => m.glob(p.protectedTargets[group]!);
     expect(g('manifest-hashes')('build/out/SHA256SUMS')).toBe(true);
     expect(g('manifest-hashes')('dist/app.tar.gz.sha256')).toBe(true);

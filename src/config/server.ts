@@ -70,7 +70,10 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
   }
   // The branch's config cannot redirect where the server reads its policy.
   const { hash: _h, sources, ...body } = fromBranch;
-  return withHash({ ...body, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
+  // Nor which keys it trusts: the allowed signers (the root of every approval) stay the
+  // installed file's, so a policy merged into the branch cannot name its own signers.
+  const approvals = body.approvals ? { ...body.approvals, allowed_signers: base.approvals?.allowed_signers } : (base.approvals ?? null);
+  return withHash({ ...body, approvals, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
 }
 
 const NO_POLICY_HINT = 'install one with `safety-gate install --server <repo> --config FILE`, or name one with --config / SAFETY_GATE_POLICY in the hook script';

@@ -47,6 +47,8 @@ export interface CheckResult {
   changeSet: ChangeSet;
   policy: Policy;
   repo: RepoInfo;
+  /** Break-glass uses that relaxed findings of this run (minimum audit data of the seed). */
+  overrides: { incident: string; approvers: { name: string; source: string; time: string | null }[]; checks_bypassed: string[]; reason: string; rollback: string }[];
 }
 
 /** Identity of whoever runs this: the platform's word on the server, never commit metadata. */
@@ -247,14 +249,22 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });
-    const findings: Finding[] = sortFindings(dedupeFindings(result.findings));
+    let findings: Finding[] = sortFindings(dedupeFindings(result.findings));
+    let overrides: CheckResult['overrides'] = [];
+    // Signed approvals and break-glass close findings only when something blocks.
+    if (policy.approvals && findings.some((f) => f.severity === 'block')) {
+      const { applyApprovals } = await import('../approvals/apply.js');
+      const outcome = await applyApprovals({ findings, changeSet, policy, git, server, now: started });
+      findings = sortFindings(outcome.findings);
+      overrides = outcome.overrides;
+    }
     const report: Report = {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
       findings,
       stats: { ...result.stats, durationMs: Date.now() - started },
     };
-    return { report, changeSet, policy, repo };
+    return { report, changeSet, policy, repo, overrides };
   } finally {
     objects.close();
   }

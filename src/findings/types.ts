@@ -15,6 +15,8 @@ export interface Finding {
   ref: string | null;
   /** One line an agent can act on. */
   remediation: string | null;
+  /** Set when a signed approval or break-glass closed this finding: who (and why). */
+  approval?: string;
 }
 
 /** What a rule passes to `report`: severity and commit/ref attribution are filled in by the engine. */

@@ -6,7 +6,7 @@ import { Blob } from '../changeset/blob.js';
 import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
-import type { Finding, Report } from '../findings/types.js';
+import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
 import { commitSnapshot, indexSnapshot, TreeCache } from '../git/snapshot.js';
@@ -229,6 +229,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
       findings,
+      suppressed: sortFindings(result.suppressed) as SuppressedFinding[],
       stats: { ...result.stats, durationMs: Date.now() - started },
     };
     return { report, changeSet, policy, repo };

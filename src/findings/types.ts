@@ -15,6 +15,24 @@ export interface Finding {
   ref: string | null;
   /** One line an agent can act on. */
   remediation: string | null;
+  /**
+   * Content fingerprint (src/findings/fingerprint.ts), set by the engine: the same value in the
+   * JSON report, SARIF and the baseline. Absent on findings built outside the engine.
+   */
+  fingerprint?: string;
+  /**
+   * On `<rule>/new-exception` findings: the rule id whose finding the new inline exception
+   * would suppress. An approval that closes the finding names this rule (`--covers`).
+   */
+  covers?: string;
+}
+
+/** A finding that an inline exception (`safety-gate: allow <rule> -- <reason>`) suppressed. */
+export interface SuppressedFinding extends Finding {
+  /** The exception's reason. */
+  reason: string;
+  /** 1-based line of the allow comment. */
+  exceptionLine: number;
 }
 
 /** What a rule passes to `report`: severity and commit/ref attribution are filled in by the engine. */
@@ -48,5 +66,11 @@ export interface Report {
   schema: 'safety-gate/report@1';
   decision: Decision;
   findings: Finding[];
+  /** Findings the baseline in force accepted: reported, never blocking. */
+  baselined?: Finding[];
+  /** Where the baseline in force came from ('HEAD:.safety-gate/baseline.json', a file), when one applied. */
+  baseline?: string | null;
+  /** Findings an effective inline exception suppressed: reported, never blocking. */
+  suppressed?: SuppressedFinding[];
   stats: ScanStats & Record<string, unknown>;
 }

@@ -129,6 +129,13 @@ export const ConfigSchema = z
       .strict()
       .optional(),
 
+    /**
+     * Findings recorded by `safety-gate baseline` (default `.safety-gate/baseline.json`, used when
+     * present): a path in the repository, read from the commit before the change (the server: the
+     * policy branch's tip before the push), or an absolute path to a file of the machine's own.
+     */
+    baseline: z.string().min(1).optional(),
+
     ...changeControlShape,
   })
   .strict();
@@ -174,6 +181,8 @@ export interface Policy {
   server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string };
   /** Sections owned by the change-control rules (generators, sentinels, stages, agents), validated. */
   changeControl: ChangeControlPolicy;
+  /** `baseline:` as configured; null: the default `.safety-gate/baseline.json` when present. */
+  baseline?: string | null;
 }
 
 export type ChangeControlPolicy = z.output<z.ZodObject<typeof changeControlShape>>;

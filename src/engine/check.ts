@@ -15,6 +15,8 @@ import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
 import { runEngine } from './run.js';
+import { changeBase, loadBaseline, policyAt, withoutConfiguredProtection } from './base.js';
+import { applyBaseline } from '../findings/baseline.js';
 // The hot path of every hook, kept in one chunk: each extra module costs node a resolution.
 import { loadPolicyCached } from '../config/cache.js';
 import { cachedServerPolicy } from '../config/server-cache.js';
@@ -33,6 +35,10 @@ export interface CheckOptions {
   /** Inject a policy (tests). */
   policy?: Policy;
   rules?: readonly Rule<unknown>[];
+  /** `scan --baseline FILE`: this baseline instead of the one the policy names. */
+  baselineFile?: string;
+  /** `safety-gate baseline` records every finding: no baseline applies. */
+  noBaseline?: boolean;
   /** Called as soon as the policy is known (the door re-arms its hard deadline). */
   onPolicy?: (policy: Policy) => void;
   startedAt?: number;
@@ -212,6 +218,15 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
 
     const changeSet = await changeSetPromise;
     const rules = opts.rules ?? registeredRules;
+    // The state before the change (src/engine/base.ts): its policy judges protected targets on
+    // the client, and its baseline is the one in force.
+    const base = opts.policy && !opts.baselineFile ? null : await changeBase(repo, opts.request, changeSet, policy);
+    const clientChange = !server && !opts.policy && (opts.request.kind === 'staged' || opts.request.kind === 'message' || opts.request.kind === 'push');
+    let protectionPolicy: Policy | undefined;
+    if (clientChange) {
+      const before = await policyAt(base, readAt, { policy, root: repo.workTree });
+      protectionPolicy = before === null ? withoutConfiguredProtection(policy) : before;
+    }
     const result = await runEngine({
       changeSet,
       policy,
@@ -220,15 +235,20 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       snapshot,
       objectSize,
       trustsLocalState: !server,
+      policyFor: protectionPolicy ? (id) => (id === 'protected-target' ? protectionPolicy : undefined) : undefined,
       now: started,
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });
-    const findings: Finding[] = sortFindings(dedupeFindings(result.findings));
+    const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile)
+      ? null
+      : await loadBaseline({ explicit: opts.baselineFile, cwd: opts.cwd, policy, base, readAt });
+    const { findings, baselined } = applyBaseline(sortFindings(dedupeFindings(result.findings)), baseline);
     const report: Report = {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
       findings,
+      ...(baseline ? { baselined, baseline: baseline.source } : {}),
       suppressed: sortFindings(result.suppressed) as SuppressedFinding[],
       stats: { ...result.stats, durationMs: Date.now() - started },
     };

@@ -27,6 +27,11 @@ export interface EngineInput {
   /** Size of an object without reading it (null: missing). */
   objectSize(oid: string): Promise<number | null>;
   trustsLocalState: boolean;
+  /**
+   * The policy one rule is judged by when it is not `policy` (client doors: protected-target by
+   * the policy in force before the change, src/engine/base.ts). Undefined: `policy`.
+   */
+  policyFor?: (ruleId: string) => Policy | undefined;
   now: number;
   /** Absolute time (ms) after which the run gives up. */
   deadlineAt: number;
@@ -87,15 +92,17 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const paths = createPathMatcher(policy.runtimeScope, policy.caseInsensitivePaths);
   const active: ActiveRule[] = [];
   for (const rule of input.rules) {
-    const setting = policy.rules[rule.meta.id];
+    const own = input.policyFor?.(rule.meta.id);
+    const rulePolicy = own ?? policy;
+    const setting = rulePolicy.rules[rule.meta.id] ?? (own ? policy.rules[rule.meta.id] : undefined);
     if (!setting) throw new GateError('config', `the policy has no settings for rule ${rule.meta.id}`, 'run `safety-gate config` to rebuild the policy');
     if (setting.severity === 'off') continue;
     const checker = await rule.create({
       options: setting.options,
       severity: setting.severity,
-      policy,
+      policy: rulePolicy,
       git: input.git,
-      paths,
+      paths: own ? createPathMatcher(rulePolicy.runtimeScope, rulePolicy.caseInsensitivePaths) : paths,
       trustsLocalState: input.trustsLocalState,
       now: input.now,
     });

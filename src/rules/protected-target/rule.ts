@@ -96,7 +96,7 @@ Fix: run \`safety-gate generate <id>\` and stage its outputs, or revert the chan
   create(ctx: RuleContext<ProtectedTargetOptions>) {
     const opts = ctx.options;
     const ci = ctx.policy.caseInsensitivePaths;
-    const model: ChangeControlModel = perRun(ctx.git, 'change-control-model', () => buildModel(ctx.policy, ctx.paths));
+    const model: ChangeControlModel = perRun(ctx.git, `change-control-model:${ctx.policy.hash}`, () => buildModel(ctx.policy, ctx.paths));
     const groups: Group[] = [];
     for (const [name, globs] of Object.entries({ ...ctx.policy.protectedTargets, ...opts.extra_groups })) {
       groups.push({ name: `group ${name}`, match: ctx.paths.glob(globs) });

@@ -1,0 +1,146 @@
+// The baseline: the findings a repository already had when it adopted the gate, recorded by
+// content fingerprint (src/findings/fingerprint.ts) so that they do not block while every new
+// finding does, including a new one in the same file.
+//
+// File format (`safety-gate baseline` writes it; deterministic, sorted):
+//
+//   { "schema": "safety-gate/baseline@1",
+//     "rev": "<commit the findings were recorded at>", "policy_hash": "…",
+//     "findings": [ { "fingerprint": "<64 hex>", "rule": "agent-mode", "path": "config/app.env",
+//                     "count": 1, "message": "…" } ] }
+//
+// `count` is how many findings with that fingerprint (the same rule, path and normalised line
+// content) the recorded tree had: a third copy of a line recorded twice is new. `message` is
+// for the reader only. Findings about a change rather than content (protected-target,
+// task-scope, `*/new-exception`) are never accepted by a baseline: it is a record of content
+// that was already there, not a standing permission to change things.
+import type { Finding } from './types.js';
+import { fingerprintOf } from './fingerprint.js';
+import { compareFindings } from './order.js';
+
+export const BASELINE_SCHEMA = 'safety-gate/baseline@1';
+/** Where `safety-gate baseline` writes and every door looks, relative to the repository root. */
+export const DEFAULT_BASELINE_PATH = '.safety-gate/baseline.json';
+
+export interface BaselineEntry {
+  fingerprint: string;
+  rule: string;
+  path: string | null;
+  count: number;
+  message: string;
+}
+
+export interface BaselineFile {
+  schema: typeof BASELINE_SCHEMA;
+  rev: string | null;
+  policy_hash: string | null;
+  findings: BaselineEntry[];
+}
+
+/** A baseline in force: counts by fingerprint, and where it was read from. */
+export interface Baseline {
+  source: string;
+  counts: Map<string, number>;
+}
+
+const NEVER_BASELINED = new Set(['protected-target', 'task-scope']);
+
+export function baselineable(f: Finding): boolean {
+  const base = f.rule.split('/')[0]!;
+  return !NEVER_BASELINED.has(base) && !f.rule.endsWith('/new-exception');
+}
+
+export function buildBaseline(findings: readonly Finding[], meta: { rev: string | null; policyHash: string | null }): BaselineFile {
+  const byFp = new Map<string, BaselineEntry>();
+  for (const f of [...findings].sort(compareFindings)) {
+    if (!baselineable(f)) continue;
+    const fp = fingerprintOf(f);
+    const e = byFp.get(fp);
+    if (e) e.count++;
+    else byFp.set(fp, { fingerprint: fp, rule: f.rule, path: f.path, count: 1, message: f.message });
+  }
+  const entries = [...byFp.values()].sort(
+    (a, b) => cmp(a.path ?? '\uffff', b.path ?? '\uffff') || cmp(a.rule, b.rule) || cmp(a.fingerprint, b.fingerprint),
+  );
+  return { schema: BASELINE_SCHEMA, rev: meta.rev, policy_hash: meta.policyHash, findings: entries };
+}
+
+function cmp(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+export function formatBaseline(file: BaselineFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** Parses and validates a baseline file; throws a one-line message naming `label` when it is not one. */
+export async function parseBaseline(text: string, label: string): Promise<Baseline> {
+  const { z } = await import('zod');
+  const schema = z
+    .object({
+      schema: z.literal(BASELINE_SCHEMA),
+      rev: z.string().nullable().optional(),
+      policy_hash: z.string().nullable().optional(),
+      findings: z.array(
+        z
+          .object({
+            fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+            rule: z.string(),
+            path: z.string().nullable(),
+            count: z.number().int().positive(),
+            message: z.string().optional(),
+          })
+          .strict(),
+      ),
+    })
+    .strict();
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new BaselineError(`${label}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BaselineError(`${label}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const counts = new Map<string, number>();
+  for (const e of parsed.data.findings) counts.set(e.fingerprint, (counts.get(e.fingerprint) ?? 0) + e.count);
+  return { source: label, counts };
+}
+
+export class BaselineError extends Error {}
+
+export interface BaselineResult {
+  findings: Finding[];
+  baselined: Finding[];
+}
+
+/**
+ * Splits findings into those that still count and those the baseline accepts. Occurrences are
+ * counted per commit (each commit of a push is a state that can be checked out): with a count
+ * of 2, the first two findings of that fingerprint in a commit (in report order) are accepted
+ * and a third blocks.
+ */
+export function applyBaseline(findings: readonly Finding[], baseline: Baseline | null): BaselineResult {
+  if (!baseline || baseline.counts.size === 0) return { findings: [...findings], baselined: [] };
+  const used = new Map<string, number>();
+  const kept: Finding[] = [];
+  const baselined: Finding[] = [];
+  for (const f of [...findings].sort(compareFindings)) {
+    if (!baselineable(f)) {
+      kept.push(f);
+      continue;
+    }
+    const fp = fingerprintOf(f);
+    const allowed = baseline.counts.get(fp) ?? 0;
+    const key = `${f.commit ?? ''}\u0000${fp}`;
+    const n = used.get(key) ?? 0;
+    if (n < allowed) {
+      used.set(key, n + 1);
+      baselined.push(f);
+    } else kept.push(f);
+  }
+  return { findings: kept, baselined };
+}

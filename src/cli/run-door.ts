@@ -23,6 +23,8 @@ export interface DoorOptions {
   request: SourceRequest;
   output: OutputOptions;
   configFile?: string;
+  /** `scan --baseline FILE`. */
+  baselineFile?: string;
   skipRequested?: boolean;
   /** Scans may turn auditing off (--no-audit). */
   audit?: boolean;
@@ -65,6 +67,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       door: opts.door,
       request: opts.request,
       configFile: opts.configFile,
+      baselineFile: opts.baselineFile,
       startedAt: started,
       onPolicy: (policy) => arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default),
     });

@@ -167,9 +167,9 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
       });
       continue;
     }
-    suppressed.push({ ...finding, severity: 'warn', reason: exc.reason, exceptionLine: exc.line });
-    if (input.tree) continue;
     const rule = exc.rules.includes(base) ? base : f.rule;
+    suppressed.push({ ...finding, severity: 'warn', reason: exc.reason, exceptionLine: exc.line, exceptionColumn: exc.column, exceptionRule: rule });
+    if (input.tree) continue;
     const key = exceptionKey(rule, content!, blob.line(exc.line));
     if ((await oldKeys(change, rule)).has(key)) continue;
     const once = `${f.commit}\u0000${f.path}\u0000${exc.line}\u0000${rule}`;

@@ -31,8 +31,11 @@ export interface Finding {
 export interface SuppressedFinding extends Finding {
   /** The exception's reason. */
   reason: string;
-  /** 1-based line of the allow comment. */
+  /** 1-based line and column of the allow comment. */
   exceptionLine: number;
+  exceptionColumn: number;
+  /** The rule id as the comment names it (`agent-mode`, or a sub-rule `import-hygiene/syntax`). */
+  exceptionRule: string;
 }
 
 /** What a rule passes to `report`: severity and commit/ref attribution are filled in by the engine. */

@@ -72,7 +72,7 @@ describe('formatJson', () => {
     const r = report([finding({ fingerprint: fp })], {
       baselined: [finding({ path: 'old.env', fingerprint: 'b'.repeat(64) })],
       baseline: 'HEAD:.safety-gate/baseline.json',
-      suppressed: [{ ...finding({ path: 's.env', severity: 'warn' }), reason: 'SEC-1', exceptionLine: 2 }],
+      suppressed: [{ ...finding({ path: 's.env', severity: 'warn' }), reason: 'SEC-1', exceptionLine: 2, exceptionColumn: 3, exceptionRule: 'forbidden-value' }],
     });
     const out = JSON.parse(formatJson(r));
     expect(out.findings[0].fingerprint).toBe(fp);

@@ -7,11 +7,13 @@
 //   { "schema": "safety-gate/baseline@1",
 //     "rev": "<commit the findings were recorded at>", "policy_hash": "…",
 //     "findings": [ { "fingerprint": "<64 hex>", "rule": "agent-mode", "path": "config/app.env",
-//                     "count": 1, "message": "…" } ] }
+//                     "count": 1, "line": 3 } ] }
 //
 // `count` is how many findings with that fingerprint (the same rule, path and normalised line
-// content) the recorded tree had: a third copy of a line recorded twice is new. `message` is
-// for the reader only. Findings about a change rather than content (protected-target,
+// content) the recorded tree had: a third copy of a line recorded twice is new. `line` (where
+// the first one was when recorded) is for the reader only. No message is stored: messages quote
+// what they found (a live host, a forbidden value), which the gate would then find in the
+// baseline file itself. Findings about a change rather than content (protected-target,
 // task-scope, `*/new-exception`) are never accepted by a baseline: it is a record of content
 // that was already there, not a standing permission to change things.
 import type { Finding } from './types.js';
@@ -27,7 +29,7 @@ export interface BaselineEntry {
   rule: string;
   path: string | null;
   count: number;
-  message: string;
+  line: number | null;
 }
 
 export interface BaselineFile {
@@ -57,7 +59,7 @@ export function buildBaseline(findings: readonly Finding[], meta: { rev: string 
     const fp = fingerprintOf(f);
     const e = byFp.get(fp);
     if (e) e.count++;
-    else byFp.set(fp, { fingerprint: fp, rule: f.rule, path: f.path, count: 1, message: f.message });
+    else byFp.set(fp, { fingerprint: fp, rule: f.rule, path: f.path, count: 1, line: f.line });
   }
   const entries = [...byFp.values()].sort(
     (a, b) => cmp(a.path ?? '\uffff', b.path ?? '\uffff') || cmp(a.rule, b.rule) || cmp(a.fingerprint, b.fingerprint),
@@ -88,7 +90,7 @@ export async function parseBaseline(text: string, label: string): Promise<Baseli
             rule: z.string(),
             path: z.string().nullable(),
             count: z.number().int().positive(),
-            message: z.string().optional(),
+            line: z.number().int().positive().nullable().optional(),
           })
           .strict(),
       ),

@@ -101,6 +101,10 @@ Fix: run \`safety-gate generate <id>\` and stage its outputs, or revert the chan
     for (const [name, globs] of Object.entries({ ...ctx.policy.protectedTargets, ...opts.extra_groups })) {
       groups.push({ name: `group ${name}`, match: ctx.paths.glob(globs) });
     }
+    // A baseline named by the policy is part of the policy: accepting findings wholesale is a
+    // protected change wherever the file lives (the presets protect the default path).
+    const baselinePath = ctx.policy.baseline;
+    if (baselinePath && !baselinePath.startsWith('/')) groups.push({ name: 'baseline of the policy', match: ctx.paths.glob([baselinePath.replace(/^\.\/+/, '')]) });
     for (const g of model.generators) if (!g.sentinel) groups.push({ name: `output of generator ${g.id}`, match: g.isOutput });
     for (const s of model.sentinels) groups.push({ name: 'sentinel', match: s.isSentinel });
     const markerExcluded = ctx.paths.glob(opts.marker_exclude);

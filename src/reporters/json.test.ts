@@ -4,7 +4,7 @@ import { formatSarif, FINGERPRINT_KEY } from './sarif.js';
 import { finding, report } from './fixtures.test-helper.js';
 import { findingFingerprint } from '../findings/fingerprint.js';
 
-const KEYS = ['rule', 'severity', 'message', 'path', 'line', 'column', 'commit', 'ref', 'remediation', 'fingerprint'];
+const KEYS = ['rule', 'severity', 'message', 'path', 'line', 'column', 'commit', 'ref', 'remediation', 'fingerprint', 'covers'];
 
 describe('formatJson', () => {
   it('prints exactly the report@1 shape, keys in contract order', () => {
@@ -24,6 +24,7 @@ describe('formatJson', () => {
         ref: 'refs/heads/main',
         remediation: 'set AGENT_MODE to a non-execute mode',
         fingerprint: findingFingerprint(finding()),
+        covers: null,
       },
     ]);
     expect(Object.keys(out.findings[0])).toEqual(KEYS);
@@ -39,7 +40,7 @@ describe('formatJson', () => {
       expect(Object.keys(f)).toEqual(KEYS);
     }
     const x = out.findings.find((f: { rule: string }) => f.rule === 'x');
-    expect(x).toEqual({ rule: 'x', severity: 'warn', message: 'm', path: null, line: null, column: null, commit: null, ref: null, remediation: null, fingerprint: findingFingerprint({ rule: 'x', path: null, message: 'm' }) });
+    expect(x).toEqual({ rule: 'x', severity: 'warn', message: 'm', path: null, line: null, column: null, commit: null, ref: null, remediation: null, fingerprint: findingFingerprint({ rule: 'x', path: null, message: 'm' }), covers: null });
   });
 
   it('is deterministic: same findings in any order and stats keys in any order give identical bytes', () => {

@@ -1,5 +1,5 @@
 // `--format json`: the `safety-gate/report@1` contract. Agents and CI parse this, so the shape
-// is fixed: every finding carries all ten keys (null when unknown) in one key order. Findings
+// is fixed: every finding carries all eleven keys (null when unknown) in one key order. Findings
 // that a baseline accepted or an inline exception suppressed are listed apart (`baselined`,
 // `suppressed`); they never block.
 import { fingerprintOf } from '../findings/fingerprint.js';
@@ -30,6 +30,8 @@ export interface JsonFinding {
   remediation: string | null;
   /** Content fingerprint, the same value as SARIF's partialFingerprints and the baseline's. */
   fingerprint: string;
+  /** `<rule>/new-exception`: the rule the new inline exception suppresses; otherwise null. */
+  covers: string | null;
 }
 
 export interface JsonSuppressedFinding extends JsonFinding {
@@ -49,6 +51,7 @@ export function toJsonFinding(f: Finding): JsonFinding {
     ref: str(f.ref),
     remediation: str(f.remediation),
     fingerprint: fingerprintOf(f),
+    covers: str(f.covers),
   };
 }
 

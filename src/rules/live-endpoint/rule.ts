@@ -77,11 +77,12 @@ Inline exception (same line, or alone on the line directly above; any comment sy
   # safety-gate: allow live-endpoint -- <reason>
   // safety-gate: allow live-endpoint -- <reason>
   <!-- safety-gate: allow live-endpoint -- <reason> -->
-  The marker is exact and lower-case. The reason is mandatory: without one the exception
-  exempts nothing. Exceptions are keyed to
-  the host and the content of its line; one that was not in the previous version of the file
-  (or arrives by a copy, or by a rename from outside runtime scope) is a new exception.
-  \`safety-gate scan --list-suppressions\` lists every exception in the tree.
+  The engine's mechanism, the same for every rule (safety-gate explain exceptions). The marker
+  is exact and lower-case. The reason is mandatory: without one the exception exempts nothing.
+  Exceptions are keyed to the content of the line and of the comment; one that was not in the
+  previous version of the file (or arrives by a copy, or by a rename from outside runtime
+  scope) is a new exception. \`safety-gate scan --list-suppressions\` lists the exceptions that
+  really suppress a finding.
 
 Examples
   APCA_API_BASE_URL=https://api.alpaca.markets          → live-endpoint

@@ -88,6 +88,12 @@ committed inputs and outputs exactly. On the server receipts prove nothing: the 
 blob ids, renders built-in sentinels itself, and otherwise needs an authorised approval (not yet
 supported, so such changes are blocked).
 
+Which policy says what is protected: on the client (pre-commit, commit-msg, pre-push) the
+policy in force before the change — the YAML/JSON policy committed at HEAD, or at the pushed
+ref's old tip — so a commit cannot unprotect what it edits, and the first commit of a policy
+(nothing protected before it) passes. scan --range A..B uses A's policy; the server its own.
+The baseline file (.safety-gate/baseline.json, or the policy's \`baseline:\`) is protected too.
+
 Options: extra_groups, generated_markers (true), linguist_generated (true), marker_scan_bytes
 (16384), marker_exclude (Markdown/reST/AsciiDoc), follow_symlinks (true).
 

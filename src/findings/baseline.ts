@@ -75,40 +75,43 @@ export function formatBaseline(file: BaselineFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Parses and validates a baseline file; throws a one-line message naming `label` when it is not one. */
+/**
+ * Parses and validates a baseline file; throws a one-line message naming `label` when it is not
+ * one. Checked by hand rather than with zod: this runs in every hook of a repository that has a
+ * baseline, and loading zod would cost more than the rest of a commit's check.
+ */
 export async function parseBaseline(text: string, label: string): Promise<Baseline> {
-  const { z } = await import('zod');
-  const schema = z
-    .object({
-      schema: z.literal(BASELINE_SCHEMA),
-      rev: z.string().nullable().optional(),
-      policy_hash: z.string().nullable().optional(),
-      findings: z.array(
-        z
-          .object({
-            fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
-            rule: z.string(),
-            path: z.string().nullable(),
-            count: z.number().int().positive(),
-            line: z.number().int().positive().nullable().optional(),
-          })
-          .strict(),
-      ),
-    })
-    .strict();
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     throw new BaselineError(`${label}: not valid JSON (${(e as Error).message})`);
   }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BaselineError(`${label}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  const fail = (where: string, what: string): never => {
+    throw new BaselineError(`${label}: ${where}: ${what}`);
+  };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail('(root)', 'expected an object');
+  const root = data as Record<string, unknown>;
+  for (const k of Object.keys(root)) if (!['schema', 'rev', 'policy_hash', 'findings'].includes(k)) fail(k, 'unknown key');
+  if (root.schema !== BASELINE_SCHEMA) fail('schema', `expected "${BASELINE_SCHEMA}"`);
+  for (const k of ['rev', 'policy_hash']) if (root[k] !== undefined && root[k] !== null && typeof root[k] !== 'string') fail(k, 'expected a string or null');
+  if (!Array.isArray(root.findings)) fail('findings', 'expected an array');
   const counts = new Map<string, number>();
-  for (const e of parsed.data.findings) counts.set(e.fingerprint, (counts.get(e.fingerprint) ?? 0) + e.count);
+  (root.findings as unknown[]).forEach((e, i) => {
+    const at = `findings.${i}`;
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) fail(at, 'expected an object');
+    const entry = e as Record<string, unknown>;
+    for (const k of Object.keys(entry)) if (!['fingerprint', 'rule', 'path', 'count', 'line'].includes(k)) fail(`${at}.${k}`, 'unknown key');
+    if (typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(entry.fingerprint)) fail(`${at}.fingerprint`, 'expected 64 hex digits');
+    if (typeof entry.rule !== 'string' || entry.rule === '') fail(`${at}.rule`, 'expected a rule id');
+    if (entry.path !== null && typeof entry.path !== 'string') fail(`${at}.path`, 'expected a string or null');
+    if (typeof entry.count !== 'number' || !Number.isInteger(entry.count) || entry.count < 1) fail(`${at}.count`, 'expected a positive integer');
+    if (entry.line !== undefined && entry.line !== null && (typeof entry.line !== 'number' || !Number.isInteger(entry.line) || entry.line < 1)) {
+      fail(`${at}.line`, 'expected a positive integer or null');
+    }
+    const fp = entry.fingerprint as string;
+    counts.set(fp, (counts.get(fp) ?? 0) + (entry.count as number));
+  });
   return { source: label, counts };
 }
 

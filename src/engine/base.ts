@@ -64,10 +64,16 @@ export async function changeBase(repo: RepoInfo, request: SourceRequest, cs: Cha
  * code, or an unreadable policy): the caller keeps the current policy, which is never looser
  * for the files it protects.
  */
-export async function policyAt(base: string | null, readAt: ReadAt, current?: { policy: Policy; root: string | null }): Promise<Policy | null | undefined> {
+export async function policyAt(
+  base: string | null,
+  readAt: ReadAt,
+  current?: { policy: Policy; root: string | null },
+  /** Where to look at `base` (default: every place discovery looks; `--config FILE` names one). */
+  only?: readonly string[],
+): Promise<Policy | null | undefined> {
   if (base === null) return null;
   const places = await import('../config/search-places.js');
-  for (const place of places.SEARCH_PLACES) {
+  for (const place of only ?? places.SEARCH_PLACES) {
     const text = await readAt(base, place);
     if (text === null) continue;
     if (places.isPackageJson(place) && !hasPackageProp(text, places.PACKAGE_PROP)) continue;
@@ -98,7 +104,7 @@ function hasPackageProp(text: string, prop: string): boolean {
 async function sameAsCurrent(base: string, place: string, text: string, policy: Policy, root: string | null, readAt: ReadAt): Promise<boolean> {
   if (root === null) return false;
   const files = policy.sources.filter((s) => !s.startsWith('preset:'));
-  if (files.length === 0 || files[0] !== resolve(root, place)) return false;
+  if (!files.includes(resolve(root, place))) return false;
   for (const file of files) {
     if (!file.startsWith(root + '/')) return false;
     const rel = file.slice(root.length + 1);

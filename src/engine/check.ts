@@ -16,7 +16,7 @@ import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
 import { runEngine } from './run.js';
 import { changeBase, loadBaseline, policyAt, withoutConfiguredProtection } from './base.js';
-import { applyBaseline } from '../findings/baseline.js';
+import { applyBaseline, type Baseline } from '../findings/baseline.js';
 // The hot path of every hook, kept in one chunk: each extra module costs node a resolution.
 import { loadPolicyCached } from '../config/cache.js';
 import { cachedServerPolicy } from '../config/server-cache.js';
@@ -224,8 +224,14 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     const clientChange = !server && !opts.policy && (opts.request.kind === 'staged' || opts.request.kind === 'message' || opts.request.kind === 'push');
     let protectionPolicy: Policy | undefined;
     if (clientChange) {
-      const before = await policyAt(base, readAt, { policy, root: repo.workTree });
-      protectionPolicy = before === null ? withoutConfiguredProtection(policy) : before;
+      // `--config FILE`: that file as committed at the base, when it lives in the repository.
+      const root = repo.workTree;
+      const explicit = opts.configFile ? resolve(opts.cwd, opts.configFile) : null;
+      const inRepo = explicit && root && explicit.startsWith(root + '/') ? [explicit.slice(root.length + 1)] : undefined;
+      if (!explicit || inRepo) {
+        const before = await policyAt(base, readAt, { policy, root }, inRepo);
+        protectionPolicy = before === null ? withoutConfiguredProtection(policy) : before;
+      }
     }
     const result = await runEngine({
       changeSet,
@@ -243,12 +249,23 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile)
       ? null
       : await loadBaseline({ explicit: opts.baselineFile, cwd: opts.cwd, policy, base, readAt });
-    const { findings, baselined } = applyBaseline(sortFindings(dedupeFindings(result.findings)), baseline);
+    // pre-push: each pushed commit is judged by the baseline of its parent (the adoption commit
+    // and the work after it can go out in one push); the server and range scans by one trusted
+    // state (the branch tip, A).
+    const perCommit =
+      opts.request.kind === 'push' && !opts.baselineFile && !opts.noBaseline && !opts.policy
+        ? await baselinesOfParents(changeSet, (rev) => loadBaseline({ cwd: opts.cwd, policy, base: rev, readAt }))
+        : null;
+    const { findings, baselined } = applyBaseline(
+      sortFindings(dedupeFindings(result.findings)),
+      perCommit ? (commit) => (commit !== null && perCommit.has(commit) ? perCommit.get(commit)! : baseline) : baseline,
+    );
+    const anyBaseline = baseline ?? (perCommit ? [...perCommit.values()].find((b) => b !== null) ?? null : null);
     const report: Report = {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
       findings,
-      ...(baseline ? { baselined, baseline: baseline.source } : {}),
+      ...(anyBaseline ? { baselined, baseline: anyBaseline.source } : {}),
       suppressed: sortFindings(result.suppressed) as SuppressedFinding[],
       stats: { ...result.stats, durationMs: Date.now() - started },
     };
@@ -256,6 +273,20 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   } finally {
     objects.close();
   }
+}
+
+/** The baseline at each pushed commit's first parent (null: none there), read once per parent. */
+async function baselinesOfParents(cs: ChangeSet, load: (rev: string) => Promise<Baseline | null>): Promise<Map<string, Baseline | null>> {
+  const byParent = new Map<string, Promise<Baseline | null>>();
+  const out = new Map<string, Baseline | null>();
+  for (const c of cs.commits) {
+    const parent = c.parents[0];
+    if (!c.oid || !parent) continue;
+    let p = byParent.get(parent);
+    if (!p) byParent.set(parent, (p = load(parent)));
+    out.set(c.oid, await p);
+  }
+  return out;
 }
 
 /**

@@ -123,13 +123,15 @@ export interface BaselineResult {
 }
 
 /**
- * Splits findings into those that still count and those the baseline accepts. Occurrences are
+ * Splits findings into those that still count and those the baseline accepts (one baseline, or
+ * the baseline in force for each commit). Occurrences are
  * counted per commit (each commit of a push is a state that can be checked out): with a count
  * of 2, the first two findings of that fingerprint in a commit (in report order) are accepted
  * and a third blocks.
  */
-export function applyBaseline(findings: readonly Finding[], baseline: Baseline | null): BaselineResult {
-  if (!baseline || baseline.counts.size === 0) return { findings: [...findings], baselined: [] };
+export function applyBaseline(findings: readonly Finding[], baseline: Baseline | null | ((commit: string | null) => Baseline | null)): BaselineResult {
+  const of = typeof baseline === 'function' ? baseline : () => baseline;
+  if (typeof baseline !== 'function' && (!baseline || baseline.counts.size === 0)) return { findings: [...findings], baselined: [] };
   const used = new Map<string, number>();
   const kept: Finding[] = [];
   const baselined: Finding[] = [];
@@ -139,7 +141,7 @@ export function applyBaseline(findings: readonly Finding[], baseline: Baseline |
       continue;
     }
     const fp = fingerprintOf(f);
-    const allowed = baseline.counts.get(fp) ?? 0;
+    const allowed = of(f.commit)?.counts.get(fp) ?? 0;
     const key = `${f.commit ?? ''}\u0000${fp}`;
     const n = used.get(key) ?? 0;
     if (n < allowed) {

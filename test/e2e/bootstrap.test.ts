@@ -120,6 +120,11 @@ async function expectNoLoosening(repo: Repo, hookFile: string): Promise<void> {
 describe('README client bootstrap', () => {
   it('core.hooksPath, on a repository that already has findings', { timeout: 120_000 }, async () => {
     const repo = project('hooks-path', true);
+    // Its remote already has the history from before the adoption.
+    const remote = join(sb.dir, 'hooks-path-remote.git');
+    execFileSync('git', ['init', '-q', '--bare', remote], { env });
+    repo.git('remote', 'add', 'origin', remote);
+    repo.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
     const out = await bootstrap(repo, 'core.hooksPath');
     expect(out.out).toMatch(/safety-gate: passed — 1 commit, \d+ files checked \(pre-commit\)/);
     expect(repo.git('config', 'core.hooksPath').trim()).toBe('.safety-gate/hooks');
@@ -133,7 +138,20 @@ describe('README client bootstrap', () => {
     const next = await run('git', ['commit', '-m', 'unrelated edit'], repo.path);
     expect(next.status, next.out).toBe(0);
     expect(next.out).toContain('baselined: 1 finding accepted by the baseline');
+    // The first push: the adoption commit (nothing protected at the remote's tip) and the work
+    // after it (judged by the baseline of its parent) go out through the pre-push hook.
+    const push = await run('git', ['push', 'origin', 'HEAD:refs/heads/main'], repo.path);
+    expect(push.status, push.out).toBe(0);
+    expect(push.out).toMatch(/safety-gate: passed — 2 commits, \d+ files checked \(pre-push\)/);
+    expect(audit(repo).at(-1)).toMatchObject({ door: 'pre-push', decision: 'pass' });
     await expectNoLoosening(repo, '.safety-gate/hooks/pre-commit');
+    // A policy edit that skipped the commit hooks is stopped by pre-push, judged by the remote's policy.
+    repo.write('safety-gate.config.yaml', 'extends: []\n');
+    repo.git('commit', '-q', '--no-verify', '-am', 'loosen, hooks skipped');
+    const loosened = await run('git', ['push', 'origin', 'HEAD:refs/heads/main'], repo.path);
+    expect(loosened.status).not.toBe(0);
+    expect(loosened.out).toMatch(/safety-gate\.config\.yaml {2}protected-target {2}protected file safety-gate\.config\.yaml \(group safety-gate-policy\) modified/);
+    expect(audit(repo).at(-1)).toMatchObject({ door: 'pre-push', decision: 'block' });
   });
 
   it('core.hooksPath, in a fresh repository (the first commit there is)', { timeout: 120_000 }, async () => {

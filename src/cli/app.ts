@@ -10,7 +10,9 @@ const HELP = `safety-gate ${VERSION} — a policy gate for git
 Usage:
   safety-gate scan [DIR] [--range A..B | --rev REV] [--format text|json|sarif] [--output FILE]
   safety-gate scan --staged [PATH...]
-  safety-gate scan --list-suppressions [--rev REV]
+  safety-gate scan [--baseline FILE] ...        (default: .safety-gate/baseline.json when present)
+  safety-gate scan --list-suppressions [--rev REV] [--all]
+  safety-gate baseline [--output FILE] [--rev REV]
   safety-gate hook pre-commit | commit-msg <file> | pre-push <remote> <url> | pre-receive
   safety-gate install [--husky | --hooks-path | --pre-commit [--repo URL] [--rev REV]] [--force]
   safety-gate install --server <bare-repo> [--config FILE]
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   generate: () => import('./commands/generate.js'),
   audit: () => import('./commands/audit.js'),
   approve: () => import('./commands/approve.js'),
+  baseline: () => import('./commands/baseline.js'),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -26,6 +26,8 @@ export interface DoorOptions {
   request: SourceRequest;
   output: OutputOptions;
   configFile?: string;
+  /** `scan --baseline FILE`. */
+  baselineFile?: string;
   skipRequested?: boolean;
   /** Scans may turn auditing off (--no-audit). */
   audit?: boolean;
@@ -80,6 +82,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       door: opts.door,
       request: opts.request,
       configFile: opts.configFile,
+      baselineFile: opts.baselineFile,
       startedAt: started,
       onRepo: (repo) => {
         state.repo = repo;

@@ -130,6 +130,13 @@ export const ConfigSchema = z
       .strict()
       .optional(),
 
+    /**
+     * Findings recorded by `safety-gate baseline` (default `.safety-gate/baseline.json`, used when
+     * present): a path in the repository, read from the commit before the change (the server: the
+     * policy branch's tip before the push), or an absolute path to a file of the machine's own.
+     */
+    baseline: z.string().min(1).optional(),
+
     ...changeControlShape,
     ...approvalsShape,
   })
@@ -178,6 +185,8 @@ export interface Policy {
   changeControl: ChangeControlPolicy;
   /** `approvals:` (signed approvals, roles, break-glass); null when the policy has none. */
   approvals: ApprovalsPolicy | null;
+  /** `baseline:` as configured; null: the default `.safety-gate/baseline.json` when present. */
+  baseline?: string | null;
 }
 
 export type ChangeControlPolicy = z.output<z.ZodObject<typeof changeControlShape>>;

@@ -7,7 +7,7 @@ import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/type
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
 import { msg } from '../messages.js';
-import type { Finding, Report } from '../findings/types.js';
+import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
 import { commitSnapshot, indexSnapshot, TreeCache } from '../git/snapshot.js';
@@ -17,6 +17,8 @@ import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
 import { addNonCommitContent } from '../sources/non-commit.js';
 import { runEngine } from './run.js';
+import { changeBase, loadBaseline, policyAt, withoutConfiguredProtection } from './base.js';
+import { applyBaseline, type Baseline } from '../findings/baseline.js';
 // The hot path of every hook, kept in one chunk: each extra module costs node a resolution.
 import { loadPolicyCached } from '../config/cache.js';
 import { cachedServerPolicy } from '../config/server-cache.js';
@@ -37,6 +39,10 @@ export interface CheckOptions {
   rules?: readonly Rule<unknown>[];
   /** Called as soon as the repository is open (the door's audit record of a run cut short). */
   onRepo?: (repo: RepoInfo) => void;
+  /** `scan --baseline FILE`: this baseline instead of the one the policy names. */
+  baselineFile?: string;
+  /** `safety-gate baseline` records every finding: no baseline applies. */
+  noBaseline?: boolean;
   /** Called as soon as the policy is known (the door re-arms its hard deadline). */
   onPolicy?: (policy: Policy) => void;
   startedAt?: number;
@@ -237,6 +243,21 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
     for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);
     const rules = opts.rules ?? registeredRules;
+    // The state before the change (src/engine/base.ts): its policy judges protected targets on
+    // the client, and its baseline is the one in force.
+    const base = opts.policy && !opts.baselineFile ? null : await changeBase(repo, opts.request, changeSet, policy);
+    const clientChange = !server && !opts.policy && (opts.request.kind === 'staged' || opts.request.kind === 'message' || opts.request.kind === 'push');
+    let protectionPolicy: Policy | undefined;
+    if (clientChange) {
+      // `--config FILE`: that file as committed at the base, when it lives in the repository.
+      const root = repo.workTree;
+      const explicit = opts.configFile ? resolve(opts.cwd, opts.configFile) : null;
+      const inRepo = explicit && root && explicit.startsWith(root + '/') ? [explicit.slice(root.length + 1)] : undefined;
+      if (!explicit || inRepo) {
+        const before = await policyAt(base, readAt, { policy, root }, inRepo);
+        protectionPolicy = before === null ? withoutConfiguredProtection(policy) : before;
+      }
+    }
     const result = await runEngine({
       changeSet,
       policy,
@@ -245,13 +266,30 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       snapshot,
       objectSize,
       trustsLocalState: !server,
+      policyFor: protectionPolicy ? (id) => (id === 'protected-target' ? protectionPolicy : undefined) : undefined,
       now: started,
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });
-    let findings: Finding[] = sortFindings(dedupeFindings(result.findings));
+    const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile)
+      ? null
+      : await loadBaseline({ explicit: opts.baselineFile, cwd: opts.cwd, policy, base, readAt });
+    // pre-push: each pushed commit is judged by the baseline of its parent (the adoption commit
+    // and the work after it can go out in one push); the server and range scans by one trusted
+    // state (the branch tip, A).
+    const perCommit =
+      opts.request.kind === 'push' && !opts.baselineFile && !opts.noBaseline && !opts.policy
+        ? await baselinesOfParents(changeSet, (rev) => loadBaseline({ cwd: opts.cwd, policy, base: rev, readAt }))
+        : null;
+    const applied = applyBaseline(
+      sortFindings(dedupeFindings(result.findings)),
+      perCommit ? (commit) => (commit !== null && perCommit.has(commit) ? perCommit.get(commit)! : baseline) : baseline,
+    );
+    let findings: Finding[] = applied.findings;
+    const baselined = applied.baselined;
+    const anyBaseline = baseline ?? (perCommit ? [...perCommit.values()].find((b) => b !== null) ?? null : null);
     let overrides: CheckResult['overrides'] = [];
-    // Signed approvals and break-glass close findings only when something blocks.
+    // Signed approvals and break-glass close what still blocks after the baseline.
     if (policy.approvals && findings.some((f) => f.severity === 'block')) {
       const { applyApprovals } = await import('../approvals/apply.js');
       const outcome = await applyApprovals({ findings, changeSet, policy, git, server, now: started });
@@ -262,12 +300,28 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
       findings,
+      ...(anyBaseline ? { baselined, baseline: anyBaseline.source } : {}),
+      suppressed: sortFindings(result.suppressed) as SuppressedFinding[],
       stats: { ...result.stats, durationMs: Date.now() - started },
     };
     return { report, changeSet, policy, repo, overrides };
   } finally {
     objects.close();
   }
+}
+
+/** The baseline at each pushed commit's first parent (null: none there), read once per parent. */
+async function baselinesOfParents(cs: ChangeSet, load: (rev: string) => Promise<Baseline | null>): Promise<Map<string, Baseline | null>> {
+  const byParent = new Map<string, Promise<Baseline | null>>();
+  const out = new Map<string, Baseline | null>();
+  for (const c of cs.commits) {
+    const parent = c.parents[0];
+    if (!c.oid || !parent) continue;
+    let p = byParent.get(parent);
+    if (!p) byParent.set(parent, (p = load(parent)));
+    out.set(c.oid, await p);
+  }
+  return out;
 }
 
 /**

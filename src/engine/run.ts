@@ -9,7 +9,8 @@ import { Blob } from '../changeset/blob.js';
 import type { ChangeSet, CommitInfo, FileChange, Snapshot } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
-import type { Finding, FindingInput, Severity } from '../findings/types.js';
+import type { Finding, FindingInput, Severity, SuppressedFinding } from '../findings/types.js';
+import { applyInlineExceptions } from '../findings/suppress.js';
 import { msg } from '../messages.js';
 import type { CommitView, FileView, GitAccess, Report, Rule, RuleChecker } from '../rules/types.js';
 import { createPathMatcher } from './paths.js';
@@ -26,6 +27,11 @@ export interface EngineInput {
   /** Size of an object without reading it (null: missing). */
   objectSize(oid: string): Promise<number | null>;
   trustsLocalState: boolean;
+  /**
+   * The policy one rule is judged by when it is not `policy` (client doors: protected-target by
+   * the policy in force before the change, src/engine/base.ts). Undefined: `policy`.
+   */
+  policyFor?: (ruleId: string) => Policy | undefined;
   now: number;
   /** Absolute time (ms) after which the run gives up. */
   deadlineAt: number;
@@ -34,6 +40,8 @@ export interface EngineInput {
 
 export interface EngineResult {
   findings: Finding[];
+  /** Findings an effective inline exception suppressed (src/findings/suppress.ts). */
+  suppressed: SuppressedFinding[];
   stats: {
     commits: number;
     files: number;
@@ -84,15 +92,17 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const paths = createPathMatcher(policy.runtimeScope, policy.caseInsensitivePaths);
   const active: ActiveRule[] = [];
   for (const rule of input.rules) {
-    const setting = policy.rules[rule.meta.id];
+    const own = input.policyFor?.(rule.meta.id);
+    const rulePolicy = own ?? policy;
+    const setting = rulePolicy.rules[rule.meta.id] ?? (own ? policy.rules[rule.meta.id] : undefined);
     if (!setting) throw new GateError('config', `the policy has no settings for rule ${rule.meta.id}`, 'run `safety-gate config` to rebuild the policy');
     if (setting.severity === 'off') continue;
     const checker = await rule.create({
       options: setting.options,
       severity: setting.severity,
-      policy,
+      policy: rulePolicy,
       git: input.git,
-      paths,
+      paths: own ? createPathMatcher(rulePolicy.runtimeScope, rulePolicy.caseInsensitivePaths) : paths,
       trustsLocalState: input.trustsLocalState,
       now: input.now,
     });
@@ -103,21 +113,27 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const commitByOid = new Map<string | null, CommitInfo>();
   for (const c of cs.commits) commitByOid.set(c.oid, c);
 
-  const reporter = (a: ActiveRule, defaults: { path?: string | null; commit?: string | null; aliasOf?: string }): Report => {
+  // The change whose new content a checkFile finding is about: inline exceptions and
+  // fingerprints read the finding's line from it.
+  const origin = new Map<Finding, FileChange>();
+  const reporter = (a: ActiveRule, defaults: { path?: string | null; commit?: string | null; aliasOf?: string; change?: FileChange }): Report => {
     return (f: FindingInput) => {
       const commit = f.commit !== undefined ? f.commit : (defaults.commit ?? null);
       const info = commitByOid.get(commit);
-      findings.push({
+      const path = f.path !== undefined ? f.path : (defaults.path ?? null);
+      const finding: Finding = {
         rule: f.subRule ? `${a.rule.meta.id}/${f.subRule}` : a.rule.meta.id,
         severity: f.severity ?? a.severity,
         message: defaults.aliasOf ? `${f.message} (through a symlink to ${defaults.aliasOf})` : f.message,
-        path: f.path !== undefined ? f.path : (defaults.path ?? null),
+        path,
         line: f.line ?? null,
         column: f.column ?? null,
         commit,
         ref: f.ref ?? info?.refs[0] ?? null,
         remediation: f.remediation ?? null,
-      });
+      };
+      if (defaults.change && path === defaults.change.path && commit === defaults.change.commit) origin.set(finding, defaults.change);
+      findings.push(finding);
     };
   };
 
@@ -221,7 +237,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         oldBlob: async () => (change.oldOid && change.oldMode !== '160000' ? input.git.readBlob(change.oldOid) : null),
         hits,
       };
-      await r.checker.checkFile!(view, reporter(r, { path: change.path, commit: change.commit, aliasOf: change.aliasOf }));
+      await r.checker.checkFile!(view, reporter(r, { path: change.path, commit: change.commit, aliasOf: change.aliasOf, change }));
     }
     if (binary && !ranAny) stats.skippedBinary++;
   };
@@ -254,5 +270,26 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   for (const a of active) {
     if (a.checker.checkRun) await a.checker.checkRun({ changeSet: cs, commits: commitViews, refs: cs.refs }, reporter(a, {}));
   }
-  return { findings, stats };
+
+  // --- inline exceptions (every rule, one mechanism) and content fingerprints ---
+  const changeAt = new Map<string, FileChange>();
+  for (const c of cs.changes) changeAt.set(`${c.commit}\0${c.path}`, c);
+  const byId = new Map(active.map((a) => [a.rule.meta.id, a]));
+  const done = await applyInlineExceptions({
+    findings,
+    origin,
+    changeOf: (commit, path) => changeAt.get(`${commit}\0${path}`),
+    readBlob: (oid) => input.git.readBlob(oid),
+    ruleSees: (rule, change) => {
+      const a = byId.get(rule);
+      if (!a) return false;
+      return a.checker.files ? a.checker.files(change) : isRegularFile(change);
+    },
+    newExceptionSeverity: (rule) => {
+      const sev = (policy.rules[rule]?.options as { new_exception_severity?: unknown } | undefined)?.new_exception_severity;
+      return sev === 'warn' ? 'warn' : 'block';
+    },
+    tree: cs.origin === 'tree',
+  });
+  return { findings: done.findings, suppressed: done.suppressed, stats };
 }

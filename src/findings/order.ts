@@ -80,6 +80,9 @@ export function normalizeFindings(findings: readonly Finding[]): Finding[] {
 function coerce(f: Finding): Finding {
   const pos = (n: unknown): number | null => (typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : null);
   const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const extra: Pick<Finding, 'fingerprint' | 'covers'> = {};
+  if (typeof f.fingerprint === 'string') extra.fingerprint = f.fingerprint;
+  if (typeof f.covers === 'string') extra.covers = f.covers;
   return {
     rule: String(f.rule),
     // Fail closed: a severity we do not know blocks.
@@ -91,5 +94,6 @@ function coerce(f: Finding): Finding {
     commit: s(f.commit),
     ref: s(f.ref),
     remediation: s(f.remediation),
+    ...extra,
   };
 }

@@ -17,6 +17,27 @@ export interface Finding {
   remediation: string | null;
   /** Set when a signed approval or break-glass closed this finding: who (and why). */
   approval?: string;
+  /**
+   * Content fingerprint (src/findings/fingerprint.ts), set by the engine: the same value in the
+   * JSON report, SARIF and the baseline. Absent on findings built outside the engine.
+   */
+  fingerprint?: string;
+  /**
+   * On `<rule>/new-exception` findings: the rule id whose finding the new inline exception
+   * would suppress. An approval that closes the finding names this rule (`--covers`).
+   */
+  covers?: string;
+}
+
+/** A finding that an inline exception (`safety-gate: allow <rule> -- <reason>`) suppressed. */
+export interface SuppressedFinding extends Finding {
+  /** The exception's reason. */
+  reason: string;
+  /** 1-based line and column of the allow comment. */
+  exceptionLine: number;
+  exceptionColumn: number;
+  /** The rule id as the comment names it (`agent-mode`, or a sub-rule `import-hygiene/syntax`). */
+  exceptionRule: string;
 }
 
 /** What a rule passes to `report`: severity and commit/ref attribution are filled in by the engine. */
@@ -50,5 +71,11 @@ export interface Report {
   schema: 'safety-gate/report@1';
   decision: Decision;
   findings: Finding[];
+  /** Findings the baseline in force accepted: reported, never blocking. */
+  baselined?: Finding[];
+  /** Where the baseline in force came from ('HEAD:.safety-gate/baseline.json', a file), when one applied. */
+  baseline?: string | null;
+  /** Findings an effective inline exception suppressed: reported, never blocking. */
+  suppressed?: SuppressedFinding[];
   stats: ScanStats & Record<string, unknown>;
 }

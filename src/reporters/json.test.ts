@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatJson } from './json.js';
+import { formatSarif, FINGERPRINT_KEY } from './sarif.js';
 import { finding, report } from './fixtures.test-helper.js';
+import { findingFingerprint } from '../findings/fingerprint.js';
 
-const KEYS = ['rule', 'severity', 'message', 'path', 'line', 'column', 'commit', 'ref', 'remediation'];
+const KEYS = ['rule', 'severity', 'message', 'path', 'line', 'column', 'commit', 'ref', 'remediation', 'fingerprint', 'covers'];
 
 describe('formatJson', () => {
   it('prints exactly the report@1 shape, keys in contract order', () => {
     const out = JSON.parse(formatJson(report([finding()])));
-    expect(Object.keys(out)).toEqual(['schema', 'decision', 'findings', 'stats']);
+    expect(Object.keys(out)).toEqual(['schema', 'decision', 'findings', 'baselined', 'suppressed', 'baseline', 'stats']);
     expect(out.schema).toBe('safety-gate/report@1');
     expect(out.decision).toBe('block');
     expect(out.findings).toEqual([
@@ -21,6 +23,8 @@ describe('formatJson', () => {
         commit: 'a'.repeat(40),
         ref: 'refs/heads/main',
         remediation: 'set AGENT_MODE to a non-execute mode',
+        fingerprint: findingFingerprint(finding()),
+        covers: null,
       },
     ]);
     expect(Object.keys(out.findings[0])).toEqual(KEYS);
@@ -36,7 +40,7 @@ describe('formatJson', () => {
       expect(Object.keys(f)).toEqual(KEYS);
     }
     const x = out.findings.find((f: { rule: string }) => f.rule === 'x');
-    expect(x).toEqual({ rule: 'x', severity: 'warn', message: 'm', path: null, line: null, column: null, commit: null, ref: null, remediation: null });
+    expect(x).toEqual({ rule: 'x', severity: 'warn', message: 'm', path: null, line: null, column: null, commit: null, ref: null, remediation: null, fingerprint: findingFingerprint({ rule: 'x', path: null, message: 'm' }), covers: null });
   });
 
   it('is deterministic: same findings in any order and stats keys in any order give identical bytes', () => {
@@ -62,5 +66,25 @@ describe('formatJson', () => {
   it('keeps paths with newlines and non-ASCII intact (JSON escapes them)', () => {
     const out = JSON.parse(formatJson(report([finding({ path: 'dir/new\nline ü.env' })])));
     expect(out.findings[0].path).toBe('dir/new\nline ü.env');
+  });
+
+  it('prints the engine fingerprint, the same value SARIF carries, and lists baselined and suppressed findings apart', () => {
+    const fp = findingFingerprint({ rule: 'forbidden-value', path: 'config/app.env', message: 'ignored', content: '  AGENT_MODE=EXECUTE ' });
+    const r = report([finding({ fingerprint: fp })], {
+      baselined: [finding({ path: 'old.env', fingerprint: 'b'.repeat(64) })],
+      baseline: 'HEAD:.safety-gate/baseline.json',
+      suppressed: [{ ...finding({ path: 's.env', severity: 'warn' }), reason: 'SEC-1', exceptionLine: 2, exceptionColumn: 3, exceptionRule: 'forbidden-value' }],
+    });
+    const out = JSON.parse(formatJson(r));
+    expect(out.findings[0].fingerprint).toBe(fp);
+    // Normalised content: surrounding and repeated whitespace do not matter.
+    expect(fp).toBe(findingFingerprint({ rule: 'forbidden-value', path: 'config/app.env', message: 'other', content: 'AGENT_MODE=EXECUTE' }));
+    expect(out.baselined.map((f: { path: string; fingerprint: string }) => [f.path, f.fingerprint])).toEqual([['old.env', 'b'.repeat(64)]]);
+    expect(out.baseline).toBe('HEAD:.safety-gate/baseline.json');
+    expect(out.suppressed[0]).toMatchObject({ path: 's.env', reason: 'SEC-1', exceptionLine: 2 });
+    const sarif = JSON.parse(formatSarif(r, [], { version: '0.0.0' }));
+    const results = sarif.runs[0].results as { partialFingerprints: Record<string, string>; baselineState?: string; suppressions?: { kind: string }[] }[];
+    expect(results[0]!.partialFingerprints[FINGERPRINT_KEY]).toBe(fp);
+    expect(results.map((x) => [x.baselineState, x.suppressions?.[0]?.kind ?? null])).toEqual([['new', null], ['unchanged', 'external'], ['new', 'inSource']]);
   });
 });

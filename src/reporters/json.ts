@@ -1,7 +1,10 @@
 // `--format json`: the `safety-gate/report@1` contract. Agents and CI parse this, so the shape
-// is fixed: every finding carries all nine keys (null when unknown) in one key order.
-import { decide, normalizeFindings } from '../findings/order.js';
-import type { Finding, Report } from '../findings/types.js';
+// is fixed: every finding carries all eleven keys (null when unknown) in one key order. Findings
+// that a baseline accepted or an inline exception suppressed are listed apart (`baselined`,
+// `suppressed`); they never block.
+import { fingerprintOf } from '../findings/fingerprint.js';
+import { decide, normalizeFindings, sortFindings } from '../findings/order.js';
+import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 
 export const REPORT_SCHEMA = 'safety-gate/report@1';
 
@@ -25,6 +28,15 @@ export interface JsonFinding {
   commit: string | null;
   ref: string | null;
   remediation: string | null;
+  /** Content fingerprint, the same value as SARIF's partialFingerprints and the baseline's. */
+  fingerprint: string;
+  /** `<rule>/new-exception`: the rule the new inline exception suppresses; otherwise null. */
+  covers: string | null;
+}
+
+export interface JsonSuppressedFinding extends JsonFinding {
+  reason: string;
+  exceptionLine: number;
 }
 
 export function toJsonFinding(f: Finding): JsonFinding {
@@ -38,6 +50,8 @@ export function toJsonFinding(f: Finding): JsonFinding {
     commit: str(f.commit),
     ref: str(f.ref),
     remediation: str(f.remediation),
+    fingerprint: fingerprintOf(f),
+    covers: str(f.covers),
   };
 }
 
@@ -54,6 +68,9 @@ export function toJsonReport(report: Report): {
   schema: typeof REPORT_SCHEMA;
   decision: 'pass' | 'block';
   findings: JsonFinding[];
+  baselined: JsonFinding[];
+  suppressed: JsonSuppressedFinding[];
+  baseline: string | null;
   stats: Record<string, unknown>;
 } {
   const findings = normalizeFindings(report.findings);
@@ -62,6 +79,13 @@ export function toJsonReport(report: Report): {
     // Never print "pass" next to a blocking finding, whatever the caller passed.
     decision: report.decision === 'block' || decide(findings) === 'block' ? 'block' : 'pass',
     findings: findings.map(toJsonFinding),
+    baselined: normalizeFindings(report.baselined ?? []).map(toJsonFinding),
+    suppressed: sortFindings(report.suppressed ?? []).map((f) => ({
+      ...toJsonFinding(f),
+      reason: (f as SuppressedFinding).reason,
+      exceptionLine: (f as SuppressedFinding).exceptionLine,
+    })),
+    baseline: report.baseline ?? null,
     stats: orderedStats(report.stats),
   };
 }

@@ -6,15 +6,19 @@
 //   github/codeql-action#1738, #2459, #2964). Findings without a path (commit, ref and run
 //   level) are therefore anchored to a repository file, the policy file by default;
 // - `region.startLine`/`startColumn` must be ≥ 1, so a region is only written when known;
-// - alerts are matched across runs by `partialFingerprints`; ours hash rule+path+message and
-//   never the line, so an alert survives edits above it.
-import { createHash } from 'node:crypto';
-import { decide, normalizeFindings } from '../findings/order.js';
-import type { Finding, Report, Severity } from '../findings/types.js';
+// - alerts are matched across runs by `partialFingerprints`; ours is the finding's content
+//   fingerprint (src/findings/fingerprint.ts: rule, path and the normalised text of the
+//   finding's line, else its message), never the line number, so an alert survives edits
+//   above it. The JSON report and the baseline carry the same value.
+// Findings a baseline accepted are results with `baselineState: unchanged` and an external
+// suppression; findings an inline exception suppressed carry an `inSource` suppression.
+import { fingerprintOf, findingFingerprint } from '../findings/fingerprint.js';
+import { decide, normalizeFindings, sortFindings } from '../findings/order.js';
+import type { Finding, Report, Severity, SuppressedFinding } from '../findings/types.js';
 import type { RuleMeta } from '../rules/types.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-export const FINGERPRINT_KEY = 'safetyGateFindingHash/v1';
+export const FINGERPRINT_KEY = 'safetyGateFindingHash/v2';
 const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/safety-gate';
 const DEFAULT_ANCHOR = 'safety-gate.config.yaml';
 
@@ -52,8 +56,9 @@ export function pathToUri(path: string): string {
     .join('/');
 }
 
+/** The finding's fingerprint without its line content (kept for callers of the old name). */
 export function fingerprint(f: Pick<Finding, 'rule' | 'path' | 'message'>): string {
-  return createHash('sha256').update(`${f.rule}\u0000${f.path ?? ''}\u0000${f.message}`).digest('hex');
+  return findingFingerprint(f);
 }
 
 /** First paragraph of the docs (GitHub shows fullDescription above the alert). */
@@ -138,8 +143,20 @@ export function toSarif(report: Report, rules: readonly RuleMeta[], opts: SarifO
     add(parent ? descriptor(parent, id.slice(parent.id.length + 1)) : unknownDescriptor(id, findings.find((f) => f.rule === id)!.severity));
   }
 
+  const baselined = normalizeFindings(report.baselined ?? []);
+  const suppressed = sortFindings(report.suppressed ?? []) as SuppressedFinding[];
+  for (const id of [...new Set([...baselined, ...suppressed].map((f) => f.rule))].filter((id) => !index.has(id)).sort()) {
+    const parent = rules.find((m) => id.startsWith(`${m.id}/`) || m.id === id);
+    add(parent && parent.id !== id ? descriptor(parent, id.slice(parent.id.length + 1)) : parent ? descriptor(parent) : unknownDescriptor(id, 'warn'));
+  }
+  const withBaseline = report.baseline !== undefined && report.baseline !== null;
   const anchor = pathToUri(opts.anchorPath ?? DEFAULT_ANCHOR);
-  const results = findings.map((f) => {
+  const entries: { f: Finding; state: 'new' | 'unchanged' | null; suppression: Record<string, string> | null }[] = [
+    ...findings.map((f) => ({ f, state: withBaseline ? ('new' as const) : null, suppression: null })),
+    ...baselined.map((f) => ({ f, state: 'unchanged' as const, suppression: { kind: 'external', justification: `accepted by the baseline ${report.baseline}` } })),
+    ...suppressed.map((f) => ({ f, state: withBaseline ? ('new' as const) : null, suppression: { kind: 'inSource', justification: f.reason } })),
+  ];
+  const results = entries.map(({ f, state, suppression }) => {
     const region: Record<string, number> = {};
     if (f.path !== null && f.line !== null && f.line >= 1) {
       region.startLine = f.line;
@@ -159,7 +176,9 @@ export function toSarif(report: Report, rules: readonly RuleMeta[], opts: SarifO
       level: level(f.severity),
       message: { text: messageText(f) },
       locations: [{ physicalLocation }],
-      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(f) },
+      ...(suppression ? { suppressions: [suppression] } : {}),
+      ...(state ? { baselineState: state } : {}),
       properties,
     };
   });

@@ -75,6 +75,13 @@ export function formatText(report: Report, opts: TextOptions): string {
   };
   section('blocking', blocking, c.red);
   section('warnings', warnings, c.yellow);
+  // Accepted findings are counted, never hidden: the JSON and SARIF reports list each one.
+  const baselined = report.baselined?.length ?? 0;
+  if (baselined > 0) {
+    out.push(c.dim(`baselined: ${plural(baselined, 'finding')} accepted by the baseline ${printable(report.baseline ?? '')} (not blocking; --format json lists them)`));
+  }
+  const suppressed = report.suppressed?.length ?? 0;
+  if (suppressed > 0) out.push(c.dim(`suppressed: ${plural(suppressed, 'finding')} by inline exceptions (safety-gate scan --list-suppressions lists them)`));
 
   const where = opts.door ? ` (${printable(opts.door)})` : '';
   const blocked = report.decision === 'block' || decide(findings) === 'block';

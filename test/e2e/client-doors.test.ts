@@ -93,16 +93,20 @@ describe('pre-commit through core.hooksPath', () => {
     expect(passed.code).toBe(0);
   });
 
-  it('handles the first commit of a repository (no HEAD)', () => {
+  it('handles the first commit of a repository (no HEAD): nothing was protected before it, so it passes; the next edit is judged by it', () => {
     const fresh = Repo.init(sb, 'fresh');
     fresh.git('config', 'core.hooksPath', join(ROOT, 'hooks'));
     fresh.write('safety-gate.config.yaml', stringify(POLICY));
     fresh.write('locked/x', 'x\n');
     fresh.git('add', '-A');
     const r = fresh.gitResult(['commit', '-m', 'root']);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('locked/x');
-    expect(fresh.gitResult(['rev-parse', '-q', '--verify', 'HEAD']).status).not.toBe(0);
+    expect(r.stderr).toContain('safety-gate: passed');
+    expect(r.status).toBe(0);
+    fresh.write('locked/x', 'y\n');
+    fresh.git('add', '-A');
+    const second = fresh.gitResult(['commit', '-m', 'edit']);
+    expect(second.status).not.toBe(0);
+    expect(second.stderr).toMatch(/locked\/x.*protected-target/);
   });
 
   it('lets a person in a hurry skip client hooks with SAFETY_GATE_SKIP=1, and audits the skip', () => {

@@ -34,7 +34,7 @@ describe('scan', () => {
     expect(report.schema).toBe('safety-gate/report@1');
     expect(report.decision).toBe('block');
     const f = report.findings.find((x: { rule: string }) => x.rule === 'agent-mode');
-    expect(Object.keys(f).sort()).toEqual(['column', 'commit', 'line', 'message', 'path', 'ref', 'remediation', 'rule', 'severity']);
+    expect(Object.keys(f).sort()).toEqual(['column', 'commit', 'covers', 'fingerprint', 'line', 'message', 'path', 'ref', 'remediation', 'rule', 'severity']);
     expect(f).toMatchObject({ path: 'config/app.env', line: 1, severity: 'block' });
     expect(report.stats.files).toBeGreaterThan(0);
   });
@@ -99,19 +99,27 @@ describe('scan', () => {
     expect(cli(['scan', '--staged']).code).toBe(1);
   });
 
-  it('--list-suppressions lists every inline exception of the tree, with its reason', () => {
+  it('--list-suppressions lists the exceptions that really suppress; --all adds the ineffective ones with the cause', () => {
+    repo.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\n');
     repo.write('config/a.py', 'URL = "https://api.alpaca.markets"  # safety-gate: allow live-endpoint -- reviewed in SEC-12\n');
     repo.write('config/b.yaml', '# safety-gate: allow live-endpoint\nurl: https://api.alpaca.markets\n');
+    repo.write('config/c.env', 'AGENT_MODE=OBSERVE  # safety-gate: allow agent-mode -- nothing to suppress here\n');
     repo.write('docs/note.md', 'nothing to see\n');
     repo.commitAll('exceptions');
     const r = cli(['scan', '--list-suppressions', '--format', 'json']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout).suppressions as { path: string; line: number; rule: string; reason: string | null }[];
-    expect(list.map((x) => [x.path, x.line, x.rule, x.reason])).toEqual([
-      ['config/a.py', 1, 'live-endpoint', 'reviewed in SEC-12'],
-      ['config/b.yaml', 1, 'live-endpoint', null],
+    type Listed = { path: string; line: number; rule: string; reason: string | null; status: string; suppresses: { rule: string; line: number }[]; cause: string | null };
+    const list = JSON.parse(r.stdout).suppressions as Listed[];
+    expect(list.map((x) => [x.path, x.line, x.rule, x.reason, x.status, x.suppresses.map((s) => `${s.rule}:${s.line}`)])).toEqual([
+      ['config/a.py', 1, 'live-endpoint', 'reviewed in SEC-12', 'effective', ['live-endpoint:1']],
     ]);
-    expect(cli(['scan', '--list-suppressions']).stdout).toContain('2 suppression(s)');
+    expect(cli(['scan', '--list-suppressions']).stdout).toContain('1 suppression(s)');
+    const all = JSON.parse(cli(['scan', '--list-suppressions', '--all', '--format', 'json']).stdout).suppressions as Listed[];
+    expect(all.map((x) => [x.path, x.status, x.cause?.slice(0, 20) ?? null])).toEqual([
+      ['config/a.py', 'effective', null],
+      ['config/b.yaml', 'ineffective', 'no reason after "--"'],
+      ['config/c.env', 'ineffective', 'no agent-mode findin'],
+    ]);
   });
 
   it('usage errors exit 2 with one line', () => {

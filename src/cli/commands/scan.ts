@@ -24,13 +24,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       config: { type: 'string' },
       'no-audit': { type: 'boolean' },
       'list-suppressions': { type: 'boolean' },
+      all: { type: 'boolean' },
+      baseline: { type: 'string' },
     },
   });
   const modes = [values.staged, values.range, values.rev].filter((v) => v !== undefined && v !== false);
   if (modes.length > 1) throw new GateError('usage', 'use only one of --staged, --range, --rev', msg.usageHint);
   if (values['list-suppressions']) {
     const { listSuppressionsCommand } = await import('./suppressions.js');
-    return listSuppressionsCommand(io, { rev: values.rev ?? 'HEAD', format: values.format ?? 'text' });
+    return listSuppressionsCommand(io, { rev: values.rev ?? 'HEAD', format: values.format ?? 'text', all: values.all === true, configFile: values.config });
   }
   let request: SourceRequest;
   if (values.staged) request = { kind: 'staged', paths: positionals.length > 0 ? positionals : undefined };
@@ -44,6 +46,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     request,
     output: parseOutput(values.format, values.output, 'text'),
     configFile: values.config,
+    baselineFile: values.baseline,
     audit: !values['no-audit'],
   });
 }

@@ -1,17 +1,80 @@
-// `safety-gate scan --list-suppressions`: every inline exception in the tree, for review.
+// `safety-gate scan --list-suppressions [--rev REV] [--all] [--format json]`: the inline
+// exceptions of the tree that really suppress something, for review.
+//
+// "Really suppresses" is decided by the engine itself (src/findings/suppress.ts), not by a
+// second reading of the comments: the tree at REV is scanned with the policy in force and every
+// finding an exception suppressed is listed under its exception. An allow comment with no
+// reason, or for a rule that has no finding on the line it covers, exempts nothing and is not
+// listed; `--all` lists those too, as `ineffective`, with the cause.
 import { GateError } from '../../errors.js';
 import { msg } from '../../messages.js';
-import { openRepo } from '../../git/repo.js';
+import { check } from '../../engine/check.js';
 import { CatFile } from '../../git/cat-file.js';
 import { splitZ } from '../../git/exec.js';
+import type { SuppressedFinding } from '../../findings/types.js';
 import type { CliIO } from '../io.js';
 
-export async function listSuppressionsCommand(io: CliIO, opts: { rev: string; format: string }): Promise<number> {
+export interface ListedException {
+  path: string;
+  line: number;
+  column: number;
+  rule: string;
+  reason: string | null;
+  status: 'effective' | 'ineffective';
+  /** Effective: the findings it suppresses. */
+  suppresses: { rule: string; line: number | null; message: string; fingerprint: string | null }[];
+  /** Ineffective: why it exempts nothing. */
+  cause: string | null;
+}
+
+export async function listSuppressionsCommand(io: CliIO, opts: { rev: string; format: string; all: boolean; configFile?: string }): Promise<number> {
+  const { report, repo } = await check({ cwd: io.cwd, env: io.env, door: 'scan', request: { kind: 'tree', rev: opts.rev }, configFile: opts.configFile, noBaseline: true });
+  const byKey = new Map<string, ListedException>();
+  const key = (path: string, line: number, rule: string) => `${path}\u0000${line}\u0000${rule}`;
+  for (const f of (report.suppressed ?? []) as SuppressedFinding[]) {
+    const k = key(f.path!, f.exceptionLine, f.exceptionRule);
+    let e = byKey.get(k);
+    if (!e) {
+      e = { path: f.path!, line: f.exceptionLine, column: f.exceptionColumn, rule: f.exceptionRule, reason: f.reason, status: 'effective', suppresses: [], cause: null };
+      byKey.set(k, e);
+    }
+    e.suppresses.push({ rule: f.rule, line: f.line, message: f.message, fingerprint: f.fingerprint ?? null });
+  }
+  if (opts.all) {
+    for (const s of await everyAllowComment(io, repo.gitDir, repo.git, opts.rev)) {
+      if (byKey.has(key(s.path, s.line, s.rule))) continue;
+      byKey.set(key(s.path, s.line, s.rule), {
+        ...s,
+        status: 'ineffective',
+        suppresses: [],
+        cause: s.reason === null ? 'no reason after "--": it exempts nothing' : `no ${s.rule} finding on the line it covers (rule off, out of its scope, or nothing to suppress)`,
+      });
+    }
+  }
+  const found = [...byKey.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+  if (opts.format === 'json') io.stdout.write(JSON.stringify({ schema: 'safety-gate/suppressions@2', suppressions: found }, null, 2) + '\n');
+  else {
+    for (const s of found) {
+      const what = s.status === 'effective' ? `suppresses ${s.suppresses.length} finding(s)` : `INEFFECTIVE: ${s.cause}`;
+      io.stdout.write(`${s.path}:${s.line}:${s.column}  allow ${s.rule}  -- ${s.reason ?? '(no reason)'}  [${what}]\n`);
+    }
+    const effective = found.filter((s) => s.status === 'effective').length;
+    io.stdout.write(`${effective} suppression(s)${opts.all ? `, ${found.length - effective} ineffective allow comment(s)` : ''}\n`);
+  }
+  return 0;
+}
+
+/** Every allow comment in the tree at `rev`, read in bounded batches through one cat-file. */
+async function everyAllowComment(
+  io: CliIO,
+  gitDir: string,
+  git: { run(args: string[], opts?: { okCodes?: number[] }): Promise<{ code: number; stdout: Buffer }> },
+  rev: string,
+): Promise<{ path: string; line: number; column: number; rule: string; reason: string | null }[]> {
   const { listSuppressions } = await import('../../rules/_shared/suppressions.js');
-  const repo = await openRepo(io.cwd, io.env);
-  const ls = await repo.git.run(['ls-tree', '-r', '-z', '--full-tree', opts.rev], { okCodes: [0, 128] });
-  if (ls.code !== 0) throw new GateError('usage', `cannot resolve ${opts.rev}`);
-  const objects = new CatFile(repo.gitDir, io.env);
+  const ls = await git.run(['ls-tree', '-r', '-z', '--full-tree', rev], { okCodes: [0, 128] });
+  if (ls.code !== 0) throw new GateError('usage', `cannot resolve ${rev}`);
+  const objects = new CatFile(gitDir, io.env);
   const found: { path: string; line: number; column: number; rule: string; reason: string | null }[] = [];
   try {
     const entries = splitZ(ls.stdout)
@@ -21,7 +84,6 @@ export async function listSuppressionsCommand(io: CliIO, opts: { rev: string; fo
         return { mode: mode!, oid: oid!, path: rec.slice(tab + 1) };
       })
       .filter((e) => e.mode === '100644' || e.mode === '100755');
-    // Bounded batches: one cat-file round trip per batch, memory independent of the tree's size.
     for (let i = 0; i < entries.length; i += 256) {
       const batch = entries.slice(i, i + 256);
       const datas = await Promise.all(batch.map((e) => objects.read(e.oid)));
@@ -35,10 +97,5 @@ export async function listSuppressionsCommand(io: CliIO, opts: { rev: string; fo
   } finally {
     objects.close();
   }
-  if (opts.format === 'json') io.stdout.write(JSON.stringify({ schema: 'safety-gate/suppressions@1', suppressions: found }, null, 2) + '\n');
-  else {
-    for (const s of found) io.stdout.write(`${s.path}:${s.line}:${s.column}  allow ${s.rule}  -- ${s.reason ?? '(no reason)'}\n`);
-    io.stdout.write(`${found.length} suppression(s)\n`);
-  }
-  return 0;
+  return found;
 }

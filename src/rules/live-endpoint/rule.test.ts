@@ -108,7 +108,7 @@ describe('live-endpoint rule', () => {
       files: { 'backend/g.py': '# safety-gate: allow live-endpoint -- guard list (SEC-1)\nLIVE = ["api.alpaca.markets", "broker-api.alpaca.markets"]\n' },
     });
     expect(brief(fs)).toEqual(['live-endpoint/new-exception backend/g.py:1:3']);
-    expect(fs[0]!.message).toMatch(/api\.alpaca\.markets, broker-api\.alpaca\.markets/);
+    expect(fs[0]!.message).toMatch(/host api\.alpaca\.markets in runtime scope; live Alpaca host broker-api\.alpaca\.markets/);
   });
 });
 

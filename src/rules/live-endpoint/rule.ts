@@ -10,7 +10,6 @@ import { defineRule, type FileView, type Report, type RuleContext, type RunView 
 import { BUILTIN_BROKERS } from './brokers.js';
 import { findLiveHosts, HostTable, type LiveHit, type LiveInfo } from './hosts.js';
 import type { LiveEndpointOptions } from './options.js';
-import { exceptionFor, exceptionKey } from './suppressions.js';
 
 const DOCS = `Blocks live (real-money) broker hosts in runtime-scope code and config, and new
 exceptions for them, so that the repository stays paper/shadow-only (AgentTrader v2 safety-gate
@@ -78,11 +77,12 @@ Inline exception (same line, or alone on the line directly above; any comment sy
   # safety-gate: allow live-endpoint -- <reason>
   // safety-gate: allow live-endpoint -- <reason>
   <!-- safety-gate: allow live-endpoint -- <reason> -->
-  The marker is exact and lower-case. The reason is mandatory: without one the exception
-  exempts nothing. Exceptions are keyed to
-  the host and the content of its line; one that was not in the previous version of the file
-  (or arrives by a copy, or by a rename from outside runtime scope) is a new exception.
-  \`safety-gate scan --list-suppressions\` lists every exception in the tree.
+  The engine's mechanism, the same for every rule (safety-gate explain exceptions). The marker
+  is exact and lower-case. The reason is mandatory: without one the exception exempts nothing.
+  Exceptions are keyed to the content of the line and of the comment; one that was not in the
+  previous version of the file (or arrives by a copy, or by a rename from outside runtime
+  scope) is a new exception. \`safety-gate scan --list-suppressions\` lists the exceptions that
+  really suppress a finding.
 
 Examples
   APCA_API_BASE_URL=https://api.alpaca.markets          → live-endpoint
@@ -134,63 +134,18 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       ...(scope.exclude ? { exclude: scope.exclude } : {}),
     });
 
-    /** Keys of the valid exceptions in the previous version, when it counts as "old". */
-    const oldKeys = async (file: FileView): Promise<Set<string>> => {
-      const keys = new Set<string>();
-      const { change } = file;
-      // A copy is a new instance; an addition has no past; a rename counts only from inside runtime scope.
-      if (change.status !== 'M' && change.status !== 'R' && change.status !== 'T') return keys;
-      const oldPath = change.oldPath ?? change.path;
-      if (!inScope(oldPath)) return keys;
-      const old = await file.oldBlob();
-      if (!old || old.isBinary) return keys;
-      for (const hit of findLiveHosts(old.text, table)) {
-        const { line } = old.position(hit.offset);
-        const exc = exceptionFor(old, line);
-        if (exc?.reason) keys.add(exceptionKey(hit.host, old.line(line)));
-      }
-      return keys;
-    };
-
-    const checkBlob = async (file: FileView, blob: Blob, report: Report) => {
-      const hits = findLiveHosts(blob.text, table);
-      if (hits.length === 0) return;
-      let old: Set<string> | null = null;
-      // One new-exception finding per exception comment, naming every host it newly exempts.
-      const newByException = new Map<number, { column: number; reason: string; hits: LiveHit[] }>();
-      for (const hit of hits) {
+    // Inline exceptions are the engine's (src/findings/suppress.ts), the same for every rule:
+    // this rule reports every live host, and the engine suppresses the ones a reasoned
+    // exception covers and reports the exceptions a change adds as live-endpoint/new-exception.
+    const checkBlob = (file: FileView, blob: Blob, report: Report) => {
+      for (const hit of findLiveHosts(blob.text, table)) {
         const { line, column } = blob.position(hit.offset);
-        const exc = exceptionFor(blob, line);
-        if (exc && exc.reason) {
-          old ??= await oldKeys(file);
-          if (old.has(exceptionKey(hit.host, blob.line(line)))) continue;
-          const entry = newByException.get(exc.line);
-          if (entry) entry.hits.push(hit);
-          else newByException.set(exc.line, { column: exc.column, reason: exc.reason, hits: [hit] });
-          continue;
-        }
-        const noReason = exc ? ` (the exception on line ${exc.line} has no reason, so it exempts nothing)` : '';
         report({
-          message: `${describe(hit)} in runtime scope${noReason}`,
+          message: `${describe(hit)} in runtime scope`,
           path: file.path,
           line,
           column,
-          remediation: exc
-            ? `write the reason after "--" (safety-gate: allow live-endpoint -- <reason>) and get it security-reviewed, or ${suggestion(hit.info)}`
-            : suggestion(hit.info),
-        });
-      }
-      for (const [line, e] of [...newByException].sort((a, b) => a[0] - b[0])) {
-        const hosts = [...new Set(e.hits.map((h) => (h.wildcard ? `*.${h.host}` : h.host)))].join(', ');
-        const paper = e.hits.map((h) => h.info.suggest).find((s) => s);
-        report({
-          subRule: 'new-exception',
-          severity: newExceptionSeverity,
-          message: `new exception for live ${e.hits[0]!.info.broker} host ${hosts}: "${e.reason}"`,
-          path: file.path,
-          line,
-          column: e.column,
-          remediation: `needs security review: approve this exception, or remove it${paper ? ` and use ${paper} (paper)` : ''}`,
+          remediation: suggestion(hit.info),
         });
       }
     };
@@ -201,7 +156,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
         if (!blob || blob.isBinary) return;
-        await checkBlob(file, blob, report);
+        checkBlob(file, blob, report);
       },
       checkRun(_run: RunView, report: Report) {
         const reviewed = new Set((o.security_reviewed_allow_hosts ?? []).map((r) => r.host.trim().toLowerCase()));

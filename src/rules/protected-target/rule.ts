@@ -92,6 +92,12 @@ principal of the server's \`approvals.allowed_signers\` who holds a role that
 neither the author, the committer nor the pusher. The closed finding is reported at warn level
 as "approved by …". Paths without a generator (the policy, hooks, CI) always need one.
 
+Which policy says what is protected: on the client (pre-commit, commit-msg, pre-push) the
+policy in force before the change — the YAML/JSON policy committed at HEAD, or at the pushed
+ref's old tip — so a commit cannot unprotect what it edits, and the first commit of a policy
+(nothing protected before it) passes. scan --range A..B uses A's policy; the server its own.
+The baseline file (.safety-gate/baseline.json, or the policy's \`baseline:\`) is protected too.
+
 Options: extra_groups, generated_markers (true), linguist_generated (true), marker_scan_bytes
 (16384), marker_exclude (Markdown/reST/AsciiDoc), follow_symlinks (true).
 
@@ -101,11 +107,15 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
   create(ctx: RuleContext<ProtectedTargetOptions>) {
     const opts = ctx.options;
     const ci = ctx.policy.caseInsensitivePaths;
-    const model: ChangeControlModel = perRun(ctx.git, 'change-control-model', () => buildModel(ctx.policy, ctx.paths));
+    const model: ChangeControlModel = perRun(ctx.git, `change-control-model:${ctx.policy.hash}`, () => buildModel(ctx.policy, ctx.paths));
     const groups: Group[] = [];
     for (const [name, globs] of Object.entries({ ...ctx.policy.protectedTargets, ...opts.extra_groups })) {
       groups.push({ name: `group ${name}`, match: ctx.paths.glob(globs) });
     }
+    // A baseline named by the policy is part of the policy: accepting findings wholesale is a
+    // protected change wherever the file lives (the presets protect the default path).
+    const baselinePath = ctx.policy.baseline;
+    if (baselinePath && !baselinePath.startsWith('/')) groups.push({ name: 'baseline of the policy', match: ctx.paths.glob([baselinePath.replace(/^\.\/+/, '')]) });
     for (const g of model.generators) if (!g.sentinel) groups.push({ name: `output of generator ${g.id}`, match: g.isOutput });
     for (const s of model.sentinels) groups.push({ name: 'sentinel', match: s.isSentinel });
     const markerExcluded = ctx.paths.glob(opts.marker_exclude);

@@ -33,7 +33,7 @@ Without \`generator:\`, a generator whose outputs include it, else the built-in
 Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit it by hand.`,
   },
   create(ctx: RuleContext<Record<string, never>>) {
-    const model = perRun(ctx.git, 'change-control-model', () => buildModel(ctx.policy, ctx.paths));
+    const model = perRun(ctx.git, `change-control-model:${ctx.policy.hash}`, () => buildModel(ctx.policy, ctx.paths));
     if (model.sentinels.length === 0) return {};
     const ci = ctx.policy.caseInsensitivePaths;
     // Client doors reuse content hashes from earlier runs; the server trusts no local state.

@@ -11,7 +11,8 @@ import type { FileChange } from '../../../changeset/types.js';
 import type { Policy } from '../../../config/schema.js';
 import { createPathMatcher, type ScopeGlobs } from '../../../engine/paths.js';
 import type { FileView, RuleContext } from '../../types.js';
-import type { FindingInput } from '../../../findings/types.js';
+import type { Finding, FindingInput } from '../../../findings/types.js';
+import { applyInlineExceptions } from '../../../findings/suppress.js';
 import { optionsSchema, type LiveEndpointOptions } from '../options.js';
 import { liveEndpoint } from '../rule.js';
 
@@ -88,9 +89,10 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
     now: 0,
   };
   const checker = await liveEndpoint.create(ctx);
-  const findings: TestFinding[] = [];
-  const report = (defaultPath: string | null) => (f: FindingInput) => {
-    findings.push({
+  const findings: Finding[] = [];
+  const origin = new Map<Finding, FileChange>();
+  const report = (defaultPath: string | null, change?: FileChange) => (f: FindingInput) => {
+    const finding: Finding = {
       rule: f.subRule ? `live-endpoint/${f.subRule}` : 'live-endpoint',
       severity: f.severity ?? 'block',
       path: f.path !== undefined ? f.path : defaultPath,
@@ -98,7 +100,11 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
       column: f.column ?? null,
       message: f.message,
       remediation: f.remediation ?? null,
-    });
+      commit: null,
+      ref: null,
+    };
+    if (change) origin.set(finding, change);
+    findings.push(finding);
   };
   for (const change of changes) {
     if (checker.files && !checker.files(change)) continue;
@@ -113,8 +119,18 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
       oldBlob: async () => (change.oldOid ? (blobs.get(change.oldOid) ?? null) : null),
       hits,
     };
-    await checker.checkFile!(view, report(change.path));
+    await checker.checkFile!(view, report(change.path, change));
   }
   await checker.checkRun?.({ changeSet: {} as never, commits: [], refs: [] }, report(null));
-  return findings;
+  // The engine's post-pass: inline exceptions are applied to every rule's findings there.
+  const done = await applyInlineExceptions({
+    findings,
+    origin,
+    changeOf: () => undefined,
+    readBlob: async (id) => blobs.get(id) ?? null,
+    ruleSees: (_rule, change) => (checker.files ? checker.files(change) : true),
+    newExceptionSeverity: () => (options.new_exception_severity === 'warn' ? 'warn' : 'block'),
+    tree: false,
+  });
+  return done.findings.map((f) => ({ rule: f.rule, severity: f.severity, path: f.path, line: f.line, column: f.column, message: f.message, remediation: f.remediation }));
 }

@@ -25,6 +25,8 @@ export interface AuditFinding {
   path: string | null;
   line: number | null;
   commit: string | null;
+  /** Rule secrets: sha256 of the match (the secret itself is never logged). */
+  secret_sha256?: string;
 }
 
 export interface AuditActor {
@@ -101,7 +103,8 @@ export interface AuditRecord {
 }
 
 export function compactFinding(f: Finding | AuditFinding): AuditFinding {
-  return { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null };
+  const hash = 'secretHash' in f ? f.secretHash : 'secret_sha256' in f ? f.secret_sha256 : undefined;
+  return { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null, ...(hash ? { secret_sha256: hash } : {}) };
 }
 
 /**

@@ -117,6 +117,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         commit,
         ref: f.ref ?? info?.refs[0] ?? null,
         remediation: f.remediation ?? null,
+        ...(f.secretHash ? { secretHash: f.secretHash } : {}),
       });
     };
   };

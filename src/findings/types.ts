@@ -15,6 +15,8 @@ export interface Finding {
   ref: string | null;
   /** One line an agent can act on. */
   remediation: string | null;
+  /** sha256 of a matched secret (rule secrets): what the audit log keeps instead of it. Never printed. */
+  secretHash?: string;
 }
 
 /** What a rule passes to `report`: severity and commit/ref attribution are filled in by the engine. */
@@ -30,6 +32,8 @@ export interface FindingInput {
   remediation?: string | null;
   /** Override the configured severity (e.g. an informational 'skipped' notice). */
   severity?: Severity;
+  /** sha256 of a matched secret (rule secrets), for the audit log. */
+  secretHash?: string;
 }
 
 export type Decision = 'pass' | 'block';

@@ -24,6 +24,8 @@ export const genericAssignment: Detector = {
   validate(secret) {
     if (/^[$%@<{]|\$\{|\{\{|\(|^[a-z][a-z0-9+.-]*:\/\//i.test(secret)) return false;
     if (/^\.{0,2}\//.test(secret)) return false;
+    // Another assignment (--update-secrets=NAME=secret-name:latest): a mapping, not a value.
+    if (/^[A-Za-z_][A-Za-z0-9_-]*=[^=]/.test(secret)) return false;
     // Identifiers and dotted references (settings.api_token, MY_TOKEN_NAME, get-token).
     if (/^[A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+$/.test(secret)) return false;
     if (/^[a-z_-]+$/.test(secret) || /^[A-Z_-]+$/.test(secret)) return false;
@@ -52,6 +54,7 @@ export const genericAssignment: Detector = {
       'SECRET_NAME=database_password',
       'password_hash = hashlib.sha256',
       'passwd: your_password_here',
+      'args: [--update-secrets=ALPACA_KEY=alpaca-key:latest]',
     ],
   },
 };

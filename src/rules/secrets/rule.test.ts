@@ -38,7 +38,7 @@ describe('secrets rule', () => {
       'warn secrets/aws-secret-access-key config/broker.env:2:23',
       'warn secrets/alpaca-api-key config/broker.env:3:21',
       'warn secrets/aws-access-key-id docs/setup.md:1:6',
-      'warn secrets/private-key tests/fixtures/key.pem:1:32',
+      'warn secrets/private-key tests/fixtures/key.pem:2:1',
     ]);
     expect(report.decision).toBe('pass');
     const f = findings.find((x) => x.rule === 'secrets/aws-access-key-id')!;

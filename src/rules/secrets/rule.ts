@@ -41,7 +41,7 @@ Your gitleaks rules (rules.secrets.options.gitleaks_config: PATH)
   scoped flags, \\A, \\z, (?P<name>, [[:alpha:]], \\Q…\\E, \\x{…}, \\pL); what has no exact
   equivalent ((?U), \\C, negated POSIX classes, …) is refused with file:line naming the rule, and
   the gate cannot decide (exit 2) until it is fixed. A rule without keywords makes every file
-  reach the patterns.
+  reach the patterns. Binary files (a NUL in the first 8000 bytes) are not read.
 
 Options (rules.secrets.options)
   gitleaks_config   PATH of a gitleaks TOML config (above).
@@ -105,7 +105,8 @@ export const secrets = defineRule<SecretsOptions>({
       files: (change: FileChange) => isRegular(change) && !excluded(change.path),
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
-        if (!blob) return;
+        // Binary content is not text a credential is committed in (and decoding it makes noise).
+        if (!blob || blob.isBinary) return;
         const text = blob.text;
         const hits = keywords ? file.hits : new Set(rules.flatMap((r) => r.rule.keywords).filter((k) => blob.lower.includes(k)));
         const found = scan({ text, path: file.path, commit: file.commit?.oid ?? null, hits }, rules, global);

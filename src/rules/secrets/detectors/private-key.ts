@@ -10,7 +10,7 @@ export const privateKey: Detector = {
   description: 'private key (PEM / OpenSSH)',
   docs: ['https://www.rfc-editor.org/rfc/rfc7468', 'https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key'],
   keywords: ['private key'],
-  regex: /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----((?:\\r|\\n|[\s\S]){64,65536}?)-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/,
+  regex: /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:\\r|\\n|\s)*((?:\\r|\\n|[\s\S]){64,65536}?)(?:\\r|\\n|\s)*-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/,
   secretGroup: 1,
   entropy: 0,
   validate(secret) {

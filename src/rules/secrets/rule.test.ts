@@ -49,6 +49,16 @@ describe('secrets rule', () => {
     for (const s of [AWS_ID, AWS_SECRET, ALPACA, 'MIIEpAIBAAKCAQEAfake']) expect(out).not.toContain(s);
   });
 
+  it('is reported where it is introduced, not on every later edit of the file', async () => {
+    const text = `AWS_ACCESS_KEY_ID=${AWS_ID}\nREGION=eu-west-1\n`;
+    const edit = await checkChange({ old: { 'a.env': text }, files: { 'a.env': text.replace('eu-west-1', 'us-east-1') } });
+    expect(brief(edit.findings)).toEqual([]);
+    const moved = await checkChange({ old: { 'a.env': text }, files: { 'a.env': null, 'b.env': text } });
+    expect(brief(moved.findings)).toEqual([]);
+    const added = await checkChange({ old: { 'a.env': 'REGION=eu-west-1\n' }, files: { 'a.env': text } });
+    expect(brief(added.findings)).toEqual(['warn secrets/aws-access-key-id a.env:1:19']);
+  });
+
   it('blocks when the policy promotes it; other rules are unaffected', async () => {
     const { findings, report } = await checkChange({
       config: { extends: ['agenttrader-v2'], rules: { secrets: 'block' } },

@@ -25,7 +25,8 @@ What it reports
   secrets/<detector>   a credential: rule, path, line, column and a redacted value (at most the
                        first and last 4 characters, fewer for short values), the blob id, and the
                        commit that first introduced it (merge resolutions and every ref of a push
-                       included). The secret itself is never printed, in text, JSON or SARIF; the
+                       included); a secret the previous version (any parent's, for a merge)
+                       already held is not reported again on later edits. The secret itself is never printed, in text, JSON or SARIF; the
                        audit log holds only sha256("safety-gate/secret" NUL secret).
 
 Built-in detectors (src/rules/secrets/detectors/, each with its documentation and samples)
@@ -71,6 +72,21 @@ Examples
   DB_PASSWORD=\${DB_PASSWORD}                → ok (a reference, not a value)
   AKIA…EXAMPLE (AWS's documented example)   → ok`;
 
+async function previousTexts(file: FileView, ctx: RuleContext<SecretsOptions>): Promise<string[]> {
+  const { change } = file;
+  const oids = change.parents
+    ? change.parents.filter((p) => p.oid && p.mode !== '160000' && p.mode !== null).map((p) => p.oid!)
+    : change.oldOid && change.oldMode !== '160000'
+      ? [change.oldOid]
+      : [];
+  const out: string[] = [];
+  for (const oid of new Set(oids)) {
+    const blob = await ctx.git.readBlob(oid);
+    if (blob && !blob.isBinary) out.push(blob.text);
+  }
+  return out;
+}
+
 function isRegular(change: FileChange): boolean {
   return change.newMode === '100644' || change.newMode === '100755';
 }
@@ -110,7 +126,13 @@ export const secrets = defineRule<SecretsOptions>({
         const text = blob.text;
         const hits = keywords ? file.hits : new Set(rules.flatMap((r) => r.rule.keywords).filter((k) => blob.lower.includes(k)));
         const found = scan({ text, path: file.path, commit: file.commit?.oid ?? null, hits }, rules, global);
+        if (found.length === 0) return;
+        // Reported where it is introduced: a secret the previous version already held (for a
+        // merge: any parent's version) belongs to the commit that brought it, not to every later
+        // edit of the file. A tree scan has no previous version and reports everything.
+        const before = await previousTexts(file, ctx);
         for (const h of found) {
+          if (h.secret && before.some((t) => t.includes(h.secret))) continue;
           const { line, column } = blob.position(h.offset);
           const first = h.match ? blob.position(h.matchOffset).line : line;
           const lineText = blob.line(line);

@@ -7,7 +7,7 @@ export const slackToken: Detector = {
   id: 'slack-token',
   description: 'Slack token or webhook',
   docs: ['https://api.slack.com/authentication/token-types', 'https://api.slack.com/messaging/webhooks'],
-  keywords: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxe', 'xoxs-', 'xapp-', 'hooks.slack.com'],
+  keywords: ['xox', 'xapp-', 'hooks.slack.com'],
   regex: /(?<![A-Za-z0-9_-])((?:xox[bpares](?:\.[a-z0-9]+)?-[0-9A-Za-z-]{10,250})|(?:xapp-\d-[A-Z0-9]{6,}-\d{6,}-[a-f0-9]{32,})|(?:https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/T[A-Z0-9]{6,}\/[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}))(?![A-Za-z0-9_-])/,
   secretGroup: 1,
   entropy: 3,

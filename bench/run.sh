@@ -64,3 +64,4 @@ for extra in bench/function-scope.mjs bench/sentinel.mjs; do
 done
 
 node bench/summarize.mjs "$RESULTS" | tee "$RESULTS/summary.md"
+bash bench/secrets.sh "$WORK" "$RESULTS" "$RUNS"

@@ -27,6 +27,8 @@ export interface AuditFinding {
   commit: string | null;
   /** Who closed it with a signed approval or break-glass (absent otherwise). */
   approved_by?: string;
+  /** Rule secrets: sha256 of the match (the secret itself is never logged). */
+  secret_sha256?: string;
 }
 
 export interface AuditActor {
@@ -106,6 +108,8 @@ export function compactFinding(f: Finding | AuditFinding): AuditFinding {
   const out: AuditFinding = { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null };
   const by = 'approval' in f ? f.approval : 'approved_by' in f ? f.approved_by : undefined;
   if (by) out.approved_by = by;
+  const hash = 'secretHash' in f ? f.secretHash : 'secret_sha256' in f ? f.secret_sha256 : undefined;
+  if (hash) out.secret_sha256 = hash;
   return out;
 }
 

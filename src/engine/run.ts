@@ -131,6 +131,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         commit,
         ref: f.ref ?? info?.refs[0] ?? null,
         remediation: f.remediation ?? null,
+        ...(f.secretHash ? { secretHash: f.secretHash } : {}),
       };
       if (defaults.change && path === defaults.change.path && commit === defaults.change.commit) origin.set(finding, defaults.change);
       findings.push(finding);

@@ -27,6 +27,8 @@ export interface Finding {
    * would suppress. An approval that closes the finding names this rule (`--covers`).
    */
   covers?: string;
+  /** sha256 of a matched secret (rule secrets): what the audit log keeps instead of it. Never printed. */
+  secretHash?: string;
 }
 
 /** A finding that an inline exception (`safety-gate: allow <rule> -- <reason>`) suppressed. */
@@ -53,6 +55,8 @@ export interface FindingInput {
   remediation?: string | null;
   /** Override the configured severity (e.g. an informational 'skipped' notice). */
   severity?: Severity;
+  /** sha256 of a matched secret (rule secrets), for the audit log. */
+  secretHash?: string;
 }
 
 export type Decision = 'pass' | 'block';

@@ -13,6 +13,7 @@ import { tradingMode } from './trading-mode/rule.js';
 import { importHygiene } from './import-hygiene/rule.js';
 import { scriptRisk } from './script-risk/rule.js';
 import { refIntegrity } from './ref-integrity/rule.js';
+import { secrets } from './secrets/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +30,7 @@ export const rules: Rule<any>[] = [
   importHygiene,
   scriptRisk,
   refIntegrity,
+  secrets,
   // @rules-list (helpers: add entries above this line)
 ];
 

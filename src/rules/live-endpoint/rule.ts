@@ -143,7 +143,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       const oldPath = change.oldPath ?? change.path;
       if (!inScope(oldPath)) return keys;
       const old = await file.oldBlob();
-      if (!old || old.isBinary) return keys;
+      if (!old || !old.isText) return keys;
       for (const hit of findLiveHosts(old.text, table)) {
         const { line } = old.position(hit.offset);
         const exc = exceptionFor(old, line);
@@ -200,7 +200,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       files: (change: FileChange) => isRegular(change) && inScope(change.path),
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
-        if (!blob || blob.isBinary) return;
+        if (!blob || !blob.isText) return;
         await checkBlob(file, blob, report);
       },
       checkRun(_run: RunView, report: Report) {

@@ -90,10 +90,10 @@ export function detectFormat(path: string, text = ''): SettingsFormat {
  * reader (the line reader also by the names it looks for), so several rules share one read.
  */
 export async function readSettings(path: string, blob: Blob, names: ReadonlySet<string>): Promise<Assignment[]> {
-  const format = detectFormat(path, blob.text);
+  const format = detectFormat(path, blob.readerText);
   const id = [...names].sort().join(',');
   const keep: Keep = (k) => names.has(k);
-  const lineRead = () => blob.parse(`settings:lines:${id}`, (b) => readLines(b.text, names));
+  const lineRead = () => blob.parse(`settings:lines:${id}`, (b) => readLines(b.readerText, names));
   switch (format) {
     case 'yaml': {
       const r = await loadYamlDocuments(blob);
@@ -106,13 +106,13 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
     case 'json': {
       const tree = blob.parse('settings:json-tree', (b) => {
         try {
-          return { root: parseJsonTree(b.text), ok: true as const };
+          return { root: parseJsonTree(b.readerText), ok: true as const };
         } catch {
           return { root: null, ok: false as const };
         }
       });
       if (!tree.ok) return lineRead();
-      return blob.parse(`settings:json:${id}`, (b) => readTree([tree.root], b.text, 'json', keep));
+      return blob.parse(`settings:json:${id}`, (b) => readTree([tree.root], b.readerText, 'json', keep));
     }
     case 'lines':
       return lineRead();
@@ -120,7 +120,7 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
       return (
         blob.parse(`settings:${format}:${id}`, (b) => {
           try {
-            return READERS[format](b.text, keep);
+            return READERS[format](b.readerText, keep);
           } catch {
             return null;
           }

@@ -10,6 +10,8 @@
 // runtime scope. Cost: files without a NUL in their first 8000 bytes and without a BOM take
 // the old path (one `includes(0)` and a 4-byte look).
 
+import { needsUrlFold, urlFold, type FoldedView } from './url-fold.js';
+
 /** How the bytes of a blob are read as text. */
 export type BlobEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'binary';
 
@@ -121,6 +123,7 @@ export class Blob {
   private _lineStarts: number[] | undefined;
   private _encoding: BlobEncoding | undefined;
   private _readerText: string | undefined;
+  private _urlView: FoldedView | null | undefined;
   private readonly parsed = new Map<string, unknown>();
 
   constructor(
@@ -177,10 +180,25 @@ export class Blob {
     return this._readerText;
   }
 
-  /** Lower-cased text, for case-insensitive literal prefilters. Same length as `text` for ASCII keywords. */
+  /**
+   * Lower-cased text, for case-insensitive literal prefilters (only ever searched with
+   * `includes`). When the text holds non-ASCII characters or %XX escapes, the URL-folded view
+   * (`urlView`) is appended, so a keyword written with fullwidth letters, ignorable code points
+   * or percent-escapes inside it still reaches the rule.
+   */
   get lower(): string {
-    if (this._lower === undefined) this._lower = this.text.toLowerCase();
+    if (this._lower === undefined) {
+      const l = this.text.toLowerCase();
+      const v = this.urlView;
+      this._lower = v ? `${l}\n${v.text}` : l;
+    }
     return this._lower;
+  }
+
+  /** The text as a URL host parser reads it (see url-fold.ts), or null when it is plain lower-cased ASCII. */
+  get urlView(): FoldedView | null {
+    if (this._urlView === undefined) this._urlView = needsUrlFold(this.text) ? urlFold(this.text) : null;
+    return this._urlView;
   }
 
   /** 1-based line and column of a UTF-16 offset into `text`. */

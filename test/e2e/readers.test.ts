@@ -62,4 +62,19 @@ describe('pre-receive reads bytes the way their consumer does', () => {
     );
     expectAccepted({ 'config/prod.env': utf16('# AGENT_MODE=EXECUTE is forbidden\nAGENT_MODE=OBSERVE\n'), '.gitattributes': '* text=auto eol=lf\n' });
   });
+
+  it('hosts: percent-escapes, default-ignorables and enclosed letters as the URL parser reads them; paper and lookalike pass', () => {
+    expectRefused(
+      {
+        'backend/broker/a.py': 'BASE = "https://%61pi.alpaca.markets/v2"\n',
+        'backend/broker/b.py': 'BASE = "https://api.alp\u034Faca.markets"\n',
+        'backend/broker/c.py': 'BASE = "wss://api.\u24D0lpaca.markets/stream"\n',
+      },
+      [/remote: .*backend\/broker\/a\.py:1.*live-endpoint/, /remote: .*backend\/broker\/b\.py:1.*live-endpoint/, /remote: .*backend\/broker\/c\.py:1.*live-endpoint/],
+    );
+    expectAccepted({
+      'backend/broker/a.py': 'BASE = "https://paper\u00AD-api.alpaca.markets"\n',
+      'backend/broker/b.py': 'BASE = "https://\u0430pi.alpaca.markets"\n',
+    });
+  });
 });

@@ -11,6 +11,7 @@
 // the old path (one `includes(0)` and a 4-byte look).
 
 import { needsUrlFold, urlFold, type FoldedView } from './url-fold.js';
+import { hasEscapes, prefilterView } from './unescape.js';
 
 /** How the bytes of a blob are read as text. */
 export type BlobEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'binary';
@@ -184,13 +185,18 @@ export class Blob {
    * Lower-cased text, for case-insensitive literal prefilters (only ever searched with
    * `includes`). When the text holds non-ASCII characters or %XX escapes, the URL-folded view
    * (`urlView`) is appended, so a keyword written with fullwidth letters, ignorable code points
-   * or percent-escapes inside it still reaches the rule.
+   * or percent-escapes inside it still reaches the rule; so is the text with numeric escapes
+   * decoded and line continuations joined (../changeset/unescape.ts).
    */
   get lower(): string {
     if (this._lower === undefined) {
-      const l = this.text.toLowerCase();
+      let l = this.text.toLowerCase();
       const v = this.urlView;
-      this._lower = v ? `${l}\n${v.text}` : l;
+      if (v) l += `\n${v.text}`;
+      // Escaped or continued spellings (`AGENT\u005FMODE`, `AGENT_\⏎MODE`) reach the readers,
+      // which decode them the way their format does.
+      if (hasEscapes(this.text)) l += `\n${prefilterView(this.text).toLowerCase()}`;
+      this._lower = l;
     }
     return this._lower;
   }

@@ -77,4 +77,24 @@ describe('pre-receive reads bytes the way their consumer does', () => {
       'backend/broker/b.py': 'BASE = "https://\u0430pi.alpaca.markets"\n',
     });
   });
+
+  it('continuations and escapes: shell, Dockerfile, JSON, .properties, TOML are compared after unescaping; a comment passes', () => {
+    expectRefused(
+      {
+        'services/agent/env.sh': 'export AGENT_\\\nMODE=EXECUTE\n',
+        'Dockerfile': 'FROM scratch\nENV AGENT_MODE=EXE\\\nCUTE\n',
+        'config/app.json': '{"AGENT\\u005fMODE": "\\u0045XECUTE"}\n',
+        'config/app.properties': 'AGENT\\u005fMODE EXE\\\n    CUTE\n',
+        'config/agent.toml': '[env]\nAGENT_MODE = """\nEXECUTE"""\n',
+      },
+      [
+        /remote: .*services\/agent\/env\.sh:2.*agent-mode/,
+        /remote: .*Dockerfile:2.*agent-mode/,
+        /remote: .*config\/app\.json:1.*agent-mode/,
+        /remote: .*config\/app\.properties:1.*agent-mode/,
+        /remote: .*config\/agent\.toml:2.*agent-mode/,
+      ],
+    );
+    expectAccepted({ 'config/agent.toml': '# AGENT_MODE = "EXECUTE"\n[env]\nNOTE = "AGENT_MODE = EXECUTE is forbidden"\nAGENT_MODE = """OBSERVE"""\n' });
+  });
 });

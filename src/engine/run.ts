@@ -223,7 +223,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       let hits: Set<string>;
       if (r.keywords) {
         hits = new Set(r.keywords.filter((k) => found.has(k)));
-        if (hits.size === 0) continue;
+        if (hits.size === 0 && !(r.checker.undecodable && binary && !blob.isText)) continue;
       } else {
         // Rules without keywords (parse checks) have nothing to say about binary content.
         if (binary) continue;

@@ -13,6 +13,7 @@ import { optionsSchema as importHygiene } from './import-hygiene/options.js';
 import { optionsSchema as scriptRisk } from './script-risk/options.js';
 import { optionsSchema as refIntegrity } from './ref-integrity/options.js';
 import { optionsSchema as secrets } from './secrets/options.js';
+import { optionsSchema as readableContent } from './readable-content/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -28,6 +29,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'script-risk': scriptRisk,
   'ref-integrity': refIntegrity,
   secrets,
+  'readable-content': readableContent,
   // @options-list (helpers: add entries above this line)
 };
 

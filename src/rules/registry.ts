@@ -14,6 +14,7 @@ import { importHygiene } from './import-hygiene/rule.js';
 import { scriptRisk } from './script-risk/rule.js';
 import { refIntegrity } from './ref-integrity/rule.js';
 import { secrets } from './secrets/rule.js';
+import { readableContent } from './readable-content/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,6 +32,7 @@ export const rules: Rule<any>[] = [
   scriptRisk,
   refIntegrity,
   secrets,
+  readableContent,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -111,6 +111,11 @@ export interface RuleChecker {
    * that `files` accepts (parse checks).
    */
   keywords?: readonly string[];
+  /**
+   * Also run `checkFile` for blobs that are not text in any encoding the engine decodes
+   * (`!blob.isText`), whatever the keywords: a rule that fails closed on unreadable content.
+   */
+  undecodable?: boolean;
   /** Which changed files this rule wants to read (default: regular files that still exist). */
   files?(change: FileChange): boolean;
   checkFile?(file: FileView, report: Report): void | Promise<void>;

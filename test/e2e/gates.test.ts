@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo, sandbox, type Sandbox } from '../helpers/repo.js';
+import { Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
 import { createServer, push, type Server } from './server.js';
 
 let sb: Sandbox;
@@ -87,6 +87,48 @@ describe('Gate A through pre-receive', () => {
     expect(r.out).toMatch(/remote: .*ops\/deploy\.sh.*import-hygiene\/syntax/);
     repo.write('ops/deploy.sh', '#!/usr/bin/env bash\nif [ -n "$1" ]; then\n  echo "$1"\nfi\n');
     repo.commitAll('fixed script');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+  });
+});
+
+const MANIFEST = (entries: string) => `{\n  "version": 1,\n  "scripts": [\n${entries}\n  ]\n}\n`;
+
+describe('Gate B', () => {
+  it('a full-tree scan runs script-risk: unlisted scripts (any extension or shebang) and dead guards are reported', () => {
+    const work = Repo.init(sb, 'scanned');
+    work.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\n');
+    work.write('scripts/ci/script_risk_policy_manifest.json', MANIFEST('    {"path": "scripts/deploy/rollout.sh", "category": "deploy", "requires_exec_guard": true}'));
+    work.write('scripts/deploy/rollout.sh', '#!/usr/bin/env bash\necho "python3 scripts/lib/exec_guard.py --require MUST_LOCK"\nkubectl rollout restart deploy/api\n');
+    work.write('scripts/tools/Prune.SH', 'rm -rf /tmp/x\n');
+    work.write('scripts/tools/sync', '#!/usr/bin/env python3\nprint("sync")\n');
+    work.commitAll('tree');
+    const r = runCli(['scan', '--format', 'json'], { cwd: work.path, env: sb.env });
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout).findings.map((f: { rule: string; path: string }) => `${f.rule} ${f.path}`);
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        'script-risk/missing scripts/tools/Prune.SH',
+        'script-risk/missing scripts/tools/sync',
+        'script-risk/guard scripts/deploy/rollout.sh',
+      ]),
+    );
+  });
+
+  it('pre-receive refuses turning requires_exec_guard from true to false (security review), and accepts it kept true', () => {
+    setup();
+    repo.write('scripts/ci/script_risk_policy_manifest.json', MANIFEST('    {"path": "scripts/deploy/rollout.sh", "category": "deploy", "requires_exec_guard": true}'));
+    repo.write('scripts/deploy/rollout.sh', '#!/usr/bin/env bash\npython3 scripts/lib/exec_guard.py --require MUST_LOCK\n');
+    repo.commitAll('guarded');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+    repo.write('scripts/ci/script_risk_policy_manifest.json', MANIFEST('    {"path": "scripts/deploy/rollout.sh", "category": "deploy", "requires_exec_guard": false}'));
+    repo.commitAll('drop the guard requirement');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*script-risk\/guard-downgrade/);
+    expect(r.out).toMatch(/security review/);
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.write('scripts/ci/script_risk_policy_manifest.json', MANIFEST('    {"path": "scripts/deploy/rollout.sh", "category": "deploy", "requires_exec_guard": true, "owner": "sre"}'));
+    repo.commitAll('owner');
     expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
   });
 });

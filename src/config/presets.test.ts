@@ -68,7 +68,7 @@ describe('presets', () => {
     expect(g('generated-files')('src/api/client.ts')).toBe(false);
   });
 
-  test('agenttrader-v2 runtime scope: code and config in, docs, tests and audit artifacts out', async () => {
+  test('agenttrader-v2 runtime scope: everything but docs, tests and audit artifacts', async () => {
     const p = await loadPresetPolicy('agenttrader-v2');
     const inScope = createPathMatcher(p.runtimeScope, false).runtimeScope();
     const yes = [
@@ -92,6 +92,12 @@ describe('presets', () => {
       'cloudbuild.yaml',
       '.github/workflows/ci.yml',
       '.gitlab-ci.yml',
+      // Service directories of the real repository that an include list missed.
+      'cloudrun_consumer/main.py',
+      'control_plane/app/settings.py',
+      'mcp/server.py',
+      'ops/runbooks/restart.sh',
+      'frontend/src/app.tsx',
     ];
     const no = [
       'README.md',
@@ -105,7 +111,6 @@ describe('presets', () => {
       'backend/conftest.py',
       'audit/2026-01-01.jsonl',
       'backend/audit_artifacts/run.json',
-      'frontend/src/app.tsx',
     ];
     for (const f of yes) expect(inScope(f), f).toBe(true);
     for (const f of no) expect(inScope(f), f).toBe(false);

@@ -38,7 +38,12 @@ export const msg = {
   huskyUnchanged: (dir: string) => `safety-gate: already installed in ${dir}/ (husky); nothing changed`,
 
   preCommitNoRepo: 'no git URL for the safety-gate hook repository is known',
-  preCommitNoRepoHint: 'pass --repo <git-url> [--rev <tag>] (the repository that holds .pre-commit-hooks.yaml)',
+  preCommitNoRepoHint: 'pass --repo <git-url> --rev <tag or commit id> (the repository that holds .pre-commit-hooks.yaml)',
+  preCommitRevMissing: (url: string, rev: string) => `${rev} does not exist in ${url}, so pre-commit could not check it out`,
+  preCommitRevMissingHint: (rev: string) =>
+    `create and push the tag (git tag ${rev} && git push origin ${rev}) in that repository, or pass --rev <commit id>`,
+  preCommitRepoUnreachable: (url: string, detail: string) => `cannot read the hook repository ${url}: ${detail}`,
+  preCommitRepoUnreachableHint: 'pass --repo with a git URL or path you can clone, and --rev with a tag or commit id in it',
   preCommitBadConfig: (file: string, detail: string) => `${file}: ${detail}`,
   preCommitBadConfigHint: 'fix the YAML so that `repos:` is a list, then run safety-gate install --pre-commit again',
   preCommitHooksPath: (value: string) =>

@@ -12,7 +12,7 @@ export type SourceRequest =
   | { kind: 'message'; message: string }
   | { kind: 'push'; remote: string; stdin: string }
   | { kind: 'receive'; stdin: string }
-  | { kind: 'tree'; rev: string }
+  | { kind: 'tree'; rev: string; index?: boolean }
   | { kind: 'range'; range: string };
 
 export interface SourceContext {
@@ -34,7 +34,7 @@ export function buildChangeSet(repo: RepoInfo, ctx: SourceContext, req: SourceRe
     case 'receive':
       return receiveChangeSet(repo, ctx, req.stdin);
     case 'tree':
-      return treeChangeSet(repo, ctx, req.rev);
+      return treeChangeSet(repo, ctx, req.rev, { index: req.index });
     case 'range':
       return rangeChangeSet(repo, ctx, req.range);
   }

@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { appendAuditRecord } from '../audit/log.js';
 import { formatText } from '../reporters/text.js';
 import type { Verbosity } from './args.js';
+import { startProgress } from './progress.js';
 
 export interface OutputOptions {
   format: 'text' | 'json' | 'sarif';
@@ -59,6 +60,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   if (opts.output.file) checkOutputPath(resolve(io.cwd, opts.output.file));
 
   let result: CheckResult;
+  const progress = startProgress(io, opts.door, opts.verbosity?.quiet === true || opts.output.file === null && opts.output.format !== 'text' && opts.door !== 'scan');
   try {
     if (opts.skipRequested && io.env.PRE_COMMIT === '1') {
       // The pre-commit framework would print "Passed" for a skip; its own SKIP prints "Skipped".
@@ -76,12 +78,14 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       configFile: opts.configFile,
       startedAt: started,
       onPolicy: (policy) => arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default),
+      onChangeSet: (cs) => progress.changeSet(cs),
     });
   } catch (e) {
     if (hook) await auditError(io, opts, e, started);
     throw e;
   } finally {
     clearTimeout(timer);
+    progress.stop();
   }
 
   await emit(io, opts, result);

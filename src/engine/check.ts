@@ -35,6 +35,8 @@ export interface CheckOptions {
   rules?: readonly Rule<unknown>[];
   /** Called as soon as the policy is known (the door re-arms its hard deadline). */
   onPolicy?: (policy: Policy) => void;
+  /** Called once the change set is built (the CLI's progress line names its size). */
+  onChangeSet?: (changeSet: ChangeSet) => void;
   startedAt?: number;
 }
 
@@ -211,6 +213,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     };
 
     const changeSet = await changeSetPromise;
+    opts.onChangeSet?.(changeSet);
     const rules = opts.rules ?? registeredRules;
     const result = await runEngine({
       changeSet,

@@ -6,6 +6,7 @@ import { pushChangeSet, receiveChangeSet } from './push.js';
 import { rangeChangeSet } from './range.js';
 import { stagedChangeSet } from './staged.js';
 import { treeChangeSet } from './tree.js';
+import { historyChangeSet } from './history.js';
 
 export type SourceRequest =
   | { kind: 'staged'; paths?: string[] }
@@ -13,7 +14,8 @@ export type SourceRequest =
   | { kind: 'push'; remote: string; stdin: string }
   | { kind: 'receive'; stdin: string }
   | { kind: 'tree'; rev: string; index?: boolean }
-  | { kind: 'range'; range: string };
+  | { kind: 'range'; range: string }
+  | { kind: 'history'; rev: string };
 
 export interface SourceContext {
   objects: ObjectReader;
@@ -37,5 +39,7 @@ export function buildChangeSet(repo: RepoInfo, ctx: SourceContext, req: SourceRe
       return treeChangeSet(repo, ctx, req.rev, { index: req.index });
     case 'range':
       return rangeChangeSet(repo, ctx, req.range);
+    case 'history':
+      return historyChangeSet(repo, ctx, req.rev);
   }
 }

@@ -2,33 +2,16 @@
 // No argument: every file of the tree at HEAD. With no config in the repository the built-in
 // `recommended` policy applies.
 import { resolve } from 'node:path';
-import { GateError } from '../../errors.js';
+import { EXIT, GateError } from '../../errors.js';
+import { requireDir } from '../paths.js';
 import type { SourceRequest } from '../../sources/index.js';
 import type { CliIO } from '../io.js';
 import { parseCommand, str } from '../args.js';
+import { USAGES } from '../usage.js';
 import { runDoor } from '../run-door.js';
 import { parseOutput } from './hook.js';
 
-export const SCAN_USAGE = `usage: safety-gate scan [DIR] [what] [options]
-
-What to scan (one of; default: every file of the tree at HEAD):
-  --rev REV            every file of the tree at REV
-  --index              every file of the index (the tree the next commit would have)
-  --staged [PATH...]   the staged change (index against HEAD), as the pre-commit hook sees it
-  --range A..B         each commit of A..B, judged by the policy of A
-  --list-suppressions  list the inline exceptions of the tree at --rev (default HEAD)
-
-Options:
-  DIR                  the repository to scan (default: the current directory)
-  --format FORMAT      text (default), json or sarif
-  -o, --output FILE    write the report to FILE (the verdict line still goes to stderr)
-  --config FILE        the policy file (default: discovered in the repository)
-  --no-audit           do not record this scan in the audit log
-  -q, --quiet          print findings only (nothing for a clean scan)
-  --verbose            also print what was read
-  -h, --help           this help
-
-Exit codes: 0 pass (warnings allowed), 1 blocked by policy, 2 could not decide.`;
+const SCAN_USAGE = USAGES.scan!;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseCommand('scan', SCAN_USAGE, argv, io, {
@@ -41,6 +24,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     config: { type: 'string' },
     'no-audit': { type: 'boolean' },
     'list-suppressions': { type: 'boolean' },
+    history: { type: 'boolean' },
+    'no-git': { type: 'boolean' },
+    'exit-code': { type: 'string' },
   }, { positionals: true });
   if (!parsed) return 0;
   const { values, positionals, verbosity } = parsed;
@@ -50,8 +36,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new GateError('usage', msg.skipUnderPreCommit, msg.skipUnderPreCommitHint);
   }
   const usage = (what: string) => new GateError('usage', `scan: ${what}`, 'see safety-gate scan --help');
-  const modes = (['staged', 'index', 'range', 'rev'] as const).filter((m) => values[m] !== undefined && values[m] !== false);
+  const modes = (['staged', 'index', 'range', 'history', 'no-git'] as const).filter((m) => values[m] !== undefined && values[m] !== false);
   if (modes.length > 1) throw usage(`use only one of --${modes.join(', --')}`);
+  if (values.rev !== undefined && modes.some((m) => m !== 'history')) throw usage(`--rev cannot be combined with --${modes[0]}`);
+  let blockCode = 1;
+  if (values['exit-code'] !== undefined) {
+    const n = Number(values['exit-code']);
+    if (!/^\d+$/.test(String(values['exit-code'])) || n > 255 || n === 2) throw usage('--exit-code takes a number from 0 to 255 other than 2 (2 means could not decide)');
+    blockCode = n;
+  }
   if (values['list-suppressions']) {
     const { listSuppressionsCommand } = await import('./suppressions.js');
     return listSuppressionsCommand(io, { rev: str(values.rev) ?? 'HEAD', format: str(values.format) ?? 'text' });
@@ -59,17 +52,51 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let request: SourceRequest;
   if (values.staged) request = { kind: 'staged', paths: positionals.length > 0 ? positionals : undefined };
   else if (values.range) request = { kind: 'range', range: str(values.range)! };
-  else if (values.index) request = { kind: 'tree', rev: 'HEAD', index: true };
+  else if (values.index || values['no-git']) request = { kind: 'tree', rev: 'HEAD', index: true };
+  else if (values.history) request = { kind: 'history', rev: str(values.rev) ?? 'HEAD' };
   else request = { kind: 'tree', rev: str(values.rev) ?? 'HEAD' };
   // `scan [DIR]`: the repository to scan (gitleaks and detect-secrets take a path the same way).
   if (!values.staged && positionals.length > 1) throw usage(`unexpected argument ${JSON.stringify(positionals[1])}`);
-  if (!values.staged && positionals[0]) io = { ...io, cwd: resolve(io.cwd, positionals[0]) };
-  return runDoor(io, {
+  if (!values.staged && positionals[0]) io = { ...io, cwd: requireDir(resolve(io.cwd, positionals[0])) };
+  let cleanup = (): void => undefined;
+  if (values['no-git']) ({ io, cleanup } = await folderAsIndex(io));
+  try {
+    const code = await runDoor(io, {
     door: 'scan',
     request,
     output: parseOutput(str(values.format), str(values.output), 'text'),
     configFile: str(values.config),
     audit: !values['no-audit'],
     verbosity,
-  });
+    });
+    return code === EXIT.block ? blockCode : code;
+  } finally {
+    cleanup();
+  }
+}
+
+/**
+ * scan --no-git DIR: the folder's files are hashed into a throw-away repository's index (in the
+ * temp directory; DIR itself is only read), and that index is scanned like `--index`: one
+ * engine, the same rules and positions. Ignored files count too: the folder is not a checkout.
+ */
+async function folderAsIndex(io: CliIO): Promise<{ io: CliIO; cleanup: () => void }> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { spawnSync } = await import('node:child_process');
+  const gitDir = mkdtempSync(join(tmpdir(), 'safety-gate-no-git-'));
+  const cleanup = () => rmSync(gitDir, { recursive: true, force: true });
+  const env: NodeJS.ProcessEnv = { ...io.env, GIT_DIR: gitDir, GIT_WORK_TREE: io.cwd, GIT_INDEX_FILE: join(gitDir, 'index') };
+  delete env.GIT_OBJECT_DIRECTORY;
+  delete env.GIT_ALTERNATE_OBJECT_DIRECTORIES;
+  for (const args of [['init', '-q'], ['-c', 'core.autocrlf=false', 'add', '-A', '-f', '--', '.']]) {
+    const r = spawnSync('git', args, { cwd: io.cwd, env, encoding: 'utf8' });
+    if (r.status !== 0) {
+      cleanup();
+      const detail = (r.error?.message ?? r.stderr.trim().split('\n')[0]) || `exit ${r.status}`;
+      throw new GateError('io', `cannot read the folder ${io.cwd}: git ${args.at(-1) === '.' ? 'add' : 'init'} failed (${detail})`, 'check that the folder is readable');
+    }
+  }
+  return { io: { ...io, env }, cleanup };
 }

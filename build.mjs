@@ -1,7 +1,26 @@
 // Bundles the CLI so a hook loads one small entry chunk; zod, yaml and the parsers sit in
 // chunks loaded on demand (a hook with a cached policy never loads them).
-import { build } from 'esbuild';
-import { rmSync, chmodSync, renameSync } from 'node:fs';
+import { rmSync, chmodSync, renameSync, existsSync } from 'node:fs';
+
+// `node build.mjs --if-possible` (npm `prepare`): a consumer's install (from a git URL, a path,
+// `npm ci --omit=dev`) may not have esbuild, a devDependency. Then the shipped dist/ is used as
+// it is, or, without one, the install goes on and says how to build.
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  if (!process.argv.includes('--if-possible')) {
+    console.error('safety-gate build: esbuild is not installed; run npm install (with devDependencies) first');
+    process.exit(1);
+  }
+  console.error(
+    existsSync('dist/cli.js')
+      ? 'safety-gate: esbuild is not installed; using the dist/ that was shipped'
+      : `safety-gate: esbuild is not installed, so dist/ was not built; run npm install && npm run build in ${process.cwd()}`,
+  );
+  process.exit(0);
+}
+const { build } = esbuild;
 
 // Build beside dist/ and swap at the end: a failed build never leaves a half-written CLI.
 const tmp = `dist.tmp-${process.pid}`;

@@ -37,7 +37,7 @@ The doors git calls. Options: --format text|json|sarif, --output FILE, --config 
 (audited) unless the policy sets client.allow_skip: false; the server never honours it.
 ${COMMON}`,
   install: `${INSTALL_USAGE}
-       safety-gate install --server <bare-repo> --bundle   (the hook runs dist/safety-gate-server.cjs)
+--bundle: the server hook runs the one-file bundle dist/safety-gate-server.cjs (npm run bundle).
 ${COMMON}`,
   init: `usage: safety-gate init [--preset NAME] [--force]
 

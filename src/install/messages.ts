@@ -2,7 +2,7 @@
 
 export const INSTALL_USAGE = [
   'usage: safety-gate install [--husky | --hooks-path | --pre-commit] [--force] [--repo URL] [--rev REV]',
-  '       safety-gate install --server <bare-repo> [--config FILE] [--force]',
+  '       safety-gate install --server <bare-repo> [--config FILE] [--bundle] [--force]',
   'With no flag it joins the hook manager the repository already uses (husky, pre-commit), else --hooks-path.',
 ].join('\n');
 
@@ -71,6 +71,8 @@ export const msg = {
   foreignPreReceiveHint: 'rerun with --force to keep it as pre-receive.orig and run it after safety-gate passes',
   cliMissing: (file: string) => `${file} is missing, so the server hook would have nothing to run`,
   cliMissingHint: 'build the package (npm run build) or install it with npm, then run install --server again',
+  bundleMissing: (file: string) => `${file} is missing, so --bundle has nothing to install`,
+  bundleMissingHint: 'build it with npm run bundle (npm pack includes it), then run install --server --bundle again',
   serverPolicy: (file: string) => `policy: ${file} (validated; pre-receive reads only this file)`,
   serverKeptPolicy: (file: string) => `policy: ${file} (kept; pass --config FILE to replace it)`,
   serverNoPolicy: (file: string) =>

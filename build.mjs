@@ -27,6 +27,24 @@ const { build } = esbuild;
 // dist/safety-gate-server.cjs with every dependency inside, the presets and version embedded,
 // and the two .wasm files it loads beside it. `node dist/safety-gate-server.cjs` runs every
 // command with no node_modules: what a GitHub Enterprise pre-receive environment can hold.
+// Big CommonJS parsers that only some runs need (the TypeScript compiler for function scopes,
+// @babel/parser for TS/JS parse checks) go into the bundle as source text, compiled on their
+// first require: node then parses 5 MB less on every push that does not need them.
+const DEFERRED = /node_modules[\\/](typescript[\\/]lib[\\/]typescript\.js|@babel[\\/]parser[\\/]lib[\\/]index\.js)$/;
+const deferPlugin = {
+  name: 'defer-big-cjs',
+  setup(b) {
+    b.onLoad({ filter: DEFERRED }, (args) => {
+      const src = esbuild.transformSync(readFileSync(args.path, 'utf8'), { loader: 'js', minify: true, target: 'node20', legalComments: 'inline' }).code;
+      const name = JSON.stringify(args.path.split(/node_modules[\\/]/).pop());
+      return {
+        loader: 'js',
+        contents: `var f = require('node:vm').compileFunction(${JSON.stringify(src)}, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: ${name} });\nf.call(module.exports, module.exports, require, module, __filename, __dirname);\n`,
+      };
+    });
+  },
+};
+
 async function serverBundle(out) {
   mkdirSync(out, { recursive: true });
   const presets = Object.fromEntries(
@@ -47,6 +65,7 @@ async function serverBundle(out) {
       __SAFETY_GATE_EMBEDDED__: JSON.stringify({ version, presets }),
     },
     banner: { js: "#!/usr/bin/env node\nvar __sgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [deferPlugin],
     logLevel: 'error',
   });
   chmodSync(`${out}/safety-gate-server.cjs`, 0o755);

@@ -33,6 +33,7 @@ export const msg = {
   outputUnwritableHint: 'check the permissions of --output, or pass another path',
   noSuchDir: (dir: string) => `${dir} does not exist`,
   noSuchDirHint: 'pass the path of a repository (or a folder, with --no-git)',
+  lintStagedYields: 'pre-commit hook already runs the gate for this commit; the lint-staged task does not run it twice',
   skipRefused: 'SAFETY_GATE_SKIP is ignored here: the server always applies the policy',
   oversized: (path: string, size: number, cap: number) =>
     `${path} is ${size} bytes, over the ${cap}-byte limit: not checked`,

@@ -35,6 +35,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   switch (door) {
     case 'pre-commit':
       // lint-staged passes file names; the gate reads the index itself and checks all of it.
+      if (positionals.length > 1) {
+        const { directHookRunsGate } = await import('../hook-owner.js');
+        if (directHookRunsGate(io.cwd, io.env)) {
+          // The same commit's git hook runs the gate: this lint-staged task would be a second run.
+          if (verbosity.verbose) io.stderr.write(`${msg.prefix}: ${msg.lintStagedYields}\n`);
+          return EXIT.pass;
+        }
+      }
       request = { kind: 'staged' };
       break;
     case 'commit-msg': {

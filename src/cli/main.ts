@@ -49,7 +49,9 @@ import('./app.js')
   },
   (e: unknown) => {
     finished = true;
-    io.stderr.write(describe(e) + '\n');
+    // A GitLab server hook that could not decide: GitLab's UI shows only GL-HOOK-ERR: lines.
+    const gl = process.argv[2] === 'hook' && process.argv[3] === 'pre-receive' && (io.env.GL_ID || io.env.GL_USERNAME || io.env.GL_PROTOCOL);
+    io.stderr.write((gl ? describe(e).split('\n').map((l) => `GL-HOOK-ERR: ${l}`).join('\n') : describe(e)) + '\n');
     if (process.env.SAFETY_GATE_DEBUG === '1' && e instanceof Error) io.stderr.write((e.stack ?? '') + '\n');
     process.exitCode = EXIT.undecided;
   },

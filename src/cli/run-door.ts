@@ -127,7 +127,15 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
   if (quiet && opts.output.format === 'text' && report.findings.length === 0) return;
   // Hooks talk on stderr (git relays it, as `remote:` lines on a push); scans print the report on stdout.
   const stream = opts.door === 'scan' || opts.output.format !== 'text' ? io.stdout : io.stderr;
+  // GitLab shows a declined push's reasons in its UI only from lines that start GL-HOOK-ERR:.
+  const prefix = opts.output.format === 'text' && report.decision === 'block' ? gitlabPrefix(io.env, opts.door) : '';
+  if (prefix) text = text.trimEnd().split('\n').map((l) => prefix + l).join('\n');
   if (text.length > 0) stream.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+/** `GL-HOOK-ERR: ` in a GitLab (Gitaly) server hook, where GitLab sets GL_ID / GL_USERNAME / GL_PROTOCOL. */
+export function gitlabPrefix(env: NodeJS.ProcessEnv, door: Door): string {
+  return door === 'pre-receive' && (env.GL_ID || env.GL_USERNAME || env.GL_PROTOCOL) ? 'GL-HOOK-ERR: ' : '';
 }
 
 /** The verdict lines of the text report (one format wherever the verdict is printed). */

@@ -53,6 +53,7 @@ export function actorFromEnv(env: NodeJS.ProcessEnv, server: boolean): Actor {
     ['github', env.GITHUB_USER_LOGIN],
     ['gitlab', env.GL_USERNAME],
     ['gitea', env.GITEA_PUSHER_NAME],
+    ['gitolite', env.GL_USER],
     ['remote-user', env.REMOTE_USER],
   ];
   for (const [source, name] of pick) if (name) return { source, name };

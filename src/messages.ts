@@ -24,6 +24,17 @@ export const msg = {
   undecidedLine: (detail: string, hint: string) =>
     `safety-gate: could not decide — ${detail}${hint ? `; ${hint}` : ''}`,
   skipped: (door: string) => `safety-gate: ${door} skipped (SAFETY_GATE_SKIP=1); the server will still check this change`,
+  skipUnderPreCommit: 'SAFETY_GATE_SKIP is not read under the pre-commit framework, which would show the skip as Passed',
+  skipUnderPreCommitHint:
+    'skip with SKIP=safety-gate,safety-gate-commit-msg,safety-gate-pre-push git commit … (pre-commit shows it as Skipped); the server still checks',
+  outputNoFolder: (file: string, dir: string) => `cannot write the report to ${file}: the folder ${dir} does not exist`,
+  outputNoFolderHint: 'create the folder first, or pass another --output path',
+  outputIsFolder: (file: string) => `cannot write the report to ${file}: it is a folder`,
+  outputUnwritable: (file: string, detail: string) => `cannot write the report to ${file} (${detail})`,
+  outputUnwritableHint: 'check the permissions of --output, or pass another path',
+  noSuchDir: (dir: string) => `${dir} does not exist`,
+  noSuchDirHint: 'pass the path of a repository (or a folder, with --no-git)',
+  lintStagedYields: 'pre-commit hook already runs the gate for this commit; the lint-staged task does not run it twice',
   skipRefused: 'SAFETY_GATE_SKIP is ignored here: the server always applies the policy',
   oversized: (path: string, size: number, cap: number) =>
     `${path} is ${size} bytes, over the ${cap}-byte limit: not checked`,

@@ -1,6 +1,6 @@
 // Runs one check for a door or a scan: hard deadline, skip handling, output, audit record.
-import { writeFileSync } from 'node:fs';
-import { join, isAbsolute } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, isAbsolute, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { actorFromEnv, check, type CheckResult, type Door } from '../engine/check.js';
 import type { RepoInfo } from '../git/repo.js';
@@ -14,6 +14,8 @@ import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
 import { appendAuditRecord, appendAuditRecordSync, type AuditRecordInput } from '../audit/log.js';
 import { formatText } from '../reporters/text.js';
+import type { Verbosity } from './args.js';
+import { startProgress } from './progress.js';
 
 export interface OutputOptions {
   format: 'text' | 'json' | 'sarif';
@@ -31,6 +33,7 @@ export interface DoorOptions {
   skipRequested?: boolean;
   /** Scans may turn auditing off (--no-audit). */
   audit?: boolean;
+  verbosity?: Verbosity;
 }
 
 const DEFAULT_DEADLINE: Record<Door, number> = {
@@ -70,8 +73,16 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   };
   arm(DEFAULT_DEADLINE[opts.door]);
 
+  // A report that cannot be written is known before the work starts: say so in one line.
+  if (opts.output.file) checkOutputPath(resolve(io.cwd, opts.output.file));
+
   let result: CheckResult;
+  const progress = startProgress(io, opts.door, opts.verbosity?.quiet === true || opts.output.file === null && opts.output.format !== 'text' && opts.door !== 'scan');
   try {
+    if (opts.skipRequested && io.env.PRE_COMMIT === '1') {
+      // The pre-commit framework would print "Passed" for a skip; its own SKIP prints "Skipped".
+      throw new GateError('usage', msg.skipUnderPreCommit, msg.skipUnderPreCommitHint);
+    }
     if (opts.skipRequested) {
       const skipped = await recordSkip(io, opts, started);
       if (skipped) return EXIT.pass;
@@ -91,6 +102,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
         state.policy = policy;
         arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default);
       },
+      onChangeSet: (cs) => progress.changeSet(cs),
     });
   } catch (e) {
     clearTimeout(timer);
@@ -101,6 +113,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
     throw e;
   } finally {
     clearTimeout(timer);
+    progress.stop();
   }
 
   // Record first, then speak: a decision that cannot be recorded is reported as that one line
@@ -174,19 +187,52 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
     const color = !opts.output.file && wantsColor(io);
     text = formatText(report, { color, door: opts.door });
   }
+  const quiet = opts.verbosity?.quiet === true;
+  if (opts.verbosity?.verbose) io.stderr.write(verboseLine(result) + '\n');
   if (opts.output.file) {
-    writeFileSync(isAbsolute(opts.output.file) ? opts.output.file : join(io.cwd, opts.output.file), text.endsWith('\n') ? text : text + '\n');
-    if (opts.output.format !== 'text') io.stderr.write(summaryLine(report) + '\n');
+    const file = resolve(io.cwd, opts.output.file);
+    try {
+      writeFileSync(file, text.endsWith('\n') ? text : text + '\n');
+    } catch (e) {
+      throw new GateError('io', msg.outputUnwritable(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message), msg.outputUnwritableHint);
+    }
+    if (!quiet || report.decision === 'block') io.stderr.write(summaryLines(report, opts.door) + '\n');
     return;
   }
+  // --quiet: a clean text run prints nothing; findings and the verdict of a block still print.
+  if (quiet && opts.output.format === 'text' && report.findings.length === 0) return;
   // Hooks talk on stderr (git relays it, as `remote:` lines on a push); scans print the report on stdout.
   const stream = opts.door === 'scan' || opts.output.format !== 'text' ? io.stdout : io.stderr;
+  // GitLab shows a declined push's reasons in its UI only from lines that start GL-HOOK-ERR:.
+  const prefix = opts.output.format === 'text' && report.decision === 'block' ? gitlabPrefix(io.env, opts.door) : '';
+  if (prefix) text = text.trimEnd().split('\n').map((l) => prefix + l).join('\n');
   if (text.length > 0) stream.write(text.endsWith('\n') ? text : text + '\n');
 }
 
-function summaryLine(report: Report): string {
-  const blocking = report.findings.filter((f) => f.severity === 'block').length;
-  return `${msg.prefix}: ${report.decision === 'block' ? 'blocked' : 'passed'} — ${report.findings.length} finding(s), ${blocking} blocking`;
+/** `GL-HOOK-ERR: ` in a GitLab (Gitaly) server hook, where GitLab sets GL_ID / GL_USERNAME / GL_PROTOCOL. */
+export function gitlabPrefix(env: NodeJS.ProcessEnv, door: Door): string {
+  return door === 'pre-receive' && (env.GL_ID || env.GL_USERNAME || env.GL_PROTOCOL) ? 'GL-HOOK-ERR: ' : '';
+}
+
+/** The verdict lines of the text report (one format wherever the verdict is printed). */
+function summaryLines(report: Report, door: Door): string {
+  const lines = formatText(report, { color: false, door }).trimEnd().split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${msg.prefix}: `));
+  return lines.slice(at < 0 ? 0 : at).join('\n');
+}
+
+function verboseLine(result: CheckResult): string {
+  const s = result.report.stats as Record<string, unknown>;
+  const policy = result.policy.sources.join(', ') || 'built-in';
+  return `${msg.prefix}: policy ${policy}; read ${s.commits ?? 0} commit(s), ${s.files ?? 0} file(s), ${s.blobsRead ?? 0} blob(s) (${s.bytesRead ?? 0} bytes) in ${s.durationMs ?? '?'} ms`;
+}
+
+/** The folder of --output must exist and be a folder; the file itself may be new. */
+function checkOutputPath(file: string): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) throw new GateError('io', msg.outputNoFolder(file, dir), msg.outputNoFolderHint);
+  if (!statSync(dir).isDirectory()) throw new GateError('io', msg.outputNoFolder(file, dir), msg.outputNoFolderHint);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new GateError('io', msg.outputIsFolder(file), msg.outputNoFolderHint);
 }
 
 function wantsColor(io: CliIO): boolean {
@@ -229,7 +275,7 @@ function policyAnchor(result: CheckResult): string {
 
 async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started: number): Promise<void> {
   const { policy, changeSet, report, repo } = result;
-  await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
+  await appendAuditRecord(opts.door === 'scan' ? scanAuditPath(io) : auditPath(io, policy.audit.path, repo.commonDir), {
     run_id: runId(io, result),
     door: opts.door,
     repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
@@ -257,6 +303,18 @@ function auditPath(io: CliIO, configured: string, commonDir: string): string {
   const fromEnv = io.env.SAFETY_GATE_AUDIT_LOG;
   if (fromEnv) return fromEnv;
   return isAbsolute(configured) ? configured : join(commonDir, configured);
+}
+
+/**
+ * Scans are recorded in the user's state directory ($XDG_STATE_HOME/safety-gate, else
+ * ~/.local/state/safety-gate), never inside the repository scanned: a read-only checkout, a
+ * CI cache or someone else's clone stays untouched. SAFETY_GATE_AUDIT_LOG overrides it.
+ */
+export function scanAuditPath(io: CliIO): string {
+  if (io.env.SAFETY_GATE_AUDIT_LOG) return io.env.SAFETY_GATE_AUDIT_LOG;
+  const state = io.env.XDG_STATE_HOME || (io.env.HOME ? join(io.env.HOME, '.local', 'state') : null);
+  if (!state) throw new GateError('io', 'no place for the scan audit log: neither XDG_STATE_HOME nor HOME is set', 'set SAFETY_GATE_AUDIT_LOG, or pass --no-audit');
+  return join(state, 'safety-gate', 'audit.jsonl');
 }
 
 /** A skip is a decision too: record it, and tell the user the server still checks. */

@@ -177,5 +177,8 @@ export function problemError(problem: Problem, source: ConfigSource | null, more
 /** Throw the first problem, located in the layers. */
 export function throwProblems(problems: readonly Problem[], layers: readonly ConfigSource[], hint?: string): never {
   const first = problems[0]!;
-  throw problemError(first, sourceOf(layers, first.path), problems.length - 1, hint);
+  const error = problemError(first, sourceOf(layers, first.path), problems.length - 1, hint);
+  // Every problem, each at its own file:line:col, so one run shows all there is to fix.
+  error.problems = problems.map((p) => problemError(p, sourceOf(layers, p.path)).message);
+  throw error;
 }

@@ -15,6 +15,7 @@ import { resolvePolicy, withHash, type RuleInfo } from './resolve.js';
 import { isCodeConfig, isPackageJson, MODULE_NAME, PACKAGE_PROP, SEARCH_PLACES } from './search-places.js';
 import { packageInfo, presetPath, presetsDir } from './package-root.js';
 import { gitEnv } from '../git/exec.js';
+import { embedded } from '../embedded.js';
 
 export type Mode = 'client' | 'server';
 
@@ -106,6 +107,7 @@ export async function loadPolicyFromTree(tree: TreeReader, path: string): Promis
 }
 
 export function listPresets(): string[] {
+  if (embedded) return Object.keys(embedded.presets).sort();
   try {
     return readdirSync(presetsDir())
       .filter((f) => f.endsWith('.yaml'))
@@ -258,7 +260,7 @@ async function resolveExtends(from: ConfigSource, ref: string, at: KeyPath, ctx:
 async function presetSource(name: string, ctx: Ctx): Promise<ConfigSource | null> {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) return null;
   const path = presetPath(name);
-  const text = await readText(path);
+  const text = embedded ? (embedded.presets[name] ?? null) : await readText(path);
   if (text === null) return null;
   ctx.files.set(path, text);
   const display = relative(packageInfo().root, path).split(sep).join('/');

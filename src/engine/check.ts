@@ -45,6 +45,8 @@ export interface CheckOptions {
   noBaseline?: boolean;
   /** Called as soon as the policy is known (the door re-arms its hard deadline). */
   onPolicy?: (policy: Policy) => void;
+  /** Called once the change set is built (the CLI's progress line names its size). */
+  onChangeSet?: (changeSet: ChangeSet) => void;
   startedAt?: number;
 }
 
@@ -63,6 +65,7 @@ export function actorFromEnv(env: NodeJS.ProcessEnv, server: boolean): Actor {
     ['github', env.GITHUB_USER_LOGIN],
     ['gitlab', env.GL_USERNAME],
     ['gitea', env.GITEA_PUSHER_NAME],
+    ['gitolite', env.GL_USER],
     ['remote-user', env.REMOTE_USER],
   ];
   for (const [source, name] of pick) if (name) return { source, name };
@@ -242,6 +245,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     // Refs that name trees or blobs: their content is checked like a root commit's.
     const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
     for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);
+    opts.onChangeSet?.(changeSet);
     const rules = opts.rules ?? registeredRules;
     // The state before the change (src/engine/base.ts): its policy judges protected targets on
     // the client, and its baseline is the one in force.

@@ -7,7 +7,7 @@ import { GateError } from '../errors.js';
 import { git, isBare } from './git.js';
 import { readIfExists, writeIfChanged } from './files.js';
 import { msg } from './messages.js';
-import { cliPath } from './package-root.js';
+import { bundlePath, cliPath } from './package-root.js';
 import { loadServerPolicy, SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON } from './server-policy.js';
 import type { InstallContext, InstallOutcome } from './types.js';
 
@@ -20,6 +20,8 @@ export interface ServerOptions {
   /** Overrides for tests; default process.execPath and this package's dist/cli.js. */
   node?: string;
   cli?: string;
+  /** Run the one-file bundle (dist/safety-gate-server.cjs) instead of dist/cli.js. */
+  bundle?: boolean;
 }
 
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -60,8 +62,11 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
   const hooksDir = isAbsolute(hooksRel) ? hooksRel : resolve(bare, hooksRel);
   const hookFile = join(hooksDir, 'pre-receive');
   const node = opts.node ?? process.execPath;
-  const cli = opts.cli ?? cliPath();
-  if (!existsSync(cli)) throw new GateError('usage', msg.cliMissing(cli), msg.cliMissingHint);
+  const cli = opts.cli ?? (opts.bundle ? bundlePath() : cliPath());
+  if (!existsSync(cli)) {
+    if (opts.bundle) throw new GateError('usage', msg.bundleMissing(cli), msg.bundleMissingHint);
+    throw new GateError('usage', msg.cliMissing(cli), msg.cliMissingHint);
+  }
 
   // Validate everything before writing anything.
   const policy = opts.config ? await loadServerPolicy(resolve(ctx.cwd, opts.config)) : null;

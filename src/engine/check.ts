@@ -6,10 +6,11 @@ import { Blob } from '../changeset/blob.js';
 import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
+import { msg } from '../messages.js';
 import type { Finding, Report } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
-import { commitSnapshot, indexSnapshot, TreeCache } from '../git/snapshot.js';
+import { commitSnapshot, indexSnapshot, parseTree, TreeCache } from '../git/snapshot.js';
 import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
@@ -218,6 +219,11 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       rules,
       git,
       snapshot,
+      readTree: async (oid) => {
+        const o = await objects.read(oid);
+        if (!o || o.type !== 'tree') throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+        return parseTree(o.data, repo.objectFormat === 'sha1' ? 20 : 32);
+      },
       objectSize,
       trustsLocalState: !server,
       now: started,

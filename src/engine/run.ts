@@ -164,7 +164,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const scanner = new KeywordScanner();
   const flushGroups = async (work: BlobWork[]) => {
     checkDeadline();
-    const sizes = await Promise.all(work.map((w) => input.objectSize(w.oid)));
+    const sizes = work.map((w) => blobSizes.get(w.oid));
     let group: { work: BlobWork; blob: Promise<Blob | null> }[] = [];
     let groupBytes = 0;
     const runGroup = async () => {
@@ -212,6 +212,36 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     } finally {
       blob.dispose();
     }
+    // The first blob pays for loading parsers: the pace is taken from the ones after it.
+    if (paceFrom === 0) paceFrom = Date.now();
+    else {
+      doneBytes += blob.size;
+      doneBlobs++;
+    }
+    checkDeadline();
+    project();
+  };
+
+  // A deadline the user can trust: once a tenth of the budget has gone into reading files (the
+  // first blob, which loads the parsers, not counted), the pace so far says whether the rest fits. A push that clearly cannot make it is stopped then,
+  // with what it would need and how to allow it, instead of when the budget has run out (or
+  // when the platform kills the hook without a word).
+  const budgetMs = input.deadlineAt - input.now;
+  let totalBytes = 0;
+  let doneBytes = 0;
+  let doneBlobs = 0;
+  let paceFrom = 0;
+  const project = () => {
+    const now = Date.now();
+    const spent = now - paceFrom;
+    if (doneBlobs < 8 || doneBytes >= totalBytes || spent < Math.max(100, budgetMs * 0.1)) return;
+    const projected = Math.round(now - input.now + ((totalBytes - doneBytes) * spent) / doneBytes);
+    if (projected <= budgetMs * 1.25) return;
+    throw new GateError(
+      'deadline',
+      msg.deadlineProjected(input.deadlineLabel, budgetMs, { commits: cs.commits.length, blobs: blobSizes.size, bytes: totalBytes, done: doneBytes, elapsed: now - input.now, projected }),
+      msg.deadlineProjectedHint(input.deadlineLabel, Math.ceil((projected * 1.5) / 1000) * 1000),
+    );
   };
 
   const checkOne = async (change: FileChange, rules: ActiveRule[], blob: Blob, found: ReadonlySet<string>, binary: boolean) => {
@@ -268,6 +298,19 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     w.items.push({ change, rules: interested });
   }
   seen.clear();
+  // Sizes first (one batch-check round trip per chunk): the oversized are never read, and the
+  // bytes to read are known before reading starts.
+  const blobSizes = new Map<string, number | null>();
+  const oids = [...byBlob.keys()];
+  for (let i = 0; i < oids.length; i += 512) {
+    const chunk = oids.slice(i, i + 512);
+    const got = await Promise.all(chunk.map((oid) => input.objectSize(oid)));
+    chunk.forEach((oid, k) => {
+      blobSizes.set(oid, got[k] ?? null);
+      const size = got[k];
+      if (size !== null && size !== undefined && size <= policy.limits.maxBlobBytes) totalBytes += size;
+    });
+  }
   let batch: BlobWork[] = [];
   for (const w of byBlob.values()) {
     batch.push(w);

@@ -282,11 +282,18 @@ const tags = [];
 let sideCount = 0;
 let venvVersion = 0;
 let refactors = 0;
+let venvRemoved = false;
 while (shape.commits < TOTAL) {
   const n = shape.commits;
   if (venvVersion < 3 && n >= [5, Math.round(TOTAL * 0.45), Math.round(TOTAL * 0.8)][venvVersion]) {
     // The virtualenv is committed, then upgraded twice: thousands of new blobs at once.
     main = await commit('refs/heads/main', `vendor the virtualenv (${++venvVersion})\n`, await venvCommit(venvVersion), main, null);
+    continue;
+  }
+  if (!venvRemoved && n >= Math.round(TOTAL * 0.93)) {
+    // Like the real repository: the virtualenv leaves the tree late (its blobs stay in history).
+    venvRemoved = true;
+    main = await commit('refs/heads/main', 'stop vendoring the virtualenv\n', [{ path: 'venv', del: true }], main, null);
     continue;
   }
   if (refactors < 2 && n >= [Math.round(TOTAL * 0.3), Math.round(TOTAL * 0.6)][refactors]) {

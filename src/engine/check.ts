@@ -169,7 +169,9 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       if (!sizes.has(oid)) sizes.set(oid, (await objects.info(oid))?.size ?? null);
       return sizes.get(oid)!;
     };
-    // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared.
+    // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared. Each
+    // entry is charged twice its size (the bytes and their decoded text), 32 MiB in all, so a
+    // push's memory stays flat; the file phase reads around it (readBlobOnce).
     const blobs = new Map<string, Blob>();
     let cachedBytes = 0;
     const readBlob = async (oid: string): Promise<Blob | null> => {
@@ -180,15 +182,17 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       const data = await objects.read(oid);
       if (!data) return null;
       const blob = new Blob(oid, data.data);
-      if (cachedBytes + blob.size > 64 * 1024 * 1024) {
+      if (cachedBytes + 2 * blob.size > 32 * 1024 * 1024) {
         blobs.clear();
         cachedBytes = 0;
       }
       blobs.set(oid, blob);
-      cachedBytes += blob.size;
+      cachedBytes += 2 * blob.size;
       return blob;
     };
-    const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32);
+    // 4,000 parsed trees hold every subtree that consecutive commits share (a real repository's
+    // snapshot has a few hundred) without growing with the number of commits.
+    const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32, 4000);
     const snapshots = new Map<string, Snapshot>();
     const snapshot = (rev: string): Snapshot => {
       let s = snapshots.get(rev);
@@ -219,6 +223,12 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       rules,
       git,
       snapshot,
+      readBlobOnce: async (oid) => {
+        const hit = blobs.get(oid);
+        if (hit) return hit;
+        const data = await objects.read(oid);
+        return data ? new Blob(oid, data.data) : null;
+      },
       readTree: async (oid) => {
         const o = await objects.read(oid);
         if (!o || o.type !== 'tree') throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);

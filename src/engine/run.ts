@@ -24,6 +24,11 @@ export interface EngineInput {
   git: GitAccess;
   /** Snapshot of a commit id, or of the index ('index'). */
   snapshot(rev: string): Snapshot;
+  /**
+   * Reads a blob without keeping it in the run's shared cache (the file phase reads each blob
+   * once, grouped by id, so caching it would only hold memory). Falls back to git.readBlob.
+   */
+  readBlobOnce?(oid: string): Promise<Blob | null>;
   /** Entries of a tree object, uncached (symlink link lists are memoised per tree id). */
   readTree?(oid: string): Promise<{ name: string; mode: string; oid: string }[]>;
   /** Size of an object without reading it (null: missing). */
@@ -194,7 +199,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         continue;
       }
       if (groupBytes + size > BATCH_BYTES && group.length > 0) await runGroup();
-      group.push({ work: w, blob: input.git.readBlob(w.oid) });
+      group.push({ work: w, blob: (input.readBlobOnce ?? input.git.readBlob)(w.oid) });
       groupBytes += size;
     }
     await runGroup();

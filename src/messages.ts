@@ -19,6 +19,10 @@ export const msg = {
   badRevisionHint: 'pass a commit, branch or tag that exists in this repository',
   deadline: (door: string, ms: number) => `${door}: could not finish within ${ms} ms; blocking to stay safe`,
   deadlineHint: 'retry; if it keeps happening, raise limits.deadline_ms or split the push',
+  deadlineProjected: (door: string, budget: number, p: { commits: number; blobs: number; bytes: number; done: number; elapsed: number; projected: number }) =>
+    `${door}: too big for its ${budget} ms budget: ${p.commits} commits, ${p.blobs} blobs, ${(p.bytes / 1048576).toFixed(1)} MiB to read need about ${p.projected} ms at this server's pace (${Math.round((100 * p.done) / Math.max(1, p.bytes))}% read after ${p.elapsed} ms); blocking now, before the budget runs out`,
+  deadlineProjectedHint: (door: string, suggest: number) =>
+    `raise limits.deadline_ms.${door} to ${suggest} or more in the server's policy, or push the history in parts (older commits first); a platform's own limit on hooks (GitHub Enterprise: 5 s for all pre-receive hooks) cannot be raised by the policy`,
   internal: (detail: string) => `internal error: ${detail}`,
   internalHint: 'this is a bug in safety-gate; rerun with SAFETY_GATE_DEBUG=1 and report it',
   undecidedLine: (detail: string, hint: string) =>

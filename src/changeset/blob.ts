@@ -257,6 +257,18 @@ export class Blob {
     return value;
   }
 
+  /**
+   * Frees every parsed form: tree-sitter trees live in WebAssembly memory, which the garbage
+   * collector never sees, so they are `delete()`d here. A later parse request parses again. The
+   * engine calls this when every path holding the blob is done.
+   */
+  dispose(): void {
+    for (const v of this.parsed.values()) {
+      if (v !== null && typeof v === 'object' && !(v instanceof Promise) && typeof (v as { delete?: unknown }).delete === 'function') (v as { delete(): void }).delete();
+    }
+    this.parsed.clear();
+  }
+
   /** Async variant for parsers that must be loaded on demand (tree-sitter, TypeScript). */
   async parseAsync<T>(kind: string, parser: (blob: Blob) => Promise<T>): Promise<T> {
     if (this.parsed.has(kind)) return (await this.parsed.get(kind)) as T;

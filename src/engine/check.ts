@@ -10,7 +10,7 @@ import { msg } from '../messages.js';
 import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
-import { commitSnapshot, indexSnapshot, TreeCache } from '../git/snapshot.js';
+import { commitSnapshot, indexSnapshot, parseTree, TreeCache } from '../git/snapshot.js';
 import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
@@ -194,7 +194,9 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       if (!sizes.has(oid)) sizes.set(oid, (await objects.info(oid))?.size ?? null);
       return sizes.get(oid)!;
     };
-    // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared.
+    // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared. Each
+    // entry is charged twice its size (the bytes and their decoded text), 32 MiB in all, so a
+    // push's memory stays flat; the file phase reads around it (readBlobOnce).
     const blobs = new Map<string, Blob>();
     let cachedBytes = 0;
     // A missing object is never "no content": whatever side it is on (the previous version of a
@@ -210,15 +212,17 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       if (!data) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
       if (data.type !== 'blob') throw new GateError('object', msg.objectNotBlob(oid, data.type), msg.objectMissingHint);
       const blob = new Blob(oid, data.data);
-      if (cachedBytes + blob.size > 64 * 1024 * 1024) {
+      if (cachedBytes + 2 * blob.size > 32 * 1024 * 1024) {
         blobs.clear();
         cachedBytes = 0;
       }
       blobs.set(oid, blob);
-      cachedBytes += blob.size;
+      cachedBytes += 2 * blob.size;
       return blob;
     };
-    const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32);
+    // 4,000 parsed trees hold every subtree that consecutive commits share (a real repository's
+    // snapshot has a few hundred) without growing with the number of commits.
+    const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32, 4000);
     const snapshots = new Map<string, Snapshot>();
     const snapshot = (rev: string): Snapshot => {
       let s = snapshots.get(rev);
@@ -268,6 +272,20 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       rules,
       git,
       snapshot,
+      readBlobOnce: async (oid) => {
+        const hit = blobs.get(oid);
+        if (hit) return hit;
+        const data = await objects.read(oid);
+        // Missing is never "no content" (see readBlob): the gate cannot decide.
+        if (!data) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+        if (data.type !== 'blob') throw new GateError('object', msg.objectNotBlob(oid, data.type), msg.objectMissingHint);
+        return new Blob(oid, data.data);
+      },
+      readTree: async (oid) => {
+        const o = await objects.read(oid);
+        if (!o || o.type !== 'tree') throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+        return parseTree(o.data, repo.objectFormat === 'sha1' ? 20 : 32);
+      },
       objectSize,
       trustsLocalState: !server,
       policyFor: protectionPolicy ? (id) => (id === 'protected-target' ? protectionPolicy : undefined) : undefined,

@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { check, type CheckResult, type Door } from '../engine/check.js';
+import { check, deadlineFor, type CheckResult, type Door } from '../engine/check.js';
+import { rules as registeredRules } from '../rules/registry.js';
 import { GateError, EXIT } from '../errors.js';
 import type { Report } from '../findings/types.js';
 import { msg } from '../messages.js';
@@ -26,6 +27,10 @@ export interface DoorOptions {
   skipRequested?: boolean;
   /** Scans may turn auditing off (--no-audit). */
   audit?: boolean;
+  /** Say nothing when nothing was found (pre-tool-use: an agent's every edit). */
+  quietPass?: boolean;
+  /** Run only these rules (pre-tool-use: the ones an edit can break before it is committed). */
+  rules?: readonly string[];
 }
 
 const DEFAULT_DEADLINE: Record<Door, number> = {
@@ -33,6 +38,8 @@ const DEFAULT_DEADLINE: Record<Door, number> = {
   'pre-push': 30000,
   'pre-commit': 30000,
   'commit-msg': 30000,
+  // An agent waits on every edit: the hook answers in well under a second.
+  'pre-tool-use': 10000,
   scan: 600000,
 };
 
@@ -66,7 +73,8 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       request: opts.request,
       configFile: opts.configFile,
       startedAt: started,
-      onPolicy: (policy) => arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default),
+      rules: opts.rules ? registeredRules.filter((r) => opts.rules!.includes(r.meta.id)) : undefined,
+      onPolicy: (policy) => arm(deadlineFor(policy, opts.door)),
     });
   } catch (e) {
     if (hook) await auditError(io, opts, e, started);
@@ -75,7 +83,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
     clearTimeout(timer);
   }
 
-  await emit(io, opts, result);
+  if (!(opts.quietPass && result.report.findings.length === 0)) await emit(io, opts, result);
   if (opts.audit !== false && result.policy.audit.enabled) await audit(io, opts, result, started);
   return result.report.decision === 'block' ? EXIT.block : EXIT.pass;
 }

@@ -21,7 +21,7 @@ import { cachedServerPolicy } from '../config/server-cache.js';
 import { decide, dedupeFindings, sortFindings } from '../findings/order.js';
 import { rules as registeredRules } from '../rules/registry.js';
 
-export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'scan';
+export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'pre-tool-use' | 'scan';
 
 export interface CheckOptions {
   cwd: string;
@@ -161,7 +161,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     const policy = await loadPolicyFor(opts, repo, readAt);
     opts.onPolicy?.(policy);
     await injectedFault(opts.env);
-    const deadlineMs = policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default;
+    const deadlineMs = deadlineFor(policy, opts.door);
 
     const sizes = new Map<string, number | null>();
     const objectSize = async (oid: string) => {
@@ -235,6 +235,11 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   } finally {
     objects.close();
   }
+}
+
+/** The policy's deadline for a door (doors without their own entry use the default). */
+export function deadlineFor(policy: Policy, door: Door): number {
+  return (policy.limits.deadlineMs as Partial<Record<Door | 'default', number>>)[door] ?? policy.limits.deadlineMs.default;
 }
 
 /**

@@ -24,6 +24,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`\nsafety-gate explain <rule> for details.\n`);
     return 0;
   }
+  if (id === 'pre-tool-use') {
+    // A door, not a rule: what its refusals mean and what stays out of its reach.
+    io.stdout.write((await import('../pre-tool-use.js')).PRE_TOOL_USE_DOCS + '\n');
+    return 0;
+  }
   const base = id.split('/')[0]!;
   const rule = rules.find((r) => r.meta.id === (ruleAliases[base] ?? base));
   if (!rule) throw new GateError('usage', msg.unknownRule(id), msg.unknownRuleHint);

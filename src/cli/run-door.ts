@@ -173,10 +173,18 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
     findings: report.findings,
     actor: changeSet.actor,
     retention_class: policy.audit.retentionClass,
+    task: auditTask(changeSet.task),
     duration_ms: Date.now() - started,
     // The server's log is the evidence and is flushed to disk; a client log (which its owner can
     // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
   }, { noSync: opts.door !== 'pre-receive' });
+}
+
+/** The task's routing facts for the record; the lane is what retry budgets count by. */
+function auditTask(task: CheckResult['changeSet']['task']): import('../audit/record.js').AuditTask | null {
+  if (!task) return null;
+  const scope = task.scope ? `${task.scope.kind}:${task.scope.target}` : task.stage ? `stage:${task.stage}` : 'unscoped';
+  return { run_id: task.runId, stage: task.stage, model: task.model ?? null, lane: `${task.runId}/${scope}` };
 }
 
 /**

@@ -220,7 +220,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       snapshot,
       objectSize,
       trustsLocalState: !server,
-      now: started,
+      now: clockFor(opts.env, server, policy, started),
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });
@@ -235,6 +235,18 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   } finally {
     objects.close();
   }
+}
+
+/**
+ * The time rules judge by (run windows, expiries). SAFETY_GATE_TEST_NOW (an ISO time) stands in
+ * for the clock in tests: on clients always, on the server only when its own policy allows it.
+ */
+export function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, started: number): number {
+  const fake = env.SAFETY_GATE_TEST_NOW;
+  if (!fake || (server && !policy.testing.allowClockOverride)) return started;
+  const t = Date.parse(fake);
+  if (Number.isNaN(t)) throw new GateError('usage', `SAFETY_GATE_TEST_NOW=${JSON.stringify(fake)} is not an ISO time`, 'unset it, or give a time like 2026-12-05T10:00:00Z');
+  return t;
 }
 
 /** The policy's deadline for a door (doors without their own entry use the default). */

@@ -11,6 +11,7 @@ import { optionsSchema as replicas } from './replicas/options.js';
 import { optionsSchema as tradingMode } from './trading-mode/options.js';
 import { optionsSchema as importHygiene } from './import-hygiene/options.js';
 import { optionsSchema as scriptRisk } from './script-risk/options.js';
+import { optionsSchema as policyRecord } from './policy-record/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -24,6 +25,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'trading-mode': tradingMode,
   'import-hygiene': importHygiene,
   'script-risk': scriptRisk,
+  'policy-record': policyRecord,
   // @options-list (helpers: add entries above this line)
 };
 

@@ -12,6 +12,7 @@ import { replicas } from './replicas/rule.js';
 import { tradingMode } from './trading-mode/rule.js';
 import { importHygiene } from './import-hygiene/rule.js';
 import { scriptRisk } from './script-risk/rule.js';
+import { policyRecord } from './policy-record/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +28,7 @@ export const rules: Rule<any>[] = [
   tradingMode,
   importHygiene,
   scriptRisk,
+  policyRecord,
   // @rules-list (helpers: add entries above this line)
 ];
 

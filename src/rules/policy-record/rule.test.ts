@@ -1,11 +1,12 @@
 // policy-record over the real engine (a staged change in a temporary repository).
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../findings/types.js';
 import { checkChange } from '../../../test/helpers/rule-harness.js';
 
 const RUN = '3b9e7c1e-5d0a-4f7b-9d3c-2a1f0e9d8c7b';
 const base = { extends: ['recommended'], allowed_models: ['gpt-5.2-codex', 'gpt-5.2'], max_cost_usd: 500 };
 const task = (extra: Record<string, unknown>) => ({ run_id: RUN, task_scope: { kind: 'file', target: 'src/**' }, ...extra });
-const ours = (findings: { rule: string }[]) => findings.filter((f) => f.rule.startsWith('policy-record'));
+const ours = (findings: Finding[]) => findings.filter((f) => f.rule.startsWith('policy-record'));
 
 describe('policy-record', () => {
   it('refuses a task routed to a model the policy does not allow, or to none', async () => {

@@ -9,7 +9,7 @@
 // with the same policy and the same SAFETY_GATE_TASK envelope.
 import { realpathSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { GateError, EXIT } from '../errors.js';
 import { msg } from '../messages.js';
 import { readAll, type CliIO } from './io.js';
@@ -126,12 +126,11 @@ async function auditRefusal(
   plan: import('../sources/tool-call/plan.js').ToolCallPlan,
   started: number,
 ): Promise<void> {
-  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }] = await Promise.all([import('../engine/check.js'), import('../audit/log.js')]);
+  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([import('../engine/check.js'), import('../audit/log.js'), import('../audit/path.js')]);
   const policy = await loadPolicyFor({ cwd: io.cwd, env: io.env, door: 'pre-tool-use', request: { kind: 'staged' }, configFile }, repo);
   if (!policy.audit.enabled) return;
-  const path = io.env.SAFETY_GATE_AUDIT_LOG ?? (isAbsolute(policy.audit.path) ? policy.audit.path : join(repo.commonDir, policy.audit.path));
   await appendAuditRecord(
-    path,
+    auditLogPath(io.env, policy.audit.path, repo.commonDir),
     {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
       door: 'pre-tool-use',

@@ -11,6 +11,8 @@ import type { SourceRequest } from '../sources/index.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
 import { appendAuditRecord } from '../audit/log.js';
+import { auditLogPath } from '../audit/path.js';
+import { laneOf } from '../audit/lane.js';
 import { formatText } from '../reporters/text.js';
 
 export interface OutputOptions {
@@ -173,28 +175,15 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
     findings: report.findings,
     actor: changeSet.actor,
     retention_class: policy.audit.retentionClass,
-    task: auditTask(changeSet.task),
+    task: laneOf(changeSet),
     duration_ms: Date.now() - started,
     // The server's log is the evidence and is flushed to disk; a client log (which its owner can
     // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
   }, { noSync: opts.door !== 'pre-receive' });
 }
 
-/** The task's routing facts for the record; the lane is what retry budgets count by. */
-function auditTask(task: CheckResult['changeSet']['task']): import('../audit/record.js').AuditTask | null {
-  if (!task) return null;
-  const scope = task.scope ? `${task.scope.kind}:${task.scope.target}` : task.stage ? `stage:${task.stage}` : 'unscoped';
-  return { run_id: task.runId, stage: task.stage, model: task.model ?? null, lane: `${task.runId}/${scope}` };
-}
-
-/**
- * Where this run's decision is recorded: SAFETY_GATE_AUDIT_LOG (set by a hosted server's hook
- * script, whose repository directory may be read-only), else the policy's path under $GIT_DIR.
- */
 function auditPath(io: CliIO, configured: string, commonDir: string): string {
-  const fromEnv = io.env.SAFETY_GATE_AUDIT_LOG;
-  if (fromEnv) return fromEnv;
-  return isAbsolute(configured) ? configured : join(commonDir, configured);
+  return auditLogPath(io.env, configured, commonDir);
 }
 
 /** A skip is a decision too: record it, and tell the user the server still checks. */

@@ -15,6 +15,8 @@ import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
 import { runEngine } from './run.js';
+import { auditHistory } from '../audit/history.js';
+import { auditLogPath } from '../audit/path.js';
 // The hot path of every hook, kept in one chunk: each extra module costs node a resolution.
 import { loadPolicyCached } from '../config/cache.js';
 import { cachedServerPolicy } from '../config/server-cache.js';
@@ -221,6 +223,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       objectSize,
       trustsLocalState: !server,
       now: clockFor(opts.env, server, policy, started),
+      history: auditHistory(auditLogPath(opts.env, policy.audit.path, repo.commonDir)),
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });

@@ -8,6 +8,7 @@
 import { Blob } from '../changeset/blob.js';
 import type { ChangeSet, CommitInfo, FileChange, Snapshot } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
+import type { AuditHistory } from '../audit/history.js';
 import { GateError } from '../errors.js';
 import type { Finding, FindingInput, Severity } from '../findings/types.js';
 import { msg } from '../messages.js';
@@ -27,6 +28,7 @@ export interface EngineInput {
   objectSize(oid: string): Promise<number | null>;
   trustsLocalState: boolean;
   now: number;
+  history: AuditHistory;
   /** Absolute time (ms) after which the run gives up. */
   deadlineAt: number;
   deadlineLabel: string;
@@ -95,6 +97,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       paths,
       trustsLocalState: input.trustsLocalState,
       now: input.now,
+      history: input.history,
     });
     active.push({ rule, checker, severity: setting.severity, keywords: checker.keywords ? checker.keywords.map((k) => k.toLowerCase()) : null });
   }

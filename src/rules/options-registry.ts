@@ -12,6 +12,7 @@ import { optionsSchema as tradingMode } from './trading-mode/options.js';
 import { optionsSchema as importHygiene } from './import-hygiene/options.js';
 import { optionsSchema as scriptRisk } from './script-risk/options.js';
 import { optionsSchema as policyRecord } from './policy-record/options.js';
+import { optionsSchema as retryBudget } from './retry-budget/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -26,6 +27,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'import-hygiene': importHygiene,
   'script-risk': scriptRisk,
   'policy-record': policyRecord,
+  'retry-budget': retryBudget,
   // @options-list (helpers: add entries above this line)
 };
 

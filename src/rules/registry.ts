@@ -13,6 +13,7 @@ import { tradingMode } from './trading-mode/rule.js';
 import { importHygiene } from './import-hygiene/rule.js';
 import { scriptRisk } from './script-risk/rule.js';
 import { policyRecord } from './policy-record/rule.js';
+import { retryBudget } from './retry-budget/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +30,7 @@ export const rules: Rule<any>[] = [
   importHygiene,
   scriptRisk,
   policyRecord,
+  retryBudget,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -25,7 +25,7 @@ const { build } = esbuild;
 
 // The one-file server bundle (`npm run bundle`, `npm pack`; `--bundle-only --outdir D` alone):
 // dist/safety-gate-server.cjs with every dependency inside, the presets and version embedded,
-// and the two .wasm files it loads beside it. `node dist/safety-gate-server.cjs` runs every
+// and the .wasm files it loads beside it. `node dist/safety-gate-server.cjs` runs every
 // command with no node_modules: what a GitHub Enterprise pre-receive environment can hold.
 // Big CommonJS parsers that only some runs need (the TypeScript compiler for function scopes,
 // @babel/parser for TS/JS parse checks) go into the bundle as source text, compiled on their
@@ -71,6 +71,7 @@ async function serverBundle(out) {
   chmodSync(`${out}/safety-gate-server.cjs`, 0o755);
   copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', `${out}/web-tree-sitter.wasm`);
   copyFileSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', `${out}/tree-sitter-python.wasm`);
+  copyFileSync('node_modules/tree-sitter-bash/tree-sitter-bash.wasm', `${out}/tree-sitter-bash.wasm`);
 }
 
 const args = process.argv.slice(2);

@@ -40,7 +40,7 @@ describe('appendAuditRecord', () => {
     const rec = await appendAuditRecord(log, input(3));
     expect(Object.keys(rec)).toEqual([
       'v', 'seq', 'time', 'run_id', 'door', 'repo', 'refs', 'commits', 'policy_hash', 'policy_id', 'decision',
-      'findings', 'findings_count', 'actor', 'retention_class', 'override', 'error', 'duration_ms', 'prev', 'hash',
+      'findings', 'findings_count', 'actor', 'retention_class', 'override', 'task', 'error', 'duration_ms', 'prev', 'hash',
     ]);
     expect(rec.findings).toEqual([{ rule: 'forbidden-value', severity: 'block', path: 'config/app.env', line: 3, commit: 'b'.repeat(40) }]);
     expect(rec.findings_count).toBe(1);

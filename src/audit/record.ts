@@ -54,6 +54,15 @@ export interface AuditOverride {
   rollback: string;
 }
 
+/** The agent task a decision belongs to: routing decisions are auditable (SPEC-260). */
+export interface AuditTask {
+  run_id: string;
+  stage: string | null;
+  model: string | null;
+  /** Retry-budget lane: the run id with the task scope (or stage). */
+  lane: string;
+}
+
 export interface AuditRecordInput {
   /** Correlates this line with CI logs, SARIF automationDetails and evidence bundles. */
   run_id: string;
@@ -72,6 +81,7 @@ export interface AuditRecordInput {
   /** Default: derived from the decision and refs (`retentionClassFor`). */
   retention_class?: string | null;
   override?: AuditOverride | null;
+  task?: AuditTask | null;
   /** For decision 'error': the one-line reason the gate could not decide. */
   error?: string | null;
   duration_ms?: number | null;
@@ -96,6 +106,7 @@ export interface AuditRecord {
   actor: AuditActor;
   retention_class: string;
   override: AuditOverride | null;
+  task: AuditTask | null;
   error: string | null;
   duration_ms: number | null;
   /** sha256 hex of the previous line's exact bytes (without its newline); 64 zeros for the first. */
@@ -157,6 +168,7 @@ export function buildRecord(input: AuditRecordInput, seq: number, prev: string, 
     actor: { source: input.actor.source, name: input.actor.name ?? null },
     retention_class: input.retention_class ?? retentionClassFor({ decision: input.decision, refs }),
     override: input.override ?? null,
+    task: input.task ?? null,
     error: input.error ?? null,
     duration_ms: typeof input.duration_ms === 'number' && Number.isFinite(input.duration_ms) ? Math.round(input.duration_ms) : null,
     prev,

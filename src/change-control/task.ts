@@ -4,7 +4,7 @@
 // (`taskFromTrailers`, re-exported here; the rule imports it from the zod-free scope module).
 //
 //   {
-//     "run_id": "7f0c…",                      required: one printable token, ≤ 200 characters
+//     "run_id": "7f0c2a4e-…",                 required: a UUID (SPEC-260: "run_id": "uuid")
 //     "stage": "recompile",                   optional
 //     "model": "gpt-5.2-codex", "reasoning_effort": "low|medium|high|xhigh",
 //     "input_artifacts": ["artifact://…"], "redaction_profile": "…", "response_schema": "…",
@@ -13,6 +13,8 @@
 //       "target": "src/a.ts#Parser.parse"     a string (comma-separated list) or an array of strings;
 //     }                                       for kind "stage" it defaults to "stage"
 //   }
+//   "cost_usd": 12.5                          optional: the run's declared cost (or "max_cost_usd",
+//                                             its budget), held against the policy's max_cost_usd
 // Other fields are allowed (the SPEC schema is minimal) and ignored.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -26,13 +28,17 @@ const HINT = 'fix the task envelope named by SAFETY_GATE_TASK (SPEC-260 model re
 
 const NonEmpty = z.string().trim().min(1, 'must not be empty');
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const EnvelopeSchema = z.looseObject({
   run_id: z.string().superRefine((v, ctx) => {
-    const p = runIdProblem(v);
+    const p = runIdProblem(v) ?? (UUID.test(v) ? null : 'is not a UUID (SPEC-260 model request envelope)');
     if (p) ctx.addIssue({ code: 'custom', message: `run_id ${p}` });
   }),
   stage: NonEmpty.nullable().optional(),
-  model: z.string().optional(),
+  model: NonEmpty.optional(),
+  cost_usd: z.number().nonnegative().optional(),
+  max_cost_usd: z.number().nonnegative().optional(),
   reasoning_effort: z.enum(['low', 'medium', 'high', 'xhigh']).optional(),
   input_artifacts: z.array(z.string()).optional(),
   redaction_profile: z.string().optional(),
@@ -181,5 +187,6 @@ export function loadTaskEnvelope(path: string): TaskEnvelope {
     if (!check.ok) throw new ConfigError(check.error, path, null, null, 'task_scope.target', HINT);
     scope = { kind, target };
   }
-  return { runId: env.run_id, stage, scope, source: path };
+  const cost = Math.max(env.cost_usd ?? -1, env.max_cost_usd ?? -1);
+  return { runId: env.run_id, stage, scope, source: path, model: env.model ?? null, reasoningEffort: env.reasoning_effort ?? null, costUsd: cost < 0 ? null : cost };
 }

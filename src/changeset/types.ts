@@ -171,4 +171,8 @@ export interface TaskEnvelope {
   scope: { kind: 'file' | 'function' | 'stage'; target: string } | null;
   /** Where it was read from (file path), for messages. */
   source: string;
+  /** Envelope only (trailers carry none): the model routed to, its effort, the declared cost. */
+  model?: string | null;
+  reasoningEffort?: string | null;
+  costUsd?: number | null;
 }

@@ -2,10 +2,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, isAbsolute, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { actorFromEnv, check, type CheckResult, type Door } from '../engine/check.js';
+import { actorFromEnv, check, deadlineFor, type CheckResult, type Door } from '../engine/check.js';
 import type { RepoInfo } from '../git/repo.js';
 import type { Policy } from '../config/schema.js';
 import { gitCommonDirWithoutGit } from '../audit/locate.js';
+import { rules as registeredRules } from '../rules/registry.js';
 import { GateError, EXIT } from '../errors.js';
 import type { Report } from '../findings/types.js';
 import { msg } from '../messages.js';
@@ -13,6 +14,8 @@ import type { SourceRequest } from '../sources/index.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
 import { appendAuditRecord, appendAuditRecordSync, type AuditRecordInput } from '../audit/log.js';
+import { auditLogPath } from '../audit/path.js';
+import { laneOf } from '../audit/lane.js';
 import { formatText } from '../reporters/text.js';
 import type { Verbosity } from './args.js';
 import { startProgress } from './progress.js';
@@ -34,6 +37,10 @@ export interface DoorOptions {
   /** Scans may turn auditing off (--no-audit). */
   audit?: boolean;
   verbosity?: Verbosity;
+  /** Say nothing when nothing was found (pre-tool-use: an agent's every edit). */
+  quietPass?: boolean;
+  /** Run only these rules (pre-tool-use: the ones an edit can break before it is committed). */
+  rules?: readonly string[];
 }
 
 const DEFAULT_DEADLINE: Record<Door, number> = {
@@ -41,6 +48,8 @@ const DEFAULT_DEADLINE: Record<Door, number> = {
   'pre-push': 30000,
   'pre-commit': 30000,
   'commit-msg': 30000,
+  // An agent waits on every edit: the hook answers in well under a second.
+  'pre-tool-use': 10000,
   scan: 600000,
 };
 
@@ -95,12 +104,13 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       configFile: opts.configFile,
       baselineFile: opts.baselineFile,
       startedAt: started,
+      rules: opts.rules ? registeredRules.filter((r) => opts.rules!.includes(r.meta.id)) : undefined,
       onRepo: (repo) => {
         state.repo = repo;
       },
       onPolicy: (policy) => {
         state.policy = policy;
-        arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default);
+        arm(deadlineFor(policy, opts.door));
       },
       onChangeSet: (cs) => progress.changeSet(cs),
     });
@@ -127,7 +137,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       throw new GateError('io', `the decision (${result.report.decision}) could not be recorded: ${inner.message}`, inner.hint ?? 'make the audit log writable, then push again');
     }
   }
-  await emit(io, opts, result);
+  if (!(opts.quietPass && result.report.findings.length === 0)) await emit(io, opts, result);
   return result.report.decision === 'block' ? EXIT.block : EXIT.pass;
 }
 
@@ -289,20 +299,15 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
     findings: report.findings,
     actor: changeSet.actor,
     retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
+    task: laneOf(changeSet),
     duration_ms: Date.now() - started,
     // The server's log is the evidence and is flushed to disk; a client log (which its owner can
     // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
   }, { noSync: opts.door !== 'pre-receive' });
 }
 
-/**
- * Where this run's decision is recorded: SAFETY_GATE_AUDIT_LOG (set by a hosted server's hook
- * script, whose repository directory may be read-only), else the policy's path under $GIT_DIR.
- */
 function auditPath(io: CliIO, configured: string, commonDir: string): string {
-  const fromEnv = io.env.SAFETY_GATE_AUDIT_LOG;
-  if (fromEnv) return fromEnv;
-  return isAbsolute(configured) ? configured : join(commonDir, configured);
+  return auditLogPath(io.env, configured, commonDir);
 }
 
 /**

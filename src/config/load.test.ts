@@ -326,6 +326,7 @@ describe('SPEC-260 automation policy record is valid configuration as it stands'
       max_cost_usd: 500,
       allowed_models: ['gpt-5.2-codex', 'gpt-5.2'],
       run_windows: ['weekday:09:00-18:00'],
+      run_windows_timezone: 'UTC',
       required_checks: ['build-and-verify', 'test-suite'],
       max_retries_per_task: 30,
     });

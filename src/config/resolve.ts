@@ -95,6 +95,7 @@ export function resolvePolicy(
       max_cost_usd: config.max_cost_usd ?? null,
       allowed_models: config.allowed_models ?? [],
       run_windows: config.run_windows ?? [],
+      run_windows_timezone: config.run_windows_timezone ?? 'UTC',
       required_checks: config.required_checks ?? [],
       max_retries_per_task: config.max_retries_per_task ?? null,
     },
@@ -123,6 +124,7 @@ export function resolvePolicy(
       retentionClass: config.audit?.retention_class ?? null,
     },
     client: { allowSkip: config.client?.allow_skip ?? true },
+    testing: { allowClockOverride: config.testing?.allow_clock_override ?? false },
     server: {
       policySource: config.server?.policy_source ?? 'file',
       policyBranch: branchRef(config.server?.policy_branch ?? DEFAULTS.policyBranch),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { changeControlShape } from './sections/change-control.js';
 import { approvalsShape } from './sections/approvals.js';
+import { parseRunWindow, validTimezone } from '../rules/policy-record/run-windows.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
 
@@ -44,7 +45,19 @@ export const ConfigSchema = z
     requires_approval: z.boolean().optional(),
     max_cost_usd: z.number().nonnegative().optional(),
     allowed_models: z.array(z.string()).optional(),
-    run_windows: z.array(z.string()).optional(),
+    run_windows: z
+      .array(
+        z.string().superRefine((v, ctx) => {
+          const w = parseRunWindow(v);
+          if (typeof w === 'string') ctx.addIssue({ code: 'custom', message: w });
+        }),
+      )
+      .optional(),
+    /** IANA timezone the run windows are written in (default UTC). */
+    run_windows_timezone: z
+      .string()
+      .refine(validTimezone, { message: 'is not a timezone the runtime knows (an IANA name such as Europe/Berlin)' })
+      .optional(),
     required_checks: z.array(z.string()).optional(),
     /** SPEC-260 form: group names (defined under `protected_groups` or by a preset); or a map name → globs. */
     protected_targets: z.union([z.array(z.string()), z.record(z.string(), ProtectedGroup)]).optional(),
@@ -112,6 +125,15 @@ export const ConfigSchema = z
       .strict()
       .optional(),
 
+    /** Test hooks of the gate itself. */
+    testing: z
+      .object({
+        /** Honour SAFETY_GATE_TEST_NOW (an ISO time) as the clock on the server too; clients always do. */
+        allow_clock_override: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+
     /** Where pre-receive takes its policy from. */
     server: z
       .object({
@@ -165,6 +187,7 @@ export interface Policy {
     max_cost_usd: number | null;
     allowed_models: string[];
     run_windows: string[];
+    run_windows_timezone: string;
     required_checks: string[];
     max_retries_per_task: number | null;
   };
@@ -180,6 +203,7 @@ export interface Policy {
   };
   audit: { enabled: boolean; path: string; retentionClass: string | null };
   client: { allowSkip: boolean };
+  testing: { allowClockOverride: boolean };
   server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string };
   /** Sections owned by the change-control rules (generators, sentinels, stages, agents), validated. */
   changeControl: ChangeControlPolicy;

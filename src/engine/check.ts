@@ -19,13 +19,15 @@ import { addNonCommitContent } from '../sources/non-commit.js';
 import { runEngine } from './run.js';
 import { changeBase, loadBaseline, policyAt, withoutConfiguredProtection } from './base.js';
 import { applyBaseline, type Baseline } from '../findings/baseline.js';
+import { auditHistory } from '../audit/history.js';
+import { auditLogPath } from '../audit/path.js';
 // The hot path of every hook, kept in one chunk: each extra module costs node a resolution.
 import { loadPolicyCached } from '../config/cache.js';
 import { cachedServerPolicy } from '../config/server-cache.js';
 import { decide, dedupeFindings, sortFindings } from '../findings/order.js';
 import { rules as registeredRules } from '../rules/registry.js';
 
-export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'scan';
+export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'pre-tool-use' | 'scan';
 
 export interface CheckOptions {
   cwd: string;
@@ -187,7 +189,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     const policy = await loadPolicyFor(opts, repo, readAt);
     opts.onPolicy?.(policy);
     await injectedFault(opts.env);
-    const deadlineMs = policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default;
+    const deadlineMs = deadlineFor(policy, opts.door);
 
     const sizes = new Map<string, number | null>();
     const objectSize = async (oid: string) => {
@@ -266,6 +268,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
         protectionPolicy = before === null ? withoutConfiguredProtection(policy) : before;
       }
     }
+    const now = clockFor(opts.env, server, policy, started);
     const result = await runEngine({
       changeSet,
       policy,
@@ -289,7 +292,8 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       objectSize,
       trustsLocalState: !server,
       policyFor: protectionPolicy ? (id) => (id === 'protected-target' ? protectionPolicy : undefined) : undefined,
-      now: started,
+      now,
+      history: auditHistory(auditLogPath(opts.env, policy.audit.path, repo.commonDir)),
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });
@@ -314,7 +318,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     // Signed approvals and break-glass close what still blocks after the baseline.
     if (policy.approvals && findings.some((f) => f.severity === 'block')) {
       const { applyApprovals } = await import('../approvals/apply.js');
-      const outcome = await applyApprovals({ findings, changeSet, policy, git, server, now: started });
+      const outcome = await applyApprovals({ findings, changeSet, policy, git, server, now });
       findings = sortFindings(outcome.findings);
       overrides = outcome.overrides;
     }
@@ -344,6 +348,23 @@ async function baselinesOfParents(cs: ChangeSet, load: (rev: string) => Promise<
     out.set(c.oid, await p);
   }
   return out;
+}
+
+/**
+ * The time rules judge by (run windows, expiries). SAFETY_GATE_TEST_NOW (an ISO time) stands in
+ * for the clock in tests: on clients always, on the server only when its own policy allows it.
+ */
+export function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, started: number): number {
+  const fake = env.SAFETY_GATE_TEST_NOW;
+  if (!fake || (server && !policy.testing.allowClockOverride)) return started;
+  const t = Date.parse(fake);
+  if (Number.isNaN(t)) throw new GateError('usage', `SAFETY_GATE_TEST_NOW=${JSON.stringify(fake)} is not an ISO time`, 'unset it, or give a time like 2026-12-05T10:00:00Z');
+  return t;
+}
+
+/** The policy's deadline for a door (doors without their own entry use the default). */
+export function deadlineFor(policy: Policy, door: Door): number {
+  return (policy.limits.deadlineMs as Partial<Record<Door | 'default', number>>)[door] ?? policy.limits.deadlineMs.default;
 }
 
 /**

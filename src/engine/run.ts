@@ -8,6 +8,7 @@
 import { Blob } from '../changeset/blob.js';
 import type { ChangeSet, CommitInfo, FileChange, Snapshot } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
+import type { AuditHistory } from '../audit/history.js';
 import { GateError } from '../errors.js';
 import type { Finding, FindingInput, Severity, SuppressedFinding } from '../findings/types.js';
 import { applyInlineExceptions } from '../findings/suppress.js';
@@ -41,6 +42,7 @@ export interface EngineInput {
    */
   policyFor?: (ruleId: string) => Policy | undefined;
   now: number;
+  history: AuditHistory;
   /** Absolute time (ms) after which the run gives up. */
   deadlineAt: number;
   deadlineLabel: string;
@@ -119,6 +121,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       paths: own ? createPathMatcher(rulePolicy.runtimeScope, rulePolicy.caseInsensitivePaths) : paths,
       trustsLocalState: input.trustsLocalState,
       now: input.now,
+      history: input.history,
     });
     active.push({ rule, checker, severity: setting.severity, keywords: checker.keywords ? checker.keywords.map((k) => k.toLowerCase()) : null });
   }

@@ -3,10 +3,17 @@
 export const INSTALL_USAGE = [
   'usage: safety-gate install [--husky | --hooks-path | --pre-commit] [--force] [--repo URL] [--rev REV]',
   '       safety-gate install --server <bare-repo> [--config FILE] [--bundle] [--force]',
+  '       safety-gate install --agent-hooks   (the coding agent\'s PreToolUse hook in .claude/settings.json)',
   'With no flag it joins the hook manager the repository already uses (husky, pre-commit), else --hooks-path.',
 ].join('\n');
 
 export const msg = {
+  agentSettingsInvalid: (file: string, detail: string) => `${file} cannot be read as settings: ${detail}`,
+  agentSettingsInvalidHint: 'fix the JSON (or move the file away) and run safety-gate install --agent-hooks again',
+  agentHookAdded: (file: string, command: string) => `added a PreToolUse hook to ${file}: ${command}`,
+  agentHooksDone: (file: string) => `safety-gate: agent hooks installed in ${file}; commit it, so every clone's agent is told before it edits`,
+  agentHooksUnchanged: (file: string) => `safety-gate: ${file} already runs safety-gate hook pre-tool-use; nothing changed`,
+
   notARepo: (cwd: string) => `${cwd} is not inside a git working tree`,
   notARepoHint: 'run it from your repository, or use --server <bare-repo> for a server',
   bareWithoutServer: (dir: string) => `${dir} is a bare repository`,

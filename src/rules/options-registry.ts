@@ -14,6 +14,8 @@ import { optionsSchema as scriptRisk } from './script-risk/options.js';
 import { optionsSchema as refIntegrity } from './ref-integrity/options.js';
 import { optionsSchema as secrets } from './secrets/options.js';
 import { optionsSchema as readableContent } from './readable-content/options.js';
+import { optionsSchema as policyRecord } from './policy-record/options.js';
+import { optionsSchema as retryBudget } from './retry-budget/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -30,6 +32,8 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'ref-integrity': refIntegrity,
   secrets,
   'readable-content': readableContent,
+  'policy-record': policyRecord,
+  'retry-budget': retryBudget,
   // @options-list (helpers: add entries above this line)
 };
 

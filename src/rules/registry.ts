@@ -15,6 +15,8 @@ import { scriptRisk } from './script-risk/rule.js';
 import { refIntegrity } from './ref-integrity/rule.js';
 import { secrets } from './secrets/rule.js';
 import { readableContent } from './readable-content/rule.js';
+import { policyRecord } from './policy-record/rule.js';
+import { retryBudget } from './retry-budget/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,6 +35,8 @@ export const rules: Rule<any>[] = [
   refIntegrity,
   secrets,
   readableContent,
+  policyRecord,
+  retryBudget,
   // @rules-list (helpers: add entries above this line)
 ];
 

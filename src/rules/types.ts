@@ -18,6 +18,7 @@ import type {
 import type { FindingInput, Severity } from '../findings/types.js';
 import type { Policy } from '../config/schema.js';
 import type { PathMatcher } from '../engine/paths.js';
+import type { AuditHistory } from '../audit/history.js';
 
 export interface RuleMeta {
   /** Stable id used in config, findings and `safety-gate explain`. */
@@ -71,6 +72,8 @@ export interface RuleContext<O> {
   trustsLocalState: boolean;
   /** Time of the run (ms since epoch), fixed for determinism. */
   now: number;
+  /** Earlier decisions from the audit log this door trusts (the server's own in pre-receive). */
+  history: AuditHistory;
 }
 
 /** A changed file whose new content a rule asked to see. */

@@ -44,7 +44,7 @@ describe('docs', () => {
       const ids = list.split('\n').map((l) => l.split(/\s+/)[0]).filter((x) => x && /^[a-z-]+$/.test(x) && x !== 'safety');
       expect(ids.length).toBeGreaterThan(5);
       for (const id of ids) expect(readme).toContain(`\`${id}\``);
-      for (const cmd of ['scan', 'hook pre-commit', 'hook commit-msg', 'hook pre-push', 'hook pre-receive', 'install', 'init', 'config', 'explain', 'generate', 'audit verify', 'audit export', 'audit overdue', 'approve']) {
+      for (const cmd of ['scan', 'hook pre-commit', 'hook commit-msg', 'hook pre-push', 'hook pre-receive', 'hook pre-tool-use', 'install --agent-hooks', 'install', 'init', 'config', 'explain', 'generate', 'audit verify', 'audit export', 'audit overdue', 'approve']) {
         expect(readme).toContain(`safety-gate ${cmd}`);
       }
     } finally {

@@ -191,7 +191,7 @@ describe('pre-receive: trailers are the task', () => {
   });
 
   it('rejects an agent commit without trailers, and ignores SAFETY_GATE_TASK in the hook environment', () => {
-    const wide = writeTask('wide.json', { run_id: 'srv', task_scope: { kind: 'file', target: '**' } });
+    const wide = writeTask('wide.json', { run_id: '00000000-0000-4000-8000-000000000005', task_scope: { kind: 'file', target: '**' } });
     setup(`SAFETY_GATE_TASK='${wide}'; export SAFETY_GATE_TASK\n`);
     repo.write('gen/a.ts', 'export const a = 1;\n');
     repo.git('add', '-A');

@@ -1,4 +1,5 @@
-// `safety-gate hook <pre-commit|commit-msg|pre-push|pre-receive>`: the doors git calls.
+// `safety-gate hook <pre-commit|commit-msg|pre-push|pre-receive>`: the doors git calls, and
+// `hook pre-tool-use`, the door a coding agent calls before each tool call.
 // Every failure blocks: 1 for policy, 2 when the gate could not decide (also a block).
 import { readFileSync } from 'node:fs';
 import { GateError, EXIT } from '../../errors.js';
@@ -9,7 +10,7 @@ import type { SourceRequest } from '../../sources/index.js';
 import { runDoor, type OutputOptions } from '../run-door.js';
 import { parseCommand } from '../args.js';
 
-const HOOKS = ['pre-commit', 'commit-msg', 'pre-push', 'pre-receive'] as const;
+const HOOKS = ['pre-commit', 'commit-msg', 'pre-push', 'pre-receive', 'pre-tool-use'] as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseCommand('hook', 'see safety-gate hook --help', argv, io, {
@@ -23,6 +24,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const door = positionals[0] as Door | undefined;
   if (!door || !(HOOKS as readonly string[]).includes(door)) {
     throw new GateError('usage', `hook needs one of: ${HOOKS.join(', ')}`, msg.usageHint);
+  }
+  if (door === 'pre-tool-use') {
+    // The agent's hook protocol, not git's: its own input, exit codes and output.
+    const { runPreToolUse } = await import('../pre-tool-use.js');
+    return runPreToolUse(io, values.config);
   }
   const output: OutputOptions = parseOutput(values.format, values.output, 'text');
   const server = door === 'pre-receive';

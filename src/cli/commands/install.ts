@@ -30,6 +30,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
         'hooks-path': { type: 'boolean' },
         'pre-commit': { type: 'boolean' },
         server: { type: 'string' },
+        'agent-hooks': { type: 'boolean' },
         config: { type: 'string' },
         force: { type: 'boolean' },
         repo: { type: 'string' },
@@ -57,7 +58,12 @@ async function install(argv: string[], io: CliIO): Promise<number> {
   if (modes.length > 1) throw usage(`choose one of --${modes.join(', --')}`);
 
   let outcome: InstallOutcome;
-  if (values.server !== undefined) {
+  if (values['agent-hooks']) {
+    if (modes.length > 0 || values.server !== undefined) throw usage('--agent-hooks installs the coding agent\'s hook only; run the git hook install separately');
+    const repo = workTree(io.cwd, io.env);
+    if (repo === null) throw new GateError('usage', msg.notARepo(io.cwd), msg.notARepoHint);
+    outcome = (await import('../../install/agent-hooks.js')).installAgentHooks(repo, ctx);
+  } else if (values.server !== undefined) {
     if (modes.length > 0) throw usage(`--server cannot be combined with --${modes[0]}`);
     if (values.repo !== undefined || values.rev !== undefined) throw usage('--repo and --rev apply to --pre-commit only');
     const { installServer } = await import('../../install/server.js');

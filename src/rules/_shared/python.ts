@@ -15,10 +15,8 @@
 //
 // Trees are never deleted: a memoised tree lives as long as its blob (one run). Call
 // `tree.delete()` yourself on trees from `parsePython` that you do not keep.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { embedded } from '../../embedded.js';
 import type { Blob } from '../../changeset/blob.js';
+import { treeSitter, treeSitterLanguage } from './tree-sitter.js';
 import type { Node, Parser, Query, QueryCapture, Tree } from 'web-tree-sitter';
 
 export type { Node as PyNode, Tree as PyTree, QueryCapture as PyCapture } from 'web-tree-sitter';
@@ -26,18 +24,10 @@ export type { Node as PyNode, Tree as PyTree, QueryCapture as PyCapture } from '
 const stats = { loadMs: 0, parses: 0, parseMs: 0, bytes: 0 };
 let parserPromise: Promise<Parser> | undefined;
 
-/** Path of the grammar wasm; resolvable from src/ and from the bundled dist/chunks/. */
-export function pythonWasmPath(): string {
-  // The one-file server bundle ships the grammar beside itself.
-  if (embedded) return fileURLToPath(new URL('tree-sitter-python.wasm', import.meta.url));
-  return createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
-}
-
 async function createParser(): Promise<Parser> {
   const t0 = performance.now();
-  const ts = await import('web-tree-sitter');
-  await ts.Parser.init();
-  const language = await ts.Language.load(pythonWasmPath());
+  const ts = await treeSitter();
+  const language = await treeSitterLanguage('tree-sitter-python/tree-sitter-python.wasm');
   const parser = new ts.Parser();
   parser.setLanguage(language);
   stats.loadMs = performance.now() - t0;

@@ -104,6 +104,7 @@ export async function runFake(run: FakeRun): Promise<FakeFinding[]> {
     paths: createPathMatcher({ include: ['**'], exclude: [] }, !!run.caseInsensitive),
     trustsLocalState: true,
     now: 0,
+    history: { blockedAttempts: () => 0 },
   });
   const views: CommitView[] = [];
   const infos: CommitInfo[] = [];

@@ -6,6 +6,8 @@ import { loadTaskEnvelope, taskFromTrailers as reexported } from '../../change-c
 import { GateError } from '../../errors.js';
 import { canonicalScope, formatTrailers, joinTargets, parseFunctionTarget, parseScope, readTrailerTask, splitTargets, taskFromTrailers } from './scope.js';
 
+const RUN = '7f0c2a4e-1b2c-4d5e-8f90-a1b2c3d4e5f6';
+
 describe('target lists', () => {
   it('split on commas outside braces and brackets; \\, is a literal comma', () => {
     expect(splitTargets('src/**, docs/{a,b}.md ,x[,]y,  ')).toEqual(['src/**', 'docs/{a,b}.md', 'x[,]y']);
@@ -96,14 +98,17 @@ describe('loadTaskEnvelope', () => {
       stage: 'recompile',
       scope: { kind: 'function', target: 'src/a.ts#Parser.parse' },
       source: p,
+      model: 'gpt-5.2-codex',
+      reasoningEffort: 'high',
+      costUsd: null,
     });
   });
 
   it('array targets, a stage target defaulting to the stage, no scope at all, a BOM', () => {
-    expect(loadTaskEnvelope(file({ run_id: 'r', task_scope: { kind: 'file', target: ['a/**', 'b,c.txt'] } })).scope).toEqual({ kind: 'file', target: 'a/**, b\\,c.txt' });
-    expect(loadTaskEnvelope(file({ run_id: 'r', stage: 'codegen', task_scope: { kind: 'stage' } })).scope).toEqual({ kind: 'stage', target: 'codegen' });
-    expect(loadTaskEnvelope(file({ run_id: 'r' })).scope).toBeNull();
-    expect(loadTaskEnvelope(file('\uFEFF{"run_id": "r"}')).runId).toBe('r');
+    expect(loadTaskEnvelope(file({ run_id: RUN, task_scope: { kind: 'file', target: ['a/**', 'b,c.txt'] } })).scope).toEqual({ kind: 'file', target: 'a/**, b\\,c.txt' });
+    expect(loadTaskEnvelope(file({ run_id: RUN, stage: 'codegen', task_scope: { kind: 'stage' } })).scope).toEqual({ kind: 'stage', target: 'codegen' });
+    expect(loadTaskEnvelope(file({ run_id: RUN })).scope).toBeNull();
+    expect(loadTaskEnvelope(file(`\uFEFF{"run_id": "${RUN}"}`)).runId).toBe(RUN);
   });
 
   it('errors are config errors naming the file and what is wrong', () => {
@@ -117,12 +122,15 @@ describe('loadTaskEnvelope', () => {
     expect(error(file('[1]')).message).toMatch(/must be a JSON object/);
     expect(error(file({ stage: 's' })).message).toMatch(/: run_id: is required$/);
     expect(error(file({ run_id: 'a b' })).message).toMatch(/run_id: run_id contains whitespace/);
-    expect(error(file({ run_id: 'r', reasoning_effort: 'max' })).message).toMatch(/reasoning_effort: /);
-    expect(error(file({ run_id: 'r', task_scope: { kind: 'module', target: 'x' } })).message).toMatch(/task_scope.kind: /);
-    expect(error(file({ run_id: 'r', task_scope: { kind: 'file', target: 'x', scope: 1 } })).message).toMatch(/task_scope: .*scope/);
-    expect(error(file({ run_id: 'r', task_scope: { kind: 'function', target: 'src/a.ts' } })).message).toMatch(/task_scope.target: "src\/a.ts": expected path#Qualified.name$/);
-    expect(error(file({ run_id: 'r', task_scope: { kind: 'file' } })).message).toMatch(/task_scope.target: is required$/);
-    expect(error(file({ run_id: 'r', task_scope: { kind: 'stage', target: 'a, b' } })).message).toMatch(/exactly one stage/);
+    expect(error(file({ run_id: 'run-42' })).message).toMatch(/run_id: run_id is not a UUID/);
+    expect(error(file({ run_id: RUN, model: '' })).message).toMatch(/model: /);
+    expect(error(file({ run_id: RUN, cost_usd: -1 })).message).toMatch(/cost_usd: /);
+    expect(error(file({ run_id: RUN, reasoning_effort: 'max' })).message).toMatch(/reasoning_effort: /);
+    expect(error(file({ run_id: RUN, task_scope: { kind: 'module', target: 'x' } })).message).toMatch(/task_scope.kind: /);
+    expect(error(file({ run_id: RUN, task_scope: { kind: 'file', target: 'x', scope: 1 } })).message).toMatch(/task_scope: .*scope/);
+    expect(error(file({ run_id: RUN, task_scope: { kind: 'function', target: 'src/a.ts' } })).message).toMatch(/task_scope.target: "src\/a.ts": expected path#Qualified.name$/);
+    expect(error(file({ run_id: RUN, task_scope: { kind: 'file' } })).message).toMatch(/task_scope.target: is required$/);
+    expect(error(file({ run_id: RUN, task_scope: { kind: 'stage', target: 'a, b' } })).message).toMatch(/exactly one stage/);
     expect(error(missing).hint).toMatch(/SAFETY_GATE_TASK/);
   });
 });

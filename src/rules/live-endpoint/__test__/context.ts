@@ -87,6 +87,7 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
     paths: createPathMatcher(input.scope ?? presetScope(), false),
     trustsLocalState: true,
     now: 0,
+    history: { blockedAttempts: () => 0 },
   };
   const checker = await liveEndpoint.create(ctx);
   const findings: Finding[] = [];

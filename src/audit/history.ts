@@ -1,0 +1,40 @@
+// What the audit log says about earlier attempts, for rules that judge a lane's history
+// (retry budgets). The log read is the one this door trusts: the server's own in pre-receive.
+import { readFileSync } from 'node:fs';
+
+export interface AuditHistory {
+  /** Decisions 'block' recorded for a lane so far. */
+  blockedAttempts(lane: string): number;
+}
+
+export function auditHistory(logPath: string): AuditHistory {
+  let lines: string[] | null = null;
+  const read = () => {
+    if (lines === null) {
+      try {
+        lines = readFileSync(logPath, 'utf8').split('\n');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        lines = [];
+      }
+    }
+    return lines;
+  };
+  return {
+    blockedAttempts(lane) {
+      // A substring test first: most lines belong to other lanes and are never parsed.
+      const needle = `"lane":${JSON.stringify(lane)}`;
+      let n = 0;
+      for (const line of read()) {
+        if (!line.includes(needle)) continue;
+        try {
+          const rec = JSON.parse(line) as { decision?: string; task?: { lane?: string } };
+          if (rec.task?.lane === lane && rec.decision === 'block') n++;
+        } catch {
+          // A torn line is audit verify's business; it cannot lower a count.
+        }
+      }
+      return n;
+    },
+  };
+}

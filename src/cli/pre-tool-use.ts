@@ -1,0 +1,148 @@
+// `safety-gate hook pre-tool-use`: the coding agent's PreToolUse hook. The tool call arrives as
+// JSON on stdin; exit 0 lets it run, exit 2 refuses it with the reason on stderr (the agent
+// reads it). Every failure is exit 2 too: in this protocol exit 1 is a non-blocking error, so
+// a crash must never come out as 1.
+//
+// The call is judged like the commit that would follow it: the edit is applied to a private
+// copy of the index (see sources/tool-call/proposed-index.ts) and the pre-commit door runs the
+// rules an edit can break before anything is committed (protected targets and task scope),
+// with the same policy and the same SAFETY_GATE_TASK envelope.
+import { realpathSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import { GateError, EXIT } from '../errors.js';
+import { msg } from '../messages.js';
+import { readAll, type CliIO } from './io.js';
+import { runDoor } from './run-door.js';
+
+/** `safety-gate explain pre-tool-use`. */
+export const PRE_TOOL_USE_DOCS = `The coding agent's PreToolUse hook (install it with safety-gate install --agent-hooks).
+
+The agent runtime sends each tool call as JSON on stdin ({tool_name, tool_input, cwd}); the
+hook exits 0 to let it run and 2 to refuse it, with the reason on stderr for the agent to read.
+Every failure (bad JSON, no repository, an internal error) is exit 2: in this protocol any
+other code lets the call through.
+
+The call is judged like the commit that would follow it: its result is written to a private
+copy of the index (new blobs in a private object directory; the real index and objects are
+never touched), and the pre-commit door runs protected-target and task-scope on it with the
+same policy and the same SAFETY_GATE_TASK envelope. So an edit of a protected path (policy,
+hooks, CI, generated files, sentinels, .claude/settings.json), a path outside the task's file
+or stage scope, or an edit outside the function of a function scope is refused before it
+happens. The other rules judge content and wait for the commit, where a half-finished edit
+is no longer half-finished.
+
+Tools: Write (the new content), Edit and MultiEdit (applied to the file as it is), NotebookEdit
+(judged as "modified"), Bash. Read, Grep and the other tools pass at once.
+
+Bash commands are parsed with tree-sitter-bash and read as bash would: quoting, $'…', escapes,
+variables set earlier in the same command or in the environment, ~, cd, subshells, pipes,
+$(…), <(…), bash -c '…' and eval of literal text. Writes are redirections (>, >>, >|, &>, >&file)
+and the operands of tee, sed -i, perl -i, gawk -i inplace, cp, mv (both sides), install, ln,
+rsync, rm, unlink, shred, rmdir, touch, truncate, chmod, chown, chgrp, dd of=, curl -o, wget -O,
+git rm / mv / checkout <rev> -- / restore --source; globs are expanded against the work tree,
+symlinks are followed, and a write into the git directory is refused.
+
+Refused because they cannot be judged before they run: a write target only known at run time
+($(…), a variable set at run time, brace expansion, a cd to such a place), xargs/find -exec
+with a writing command, archives (tar x, unzip), patch, git apply / am / stash pop, curl -O,
+a command name built at run time, a command the grammar cannot parse. Refused because they
+switch the gate off: git commit/push --no-verify, SAFETY_GATE_SKIP=…, HUSKY=0,
+git config core.hooksPath / git -c core.hooksPath=….
+
+Out of reach (the commit and the server still judge the result): files written by programs a
+command starts — interpreters (python -c, node -e), build tools, package managers, editors.`;
+
+/** Rules that judge where an edit lands, whatever else the commit will hold. */
+export const PRE_TOOL_USE_RULES = ['protected-target', 'task-scope'] as const;
+
+const TOOLS_THAT_WRITE = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash']);
+
+export async function runPreToolUse(io: CliIO, configFile: string | undefined): Promise<number> {
+  const code = await decide(io, configFile);
+  // 1 means "blocked by policy" everywhere else; here a block must be 2 to stop the tool.
+  return code === EXIT.pass ? EXIT.pass : 2;
+}
+
+async function decide(io: CliIO, configFile: string | undefined): Promise<number> {
+  const started = Date.now();
+  const { parseToolCall, planToolCall, ToolCallError } = await import('../sources/tool-call/plan.js');
+  let call;
+  try {
+    call = parseToolCall((await readAll(io.stdin)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof ToolCallError) throw new GateError('stdin', `pre-tool-use: ${e.message}`, 'the agent runtime feeds this hook; check its hook configuration');
+    throw e;
+  }
+  if (!TOOLS_THAT_WRITE.has(call.tool_name)) return EXIT.pass;
+
+  const { openRepo } = await import('../git/repo.js');
+  const cwd = call.cwd && isAbsolute(call.cwd) ? call.cwd : (io.env.CLAUDE_PROJECT_DIR ?? io.cwd);
+  const repo = await openRepo(cwd, io.env, { withHead: true });
+  if (!repo.workTree) throw new GateError('usage', 'pre-tool-use: runs in a work tree, not a bare repository', 'install the agent hooks in a clone');
+  const workTree = realpathSync(repo.workTree);
+  const gitDirs = [...new Set([repo.gitDir, repo.commonDir].map((d) => realpathSync(d)))];
+  let plan;
+  try {
+    plan = await planToolCall(call, {
+      workTree,
+      gitDirs,
+      env: io.env,
+      trackedUnder: async (dir) => {
+        const r = await repo.git.run(['ls-files', '-z', '--', dir]);
+        return r.stdout.toString('utf8').split('\0').filter(Boolean);
+      },
+    });
+  } catch (e) {
+    if (e instanceof ToolCallError) throw new GateError('stdin', `pre-tool-use: ${e.message}`, 'the agent runtime feeds this hook; check its hook configuration');
+    throw e;
+  }
+
+  if (plan.refusals.length > 0) {
+    for (const r of plan.refusals) io.stderr.write(`${msg.prefix}: refused ${plan.tool}: ${r.reason}\n`);
+    io.stderr.write(`${msg.prefix}: blocked (pre-tool-use) — nothing was changed; see safety-gate explain pre-tool-use\n`);
+    await auditRefusal(io, repo, configFile, plan, started);
+    return EXIT.block;
+  }
+  if (plan.edits.length === 0) return EXIT.pass;
+
+  const { proposedIndex } = await import('../sources/tool-call/proposed-index.js');
+  const proposed = await proposedIndex(workTree, io.env, plan.edits, repo.objectFormat);
+  try {
+    return await runDoor(
+      { ...io, cwd: workTree, env: proposed.env },
+      { door: 'pre-tool-use', request: { kind: 'staged', paths: proposed.paths }, output: { format: 'text', file: null }, configFile, rules: PRE_TOOL_USE_RULES, quietPass: true },
+    );
+  } finally {
+    proposed.dispose();
+  }
+}
+
+/** A refusal that needed no rule is a decision too: one audit line, like every other. */
+async function auditRefusal(
+  io: CliIO,
+  repo: import('../git/repo.js').RepoInfo,
+  configFile: string | undefined,
+  plan: import('../sources/tool-call/plan.js').ToolCallPlan,
+  started: number,
+): Promise<void> {
+  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([import('../engine/check.js'), import('../audit/log.js'), import('../audit/path.js')]);
+  const policy = await loadPolicyFor({ cwd: io.cwd, env: io.env, door: 'pre-tool-use', request: { kind: 'staged' }, configFile }, repo);
+  if (!policy.audit.enabled) return;
+  await appendAuditRecord(
+    auditLogPath(io.env, policy.audit.path, repo.commonDir),
+    {
+      run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
+      door: 'pre-tool-use',
+      repo: repo.workTree ?? repo.gitDir,
+      policy_hash: policy.hash,
+      policy_id: policy.policyId,
+      decision: 'block',
+      findings: plan.refusals.map((r) => ({ rule: 'pre-tool-use', severity: 'block' as const, path: r.path, line: null, commit: null })),
+      actor: actorFromEnv(io.env, false),
+      retention_class: policy.audit.retentionClass,
+      duration_ms: Date.now() - started,
+    },
+    { noSync: true },
+  );
+}

@@ -25,7 +25,7 @@ afterEach(() => sb.cleanup());
 
 const approvalsPolicy = (extra: Record<string, unknown> = {}) => sharedPolicy(keys, REPO_ID, extra);
 
-function setup(policy: Record<string, unknown> = {}): void {
+function setup(policy: Record<string, unknown> = {}, hookEnv = 'export REMOTE_USER=dave\n'): void {
   server = createServer(
     sb,
     {
@@ -35,7 +35,7 @@ function setup(policy: Record<string, unknown> = {}): void {
       approvals: approvalsPolicy(),
       ...policy,
     },
-    { hookEnv: 'export REMOTE_USER=dave\n' },
+    { hookEnv },
   );
   execFileSync('git', ['clone', '-q', server.url, join(sb.dir, 'work')], { env: sb.env });
   repo = new Repo(join(sb.dir, 'work'), sb.env);
@@ -177,6 +177,13 @@ describe('signed approvals at the server', () => {
     workflowChange();
     approve('dave');
     expectRejected(pushAll(), /dave@example.com: dave@example.com is the pusher \(remote-user user dave\); an approver is never the author, committer or pusher/);
+  });
+
+  it('fails closed when the platform does not name the pusher', () => {
+    setup({}, '');
+    workflowChange();
+    approve('alice');
+    expectRejected(pushAll(), /alice@example.com: the platform did not name the pusher \(GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER\), so no approval can be checked against it/);
   });
 
   it('a statement placed in the pushed tree instead of the notes ref counts for nothing', () => {

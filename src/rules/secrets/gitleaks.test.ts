@@ -81,6 +81,22 @@ describe('gitleaks config', () => {
     expect(run(url, 'config/app.env', 'deadbeefcafe0123')).toEqual([]);
   });
 
+  it('[[allowlists]] with targetRules and condition AND', () => {
+    const text = [
+      '[[rules]]', 'id = "a"', "regex = '''key_([a-z0-9]{12})'''", '',
+      '[[rules]]', 'id = "b"', "regex = '''tok_([a-z0-9]{12})'''", '',
+      '[[allowlists]]', 'targetRules = ["a"]', 'condition = "AND"', "paths = ['''^fixtures/''']", 'stopwords = ["fake"]', '',
+    ].join('\n');
+    const c = compileGitleaks(text, 'g.toml');
+    const rules = c.rules.map((r) => compileRule(r));
+    const global = c.allowlists.map(compileAllowlist);
+    const ids = (t: string, path: string) => scan({ text: t, path, commit: null, hits: new Set() }, rules, global).map((h) => h.ruleId);
+    // AND: both the path and the stopword must hold; and only for rule a.
+    expect(ids('key_fake12345678 tok_fake12345678', 'fixtures/x')).toEqual(['b']);
+    expect(ids('key_fake12345678', 'src/x')).toEqual(['a']);
+    expect(ids('key_real12345678', 'fixtures/x')).toEqual(['a']);
+  });
+
   it('an RE2 construct with no JavaScript equivalent is refused with file:line naming the rule', () => {
     const bad = `[[rules]]\nid = "ok"\nregex = '''abc'''\n\n[[rules]]\nid = "ungreedy"\ndescription = "x"\nregex = '''(?U)key=(.+)'''\n`;
     try {

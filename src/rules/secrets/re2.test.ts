@@ -48,14 +48,30 @@ describe('RE2 → JavaScript', () => {
   });
 
   it('refuses what has no safe equivalent', () => {
-    for (const p of ['(?U)a+', 'a\\C', '(a)\\1', '(?=x)', '(?<!x)y', '[[:^alpha:]]', '(?i:[0-z])', '(?i)a(?-i:b)', 'a{1001}', '(unclosed']) {
+    for (const p of ['(?U)a+', 'a\\C', '(a)\\1', '(?=x)', '(?<!x)y', '[[:^alpha:]]', '(?i:[0-z])', 'a{1001}', '(unclosed']) {
       expect(() => translateRe2(p), p).toThrow(Re2Error);
     }
   });
 
-  it('translates gitleaks default-style patterns', () => {
-    const p = String.raw`(?i)(?:adafruit)(?:[0-9a-z\-_\t .]{0,20})(?:[\s|']|[\s|"]){0,3}(?:=|>|:{1,3}=|\|\|:|<=|=>|:|\?=)(?:'|\"|\s|=|\x60){0,5}([a-z0-9_-]{32})(?:['|\"|\n|\r|\s|\x60|;]|$)`;
+  it('(?i) turned off again inside: letters expanded rather than the flag', () => {
+    const t = translateRe2('(?i)key(?-i:[A-Z]{2})');
+    expect(t.flags).toBe('');
+    const r = new RegExp(t.source, t.flags);
+    expect(r.test('KEYAB')).toBe(true);
+    expect(r.test('keyAB')).toBe(true);
+    expect(r.test('keyab')).toBe(false);
+  });
+
+  it('\\S inside a class is RE2\'s: vertical tab and no-break space are not space there', () => {
+    const r = re('^[\\S]+$');
+    expect(r.test('a\vb\u00a0c')).toBe(true);
+    expect(r.test('a b')).toBe(false);
+    expect(re('^[^\\S]$').test('\v')).toBe(false);
+  });
+
+  it('translates the constructs assignment-style rules use', () => {
+    const p = String.raw`(?i)(?:acme)(?:[0-9a-z\-_\t .]{0,20})(?:[\s|']|[\s|"]){0,3}(?:=|>|:{1,3}=|\|\|:|<=|=>|:|\?=)(?:'|\"|\s|=|\x60){0,5}([a-z0-9_-]{24})(?:['|\"|\n|\r|\s|\x60|;]|$)`;
     const r = re(p);
-    expect(r.exec('ADAFRUIT_KEY = "0123456789abcdef0123456789abcdef"')?.[1]).toBe('0123456789abcdef0123456789abcdef');
+    expect(r.exec('ACME_KEY = "0123456789abcdef01234567"')?.[1]).toBe('0123456789abcdef01234567');
   });
 });

@@ -9,7 +9,8 @@
 // punctuation escapes RE2 allows and unicode-mode JavaScript does not.
 // Refused: (?U) ungreedy, \C, \1-style backreferences and lookaround (not RE2: gitleaks itself
 // rejects them), negated POSIX classes [[:^alpha:]], a case-insensitive class range that mixes
-// letters and other characters, anything JavaScript then fails to compile.
+// letters and other characters, anything JavaScript then fails to compile. (Checked against
+// gitleaks' own default config: every one of its ~300 patterns translates.)
 
 export class Re2Error extends Error {}
 
@@ -40,6 +41,9 @@ const POSIX: Record<string, string> = {
   word: '0-9A-Za-z_',
   xdigit: '0-9A-Fa-f',
 };
+
+/** Characters JavaScript's \\s matches and RE2's \\s ([\\t\\n\\f\\r ]) does not. */
+const JS_ONLY_SPACE = '\\v\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 
 const SYNTAX = new Set('^$\\.*+?()[]{}|/'.split(''));
 
@@ -77,7 +81,8 @@ export function translateRe2(pattern: string): Translated {
     initial.i = lead[1]!.includes('i');
     initial.s = lead[1]!.includes('s');
     initial.m = lead[1]!.includes('m');
-    globalI = initial.i;
+    // Where some group turns it off again ((?-i:…)), letters are expanded instead of using the flag.
+    globalI = initial.i && !/\(\?[a-zA-Z]*-[a-zA-Z]*i/.test(src);
     pos = lead[0].length;
   }
   const stack: Flags[] = [];
@@ -122,8 +127,8 @@ export function translateRe2(pattern: string): Translated {
       case 's':
         return inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]';
       case 'S':
-        if (inClass) fail('\\S inside a character class');
-        return '[^\\t\\n\\f\\r ]';
+        // RE2's \S is JavaScript's \S plus the characters only JavaScript counts as space.
+        return inClass ? `\\S${JS_ONLY_SPACE}` : '[^\\t\\n\\f\\r ]';
       case 'A':
         if (inClass) fail('\\A inside a class');
         return '(?<![\\s\\S])';

@@ -25,9 +25,10 @@ What it reports
   secrets/<detector>   a credential: rule, path, line, column and a redacted value (at most the
                        first and last 4 characters, fewer for short values), the blob id, and the
                        commit that first introduced it (merge resolutions and every ref of a push
-                       included); a secret the previous version (any parent's, for a merge)
-                       already held is not reported again on later edits. The secret itself is never printed, in text, JSON or SARIF; the
-                       audit log holds only sha256("safety-gate/secret" NUL secret).
+                       included). A secret the previous version already held (any parent's, for
+                       a merge) is not reported again on later edits. The secret itself is never
+                       printed, in text, JSON or SARIF; the audit log holds only
+                       sha256("safety-gate/secret" NUL secret).
 
 Built-in detectors (src/rules/secrets/detectors/, each with its documentation and samples)
 ${detectorList}

@@ -1,8 +1,8 @@
 import { assignment, fake, type Detector } from './types.js';
 
-// Alpaca Trading/Broker API keys: a key id sent as APCA-API-KEY-ID (20 upper-case characters,
-// PK… for paper, AK… for live, CK… for Broker API) and a secret key sent as APCA-API-SECRET-KEY
-// (40 characters). Paper keys are credentials too: they are reported like live ones.
+// Alpaca Trading/Broker API keys: a key id sent as APCA-API-KEY-ID and a secret key sent as
+// APCA-API-SECRET-KEY (the documentation names the headers; keys as issued are 20 upper-case
+// characters, PK… for paper, AK… for live, and 40 characters). Paper keys are credentials too: they are reported like live ones.
 export const alpaca: Detector = {
   id: 'alpaca-api-key',
   description: 'Alpaca API key',

@@ -1,12 +1,12 @@
 import { assignment, fake, type Detector } from './types.js';
 
-// Coinbase: CDP API keys are a key name (organizations/{org}/apiKeys/{id}) and a secret, an EC
-// PEM (reported by private-key) or a base64 Ed25519 key; Exchange API keys are a key, a base64
-// secret and a passphrase. Recognised where a key named for Coinbase/CDP and a secret is assigned.
+// Coinbase Developer Platform API keys: a key id/name and a secret — a base64 Ed25519 key (the
+// default for new keys) or an EC PEM (reported by private-key) — used to sign JWTs; legacy
+// Exchange keys add a base64 secret and a passphrase. Recognised where a key named for Coinbase/CDP and a secret is assigned.
 export const coinbase: Detector = {
   id: 'coinbase-api-secret',
   description: 'Coinbase API secret',
-  docs: ['https://docs.cdp.coinbase.com/get-started/authentication/cdp-api-keys', 'https://docs.cdp.coinbase.com/exchange/rest-api/authentication'],
+  docs: ['https://docs.cdp.coinbase.com/get-started/authentication/overview', 'https://docs.cdp.coinbase.com/get-started/authentication/jwt-authentication'],
   keywords: ['coinbase', 'cdp_', 'cb-access'],
   regex: assignment('coinbase|cdp_|cb-access', 'secret|private|passphrase|sign', '[A-Za-z0-9+/]{32,}={0,2}'),
   secretGroup: 1,

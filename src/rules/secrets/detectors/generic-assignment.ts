@@ -26,9 +26,15 @@ export const genericAssignment: Detector = {
     if (/^\.{0,2}\//.test(secret)) return false;
     // Another assignment (--update-secrets=NAME=secret-name:latest): a mapping, not a value.
     if (/^[A-Za-z_][A-Za-z0-9_-]*=[^=]/.test(secret)) return false;
-    // Identifiers and dotted references (settings.api_token, MY_TOKEN_NAME, get-token).
-    if (/^[A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)+$/.test(secret)) return false;
-    if (/^[a-z_-]+$/.test(secret) || /^[A-Z_-]+$/.test(secret)) return false;
+    // Interpolation anywhere ($CI_JOB_TOKEN, $(cat …)) and <placeholders>.
+    if (/\$[A-Za-z_{(]|<[A-Za-z_ -]+>/.test(secret)) return false;
+    // Identifiers and references: settings.api_token, body.rules.secrets!, a?.b, MY_TOKEN_NAME,
+    // get-token, secret_sha256, secretHash, SecretName.
+    if (/^[A-Za-z_$][\w$]*(?:(?:\.|\?\.|!\.|:)[A-Za-z_$][\w$]*)+!?$/.test(secret)) return false;
+    // …also with punctuation around it ("?NonExpressionParenEnd", ":token_type").
+    const core = secret.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+    if (/^[a-z_-]+$/.test(core) || /^[A-Z_-]+$/.test(core)) return false;
+    if (/^[a-z]+(?:[_-][a-z0-9]+)+$/.test(core) || /^[A-Za-z][a-z]+(?:[A-Z][a-z0-9]+|[A-Z]{2,}[0-9]*)+$/.test(core)) return false;
     if (/^(?:true|false|null|none|nil|undefined)$/i.test(secret)) return false;
     return shannonEntropy(secret) >= threshold(secret.length);
   },
@@ -55,6 +61,13 @@ export const genericAssignment: Detector = {
       'password_hash = hashlib.sha256',
       'passwd: your_password_here',
       'args: [--update-secrets=ALPACA_KEY=alpaca-key:latest]',
+      "const hash = x ? f.secretHash : 'secret_sha256';",
+      'const secrets = body.rules.secrets!;',
+      'token: glpat-$CI_JOB_TOKEN',
+      '# Internal service tokens: acme_<env>_<32 alphanumerics>',
+      'API_TOKEN: tokenValueFromVault',
+      'lastSignificantToken = "?InterpolationInTemplate";',
+      'lastSignificantToken = "?InterpolationInJSX";',
     ],
   },
 };

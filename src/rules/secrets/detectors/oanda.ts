@@ -1,14 +1,16 @@
 import { fake, type Detector } from './types.js';
 
-// OANDA v20 REST API personal access tokens (Authorization: Bearer …): two groups of 32 hex
-// digits joined by a hyphen. The shape alone is common (two MD5s), so it counts only in a blob
-// that names OANDA.
+// OANDA v20 REST API personal access tokens (Authorization: Bearer …): two groups of hex digits
+// joined by a hyphen (issued tokens have 32 + 32; the documentation's placeholder 20 + 20, and
+// that placeholder itself is not reported). The shape alone is common (two MD5s), so it counts
+// only in a blob that names OANDA.
 export const oanda: Detector = {
   id: 'oanda-api-token',
   description: 'OANDA API token',
-  docs: ['https://developer.oanda.com/rest-live-v20/authentication/', 'https://developer.oanda.com/rest-live-v20/introduction/'],
+  docs: ['https://developer.oanda.com/rest-live-v20/authentication', 'https://developer.oanda.com/rest-live-v20/introduction'],
   keywords: ['oanda'],
-  regex: /(?<![A-Za-z0-9-])([0-9a-f]{32}-[0-9a-f]{32})(?![A-Za-z0-9-])/,
+  regex: /(?<![A-Za-z0-9-])([0-9a-f]{20,32}-[0-9a-f]{20,32})(?![A-Za-z0-9-])/,
+  validate: (secret) => !secret.includes('1234567890') && !secret.includes('0987654321'),
   secretGroup: 1,
   entropy: 3,
   rotate: 'revoke the token in the OANDA hub (Manage API Access → Revoke), generate a new one, and review account activity',
@@ -19,6 +21,7 @@ export const oanda: Detector = {
     ],
     negative: [
       'OANDA_API_TOKEN=${OANDA_API_TOKEN}',
+      fake('oanda: curl -H "Authorization: Bearer ', '12345678900987654321', '-', 'abc34135acde13f13530', '"'),
       fake('oanda: ', '00000000000000000000000000000000', '-', '00000000000000000000000000000000'),
       fake('oanda ', '0fa4e1c2b3d4e5f60718293a4b5c6d7e', '-', 'fa4e1c2b3d4e5f60718293a4b5c6d7e8', 'ff'),
     ],

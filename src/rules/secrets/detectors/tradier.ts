@@ -1,11 +1,12 @@
 import { assignment, fake, type Detector } from './types.js';
 
-// Tradier Brokerage API access tokens (Authorization: Bearer …; sandbox tokens alike): opaque
-// alphanumeric strings, recognised where a key named for Tradier and a token/key is assigned.
+// Tradier Brokerage API access tokens (Bearer tokens from the OAuth code exchange, or the API
+// Access page; sandbox tokens alike): opaque alphanumeric strings (the documentation's example
+// response has 29 characters), recognised where a key named for Tradier and a token/key is assigned.
 export const tradier: Detector = {
   id: 'tradier-access-token',
   description: 'Tradier access token',
-  docs: ['https://documentation.tradier.com/brokerage-api/overview/authentication', 'https://documentation.tradier.com/brokerage-api/getting-started'],
+  docs: ['https://documentation.tradier.com/brokerage-api/overview/authentication', 'https://documentation.tradier.com/brokerage-api/oauth/access-token'],
   keywords: ['tradier'],
   regex: assignment('tradier', 'token|key|secret|bearer', '[A-Za-z0-9]{20,64}'),
   secretGroup: 1,

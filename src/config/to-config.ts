@@ -11,6 +11,7 @@ export function policyToConfig(policy: Policy): Config {
   if (r.max_cost_usd !== null) out.max_cost_usd = r.max_cost_usd;
   out.allowed_models = r.allowed_models;
   out.run_windows = r.run_windows;
+  out.run_windows_timezone = r.run_windows_timezone;
   out.required_checks = r.required_checks;
   if (r.max_retries_per_task !== null) out.max_retries_per_task = r.max_retries_per_task;
   out.protected_targets = policy.protectedTargets;
@@ -26,7 +27,10 @@ export function policyToConfig(policy: Policy): Config {
     ...(policy.audit.retentionClass !== null ? { retention_class: policy.audit.retentionClass } : {}),
   };
   out.client = { allow_skip: policy.client.allowSkip };
+  out.testing = { allow_clock_override: policy.testing.allowClockOverride };
   out.server = { policy_source: policy.server.policySource, policy_branch: policy.server.policyBranch, policy_path: policy.server.policyPath };
   Object.assign(out, policy.changeControl);
+  if (policy.approvals) out.approvals = policy.approvals;
+  if (policy.baseline) out.baseline = policy.baseline;
   return out as Config;
 }

@@ -37,11 +37,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(shared.trim() + '\n');
     return 0;
   }
-  if (id === 'pre-tool-use') {
-    // A door, not a rule: what its refusals mean and what stays out of its reach.
-    io.stdout.write((await import('../pre-tool-use.js')).PRE_TOOL_USE_DOCS + '\n');
-    return 0;
-  }
   const base = id.split('/')[0]!;
   const rule = rules.find((r) => r.meta.id === (ruleAliases[base] ?? base));
   const topic = engineTopics.find((t) => t.id === base);

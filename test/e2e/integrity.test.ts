@@ -509,3 +509,54 @@ writeFileSync('out/data.txt', readFileSync('src/data.txt', 'utf8').toUpperCase()
     expect(r.out).toMatch(/remote: .*rerunning generator upper on the server changes src\/data\.txt, which is not one of its outputs/);
   });
 });
+
+describe('multi-ref pushes: the bad ref is found wherever it is in the list', () => {
+  // git lists the refs of a push in name order: aa-* first, zz-* last.
+  function branches(bad: 'first' | 'last'): string[] {
+    const [good, badName] = bad === 'first' ? ['zz-good', 'aa-bad'] : ['aa-good', 'zz-bad'];
+    repo.git('checkout', '-q', '-b', good, 'main');
+    repo.write('good.txt', 'fine\n');
+    repo.commitAll('good');
+    repo.git('checkout', '-q', '-b', badName, 'main');
+    repo.write('locked/data.txt', 'tampered\n');
+    repo.commitAll('bad');
+    repo.git('checkout', '-q', 'main');
+    return bad === 'first' ? [badName, good] : [good, badName];
+  }
+
+  for (const where of ['first', 'last'] as const) {
+    it(`pre-receive refuses the whole push when the bad ref comes ${where}`, () => {
+      setup();
+      seedServer();
+      const refs = branches(where);
+      const r = push(repo, ['origin', ...refs]);
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(new RegExp(`remote: locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`));
+      for (const b of refs) expect(server.ref(`refs/heads/${b}`)).toBeNull();
+    });
+
+    it(`pre-push refuses the whole push when the bad ref comes ${where}`, () => {
+      setup();
+      // The client judges by the repository's own policy.
+      repo.write('safety-gate.config.yaml', 'extends: [recommended]\nprotected_targets:\n  locked: ["locked/**"]\n');
+      repo.commitAll('policy');
+      seedServer();
+      // The client hook, run by git itself: a plain remote without a server hook.
+      const remote = `${sb.dir}/plain.git`;
+      execFileSync('git', ['clone', '-q', '--bare', server.path, remote], { env: sb.env });
+      repo.git('remote', 'add', 'plain', remote);
+      repo.git('fetch', '-q', 'plain');
+      execFileSync('sh', ['-c', `printf '#!/bin/sh\\nexec "%s" "%s" hook pre-push "$@"\\n' "$1" "$2" > "$3" && chmod +x "$3"`, 'sh', process.execPath, HOOK_CLI, `${repo.path}/.git/hooks/pre-push`]);
+      const refs = branches(where);
+      const r = repo.gitResult(['push', 'plain', ...refs]);
+      expect(r.status).not.toBe(0);
+      // The finding behind the refusal: the bad branch's edit, attributed to the bad ref.
+      expect(r.stderr).toMatch(new RegExp(`locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`));
+      expect(r.stderr).toContain('failed to push some refs');
+      for (const b of refs) {
+        const has = spawnSync('git', ['rev-parse', '-q', '--verify', `refs/heads/${b}`], { cwd: remote, env: sb.env });
+        expect(has.status).not.toBe(0);
+      }
+    });
+  }
+});

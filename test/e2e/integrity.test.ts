@@ -398,18 +398,24 @@ describe('audit on every decision', () => {
     }
     const before = records().length;
     // Half push to their own branch, half race for main.
+    const outs: string[] = [];
     const codes = await Promise.all(
       clones.map(
         (c, i) =>
           new Promise<number>((done) => {
-            const p = spawn('git', ['push', '-q', 'origin', i % 2 === 0 ? 'HEAD:refs/heads/main' : `HEAD:refs/heads/b${i}`], { cwd: c.path, env: sb.env, stdio: 'ignore' });
-            p.on('close', (code) => done(code ?? -1));
+            const p = spawn('git', ['push', '-q', 'origin', i % 2 === 0 ? 'HEAD:refs/heads/main' : `HEAD:refs/heads/b${i}`], { cwd: c.path, env: sb.env, stdio: ['ignore', 'ignore', 'pipe'] });
+            let err = '';
+            p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+            p.on('close', (code) => {
+              outs[i] = err;
+              done(code ?? -1);
+            });
           }),
       ),
     );
     const recs = records().slice(before);
-    if (process.env.SHOW_DECISIONS) console.log(JSON.stringify({ codes, decisions: recs.map((r) => [r.decision, r.error]) }));
-    expect(recs).toHaveLength(20);
+    const diag = JSON.stringify({ codes, decisions: recs.map((r) => [r.decision, r.error]), outs: outs.map((o) => o.split('\n').filter((l) => /safety-gate/.test(l)).slice(-1)[0]) });
+    expect(recs, diag).toHaveLength(20);
     // Under load some may hit the 4 s deadline: those are audited as error lines, still one each.
     expect(recs.every((r) => ['pass', 'block', 'error'].includes(r.decision))).toBe(true);
     // A refused push is audited as block (or error under load), never as pass.

@@ -153,7 +153,7 @@ function auditCutShort(io: CliIO, opts: DoorOptions, state: RunState, started: n
     const commonDir = state.repo?.commonDir ?? gitCommonDirWithoutGit(io.cwd, io.env);
     const path = io.env.SAFETY_GATE_AUDIT_LOG ?? (commonDir ? auditPath(io, state.policy?.audit.path ?? 'safety-gate/audit.jsonl', commonDir) : null);
     if (!path) return 'no audit log could be located for this run';
-    appendAuditRecordSync(path, errorRecord(io, opts, state, started, error), { timeoutMs: 1000, noSync: opts.door !== 'pre-receive' });
+    appendAuditRecordSync(path, errorRecord(io, opts, state, started, error), { timeoutMs: 3000, noSync: opts.door !== 'pre-receive' });
     return null;
   } catch (e) {
     return `the audit log could not be written either (${(e as Error).message})`;

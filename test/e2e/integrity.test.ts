@@ -398,18 +398,24 @@ describe('audit on every decision', () => {
     }
     const before = records().length;
     // Half push to their own branch, half race for main.
+    const outs: string[] = [];
     const codes = await Promise.all(
       clones.map(
         (c, i) =>
           new Promise<number>((done) => {
-            const p = spawn('git', ['push', '-q', 'origin', i % 2 === 0 ? 'HEAD:refs/heads/main' : `HEAD:refs/heads/b${i}`], { cwd: c.path, env: sb.env, stdio: 'ignore' });
-            p.on('close', (code) => done(code ?? -1));
+            const p = spawn('git', ['push', '-q', 'origin', i % 2 === 0 ? 'HEAD:refs/heads/main' : `HEAD:refs/heads/b${i}`], { cwd: c.path, env: sb.env, stdio: ['ignore', 'ignore', 'pipe'] });
+            let err = '';
+            p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+            p.on('close', (code) => {
+              outs[i] = err;
+              done(code ?? -1);
+            });
           }),
       ),
     );
     const recs = records().slice(before);
-    if (process.env.SHOW_DECISIONS) console.log(JSON.stringify({ codes, decisions: recs.map((r) => [r.decision, r.error]) }));
-    expect(recs).toHaveLength(20);
+    const diag = JSON.stringify({ codes, decisions: recs.map((r) => [r.decision, r.error]), outs: outs.map((o) => o.split('\n').filter((l) => /safety-gate/.test(l)).slice(-1)[0]) });
+    expect(recs, diag).toHaveLength(20);
     // Under load some may hit the 4 s deadline: those are audited as error lines, still one each.
     expect(recs.every((r) => ['pass', 'block', 'error'].includes(r.decision))).toBe(true);
     // A refused push is audited as block (or error under load), never as pass.
@@ -507,5 +513,70 @@ writeFileSync('out/data.txt', readFileSync('src/data.txt', 'utf8').toUpperCase()
     const r = push(repo, ['origin', 'main']);
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/remote: .*rerunning generator upper on the server changes src\/data\.txt, which is not one of its outputs/);
+  });
+});
+
+describe('multi-ref pushes: the bad ref is found wherever it is in the list', () => {
+  // git lists the refs of a push in name order: aa-* first, zz-* last.
+  function branches(bad: 'first' | 'last'): string[] {
+    const [good, badName] = bad === 'first' ? ['zz-good', 'aa-bad'] : ['aa-good', 'zz-bad'];
+    repo.git('checkout', '-q', '-b', good, 'main');
+    repo.write('good.txt', 'fine\n');
+    repo.commitAll('good');
+    repo.git('checkout', '-q', '-b', badName, 'main');
+    repo.write('locked/data.txt', 'tampered\n');
+    repo.commitAll('bad');
+    repo.git('checkout', '-q', 'main');
+    return bad === 'first' ? [badName, good] : [good, badName];
+  }
+
+  for (const where of ['first', 'last'] as const) {
+    it(`pre-receive refuses the whole push when the bad ref comes ${where}`, () => {
+      setup();
+      seedServer();
+      const refs = branches(where);
+      const r = push(repo, ['origin', ...refs]);
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(new RegExp(`remote: locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`));
+      for (const b of refs) expect(server.ref(`refs/heads/${b}`)).toBeNull();
+    });
+
+    it(`pre-push refuses the whole push when the bad ref comes ${where}`, () => {
+      setup();
+      // The client judges by the repository's own policy.
+      repo.write('safety-gate.config.yaml', 'extends: [recommended]\nprotected_targets:\n  locked: ["locked/**"]\n');
+      repo.commitAll('policy');
+      seedServer();
+      // The client hook, run by git itself: a plain remote without a server hook.
+      const remote = `${sb.dir}/plain.git`;
+      execFileSync('git', ['clone', '-q', '--bare', server.path, remote], { env: sb.env });
+      repo.git('remote', 'add', 'plain', remote);
+      repo.git('fetch', '-q', 'plain');
+      execFileSync('sh', ['-c', `printf '#!/bin/sh\\nexec "%s" "%s" hook pre-push "$@"\\n' "$1" "$2" > "$3" && chmod +x "$3"`, 'sh', process.execPath, HOOK_CLI, `${repo.path}/.git/hooks/pre-push`]);
+      const refs = branches(where);
+      const r = repo.gitResult(['push', 'plain', ...refs]);
+      expect(r.status).not.toBe(0);
+      // The finding behind the refusal: the bad branch's edit, attributed to the bad ref.
+      expect(r.stderr).toMatch(new RegExp(`locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`));
+      expect(r.stderr).toContain('failed to push some refs');
+      for (const b of refs) {
+        const has = spawnSync('git', ['rev-parse', '-q', '--verify', `refs/heads/${b}`], { cwd: remote, env: sb.env });
+        expect(has.status).not.toBe(0);
+      }
+    });
+  }
+});
+
+describe('a previous version over the size cap is not "not generated"', () => {
+  it('a hand edit that shrinks an oversized generated file is refused (limits.on_oversized: block)', () => {
+    setup({ ...POLICY, limits: { max_blob_bytes: 1024 } });
+    repo.write('gen/big.txt', `// @generated by codegen; do not edit\n${'x = 1\n'.repeat(400)}`);
+    repo.commitAll('big generated file');
+    seedServer();
+    repo.write('gen/big.txt', '// @generated by codegen; do not edit\nx = 2\n');
+    repo.commitAll('shrunk by hand');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: gen\/big\.txt\s+protected-target\s+protected file gen\/big\.txt \(previous version over limits\.max_blob_bytes/);
   });
 });

@@ -71,6 +71,7 @@ describe('pre-receive', () => {
     repo.commitAll('bad');
     const r = push(repo, ['origin', 'good', 'bad']);
     expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: locked\/x\s+protected-target\s+protected file locked\/x .*refs\/heads\/bad/);
     expect(server.ref('refs/heads/good')).toBeNull();
     expect(server.ref('refs/heads/bad')).toBeNull();
   });
@@ -97,6 +98,7 @@ describe('pre-receive', () => {
     repo.commitAll('root');
     const r = push(repo, ['origin', 'main']);
     expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: locked\/x\s+protected-target/);
     expect(server.ref('refs/heads/main')).toBeNull();
   });
 
@@ -112,9 +114,11 @@ describe('pre-receive', () => {
     repo.git('tag', 'light');
     const annotated = push(repo, ['origin', 'refs/tags/v1']);
     expect(annotated.code).not.toBe(0);
+    expect(annotated.out).toMatch(/remote: locked\/x\s+protected-target.*refs\/tags\/v1/);
     expect(server.ref('refs/tags/v1')).toBeNull();
     const light = push(repo, ['origin', 'refs/tags/light']);
     expect(light.code).not.toBe(0);
+    expect(light.out).toMatch(/remote: locked\/x\s+protected-target.*refs\/tags\/light/);
     expect(server.ref('refs/tags/light')).toBeNull();
   });
 
@@ -147,6 +151,7 @@ describe('pre-receive', () => {
     repo.commitAll('rewrite');
     const r = push(repo, ['--force', 'origin', 'main']);
     expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: locked\/x\s+protected-target/);
     expect(server.ref('refs/heads/main')).toBe(before);
   });
 

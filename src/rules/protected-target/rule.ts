@@ -199,7 +199,11 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
         // Generated files, judged by their previous version.
         const oldPath = change.oldPath ?? change.path;
         if (opts.generated_markers && change.status !== 'A' && change.status !== 'C' && change.oldOid && BLOB_MODES.has(change.oldMode ?? '') && !markerExcluded(oldPath)) {
+          // readBlob rejects a missing object (exit 2); null means over limits.max_blob_bytes,
+          // where the marker cannot be read: judged like any unread blob (limits.on_oversized),
+          // never as "not generated".
           const old = await ctx.git.readBlob(change.oldOid);
+          if (old === null && ctx.policy.limits.onOversized === 'block') add(oldPath, 'previous version over limits.max_blob_bytes, so whether it is generated cannot be read');
           const marker = old ? findGeneratedMarker(old, opts.marker_scan_bytes) : null;
           if (old && marker) {
             const partial = marker.kind === 'partially-generated' || manualSections(old.text).sections.length > 0;

@@ -130,6 +130,17 @@ function distance(a: string, b: string): number {
 
 /** The layer that supplied the value at `path`: deepest match wins, later layers on ties. */
 export function sourceOf(layers: readonly ConfigSource[], path: KeyPath): ConfigSource | null {
+  // Merging replaces scalars and lists: the last layer that sets the whole path, or a non-object
+  // at a prefix of it (`agent-mode: maybe` over a preset's `agent-mode: {severity: …}`), wins.
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    const d = layer.depth(path);
+    if (d === 0) continue;
+    if (d === path.length) return layer;
+    let v: unknown = layer.data;
+    for (const seg of path.slice(0, d)) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[seg as string] : undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return layer;
+  }
   let best: ConfigSource | null = null;
   let bestDepth = -1;
   for (const layer of layers) {

@@ -21,7 +21,7 @@ import type { Verbosity } from './args.js';
 import { startProgress } from './progress.js';
 
 export interface OutputOptions {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'codequality';
   /** Write the report here instead of the terminal. */
   file: string | null;
 }
@@ -185,6 +185,9 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
   if (opts.output.format === 'json') {
     const { formatJson } = await import('../reporters/json.js');
     text = formatJson(report);
+  } else if (opts.output.format === 'codequality') {
+    const { formatCodeQuality } = await import('../reporters/codequality.js');
+    text = formatCodeQuality(report, policyAnchor(result));
   } else if (opts.output.format === 'sarif') {
     const [{ formatSarif }, { rules }] = await Promise.all([import('../reporters/sarif.js'), import('../rules/registry.js')]);
     text = formatSarif(report, rules.map((r) => r.meta), {

@@ -19,7 +19,7 @@ What to scan (one of; default: every file of the tree at HEAD):
 
 Options:
   DIR                  the repository (or, with --no-git, the folder) to scan; default: here
-  --format FORMAT      text (default), json or sarif
+  --format FORMAT      text (default), json, sarif, or codequality (GitLab Code Quality)
   -o, --output FILE    write the report to FILE (the verdict line still goes to stderr)
   --config FILE        the policy file (default: discovered in the repository)
   --exit-code N        exit with N instead of 1 when the policy blocks (like gitleaks)

@@ -43,7 +43,7 @@ describe('one-file server bundle', () => {
   it('runs every command with node alone', () => {
     const repo = Repo.init(sb, 'plain');
     repo.write('config/app.env', 'AGENT_MODE=EXECUTE\n');
-    repo.write('svc/app.py', 'import sys\nsys.path.insert(0, "lib")\n');
+    repo.write('svc/app.py', 'def broken(:\n    pass\n');
     repo.write('web/x.ts', 'const x = ;\n');
     repo.commitAll('bad tree');
     const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -55,7 +55,7 @@ describe('one-file server bundle', () => {
     expect(scan.code, scan.stderr).toBe(1);
     const rules = JSON.parse(scan.stdout).findings.map((f: { rule: string; path: string }) => `${f.rule} ${f.path}`);
     // The Python grammar (wasm beside the bundle), the TS parser and the env reader all ran.
-    expect(rules).toEqual(expect.arrayContaining(['agent-mode config/app.env', 'import-hygiene svc/app.py', 'import-hygiene/syntax web/x.ts']));
+    expect(rules).toEqual(expect.arrayContaining(['agent-mode config/app.env', 'import-hygiene/syntax svc/app.py', 'import-hygiene/syntax web/x.ts']));
     const init = node(['init'], repo.path);
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain('extends recommended');
@@ -112,8 +112,10 @@ describe('one-file server bundle', () => {
     expect(audit.map((a) => a.decision)).toEqual(['pass', 'block', 'pass']);
   });
 
-  it('install --server --bundle from the normal build installs the bundle', () => {
-    execFileSync(process.execPath, ['build.mjs', '--bundle-only'], { cwd: ROOT, stdio: 'pipe' });
+  it('npm run bundle, then install --server --bundle from the normal build installs the bundle', { timeout: 120_000 }, () => {
+    // The README's command: the normal build plus the bundle, swapped into dist/ whole.
+    execFileSync('npm', ['run', '--silent', 'bundle'], { cwd: ROOT, stdio: 'pipe' });
+    for (const f of [...FILES, 'cli.js']) expect(existsSync(join(ROOT, 'dist', f)), f).toBe(true);
     const bare = join(sb.dir, 'server2.git');
     execFileSync('git', ['init', '-q', '--bare', bare], { env: sb.env });
     const r = runCli(['install', '--server', bare, '--bundle'], { cwd: sb.dir, env: sb.env });

@@ -100,7 +100,9 @@ async function pushLineFromPreCommit(io: CliIO): Promise<{ remote: string; stdin
 
 export function parseOutput(format: string | undefined, output: string | undefined, fallback: 'text' | 'json' | 'sarif'): OutputOptions {
   const f = format ?? fallback;
-  if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new GateError('usage', `--format must be text, json or sarif, not ${JSON.stringify(f)}`, msg.usageHint);
+  if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'codequality') {
+    throw new GateError('usage', `--format must be text, json, sarif or codequality, not ${JSON.stringify(f)}`, msg.usageHint);
+  }
   return { format: f, file: output ?? null };
 }
 

@@ -42,7 +42,7 @@ in JSON, as baselineState "unchanged" in SARIF, and counted in text.
 
 Where it is read from, always the state before the change: the path "baseline:" names in the
 policy (default .safety-gate/baseline.json), as committed at HEAD (pre-commit, commit-msg), at
-the pushed ref's old tip (pre-push), at A (scan --range A..B), in the scanned commit (scan); on
+each pushed commit's parent (pre-push), at A (scan --range A..B), in the scanned commit (scan); on
 the server from its policy's absolute "baseline:" file or else from server.policy_branch's tip
 before the push, never from pushed commits. An invalid baseline fails closed (exit 2). The
 presets protect .safety-gate/baseline.json (group safety-gate-policy), and a "baseline:" path is

@@ -12,8 +12,9 @@ alone on the line directly above. <rule> is a rule id (agent-mode) or one sub-ru
 
 - The reason after "--" is mandatory: without one the exception exempts nothing, and the
   finding says so.
-- Only findings with a line can be suppressed; whole-file, commit and run findings and
-  <rule>/new-exception findings cannot.
+- Only findings with a line can be suppressed; whole-file, commit and run findings,
+  <rule>/new-exception findings and findings about a change (protected-target, task-scope)
+  cannot.
 - Keyed to content: the rule, the normalised text of the covered line and of the comment's
   line. An exception that the previous version of the file (at a path the rule read) did not
   have is new: <rule>/new-exception, block (warn when the suppressed finding warns), with

@@ -33,4 +33,32 @@ if (existsSync(join(dir, 'memory.json'))) {
   const m = JSON.parse(readFileSync(join(dir, 'memory.json'), 'utf8'));
   lines.push('## peak memory of pre-receive', '', `| commits | max RSS (MiB) |`, '|---|---|', `| ${m.small_commits} | ${(m.small_kb / 1024).toFixed(1)} |`, `| ${m.large_commits} | ${(m.large_kb / 1024).toFixed(1)} |`, '');
 }
+// The real-shape repository: one table, the gate against its floor or peer, with the goal.
+{
+  const med = (file, pred) => load(file)?.find(pred)?.median ?? null;
+  const gateOf = (file) => med(file, (r) => r.command.includes('cli.js'));
+  const rows = [];
+  const row = (scenario, gate, other, otherName, goal) => {
+    if (gate === null || other === null) return;
+    rows.push(`| ${scenario} | ${(gate * 1000).toFixed(0)} ms | ${otherName} ${(other * 1000).toFixed(0)} ms | ${(gate / other).toFixed(1)}× | ${goal} |`);
+  };
+  const h = gateOf('real-history.json');
+  row('whole history pushed, every ref created', h, med('real-history.json', (r) => r.command.startsWith('git cat-file')), '`cat-file --batch` of every object', '≤ 4× and ≤ 4 s');
+  row('whole history pushed (vs `git log -p --all`)', h, med('real-history.json', (r) => r.command.includes(' log -p')), '`git log -p --all`', '—');
+  const t = gateOf('real-typical.json');
+  row('typical push', t, med('real-typical.json', (r) => r.command === 'node -e 0'), '`node -e 0`', '≤ 5×');
+  row('typical push (vs its new blobs)', t, med('real-typical.json', (r) => r.command.startsWith('git cat-file')), '`cat-file --batch` of its new blobs', '—');
+  const sc = gateOf('real-scan.json');
+  row('`scan` of HEAD', sc, med('real-scan.json', (r) => r.command.startsWith('rg ')), 'ripgrep, same keywords', '≤ 10×');
+  row('`scan` of HEAD (vs git-secrets)', sc, med('real-scan.json', (r) => r.command.startsWith('git secrets')), 'git-secrets', '—');
+  if (existsSync(join(dir, 'real-memory.json'))) {
+    const m = JSON.parse(readFileSync(join(dir, 'real-memory.json'), 'utf8'));
+    const kb = (v) => Number(String(v).split(' ')[0]);
+    const mib = (v) => `${(kb(v) / 1024).toFixed(0)} MiB`;
+    if (m.history && m.catfile) rows.push(`| peak RSS, whole history | ${mib(m.history)} | cat-file ${mib(m.catfile)} | ${(kb(m.history) / kb(m.catfile)).toFixed(1)}× | ≤ 256 MiB |`);
+    if (m.typical) rows.push(`| peak RSS, typical push | ${mib(m.typical)} | | | ≤ 256 MiB |`);
+    for (const [k, v] of Object.entries(m)) if (k.startsWith('push')) rows.push(`| peak RSS, linear push of ${Number(k.slice(4)).toLocaleString('en')} commits | ${mib(v)} | | | ≤ 256 MiB, flat |`);
+  }
+  if (rows.length > 0) lines.push('## real-shape repository (medians)', '', '| scenario | safety-gate | floor / peer | ratio | goal |', '|---|---|---|---|---|', ...rows, '');
+}
 console.log(lines.join('\n'));

@@ -25,6 +25,8 @@ export class GateError extends Error {
 }
 
 export class ConfigError extends GateError {
+  /** When there is more than one problem: each one located (`file:line:col: key: message`). */
+  problems: string[] = [];
   constructor(
     message: string,
     readonly file: string | null = null,

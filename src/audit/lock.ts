@@ -102,9 +102,53 @@ function tryTakeOver(lockPath: string, seen: string, staleMs: number): void {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleepSync = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
 
 export interface HeldLock {
   release(): void;
+}
+
+/** One attempt: the lock, or 'again' (a stale lock was moved aside), or 'wait'. */
+function attempt(lockPath: string, token: string, staleMs: number, now: number): HeldLock | 'again' | 'wait' {
+  let fd: number | null = null;
+  try {
+    fd = openSync(lockPath, 'wx', 0o644);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') {
+      throw new GateError('io', `cannot create audit lock ${lockPath}: ${code ?? String(e)}`, 'check that the audit directory is writable');
+    }
+  }
+  if (fd !== null) {
+    const body = JSON.stringify({ pid: process.pid, time: now, host: HOST, token } satisfies Holder);
+    try {
+      writeSync(fd, body);
+    } finally {
+      closeSync(fd);
+    }
+    return {
+      release() {
+        // Only remove the lock if it is still ours (it may have been taken over as stale).
+        try {
+          if (parseHolder(readFileSync(lockPath, 'utf8'))?.token === token) unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      },
+    };
+  }
+  const { stale, content } = isStale(lockPath, staleMs, now);
+  if (stale && content !== null) {
+    tryTakeOver(lockPath, content, staleMs);
+    return 'again';
+  }
+  return 'wait';
+}
+
+function lockedTooLong(lockPath: string, timeoutMs: number): GateError {
+  return new GateError('io', `audit log is locked (${lockPath}) for more than ${timeoutMs} ms`, `if no safety-gate process is running, delete ${lockPath}`);
 }
 
 export async function acquireLock(lockPath: string, opts: LockOptions = {}): Promise<HeldLock> {
@@ -115,47 +159,33 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
   let delay = 1;
   for (;;) {
     const now = Date.now();
-    let fd: number | null = null;
-    try {
-      fd = openSync(lockPath, 'wx', 0o644);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') {
-        throw new GateError('io', `cannot create audit lock ${lockPath}: ${code ?? String(e)}`, 'check that the audit directory is writable');
-      }
-    }
-    if (fd !== null) {
-      const body = JSON.stringify({ pid: process.pid, time: now, host: HOST, token } satisfies Holder);
-      try {
-        writeSync(fd, body);
-      } finally {
-        closeSync(fd);
-      }
-      return {
-        release() {
-          // Only remove the lock if it is still ours (it may have been taken over as stale).
-          try {
-            if (parseHolder(readFileSync(lockPath, 'utf8'))?.token === token) unlinkSync(lockPath);
-          } catch {
-            // already gone
-          }
-        },
-      };
-    }
-    const { stale, content } = isStale(lockPath, staleMs, now);
-    if (stale && content !== null) {
-      tryTakeOver(lockPath, content, staleMs);
-      continue;
-    }
-    if (now - start > timeoutMs) {
-      throw new GateError(
-        'io',
-        `audit log is locked (${lockPath}) for more than ${timeoutMs} ms`,
-        `if no safety-gate process is running, delete ${lockPath}`,
-      );
-    }
+    const got = attempt(lockPath, token, staleMs, now);
+    if (got === 'again') continue;
+    if (got !== 'wait') return got;
+    if (now - start > timeoutMs) throw lockedTooLong(lockPath, timeoutMs);
     // Jittered exponential backoff: waiters do not wake in lockstep.
     await sleep(delay + Math.random() * delay);
+    delay = Math.min(delay * 2, 8);
+  }
+}
+
+/**
+ * The same, blocking the thread: for the last record of a run that is about to exit (the hard
+ * deadline's timer), where no promise would be awaited.
+ */
+export function acquireLockSync(lockPath: string, opts: LockOptions = {}): HeldLock {
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const staleMs = opts.staleMs ?? 10_000;
+  const start = Date.now();
+  const token = `${process.pid}-${start}-${Math.random().toString(36).slice(2)}`;
+  let delay = 1;
+  for (;;) {
+    const now = Date.now();
+    const got = attempt(lockPath, token, staleMs, now);
+    if (got === 'again') continue;
+    if (got !== 'wait') return got;
+    if (now - start > timeoutMs) throw lockedTooLong(lockPath, timeoutMs);
+    sleepSync(delay + Math.random() * delay);
     delay = Math.min(delay * 2, 8);
   }
 }

@@ -5,11 +5,11 @@
 // O_APPEND descriptor followed by fdatasync, so a line is never interleaved or half-chained.
 //
 // Only node built-ins are imported: this runs on every commit and push.
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { GateError } from '../errors.js';
-import { acquireLock, type LockOptions } from './lock.js';
+import { acquireLock, acquireLockSync, type HeldLock, type LockOptions } from './lock.js';
 import { buildRecord, GENESIS_PREV, sha256Hex, type AuditRecord, type AuditRecordInput } from './record.js';
 
 export type { AuditRecord, AuditRecordInput } from './record.js';
@@ -128,17 +128,48 @@ export interface AppendOptions extends LockOptions {
 }
 
 /**
- * Appends one decision to the log at `logPath` (creating its directory) and returns the record
- * as written. Safe against concurrent writers in other processes.
+ * Where the hook keeps the log's head outside the log itself: `<log>.head`, rewritten (atomically)
+ * under the lock after every append. Cutting lines off the log's end leaves a valid, shorter
+ * chain; its head then no longer matches this file, which `audit verify` checks.
  */
-export async function appendAuditRecord(logPath: string, input: AuditRecordInput, opts: AppendOptions = {}): Promise<AuditRecord> {
-  const dir = dirname(logPath);
+export function auditHeadPath(logPath: string): string {
+  return `${logPath}.head`;
+}
+
+export interface AuditHead {
+  v: 1;
+  seq: number;
+  /** sha256 of the last line's bytes (what the next record's `prev` will be). */
+  head: string;
+}
+
+function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
   } catch (e) {
     throw new GateError('io', `cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'check permissions on the repository directory');
   }
+}
+
+/**
+ * Appends one decision to the log at `logPath` (creating its directory) and returns the record
+ * as written. Safe against concurrent writers in other processes.
+ */
+export async function appendAuditRecord(logPath: string, input: AuditRecordInput, opts: AppendOptions = {}): Promise<AuditRecord> {
+  ensureDir(dirname(logPath));
   const lock = await acquireLock(`${logPath}.lock`, opts);
+  return appendLocked(logPath, input, opts, lock);
+}
+
+/** The same without awaiting anything: for a run that is about to exit (the hard deadline). */
+export function appendAuditRecordSync(logPath: string, input: AuditRecordInput, opts: AppendOptions = {}): AuditRecord {
+  ensureDir(dirname(logPath));
+  const lock = acquireLockSync(`${logPath}.lock`, opts);
+  return appendLocked(logPath, input, opts, lock);
+}
+
+function appendLocked(logPath: string, input: AuditRecordInput, opts: AppendOptions, lock: HeldLock): AuditRecord {
+  const dir = dirname(logPath);
   let fd: number | null = null;
   let record: AuditRecord;
   let created = false;
@@ -152,12 +183,14 @@ export async function appendAuditRecord(logPath: string, input: AuditRecordInput
     created = size === 0;
     const tail = readTail(fd, size, logPath);
     record = buildRecord(input, tail.nextSeq, tail.prev);
-    const bytes = Buffer.from(`${tail.torn ? '\n' : ''}${JSON.stringify(record)}\n`, 'utf8');
+    const line = JSON.stringify(record);
+    const bytes = Buffer.from(`${tail.torn ? '\n' : ''}${line}\n`, 'utf8');
     // One write(2) on an O_APPEND descriptor: the line lands whole at the end of the file.
     const n = writeSync(fd, bytes, 0, bytes.length);
     if (n !== bytes.length) {
       throw new GateError('io', `short write to audit log ${logPath} (${n} of ${bytes.length} bytes)`, 'check free disk space, then run `safety-gate audit verify`');
     }
+    writeHead(logPath, { v: 1, seq: record.seq, head: sha256Hex(line) });
   } catch (e) {
     if (fd !== null) closeSync(fd);
     throw e;
@@ -177,6 +210,34 @@ export async function appendAuditRecord(logPath: string, input: AuditRecordInput
     closeSync(fd);
   }
   return record;
+}
+
+function writeHead(logPath: string, head: AuditHead): void {
+  const file = auditHeadPath(logPath);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(head) + '\n', { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch (e) {
+    throw new GateError('io', `cannot write the audit head ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'check permissions on the audit directory');
+  }
+}
+
+/** The head the hook last recorded; null when there is none (a log from before heads were kept). */
+export function readAuditHead(logPath: string): AuditHead | 'unreadable' | null {
+  let text: string;
+  try {
+    text = readFileSync(auditHeadPath(logPath), 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : 'unreadable';
+  }
+  try {
+    const h = JSON.parse(text) as Partial<AuditHead>;
+    if (h.v === 1 && typeof h.seq === 'number' && typeof h.head === 'string' && /^[0-9a-f]{64}$/.test(h.head)) return h as AuditHead;
+  } catch {
+    // fall through
+  }
+  return 'unreadable';
 }
 
 // A new file's directory entry is only durable once the directory itself is synced.

@@ -25,6 +25,10 @@ export interface AuditFinding {
   path: string | null;
   line: number | null;
   commit: string | null;
+  /** Who closed it with a signed approval or break-glass (absent otherwise). */
+  approved_by?: string;
+  /** Rule secrets: sha256 of the match (the secret itself is never logged). */
+  secret_sha256?: string;
 }
 
 export interface AuditActor {
@@ -101,7 +105,12 @@ export interface AuditRecord {
 }
 
 export function compactFinding(f: Finding | AuditFinding): AuditFinding {
-  return { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null };
+  const out: AuditFinding = { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null };
+  const by = 'approval' in f ? f.approval : 'approved_by' in f ? f.approved_by : undefined;
+  if (by) out.approved_by = by;
+  const hash = 'secretHash' in f ? f.secretHash : 'secret_sha256' in f ? f.secret_sha256 : undefined;
+  if (hash) out.secret_sha256 = hash;
+  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendAuditRecord } from './log.js';
+import { writeFileSync, rmSync } from 'node:fs';
+import { appendAuditRecord, appendAuditRecordSync, auditHeadPath, readAuditHead } from './log.js';
 import { GENESIS_PREV, recordHash, sha256Hex, type AuditRecord } from './record.js';
 import { input, readLines, tempDir, writeLines, writeLog } from './test-helpers.test-helper.js';
 import { verifyAuditLog } from './verify.js';
@@ -213,5 +214,45 @@ describe('first line', () => {
     writeLines(log, lines);
     const r = verifyAuditLog(log);
     expect(r.problems[0]).toMatchObject({ line: 1, kind: 'removed', message: expect.stringContaining('genesis') });
+  });
+});
+
+describe('verifyAuditLog: the head file the hook keeps', () => {
+  const recorded = (path: string) => {
+    const h = readAuditHead(path);
+    if (h === null || h === 'unreadable') return { missing: h === null ? ('missing' as const) : ('unreadable' as const), file: auditHeadPath(path) };
+    return { seq: h.seq, head: h.head, file: auditHeadPath(path) };
+  };
+
+  it('every append rewrites <log>.head with the last line hash; the intact log verifies against it', async () => {
+    await writeLog(log, 5);
+    const h = readAuditHead(log);
+    expect(h).toEqual({ v: 1, seq: 5, head: sha256Hex(readLines(log)[4]!) });
+    expect(verifyAuditLog(log, { recordedHead: recorded(log) }).ok).toBe(true);
+  });
+
+  it('a log cut at its end no longer contains the recorded head: removed', async () => {
+    await writeLog(log, 5);
+    writeLines(log, readLines(log).slice(0, 3));
+    expect(verifyAuditLog(log).ok).toBe(true); // the chain alone cannot tell
+    const r = verifyAuditLog(log, { recordedHead: recorded(log) });
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ kind: 'removed' });
+    expect(r.problems[0]!.message).toMatch(/does not contain the head recorded in .*audit\.jsonl\.head \(seq 5\)/);
+  });
+
+  it('a missing or garbled head file next to a non-empty log is a problem', async () => {
+    await writeLog(log, 2);
+    writeFileSync(auditHeadPath(log), 'garbage');
+    expect(verifyAuditLog(log, { recordedHead: recorded(log) }).problems[0]!.message).toMatch(/is unreadable/);
+    rmSync(auditHeadPath(log));
+    expect(verifyAuditLog(log, { recordedHead: recorded(log) }).problems[0]!.message).toMatch(/is missing/);
+  });
+
+  it('the synchronous append (the deadline timer) chains and keeps the head like the async one', async () => {
+    await writeLog(log, 2);
+    appendAuditRecordSync(log, input(3, { decision: 'error' }));
+    const r = verifyAuditLog(log, { recordedHead: recorded(log) });
+    expect(r).toMatchObject({ ok: true, records: 3 });
   });
 });

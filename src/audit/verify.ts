@@ -9,8 +9,9 @@
 // - removed:   a `prev` that points at nothing, with a gap in `seq`;
 // - reordered: a `prev` that points at a line further down the file;
 // - malformed: not a record at all (garbage, a torn write).
-// Cutting lines off the end leaves a valid, shorter chain: only an anchor kept elsewhere
-// (`--expect-head`, the head hash printed by every verify) can reveal that.
+// Cutting lines off the end leaves a valid, shorter chain: only an anchor kept elsewhere can
+// reveal that: the head file the hook rewrites after every append (`<log>.head`), and
+// `--expect-head` (the head hash printed by every verify, kept off the machine).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { GENESIS_PREV, recordHash, sha256Hex } from './record.js';
 
@@ -26,6 +27,12 @@ export interface AuditProblem {
 export interface VerifyOptions {
   /** A head hash recorded earlier: the log must still contain that line. */
   expectHead?: string;
+  /**
+   * The head the hook wrote next to the log (`<log>.head`, see log.ts): the log must contain
+   * that line. 'missing' / 'unreadable': the sidecar is gone or garbled, so truncation cannot be
+   * ruled out (a problem when the log has records). Omit to skip the check.
+   */
+  recordedHead?: { seq: number; head: string; file: string } | { missing: 'missing' | 'unreadable'; file: string };
 }
 
 export interface VerifyResult {
@@ -216,6 +223,19 @@ export function verifyAuditLog(path: string, opts: VerifyOptions = {}): VerifyRe
       problem(Math.max(all.length, 1), 'removed', `expected head ${want} is not in the log: lines were cut from its end or the log was rewritten`);
     } else {
       anchor = { line: at + 1, seq: all[at]!.seq, appendedSince: all.length - at - 1 };
+    }
+  }
+
+  if (opts.recordedHead !== undefined) {
+    const rh = opts.recordedHead;
+    const at = Math.max(all.length, 1);
+    if ('missing' in rh) {
+      if (records > 0) problem(at, 'removed', `the head file ${rh.file} is ${rh.missing}: cutting lines off the end cannot be ruled out (the next decision rewrites it)`);
+    } else {
+      const idx = all.findIndex((e) => e.lineHash === rh.head);
+      if (idx < 0) {
+        problem(at, 'removed', `the log does not contain the head recorded in ${rh.file} (seq ${rh.seq}): lines were cut from its end or the log was rewritten`);
+      }
     }
   }
 

@@ -1,7 +1,9 @@
-// The seam for authorised approvals of protected changes that no generator can vouch for on the
-// server (generators declared `server: false`, receipt-verified generators, protected groups
-// without a generator). A later issue brings signed approvals; until then nothing is approved
-// and the finding says so.
+// What a protected change that no generator can vouch for needs: a signed approval. The rules
+// report such a change as a blocking finding that says so; signed approvals (src/approvals/)
+// close it after every rule has run, in one place for every door and every rule (generators
+// declared `server: false`, receipt-verified generators on the server, protected groups without
+// a generator, live-endpoint exceptions, task-scope pending review), reporting it as
+// "approved by …" at warn level.
 export interface ApprovalRequest {
   /** Commit being checked (null for the staged change). */
   commit: string | null;
@@ -25,22 +27,25 @@ export interface ApprovalProvider {
   check(request: ApprovalRequest): Promise<ApprovalDecision>;
 }
 
-export const NOT_YET_SUPPORTED = 'needs an authorised approval (not yet supported)';
+export const NEEDS_APPROVAL = 'needs a signed approval (safety-gate approve)';
 
-/** The provider in force until signed approvals exist: nothing is approved. */
-export const noApprovals: ApprovalProvider = {
+/**
+ * The rules' provider: nothing is approved inside a rule. The finding it leads to is closed,
+ * or kept with the reason each statement did not count, by `applyApprovals`.
+ */
+export const signedApprovals: ApprovalProvider = {
   async check() {
-    return { approved: false, by: null, detail: NOT_YET_SUPPORTED };
+    return { approved: false, by: null, detail: NEEDS_APPROVAL };
   },
 };
 
-let current: ApprovalProvider = noApprovals;
+let current: ApprovalProvider = signedApprovals;
 
 export function approvalProvider(): ApprovalProvider {
   return current;
 }
 
-/** Install another provider (the approvals issue; tests). Returns the previous one. */
+/** Install another provider (tests). Returns the previous one. */
 export function setApprovalProvider(provider: ApprovalProvider): ApprovalProvider {
   const prev = current;
   current = provider;

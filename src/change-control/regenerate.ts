@@ -71,8 +71,8 @@ function unsafePath(p: string): boolean {
   return p.split('/').some((seg) => seg.toLowerCase() === '.git');
 }
 
-/** Write the commit's tree into `dir`, byte for byte. */
-async function exportTree(git: GitAccess, entries: readonly TreeEntry[], dir: string): Promise<string | null> {
+/** Write the commit's tree into `dir`, byte for byte. Links that leave the tree are not written (`skipped`). */
+async function exportTree(git: GitAccess, entries: readonly TreeEntry[], dir: string, skipped: Set<string> = new Set()): Promise<string | null> {
   for (const e of entries) if (unsafePath(e.path)) return `the pushed tree contains an unsafe path (${JSON.stringify(e.path)})`;
   const blobs = entries.filter((e) => e.mode !== '160000');
   const unique = [...new Set(blobs.map((e) => e.oid))];
@@ -111,7 +111,10 @@ async function exportTree(git: GitAccess, entries: readonly TreeEntry[], dir: st
   // Links last, so that no file is ever written through one; links leaving the tree are skipped.
   for (const e of links) {
     const text = contents.get(e.oid)?.toString('utf8') ?? '';
-    if (text.startsWith('/') || resolveLinkTarget(e.path, text, null) === null) continue;
+    if (text.startsWith('/') || resolveLinkTarget(e.path, text, null) === null) {
+      skipped.add(e.path);
+      continue;
+    }
     try {
       mkdirSync(join(dir, e.path, '..'), { recursive: true });
       symlinkSync(text, join(dir, e.path));
@@ -122,8 +125,11 @@ async function exportTree(git: GitAccess, entries: readonly TreeEntry[], dir: st
   return null;
 }
 
-/** Blob ids of the files under `dir` that `isOutput` accepts. */
-function collectOutputs(dir: string, isOutput: (p: string) => boolean, format: 'sha1' | 'sha256'): FileStates {
+/**
+ * What git would store for every path under `dir`: blob id and mode of files and links; other
+ * kinds (fifos, sockets, devices) get mode 'other', which never matches a tree entry.
+ */
+function collectAll(dir: string, format: 'sha1' | 'sha256'): FileStates {
   const out: FileStates = {};
   const walk = (rel: string) => {
     for (const name of readdirSync(rel ? join(dir, rel) : dir)) {
@@ -131,13 +137,23 @@ function collectOutputs(dir: string, isOutput: (p: string) => boolean, format: '
       const full = join(dir, p);
       const st = lstatSync(full);
       if (st.isDirectory()) walk(p);
-      else if (!isOutput(p)) continue;
       else if (st.isSymbolicLink()) out[p] = { oid: gitBlobId(Buffer.from(readlinkSync(full)), format), mode: '120000' };
       else if (st.isFile()) out[p] = { oid: gitBlobId(readFileSync(full), format), mode: st.mode & 0o111 ? '100755' : '100644' };
+      else out[p] = { oid: '', mode: 'other' };
     }
   };
   walk('');
   return out;
+}
+
+function pick(states: FileStates, keep: (p: string) => boolean): FileStates {
+  const out: FileStates = {};
+  for (const [p, v] of Object.entries(states)) if (keep(p)) out[p] = v;
+  return out;
+}
+
+function entryLabel(mode: string): string {
+  return mode === '120000' ? 'a symlink' : mode === '160000' ? 'a submodule' : mode === 'other' ? 'a special file' : mode === '100755' ? 'an executable file' : 'a file';
 }
 
 function pushedOutputs(entries: readonly TreeEntry[], isOutput: (p: string) => boolean): FileStates {
@@ -165,9 +181,13 @@ export async function regenerate(git: GitAccess, gen: GeneratorSpec, snapshot: S
     mkdirSync(tree);
     mkdirSync(join(root, 'home'));
     mkdirSync(join(root, 'tmp'));
+    // The generator starts from the pushed tree WITHOUT its outputs: an output it does not
+    // produce, or produces with another mode or type, cannot survive from the push itself.
+    const inputs = entries.filter((e) => !gen.isOutput(e.path));
+    const skipped = new Set<string>();
     let problem: string | null;
     try {
-      problem = await exportTree(git, entries, tree);
+      problem = await exportTree(git, inputs, tree, skipped);
     } catch (e) {
       problem = `the pushed tree cannot be exported (${(e as Error).message})`;
     }
@@ -189,13 +209,32 @@ export async function regenerate(git: GitAccess, gen: GeneratorSpec, snapshot: S
       const last = r.stderr.trim().split('\n').pop() ?? '';
       return fail(`generator ${gen.id} failed on the server (exit ${r.code ?? r.signal})${last ? `: ${last.slice(0, 200)}` : ''}`);
     }
-    const produced = collectOutputs(tree, gen.isOutput, git.objectFormat);
+    // Everything git stores for each output (bytes, mode, type) must be what the run produced,
+    // and nothing else in the tree may have changed (a write through a link, an extra file).
+    const after = collectAll(tree, git.objectFormat);
+    const produced = pick(after, gen.isOutput);
     const pushed = pushedOutputs(entries, gen.isOutput);
     const differences = diffStates(produced, pushed);
     if (differences.length > 0) {
       const d = differences[0]!;
-      const what = d.kind === 'changed' ? `${d.path} differs from what it produces` : d.kind === 'missing' ? `it produces ${d.path}, which the commit lacks` : `the commit has ${d.path}, which it does not produce`;
+      const kindOf = (st: { mode: string } | undefined) => (st ? entryLabel(st.mode) : '');
+      const what =
+        d.kind === 'changed'
+          ? produced[d.path]!.oid === pushed[d.path]!.oid
+            ? `${d.path} is ${kindOf(pushed[d.path])} (${pushed[d.path]!.mode}) in the commit but the generator makes ${kindOf(produced[d.path])} (${produced[d.path]!.mode})`
+            : `${d.path} differs from what it produces`
+          : d.kind === 'missing'
+            ? `it produces ${d.path}, which the commit lacks`
+            : `the commit has ${d.path}, which it does not produce`;
       return fail(`rerunning generator ${gen.id} on the server does not reproduce the pushed outputs: ${what}${differences.length > 1 ? ` (and ${differences.length - 1} more)` : ''}`, differences);
+    }
+    const expectedRest: FileStates = {};
+    for (const e of inputs) if (e.mode !== '160000' && !skipped.has(e.path)) expectedRest[e.path] = { oid: e.oid, mode: e.mode };
+    const rest = diffStates(expectedRest, pick(after, (p) => !gen.isOutput(p)));
+    if (rest.length > 0) {
+      const d = rest[0]!;
+      const what = d.kind === 'changed' ? `changes ${d.path}` : d.kind === 'missing' ? `deletes ${d.path}` : `writes ${d.path}`;
+      return fail(`rerunning generator ${gen.id} on the server ${what}, which is not one of its outputs${rest.length > 1 ? ` (and ${rest.length - 1} more)` : ''}: declare it as an output or stop the generator writing it`, rest);
     }
     return { ok: true, detail: `generator ${gen.id} reproduced the pushed outputs`, differences: [], isolated: isolation.available, isolationNote: note };
   } finally {

@@ -1,7 +1,7 @@
 // Whether an approved generator vouches for the state of its outputs in one commit (or the
 // index). Client doors trust receipts; the server trusts nothing local: it renders built-in
 // sentinels itself, reruns `verify: regenerate` generators, and asks the approvals seam for the
-// rest (nothing is approved until signed approvals exist).
+// rest (signed approvals, closed after every rule has run: src/approvals/apply.ts).
 import type { CommitView, RuleContext } from '../rules/types.js';
 import { approvalProvider } from './approvals.js';
 import type { GeneratorSpec } from './model.js';
@@ -87,7 +87,7 @@ async function askApproval(view: CommitView, gen: GeneratorSpec | null, paths: s
   return {
     ok: false,
     detail: `${reason}: ${decision.detail}`,
-    remediation: 'revert the change to the protected files, or obtain an authorised approval',
+    remediation: 'revert the change to the protected files, or have it approved: `safety-gate approve <commit> --key KEY`, pushed with refs/notes/safety-gate',
     note: null,
   };
 }

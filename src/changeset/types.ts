@@ -108,6 +108,8 @@ export interface RefUpdate {
   isBranch: boolean;
   /** For tags: the type of object the ref points to ('tag' for annotated, 'commit' for lightweight). */
   targetType: 'commit' | 'tag' | 'tree' | 'blob' | null;
+  /** What the ref names once annotated tags are followed (null for deletions). */
+  peeled?: { oid: string; type: 'commit' | 'tree' | 'blob' } | null;
 }
 
 /** Identity of whoever triggers the run, from the platform, never from commit metadata. */

@@ -8,8 +8,9 @@ import { VERSION } from '../version.js';
 const HELP = `safety-gate ${VERSION} — a policy gate for git
 
 Usage:
-  safety-gate scan [DIR] [--range A..B | --rev REV] [--format text|json|sarif] [--output FILE]
+  safety-gate scan [DIR] [--rev REV | --index | --range A..B | --history] [--format text|json|sarif] [--output FILE]
   safety-gate scan --staged [PATH...]
+  safety-gate scan --no-git DIR
   safety-gate scan [--baseline FILE] ...        (default: .safety-gate/baseline.json when present)
   safety-gate scan --list-suppressions [--rev REV] [--all]
   safety-gate baseline [--output FILE] [--rev REV]
@@ -20,11 +21,13 @@ Usage:
   safety-gate config [--format yaml|json]
   safety-gate explain [RULE]
   safety-gate generate <generator-id>
-  safety-gate audit verify [--log FILE] | audit export [--output FILE]
+  safety-gate audit verify [--log FILE] | audit export [--output FILE] | audit overdue
+  safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,...]
+  safety-gate approve <rev> --break-glass --incident ID --bypass RULE,... --rollback TEXT --key KEY
 
 Global options:
   -C <dir>     run as if started in <dir>
-  --help, --version
+  --help, --version; every command takes --help (safety-gate scan --help)
 
 Exit codes: 0 pass, 1 blocked by policy, 2 could not decide (usage, config, git or internal error).`;
 
@@ -37,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   explain: () => import('./commands/explain.js'),
   generate: () => import('./commands/generate.js'),
   audit: () => import('./commands/audit.js'),
+  approve: () => import('./commands/approve.js'),
   baseline: () => import('./commands/baseline.js'),
 };
 
@@ -46,7 +50,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const dir = args[1];
     if (!dir) throw new GateError('usage', '-C needs a directory', msg.usageHint);
     const { resolve } = await import('node:path');
-    io = { ...io, cwd: resolve(io.cwd, dir) };
+    const { requireDir } = await import('./paths.js');
+    io = { ...io, cwd: requireDir(resolve(io.cwd, dir)) };
     args.splice(0, 2);
   }
   const cmd = args.shift();
@@ -60,6 +65,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const load = COMMANDS[cmd];
   if (!load) throw new GateError('usage', msg.unknownCommand(cmd), msg.usageHint);
+  // `<command> --help`: one help text per command, printed before its parser runs. (The module
+  // loads only when asked: a hook never pays for it.)
+  if (args.includes('--help') || args.includes('-h')) {
+    const { USAGES, wantsHelp } = await import('./usage.js');
+    if (wantsHelp(args)) {
+      io.stdout.write(`${USAGES[cmd]}\n`);
+      return EXIT.pass;
+    }
+  }
   const { run } = await load();
   return run(args, io);
 }

@@ -1,16 +1,21 @@
 // Runs one check for a door or a scan: hard deadline, skip handling, output, audit record.
-import { writeFileSync } from 'node:fs';
-import { join, isAbsolute } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, isAbsolute, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { check, type CheckResult, type Door } from '../engine/check.js';
+import { actorFromEnv, check, type CheckResult, type Door } from '../engine/check.js';
+import type { RepoInfo } from '../git/repo.js';
+import type { Policy } from '../config/schema.js';
+import { gitCommonDirWithoutGit } from '../audit/locate.js';
 import { GateError, EXIT } from '../errors.js';
 import type { Report } from '../findings/types.js';
 import { msg } from '../messages.js';
 import type { SourceRequest } from '../sources/index.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
-import { appendAuditRecord } from '../audit/log.js';
+import { appendAuditRecord, appendAuditRecordSync, type AuditRecordInput } from '../audit/log.js';
 import { formatText } from '../reporters/text.js';
+import type { Verbosity } from './args.js';
+import { startProgress } from './progress.js';
 
 export interface OutputOptions {
   format: 'text' | 'json' | 'sarif';
@@ -28,6 +33,7 @@ export interface DoorOptions {
   skipRequested?: boolean;
   /** Scans may turn auditing off (--no-audit). */
   audit?: boolean;
+  verbosity?: Verbosity;
 }
 
 const DEFAULT_DEADLINE: Record<Door, number> = {
@@ -38,25 +44,45 @@ const DEFAULT_DEADLINE: Record<Door, number> = {
   scan: 600000,
 };
 
+/** What the run knows so far: the audit record of a run cut short is written with it. */
+interface RunState {
+  repo: RepoInfo | null;
+  policy: Policy | null;
+  /** A record for this run was written, or is being written: never a second one. */
+  audited: boolean;
+}
+
 export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   const started = Date.now();
   const hook = opts.door !== 'scan';
+  const state: RunState = { repo: null, policy: null, audited: false };
   // Hard stop: even a stuck child or a busy loop cannot let a push through. The engine also
   // checks the policy's own deadline between steps; this timer covers the time before the
-  // policy is known and anything the cooperative checks cannot interrupt.
+  // policy is known and anything the cooperative checks cannot interrupt. The run still leaves
+  // its audit line (written synchronously: nothing after this timer is awaited).
   let timer: NodeJS.Timeout | undefined;
   const arm = (limit: number) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      io.stderr.write(msg.undecidedLine(msg.deadline(opts.door, limit), msg.deadlineHint) + '\n');
+      const reason = msg.deadline(opts.door, limit);
+      const auditFailure = hook ? auditCutShort(io, opts, state, started, `deadline: ${reason}`) : null;
+      io.stderr.write(msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
       process.exit(EXIT.undecided);
     }, Math.max(0, started + limit - Date.now()) + 100);
     timer.unref();
   };
   arm(DEFAULT_DEADLINE[opts.door]);
 
+  // A report that cannot be written is known before the work starts: say so in one line.
+  if (opts.output.file) checkOutputPath(resolve(io.cwd, opts.output.file));
+
   let result: CheckResult;
+  const progress = startProgress(io, opts.door, opts.verbosity?.quiet === true || opts.output.file === null && opts.output.format !== 'text' && opts.door !== 'scan');
   try {
+    if (opts.skipRequested && io.env.PRE_COMMIT === '1') {
+      // The pre-commit framework would print "Passed" for a skip; its own SKIP prints "Skipped".
+      throw new GateError('usage', msg.skipUnderPreCommit, msg.skipUnderPreCommitHint);
+    }
     if (opts.skipRequested) {
       const skipped = await recordSkip(io, opts, started);
       if (skipped) return EXIT.pass;
@@ -69,18 +95,78 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       configFile: opts.configFile,
       baselineFile: opts.baselineFile,
       startedAt: started,
-      onPolicy: (policy) => arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default),
+      onRepo: (repo) => {
+        state.repo = repo;
+      },
+      onPolicy: (policy) => {
+        state.policy = policy;
+        arm(policy.limits.deadlineMs[opts.door] ?? policy.limits.deadlineMs.default);
+      },
+      onChangeSet: (cs) => progress.changeSet(cs),
     });
   } catch (e) {
-    if (hook) await auditError(io, opts, e, started);
+    clearTimeout(timer);
+    if (hook && !state.audited) {
+      state.audited = true;
+      await auditError(io, opts, e, started, state);
+    }
     throw e;
   } finally {
     clearTimeout(timer);
+    progress.stop();
   }
 
+  // Record first, then speak: a decision that cannot be recorded is reported as that one line
+  // (exit 2), never as "passed" followed by "could not decide".
+  if (opts.audit !== false && result.policy.audit.enabled) {
+    state.audited = true;
+    try {
+      await audit(io, opts, result, started);
+    } catch (e) {
+      const inner = e instanceof GateError ? e : new GateError('io', String((e as Error)?.message ?? e));
+      throw new GateError('io', `the decision (${result.report.decision}) could not be recorded: ${inner.message}`, inner.hint ?? 'make the audit log writable, then push again');
+    }
+  }
   await emit(io, opts, result);
-  if (opts.audit !== false && result.policy.audit.enabled) await audit(io, opts, result, started);
   return result.report.decision === 'block' ? EXIT.block : EXIT.pass;
+}
+
+/**
+ * The audit line of a run the hard deadline cuts short, written synchronously. Returns null when
+ * written (or when the policy turns auditing off), else the reason it could not be.
+ */
+function auditCutShort(io: CliIO, opts: DoorOptions, state: RunState, started: number, error: string): string | null {
+  if (state.audited) return null;
+  state.audited = true;
+  if (state.policy && !state.policy.audit.enabled) return null;
+  try {
+    const commonDir = state.repo?.commonDir ?? gitCommonDirWithoutGit(io.cwd, io.env);
+    const path = io.env.SAFETY_GATE_AUDIT_LOG ?? (commonDir ? auditPath(io, state.policy?.audit.path ?? 'safety-gate/audit.jsonl', commonDir) : null);
+    if (!path) return 'no audit log could be located for this run';
+    appendAuditRecordSync(path, errorRecord(io, opts, state, started, error), { timeoutMs: 1000, noSync: opts.door !== 'pre-receive' });
+    return null;
+  } catch (e) {
+    return `the audit log could not be written either (${(e as Error).message})`;
+  }
+}
+
+function errorRecord(io: CliIO, opts: DoorOptions, state: RunState, started: number, error: string): AuditRecordInput {
+  const repo = state.repo;
+  return {
+    run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
+    door: opts.door,
+    repo: repo ? (repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir)) : (gitCommonDirWithoutGit(io.cwd, io.env) ?? io.cwd),
+    refs: [],
+    commits: [],
+    policy_hash: state.policy?.hash ?? null,
+    policy_id: state.policy?.policyId ?? null,
+    decision: 'error',
+    findings: [],
+    actor: actorFromEnv(io.env, opts.door === 'pre-receive'),
+    retention_class: state.policy?.audit.retentionClass ?? null,
+    duration_ms: Date.now() - started,
+    error,
+  };
 }
 
 async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<void> {
@@ -101,19 +187,52 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
     const color = !opts.output.file && wantsColor(io);
     text = formatText(report, { color, door: opts.door });
   }
+  const quiet = opts.verbosity?.quiet === true;
+  if (opts.verbosity?.verbose) io.stderr.write(verboseLine(result) + '\n');
   if (opts.output.file) {
-    writeFileSync(isAbsolute(opts.output.file) ? opts.output.file : join(io.cwd, opts.output.file), text.endsWith('\n') ? text : text + '\n');
-    if (opts.output.format !== 'text') io.stderr.write(summaryLine(report) + '\n');
+    const file = resolve(io.cwd, opts.output.file);
+    try {
+      writeFileSync(file, text.endsWith('\n') ? text : text + '\n');
+    } catch (e) {
+      throw new GateError('io', msg.outputUnwritable(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message), msg.outputUnwritableHint);
+    }
+    if (!quiet || report.decision === 'block') io.stderr.write(summaryLines(report, opts.door) + '\n');
     return;
   }
+  // --quiet: a clean text run prints nothing; findings and the verdict of a block still print.
+  if (quiet && opts.output.format === 'text' && report.findings.length === 0) return;
   // Hooks talk on stderr (git relays it, as `remote:` lines on a push); scans print the report on stdout.
   const stream = opts.door === 'scan' || opts.output.format !== 'text' ? io.stdout : io.stderr;
+  // GitLab shows a declined push's reasons in its UI only from lines that start GL-HOOK-ERR:.
+  const prefix = opts.output.format === 'text' && report.decision === 'block' ? gitlabPrefix(io.env, opts.door) : '';
+  if (prefix) text = text.trimEnd().split('\n').map((l) => prefix + l).join('\n');
   if (text.length > 0) stream.write(text.endsWith('\n') ? text : text + '\n');
 }
 
-function summaryLine(report: Report): string {
-  const blocking = report.findings.filter((f) => f.severity === 'block').length;
-  return `${msg.prefix}: ${report.decision === 'block' ? 'blocked' : 'passed'} — ${report.findings.length} finding(s), ${blocking} blocking`;
+/** `GL-HOOK-ERR: ` in a GitLab (Gitaly) server hook, where GitLab sets GL_ID / GL_USERNAME / GL_PROTOCOL. */
+export function gitlabPrefix(env: NodeJS.ProcessEnv, door: Door): string {
+  return door === 'pre-receive' && (env.GL_ID || env.GL_USERNAME || env.GL_PROTOCOL) ? 'GL-HOOK-ERR: ' : '';
+}
+
+/** The verdict lines of the text report (one format wherever the verdict is printed). */
+function summaryLines(report: Report, door: Door): string {
+  const lines = formatText(report, { color: false, door }).trimEnd().split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${msg.prefix}: `));
+  return lines.slice(at < 0 ? 0 : at).join('\n');
+}
+
+function verboseLine(result: CheckResult): string {
+  const s = result.report.stats as Record<string, unknown>;
+  const policy = result.policy.sources.join(', ') || 'built-in';
+  return `${msg.prefix}: policy ${policy}; read ${s.commits ?? 0} commit(s), ${s.files ?? 0} file(s), ${s.blobsRead ?? 0} blob(s) (${s.bytesRead ?? 0} bytes) in ${s.durationMs ?? '?'} ms`;
+}
+
+/** The folder of --output must exist and be a folder; the file itself may be new. */
+function checkOutputPath(file: string): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) throw new GateError('io', msg.outputNoFolder(file, dir), msg.outputNoFolderHint);
+  if (!statSync(dir).isDirectory()) throw new GateError('io', msg.outputNoFolder(file, dir), msg.outputNoFolderHint);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new GateError('io', msg.outputIsFolder(file), msg.outputNoFolderHint);
 }
 
 function wantsColor(io: CliIO): boolean {
@@ -156,7 +275,7 @@ function policyAnchor(result: CheckResult): string {
 
 async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started: number): Promise<void> {
   const { policy, changeSet, report, repo } = result;
-  await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
+  await appendAuditRecord(opts.door === 'scan' ? scanAuditPath(io) : auditPath(io, policy.audit.path, repo.commonDir), {
     run_id: runId(io, result),
     door: opts.door,
     repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
@@ -164,10 +283,12 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
     commits: changeSet.commits.map((c) => c.oid).filter((c): c is string => c !== null),
     policy_hash: policy.hash,
     policy_id: policy.policyId,
-    decision: report.decision,
+    // A pass that break-glass made possible is an override (retention class override-7y).
+    decision: report.decision === 'pass' && result.overrides.length > 0 ? 'override' : report.decision,
+    override: result.overrides[0] ?? null,
     findings: report.findings,
     actor: changeSet.actor,
-    retention_class: policy.audit.retentionClass,
+    retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
     duration_ms: Date.now() - started,
     // The server's log is the evidence and is flushed to disk; a client log (which its owner can
     // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
@@ -182,6 +303,18 @@ function auditPath(io: CliIO, configured: string, commonDir: string): string {
   const fromEnv = io.env.SAFETY_GATE_AUDIT_LOG;
   if (fromEnv) return fromEnv;
   return isAbsolute(configured) ? configured : join(commonDir, configured);
+}
+
+/**
+ * Scans are recorded in the user's state directory ($XDG_STATE_HOME/safety-gate, else
+ * ~/.local/state/safety-gate), never inside the repository scanned: a read-only checkout, a
+ * CI cache or someone else's clone stays untouched. SAFETY_GATE_AUDIT_LOG overrides it.
+ */
+export function scanAuditPath(io: CliIO): string {
+  if (io.env.SAFETY_GATE_AUDIT_LOG) return io.env.SAFETY_GATE_AUDIT_LOG;
+  const state = io.env.XDG_STATE_HOME || (io.env.HOME ? join(io.env.HOME, '.local', 'state') : null);
+  if (!state) throw new GateError('io', 'no place for the scan audit log: neither XDG_STATE_HOME nor HOME is set', 'set SAFETY_GATE_AUDIT_LOG, or pass --no-audit');
+  return join(state, 'safety-gate', 'audit.jsonl');
 }
 
 /** A skip is a decision too: record it, and tell the user the server still checks. */
@@ -214,27 +347,28 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
   return true;
 }
 
-/** Best effort: a run that could not decide is recorded when the log can be located. */
-async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started: number): Promise<void> {
+/**
+ * A run that could not decide is recorded too: in the repository the run found, else one located
+ * without git (git missing or broken), else SAFETY_GATE_AUDIT_LOG. Failing that, the error itself
+ * stays the one line the user sees.
+ */
+async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started: number, state: RunState): Promise<void> {
   try {
-    const { openRepo } = await import('../git/repo.js');
-    const { actorFromEnv } = await import('../engine/check.js');
-    const repo = await openRepo(io.cwd, io.env);
-      await appendAuditRecord(auditPath(io, 'safety-gate/audit.jsonl', repo.commonDir), {
-      run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
-      door: opts.door,
-      repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
-      refs: [],
-      commits: [],
-      policy_hash: null,
-      policy_id: null,
-      decision: 'error',
-      findings: [],
-      actor: actorFromEnv(io.env, opts.door === 'pre-receive'),
-      retention_class: null,
-      duration_ms: Date.now() - started,
-      error: error instanceof GateError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error),
-    });
+    if (state.policy && !state.policy.audit.enabled) return;
+    let commonDir = state.repo?.commonDir ?? null;
+    if (!commonDir && !io.env.SAFETY_GATE_AUDIT_LOG) {
+      try {
+        const { openRepo } = await import('../git/repo.js');
+        state.repo = await openRepo(io.cwd, io.env);
+        commonDir = state.repo.commonDir;
+      } catch {
+        commonDir = gitCommonDirWithoutGit(io.cwd, io.env);
+      }
+    }
+    const path = io.env.SAFETY_GATE_AUDIT_LOG ?? (commonDir ? auditPath(io, state.policy?.audit.path ?? 'safety-gate/audit.jsonl', commonDir) : null);
+    if (!path) return;
+    const text = error instanceof GateError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error);
+    await appendAuditRecord(path, errorRecord(io, opts, state, started, text), { noSync: opts.door !== 'pre-receive' });
   } catch {
     // The error itself is what the user must see; a failing audit must not mask it.
   }

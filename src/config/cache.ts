@@ -16,6 +16,7 @@ import type { LoadOptions } from './load.js';
 import { SEARCH_PLACES } from './search-places.js';
 // Inlined by the bundler: no walk up the tree to find package.json on every hook.
 import pkg from '../../package.json' with { type: 'json' };
+import { gitEnv } from '../git/exec.js';
 
 /** Relative to $GIT_DIR. */
 export const POLICY_CACHE_FILE = 'safety-gate/cache/policy-v1.json';
@@ -115,7 +116,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 function gitTopLevel(cwd: string): string {
   try {
-    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, env: gitEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return top || cwd;
   } catch {
     return cwd;

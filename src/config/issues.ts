@@ -128,8 +128,16 @@ function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The layer that supplied the value at `path`: deepest match wins, later layers on ties. */
+/**
+ * The layer that supplied the value at `path`: the last layer (in merge order) that sets it, or
+ * that sets a plain value at a prefix of it (a user's `live-endpoint: blokc` is the severity the
+ * preset's `live-endpoint: {severity: block}` had: the typo is the user's, at the user's line).
+ * Otherwise the deepest match, later layers on ties.
+ */
 export function sourceOf(layers: readonly ConfigSource[], path: KeyPath): ConfigSource | null {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    if (supplies(layers[i]!.data, path)) return layers[i]!;
+  }
   let best: ConfigSource | null = null;
   let bestDepth = -1;
   for (const layer of layers) {
@@ -140,6 +148,17 @@ export function sourceOf(layers: readonly ConfigSource[], path: KeyPath): Config
     }
   }
   return best ?? layers[layers.length - 1] ?? null;
+}
+
+function supplies(data: unknown, path: KeyPath): boolean {
+  let cur = data;
+  for (let i = 0; i < path.length; i++) {
+    if (cur === null || typeof cur !== 'object') return i > 0 && cur !== null && cur !== undefined;
+    const key = String(path[i]);
+    if (!Object.prototype.hasOwnProperty.call(cur, key)) return false;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur !== undefined;
 }
 
 export function problemError(problem: Problem, source: ConfigSource | null, more = 0, hint?: string): ConfigError {
@@ -158,5 +177,8 @@ export function problemError(problem: Problem, source: ConfigSource | null, more
 /** Throw the first problem, located in the layers. */
 export function throwProblems(problems: readonly Problem[], layers: readonly ConfigSource[], hint?: string): never {
   const first = problems[0]!;
-  throw problemError(first, sourceOf(layers, first.path), problems.length - 1, hint);
+  const error = problemError(first, sourceOf(layers, first.path), problems.length - 1, hint);
+  // Every problem, each at its own file:line:col, so one run shows all there is to fix.
+  error.problems = problems.map((p) => problemError(p, sourceOf(layers, p.path)).message);
+  throw error;
 }

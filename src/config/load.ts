@@ -11,9 +11,11 @@ import { ConfigSchema, type Policy } from './schema.js';
 import { codeSource, parseConfigText, type ConfigSource, type KeyPath, type Origin } from './source.js';
 import { problemError, problemsFromIssues, throwProblems } from './issues.js';
 import { assertMapping, mergeLayers, type RuleCatalog } from './merge.js';
-import { resolvePolicy, type RuleInfo } from './resolve.js';
+import { resolvePolicy, withHash, type RuleInfo } from './resolve.js';
 import { isCodeConfig, isPackageJson, MODULE_NAME, PACKAGE_PROP, SEARCH_PLACES } from './search-places.js';
 import { packageInfo, presetPath, presetsDir } from './package-root.js';
+import { gitEnv } from '../git/exec.js';
+import { embedded } from '../embedded.js';
 
 export type Mode = 'client' | 'server';
 
@@ -105,6 +107,7 @@ export async function loadPolicyFromTree(tree: TreeReader, path: string): Promis
 }
 
 export function listPresets(): string[] {
+  if (embedded) return Object.keys(embedded.presets).sort();
   try {
     return readdirSync(presetsDir())
       .filter((f) => f.endsWith('.yaml'))
@@ -117,7 +120,7 @@ export function listPresets(): string[] {
 
 export function gitTopLevel(cwd: string): Promise<string> {
   return new Promise((done) => {
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }, (err, stdout) => {
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd, env: gitEnv(), encoding: 'utf8' }, (err, stdout) => {
       const top = stdout?.trim();
       done(err || !top ? cwd : top);
     });
@@ -146,7 +149,56 @@ async function buildPolicy(top: ConfigSource, ctx: Ctx): Promise<Policy> {
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) throwProblems(problemsFromIssues(parsed.error.issues, ConfigSchema), layers);
   const sources = [...new Set(layers.map((l) => l.id))];
-  return resolvePolicy(parsed.data, layers, infos, sources);
+  return loadRuleFiles(resolvePolicy(parsed.data, layers, infos, sources), layers, ctx);
+}
+
+const GITLEAKS_KEY = ['rules', 'secrets', 'options', 'gitleaks_config'] as const;
+
+/**
+ * Files a rule's options name (rules.secrets.options.gitleaks_config), read relative to the
+ * layer that names them — the same place that layer came from: a file on disk (the server's own
+ * policy file on the server), or the trusted tree a policy was read from; never pushed content —
+ * and compiled into the policy, so hooks never read or parse them. The file joins the policy's
+ * sources (and the client cache's files), so editing it invalidates the cached policy.
+ */
+async function loadRuleFiles(policy: Policy, layers: ConfigSource[], ctx: Ctx): Promise<Policy> {
+  const options = policy.rules.secrets?.options as { gitleaks_config?: string } | undefined;
+  const ref = options?.gitleaks_config;
+  if (!ref) return policy;
+  const layer = [...layers].reverse().find((l) => l.depth(GITLEAKS_KEY) === GITLEAKS_KEY.length) ?? layers[layers.length - 1]!;
+  const fail = (message: string): never => {
+    throw problemError({ path: GITLEAKS_KEY, message }, layer, 0, 'fix rules.secrets.options.gitleaks_config (a path relative to this file)');
+  };
+  let text: string | null;
+  let display: string;
+  let id: string;
+  if (layer.origin.kind === 'tree') {
+    if (isAbsolute(ref) || /^[A-Za-z]:/.test(ref)) return fail(`"${ref}" is absolute; use a path relative to this file`);
+    const path = posix.normalize(posix.join(posix.dirname(layer.origin.path), ref.replace(/\\/g, '/')));
+    if (path.startsWith('../') || path === '..') return fail(`"${ref}" points outside the repository`);
+    text = await ctx.tree!.read(path);
+    display = `${layer.origin.revLabel}:${path}`;
+    id = `${layer.origin.revLabel}@${layer.origin.rev}:${path}`;
+  } else {
+    const path = isAbsolute(ref) ? ref : resolve(dirname(layer.origin.path), ref);
+    text = await readText(path);
+    if (text !== null) ctx.files.set(path, text);
+    display = displayPath(path, ctx);
+    id = path;
+  }
+  if (text === null) return fail(`cannot read gitleaks config "${ref}": file not found`);
+  const { compileGitleaks, GitleaksConfigError } = await import('../rules/secrets/gitleaks.js');
+  let compiled;
+  try {
+    compiled = compileGitleaks(text, display);
+  } catch (e) {
+    if (e instanceof GitleaksConfigError) throw new ConfigError(e.message, e.file, e.line, null, null, 'fix the gitleaks config (safety-gate explain secrets lists what it reads)');
+    throw e;
+  }
+  const { hash: _h, sources, ...body } = policy;
+  const secrets = body.rules.secrets!;
+  const rules = { ...body.rules, secrets: { ...secrets, options: { ...secrets.options, gitleaks: compiled } } };
+  return withHash(JSON.parse(JSON.stringify({ ...body, rules })) as typeof body, [...sources, id]);
 }
 
 const ExtendsSchema = ConfigSchema.shape.extends;
@@ -208,7 +260,7 @@ async function resolveExtends(from: ConfigSource, ref: string, at: KeyPath, ctx:
 async function presetSource(name: string, ctx: Ctx): Promise<ConfigSource | null> {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) return null;
   const path = presetPath(name);
-  const text = await readText(path);
+  const text = embedded ? (embedded.presets[name] ?? null) : await readText(path);
   if (text === null) return null;
   ctx.files.set(path, text);
   const display = relative(packageInfo().root, path).split(sep).join('/');

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GateError } from '../errors.js';
+import { embedded } from '../embedded.js';
 
 interface PackageInfo {
   root: string;
@@ -15,6 +16,8 @@ let cached: PackageInfo | null = null;
 
 export function packageInfo(): PackageInfo {
   if (cached) return cached;
+  // The one-file bundle: no package directory; presets are embedded (see embedded.ts).
+  if (embedded) return (cached = { root: dirname(fileURLToPath(import.meta.url)), version: embedded.version });
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const file = join(dir, 'package.json');

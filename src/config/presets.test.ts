@@ -50,10 +50,16 @@ describe('presets', () => {
       required_checks: ['build-and-verify', 'test-suite'],
       max_retries_per_task: 30,
     });
-    expect(Object.keys(p.protectedTargets).sort()).toEqual(
-      ['ci-workflows', 'generated-files', 'hook-installs', 'manifest-hashes', 'safety-gate-policy'].sort(),
-    );
     const m = createPathMatcher(p.runtimeScope, false);
+    expect(Object.keys(p.protectedTargets).sort()).toEqual(
+      ['ci-workflows', 'gate-definitions', 'generated-files', 'hook-installs', 'manifest-hashes', 'safety-gate-policy'].sort(),
+    );
+    // Change control: the files implementing the gate definitions need security review.
+    for (const f of ['backend/common/agent_mode_guard.py', 'scripts/lib/exec_guard.py', 'scripts/ci/guardrails.sh', 'scripts/ci/script_risk_policy_manifest.json', 'tests/test_trading_mode_guardrail.py']) {
+      expect(m.glob(p.protectedTargets['gate-definitions']!)(f), f).toBe(true);
+    }
+    expect(p.approvals?.protected['gate-definitions']).toEqual(['security']);
+    expect(p.approvals?.break_glass).toEqual(['security', 'oncall']);
     const g = (group: string) => m.glob(p.protectedTargets[group]!);
     expect(g('manifest-hashes')('build/out/SHA256SUMS')).toBe(true);
     expect(g('manifest-hashes')('dist/app.tar.gz.sha256')).toBe(true);
@@ -62,7 +68,7 @@ describe('presets', () => {
     expect(g('generated-files')('src/api/client.ts')).toBe(false);
   });
 
-  test('agenttrader-v2 runtime scope: code and config in, docs, tests and audit artifacts out', async () => {
+  test('agenttrader-v2 runtime scope: everything but docs, tests and audit artifacts', async () => {
     const p = await loadPresetPolicy('agenttrader-v2');
     const inScope = createPathMatcher(p.runtimeScope, false).runtimeScope();
     const yes = [
@@ -86,6 +92,12 @@ describe('presets', () => {
       'cloudbuild.yaml',
       '.github/workflows/ci.yml',
       '.gitlab-ci.yml',
+      // Service directories of the real repository that an include list missed.
+      'cloudrun_consumer/main.py',
+      'control_plane/app/settings.py',
+      'mcp/server.py',
+      'ops/runbooks/restart.sh',
+      'frontend/src/app.tsx',
     ];
     const no = [
       'README.md',
@@ -99,7 +111,6 @@ describe('presets', () => {
       'backend/conftest.py',
       'audit/2026-01-01.jsonl',
       'backend/audit_artifacts/run.json',
-      'frontend/src/app.tsx',
     ];
     for (const f of yes) expect(inScope(f), f).toBe(true);
     for (const f of no) expect(inScope(f), f).toBe(false);

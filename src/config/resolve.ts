@@ -129,6 +129,7 @@ export function resolvePolicy(
       policyPath: config.server?.policy_path ?? DEFAULTS.policyPath,
     },
     changeControl: changeControl as ChangeControlPolicy,
+    approvals: (config as { approvals?: Policy['approvals'] }).approvals ?? null,
     baseline: config.baseline ?? null,
   };
   // Round-trip through JSON so the policy is exactly what a cache read gives back.

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { changeControlShape } from './sections/change-control.js';
+import { approvalsShape } from './sections/approvals.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
 
@@ -137,6 +138,7 @@ export const ConfigSchema = z
     baseline: z.string().min(1).optional(),
 
     ...changeControlShape,
+    ...approvalsShape,
   })
   .strict();
 
@@ -181,8 +183,12 @@ export interface Policy {
   server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string };
   /** Sections owned by the change-control rules (generators, sentinels, stages, agents), validated. */
   changeControl: ChangeControlPolicy;
+  /** `approvals:` (signed approvals, roles, break-glass); null when the policy has none. */
+  approvals: ApprovalsPolicy | null;
   /** `baseline:` as configured; null: the default `.safety-gate/baseline.json` when present. */
   baseline?: string | null;
 }
 
 export type ChangeControlPolicy = z.output<z.ZodObject<typeof changeControlShape>>;
+
+export type ApprovalsPolicy = NonNullable<z.output<typeof approvalsShape.approvals>>;

@@ -44,10 +44,26 @@ beforeEach(() => {
 afterEach(() => sb.cleanup());
 
 describe('server policy: installed file', () => {
-  test('no installed file: the built-in recommended preset', async () => {
-    const p = await loadServerPolicy({ gitDir: bare, runGit });
-    expect(p.hash).toBe((await loadPresetPolicy('recommended')).hash);
+  test('no installed file: exit 2, never the recommended preset', async () => {
+    const e = await loadServerPolicy({ gitDir: bare, runGit }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GateError);
+    expect((e as GateError).message).toBe(`no server policy: ${join(bare, SERVER_POLICY_FILE)} does not exist`);
     expect(calls).toEqual([]);
+  });
+
+  test.each([
+    ['zero bytes', ''],
+    ['blank lines', '\n  \n'],
+    ['only comments', '# policy\n# (truncated)\n'],
+    ['a null document', '---\n~\n'],
+  ])('an empty installed file (%s) is refused, never read as the recommended preset', async (_label, content) => {
+    install(content);
+    await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow(`the server policy ${join(bare, SERVER_POLICY_FILE)} is empty`);
+  });
+
+  test('extends: [recommended] written down is the recommended preset', async () => {
+    install('extends: [recommended]\n');
+    expect((await loadServerPolicy({ gitDir: bare, runGit })).rules).toEqual((await loadPresetPolicy('recommended')).rules);
   });
 
   test('the installed YAML file, with presets', async () => {
@@ -147,10 +163,16 @@ describe('server policy: the protected branch tip', () => {
     expect((await loadServerPolicy({ gitDir: bare, runGit })).policyId).toBe('installed');
   });
 
-  test('a tip without the policy file falls back to the installed file', async () => {
+  test('a tip without the policy file (deleted) is exit 2, never a fallback to the installed file', async () => {
     install(`policy_id: installed\n${BRANCH_MODE}`);
     pushMain({ 'README.md': 'hello\n' });
-    expect((await loadServerPolicy({ gitDir: bare, runGit })).policyId).toBe('installed');
+    await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow('no server policy: refs/heads/main has no safety-gate.config.yaml (policy_source: branch)');
+  });
+
+  test('an emptied policy file on the branch is refused', async () => {
+    install(`policy_id: installed\n${BRANCH_MODE}`);
+    pushMain({ 'safety-gate.config.yaml': '# nothing here\n' });
+    await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow('the server policy refs/heads/main:safety-gate.config.yaml is empty');
   });
 
   test('a JSON policy in the branch', async () => {

@@ -2,7 +2,7 @@
 // put in the bare repository, or (when that file says so) the config at the current tip of a
 // protected branch, read before any ref moves. Never from pushed commits; never code.
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError, GateError } from '../errors.js';
 import type { Policy } from './schema.js';
 
@@ -35,8 +35,15 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
   if (hasYaml && hasJson) {
     throw new ConfigError(`both ${SERVER_POLICY_FILE} and ${SERVER_POLICY_FILE_JSON} exist`, opts.gitDir, null, null, null, 'remove one of them');
   }
-  const installed = hasYaml || hasJson ? await load.loadPolicyFile(hasYaml ? yamlPath : jsonPath, 'server') : null;
-  const base = installed ?? (await load.loadPresetPolicy('recommended'));
+  // No installed policy is not "the recommended preset": a deleted or never-installed file must
+  // not quietly judge pushes by a weaker policy than the one meant for this repository.
+  if (!hasYaml && !hasJson) {
+    throw new GateError('config', `no server policy: ${yamlPath} does not exist`, NO_POLICY_HINT);
+  }
+  const file = hasYaml ? yamlPath : jsonPath;
+  assertPolicyText(readFileOrNull(file), file);
+  const base = await load.loadPolicyFile(file, 'server');
+  if (base === null) throw new GateError('config', `no server policy: ${file} does not exist`, NO_POLICY_HINT);
   if (base.server.policySource !== 'branch') return base;
 
   const { policyBranch, policyPath } = base.server;
@@ -46,13 +53,53 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
   const tree = {
     rev,
     label: policyBranch,
-    read: (path: string) => readBlobAt(opts.runGit, rev, path, policyBranch),
+    read: async (path: string) => {
+      const text = await readBlobAt(opts.runGit, rev, path, policyBranch);
+      if (path === policyPath && text !== null) assertPolicyText(text, `${policyBranch}:${path}`);
+      return text;
+    },
   };
   const fromBranch = await load.loadPolicyFromTree(tree, policyPath);
-  if (fromBranch === null) return base;
+  // The branch exists but its policy is gone (deleted, moved): never fall back to a quieter one.
+  if (fromBranch === null) {
+    throw new GateError(
+      'config',
+      `no server policy: ${policyBranch} has no ${policyPath} (policy_source: branch)`,
+      `restore ${policyPath} on ${policyBranch} with an administrator's push, or set server.policy_source: file in ${file}`,
+    );
+  }
   // The branch's config cannot redirect where the server reads its policy.
   const { hash: _h, sources, ...body } = fromBranch;
-  return withHash({ ...body, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
+  // Nor which keys it trusts: the allowed signers (the root of every approval) stay the
+  // installed file's, so a policy merged into the branch cannot name its own signers.
+  const approvals = body.approvals ? { ...body.approvals, allowed_signers: base.approvals?.allowed_signers } : (base.approvals ?? null);
+  return withHash({ ...body, approvals, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
+}
+
+const NO_POLICY_HINT = 'install one with `safety-gate install --server <repo> --config FILE`, or name one with --config / SAFETY_GATE_POLICY in the hook script';
+
+function readFileOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A server policy that says nothing (zero bytes, blank, only comments, a null document) is a
+ * truncated or emptied file, not an instruction to use the recommended preset: refuse it.
+ */
+export function assertPolicyText(text: string | null, where: string): void {
+  if (text === null) throw new GateError('config', `no server policy: ${where} cannot be read`, NO_POLICY_HINT);
+  const meaningful = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .some((l) => l !== '' && !l.startsWith('#') && l !== '---' && l !== '...' && l !== '~' && l !== 'null' && l !== '{}' && l !== '""' && l !== "''");
+  if (!meaningful) {
+    throw new GateError('config', `the server policy ${where} is empty`, 'restore it; an empty policy is never read as the recommended preset on the server (write `extends: [recommended]` to mean that)');
+  }
 }
 
 async function git(runGit: RunGit, args: readonly string[]): Promise<GitRunResult & { out: string; err: string }> {

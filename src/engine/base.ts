@@ -39,6 +39,9 @@ export async function changeBase(repo: RepoInfo, request: SourceRequest, cs: Cha
       return commitOf(repo, parseRange(request.range).from);
     case 'tree':
       return commitOf(repo, request.rev);
+    case 'history':
+      // Every commit from the roots, judged by today's baseline (the one at the scanned tip).
+      return commitOf(repo, request.rev);
     case 'receive':
       return commitOf(repo, policy.server.policyBranch);
     case 'push': {

@@ -6,14 +6,16 @@ import { Blob } from '../changeset/blob.js';
 import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
+import { msg } from '../messages.js';
 import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
-import { commitSnapshot, indexSnapshot, TreeCache } from '../git/snapshot.js';
+import { commitSnapshot, indexSnapshot, parseTree, TreeCache } from '../git/snapshot.js';
 import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
 import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
+import { addNonCommitContent } from '../sources/non-commit.js';
 import { runEngine } from './run.js';
 import { changeBase, loadBaseline, policyAt, withoutConfiguredProtection } from './base.js';
 import { applyBaseline, type Baseline } from '../findings/baseline.js';
@@ -35,12 +37,16 @@ export interface CheckOptions {
   /** Inject a policy (tests). */
   policy?: Policy;
   rules?: readonly Rule<unknown>[];
+  /** Called as soon as the repository is open (the door's audit record of a run cut short). */
+  onRepo?: (repo: RepoInfo) => void;
   /** `scan --baseline FILE`: this baseline instead of the one the policy names. */
   baselineFile?: string;
   /** `safety-gate baseline` records every finding: no baseline applies. */
   noBaseline?: boolean;
   /** Called as soon as the policy is known (the door re-arms its hard deadline). */
   onPolicy?: (policy: Policy) => void;
+  /** Called once the change set is built (the CLI's progress line names its size). */
+  onChangeSet?: (changeSet: ChangeSet) => void;
   startedAt?: number;
 }
 
@@ -49,6 +55,8 @@ export interface CheckResult {
   changeSet: ChangeSet;
   policy: Policy;
   repo: RepoInfo;
+  /** Break-glass uses that relaxed findings of this run (minimum audit data of the seed). */
+  overrides: { incident: string; approvers: { name: string; source: string; time: string | null }[]; checks_bypassed: string[]; reason: string; rollback: string }[];
 }
 
 /** Identity of whoever runs this: the platform's word on the server, never commit metadata. */
@@ -57,6 +65,7 @@ export function actorFromEnv(env: NodeJS.ProcessEnv, server: boolean): Actor {
     ['github', env.GITHUB_USER_LOGIN],
     ['gitlab', env.GL_USERNAME],
     ['gitea', env.GITEA_PUSHER_NAME],
+    ['gitolite', env.GL_USER],
     ['remote-user', env.REMOTE_USER],
   ];
   for (const [source, name] of pick) if (name) return { source, name };
@@ -82,7 +91,14 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?:
     if (file) {
       const path = resolve(opts.cwd, file);
       return cachedServerPolicy(repo.gitDir, `file:${path}`, [path], async () => {
-        const { loadPolicyFile } = await import('../config/load.js');
+        const [{ loadPolicyFile }, { assertPolicyText }, { readFileSync }] = await Promise.all([import('../config/load.js'), import('../config/server.js'), import('node:fs')]);
+        let text: string | null = null;
+        try {
+          text = readFileSync(path, 'utf8');
+        } catch {
+          throw new GateError('config', `no server policy: ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+        }
+        assertPolicyText(text, file);
         const policy = await loadPolicyFile(path, 'server');
         if (!policy) throw new GateError('config', `the server policy ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
         return policy;
@@ -134,6 +150,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const started = opts.startedAt ?? Date.now();
   const staged = opts.request.kind === 'staged' || opts.request.kind === 'message';
   const repo = await openRepo(opts.cwd, opts.env, { withHead: staged });
+  opts.onRepo?.(repo);
   const objects = new CatFile(repo.workTree ?? repo.gitDir, opts.env);
   // Start git's object reader now: its start-up overlaps the policy load and the diff.
   objects.start();
@@ -162,7 +179,10 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       if (!snap) policySnapshots.set(rev, (snap = commitSnapshot(objects, policyTrees, repo.git, rev)));
       const entry = await snap.entry(path);
       if (!entry || (entry.mode !== '100644' && entry.mode !== '100755')) return null;
-      return (await objects.read(entry.oid))?.data.toString('utf8') ?? null;
+      const o = await objects.read(entry.oid);
+      // A policy file that exists but cannot be read is not an absent one (no quieter fallback).
+      if (!o) throw new GateError('object', msg.objectMissing(entry.oid), msg.objectMissingHint);
+      return o.data.toString('utf8');
     };
     const policy = await loadPolicyFor(opts, repo, readAt);
     opts.onPolicy?.(policy);
@@ -174,26 +194,35 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       if (!sizes.has(oid)) sizes.set(oid, (await objects.info(oid))?.size ?? null);
       return sizes.get(oid)!;
     };
-    // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared.
+    // Small bounded cache: a blob read by one rule (a manifest, an old version) is shared. Each
+    // entry is charged twice its size (the bytes and their decoded text), 32 MiB in all, so a
+    // push's memory stays flat; the file phase reads around it (readBlobOnce).
     const blobs = new Map<string, Blob>();
     let cachedBytes = 0;
+    // A missing object is never "no content": whatever side it is on (the previous version of a
+    // generated file, a link target, a sentinel), the gate cannot decide and says so (exit 2).
+    // Only a blob over limits.max_blob_bytes reads as null; the engine reports those it skips.
     const readBlob = async (oid: string): Promise<Blob | null> => {
       const hit = blobs.get(oid);
       if (hit) return hit;
       const size = await objectSize(oid);
-      if (size === null || size > policy.limits.maxBlobBytes) return null;
+      if (size === null) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+      if (size > policy.limits.maxBlobBytes) return null;
       const data = await objects.read(oid);
-      if (!data) return null;
+      if (!data) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+      if (data.type !== 'blob') throw new GateError('object', msg.objectNotBlob(oid, data.type), msg.objectMissingHint);
       const blob = new Blob(oid, data.data);
-      if (cachedBytes + blob.size > 64 * 1024 * 1024) {
+      if (cachedBytes + 2 * blob.size > 32 * 1024 * 1024) {
         blobs.clear();
         cachedBytes = 0;
       }
       blobs.set(oid, blob);
-      cachedBytes += blob.size;
+      cachedBytes += 2 * blob.size;
       return blob;
     };
-    const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32);
+    // 4,000 parsed trees hold every subtree that consecutive commits share (a real repository's
+    // snapshot has a few hundred) without growing with the number of commits.
+    const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32, 4000);
     const snapshots = new Map<string, Snapshot>();
     const snapshot = (rev: string): Snapshot => {
       let s = snapshots.get(rev);
@@ -217,6 +246,10 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     };
 
     const changeSet = await changeSetPromise;
+    // Refs that name trees or blobs: their content is checked like a root commit's.
+    const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
+    for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);
+    opts.onChangeSet?.(changeSet);
     const rules = opts.rules ?? registeredRules;
     // The state before the change (src/engine/base.ts): its policy judges protected targets on
     // the client, and its baseline is the one in force.
@@ -239,6 +272,20 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       rules,
       git,
       snapshot,
+      readBlobOnce: async (oid) => {
+        const hit = blobs.get(oid);
+        if (hit) return hit;
+        const data = await objects.read(oid);
+        // Missing is never "no content" (see readBlob): the gate cannot decide.
+        if (!data) throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+        if (data.type !== 'blob') throw new GateError('object', msg.objectNotBlob(oid, data.type), msg.objectMissingHint);
+        return new Blob(oid, data.data);
+      },
+      readTree: async (oid) => {
+        const o = await objects.read(oid);
+        if (!o || o.type !== 'tree') throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
+        return parseTree(o.data, repo.objectFormat === 'sha1' ? 20 : 32);
+      },
       objectSize,
       trustsLocalState: !server,
       policyFor: protectionPolicy ? (id) => (id === 'protected-target' ? protectionPolicy : undefined) : undefined,
@@ -256,11 +303,21 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       opts.request.kind === 'push' && !opts.baselineFile && !opts.noBaseline && !opts.policy
         ? await baselinesOfParents(changeSet, (rev) => loadBaseline({ cwd: opts.cwd, policy, base: rev, readAt }))
         : null;
-    const { findings, baselined } = applyBaseline(
+    const applied = applyBaseline(
       sortFindings(dedupeFindings(result.findings)),
       perCommit ? (commit) => (commit !== null && perCommit.has(commit) ? perCommit.get(commit)! : baseline) : baseline,
     );
+    let findings: Finding[] = applied.findings;
+    const baselined = applied.baselined;
     const anyBaseline = baseline ?? (perCommit ? [...perCommit.values()].find((b) => b !== null) ?? null : null);
+    let overrides: CheckResult['overrides'] = [];
+    // Signed approvals and break-glass close what still blocks after the baseline.
+    if (policy.approvals && findings.some((f) => f.severity === 'block')) {
+      const { applyApprovals } = await import('../approvals/apply.js');
+      const outcome = await applyApprovals({ findings, changeSet, policy, git, server, now: started });
+      findings = sortFindings(outcome.findings);
+      overrides = outcome.overrides;
+    }
     const report: Report = {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
@@ -269,7 +326,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       suppressed: sortFindings(result.suppressed) as SuppressedFinding[],
       stats: { ...result.stats, durationMs: Date.now() - started },
     };
-    return { report, changeSet, policy, repo };
+    return { report, changeSet, policy, repo, overrides };
   } finally {
     objects.close();
   }

@@ -16,7 +16,12 @@ export interface PathMatcher {
   normalize(path: string): string;
 }
 
+// Anything normalisation would change: a backslash, an empty, '.' or '..' segment.
+const NEEDS_NORMALISING = /\\|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
+
 export function normalizeRepoPath(path: string): string {
+  // Git's own paths are nearly always canonical already: no split and join per glob test.
+  if (!NEEDS_NORMALISING.test(path)) return path;
   const out: string[] = [];
   for (const part of path.replace(/\\/g, '/').split('/')) {
     if (part === '' || part === '.') continue;

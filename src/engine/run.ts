@@ -1,9 +1,9 @@
 // The engine: runs every enabled rule over a change set. It knows nothing of hooks.
 //
-// Per run: rule checkers are created once; commits go to checkCommit; each unique
-// (blob, path) goes through one literal prefilter pass for all rules (keywords), and its
-// content is read once through the single cat-file process and shared by every rule that
-// wants it; checkRun closes. Blobs are read in bounded batches so memory does not grow with
+// Per run: rule checkers are created once; commits go to checkCommit; each unique blob id is
+// read once through the single cat-file process, goes through one literal prefilter pass for
+// the keywords of every rule of every path that holds it, and is shared by all of them;
+// checkRun closes. Blobs are read in bounded batches so memory does not grow with
 // the size of a push.
 import { Blob } from '../changeset/blob.js';
 import type { ChangeSet, CommitInfo, FileChange, Snapshot } from '../changeset/types.js';
@@ -14,6 +14,7 @@ import { applyInlineExceptions } from '../findings/suppress.js';
 import { msg } from '../messages.js';
 import type { CommitView, FileView, GitAccess, Report, Rule, RuleChecker } from '../rules/types.js';
 import { createPathMatcher } from './paths.js';
+import { KeywordScanner } from './keywords.js';
 import { symlinkAliases } from './symlink-aliases.js';
 import { markSuperseded } from './superseded.js';
 
@@ -24,6 +25,13 @@ export interface EngineInput {
   git: GitAccess;
   /** Snapshot of a commit id, or of the index ('index'). */
   snapshot(rev: string): Snapshot;
+  /**
+   * Reads a blob without keeping it in the run's shared cache (the file phase reads each blob
+   * once, grouped by id, so caching it would only hold memory). Falls back to git.readBlob.
+   */
+  readBlobOnce?(oid: string): Promise<Blob | null>;
+  /** Entries of a tree object, uncached (symlink link lists are memoised per tree id). */
+  readTree?(oid: string): Promise<{ name: string; mode: string; oid: string }[]>;
   /** Size of an object without reading it (null: missing). */
   objectSize(oid: string): Promise<number | null>;
   trustsLocalState: boolean;
@@ -61,6 +69,12 @@ interface ActiveRule {
 }
 
 const BATCH_FILES = 64;
+
+/** Everything the rules want of one blob: each path (change) holding it, with its rules. */
+interface BlobWork {
+  oid: string;
+  items: { change: FileChange; rules: ActiveRule[] }[];
+}
 const PREFETCH_COMMITS = 64;
 
 /** Warms the run's blob cache with both sides of every small regular-file change in `views`. */
@@ -131,6 +145,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         commit,
         ref: f.ref ?? info?.refs[0] ?? null,
         remediation: f.remediation ?? null,
+        ...(f.secretHash ? { secretHash: f.secretHash } : {}),
       };
       if (defaults.change && path === defaults.change.path && commit === defaults.change.commit) origin.set(finding, defaults.change);
       findings.push(finding);
@@ -163,66 +178,103 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     }
   }
 
-  // --- files: one pass per unique (blob, path) ---
-  const seen = new Set<string>();
-  let batch: { change: FileChange; rules: ActiveRule[] }[] = [];
-  const flush = async () => {
+  // --- files: content work once per blob id ---
+  // Every (blob, path) a rule wants is collected first and grouped by blob id: the blob is read
+  // once, the keyword prefilter runs once over its bytes for the union of every interested
+  // rule's keywords, parsed forms are shared by all its paths, and they are freed (tree-sitter
+  // trees included) when its last path is done. Groups are read in bounded batches.
+  const scanner = new KeywordScanner();
+  const flushGroups = async (work: BlobWork[]) => {
     checkDeadline();
-    const work = batch;
-    batch = [];
-    const sizes = await Promise.all(work.map((w) => input.objectSize(w.change.newOid!)));
-    let group: { change: FileChange; rules: ActiveRule[]; blob: Promise<Blob | null> }[] = [];
+    const sizes = work.map((w) => blobSizes.get(w.oid));
+    let group: { work: BlobWork; blob: Promise<Blob | null> }[] = [];
     let groupBytes = 0;
     const runGroup = async () => {
-      for (const g of group) await checkOne(g.change, g.rules, await g.blob);
+      for (const g of group) await checkBlob(g.work, await g.blob);
       group = [];
       groupBytes = 0;
     };
     for (let i = 0; i < work.length; i++) {
       const w = work[i]!;
       const size = sizes[i];
-      if (size === null || size === undefined) throw new GateError('object', msg.objectMissing(w.change.newOid!), msg.objectMissingHint);
+      if (size === null || size === undefined) throw new GateError('object', msg.objectMissing(w.oid), msg.objectMissingHint);
       if (size > policy.limits.maxBlobBytes) {
-        stats.skipped++;
-        findings.push({
-          rule: 'oversized-file',
-          severity: policy.limits.onOversized,
-          message: msg.oversized(w.change.path, size, policy.limits.maxBlobBytes),
-          path: w.change.path,
-          line: null,
-          column: null,
-          commit: w.change.commit,
-          ref: commitByOid.get(w.change.commit)?.refs[0] ?? null,
-          remediation: msg.oversizedFix,
-        });
+        for (const { change } of w.items) {
+          stats.skipped++;
+          findings.push({
+            rule: 'oversized-file',
+            severity: policy.limits.onOversized,
+            message: msg.oversized(change.path, size, policy.limits.maxBlobBytes),
+            path: change.path,
+            line: null,
+            column: null,
+            commit: change.commit,
+            ref: commitByOid.get(change.commit)?.refs[0] ?? null,
+            remediation: msg.oversizedFix,
+          });
+        }
         continue;
       }
       if (groupBytes + size > BATCH_BYTES && group.length > 0) await runGroup();
-      group.push({ ...w, blob: input.git.readBlob(w.change.newOid!) });
+      group.push({ work: w, blob: (input.readBlobOnce ?? input.git.readBlob)(w.oid) });
       groupBytes += size;
     }
     await runGroup();
   };
 
-  const checkOne = async (change: FileChange, rules: ActiveRule[], blob: Blob | null) => {
-    if (!blob) throw new GateError('object', msg.objectMissing(change.newOid!), msg.objectMissingHint);
+  const checkBlob = async (work: BlobWork, blob: Blob | null) => {
+    if (!blob) throw new GateError('object', msg.objectMissing(work.oid), msg.objectMissingHint);
+    // One pass over the raw bytes for the union of every interested rule's keywords.
+    const wanted = new Set<string>();
+    for (const item of work.items) for (const r of item.rules) if (r.keywords) for (const k of r.keywords) wanted.add(k);
+    const found = scanner.scan(blob, [...wanted]);
+    const binary = blob.isBinary;
+    try {
+      for (const item of work.items) await checkOne(item.change, item.rules, blob, found, binary);
+    } finally {
+      blob.dispose();
+    }
+    // The first blob pays for loading parsers: the pace is taken from the ones after it.
+    if (paceFrom === 0) paceFrom = Date.now();
+    else {
+      doneBytes += blob.size;
+      doneBlobs++;
+    }
+    checkDeadline();
+    project();
+  };
+
+  // A deadline the user can trust: once a tenth of the budget has gone into reading files (the
+  // first blob, which loads the parsers, not counted), the pace so far says whether the rest fits. A push that clearly cannot make it is stopped then,
+  // with what it would need and how to allow it, instead of when the budget has run out (or
+  // when the platform kills the hook without a word).
+  const budgetMs = input.deadlineAt - input.now;
+  let totalBytes = 0;
+  let doneBytes = 0;
+  let doneBlobs = 0;
+  let paceFrom = 0;
+  const project = () => {
+    const now = Date.now();
+    const spent = now - paceFrom;
+    if (doneBlobs < 8 || doneBytes >= totalBytes || spent < Math.max(100, budgetMs * 0.1)) return;
+    const projected = Math.round(now - input.now + ((totalBytes - doneBytes) * spent) / doneBytes);
+    if (projected <= budgetMs * 1.25) return;
+    throw new GateError(
+      'deadline',
+      msg.deadlineProjected(input.deadlineLabel, budgetMs, { commits: cs.commits.length, blobs: blobSizes.size, bytes: totalBytes, done: doneBytes, elapsed: now - input.now, projected }),
+      msg.deadlineProjectedHint(input.deadlineLabel, Math.ceil((projected * 1.5) / 1000) * 1000),
+    );
+  };
+
+  const checkOne = async (change: FileChange, rules: ActiveRule[], blob: Blob, found: ReadonlySet<string>, binary: boolean) => {
     stats.blobsRead++;
     stats.bytesRead += blob.size;
-    // One pass over the lowered content for the union of every interested rule's keywords.
-    const wanted = new Set<string>();
-    for (const r of rules) if (r.keywords) for (const k of r.keywords) wanted.add(k);
-    const found = new Set<string>();
-    if (wanted.size > 0) {
-      const lower = blob.lower;
-      for (const k of wanted) if (lower.includes(k)) found.add(k);
-    }
-    const binary = blob.isBinary;
     let ranAny = false;
     for (const r of rules) {
       let hits: Set<string>;
       if (r.keywords) {
         hits = new Set(r.keywords.filter((k) => found.has(k)));
-        if (hits.size === 0) continue;
+        if (hits.size === 0 && !(r.checker.undecodable && binary && !blob.isText)) continue;
       } else {
         // Rules without keywords (parse checks) have nothing to say about binary content.
         if (binary) continue;
@@ -249,10 +301,13 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       ? await symlinkAliases(cs.commits, cs.changes, {
           readBlob: (oid) => input.git.readBlob(oid),
           snapshot: input.snapshot,
+          readTree: input.readTree,
           workTree: input.git.workTree,
           inScope: paths.runtimeScope(),
         })
       : [];
+  const seen = new Set<string>();
+  const byBlob = new Map<string, BlobWork>();
   for (const change of [...cs.changes, ...aliases]) {
     if (change.status === 'D' || change.newOid === null || change.newMode === '160000') continue;
     const key = `${change.newOid}\0${change.path}`;
@@ -260,10 +315,33 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     const interested = active.filter((a) => a.checker.checkFile && (a.checker.files ? a.checker.files(change) : isRegularFile(change)));
     if (interested.length === 0) continue;
     seen.add(key);
-    batch.push({ change, rules: interested });
-    if (batch.length >= BATCH_FILES) await flush();
+    let w = byBlob.get(change.newOid);
+    if (!w) byBlob.set(change.newOid, (w = { oid: change.newOid, items: [] }));
+    w.items.push({ change, rules: interested });
   }
-  if (batch.length > 0) await flush();
+  seen.clear();
+  // Sizes first (one batch-check round trip per chunk): the oversized are never read, and the
+  // bytes to read are known before reading starts.
+  const blobSizes = new Map<string, number | null>();
+  const oids = [...byBlob.keys()];
+  for (let i = 0; i < oids.length; i += 512) {
+    const chunk = oids.slice(i, i + 512);
+    const got = await Promise.all(chunk.map((oid) => input.objectSize(oid)));
+    chunk.forEach((oid, k) => {
+      blobSizes.set(oid, got[k] ?? null);
+      const size = got[k];
+      if (size !== null && size !== undefined && size <= policy.limits.maxBlobBytes) totalBytes += size;
+    });
+  }
+  let batch: BlobWork[] = [];
+  for (const w of byBlob.values()) {
+    batch.push(w);
+    if (batch.length >= BATCH_FILES) {
+      await flushGroups(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await flushGroups(batch);
 
   // --- the run as a whole ---
   checkDeadline();

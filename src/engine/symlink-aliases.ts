@@ -11,6 +11,8 @@ const isRegular = (mode: string | null) => mode === '100644' || mode === '100755
 
 export interface AliasDeps {
   readBlob(oid: string): Promise<Blob | null>;
+  /** Entries of one tree object (not cached by the caller: link lists are memoised here). */
+  readTree?(oid: string): Promise<{ name: string; mode: string; oid: string }[]>;
   snapshot(rev: string): Snapshot;
   workTree: string | null;
   /** Paths whose content the rules see anyway: no alias needed for a change there. */
@@ -24,7 +26,16 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
     return blob ? resolveLinkTarget(link.path, blob.text, deps.workTree) : null;
   };
   const byCommit = new Map<string | null, FileChange[]>();
-  for (const c of changes) byCommit.set(c.commit, [...(byCommit.get(c.commit) ?? []), c]);
+  for (const c of changes) {
+    const list = byCommit.get(c.commit);
+    if (list) list.push(c);
+    else byCommit.set(c.commit, [c]);
+  }
+  const linkList = deps.readTree ? treeLinks(deps.readTree) : null;
+  // The links of a commit's tree: from the per-tree-id link lists (only tree objects not seen
+  // before are read, and only their links are kept), or by listing the snapshot.
+  const linksOf = async (commit: CommitInfo, snap: Snapshot): Promise<TreeEntry[]> =>
+    linkList && commit.tree ? linkList(commit.tree) : (await snap.list()).filter((e) => e.mode === '120000');
 
   // Reverse aliasing needs the links of each commit's tree. Links come from the tree the change
   // set starts from or are added by it: when neither has any, no commit's tree can have one.
@@ -49,7 +60,7 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
     // A target edited where the rules would not look: the links of this tree that show it.
     const hidden = linksPossible ? own.filter((ch) => ch.newOid && isRegular(ch.newMode) && !deps.inScope(ch.path)) : [];
     if (hidden.length === 0) continue;
-    const links = (await snap.list()).filter((e) => e.mode === '120000');
+    const links = await linksOf(commit, snap);
     for (const link of links) {
       const target = await targetOf(link);
       if (target === null) continue;
@@ -60,6 +71,46 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
     }
   }
   return out;
+}
+
+interface Link {
+  path: string;
+  mode: string;
+  oid: string;
+}
+
+const MAX_MEMO_TREES = 200_000;
+
+/**
+ * Symlinks of a tree, by tree id, sorted by path like a snapshot listing. Each tree object's
+ * list is built once from its entries and its subtrees' lists, so consecutive commits (which
+ * share nearly every subtree) cost one read per new tree object and no walk of the whole tree.
+ * Memory: one (mostly empty) list per distinct tree id, bounded.
+ */
+export function treeLinks(readTree: NonNullable<AliasDeps['readTree']>): (tree: string) => Promise<Link[]> {
+  const memo = new Map<string, Promise<Link[]>>();
+  const NONE: Link[] = [];
+  const of = (tree: string): Promise<Link[]> => {
+    let p = memo.get(tree);
+    if (!p) {
+      p = (async () => {
+        const entries = await readTree(tree);
+        const out: Link[] = [];
+        const subs: { name: string; links: Promise<Link[]> }[] = [];
+        for (const e of entries) {
+          if (e.mode === '120000') out.push({ path: e.name, mode: e.mode, oid: e.oid });
+          else if (e.mode === '040000') subs.push({ name: e.name, links: of(e.oid) });
+        }
+        for (const s of subs) for (const l of await s.links) out.push({ path: `${s.name}/${l.path}`, mode: l.mode, oid: l.oid });
+        if (out.length === 0) return NONE;
+        return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      })();
+      if (memo.size >= MAX_MEMO_TREES) memo.clear();
+      memo.set(tree, p);
+    }
+    return p;
+  };
+  return of;
 }
 
 /** Whether any tree the change set builds on (parents outside it) holds a symlink. */

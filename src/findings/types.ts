@@ -15,6 +15,8 @@ export interface Finding {
   ref: string | null;
   /** One line an agent can act on. */
   remediation: string | null;
+  /** Set when a signed approval or break-glass closed this finding: who (and why). */
+  approval?: string;
   /**
    * Content fingerprint (src/findings/fingerprint.ts), set by the engine: the same value in the
    * JSON report, SARIF and the baseline. Absent on findings built outside the engine.
@@ -25,6 +27,8 @@ export interface Finding {
    * would suppress. An approval that closes the finding names this rule (`--covers`).
    */
   covers?: string;
+  /** sha256 of a matched secret (rule secrets): what the audit log keeps instead of it. Never printed. */
+  secretHash?: string;
 }
 
 /** A finding that an inline exception (`safety-gate: allow <rule> -- <reason>`) suppressed. */
@@ -51,6 +55,8 @@ export interface FindingInput {
   remediation?: string | null;
   /** Override the configured severity (e.g. an informational 'skipped' notice). */
   severity?: Severity;
+  /** sha256 of a matched secret (rule secrets), for the audit log. */
+  secretHash?: string;
 }
 
 export type Decision = 'pass' | 'block';

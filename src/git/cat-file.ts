@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GateError } from '../errors.js';
 import { msg } from '../messages.js';
+import { gitEnv } from './exec.js';
 
 export interface ObjectInfo {
   oid: string;
@@ -64,9 +65,10 @@ export class CatFile implements ObjectReader {
   }
 
   private spawnChild(): ChildProcessWithoutNullStreams {
-    const child = spawn('git', ['cat-file', '--batch-command', '--buffer'], {
+    // Never through replace refs or grafts: the gate reads the objects a clone gets (gitEnv).
+    const child = spawn('git', ['-c', 'core.useReplaceRefs=false', 'cat-file', '--batch-command', '--buffer'], {
       cwd: this.cwd,
-      env: this.env,
+      env: gitEnv(this.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (d: Buffer) => this.onData(d));

@@ -1,6 +1,11 @@
-// Runs git. Children inherit the environment untouched: in pre-receive that carries the
-// quarantine (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_QUARANTINE_PATH), and
-// in `git commit -a` / `git commit <paths>` it carries the temporary GIT_INDEX_FILE.
+// Runs git. Children inherit the environment: in pre-receive that carries the quarantine
+// (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_QUARANTINE_PATH), and in
+// `git commit -a` / `git commit <paths>` it carries the temporary GIT_INDEX_FILE. Three things
+// are taken out, because they make git show other objects than the ones a clone gets: replace
+// refs (a pushed `refs/replace/<id>` would swap a blob, a tree or the policy file for the gate
+// only), `info/grafts` (rewrites a commit's parents, hiding commits from the list of new ones)
+// and GIT_REPLACE_REF_BASE (moves where replacements are read from). Every git the gate starts
+// goes through `gitEnv`.
 import { spawn } from 'node:child_process';
 import { GateError } from '../errors.js';
 import { msg } from '../messages.js';
@@ -19,9 +24,27 @@ export interface GitRunner {
 }
 
 // Keep git deterministic and quiet whatever the user's config says.
-const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'diff.external=', '-c', 'color.ui=false'];
+const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'diff.external=', '-c', 'color.ui=false', '-c', 'core.useReplaceRefs=false'];
 
-export function createGitRunner(cwd: string, env: NodeJS.ProcessEnv = process.env): GitRunner {
+/**
+ * The environment of every git child: the caller's (quarantine, GIT_INDEX_FILE), with object
+ * replacement and grafts switched off. Memoised per input object: hooks pass one env per run.
+ */
+export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (env.GIT_NO_REPLACE_OBJECTS === '1' && env.GIT_GRAFT_FILE === NULL_DEVICE && env.GIT_REPLACE_REF_BASE === undefined) return env;
+  let out = envCache.get(env);
+  if (!out) {
+    out = { ...env, GIT_NO_REPLACE_OBJECTS: '1', GIT_GRAFT_FILE: NULL_DEVICE };
+    delete out.GIT_REPLACE_REF_BASE;
+    envCache.set(env, out);
+  }
+  return out;
+}
+const NULL_DEVICE = process.platform === 'win32' ? 'NUL' : '/dev/null';
+const envCache = new WeakMap<NodeJS.ProcessEnv, NodeJS.ProcessEnv>();
+
+export function createGitRunner(cwd: string, callerEnv: NodeJS.ProcessEnv = process.env): GitRunner {
+  const env = gitEnv(callerEnv);
   return {
     cwd,
     env,

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GateError } from '../errors.js';
+import { gitEnv } from '../git/exec.js';
 
 export interface GitResult {
   status: number;
@@ -11,7 +12,7 @@ export interface GitResult {
 }
 
 export function gitTry(args: string[], cwd: string, env: NodeJS.ProcessEnv): GitResult {
-  const r = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
+  const r = spawnSync('git', args, { cwd, env: gitEnv(env), encoding: 'utf8' });
   if (r.error) {
     throw new GateError('git', `cannot run git: ${r.error.message}`, 'install git and make sure it is on PATH');
   }

@@ -2,7 +2,7 @@
 
 export const INSTALL_USAGE = [
   'usage: safety-gate install [--husky | --hooks-path | --pre-commit] [--force] [--repo URL] [--rev REV]',
-  '       safety-gate install --server <bare-repo> [--config FILE] [--force]',
+  '       safety-gate install --server <bare-repo> [--config FILE] [--bundle] [--force]',
   'With no flag it joins the hook manager the repository already uses (husky, pre-commit), else --hooks-path.',
 ].join('\n');
 
@@ -38,7 +38,12 @@ export const msg = {
   huskyUnchanged: (dir: string) => `safety-gate: already installed in ${dir}/ (husky); nothing changed`,
 
   preCommitNoRepo: 'no git URL for the safety-gate hook repository is known',
-  preCommitNoRepoHint: 'pass --repo <git-url> [--rev <tag>] (the repository that holds .pre-commit-hooks.yaml)',
+  preCommitNoRepoHint: 'pass --repo <git-url> --rev <tag or commit id> (the repository that holds .pre-commit-hooks.yaml)',
+  preCommitRevMissing: (url: string, rev: string) => `${rev} does not exist in ${url}, so pre-commit could not check it out`,
+  preCommitRevMissingHint: (rev: string) =>
+    `create and push the tag (git tag ${rev} && git push origin ${rev}) in that repository, or pass --rev <commit id>`,
+  preCommitRepoUnreachable: (url: string, detail: string) => `cannot read the hook repository ${url}: ${detail}`,
+  preCommitRepoUnreachableHint: 'pass --repo with a git URL or path you can clone, and --rev with a tag or commit id in it',
   preCommitBadConfig: (file: string, detail: string) => `${file}: ${detail}`,
   preCommitBadConfigHint: 'fix the YAML so that `repos:` is a list, then run safety-gate install --pre-commit again',
   preCommitHooksPath: (value: string) =>
@@ -66,10 +71,12 @@ export const msg = {
   foreignPreReceiveHint: 'rerun with --force to keep it as pre-receive.orig and run it after safety-gate passes',
   cliMissing: (file: string) => `${file} is missing, so the server hook would have nothing to run`,
   cliMissingHint: 'build the package (npm run build) or install it with npm, then run install --server again',
+  bundleMissing: (file: string) => `${file} is missing, so --bundle has nothing to install`,
+  bundleMissingHint: 'build it with npm run bundle (npm pack includes it), then run install --server --bundle again',
   serverPolicy: (file: string) => `policy: ${file} (validated; pre-receive reads only this file)`,
   serverKeptPolicy: (file: string) => `policy: ${file} (kept; pass --config FILE to replace it)`,
   serverNoPolicy: (file: string) =>
-    `policy: none at ${file}; pre-receive applies the built-in recommended policy until you pass --config FILE`,
+    `policy: ${file} (extends: [recommended]; pass --config FILE to install your own)`,
   serverHook: (file: string, node: string, cli: string) => `pre-receive: ${file} (runs ${node} ${cli})`,
   serverChained: (file: string) => `chained: ${file} runs after safety-gate passes, with the same stdin`,
   serverDone: (dir: string) => `safety-gate: server hook installed in ${dir}; pushes are now judged by the policy above`,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GateError } from '../errors.js';
+import { embedded } from '../embedded.js';
 
 export interface PackageInfo {
   root: string;
@@ -16,6 +17,7 @@ let cached: PackageInfo | null = null;
 
 export function packageInfo(): PackageInfo {
   if (cached) return cached;
+  if (embedded) return (cached = { root: dirname(fileURLToPath(import.meta.url)), version: embedded.version, repositoryUrl: null });
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
@@ -51,6 +53,16 @@ export function shimPath(hook: string): string {
   return join(packageInfo().root, 'hooks', hook);
 }
 
+/** The CLI a server hook runs: this bundle when running as one, else the package's dist/cli.js. */
 export function cliPath(): string {
+  if (embedded) return fileURLToPath(import.meta.url);
   return join(packageInfo().root, 'dist', 'cli.js');
+}
+
+export const SERVER_BUNDLE = 'safety-gate-server.cjs';
+
+/** The one-file server bundle of this package (`npm run bundle`). */
+export function bundlePath(): string {
+  if (embedded) return fileURLToPath(import.meta.url);
+  return join(packageInfo().root, 'dist', SERVER_BUNDLE);
 }

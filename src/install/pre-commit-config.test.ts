@@ -13,7 +13,7 @@ describe('addSafetyGate', () => {
         {
           repo: REPO.url,
           rev: 'v0.1.0',
-          hooks: [{ id: 'safety-gate' }, { id: 'safety-gate-commit-msg' }, { id: 'safety-gate-pre-push' }],
+          hooks: [{ id: 'safety-gate' }, { id: 'safety-gate-commit-msg' }, { id: 'safety-gate-pre-push' }, { id: 'safety-gate-scan' }],
         },
       ],
     });
@@ -58,6 +58,7 @@ describe('addSafetyGate', () => {
       'safety-gate',
       'safety-gate-commit-msg',
       'safety-gate-pre-push',
+      'safety-gate-scan',
     ]);
     expect(changes).toContain('added hook safety-gate-commit-msg to the existing safety-gate entry');
   });

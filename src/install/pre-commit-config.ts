@@ -5,7 +5,7 @@ import { GateError } from '../errors.js';
 import { msg } from './messages.js';
 
 export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
-export const PRE_COMMIT_HOOK_IDS = ['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push'] as const;
+export const PRE_COMMIT_HOOK_IDS = ['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push', 'safety-gate-scan'] as const;
 export const PRE_COMMIT_HOOK_TYPES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
 
 export interface HookRepo {
@@ -33,6 +33,18 @@ function hookIds(entry: YAMLMap): string[] {
   const hooks = entry.get('hooks', true);
   if (!isSeq(hooks)) return [];
   return hooks.items.flatMap((h) => (isMap(h) && typeof h.get('id') === 'string' ? [h.get('id') as string] : []));
+}
+
+/** The config already has a repo entry with one of our hook ids (its URL and rev are the user's). */
+export function hasSafetyGate(text: string): boolean {
+  try {
+    const doc = parseDocument(text);
+    const repos = isMap(doc.contents) ? doc.contents.get('repos', true) : null;
+    if (!isSeq(repos)) return false;
+    return repos.items.some((item) => isMap(item) && hookIds(item).some((id) => (PRE_COMMIT_HOOK_IDS as readonly string[]).includes(id)));
+  } catch {
+    return false;
+  }
 }
 
 /**

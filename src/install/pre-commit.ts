@@ -4,12 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { GateError } from '../errors.js';
-import { git, type RepoInfo } from './git.js';
+import { git, gitTry, type RepoInfo } from './git.js';
 import { readIfExists, writeIfChanged } from './files.js';
 import { msg } from './messages.js';
 import { hooksOwner } from './ownership.js';
 import { packageInfo } from './package-root.js';
-import { addSafetyGate, PRE_COMMIT_CONFIG, PRE_COMMIT_HOOK_TYPES, type HookRepo } from './pre-commit-config.js';
+import { addSafetyGate, hasSafetyGate, PRE_COMMIT_CONFIG, PRE_COMMIT_HOOK_TYPES, type HookRepo } from './pre-commit-config.js';
 import type { InstallContext, InstallOutcome } from './types.js';
 
 /** pre-commit writes this into every hook script it installs. */
@@ -20,10 +20,63 @@ export interface PreCommitOptions {
   rev?: string;
 }
 
-function hookRepo(opts: PreCommitOptions): HookRepo | null {
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * The hook repository and a `rev` pre-commit can check out. Without --repo: the git checkout
+ * this package runs from (its origin URL, else its path) at its HEAD commit, or the package's
+ * `repository` URL at the tag v<version>. Every rev is checked before it is written: a tag or
+ * branch must exist in the repository (`git ls-remote`), a commit id must exist when the
+ * repository is a local path. A rev that does not resolve fails here, not in the next commit.
+ */
+export function hookRepo(opts: PreCommitOptions, env: NodeJS.ProcessEnv): HookRepo | null {
   const pkg = packageInfo();
-  const url = opts.repoUrl ?? pkg.repositoryUrl;
-  return url ? { url, rev: opts.rev ?? `v${pkg.version}` } : null;
+  let url = opts.repoUrl ?? null;
+  let rev = opts.rev ?? null;
+  if (url === null) {
+    const checkout = checkoutOf(pkg.root, env);
+    if (checkout) {
+      url = checkout.url;
+      rev ??= checkout.head;
+    } else {
+      url = pkg.repositoryUrl;
+    }
+  }
+  if (url === null) return null;
+  rev ??= `v${pkg.version}`;
+  verifyRev(url, rev, env);
+  return { url, rev };
+}
+
+/** The git checkout holding this package (a clone used with npx or npm install <path>). */
+function checkoutOf(root: string, env: NodeJS.ProcessEnv): { url: string; head: string } | null {
+  const top = gitTry(['rev-parse', '--show-toplevel'], root, env);
+  if (top.status !== 0 || top.stdout.trim() !== root) return null;
+  const head = gitTry(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], root, env);
+  if (head.status !== 0) return null;
+  const origin = gitTry(['config', '--get', 'remote.origin.url'], root, env);
+  return { url: origin.status === 0 && origin.stdout.trim() ? origin.stdout.trim() : root, head: head.stdout.trim() };
+}
+
+function isLocal(url: string): boolean {
+  return url.startsWith('/') || url.startsWith('./') || url.startsWith('../') || url.startsWith('file://');
+}
+
+function verifyRev(url: string, rev: string, env: NodeJS.ProcessEnv): void {
+  const quiet = { ...env, GIT_TERMINAL_PROMPT: '0' };
+  if (OID.test(rev)) {
+    if (!isLocal(url)) return; // a remote commit id cannot be checked without a fetch; pre-commit fetches it
+    const path = url.replace(/^file:\/\//, '');
+    const r = gitTry(['cat-file', '-e', `${rev}^{commit}`], path, quiet);
+    if (r.status !== 0) throw new GateError('usage', msg.preCommitRevMissing(url, rev), msg.preCommitRevMissingHint(rev));
+    return;
+  }
+  const r = gitTry(['ls-remote', '--', url, `refs/tags/${rev}`, `refs/heads/${rev}`], process.cwd(), quiet);
+  if (r.status !== 0) {
+    const detail = r.stderr.trim().split('\n').at(-1) || `exit ${r.status}`;
+    throw new GateError('usage', msg.preCommitRepoUnreachable(url, detail), msg.preCommitRepoUnreachableHint);
+  }
+  if (r.stdout.trim() === '') throw new GateError('usage', msg.preCommitRevMissing(url, rev), msg.preCommitRevMissingHint(rev));
 }
 
 function frameworkHooksInstalled(repo: RepoInfo): boolean {
@@ -46,7 +99,9 @@ export function installPreCommit(repo: RepoInfo, ctx: InstallContext, opts: PreC
 
   const file = join(repo.top, PRE_COMMIT_CONFIG);
   const before = readIfExists(file);
-  const edit = addSafetyGate(before, hookRepo(opts), PRE_COMMIT_CONFIG);
+  // An existing entry keeps its pinned rev: only a new entry needs one that resolves.
+  const needsRepo = before === null || !hasSafetyGate(before);
+  const edit = addSafetyGate(before, needsRepo ? hookRepo(opts, ctx.env) : null, PRE_COMMIT_CONFIG);
   let changed = owner.kind !== 'none';
   if (edit.changes.length > 0) {
     writeIfChanged(file, edit.text);

@@ -1,13 +1,13 @@
 // `install --server <bare-repo>`: the headless pre-receive hook. Servers run hooks with a bare
 // environment, so the hook names node and the CLI by absolute path; the policy is copied into
 // the bare repository, where no push can change it.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { GateError } from '../errors.js';
 import { git, isBare } from './git.js';
 import { readIfExists, writeIfChanged } from './files.js';
 import { msg } from './messages.js';
-import { cliPath } from './package-root.js';
+import { bundlePath, cliPath } from './package-root.js';
 import { loadServerPolicy, SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON } from './server-policy.js';
 import type { InstallContext, InstallOutcome } from './types.js';
 
@@ -20,6 +20,8 @@ export interface ServerOptions {
   /** Overrides for tests; default process.execPath and this package's dist/cli.js. */
   node?: string;
   cli?: string;
+  /** Run the one-file bundle (dist/safety-gate-server.cjs) instead of dist/cli.js. */
+  bundle?: boolean;
 }
 
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -60,8 +62,11 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
   const hooksDir = isAbsolute(hooksRel) ? hooksRel : resolve(bare, hooksRel);
   const hookFile = join(hooksDir, 'pre-receive');
   const node = opts.node ?? process.execPath;
-  const cli = opts.cli ?? cliPath();
-  if (!existsSync(cli)) throw new GateError('usage', msg.cliMissing(cli), msg.cliMissingHint);
+  const cli = opts.cli ?? (opts.bundle ? bundlePath() : cliPath());
+  if (!existsSync(cli)) {
+    if (opts.bundle) throw new GateError('usage', msg.bundleMissing(cli), msg.bundleMissingHint);
+    throw new GateError('usage', msg.cliMissing(cli), msg.cliMissingHint);
+  }
 
   // Validate everything before writing anything.
   const policy = opts.config ? await loadServerPolicy(resolve(ctx.cwd, opts.config)) : null;
@@ -86,7 +91,16 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
     ctx.say(msg.serverPolicy(policyFile));
   } else {
     const present = [SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON].map((f) => join(gitDir, f)).find((f) => existsSync(f));
-    ctx.say(present ? msg.serverKeptPolicy(present) : msg.serverNoPolicy(join(gitDir, SERVER_POLICY_FILE)));
+    if (present) ctx.say(msg.serverKeptPolicy(present));
+    else {
+      // The server never falls back to a preset on its own (a missing policy is exit 2): write
+      // the recommended one down, so what judges pushes is a file an administrator can read.
+      const policyFile = join(gitDir, SERVER_POLICY_FILE);
+      mkdirSync(dirname(policyFile), { recursive: true });
+      writeIfChanged(policyFile, '# safety-gate server policy (install --server without --config): the recommended preset.\nextends: [recommended]\n', 0o644);
+      changed = true;
+      ctx.say(msg.serverNoPolicy(policyFile));
+    }
   }
 
   if (foreign) {

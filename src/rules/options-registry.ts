@@ -11,6 +11,9 @@ import { optionsSchema as replicas } from './replicas/options.js';
 import { optionsSchema as tradingMode } from './trading-mode/options.js';
 import { optionsSchema as importHygiene } from './import-hygiene/options.js';
 import { optionsSchema as scriptRisk } from './script-risk/options.js';
+import { optionsSchema as refIntegrity } from './ref-integrity/options.js';
+import { optionsSchema as secrets } from './secrets/options.js';
+import { optionsSchema as readableContent } from './readable-content/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -24,6 +27,9 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'trading-mode': tradingMode,
   'import-hygiene': importHygiene,
   'script-risk': scriptRisk,
+  'ref-integrity': refIntegrity,
+  secrets,
+  'readable-content': readableContent,
   // @options-list (helpers: add entries above this line)
 };
 

@@ -12,6 +12,9 @@ import { replicas } from './replicas/rule.js';
 import { tradingMode } from './trading-mode/rule.js';
 import { importHygiene } from './import-hygiene/rule.js';
 import { scriptRisk } from './script-risk/rule.js';
+import { refIntegrity } from './ref-integrity/rule.js';
+import { secrets } from './secrets/rule.js';
+import { readableContent } from './readable-content/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +30,9 @@ export const rules: Rule<any>[] = [
   tradingMode,
   importHygiene,
   scriptRisk,
+  refIntegrity,
+  secrets,
+  readableContent,
   // @rules-list (helpers: add entries above this line)
 ];
 

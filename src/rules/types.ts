@@ -37,7 +37,10 @@ export type Report = (finding: FindingInput) => void;
 
 /** Read-only access to the repository being checked. */
 export interface GitAccess {
-  /** Blob through the run's single cat-file process; cached and size-capped. null if missing or too big. */
+  /**
+   * Blob through the run's single cat-file process; cached and size-capped. null only when it is
+   * over limits.max_blob_bytes; a missing object rejects with a GateError (exit 2, could not decide).
+   */
   readBlob(oid: string): Promise<Blob | null>;
   /** Tree state of a commit, or of the index (`'index'`). */
   snapshot(rev: string): Snapshot;
@@ -108,6 +111,11 @@ export interface RuleChecker {
    * that `files` accepts (parse checks).
    */
   keywords?: readonly string[];
+  /**
+   * Also run `checkFile` for blobs that are not text in any encoding the engine decodes
+   * (`!blob.isText`), whatever the keywords: a rule that fails closed on unreadable content.
+   */
+  undecodable?: boolean;
   /** Which changed files this rule wants to read (default: regular files that still exist). */
   files?(change: FileChange): boolean;
   checkFile?(file: FileView, report: Report): void | Promise<void>;

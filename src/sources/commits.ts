@@ -33,11 +33,19 @@ export async function listCommits(
   );
   const commits = parseLog(log.stdout, refsByTip);
   if (commits.length === 0) return { commits, changes: [] };
-  const diff = await git.run(
-    ['diff-tree', '--stdin', '-z', '-r', '--raw', '--no-abbrev', '-c', '-M', '--root', '--no-ext-diff'],
-    { input: commits.map((c) => c.oid).join('\n') + '\n' },
-  );
-  const byCommit = parseDiffTreeStdin(splitZ(diff.stdout));
+  // Rename detection only where a rule reads it: ordinary commits (task scope and protected
+  // targets name both sides of a rename). A merge's combined diff lists the paths that differ
+  // from every parent; pairing renames there costs seconds on a big merge and changes nothing a
+  // rule decides (a rename is a delete plus an add, and both paths are checked either way), so
+  // merges go to a second diff-tree without -M. Two processes, whatever the number of commits.
+  const merges = commits.filter((c) => c.parents.length > 1);
+  const others = commits.filter((c) => c.parents.length <= 1);
+  const run = (list: CommitInfo[], flags: string[]) =>
+    list.length === 0
+      ? Promise.resolve(null)
+      : git.run(['diff-tree', '--stdin', '-z', '-r', '--raw', '--no-abbrev', ...flags, '--root', '--no-ext-diff'], { input: list.map((c) => c.oid).join('\n') + '\n' });
+  const [plain, combined] = await Promise.all([run(others, ['-M']), run(merges, ['-c'])]);
+  const byCommit = parseDiffTreeStdin([...(plain ? splitZ(plain.stdout) : []), ...(combined ? splitZ(combined.stdout) : [])]);
   const changes: FileChange[] = [];
   for (const c of commits) changes.push(...(byCommit.get(c.oid!) ?? []));
   return { commits, changes };

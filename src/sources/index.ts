@@ -6,14 +6,16 @@ import { pushChangeSet, receiveChangeSet } from './push.js';
 import { rangeChangeSet } from './range.js';
 import { stagedChangeSet } from './staged.js';
 import { treeChangeSet } from './tree.js';
+import { historyChangeSet } from './history.js';
 
 export type SourceRequest =
   | { kind: 'staged'; paths?: string[] }
   | { kind: 'message'; message: string }
   | { kind: 'push'; remote: string; stdin: string }
   | { kind: 'receive'; stdin: string }
-  | { kind: 'tree'; rev: string }
-  | { kind: 'range'; range: string };
+  | { kind: 'tree'; rev: string; index?: boolean }
+  | { kind: 'range'; range: string }
+  | { kind: 'history'; rev: string };
 
 export interface SourceContext {
   objects: ObjectReader;
@@ -34,8 +36,10 @@ export function buildChangeSet(repo: RepoInfo, ctx: SourceContext, req: SourceRe
     case 'receive':
       return receiveChangeSet(repo, ctx, req.stdin);
     case 'tree':
-      return treeChangeSet(repo, ctx, req.rev);
+      return treeChangeSet(repo, ctx, req.rev, { index: req.index });
     case 'range':
       return rangeChangeSet(repo, ctx, req.range);
+    case 'history':
+      return historyChangeSet(repo, ctx, req.rev);
   }
 }

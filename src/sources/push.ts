@@ -51,18 +51,19 @@ export function parsePushInput(text: string): RawUpdate[] {
   return out;
 }
 
-async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): Promise<{ refs: RefUpdate[]; tips: Map<string, string[]> }> {
+async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[], strictOld: boolean): Promise<{ refs: RefUpdate[]; tips: Map<string, string[]> }> {
   const refs: RefUpdate[] = [];
   const tips = new Map<string, string[]>();
   for (const u of raw) {
     const kind: RefUpdateKind = isZero(u.newOid) ? 'delete' : isZero(u.oldOid) ? 'create' : 'update';
     let targetType: RefUpdate['targetType'] = null;
+    let peeled: RefUpdate['peeled'] = null;
     if (kind !== 'delete') {
       const info = await ctx.objects.info(u.newOid);
       if (!info) throw new GateError('object', msg.objectMissing(u.newOid), msg.objectMissingHint);
       targetType = info.type as RefUpdate['targetType'];
-      const commit = await peelToCommit(ctx, u.newOid, info.type);
-      if (commit) tips.set(commit, [...(tips.get(commit) ?? []), u.ref]);
+      peeled = await peel(ctx, u.newOid, info.type);
+      if (peeled.type === 'commit') tips.set(peeled.oid, [...(tips.get(peeled.oid) ?? []), u.ref]);
     }
     refs.push({
       ref: u.ref,
@@ -74,45 +75,58 @@ async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[]): P
       isTag: u.ref.startsWith('refs/tags/'),
       isBranch: u.ref.startsWith('refs/heads/'),
       targetType,
+      peeled,
     });
   }
   // Non-fast-forward updates of branches; one process per updated ref, and pushes carry few.
   for (const r of refs) {
-    if (r.kind !== 'update' || !r.isBranch) continue;
-    if (!(await ctx.objects.info(r.oldOid))) continue;
+    if (r.kind !== 'update') continue;
+    if (!(await ctx.objects.info(r.oldOid))) {
+      // The server's own ref value must exist; a client may not have the remote's objects.
+      if (strictOld) throw new GateError('object', msg.objectMissing(r.oldOid), msg.objectMissingHint);
+      continue;
+    }
+    if (!r.isBranch) continue;
     const res = await repo.git.run(['merge-base', '--is-ancestor', r.oldOid, r.newOid], { okCodes: [0, 1] });
     r.forced = res.code === 1;
   }
   return { refs, tips };
 }
 
-/** Follow annotated tags to the commit they name; null for tags of trees or blobs. */
-async function peelToCommit(ctx: SourceContext, oid: string, type: string): Promise<string | null> {
+/**
+ * Follow annotated tags to the object they finally name: a commit, or a tree or blob (refs that
+ * are not commits; `non-commit.ts` turns those into content to check).
+ */
+async function peel(ctx: SourceContext, oid: string, type: string): Promise<{ oid: string; type: 'commit' | 'tree' | 'blob' }> {
   let current = oid;
   let t = type;
   for (let depth = 0; depth < 10; depth++) {
-    if (t === 'commit') return current;
-    if (t !== 'tag') return null;
+    if (t === 'commit' || t === 'tree' || t === 'blob') return { oid: current, type: t };
+    if (t !== 'tag') break;
     const tag = await ctx.objects.read(current);
     if (!tag) throw new GateError('object', msg.objectMissing(current), msg.objectMissingHint);
     const m = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(tag.data.toString('utf8'));
     if (!m) throw new GateError('object', `tag ${current} is malformed`, msg.objectMissingHint);
     current = m[1]!;
     t = m[2]!;
+    // The tag's word for the type is checked against the object itself.
+    const info = await ctx.objects.info(current);
+    if (!info) throw new GateError('object', msg.objectMissing(current), msg.objectMissingHint);
+    if (info.type !== t) throw new GateError('object', `tag ${oid} says ${current} is a ${t}, but it is a ${info.type}`, msg.objectMissingHint);
   }
-  return null;
+  throw new GateError('object', `${oid} does not lead to a commit, tree or blob`, msg.objectMissingHint);
 }
 
 export async function receiveChangeSet(repo: RepoInfo, ctx: SourceContext, stdin: string): Promise<ChangeSet> {
   const raw = parseReceiveInput(stdin);
-  const { refs, tips } = await classify(repo, ctx, raw);
+  const { refs, tips } = await classify(repo, ctx, raw, true);
   const { commits, changes } = await listCommits(repo.git, [...tips.keys()], ['--all'], tips);
   return { origin: 'receive', objectFormat: repo.objectFormat, refs, commits, changes, actor: ctx.actor, task: null };
 }
 
 export async function pushChangeSet(repo: RepoInfo, ctx: SourceContext, remote: string, stdin: string): Promise<ChangeSet> {
   const raw = parsePushInput(stdin);
-  const { refs, tips } = await classify(repo, ctx, raw);
+  const { refs, tips } = await classify(repo, ctx, raw, false);
   const exclude: string[] = [];
   if (/^[A-Za-z0-9._-]+$/.test(remote)) exclude.push(`--remotes=${remote}`);
   for (const u of raw) {

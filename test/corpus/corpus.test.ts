@@ -14,7 +14,7 @@ describe('labelled corpus', () => {
     it(`${c.file}: ${c.description}`, async () => {
       const o = await runCase(c);
       results.push({ c, o });
-      expect({ falsePositives: o.fp, falseNegatives: o.fn }).toEqual({ falsePositives: [], falseNegatives: [] });
+      expect({ falsePositives: o.fp, falseNegatives: o.fn, decision: o.decision.actual }).toEqual({ falsePositives: [], falseNegatives: [], decision: o.decision.expected });
     });
   }
   afterAll(() => {

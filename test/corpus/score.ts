@@ -1,7 +1,13 @@
 // The labelled corpus: test/corpus/<rule>/<case>.yaml. Each case is a change (old files,
-// new files, optional config and task) and the exact findings expected ({rule, path, line});
-// an empty list is a negative case. Every finding of every rule counts: a stray finding is a
-// false positive of its rule, unless the case lists that rule under `ignore_rules`.
+// new files, optional config and task) and the exact findings expected ({rule, path, line,
+// severity}); an empty list is a negative case. Every finding of every rule counts: a stray
+// finding is a false positive of its rule, unless the case lists that rule under `ignore_rules`.
+//
+// Severity is part of a finding's identity: `severity` defaults to `block`, so a rule whose
+// findings are quietly downgraded to `warn` (the commit then exits 0) fails every case that
+// expects it to block. The case's pass/block decision is compared too: `decision` defaults to
+// `block` when an expected finding blocks, else `pass` (judged over the findings the case does
+// not ignore).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -17,7 +23,9 @@ export interface CorpusCase {
   task?: Record<string, unknown>;
   env?: Record<string, string>;
   ignore_rules?: string[];
-  expect: { rule: string; path: string; line?: number | null }[];
+  expect: { rule: string; path: string; line?: number | null; severity?: 'block' | 'warn' }[];
+  /** The decision the case must produce; default: derived from the expected severities. */
+  decision?: 'pass' | 'block';
 }
 
 export const CORPUS_DIR = import.meta.dirname;
@@ -36,23 +44,36 @@ export function loadCases(): CorpusCase[] {
   return cases;
 }
 
-const key = (f: { rule: string; path: string | null; line?: number | null }) => `${f.rule}|${f.path}|${f.line ?? '-'}`;
+const key = (f: { rule: string; path: string | null; line?: number | null; severity?: string }) => `${f.rule}|${f.path}|${f.line ?? '-'}|${f.severity ?? 'block'}`;
 
 export interface CaseOutcome {
   tp: string[];
   fp: string[];
   fn: string[];
+  /** Expected and actual pass/block decision. */
+  decision: { expected: 'pass' | 'block'; actual: 'pass' | 'block' };
+}
+
+export function expectedDecision(c: CorpusCase): 'pass' | 'block' {
+  return c.decision ?? (c.expect.some((e) => (e.severity ?? 'block') === 'block') ? 'block' : 'pass');
 }
 
 export async function runCase(c: CorpusCase): Promise<CaseOutcome> {
   const { findings } = await checkChange({ old: c.old, files: c.files, config: c.config, task: c.task, env: c.env });
+  return judgeCase(c, findings);
+}
+
+/** Compares the findings of a run with the case's labels: rule, path, line, severity, decision. */
+export function judgeCase(c: CorpusCase, findings: readonly { rule: string; path: string | null; line: number | null; severity: string }[]): CaseOutcome {
   const ignored = new Set(c.ignore_rules ?? []);
-  const actual = new Set(findings.filter((f) => !ignored.has(f.rule.split('/')[0]!) && !ignored.has(f.rule)).map(key));
+  const judged = findings.filter((f) => !ignored.has(f.rule.split('/')[0]!) && !ignored.has(f.rule));
+  const actual = new Set(judged.map(key));
   const expected = new Set(c.expect.map(key));
   return {
     tp: [...expected].filter((k) => actual.has(k)),
     fp: [...actual].filter((k) => !expected.has(k)),
     fn: [...expected].filter((k) => !actual.has(k)),
+    decision: { expected: expectedDecision(c), actual: judged.some((f) => f.severity === 'block') ? 'block' : 'pass' },
   };
 }
 

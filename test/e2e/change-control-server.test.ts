@@ -66,7 +66,7 @@ describe('approved generators at the server', () => {
     repo.commitAll('generated, with a local receipt');
     const r = pushMain();
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/remote: out\/data.txt\s+protected-target\s+protected file out\/data.txt \(output of generator upper\) added: generator upper is verified by receipts, which prove nothing on the server \(set verify: regenerate\): needs an authorised approval \(not yet supported\)/);
+    expect(r.out).toMatch(/remote: out\/data.txt\s+protected-target\s+protected file out\/data.txt \(output of generator upper\) added: generator upper is verified by receipts, which prove nothing on the server \(set verify: regenerate\): needs a signed approval \(safety-gate approve\)/);
     expect(server.ref('refs/heads/main')).toBeNull();
   });
 
@@ -110,7 +110,7 @@ describe('approved generators at the server', () => {
     repo.commitAll('outputs');
     const r = pushMain();
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/generator upper is declared server: false, so the server cannot rerun it: needs an authorised approval \(not yet supported\)/);
+    expect(r.out).toMatch(/generator upper is declared server: false, so the server cannot rerun it: needs a signed approval \(safety-gate approve\)/);
   });
 
   it('runs the generator without network where unshare works', () => {

@@ -336,4 +336,58 @@ describe('lint-staged recipe', () => {
     expect(clean.status, clean.stdout + clean.stderr).toBe(0);
     expect(audit(repo).at(-1)).toMatchObject({ door: 'pre-commit', decision: 'pass' });
   });
+
+  it('husky + lint-staged: one gate run per commit, whichever the user installed', () => {
+    const repo = gateRepo();
+    linkBin(repo, 'husky', HUSKY_BIN);
+    linkBin(repo, 'lint-staged', LINT_STAGED_BIN);
+    linkBin(repo, 'safety-gate', CLI);
+    // The project's own set-up: husky runs lint-staged, which runs the gate as a task.
+    repo.write('.husky/pre-commit', 'lint-staged\n');
+    repo.write('.lintstagedrc.json', JSON.stringify({ '*': 'safety-gate hook pre-commit' }));
+    expect(spawnSync(process.execPath, [HUSKY_BIN], { cwd: repo.path, env: repo.env, encoding: 'utf8' }).status).toBe(0);
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '--no-verify', '-m', 'husky + lint-staged');
+    const preCommitRuns = () => audit(repo).filter((a) => a.door === 'pre-commit').length;
+
+    // lint-staged alone runs the gate once.
+    let before = preCommitRuns();
+    repo.write('src/a.txt', 'a\n');
+    repo.git('add', 'src/a.txt');
+    const first = commit(repo, 'lint-staged only');
+    expect(first.code, first.out).toBe(0);
+    expect(preCommitRuns() - before).toBe(1);
+
+    // Then `safety-gate install --husky` adds its own line: still one run, and it blocks.
+    const r = install(repo, '--husky');
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(repo.path, '.husky/pre-commit'), 'utf8')).toBe('lint-staged\nsafety-gate hook pre-commit\n');
+    repo.git('add', '.husky');
+    repo.git('commit', '-q', '--no-verify', '-m', 'gate line');
+    before = preCommitRuns();
+    repo.write('locked/x', 'nope\n');
+    repo.git('add', 'locked/x');
+    const head = repo.head();
+    const blocked = commit(repo, 'touch a locked file');
+    expect(blocked.code).not.toBe(0);
+    expect(repo.head()).toBe(head);
+    expect(blocked.out.match(/safety-gate: blocked/g)).toHaveLength(1);
+    expect(preCommitRuns() - before).toBe(1);
+    expect(audit(repo).at(-1)).toMatchObject({ door: 'pre-commit', decision: 'block' });
+
+    repo.git('rm', '-q', '--cached', 'locked/x');
+    repo.rm('locked');
+    repo.write('src/b.txt', 'b\n');
+    repo.git('add', 'src/b.txt');
+    before = preCommitRuns();
+    const clean = commit(repo, 'clean');
+    expect(clean.code, clean.out).toBe(0);
+    expect(preCommitRuns() - before).toBe(1);
+
+    // A deletion-only commit, which lint-staged skips, is still checked by the husky line.
+    repo.git('rm', '-q', 'src/a.txt');
+    before = preCommitRuns();
+    expect(commit(repo, 'delete only').code).toBe(0);
+    expect(preCommitRuns() - before).toBe(1);
+  });
 });

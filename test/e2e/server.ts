@@ -6,6 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import { CLI, Repo, type Sandbox } from '../helpers/repo.js';
 
+/**
+ * The CLI the server hook runs: the build under test, or SAFETY_GATE_TEST_CLI (an older build,
+ * to show that a test fails without a fix: `SAFETY_GATE_TEST_CLI=/tmp/base/dist/cli.js npx vitest run …`).
+ */
+export const HOOK_CLI = process.env.SAFETY_GATE_TEST_CLI ?? CLI;
+
 export interface Server {
   path: string;
   url: string;
@@ -19,7 +25,7 @@ export function createServer(sb: Sandbox, policy: Record<string, unknown> | stri
   mkdirSync(join(path, 'safety-gate'), { recursive: true });
   writeFileSync(join(path, 'safety-gate', 'policy.yaml'), typeof policy === 'string' ? policy : stringify(policy));
   const hook = join(path, 'hooks', 'pre-receive');
-  writeFileSync(hook, `#!/bin/sh\n${opts.hookEnv ?? ''}exec "${process.execPath}" "${CLI}" hook pre-receive\n`);
+  writeFileSync(hook, `#!/bin/sh\n${opts.hookEnv ?? ''}exec "${process.execPath}" "${HOOK_CLI}" hook pre-receive\n`);
   chmodSync(hook, 0o755);
   return {
     path,

@@ -4,9 +4,11 @@ import { execFile } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import { auditLogPathForGitDir } from '../../audit/log.js';
 import type { CliIO } from '../io.js';
+import { gitEnv } from '../../git/exec.js';
 
 const USAGE = `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
-       safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]`;
+       safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
+       safety-gate audit overdue [--log PATH] [--now ISO-TIME] [--format text|json]`;
 
 class UsageError extends Error {}
 
@@ -51,7 +53,7 @@ function parseFlags(argv: string[], known: readonly string[]): Parsed {
 
 function gitCommonDir(io: CliIO): Promise<string> {
   return new Promise((res, rej) => {
-    execFile('git', ['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: io.env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile('git', ['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: gitEnv(io.env), encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) rej(new Error((stderr || err.message).trim().split('\n')[0] ?? 'git rev-parse failed'));
       else res(stdout.replace(/\n$/, ''));
     });
@@ -94,9 +96,14 @@ async function verify(argv: string[], io: CliIO): Promise<number> {
   }
   const path = await logPath(flags, io);
   const { verifyAuditLog } = await import('../../audit/verify.js');
+  const { auditHeadPath, readAuditHead } = await import('../../audit/log.js');
   let result;
   try {
-    result = verifyAuditLog(path, expectHead !== undefined ? { expectHead } : {});
+    // The hook's own second copy of the head: truncation shows without --expect-head.
+    const file = auditHeadPath(path);
+    const h = readAuditHead(path);
+    const recordedHead = h === null ? { missing: 'missing' as const, file } : h === 'unreadable' ? { missing: 'unreadable' as const, file } : { seq: h.seq, head: h.head, file };
+    result = verifyAuditLog(path, { ...(expectHead !== undefined ? { expectHead } : {}), recordedHead });
   } catch (e) {
     throw readFailure(path, e);
   }
@@ -159,6 +166,68 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
   return bundle.verification.ok ? 0 : 1;
 }
 
+/** Break-glass uses whose follow-up (an `Incident:` change that passed) has not landed within 24 h: exit 1. */
+async function overdueCmd(argv: string[], io: CliIO): Promise<number> {
+  const { flags, rest } = parseFlags(argv, ['log', 'now', 'format']);
+  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+  const format = flags.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  const nowText = flags.get('now');
+  const now = nowText === undefined ? Date.now() : Date.parse(nowText);
+  if (Number.isNaN(now)) throw new UsageError(`--now takes an ISO time, not ${nowText}`);
+  const path = await logPath(flags, io);
+  const { readFileSync } = await import('node:fs');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw readFailure(path, e);
+  }
+  const records = text.split('\n').filter(Boolean).map((line, i) => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      throw new ReadError(`line ${i + 1} of ${path} is not JSON`, 'run `safety-gate audit verify` to see what happened to the log');
+    }
+  });
+  const { findOverdue } = await import('../../approvals/overdue.js');
+  const items = await findOverdue(records, now, (commits) => incidentTrailers(io, commits));
+  const overdue = items.filter((i) => i.status === 'overdue');
+  if (format === 'json') write(io.stdout, `${JSON.stringify({ path, items }, null, 2)}\n`);
+  else {
+    const lines = items.map(
+      (i) =>
+        `${i.status === 'overdue' ? 'OVERDUE' : 'pending'} break-glass ${i.incident} on ${i.refs.join(', ') || '(no ref)'} at ${i.time} (approved by ${i.approvers.join(' and ')}; bypassed ${i.bypassed.join(', ')}): ` +
+        (i.status === 'overdue' ? `no follow-up naming "Incident: ${i.incident}" passed the gate by ${i.due}` : `follow-up naming "Incident: ${i.incident}" due by ${i.due}`),
+    );
+    if (items.length === 0) lines.push('safety-gate audit: no break-glass use is waiting for its follow-up');
+    write(io.stdout, `${lines.join('\n')}\n`);
+  }
+  return overdue.length > 0 ? 1 : 0;
+}
+
+/** Incident: trailers of the commits this repository has (one git process). */
+function incidentTrailers(io: CliIO, commits: string[]): Promise<Map<string, string[]>> {
+  if (commits.length === 0) return Promise.resolve(new Map());
+  return new Promise((res, rej) => {
+    const child = execFile(
+      'git',
+      ['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--format=%H%x00%(trailers:key=Incident,valueonly,separator=%x1f)%x1e'],
+      { cwd: io.cwd, env: io.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout) => {
+        if (err) return rej(new ReadError(`cannot read the commits of the log: ${err.message.split('\n')[0]}`, 'run in the repository whose log this is'));
+        const out = new Map<string, string[]>();
+        for (const rec of stdout.split('\x1e')) {
+          const [oid, values] = rec.replace(/^\n/, '').split('\0');
+          if (oid && values !== undefined) out.set(oid.trim(), values.split('\x1f').map((v) => v.trim()).filter(Boolean));
+        }
+        res(out);
+      },
+    );
+    child.stdin?.end(commits.join('\n') + '\n');
+  });
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   try {
@@ -167,6 +236,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         return await verify(rest, io);
       case 'export':
         return await exportCmd(rest, io);
+      case 'overdue':
+        return await overdueCmd(rest, io);
       case undefined:
       case '-h':
       case '--help':

@@ -27,11 +27,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(JSON.stringify(policy, null, 2) + '\n');
     return 0;
   }
-  const { hash, sources, ...body } = policy;
-  const { toYaml } = await import('../../config/source.js');
+  const { hash, sources } = policy;
+  const [{ toYaml }, { policyToConfig }] = await Promise.all([import('../../config/source.js'), import('../../config/to-config.js')]);
+  const body = policyToConfig(policy);
   const shown = sources.map((s) => (isAbsolute(s) ? friendly(io.cwd, s) : s));
   const header = [
-    '# Resolved safety-gate policy. Sources, in merge order (later ones win):',
+    '# Resolved safety-gate policy, as configuration that loads on its own (extends: []).',
+    '# Sources, in merge order (later ones win):',
     ...shown.map((s) => `#   ${s}`),
     `# hash: ${hash}`,
   ].join('\n');

@@ -1,27 +1,25 @@
 // `safety-gate hook <pre-commit|commit-msg|pre-push|pre-receive>`: the doors git calls.
 // Every failure blocks: 1 for policy, 2 when the gate could not decide (also a block).
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { GateError, EXIT } from '../../errors.js';
 import { msg } from '../../messages.js';
 import { readAll, type CliIO } from '../io.js';
 import type { Door } from '../../engine/check.js';
 import type { SourceRequest } from '../../sources/index.js';
 import { runDoor, type OutputOptions } from '../run-door.js';
+import { parseCommand } from '../args.js';
 
 const HOOKS = ['pre-commit', 'commit-msg', 'pre-push', 'pre-receive'] as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string' },
-      output: { type: 'string' },
-      config: { type: 'string' },
-    },
-  });
+  const parsed = parseCommand('hook', 'see safety-gate hook --help', argv, io, {
+    format: { type: 'string' },
+    output: { type: 'string' },
+    config: { type: 'string' },
+  }, { positionals: true });
+  if (!parsed) return EXIT.pass;
+  const { positionals, verbosity } = parsed;
+  const values = parsed.values as { format?: string; output?: string; config?: string };
   const door = positionals[0] as Door | undefined;
   if (!door || !(HOOKS as readonly string[]).includes(door)) {
     throw new GateError('usage', `hook needs one of: ${HOOKS.join(', ')}`, msg.usageHint);
@@ -37,6 +35,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   switch (door) {
     case 'pre-commit':
       // lint-staged passes file names; the gate reads the index itself and checks all of it.
+      if (positionals.length > 1) {
+        const { directHookRunsGate } = await import('../hook-owner.js');
+        if (directHookRunsGate(io.cwd, io.env)) {
+          // The same commit's git hook runs the gate: this lint-staged task would be a second run.
+          if (verbosity.verbose) io.stderr.write(`${msg.prefix}: ${msg.lintStagedYields}\n`);
+          return EXIT.pass;
+        }
+      }
       request = { kind: 'staged' };
       break;
     case 'commit-msg': {
@@ -66,7 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       request = { kind: 'receive', stdin };
     }
   }
-  return runDoor(io, { door, request, output, configFile: values.config, skipRequested: skipRequested && !server });
+  return runDoor(io, { door, request, output, configFile: values.config, skipRequested: skipRequested && !server, verbosity });
 }
 
 /**

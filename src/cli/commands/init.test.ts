@@ -31,7 +31,10 @@ describe('safety-gate init', () => {
     const { cli, out } = io(repo.path);
     expect(await run([], cli)).toBe(0);
     expect(readFileSync(config(), 'utf8')).toMatch(/^# safety-gate policy\.[\s\S]*\nextends:\n  - recommended\n/);
-    expect(out()).toBe('wrote safety-gate.config.yaml (extends recommended); see the result with: safety-gate config\n');
+    // It asks nothing and says what it chose.
+    expect(out()).toBe(
+      'wrote safety-gate.config.yaml (extends recommended, the default: policy, hooks and CI protected, live broker hosts, AGENT_MODE=EXECUTE, parse checks; --preset agenttrader-v2 adds the AgentTrader gates); see the result with: safety-gate config\n',
+    );
   });
 
   test.each(listPresets())('--preset %s gives a working policy', async (preset) => {

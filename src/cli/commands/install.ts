@@ -34,6 +34,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
         force: { type: 'boolean' },
         repo: { type: 'string' },
         rev: { type: 'string' },
+        bundle: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -60,9 +61,10 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     if (modes.length > 0) throw usage(`--server cannot be combined with --${modes[0]}`);
     if (values.repo !== undefined || values.rev !== undefined) throw usage('--repo and --rev apply to --pre-commit only');
     const { installServer } = await import('../../install/server.js');
-    outcome = await installServer(ctx, { bare: values.server, ...(values.config ? { config: values.config } : {}) });
+    outcome = await installServer(ctx, { bare: values.server, ...(values.config ? { config: values.config } : {}), bundle: values.bundle === true });
   } else {
     if (values.config !== undefined) throw usage('--config applies to --server only (clients read safety-gate.config.yaml)');
+    if (values.bundle !== undefined) throw usage('--bundle applies to --server only');
     const repo = workTree(io.cwd, io.env);
     if (repo === null) {
       if (isBare(io.cwd, io.env)) throw new GateError('usage', msg.bareWithoutServer(io.cwd), msg.bareWithoutServerHint);

@@ -16,6 +16,8 @@
 // Trees are never deleted: a memoised tree lives as long as its blob (one run). Call
 // `tree.delete()` yourself on trees from `parsePython` that you do not keep.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { embedded } from '../../embedded.js';
 import type { Blob } from '../../changeset/blob.js';
 import type { Node, Parser, Query, QueryCapture, Tree } from 'web-tree-sitter';
 
@@ -26,6 +28,8 @@ let parserPromise: Promise<Parser> | undefined;
 
 /** Path of the grammar wasm; resolvable from src/ and from the bundled dist/chunks/. */
 export function pythonWasmPath(): string {
+  // The one-file server bundle ships the grammar beside itself.
+  if (embedded) return fileURLToPath(new URL('tree-sitter-python.wasm', import.meta.url));
   return createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
 }
 

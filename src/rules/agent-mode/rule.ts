@@ -131,7 +131,7 @@ export const agentMode = defineRule<AgentModeOptions>({
       },
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
-        if (!blob || blob.isBinary) return;
+        if (!blob || !blob.isText) return;
         const assignments = await readSettings(file.path, blob, names);
         const seen = new Set<string>();
         for (const a of assignments) {

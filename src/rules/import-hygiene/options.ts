@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const Globs = z.array(z.string().min(1));
 
-export const LANGUAGES = ['python', 'typescript', 'javascript', 'yaml', 'json'] as const;
+export const LANGUAGES = ['python', 'typescript', 'javascript', 'yaml', 'json', 'shell'] as const;
 
 export const DEFAULT_PARSE_EXCLUDE = [
   '**/node_modules/**',
@@ -45,6 +45,7 @@ const parseCheckDefault = {
   languages: [...LANGUAGES],
   exclude: DEFAULT_PARSE_EXCLUDE,
   jsonc: DEFAULT_JSONC,
+  python_compiler: 'auto' as const,
 };
 
 export const optionsSchema = z
@@ -62,13 +63,22 @@ export const optionsSchema = z
         exclude: Globs.default(DEFAULT_PARSE_EXCLUDE),
         /** JSON files read as JSONC (comments, trailing commas). */
         jsonc: Globs.default(DEFAULT_JSONC),
+        /**
+         * `auto`: CPython's own compiler (python3 on the machine, one process per run) when it
+         * is there, else the in-process checker; `builtin`: always the in-process checker.
+         */
+        python_compiler: z.enum(['auto', 'builtin']).default('auto'),
+        /** The Python the project targets ("3.12"): an older interpreter on the machine is not used. */
+        python_version: z.string().regex(/^3(?:\.\d+){0,2}$/).optional(),
       })
       .strict()
       .default(parseCheckDefault),
+    /** Relative imports in entrypoint scripts outside a package (Gate A, flake8 ABS rules). */
+    relative_imports: z.boolean().default(true),
     /** Narrow or widen the policy's runtime scope for the sys.path check (replaces the list given). */
     scope: z.object({ include: Globs.optional(), exclude: Globs.optional() }).strict().default({}),
   })
   .strict()
-  .default({ sys_path: true, sys_path_report: 'new', parse_check: parseCheckDefault, scope: {} });
+  .default({ sys_path: true, sys_path_report: 'new', parse_check: parseCheckDefault, relative_imports: true, scope: {} });
 
 export type ImportHygieneOptions = z.output<typeof optionsSchema>;

@@ -4,7 +4,7 @@ import type { FileChange } from '../../changeset/types.js';
 import { createPathMatcher } from '../../engine/paths.js';
 import type { FindingInput } from '../../findings/types.js';
 import { parsePython } from '../_shared/python.js';
-import type { FileView, RuleContext } from '../types.js';
+import type { FileView, RuleContext, RunView } from '../types.js';
 import { optionsSchema, type ImportHygieneOptions } from './options.js';
 import { importHygiene } from './rule.js';
 import { findSysPathMutations } from './sys-path.js';
@@ -95,6 +95,7 @@ async function runRule(
   } as unknown as RuleContext<ImportHygieneOptions>;
   const checker = await importHygiene.create(ctx);
   const out: (FindingInput & { line: number })[] = [];
+  const changes: FileChange[] = [];
   let n = 1;
   for (const [path, text] of Object.entries(files)) {
     const oldText = old[path];
@@ -108,6 +109,7 @@ async function runRule(
       newOid: String(n++).padStart(40, 'a'),
       commit: null,
     };
+    changes.push(change);
     if (checker.files && !checker.files(change)) continue;
     const view: FileView = {
       change,
@@ -119,6 +121,9 @@ async function runRule(
     };
     await checker.checkFile!(view, (f) => out.push(f as FindingInput & { line: number }));
   }
+  // Answers of the batched checkers (python3, bash -n) come at the end of the run.
+  const run = { changeSet: { changes }, commits: [], refs: [] } as unknown as RunView;
+  await checker.checkRun?.(run, (f) => out.push(f as FindingInput & { line: number }));
   return out;
 }
 
@@ -151,15 +156,15 @@ describe('import-hygiene rule', () => {
       'backend/tests/fixtures/bad.json': '{',
     });
     expect(f.map((x) => [x.path, x.subRule, x.line])).toEqual([
-      ['backend/bad.py', 'syntax', 1],
       ['web/src/a.ts', 'syntax', 1],
       ['k8s/a.yaml', 'syntax', expect.any(Number)],
       ['config/a.json', 'syntax', 3],
+      ['backend/bad.py', 'syntax', 1],
     ]);
   });
   it('extensionless python scripts in scope are parsed', async () => {
     const f = await runRule({ 'scripts/run': '#!/usr/bin/env python3\nprint "x"\n', 'scripts/run.sh': 'echo (\n' });
-    expect(f.map((x) => [x.path, x.line])).toEqual([['scripts/run', 2]]);
+    expect(f.map((x) => [x.path, x.line])).toEqual([['scripts/run', 2], ['scripts/run.sh', 1]]);
   });
 });
 

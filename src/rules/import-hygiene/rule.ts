@@ -2,10 +2,14 @@
 // TS/JS, YAML and JSON files that do not parse.
 //
 // Cost: every changed file of those types is parsed once (the parse is shared with every other
-// rule through the blob). tree-sitter-python loads in ~40-50 ms on first use; @babel/parser
+// rule through the blob). Python goes to ONE python3 process per run (started only when a
+// Python version needs checking; ~15-100 ms to start, answers collected in checkRun); shell
+// scripts to ONE bash process per run. tree-sitter-python loads in ~40-50 ms on first use; @babel/parser
 // (~0.5 MB, ~40 ms) only when a TS/JS file changed; YAML through the shared loader.
 import type { Blob } from '../../changeset/blob.js';
-import type { FileChange } from '../../changeset/types.js';
+import type { FileChange, Snapshot } from '../../changeset/types.js';
+import { GateError } from '../../errors.js';
+import { isTreeScan, snapshotOfChanges } from '../_shared/changes-snapshot.js';
 import {
   checkJson,
   checkPython,
@@ -13,14 +17,17 @@ import {
   checkYaml,
   hasNoExtension,
   isPythonShebang,
+  isShellShebang,
   isTemplatedYaml,
   languageOf,
   type ParseLanguage,
   type ParseProblem,
 } from '../_shared/parse-check.js';
-import { parsePythonBlob } from '../_shared/python.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { parsePythonBlob, queryPython } from '../_shared/python.js';
+import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { bashSyntaxCheck } from './bash-check.js';
 import type { ImportHygieneOptions } from './options.js';
+import { PythonCompiler, type CompileAnswer } from './python-compiler.js';
 import { findSysPathMutations, mayMutateSysPath, type SysPathMutation } from './sys-path.js';
 
 const DOCS = `Gate A (import hygiene) of the AgentTrader v2 CI/CD safety gates: no import-time hacks in
@@ -36,15 +43,42 @@ import-hygiene          sys.path mutation in runtime-scope Python, read from the
                         (Gate A: "no new sys.path mutation"): one already in the previous version
                         of the file (same code) is not; a file renamed into the runtime scope is
                         new to it.
-import-hygiene/syntax   a changed file that does not parse, at the first error (in a push, the
-                        last version of each path: one a later pushed commit changes again
-                        does not land):
-                          Python     tree-sitter-python in-process (no interpreter), plus what
-                                     compileall rejects and tree-sitter accepts: an empty block,
-                                     inconsistent indentation, misaligned else/except/finally,
-                                     Python 2 print/exec statements, return outside a function,
-                                     break/continue outside a loop. Extensionless files with a
-                                     python shebang count as Python.
+import-hygiene/syntax   a changed file that does not parse, at the first error (in a push, each
+                        version a ref lands: a version is skipped only when, on the way to every
+                        pushed ref that contains it, a later commit changes the path again; a
+                        fix on another branch of the same push does not hide it):
+                          Python     Gate A is \`python -m compileall\`: CPython's own compiler.
+                                     python3 on the machine ($SAFETY_GATE_PYTHON: a path, or off)
+                                     runs ONCE per run, started on the first Python version to
+                                     check and fed every version on stdin; it only calls
+                                     compile(source, path, 'exec', dont_inherit=True) — the code
+                                     never runs, and the interpreter starts isolated (-I -S, in
+                                     the temporary directory) so nothing of the checked tree is
+                                     imported. So everything CPython rejects is reported:
+                                     \`def f(a=1, b)\`, duplicate arguments, module-level
+                                     nonlocal / yield / await, \`del f()\`, starred assignment
+                                     targets, 0777, NUL bytes, bad source encodings, …
+                                     The verdict is that interpreter's: set parse_check.
+                                     python_version to the Python the project targets, and an
+                                     older interpreter is not used.
+                                     Without python3 (or python_compiler: builtin): in-process,
+                                     tree-sitter-python plus what compileall rejects and
+                                     tree-sitter accepts: an empty block, inconsistent
+                                     indentation, misaligned else/except/finally, Python 2
+                                     print/exec, return/break/continue outside their block, the
+                                     errors listed above (defaults, duplicates, nonlocal/yield/
+                                     await outside a function, del of a call or literal,
+                                     starred targets, 0777, NUL). Not caught without python3:
+                                     the rest of CPython's symbol-table and compiler checks
+                                     (e.g. \`f(**a, *b)\`, assignment to a keyword argument
+                                     twice, \`return\` with a value in an async generator,
+                                     \`nonlocal\` of a name that is not bound in an enclosing
+                                     function, a bad coding declaration).
+                                     Extensionless files with a python shebang count as Python.
+                          shell      \`bash -n\` (parse only, never run) for *.sh, *.bash and
+                                     extensionless files with a sh/bash shebang (not zsh/ksh):
+                                     all scripts of a run in ONE bash process. Without bash on
+                                     the machine, shell scripts are not checked.
                           TS / JS    @babel/parser (syntax only, no type checking), with
                                      ECMAScript's early errors (a redeclared let/const, break
                                      outside a loop, an invalid assignment target);
@@ -54,15 +88,22 @@ import-hygiene/syntax   a changed file that does not parse, at the first error (
                                      are not YAML until rendered and are skipped
                           JSON       strict; JSONC (comments, trailing commas) for the files the
                                      option parse_check.jsonc names (tsconfig, .vscode, *.jsonc, …)
-                        Not caught (compile-time checks beyond syntax): e.g. a default argument
-                        before a non-default one, or 0777 literals.
+import-hygiene/relative-import
+                        a relative import (from . import x, from .m import y) in a runtime-scope
+                        entrypoint script (a python shebang, or a top-level
+                        if __name__ == "__main__":) whose directory has no __init__.py: run as a
+                        file it fails with "attempted relative import with no known parent
+                        package" (Gate A: absolute imports in non-package entrypoints).
 
 Options (rules.import-hygiene.options)
   sys_path           true | false
   sys_path_report    new (default) | all
-  parse_check        {enabled, languages: [python, typescript, javascript, yaml, json],
+  parse_check        {enabled, languages: [python, typescript, javascript, yaml, json, shell],
                       exclude: [globs] (default: node_modules, vendor, third_party, *.min.js,
-                      testdata, fixtures), jsonc: [globs]}
+                      testdata, fixtures), jsonc: [globs],
+                      python_compiler: auto (python3 when present) | builtin,
+                      python_version: "3.12" (an older python3 is not used)}
+  relative_imports   true | false
   scope              {include?, exclude?} replaces the runtime scope lists for the sys.path check
 
 Fix: make the code importable without path hacks (a package with absolute imports, an installed
@@ -76,7 +117,41 @@ const LANG_NAME: Record<ParseLanguage, string> = {
   yaml: 'YAML',
   json: 'JSON',
   jsonc: 'JSONC',
+  shell: 'shell (bash -n)',
 };
+
+/** A top-level `if __name__ == "__main__":` (either operand order). */
+const MAIN_GUARD = /^if[ \t]+(?:__name__[ \t]*==[ \t]*(['"])__main__\1|(['"])__main__\2[ \t]*==[ \t]*__name__)[ \t]*:/m;
+const RELATIVE_FROM = /^[ \t]*from[ \t]+\./m;
+
+/** A script run as a file (shebang or `__main__` guard): `__package__` is empty, relative imports fail. */
+function isEntrypoint(text: string): boolean {
+  return isPythonShebang(text) || MAIN_GUARD.test(text);
+}
+
+interface PendingPython {
+  answer: Promise<CompileAnswer | 'unavailable'>;
+  path: string;
+  oid: string;
+  /** Position of the first NUL byte (CPython 3.11 reports none). */
+  nul: { line: number; column: number } | null;
+  report: Report;
+}
+
+interface PendingShell {
+  bytes: Buffer;
+  path: string;
+  report: Report;
+}
+
+interface PendingRelative {
+  path: string;
+  commit: string | null;
+  line: number;
+  column: number;
+  code: string;
+  report: Report;
+}
 
 export const importHygiene = defineRule<ImportHygieneOptions>({
   meta: {
@@ -85,7 +160,7 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
     description: 'Blocks sys.path mutations in runtime-scope Python and changed files that do not parse (Gate A).',
     defaultSeverity: 'block',
     docs: DOCS,
-    subRules: ['syntax'],
+    subRules: ['syntax', 'relative-import'],
   },
   create(ctx: RuleContext<ImportHygieneOptions>) {
     const o = ctx.options;
@@ -105,6 +180,7 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       if (l === 'json' && jsonc(path)) return 'jsonc';
       if (l) return l;
       if (hasNoExtension(path) && isPythonShebang(blob.text)) return 'python';
+      if (hasNoExtension(path) && isShellShebang(blob.text)) return 'shell';
       return null;
     };
 
@@ -112,6 +188,8 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       switch (lang) {
         case 'python':
           return checkPython(blob);
+        case 'shell':
+          return null;
         case 'typescript':
         case 'javascript':
           return checkTsJs(blob, path);
@@ -131,6 +209,48 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       return blob.parseAsync('import-hygiene:sys-path', async (b) => findSysPathMutations(tree, b.text));
     };
 
+    const compiler = pc.python_compiler === 'auto' ? new PythonCompiler({ minVersion: pc.python_version ?? null }) : null;
+    const pendingPython: PendingPython[] = [];
+    const pendingShell: PendingShell[] = [];
+    const pendingRelative: PendingRelative[] = [];
+    const handled = new Set<string>();
+
+    const reportSyntax = (report: Report, path: string, lang: ParseLanguage, line: number, column: number, message: string) =>
+      report({
+        subRule: 'syntax',
+        message: `${path} does not parse as ${LANG_NAME[lang]}: ${message}`,
+        path,
+        line,
+        column,
+        remediation: `fix the syntax error at line ${line}, column ${column}`,
+      });
+
+    const builtinPython = async (blob: Blob, path: string, report: Report) => {
+      const p = await checkPython(blob);
+      if (!p) return;
+      const pos = blob.position(p.offset);
+      reportSyntax(report, path, 'python', pos.line, pos.column, p.message);
+    };
+
+    /** Gate A for one Python version: CPython's compiler when there is one, else in-process. */
+    const checkPythonVersion = async (blob: Blob, path: string, report: Report) => {
+      if (!compiler || compiler.unavailable) return builtinPython(blob, path, report);
+      const nulAt = blob.text.indexOf('\0');
+      pendingPython.push({ answer: compiler.compile(blob.bytes), path, oid: blob.oid, nul: nulAt === -1 ? null : blob.position(nulAt), report });
+    };
+
+    const relativeImports = async (blob: Blob, file: FileView, report: Report) => {
+      if (!o.relative_imports || !RELATIVE_FROM.test(blob.text) || !isEntrypoint(blob.text)) return;
+      const tree = await parsePythonBlob(blob);
+      const caps = await queryPython(tree, '(import_from_statement module_name: (relative_import) @r) @stmt');
+      for (const c of caps) {
+        if (c.name !== 'stmt') continue;
+        const pos = blob.position(c.node.startIndex);
+        const code = c.node.text.split('\n')[0]!.trim();
+        pendingRelative.push({ path: file.path, commit: file.change.commit, line: pos.line, column: pos.column, code, report });
+      }
+    };
+
     return {
       // No keywords: parse checks read every file of their types.
       files(change: FileChange) {
@@ -142,29 +262,36 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       },
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
-        if (!blob || blob.isBinary) return;
+        if (!blob) return;
         const path = file.path;
+        handled.add(`${blob.oid}\0${path}`);
+        if (blob.isBinary) {
+          // A NUL byte does not make a .py file data to CPython: compileall refuses it.
+          if (languageOf(path) === 'python' && parseChecked(path, 'python') && !file.change.superseded) await checkPythonVersion(blob, path, report);
+          return;
+        }
         const lang = languageFor(path, blob);
         if (!lang) return;
 
         // Gate A is about what lands: a version that a later commit of the same push changes
-        // again is not parsed (a file broken in one commit and fixed in the next lands fixed).
+        // again on the way to every ref that lands it is not parsed.
         if (parseChecked(path, lang) && !file.change.superseded) {
-          const p = await parseProblem(blob, path, lang);
-          if (p) {
-            const pos = p.line !== undefined ? { line: p.line, column: p.column ?? 1 } : blob.position(p.offset);
-            report({
-              subRule: 'syntax',
-              message: `${path} does not parse as ${LANG_NAME[lang]}: ${p.message}`,
-              path,
-              line: pos.line,
-              column: pos.column,
-              remediation: `fix the syntax error at line ${pos.line}, column ${pos.column}`,
-            });
+          if (lang === 'python') await checkPythonVersion(blob, path, report);
+          else if (lang === 'shell') {
+            // .sh/.bash files and sh/bash shebangs; a .sh file with a zsh/ksh shebang is not bash.
+            if (!blob.text.startsWith('#!') || isShellShebang(blob.text)) pendingShell.push({ bytes: blob.bytes, path, report });
+          } else {
+            const p = await parseProblem(blob, path, lang);
+            if (p) {
+              const pos = p.line !== undefined ? { line: p.line, column: p.column ?? 1 } : blob.position(p.offset);
+              reportSyntax(report, path, lang, pos.line, pos.column, p.message);
+            }
           }
         }
 
-        if (lang !== 'python' || !o.sys_path || !inScope(path)) return;
+        if (lang !== 'python' || !inScope(path)) return;
+        if (!file.change.superseded) await relativeImports(blob, file, report);
+        if (!o.sys_path) return;
         const found = await mutations(blob);
         if (found.length === 0) return;
         let fresh = found;
@@ -195,6 +322,85 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
             remediation:
               'remove the sys.path change; import through the package (absolute imports, an installed package, or PYTHONPATH set by the entrypoint)',
           });
+        }
+      },
+
+      async checkRun(run: RunView, report: Report) {
+        // Python versions the engine does not hand to a rule without keywords: binary-looking
+        // content (a NUL byte), which CPython refuses.
+        if (pc.enabled && langs.has('python')) {
+          for (const ch of run.changeSet.changes) {
+            if (ch.status === 'D' || ch.newOid === null || (ch.newMode !== '100644' && ch.newMode !== '100755')) continue;
+            if (ch.superseded || languageOf(ch.path) !== 'python' || !parseChecked(ch.path, 'python')) continue;
+            const key = `${ch.newOid}\0${ch.path}`;
+            if (handled.has(key)) continue;
+            handled.add(key);
+            const blob = await ctx.git.readBlob(ch.newOid);
+            if (!blob || !blob.isBinary) continue; // oversized: reported by the engine
+            await checkPythonVersion(blob, ch.path, (f) => report({ ...f, commit: ch.commit }));
+          }
+        }
+
+        // CPython's answers, in the order asked.
+        if (compiler && pendingPython.length > 0) {
+          const results = await compiler.settle(pendingPython.map((p) => p.answer));
+          for (let i = 0; i < results.length; i++) {
+            const r = results[i]!;
+            const p = pendingPython[i]!;
+            if (r.status === 'rejected') {
+              throw new GateError(
+                'internal',
+                `could not check Python syntax of ${p.path}: ${(r.reason as Error).message}`,
+                'retry; SAFETY_GATE_PYTHON=off (or parse_check.python_compiler: builtin) uses the in-process checker',
+              );
+            }
+            const a = r.value;
+            if (a === null) continue;
+            if (a === 'unavailable') {
+              const blob = await ctx.git.readBlob(p.oid);
+              if (blob) await builtinPython(blob, p.path, p.report);
+              continue;
+            }
+            const line = a.line ?? p.nul?.line ?? 1;
+            const column = a.line === null ? (p.nul?.column ?? 1) : Math.max(1, a.column ?? 1);
+            const what = a.kind === 'SyntaxError' || a.kind === 'ValueError' ? '' : `${a.kind}: `;
+            reportSyntax(p.report, p.path, 'python', line, column, `${what}${a.message} (python ${compiler.version})`);
+          }
+        } else if (compiler) {
+          await compiler.close();
+        }
+
+        // bash -n, one bash process for every shell script of the run.
+        if (pendingShell.length > 0) {
+          const answers = await bashSyntaxCheck(pendingShell.map((s) => s.bytes));
+          if (answers) {
+            answers.forEach((a, i) => {
+              if (!a) return;
+              const s = pendingShell[i]!;
+              reportSyntax(s.report, s.path, 'shell', a.line ?? 1, 1, a.message);
+            });
+          }
+        }
+
+        // Relative imports: only in an entrypoint whose directory is not a package.
+        if (pendingRelative.length > 0) {
+          const snapshots = new Map<string | null, Snapshot>();
+          for (const c of run.commits) snapshots.set(c.info.oid, c.snapshot);
+          const scan = isTreeScan(run.commits, run.changeSet.changes) ? snapshotOfChanges(run.changeSet.changes) : null;
+          for (const r of pendingRelative) {
+            const snap = snapshots.get(r.commit) ?? scan;
+            if (!snap) continue;
+            const dir = r.path.includes('/') ? r.path.slice(0, r.path.lastIndexOf('/') + 1) : '';
+            if (await snap.entry(`${dir}__init__.py`)) continue;
+            r.report({
+              subRule: 'relative-import',
+              message: `relative import in ${r.path}, an entrypoint script outside a package: ${r.code} (run as a file it fails with "attempted relative import with no known parent package")`,
+              path: r.path,
+              line: r.line,
+              column: r.column,
+              remediation: 'use an absolute import (from package.module import name), or make the directory a package and run the module with python -m',
+            });
+          }
         }
       },
     };

@@ -158,3 +158,16 @@ describe('HostTable', () => {
     expect(findHostCandidates(String.raw`x = foo\.API\.Alpaca\.markets.`, ['alpaca']).map((c) => c.host)).toEqual(['foo.api.alpaca.markets']);
   });
 });
+
+describe('hosts read through the WHATWG URL parser', () => {
+  it('parseHostPattern takes the parser\'s host: percent-escapes, UTS-46, IPv6 brackets', () => {
+    expect(parseHostPattern('https://%61pi.alpaca.markets')).toEqual({ host: 'api.alpaca.markets', wildcard: false });
+    expect(parseHostPattern('ａｐｉ.alpaca.markets')).toEqual({ host: 'api.alpaca.markets', wildcard: false });
+    expect(parseHostPattern('http://[2001:db8::1]:8443/x')).toEqual({ host: '[2001:db8::1]', wildcard: false });
+  });
+  it('normalizeHost uses domainToASCII (ignorables, enclosed letters) and keeps lookalikes apart', () => {
+    expect(normalizeHost('api.alp\u034Faca.markets')).toBe('api.alpaca.markets');
+    expect(normalizeHost('api.ⓐlpaca.markets')).toBe('api.alpaca.markets');
+    expect(normalizeHost('\u0430pi.alpaca.markets')).toBe('xn--pi-6kc.alpaca.markets');
+  });
+});

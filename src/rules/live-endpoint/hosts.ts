@@ -7,11 +7,12 @@
 // scheme, credentials, port, path and a trailing dot are outside the run and do not matter.
 //
 // Spellings that still name the live host, and are decoded here:
-//   - escaped / encoded dots: `\.` and `\\.` (regexes, JSON-escaped regexes), `[.]`, `%2e`,
-//     `\u002e`, `\x2e`, `&#46;`, `&#x2e;`, `&period;`, and the dots IDNA maps to '.'
-//     (U+3002 。, U+FF0E ．, U+FF61 ｡);
-//   - compatibility characters that IDNA / WHATWG URL parsing folds to ASCII (fullwidth
-//     `ａｐｉ`), via NFKC; characters IDNA ignores (soft hyphen, zero-width joiners, BOM);
+//   - everything node's WHATWG URL host parser folds (domainToASCII, UTS-46): case, fullwidth and
+//     compatibility forms, ideographic dots, default-ignorable code points, percent-escapes. The
+//     rule scans both the text and `Blob.urlView` (the text folded by that parser, char by char,
+//     offsets mapped back; ../../changeset/url-fold.ts), and normalizeHost() ends in domainToASCII;
+//   - escaped / encoded dots of other languages: `\.` and `\\.` (regexes, JSON-escaped regexes),
+//     `[.]`, `\u002e`, `\x2e`, `&#46;`, `&#x2e;`, `&period;`;
 //   - a run glued to a preceding escape: `\napi.alpaca.markets` (string escapes \n \t \r …,
 //     `\u002f`, `\x2f`) and `%2Fapi.alpaca.markets` (URL-encoded `https%3A%2F%2F…`);
 //   - string concatenation on one line or across a line break: `"api." + "alpaca.markets"`,
@@ -21,9 +22,11 @@
 //     a wildcard; the bare apex `alpaca.markets` is not a host anyone trades on and is not flagged).
 // Not decoded (documented out of reach of a literal scanner): concatenation through variables,
 // format strings or templates, splits inside the registrable label (`"alp" + "aca.markets"`),
-// letters written as escapes (`\u0061pi`), base64 or other encodings, hosts assembled at run time.
-// Lookalikes that resolve elsewhere (Cyrillic `аpi.alpaca.markets`, punycode `xn--…`) are other
-// hosts and are not flagged.
+// letters written as code escapes (`\u0061pi`), base64 or other encodings, hosts assembled at
+// run time. Lookalikes that resolve elsewhere (Cyrillic `аpi.alpaca.markets`, punycode `xn--…`)
+// are other hosts and are not flagged; nor are runs the URL parser rejects.
+
+import { domainToASCII } from 'node:url';
 
 export interface HostPattern {
   /** Lower-case host, or the base domain of a `*.base` pattern. */
@@ -31,22 +34,31 @@ export interface HostPattern {
   wildcard: boolean;
 }
 
-/** Lower-case, trimmed, trailing dot removed; `*.x` kept as a wildcard. null when not a host. */
+/**
+ * Lower-case, trimmed, trailing dot removed; `*.x` kept as a wildcard. null when not a host.
+ * Read with node's WHATWG URL parser (the one the runtime uses): userinfo, port, path,
+ * percent-encoding, IPv6 brackets and UTS-46 mapping are the parser's, not a hand list.
+ */
 export function parseHostPattern(raw: string): HostPattern | null {
-  let h = raw.trim().toLowerCase();
-  // Tolerate a URL where a host was meant.
-  h = h.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
-  h = h.replace(/^[^@/]*@/, '');
-  h = h.replace(/[/?#].*$/, '');
-  h = h.replace(/:\d+$/, '');
-  h = h.replace(/\.+$/, '');
+  let h = raw.trim();
+  h = h.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   let wildcard = false;
+  const at = h.lastIndexOf('@', h.search(/[/?#]|$/));
+  if (at !== -1) h = h.slice(at + 1);
   if (h.startsWith('*.')) {
     wildcard = true;
     h = h.slice(2);
   }
-  if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(h)) return null;
-  return { host: h, wildcard };
+  let host: string;
+  try {
+    host = new URL(`http://${h}`).hostname;
+  } catch {
+    return null;
+  }
+  host = host.replace(/\.+$/, '');
+  if (/^\[[0-9a-f:.]+\]$/.test(host)) return wildcard ? null : { host, wildcard };
+  if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(host)) return null;
+  return { host, wildcard };
 }
 
 /** Whether `host` equals `base` or is a subdomain of it. */
@@ -62,7 +74,7 @@ export function isUnder(host: string, base: string): boolean {
 // of the file. Every host this reports contains a keyword, so the engine's blob prefilter (the
 // same keywords) never hides one.
 
-const LABEL_CHARS = String.raw`\p{L}\p{N}\p{M}_\-\uFF0D\u00AD\u200B-\u200D\u2060\uFEFF`;
+const LABEL_CHARS = String.raw`\p{L}\p{N}\p{M}\p{Default_Ignorable_Code_Point}_\-\uFF0D`;
 const LABEL = `[${LABEL_CHARS}]+`;
 const LABEL_CHAR = new RegExp(`^[${LABEL_CHARS}]$`, 'u');
 // Separators that a parser, resolver or regex engine reads as a dot.
@@ -74,7 +86,8 @@ const SEP_WINDOW = 12;
 const RUN_AT = new RegExp(`${LABEL}(?:${SEP}${LABEL})+`, 'uy');
 // ASCII-only fast path of RUN_AT; valid when the character after its match is ASCII.
 const RUN_AT_ASCII = new RegExp(`[A-Za-z0-9_-]+(?:${SEP}[A-Za-z0-9_-]+)+`, 'y');
-const IGNORED = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+// Mapped to nothing by IDNA 2003 nameprep (RFC 3454 B.1), for runs the WHATWG parser rejects.
+const IGNORED = /[\u00AD\u034F\u1806\u180B-\u180D\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
 // A run preceded by '*' + separator is a wildcard (`*.x`, regex `.*\.x`).
 const WILDCARD_BEFORE = new RegExp(`\\*${SEP}$`);
 // String concatenation between two literals: closing quote, operator or nothing, opening quote.
@@ -89,11 +102,32 @@ export interface HostCandidate {
   wildcard: boolean;
 }
 
-/** Normalise a raw run the way a URL parser would: separators to '.', NFKC, ignorables out, lower case. */
+/**
+ * Normalise a raw run the way a URL parser would: the escaped-dot spellings of regexes, JSON
+ * and HTML to '.', percent-decoding, then node's `domainToASCII` (WHATWG host parsing with
+ * UTS-46: case, fullwidth and compatibility forms, ideographic dots, default-ignorable code
+ * points, soft hyphen). A run that parser rejects falls back to NFKC with ignorables removed
+ * (other resolvers, e.g. IDNA 2003 codecs, map it so).
+ */
 export function normalizeHost(raw: string): string {
   // Fast path: plain ASCII hosts with plain dots.
   if (/^[A-Za-z0-9_.-]*$/.test(raw)) return raw.toLowerCase();
-  return raw.replace(SEP_RE, '.').normalize('NFKC').replace(IGNORED, '').toLowerCase();
+  const dotted = percentDecode(raw.replace(SEP_RE, '.'));
+  const viaUrl = dotted.includes('%') ? '' : domainToASCII(dotted.replace(/\.+$/, ''));
+  if (viaUrl !== '') return viaUrl;
+  return dotted.normalize('NFKC').replace(IGNORED, '').toLowerCase();
+}
+
+/** %XX sequences decoded as UTF-8 (what the URL host parser does first); invalid ones kept. */
+function percentDecode(s: string): string {
+  if (!s.includes('%')) return s;
+  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (m) => {
+    try {
+      return decodeURIComponent(m);
+    } catch {
+      return m;
+    }
+  });
 }
 
 interface Segment {
@@ -435,9 +469,20 @@ export interface LiveHit {
   info: LiveInfo;
 }
 
-/** Every live-host reference in `text`. */
-export function findLiveHosts(text: string, table: HostTable): LiveHit[] {
+/**
+ * Every live-host reference in `text`, and in `view` (the text as a URL parser reads it,
+ * `Blob.urlView`) when given, with offsets mapped back into `text`.
+ */
+export function findLiveHosts(text: string, table: HostTable, view?: { text: string; toOrig(o: number): number } | null): LiveHit[] {
   const byOffset = new Map<number, LiveHit>();
+  if (view) {
+    scanText(view.text, table.keywords, (host, offset, wildcard) => {
+      const info = table.classify(host) ?? (wildcard ? table.classifyWildcard(host) : null);
+      if (!info) return;
+      const o = view.toOrig(offset());
+      if (!byOffset.has(o)) byOffset.set(o, { host, offset: o, wildcard: wildcard && !table.classify(host), info });
+    });
+  }
   scanText(text, table.keywords, (host, offset, wildcard) => {
     let info = table.classify(host);
     let wild = false;

@@ -46,17 +46,22 @@ Hosts (built-in table; src/rules/live-endpoint/brokers.ts cites the documentatio
 Matching
   Whole hosts, case-insensitive: paper-api.alpaca.markets is not api.alpaca.markets, and
   api.alpaca.markets.evil.example is not the live host. Scheme, user:password@, port, path and
-  a trailing dot do not matter; http(s), ws(s), bare hosts, any file type. Also caught: escaped
-  or encoded dots (api\\.alpaca\\.markets in a regex, %2e, \\u002e, &#46;, [.]), fullwidth
-  characters and ideographic dots that URL parsers fold to ASCII, hosts glued to an escape
+  a trailing dot do not matter; http(s), ws(s), bare hosts, any file type. Hosts are read the way
+  node's WHATWG URL parser reads them (domainToASCII, UTS-46): percent-escapes (%61pi, %2e,
+  %E3%80%82), fullwidth and enclosed letters (ａｐｉ, ⓐ), ideographic dots, and default-ignorable
+  code points (soft hyphen, zero-width characters, variation selectors, CGJ) are folded before
+  matching, in the whole file (the prefilter sees the same folded view). Also caught: escaped
+  dots (api\\.alpaca\\.markets in a regex, \\u002e, &#46;, [.]), hosts glued to an escape
   (\\napi…, %2Fapi…), literal concatenation ("api." + "alpaca.markets", Python implicit
-  concatenation, across one line break) and wildcards (*.alpaca.markets).
+  concatenation, across one line break), wildcards (*.alpaca.markets), and files in UTF-16/32
+  or with NUL bytes (decoded like text).
   Out of reach of a literal scanner, so a reviewer must watch for them: hosts built through
   variables, templates or format strings, a split inside the broker's name ("alp" + "aca…"),
-  letters written as escapes, base64. Lookalikes that resolve elsewhere (Cyrillic letters,
-  punycode) are other hosts and are not flagged; nor are the bare apex (alpaca.markets) and
-  documentation hosts. A whole changed file is checked, including lines the change did not
-  touch. Binary files are not read.
+  letters written as code escapes (\\u0061pi), base64, hosts assembled at run time. Lookalikes
+  that resolve elsewhere (Cyrillic letters, punycode) are other hosts and are not flagged; nor
+  are hosts the URL parser rejects (a tag character inside), the bare apex (alpaca.markets)
+  and documentation hosts. A whole changed file is checked, including lines the change did not
+  touch. Binary files are not read (undecodable text is readable-content's finding).
 
 Options (rules.live-endpoint.options)
   brokers                  [{name, live: [hosts], paper: [hosts], market_data?, suggest?}]
@@ -138,7 +143,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
     // this rule reports every live host, and the engine suppresses the ones a reasoned
     // exception covers and reports the exceptions a change adds as live-endpoint/new-exception.
     const checkBlob = (file: FileView, blob: Blob, report: Report) => {
-      for (const hit of findLiveHosts(blob.text, table)) {
+      for (const hit of findLiveHosts(blob.text, table, blob.urlView)) {
         const { line, column } = blob.position(hit.offset);
         report({
           message: `${describe(hit)} in runtime scope`,
@@ -155,7 +160,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       files: (change: FileChange) => isRegular(change) && inScope(change.path),
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
-        if (!blob || blob.isBinary) return;
+        if (!blob || !blob.isText) return;
         checkBlob(file, blob, report);
       },
       checkRun(_run: RunView, report: Report) {

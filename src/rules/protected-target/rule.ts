@@ -85,8 +85,12 @@ Who may change a protected path: its approved generator. On the client (pre-comm
 scan) the change is accepted when a receipt of \`safety-gate generate <id>\` matches the
 committed inputs and outputs exactly. On the server receipts prove nothing: the gate reruns
 \`verify: regenerate\` generators on the pushed commit (time limit, no network) and compares the
-blob ids, renders built-in sentinels itself, and otherwise needs an authorised approval (not yet
-supported, so such changes are blocked).
+blob ids, renders built-in sentinels itself, and otherwise needs a signed approval: a statement
+made with \`safety-gate approve <commit> --key KEY\` and pushed in refs/notes/safety-gate, by a
+principal of the server's \`approvals.allowed_signers\` who holds a role that
+\`approvals.protected\` names for every group of the path (each group on its own), and who is
+neither the author, the committer nor the pusher. The closed finding is reported at warn level
+as "approved by …". Paths without a generator (the policy, hooks, CI) always need one.
 
 Which policy says what is protected: on the client (pre-commit, commit-msg, pre-push) the
 policy in force before the change — the YAML/JSON policy committed at HEAD, or at the pushed
@@ -97,7 +101,8 @@ The baseline file (.safety-gate/baseline.json, or the policy's \`baseline:\`) is
 Options: extra_groups, generated_markers (true), linguist_generated (true), marker_scan_bytes
 (16384), marker_exclude (Markdown/reST/AsciiDoc), follow_symlinks (true).
 
-Fix: run \`safety-gate generate <id>\` and stage its outputs, or revert the change.`,
+Fix: run \`safety-gate generate <id>\` and stage its outputs, revert the change, or have it
+approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
   },
   create(ctx: RuleContext<ProtectedTargetOptions>) {
     const opts = ctx.options;

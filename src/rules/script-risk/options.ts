@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const Globs = z.array(z.string().min(1));
 
+export const DEFAULT_SCRIPT_EXTENSIONS = ['sh', 'bash', 'zsh', 'ksh', 'dash', 'fish', 'py', 'pyw', 'js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'rb', 'pl', 'php', 'ps1', 'psm1', 'bat', 'cmd', 'command', 'r', 'lua', 'tcl', 'awk', 'groovy', 'kts'];
+
 export const optionsSchema = z
   .object({
     /** Runnable scripts that must be inventoried (globs). */
@@ -21,6 +23,13 @@ export const optionsSchema = z
     guard_patterns: z.array(z.string().min(1)).min(1).default(['require_exec_guard(', 'exec_guard.']),
     /** Categories whose scripts must be marked `requires_exec_guard: true`. */
     require_guard_for_categories: z.array(z.string().min(1)).default([]),
+    /**
+     * Beyond the globs: every file under a root's directory (the part of the glob before its
+     * first wildcard) is a script when its extension is one of these (case-insensitive), when
+     * it is executable (mode 100755), or when it starts with a shebang (`#!`).
+     */
+    script_extensions: z.array(z.string().min(1)).default(DEFAULT_SCRIPT_EXTENSIONS),
+    detect_scripts: z.boolean().default(true),
   })
   .strict()
   .default({
@@ -30,6 +39,8 @@ export const optionsSchema = z
     categories: [],
     guard_patterns: ['require_exec_guard(', 'exec_guard.'],
     require_guard_for_categories: [],
+    script_extensions: DEFAULT_SCRIPT_EXTENSIONS,
+    detect_scripts: true,
   });
 
 export type ScriptRiskOptions = z.output<typeof optionsSchema>;

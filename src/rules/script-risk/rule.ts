@@ -6,7 +6,9 @@
 // touches a path under the roots or the manifest itself. zod (for the manifest schema) and the
 // parsers load only then.
 import type { Blob } from '../../changeset/blob.js';
-import type { TreeEntry } from '../../changeset/types.js';
+import picomatch from 'picomatch';
+import type { Snapshot, TreeEntry } from '../../changeset/types.js';
+import { isTreeScan, snapshotOfChanges } from '../_shared/changes-snapshot.js';
 import { checkJson } from '../_shared/parse-check.js';
 import {
   getIn,
@@ -17,7 +19,7 @@ import {
   mapPair,
   type YamlNode,
 } from '../_shared/yaml.js';
-import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
+import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 import { findGuard } from './guard.js';
 import type { ScriptRiskOptions } from './options.js';
 
@@ -25,17 +27,34 @@ const DOCS = `Gate B (exec guard enforcement) of the AgentTrader v2 CI/CD safety
 are inventoried and classified, and scripts classified as needing an exec guard call one.
 
 What it checks, for every commit that touches a script under \`roots\` or the manifest, on the
-commit's whole tree (the index for pre-commit):
-  missing      a script under the roots (minus \`exclude\`) has no manifest entry
+commit's whole tree (the index for pre-commit), and on the whole tree in a full-tree \`scan\`
+(every script, every guard):
+  missing      a script under the roots (minus \`exclude\`) has no manifest entry. A script is
+               a file matching a root glob, or any file under a root's directory (the glob's
+               part before its first wildcard: scripts/ for scripts/**/*.{sh,py}) with a script
+               extension (script_extensions, case-insensitive: Deploy.SH, run.Py, x.bash, x.js,
+               …), the executable bit, or a shebang (#!) — data files (md, txt, json, yaml,
+               toml, …) never
   stale        a manifest entry names a path that is not a script under the roots
   duplicate    two entries name the same path
   category     an entry's category is not allowed (the policy's \`categories\`; also the
                manifest's own \`categories\` list when it has one)
   guard        an entry with requires_exec_guard: true whose script does not contain one of
-               \`guard_patterns\` in code (comments do not count; in Python strings and
-               docstrings do not count either)
+               \`guard_patterns\` in code that runs. Does not count: comments; in Python
+               strings, docstrings and dead blocks (if False: / if 0: / if None: /
+               if TYPE_CHECKING: / while False:); in shell an argument of echo, printf, :,
+               true, false, cat, tee, logger, a value only assigned (GUARD="…exec_guard.py"),
+               a heredoc a command prints (cat <<EOF, : <<'EOF'), the body of
+               if false; then … fi. A heredoc fed to an interpreter (python3 - <<EOF), a
+               command substitution, a condition ([ "$EXECUTION_HALTED" = 1 ]) count.
+               Not recognised as dead: a guard inside a function that is never called.
   guard-flag   an entry in a category of \`require_guard_for_categories\` that is not marked
                requires_exec_guard: true
+  guard-downgrade
+               requires_exec_guard turned from true to false (or the key dropped, or the entry
+               removed while its script stays) in a commit that changes the manifest: a
+               security policy change (CI/CD spec, "Change control"), blocked until a security
+               review approval covers it
   manifest     the manifest is missing while scripts exist, is not valid JSON/YAML, or does not
                follow the schema: every problem with file, line and column, never a crash
 
@@ -57,6 +76,9 @@ Options (rules.script-risk.options)
   categories                    allowed categories (preset: ci, ops, deploy, dev, execution)
   guard_patterns                literal guard invocations (word boundaries at word ends)
   require_guard_for_categories  categories whose scripts must require the guard
+  script_extensions             extensions that make a file under a root's directory a script
+  detect_scripts                also extensions, exec bit and shebangs (default true); false:
+                                the root globs only
 
 Fix: add, remove or deduplicate the manifest entry; use an allowed category; call the exec
 guard at the top of the script (e.g. \`require_exec_guard(...)\` from scripts/lib/exec_guard.py).`;
@@ -82,43 +104,127 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
     description: 'Scripts are inventoried in the script-risk manifest; scripts that require an exec guard call one (Gate B).',
     defaultSeverity: 'block',
     docs: DOCS,
-    subRules: ['missing', 'stale', 'duplicate', 'category', 'guard', 'guard-flag', 'manifest'],
+    subRules: ['missing', 'stale', 'duplicate', 'category', 'guard', 'guard-flag', 'guard-downgrade', 'manifest'],
   },
   create(ctx: RuleContext<ScriptRiskOptions>) {
     const o = ctx.options;
     const norm = (p: string) => ctx.paths.normalize(p);
     const underRoots = ctx.paths.glob(o.roots);
     const excluded = ctx.paths.glob(o.exclude);
-    const isScript = (p: string) => underRoots(p) && !excluded(p);
+    // The directories of the roots (`scripts/**/*.{sh,py}` → `scripts/`): every script under
+    // them belongs in the manifest, whatever its extension (case-insensitive), exec bit or shebang.
+    const bases = o.roots.map((r) => norm(picomatch.scan(r).base)).map((b) => (b === '' ? '' : `${b}/`));
+    const underBase = (p: string) => {
+      const n = norm(p);
+      return bases.some((b) => n.startsWith(b));
+    };
+    const exts = new Set(o.script_extensions.map((e) => e.replace(/^\./, '').toLowerCase()));
+    const extOf = (p: string) => {
+      const base = p.slice(p.lastIndexOf('/') + 1);
+      const dot = base.lastIndexOf('.');
+      return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase();
+    };
+    // Files that are data, never scripts, whatever their first bytes.
+    const DATA_EXT = new Set(['md', 'markdown', 'rst', 'txt', 'json', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'csv', 'lock', 'sql', 'html', 'css', 'png', 'jpg', 'svg', 'gz', 'zip']);
+    const inRoots = (p: string) => (underRoots(p) || underBase(p)) && !excluded(p);
+    /** Script by name or mode alone (no content needed). */
+    const scriptByName = (p: string, mode?: string) => {
+      if (!inRoots(p)) return false;
+      if (underRoots(p)) return true;
+      if (!o.detect_scripts) return false;
+      return exts.has(extOf(p)) || mode === '100755';
+    };
+    const isScript = (p: string) => scriptByName(p);
     const manifestPath = norm(o.manifest);
     const isManifest = (p: string | null) => p !== null && norm(p) === manifestPath;
     const yamlManifest = /\.ya?ml$/i.test(o.manifest);
     const reported = new Set<string>();
 
+    /** Scripts of a tree: by glob, extension, exec bit, or (read only then) a shebang. */
+    const listScripts = async (snapshot: Snapshot): Promise<Map<string, TreeEntry>> => {
+      const scripts = new Map<string, TreeEntry>();
+      const maybe: TreeEntry[] = [];
+      for (const e of await snapshot.list(inRoots)) {
+        if (e.mode === '160000' || e.mode === '040000') continue;
+        if (isManifest(e.path)) continue;
+        if (scriptByName(e.path, e.mode)) scripts.set(norm(e.path), e);
+        else if (o.detect_scripts && e.mode !== '120000' && !DATA_EXT.has(extOf(e.path))) maybe.push(e);
+      }
+      const blobs = await Promise.all(maybe.map((e) => ctx.git.readBlob(e.oid).catch(() => null)));
+      maybe.forEach((e, i) => {
+        const b = blobs[i];
+        if (b && b.bytes.length >= 2 && b.bytes[0] === 0x23 && b.bytes[1] === 0x21) scripts.set(norm(e.path), e);
+      });
+      return scripts;
+    };
+
+    /** Entries marked requires_exec_guard in a manifest blob (for downgrades); null when unreadable. */
+    const guardedIn = async (snapshot: Snapshot | null): Promise<Set<string> | null> => {
+      if (!snapshot) return null;
+      const e = await snapshot.entry(o.manifest);
+      if (!e) return null;
+      const b = await ctx.git.readBlob(e.oid);
+      if (!b) return null;
+      let value: unknown;
+      try {
+        if (yamlManifest) {
+          const r = await loadYamlDocuments(b);
+          if (r.errors.length > 0) return null;
+          value = yamlToJs(r.docs[0]?.contents ?? null);
+        } else value = JSON.parse(b.text.replace(/^\uFEFF/, ''));
+      } catch {
+        return null;
+      }
+      const out = new Set<string>();
+      const list = (value as { scripts?: unknown })?.scripts;
+      if (!Array.isArray(list)) return null;
+      for (const it of list) {
+        const x = it as { path?: unknown; requires_exec_guard?: unknown };
+        if (typeof x?.path === 'string' && x.requires_exec_guard === true) out.add(norm(x.path.trim()));
+      }
+      return out;
+    };
+
     return {
       async checkCommit(commit: CommitView, report: Report) {
         // Cheap exit: the commit does not touch the scripts or the manifest.
         const touched = commit.changes.some(
-          (c) => underRoots(c.path) || (c.oldPath !== null && underRoots(c.oldPath)) || isManifest(c.path) || isManifest(c.oldPath),
+          (c) => inRoots(c.path) || (c.oldPath !== null && inRoots(c.oldPath)) || isManifest(c.path) || isManifest(c.oldPath),
         );
         if (!touched) return;
         const manifestChanged = commit.changes.some((c) => isManifest(c.path) || isManifest(c.oldPath));
         const changedPaths = new Set(commit.changes.map((c) => norm(c.path)));
+        await analyze(commit.snapshot, manifestChanged ? commit.parentSnapshot : null, manifestChanged, changedPaths, commit.info.oid, report);
+      },
+
+      async checkRun(run: RunView, report: Report) {
+        // A full-tree scan has no commit: the change set is the tree. Judge it whole (every
+        // script, every guard), as Gate B's "manifest matches tracked scripts".
+        if (!isTreeScan(run.commits, run.changeSet.changes)) return;
+        await analyze(snapshotOfChanges(run.changeSet.changes), null, true, null, null, report);
+      },
+    };
+
+    async function analyze(
+      snapshot: Snapshot,
+      parentSnapshot: Snapshot | null,
+      manifestChanged: boolean,
+      changedPaths: Set<string> | null,
+      commitOid: string | null,
+      report: Report,
+    ): Promise<void> {
+      {
 
         // Report each problem once per run (the first commit that has it).
         const emit = (key: string, f: Parameters<Report>[0]) => {
           if (reported.has(key)) return;
           reported.add(key);
-          report({ ...f, commit: commit.info.oid });
+          report({ ...f, commit: commitOid });
         };
 
-        const scripts = new Map<string, TreeEntry>();
-        for (const e of await commit.snapshot.list(isScript)) {
-          if (e.mode === '160000' || e.mode === '040000') continue;
-          scripts.set(norm(e.path), e);
-        }
+        const scripts = await listScripts(snapshot);
 
-        const mEntry = await commit.snapshot.entry(o.manifest);
+        const mEntry = await snapshot.entry(o.manifest);
         if (!mEntry) {
           if (scripts.size > 0) {
             emit(`missing-manifest`, {
@@ -284,7 +390,7 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
 
         // --- guards: the scripts that changed, or all of them when the manifest changed ---
         for (const g of guardRequired) {
-          if (!manifestChanged && !changedPaths.has(g.path)) continue;
+          if (!manifestChanged && changedPaths !== null && !changedPaths.has(g.path)) continue;
           const e = scripts.get(g.path)!;
           if (e.mode === '120000') {
             emit(`guard:${g.path}`, {
@@ -306,8 +412,37 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
             });
           }
         }
-      },
-    };
+
+        // --- downgrades: requires_exec_guard true -> false (or the entry dropped while the
+        // script stays) is a security policy change: it needs security review ---
+        if (parentSnapshot) {
+          const before = await guardedIn(parentSnapshot);
+          if (before) {
+            const now = new Map<string, { index: number; flag: boolean }>();
+            for (const { index, entry } of v.entries) {
+              const p = norm(entry.path);
+              if (!now.has(p)) now.set(p, { index, flag: entry.requires_exec_guard });
+            }
+            for (const p of [...before].sort()) {
+              const cur = now.get(p);
+              if (cur?.flag) continue;
+              if (!cur && !scripts.has(p)) continue; // the script itself is gone
+              const at = cur ? locate(['scripts', cur.index, 'requires_exec_guard']) : locate(['scripts']);
+              emit(`downgrade:${p}`, {
+                subRule: 'guard-downgrade',
+                message: cur
+                  ? `${p}: requires_exec_guard turned from true to false in ${o.manifest}; dropping an exec guard requirement is a security policy change that needs security review`
+                  : `${p}: its requires_exec_guard: true entry was removed from ${o.manifest}; dropping an exec guard requirement is a security policy change that needs security review`,
+                path: o.manifest,
+                line: at.line,
+                column: at.column,
+                remediation: `keep "requires_exec_guard": true for ${p}, or get a security review approval for this change`,
+              });
+            }
+          }
+        }
+      }
+    }
   },
 });
 

@@ -232,8 +232,7 @@ export function analyzeGithub(roots: readonly (YamlNode | null)[], text: string,
 }
 
 function githubJobs(ctx: Ctx, root: YamlMap): void {
-  const { check, text } = ctx;
-  const v = check.variable;
+  const v = ctx.check.variable;
   {
     const wfEnv = envMode(ctx, mapGet(root, 'env'), 'workflow env', null);
     reportBad(ctx, wfEnv);
@@ -241,58 +240,99 @@ function githubJobs(ctx: Ctx, root: YamlMap): void {
     if (!isYamlMap(jobs)) return;
     for (const jp of jobs.pairs) {
       const job = jp.value;
-      if (!isYamlMap(job) || mapGet(job, 'uses')) continue;
+      if (!isYamlMap(job)) continue;
       const jobName = jp.key ?? '?';
+      if (mapGet(job, 'uses')) {
+        // A call of a reusable workflow: env does not flow into it (the called file is judged
+        // on its own), but an input named like the variable is what the callee gets.
+        const withMap = mapGet(job, 'with');
+        if (isYamlMap(withMap)) {
+          for (const p of withMap.pairs) {
+            if (p.key === null || p.key.toLowerCase() !== v.toLowerCase() || !isYamlScalar(p.value)) continue;
+            reportBad(ctx, scalarMode(ctx, p.value, p.valuePos ?? p.value.pos, `input ${p.key} of the reusable workflow called by job "${jobName}"`, getIn(job, ['strategy', 'matrix'])));
+          }
+        }
+        continue;
+      }
       const matrix = getIn(job, ['strategy', 'matrix']);
       const jobEnv = envMode(ctx, mapGet(job, 'env'), 'job env', matrix);
       reportBad(ctx, jobEnv);
       const container = mapGet(job, 'container');
       const contEnv = isYamlMap(container) ? envMode(ctx, mapGet(container, 'env'), 'job container env', matrix) : undefined;
       reportBad(ctx, contEnv);
-      let persisted: Mode | undefined;
-      let reported = false;
-      const steps = mapGet(job, 'steps');
-      if (steps?.kind !== 'seq') continue;
-      for (const step of steps.items) {
-        if (!isYamlMap(step)) continue;
-        const stepEnv = envMode(ctx, mapGet(step, 'env'), 'step env', matrix);
-        reportBad(ctx, stepEnv);
-        const run = mapGet(step, 'run');
-        const uses = mapGet(step, 'uses');
-        const assignments = isYamlScalar(run) ? shellAssignmentsIn(run, text, ctx.cache) : [];
-        const inline = inlineMode(ctx, assignments.filter((a) => !a.syntax.startsWith('env-file-write')), 'run script');
-        reportBad(ctx, inline);
-        let test: string | null = null;
-        if (isYamlScalar(run) && typeof run.value === 'string') test = check.testCommand(run.value);
-        else if (isYamlScalar(uses) && check.isTestAction(uses.text)) test = `uses: ${uses.text}`;
-        const effective = stepEnv ?? inline ?? persisted ?? jobEnv ?? contEnv ?? wfEnv;
-        if (test && !reported && (effective === undefined || effective.state === 'dynamic')) {
-          reported = true;
-          const stepName = scalarTextOf(mapGet(step, 'name')) ?? test;
-          ctx.issues.push(
-            effective === undefined
-              ? {
-                  kind: 'missing',
-                  line: step.pos.line,
-                  column: step.pos.column,
-                  message: `job "${jobName}" runs tests/builds without ${v}=${check.required} in effect (step "${stepName}": ${test})`,
-                  remediation: `add \`${v}: ${check.required}\` to the env of job "${jobName}" (or to the workflow's env)`,
-                }
-              : {
-                  kind: 'dynamic',
-                  line: step.pos.line,
-                  column: step.pos.column,
-                  message: `job "${jobName}" runs tests/builds with ${v} from an expression (${effective.expr}, ${effective.where}), not an explicit ${check.required}`,
-                  remediation: `set \`${v}: ${check.required}\` literally in the env of job "${jobName}" (Gate C)`,
-                },
-          );
-        }
-        // $GITHUB_ENV writes take effect for the following steps.
-        const written = inlineMode(ctx, assignments.filter((a) => a.syntax.startsWith('env-file-write')), 'GITHUB_ENV');
-        reportBad(ctx, written);
-        if (written) persisted = written;
-      }
+      githubSteps(ctx, `job "${jobName}"`, mapGet(job, 'steps'), matrix, jobEnv ?? contEnv ?? wfEnv, `the env of job "${jobName}" (or to the workflow's env)`);
     }
+  }
+}
+
+/** The variable unset for what follows: `env -u X`, `env --unset=X`, `unset X`, `env -i` (empty environment). */
+function unsetIn(script: string, variable: string): string | null {
+  const v = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(String.raw`(?:^|[\s;&|(])(env\s+(?:-[A-Za-z]+\s+|--\S+\s+)*(?:-u\s*|--unset[=\s])${v}\b|unset\s+(?:-v\s+)?(?:\w+\s+)*${v}\b|env\s+(?:-\S+\s+)*(?:-i|--ignore-environment)\b)`, 'm');
+  const code = script.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  const m = re.exec(code);
+  return m ? m[1]!.trim() : null;
+}
+
+/**
+ * Steps of a GitHub job or composite action: the first step that runs tests/builds/lint
+ * without the variable in effect (step env > inline > $GITHUB_ENV of earlier steps > outer).
+ */
+function githubSteps(ctx: Ctx, owner: string, steps: YamlNode | null, matrix: YamlNode | null, outer: Mode | undefined, where: string): void {
+  const { check, text } = ctx;
+  const v = check.variable;
+  let persisted: Mode | undefined;
+  let reported = false;
+  if (steps?.kind !== 'seq') return;
+  for (const step of steps.items) {
+    if (!isYamlMap(step)) continue;
+    const stepEnv = envMode(ctx, mapGet(step, 'env'), 'step env', matrix);
+    reportBad(ctx, stepEnv);
+    const run = mapGet(step, 'run');
+    const uses = mapGet(step, 'uses');
+    const assignments = isYamlScalar(run) ? shellAssignmentsIn(run, text, ctx.cache) : [];
+    const inline = inlineMode(ctx, assignments.filter((a) => !a.syntax.startsWith('env-file-write')), 'run script');
+    reportBad(ctx, inline);
+    let test: string | null = null;
+    if (isYamlScalar(run) && typeof run.value === 'string') test = check.testCommand(run.value);
+    else if (isYamlScalar(uses) && check.isTestAction(uses.text)) test = `uses: ${uses.text}`;
+    const unset = isYamlScalar(run) && typeof run.value === 'string' ? unsetIn(run.value, v) : null;
+    const effective = stepEnv ?? inline ?? persisted ?? outer;
+    const stepName = () => scalarTextOf(mapGet(step, 'name')) ?? test;
+    if (test && !reported && unset) {
+      reported = true;
+      ctx.issues.push({
+        kind: 'missing',
+        line: step.pos.line,
+        column: step.pos.column,
+        message: `${owner} runs tests/builds with ${v} unset (step "${stepName()}": ${unset} before ${test})`,
+        remediation: `do not unset ${v}; run the step with \`${v}: ${check.required}\` in its env`,
+      });
+    }
+    if (test && !reported && (effective === undefined || effective.state === 'dynamic')) {
+      reported = true;
+      ctx.issues.push(
+        effective === undefined
+          ? {
+              kind: 'missing',
+              line: step.pos.line,
+              column: step.pos.column,
+              message: `${owner} runs tests/builds without ${v}=${check.required} in effect (step "${stepName()}": ${test})`,
+              remediation: `add \`${v}: ${check.required}\` to ${where}`,
+            }
+          : {
+              kind: 'dynamic',
+              line: step.pos.line,
+              column: step.pos.column,
+              message: `${owner} runs tests/builds with ${v} from an expression (${effective.expr}, ${effective.where}), not an explicit ${check.required}`,
+              remediation: `set \`${v}: ${check.required}\` literally in ${where} (Gate C)`,
+            },
+      );
+    }
+    // $GITHUB_ENV writes take effect for the following steps.
+    const written = inlineMode(ctx, assignments.filter((a) => a.syntax.startsWith('env-file-write')), 'GITHUB_ENV');
+    reportBad(ctx, written);
+    if (written) persisted = written;
   }
 }
 
@@ -310,17 +350,17 @@ interface GitlabJob {
   node: YamlMap;
 }
 
-export function analyzeGitlab(roots: readonly (YamlNode | null)[], text: string, check: CiCheck): CiIssue[] {
+export function analyzeGitlab(roots: readonly (YamlNode | null)[], text: string, check: CiCheck, inheritedOk = false): CiIssue[] {
   const ctx: Ctx = { text, check, cache: {}, issues: [], badSeen: new Set() };
   for (const root of roots) {
     if (!isYamlMap(root)) continue;
-    gitlabJobs(ctx, root);
+    gitlabJobs(ctx, root, inheritedOk);
     scanAnywhere(ctx, root, new Set(['variables']), new Set(['script', 'before_script', 'after_script']));
   }
   return ctx.issues.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function gitlabJobs(ctx: Ctx, root: YamlMap): void {
+function gitlabJobs(ctx: Ctx, root: YamlMap, inheritedOk: boolean): void {
   const { check, text } = ctx;
   const v = check.variable;
   {
@@ -396,8 +436,19 @@ function gitlabJobs(ctx: Ctx, root: YamlMap): void {
       const jv = jobVars(node);
       reportBad(ctx, jv);
       const inline = inlineMode(ctx, inlineAssignments, 'script');
-      const effective = inline ?? jv ?? globalVars;
-      if (effective === undefined || effective.state === 'dynamic') {
+      const inherited: Mode | undefined = inheritedOk ? { state: 'ok', where: 'global variables of the including file' } : undefined;
+      const effective = inline ?? jv ?? globalVars ?? inherited;
+      const upTo = lines.slice(0, lines.findIndex((l) => l.line === test!.line) + 1).map((l) => String(l.line.value ?? '')).join('\n');
+      const unset = unsetIn(upTo, v);
+      if (unset) {
+        ctx.issues.push({
+          kind: 'missing',
+          line: test.at.line,
+          column: test.at.column,
+          message: `job "${name}" runs tests/builds with ${v} unset (${unset} before ${test.cmd})`,
+          remediation: `do not unset ${v}; keep \`${v}: ${check.required}\` in effect for job "${name}"`,
+        });
+      } else if (effective === undefined || effective.state === 'dynamic') {
         ctx.issues.push(
           effective === undefined
             ? {
@@ -418,4 +469,167 @@ function gitlabJobs(ctx: Ctx, root: YamlMap): void {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub composite actions (.github/actions/**/action.yml): `runs.steps` run inside the
+// calling job, but the action cannot know its callers, so a step that runs tests/builds must
+// have the variable in effect in the action itself (Gate C: "explicitly").
+
+export function analyzeComposite(roots: readonly (YamlNode | null)[], text: string, check: CiCheck): CiIssue[] {
+  const ctx: Ctx = { text, check, cache: {}, issues: [], badSeen: new Set() };
+  for (const root of roots) {
+    if (!isYamlMap(root)) continue;
+    const runs = mapGet(root, 'runs');
+    if (isYamlMap(runs) && scalarTextOf(mapGet(runs, 'using')) === 'composite') {
+      const name = scalarTextOf(mapGet(root, 'name')) ?? 'composite action';
+      githubSteps(ctx, `composite action "${name}"`, mapGet(runs, 'steps'), null, undefined, `the env of the step (a composite action cannot rely on its callers' env)`);
+    }
+    scanAnywhere(ctx, root, new Set(['env']), new Set(['run']));
+  }
+  return ctx.issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Google Cloud Build (cloudbuild*.yaml / .json): steps run builder images with `args`
+// (or `entrypoint` + `args`, or `script`); env is a list of "K=V" strings per step and in
+// `options.env` for every step.
+
+function envListMode(ctx: Ctx, list: YamlNode | null, where: string): Mode | undefined {
+  if (list?.kind !== 'seq') return undefined;
+  let mode: Mode | undefined;
+  const v = ctx.check.variable;
+  for (const item of list.items) {
+    if (!isYamlScalar(item) || typeof item.value !== 'string') continue;
+    const eq = item.value.indexOf('=');
+    if (eq <= 0 || item.value.slice(0, eq).trim() !== v) continue;
+    const value = item.value.slice(eq + 1);
+    if (/\$\{?_?[A-Z]|\$\$/.test(value)) mode = { state: 'dynamic', expr: item.value, where };
+    else if (normalizeValue(value) === normalizeValue(ctx.check.required)) mode = { state: 'ok', where };
+    else mode = { state: 'bad', value, pos: item.pos, where };
+  }
+  return mode;
+}
+
+export function analyzeCloudBuild(roots: readonly (YamlNode | null)[], text: string, check: CiCheck): CiIssue[] {
+  const ctx: Ctx = { text, check, cache: {}, issues: [], badSeen: new Set() };
+  const v = check.variable;
+  for (const root of roots) {
+    if (!isYamlMap(root)) continue;
+    const globalEnv = envListMode(ctx, getIn(root, ['options', 'env']), 'options.env');
+    reportBad(ctx, globalEnv);
+    const steps = mapGet(root, 'steps');
+    if (steps?.kind !== 'seq') continue;
+    let reported = false;
+    steps.items.forEach((step, i) => {
+      if (!isYamlMap(step)) return;
+      const stepEnv = envListMode(ctx, mapGet(step, 'env'), 'step env');
+      reportBad(ctx, stepEnv);
+      const builder = scalarTextOf(mapGet(step, 'name')) ?? '';
+      const entry = scalarTextOf(mapGet(step, 'entrypoint'));
+      const argsNode = mapGet(step, 'args');
+      const args = argsNode?.kind === 'seq' ? argsNode.items.map((a) => scalarTextOf(a) ?? '') : argsNode ? [scalarTextOf(argsNode) ?? ''] : [];
+      const script = scalarTextOf(mapGet(step, 'script')) ?? '';
+      const program = entry ?? builder.split('@')[0]!.split(':')[0]!.split('/').pop()!;
+      const command = `${program} ${args.join(' ')}\n${script}`;
+      const test = check.testCommand(command);
+      const inline = /(?:^|[\s;&|(])(?:export\s+)?TRADING_MODE=(\S+)/.exec(command.replace(/TRADING_MODE/g, v));
+      const inlineMode: Mode | undefined = inline
+        ? normalizeValue(inline[1]!.replace(/^['"]|['"]$/g, '')) === normalizeValue(check.required)
+          ? { state: 'ok', where: 'step script' }
+          : undefined
+        : undefined;
+      const unset = unsetIn(command, v);
+      const effective = stepEnv ?? inlineMode ?? globalEnv;
+      if (!test || reported) return;
+      const id = scalarTextOf(mapGet(step, 'id')) ?? `#${i}`;
+      if (unset || effective === undefined || effective.state === 'dynamic') {
+        reported = true;
+        ctx.issues.push({
+          kind: 'missing',
+          line: step.pos.line,
+          column: step.pos.column,
+          message: unset
+            ? `Cloud Build step ${id} runs tests/builds with ${v} unset (${unset} before ${test})`
+            : effective?.state === 'dynamic'
+              ? `Cloud Build step ${id} runs tests/builds with ${v} from a substitution (${effective.expr}), not an explicit ${check.required}`
+              : `Cloud Build step ${id} runs tests/builds without ${v}=${check.required} in effect (${test})`,
+          remediation: `add "${v}=${check.required}" to options.env (every step) or to the step's env`,
+        });
+      }
+    });
+  }
+  return ctx.issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitLab includes: `include:` entries of the main file that name files in this repository.
+
+/** Local include paths/globs of a GitLab CI root (leading '/' removed). */
+export function gitlabLocalIncludes(root: YamlNode | null): string[] {
+  if (!isYamlMap(root)) return [];
+  const inc = mapGet(root, 'include');
+  const items = inc?.kind === 'seq' ? inc.items : inc ? [inc] : [];
+  const out: string[] = [];
+  for (const it of items) {
+    let p: string | null = null;
+    if (isYamlScalar(it)) {
+      const t = it.text.trim();
+      if (!/^[a-z]+:\/\//i.test(t)) p = t;
+    } else if (isYamlMap(it)) {
+      if (mapGet(it, 'project') || mapGet(it, 'remote') || mapGet(it, 'template') || mapGet(it, 'component')) continue;
+      p = scalarTextOf(mapGet(it, 'local'));
+    }
+    if (p) out.push(p.replace(/^\/+/, ''));
+  }
+  return out;
+}
+
+/** Whether the main file's global variables put the variable in effect (for included files). */
+export function gitlabGlobalOk(root: YamlNode | null, text: string, check: CiCheck): boolean {
+  if (!isYamlMap(root)) return false;
+  const ctx: Ctx = { text, check, cache: {}, issues: [], badSeen: new Set() };
+  return envMode(ctx, mapGet(root, 'variables'), 'global variables', null)?.state === 'ok';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test runner configuration (pytest.ini, pyproject.toml, setup.cfg, tox.ini, conftest.py):
+// the variable set there is what the tests see, so a non-paper value there is a finding.
+
+export interface TestConfigValue {
+  value: string;
+  line: number;
+  column: number;
+  syntax: string;
+}
+
+/** Literal values the test runner's configuration gives the variable. */
+export function testConfigValues(path: string, text: string, variable: string): TestConfigValue[] {
+  const v = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const out: TestConfigValue[] = [];
+  const lines = text.split('\n');
+  const isPy = /\.py$/i.test(path);
+  const patterns: { re: RegExp; syntax: string }[] = isPy
+    ? [
+        { re: new RegExp(String.raw`environ\s*\[\s*(['"])${v}\1\s*\]\s*=\s*(['"])([^'"]*)\2`), syntax: 'os.environ[...] =' },
+        { re: new RegExp(String.raw`environ\.setdefault\(\s*(['"])${v}\1\s*,\s*(['"])([^'"]*)\2`), syntax: 'os.environ.setdefault' },
+        { re: new RegExp(String.raw`(?:setenv|putenv)\(\s*(['"])${v}\1\s*,\s*(['"])([^'"]*)\2`), syntax: 'setenv' },
+        { re: new RegExp(String.raw`environ\.update\([^)]*(['"])${v}\1\s*:\s*(['"])([^'"]*)\2`), syntax: 'os.environ.update' },
+      ]
+    : [
+        // pytest-env (env = TRADING_MODE=x, D:/R: prefixes), tox setenv/set_env, TOML strings.
+        { re: new RegExp(String.raw`(?:^|[\s"',\[=])(?:[DR]:)?${v}\s*=\s*(['"]?)([^'"\s,\]#;]*)\1`), syntax: 'test config' },
+      ];
+  lines.forEach((line, i) => {
+    const trimmed = line.trimStart();
+    if (trimmed.startsWith('#') || trimmed.startsWith(';')) return;
+    for (const { re, syntax } of patterns) {
+      const m = re.exec(line);
+      if (!m) continue;
+      const value = isPy ? m[3]! : m[2]!;
+      const col = line.indexOf(value, m.index + m[0].length - value.length - 1);
+      out.push({ value, line: i + 1, column: (col === -1 ? m.index : col) + 1, syntax });
+    }
+  });
+  return out;
 }

@@ -21,7 +21,15 @@ export const DEFAULT_TEST_COMMANDS = [
   String.raw`\bdocker[\s-]compose\b[^\n;&|]*\sbuild\b`,
   String.raw`\b(bazel|bazelisk)\s+(test|build)\b`,
   String.raw`\bdotnet\s+(test|build)\b`,
+  // Lint and type checks (Gate C: "tests and builds"; the spec's Lint & Format check runs with paper)
+  String.raw`(^|[\s;&|(/])(ruff|flake8|pylint|mypy|pyright|black|isort|eslint|prettier|yamllint|shellcheck|pre-commit|hadolint|actionlint)(\s|$)`,
+  String.raw`\bpython[0-9.]*\s+(-[A-Za-z]+\s+)*-m\s+(ruff|flake8|pylint|mypy|black|isort|py_compile)\b`,
+  String.raw`\b(npm|pnpm|yarn|bun)\s+(run\s+|run-script\s+)?(lint|typecheck|type-check|check|format:check)(:[\w:-]+)?\b`,
+  String.raw`\bnpx\s+(eslint|prettier)\b`,
+  String.raw`\bgcloud\s+builds\s+submit\b`,
 ];
+
+export const DEFAULT_TEST_CONFIGS = ['**/pytest.ini', '**/pyproject.toml', '**/setup.cfg', '**/tox.ini', '**/conftest.py', '**/.pytest.ini'];
 
 /** `uses:` actions (owner/repo[/path], before `@`) that run tests or builds. */
 export const DEFAULT_TEST_ACTIONS = [
@@ -32,12 +40,22 @@ export const DEFAULT_TEST_ACTIONS = [
   'pavelzw/pytest-action',
 ];
 
+export const DEFAULT_GITLAB = ['.gitlab-ci.yml', '.gitlab-ci.yaml', '.gitlab/**/*.yml', '.gitlab/**/*.yaml', '**/*.gitlab-ci.yml', '**/*.gitlab-ci.yaml'];
+export const DEFAULT_ACTIONS = ['.github/actions/**/action.yml', '.github/actions/**/action.yaml'];
+export const DEFAULT_CLOUDBUILD = ['**/cloudbuild*.yaml', '**/cloudbuild*.yml', '**/cloudbuild*.json'];
+
 export const optionsSchema = z
   .object({
     /** GitHub Actions workflow files. */
     workflows: Globs.default(['.github/workflows/*.yml', '.github/workflows/*.yaml']),
-    /** GitLab CI files (included files are judged only when listed here). */
-    gitlab: Globs.default(['.gitlab-ci.yml', '.gitlab-ci.yaml']),
+    /** GitLab CI files; files the main file includes (include: local) are judged too. */
+    gitlab: Globs.default(DEFAULT_GITLAB),
+    /** GitHub composite actions (runs.using: composite). */
+    actions: Globs.default(DEFAULT_ACTIONS),
+    /** Google Cloud Build pipelines. */
+    cloudbuild: Globs.default(DEFAULT_CLOUDBUILD),
+    /** Test runner configuration that can set the variable for tests. */
+    test_configs: Globs.default(DEFAULT_TEST_CONFIGS),
     /** The variable and the value every test/build step must have in effect. */
     variable: z.string().min(1).default('TRADING_MODE'),
     required_value: z.string().min(1).default('paper'),
@@ -49,7 +67,10 @@ export const optionsSchema = z
   .strict()
   .default({
     workflows: ['.github/workflows/*.yml', '.github/workflows/*.yaml'],
-    gitlab: ['.gitlab-ci.yml', '.gitlab-ci.yaml'],
+    gitlab: DEFAULT_GITLAB,
+    actions: DEFAULT_ACTIONS,
+    cloudbuild: DEFAULT_CLOUDBUILD,
+    test_configs: DEFAULT_TEST_CONFIGS,
     variable: 'TRADING_MODE',
     required_value: 'paper',
     test_commands: DEFAULT_TEST_COMMANDS,

@@ -40,6 +40,10 @@ describe('test/build command detection', () => {
     ['go test ./...', 'go test'],
     ['docker build -t x .', 'docker build'],
     ['docker buildx build .', 'docker buildx build'],
+    // Lint counts (Gate C: the Lint & Format check runs with TRADING_MODE=paper)
+    ['ruff check .', 'ruff'],
+    ['python -m mypy backend', 'python -m mypy'],
+    ['npm run lint', 'npm run lint'],
   ])('%s', (script, cmd) => expect(check.testCommand(script)).toBe(cmd));
   it.each([
     'echo hello',
@@ -51,7 +55,7 @@ describe('test/build command detection', () => {
     'npm install --save-dev jest',
     'echo "running pytest next"',
     '# pytest',
-    'ruff check .',
+    'pip install ruff mypy',
   ])(
     'not %s',
     (script) => expect(check.testCommand(script)).toBeNull(),

@@ -2,6 +2,7 @@
 // to environment settings without ever matching inside comments or unrelated strings.
 // Not full parsers: a token stream with string values decoded and positions kept.
 
+import { decodeEscapeAt } from '../../../changeset/unescape.js';
 import type { Assignment, Keep } from './types.js';
 
 /** Token tests and assignment output shared by the Python and JS/TS readers. */
@@ -135,7 +136,18 @@ export function tokenizePython(text: string): CodeTok[] {
         if (d === '\\' && i + 1 < n) {
           const e = text[i + 1]!;
           if (raw) v += d + e;
-          else v += e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e;
+          else if (e === '\n') v += '';
+          else {
+            // \xHH, \uXXXX, \UXXXXXXXX, octal and the letter escapes, as CPython decodes them
+            // (\u and \U only in str literals, not bytes).
+            const dec = prefix.includes('b') && (e === 'u' || e === 'U') ? null : decodeEscapeAt(text, i, { octal: true });
+            if (dec) {
+              v += dec.value;
+              i = dec.end;
+              continue;
+            }
+            v += e;
+          }
           i += 2;
           continue;
         }
@@ -218,6 +230,12 @@ export function tokenizeJs(text: string): CodeTok[] {
     let dynamic = false;
     while (j < n && text[j] !== '`') {
       if (text[j] === '\\') {
+        const dec = decodeEscapeAt(text, j);
+        if (dec) {
+          v += dec.value;
+          j = dec.end;
+          continue;
+        }
         v += text[j + 1] ?? '';
         j += 2;
         continue;
@@ -271,7 +289,13 @@ export function tokenizeJs(text: string): CodeTok[] {
       while (i < n && text[i] !== c && text[i] !== '\n') {
         if (text[i] === '\\') {
           const e = text[i + 1] ?? '';
-          v += e === 'n' ? '\n' : e === 't' ? '\t' : e === '\n' ? '' : e;
+          const dec = e === '\n' ? null : decodeEscapeAt(text, i);
+          if (dec) {
+            v += dec.value;
+            i = dec.end;
+            continue;
+          }
+          v += e === '\n' || e === '\r' ? '' : e;
           i += 2;
           continue;
         }
@@ -310,10 +334,31 @@ export function tokenizeJs(text: string): CodeTok[] {
       continue;
     }
     const cc = text.charCodeAt(i);
-    if (isIdStart(cc)) {
-      const e = identEnd(text, i, true);
-      toks.push({ kind: 'name', value: text.slice(i, e), start: i });
-      i = e;
+    if (isIdStart(cc) || (c === '\\' && text[i + 1] === 'u')) {
+      // Identifiers may hold \uXXXX / \u{…} escapes (process.env.\u0041GENT_MODE is AGENT_MODE).
+      let j = i;
+      let name = '';
+      for (;;) {
+        const e = identEnd(text, j, true);
+        name += text.slice(j, e);
+        j = e;
+        if (text[j] === '\\' && text[j + 1] === 'u') {
+          const dec = decodeEscapeAt(text, j);
+          if (dec) {
+            name += dec.value;
+            j = dec.end;
+            continue;
+          }
+        }
+        break;
+      }
+      if (j === i) {
+        toks.push({ kind: 'punct', value: c, start: i });
+        i++;
+        continue;
+      }
+      toks.push({ kind: 'name', value: name, start: i });
+      i = j;
       continue;
     }
     if (isDigit(cc) || (cc === 46 && isDigit(text.charCodeAt(i + 1)))) {

@@ -128,10 +128,7 @@ function logicalLines(text: string, escape: string): LogicalLine[] {
       cur.text += keep[k];
       cur.map.push(i + k);
     }
-    if (cont) {
-      cur.text += ' ';
-      cur.map.push(i + keep.length);
-    } else {
+    if (!cont) {
       out.push(cur);
       cur = null;
     }

@@ -4,6 +4,7 @@
 //   KEY=value # comment  (a '#' after whitespace starts a comment in an unquoted value)
 //   ${X:-default} expansions in unquoted and double-quoted values (dotenv-expand, python-dotenv)
 // Whole-line comments and blank lines are skipped; CRLF line ends are accepted.
+import { decodeEscapeAt } from '../../../changeset/unescape.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, positionsOf } from './values.js';
 
@@ -34,6 +35,13 @@ export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dote
       let buf = '';
       while (j < n && text[j] !== q) {
         if (q === '"' && text[j] === '\\' && j + 1 < n) {
+          // python-dotenv decodes double-quoted values with the unicode-escape codec.
+          const dec = decodeEscapeAt(text, j, { octal: true });
+          if (dec && text[j + 1] !== 'n' && text[j + 1] !== 't' && text[j + 1] !== 'r') {
+            buf += dec.value;
+            j = dec.end;
+            continue;
+          }
           const e = text[j + 1]!;
           buf += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
           j += 2;

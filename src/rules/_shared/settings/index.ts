@@ -11,7 +11,10 @@
 //   hcl         *.tf, *.tfvars, *.hcl                                        hcl.ts
 //   python      *.py, *.pyw, *.pyi, python shebang                          python.ts
 //   javascript  *.js, *.mjs, *.cjs, *.jsx, *.ts, *.mts, *.cts, *.tsx, node shebang  javascript.ts
-//   lines       anything else (TOML, INI, .properties, systemd, Makefile…)   lines.ts
+//   properties  *.properties                                                 properties.ts
+//   toml        *.toml                                                       toml.ts
+//   xml         *.xml, *.config, *.plist                                     xml.ts
+//   lines       anything else (INI, systemd, Makefile…)                      lines.ts
 //
 // A YAML or JSON file with a syntax error is read with the line reader (so a broken file or a
 // Helm template still gets `AGENT_MODE: EXECUTE` caught); reporting the parse error itself is
@@ -24,15 +27,18 @@ import { readHcl } from './hcl.js';
 import { parseJsonTree } from './json.js';
 import { readJavaScript } from './javascript.js';
 import { readLines } from './lines.js';
+import { readProperties } from './properties.js';
 import { readPython } from './python.js';
 import { readShell } from './shell.js';
+import { readToml } from './toml.js';
+import { readXml } from './xml.js';
 import { dedupe, readTree, scalarMapper } from './tree.js';
 import type { Assignment, Keep, SettingsFormat } from './types.js';
 import { lineStarts, positionsOf } from './values.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
 export { normalizeValue, evaluateDefaults } from './values.js';
-export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readPython, readShell, readTree, parseJsonTree };
+export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readProperties, readPython, readShell, readToml, readTree, readXml, parseJsonTree };
 
 const EXT: Record<string, SettingsFormat> = {
   yaml: 'yaml',
@@ -61,6 +67,11 @@ const EXT: Record<string, SettingsFormat> = {
   dockerfile: 'dockerfile',
   containerfile: 'dockerfile',
   env: 'dotenv',
+  properties: 'properties',
+  toml: 'toml',
+  xml: 'xml',
+  config: 'xml',
+  plist: 'xml',
 };
 
 const SHELL_FILES = new Set(['.envrc', '.bashrc', '.bash_profile', '.profile', '.zshrc', '.zshenv', '.zprofile', '.kshrc']);
@@ -90,10 +101,10 @@ export function detectFormat(path: string, text = ''): SettingsFormat {
  * reader (the line reader also by the names it looks for), so several rules share one read.
  */
 export async function readSettings(path: string, blob: Blob, names: ReadonlySet<string>): Promise<Assignment[]> {
-  const format = detectFormat(path, blob.text);
+  const format = detectFormat(path, blob.readerText);
   const id = [...names].sort().join(',');
   const keep: Keep = (k) => names.has(k);
-  const lineRead = () => blob.parse(`settings:lines:${id}`, (b) => readLines(b.text, names));
+  const lineRead = () => blob.parse(`settings:lines:${id}`, (b) => readLines(b.readerText, names));
   switch (format) {
     case 'yaml': {
       const r = await loadYamlDocuments(blob);
@@ -106,13 +117,13 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
     case 'json': {
       const tree = blob.parse('settings:json-tree', (b) => {
         try {
-          return { root: parseJsonTree(b.text), ok: true as const };
+          return { root: parseJsonTree(b.readerText), ok: true as const };
         } catch {
           return { root: null, ok: false as const };
         }
       });
       if (!tree.ok) return lineRead();
-      return blob.parse(`settings:json:${id}`, (b) => readTree([tree.root], b.text, 'json', keep));
+      return blob.parse(`settings:json:${id}`, (b) => readTree([tree.root], b.readerText, 'json', keep));
     }
     case 'lines':
       return lineRead();
@@ -120,7 +131,7 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
       return (
         blob.parse(`settings:${format}:${id}`, (b) => {
           try {
-            return READERS[format](b.text, keep);
+            return READERS[format](b.readerText, keep);
           } catch {
             return null;
           }
@@ -177,4 +188,7 @@ const READERS: Record<Exclude<SettingsFormat, 'yaml' | 'json' | 'lines'>, (text:
   hcl: (t, k) => readHcl(t, undefined, k),
   python: (t, k) => readPython(t, undefined, k),
   javascript: (t, k) => readJavaScript(t, undefined, k),
+  properties: (t, k) => readProperties(t, undefined, k),
+  toml: (t, k) => readToml(t, undefined, k),
+  xml: (t, k) => readXml(t, undefined, k),
 };

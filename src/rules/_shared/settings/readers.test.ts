@@ -45,7 +45,9 @@ describe('detectFormat', () => {
     ['x.mjs', 'javascript'],
     ['x.tsx', 'javascript'],
     ['k8s/deploy.yml', 'yaml'],
-    ['config.toml', 'lines'],
+    ['config.toml', 'toml'],
+    ['app.properties', 'properties'],
+    ['web.config', 'xml'],
   ])('%s → %s', (path, f) => expect(detectFormat(path)).toBe(f));
   it('uses the shebang of extensionless files', () => {
     expect(detectFormat('bin/start', '#!/usr/bin/env bash\n')).toBe('shell');

@@ -15,6 +15,7 @@
 // `tee`, a pipe into `kubectl apply -f -`); a heredoc only printed to the terminal is a
 // message. Comments
 // (`#` at the start of a word) never match. Values with `$X`, `$(…)` or backticks are dynamic.
+import { decodeEscapeAt } from '../../../changeset/unescape.js';
 import { readDotenv } from './dotenv.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, matchParen, positionsOf } from './values.js';
@@ -90,8 +91,14 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
         let j = at + 2;
         while (j < limit && text[j] !== "'") {
           if (text[j] === '\\' && j + 1 < limit) {
-            const e = text[j + 1]!;
-            value += e === 'n' ? '\n' : e === 't' ? '\t' : e;
+            // bash's ANSI-C quoting: \xHH, \NNN octal, \uXXXX, \UXXXXXXXX, \n \t \e …
+            const dec = decodeEscapeAt(text, j, { octal: true });
+            if (dec && dec.end <= limit) {
+              value += dec.value;
+              j = dec.end;
+              continue;
+            }
+            value += text[j + 1]!;
             j += 2;
             continue;
           }
@@ -203,9 +210,21 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
   function readWord(start: number): Word {
     const w = evalWord(start, n, 'word', false);
     const word: Word = { start, end: w.end, value: w.value, dynamic: w.dynamic };
-    const m = NAME_EQ.exec(text.slice(start, Math.min(w.end, start + 300)));
+    // The shell removes backslash-newline before it tokenises: `AGENT_\⏎MODE=…` is AGENT_MODE.
+    const rawWord = text.slice(start, Math.min(w.end, start + 300));
+    const joined = rawWord.includes('\\\n') || rawWord.includes('\\\r\n') ? rawWord.replace(/\\\r?\n/g, '') : rawWord;
+    const m = NAME_EQ.exec(joined);
     if (m) {
-      const valueStart = start + m[0].length;
+      let valueStart = start + m[0].length;
+      if (joined !== rawWord) {
+        // Map the end of `NAME=` in the joined word back to the raw text.
+        let r = 0;
+        for (let k = 0; k < m[0].length; r++) {
+          if (rawWord[r] === '\\' && (rawWord[r + 1] === '\n' || (rawWord[r + 1] === '\r' && rawWord[r + 2] === '\n'))) r += rawWord[r + 1] === '\n' ? 1 : 2;
+          else k++;
+        }
+        valueStart = start + r;
+      }
       const v = evalWord(valueStart, w.end, 'all', true);
       word.assign = { key: m[1]!, valueStart, value: v.value, dynamic: v.dynamic };
     } else {

@@ -43,4 +43,7 @@ export type SettingsFormat =
   | 'hcl'
   | 'python'
   | 'javascript'
+  | 'properties'
+  | 'toml'
+  | 'xml'
   | 'lines';

@@ -1,0 +1,138 @@
+// `safety-gate approve <rev>|<A..B> --key KEY [--reason TEXT] [--expires DURATION] [--ref PATTERN]
+//   [--covers RULE[,RULE…]] [--repo-id ID]`
+// `safety-gate approve --staged --key KEY …` (signs the staged tree: the approval carries over to
+//   the commit made from it)
+// `safety-gate approve <rev> --break-glass --incident ID --bypass RULE[,RULE…] --rollback TEXT --key KEY`
+//
+// Signs one approval statement with `ssh-keygen -Y sign -n safety-gate-approval` and adds it to
+// the git note of the commit (or staged tree) under refs/notes/safety-gate, next to the entries
+// already there (merge, never overwrite). The signer sends it with the change:
+// `git push origin <refspec> refs/notes/safety-gate`.
+import { parseArgs } from 'node:util';
+import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { EXIT, GateError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import { NAMESPACE, NOTES_REF, encodeEntry, parseDuration, parseNote, statementBytes, type Statement } from '../../approvals/statement.js';
+import { sshSign } from '../../approvals/ssh.js';
+import type { CliIO } from '../io.js';
+
+const USAGE = 'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT]';
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        key: { type: 'string' },
+        reason: { type: 'string' },
+        expires: { type: 'string' },
+        ref: { type: 'string' },
+        covers: { type: 'string' },
+        staged: { type: 'boolean' },
+        'break-glass': { type: 'boolean' },
+        incident: { type: 'string' },
+        bypass: { type: 'string' },
+        rollback: { type: 'string' },
+        'repo-id': { type: 'string' },
+        config: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new GateError('usage', (e as Error).message, USAGE);
+  }
+  const { values: o, positionals } = parsed;
+  const breakGlass = o['break-glass'] === true;
+  if (!o.key) throw new GateError('usage', 'approve needs --key (the approver\'s ssh private key)', USAGE);
+  if (o.staged ? positionals.length > 0 : positionals.length !== 1) throw new GateError('usage', o.staged ? '--staged takes no revision' : 'approve takes one revision', USAGE);
+  if (breakGlass && (!o.incident || !o.bypass || !o.rollback)) throw new GateError('usage', 'break-glass needs --incident, --bypass and --rollback', USAGE);
+  if (!breakGlass && (o.incident || o.bypass || o.rollback)) throw new GateError('usage', '--incident, --bypass and --rollback go with --break-glass', USAGE);
+  const expiresIn = parseDuration(o.expires ?? (breakGlass ? '4h' : '7d'));
+  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', `--expires takes a duration like 30m, 4h or 7d, not ${o.expires}`, USAGE);
+  const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
+  if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of your ssh private key (or of its .pub with an agent holding it)');
+
+  const repo = await openRepo(io.cwd, io.env);
+  const git = async (args: string[], input?: string) => {
+    const r = await repo.git.run(args, { input, okCodes: [0, 1, 128] });
+    return { code: r.code, out: r.stdout.toString('utf8').trim() };
+  };
+
+  // What to sign: the staged tree, one commit, or every commit of a range A..B (one statement each).
+  const subjects: { commit: string | null; tree: string; parentTree: string | null; target: string }[] = [];
+  if (o.staged) {
+    const w = await git(['write-tree']);
+    if (w.code !== 0) throw new GateError('git', 'cannot write the staged tree (unmerged paths?)', 'resolve conflicts and stage the change first');
+    const head = await git(['rev-parse', '--verify', '-q', 'HEAD^{tree}']);
+    subjects.push({ commit: null, tree: w.out, parentTree: head.code === 0 ? head.out : null, target: w.out });
+  } else {
+    const rev = positionals[0]!;
+    let commits: string[];
+    if (/^[^.]+\.\.[^.]+$/.test(rev)) {
+      const l = await git(['rev-list', '--reverse', rev, '--']);
+      if (l.code !== 0) throw new GateError('usage', `${rev} is not a commit range`, 'name a range A..B of existing commits');
+      commits = l.out.split('\n').filter(Boolean);
+      if (commits.length === 0) throw new GateError('usage', `the range ${rev} holds no commit`, 'name a range A..B with B ahead of A');
+    } else {
+      const c = await git(['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
+      if (c.code !== 0) throw new GateError('usage', `${rev} is not a commit`, 'name the commit to approve (a branch, a tag or an id)');
+      commits = [c.out];
+    }
+    for (const commit of commits) subjects.push({ commit, tree: (await git(['rev-parse', `${commit}^{tree}`])).out, parentTree: null, target: commit });
+  }
+
+  const repoId = o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config));
+  const now = Date.now();
+  for (const subject of subjects) await signOne(subject);
+  return EXIT.pass;
+
+  async function signOne({ commit, tree, parentTree, target }: (typeof subjects)[number]): Promise<void> {
+    const statement: Statement = {
+      type: 'safety-gate/approval@1',
+      kind: breakGlass ? 'break-glass' : 'approval',
+      repo: repoId,
+      commit,
+      tree,
+      parent_tree: parentTree,
+      ref: o.ref ?? '*',
+      covers: list(o.covers),
+      reason: o.reason ?? '',
+      issued_at: new Date(now).toISOString(),
+      expires_at: new Date(now + expiresIn!).toISOString(),
+      ...(breakGlass ? { incident: o.incident!, bypass: list(o.bypass), rollback: o.rollback! } : {}),
+    };
+    const signed = await sshSign(key, NAMESPACE, statementBytes(statement));
+    if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+    const line = encodeEntry(statement, signed.blob);
+
+    // Merge, never overwrite: keep every entry already in the note.
+    const existing = await git(['notes', `--ref=${NOTES_REF}`, 'show', target]);
+    const lines = existing.code === 0 ? existing.out.split('\n').filter((l) => l.trim() !== '') : [];
+    if (!lines.includes(line)) lines.push(line);
+    const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
+    if (add.code !== 0) throw new GateError('git', `git notes add failed: ${add.stderr.toString().trim()}`, 'check that the repository is writable');
+    const entries = parseNote(lines.join('\n')).length;
+    const what = commit ? `commit ${commit.slice(0, 12)}` : `the staged tree ${tree.slice(0, 12)} (it carries over to the commit made from it)`;
+    io.stderr.write(
+      `safety-gate: ${breakGlass ? `break-glass ${o.incident}` : 'approval'} for ${what} signed and stored in ${NOTES_REF} (${entries} entr${entries === 1 ? 'y' : 'ies'}); ` +
+        `push it with the change: git push origin <branch> ${NOTES_REF}\n`,
+    );
+  }
+}
+
+function list(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {
+  const { loadPolicy } = await import('../../config/load.js');
+  const { repoIdOf } = await import('../../approvals/apply.js');
+  try {
+    const policy = await loadPolicy({ cwd: io.cwd, configFile, mode: 'client' });
+    return repoIdOf(policy);
+  } catch {
+    return 'default';
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { Blob } from '../changeset/blob.js';
+import { KeywordScanner } from './keywords.js';
+
+const reference = (text: string, wanted: string[]) => new Set(wanted.filter((k) => text.toLowerCase().includes(k)));
+const scan = (text: string, wanted: string[]) => new KeywordScanner().scan(new Blob('0'.repeat(40), Buffer.from(text, 'utf8')), wanted);
+
+describe('KeywordScanner', () => {
+  it('finds every keyword case-insensitively, nested and overlapping ones included', () => {
+    const wanted = ['replica', 'replicas', 'image', 'ge_x', 'a.b', 'kind'];
+    expect(scan('spec:\n  REPLICAS: 3\n  image_x: a', wanted)).toEqual(new Set(['replica', 'replicas', 'image', 'ge_x']));
+    expect(scan('axb', wanted)).toEqual(new Set());
+    expect(scan('A.B', wanted)).toEqual(new Set(['a.b']));
+    expect(scan('', wanted)).toEqual(new Set());
+    expect(scan('anything', [])).toEqual(new Set());
+  });
+
+  it('agrees with lower-casing the text, also on non-ASCII content', () => {
+    const wanted = ['key', 'agent_mode', 'api', 'straße'];
+    for (const text of ['\u212Aey = 1', 'AGENT_MODE=execute', 'STRASSE', 'Straße', 'APİ', 'x'.repeat(1000) + 'Api']) {
+      expect(scan(text, wanted)).toEqual(reference(text, wanted));
+    }
+  });
+
+  it('agrees with the reference on random ASCII', () => {
+    let seed = 1;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = 'abAB_.:<';
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    for (let i = 0; i < 500; i++) {
+      const wanted = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => word(1 + Math.floor(rnd() * 4)).toLowerCase()))];
+      const text = word(Math.floor(rnd() * 60));
+      expect(scan(text, wanted)).toEqual(reference(text, wanted));
+    }
+  });
+});

@@ -1,0 +1,56 @@
+// The engine's literal prefilter: which of the rules' (lower-case) keywords occur in a blob,
+// case-insensitively, in one pass over the content for all of them.
+//
+// ASCII content (nearly all source and config) is matched as raw bytes (a latin1 view, no
+// UTF-8 decoding, no lower-cased copy) by one compiled regular expression: the alternation of
+// every keyword still missing. On each hit the found keywords (the hit and every keyword it
+// contains) leave the alternation and the scan resumes one character after the hit's start,
+// so overlapping and nested keywords are all found. For ASCII text this is exactly
+// `text.toLowerCase().includes(k)`. Other content keeps that definition literally (Unicode
+// lower-casing maps some non-ASCII letters onto ASCII ones, e.g. the Kelvin sign onto `k`).
+import { isAscii } from 'node:buffer';
+import type { Blob } from '../changeset/blob.js';
+
+const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class KeywordScanner {
+  private readonly compiled = new Map<string, RegExp>();
+
+  private regex(keywords: readonly string[]): RegExp {
+    const key = keywords.join('\0');
+    let r = this.compiled.get(key);
+    if (!r) {
+      if (this.compiled.size > 256) this.compiled.clear();
+      // Longest first: at one position the longest keyword wins; the shorter ones it contains
+      // are credited by `includes` below.
+      r = new RegExp([...keywords].sort((a, b) => b.length - a.length).map(escape).join('|'), 'gi');
+      this.compiled.set(key, r);
+    }
+    return r;
+  }
+
+  /** The keywords of `wanted` (lower-case, deduplicated) that occur in `blob`. */
+  scan(blob: Blob, wanted: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    if (wanted.length === 0) return found;
+    if (!isAscii(blob.bytes)) {
+      const lower = blob.lower;
+      for (const k of wanted) if (lower.includes(k)) found.add(k);
+      return found;
+    }
+    const text = blob.bytes.toString('latin1');
+    let remaining = wanted;
+    let r = this.regex(remaining);
+    r.lastIndex = 0;
+    for (let m = r.exec(text); m !== null; m = r.exec(text)) {
+      const hit = m[0].toLowerCase();
+      for (const k of remaining) if (hit.includes(k)) found.add(k);
+      remaining = remaining.filter((k) => !found.has(k));
+      if (remaining.length === 0) break;
+      const at = m.index + 1;
+      r = this.regex(remaining);
+      r.lastIndex = at;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { RefUpdate } from '../../changeset/types.js';
+import { optionsSchema } from './options.js';
+import { isReplaceRef, nonCommitTreatment } from './rule.js';
+
+const ref = (name: string, type: 'commit' | 'tree' | 'blob' | null, kind: RefUpdate['kind'] = 'create'): RefUpdate => ({
+  ref: name,
+  localRef: null,
+  oldOid: '0'.repeat(40),
+  newOid: 'a'.repeat(40),
+  kind,
+  forced: false,
+  isTag: name.startsWith('refs/tags/'),
+  isBranch: name.startsWith('refs/heads/'),
+  targetType: type,
+  peeled: type ? { oid: 'a'.repeat(40), type } : null,
+});
+
+describe('ref-integrity', () => {
+  const defaults = optionsSchema.parse(undefined);
+
+  it('knows replace refs in any case', () => {
+    expect(isReplaceRef('refs/replace/abc')).toBe(true);
+    expect(isReplaceRef('refs/Replace/abc')).toBe(true);
+    expect(isReplaceRef('refs/heads/replace/abc')).toBe(false);
+  });
+
+  it('blocks trees and blobs outside refs/tags, checks trees inside, blocks blobs without a path', () => {
+    expect(nonCommitTreatment(ref('refs/heads/x', 'tree'), defaults)).toBe('block');
+    expect(nonCommitTreatment(ref('refs/notes/x', 'blob'), defaults)).toBe('block');
+    expect(nonCommitTreatment(ref('refs/tags/x', 'tree'), defaults)).toBe('check');
+    expect(nonCommitTreatment(ref('refs/tags/x', 'blob'), defaults)).toBe('no-path');
+    expect(nonCommitTreatment(ref('refs/tags/x', 'commit'), defaults)).toBeNull();
+    expect(nonCommitTreatment(ref('refs/heads/x', null, 'delete'), defaults)).toBeNull();
+  });
+
+  it('is configurable', () => {
+    const o = optionsSchema.parse({ non_commit_outside_tags: 'check', non_commit_inside_tags: 'block', non_commit_blob_path: 'tagged/blob.env' });
+    expect(nonCommitTreatment(ref('refs/heads/x', 'blob'), o)).toBe('check');
+    expect(nonCommitTreatment(ref('refs/tags/x', 'tree'), o)).toBe('block');
+    expect(() => optionsSchema.parse({ non_commit_blob_path: '../x' })).toThrow();
+    expect(() => optionsSchema.parse({ non_commit_outside_tags: 'allow' })).toThrow();
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { Re2Error, translateRe2 } from './re2.js';
+
+const re = (p: string) => {
+  const t = translateRe2(p);
+  return new RegExp(t.source, t.flags);
+};
+
+describe('RE2 → JavaScript', () => {
+  it('(?i) at the start becomes the i flag', () => {
+    const t = translateRe2('(?i)secret');
+    expect(t.flags).toBe('i');
+    expect(re('(?i)secret').test('SeCrEt')).toBe(true);
+  });
+
+  it('scoped and mid-pattern flags expand letters, classes included', () => {
+    const r = re('key=(?i:abc[d-f])X');
+    expect(r.test('key=ABCEX')).toBe(true);
+    expect(r.test('key=abcfX')).toBe(true);
+    expect(r.test('KEY=abcdX')).toBe(false);
+    expect(r.test('key=abcdx')).toBe(false);
+    const mid = re('A(?i)b');
+    expect(mid.test('AB')).toBe(true);
+    expect(mid.test('aB')).toBe(false);
+  });
+
+  it('(?s) and . ; ^ $ under (?m); \\A and \\z', () => {
+    expect(re('a.b').test('a\nb')).toBe(false);
+    expect(re('a.b').test('a\rb')).toBe(true);
+    expect(re('(?s)a.b').test('a\nb')).toBe(true);
+    expect(re('(?m)^x$').test('a\nx\nb')).toBe(true);
+    expect(re('^x$').test('a\nx\nb')).toBe(false);
+    expect(re('\\Ax').test('xa')).toBe(true);
+    expect(re('\\Ax').test('ax')).toBe(false);
+    expect(re('x\\z').test('ax')).toBe(true);
+    expect(re('x\\z').test('x\n')).toBe(false);
+  });
+
+  it('named groups, POSIX classes, \\Q…\\E, \\x{…}, octal, punctuation escapes', () => {
+    const m = re('(?P<tok>[[:alpha:]][[:digit:]]+)').exec('-- a12 --');
+    expect(m?.groups?.tok).toBe('a12');
+    expect(re('\\Qa.b*\\E').test('a.b*')).toBe(true);
+    expect(re('\\Qa.b*\\E').test('aXb')).toBe(false);
+    expect(re('\\x{41}\\101').test('AA')).toBe(true);
+    expect(re('\\@\\_x').test('@_x')).toBe(true);
+    expect(re('[^[:space:]]{3}').test('abc')).toBe(true);
+    expect(re('\\pL+').test('é')).toBe(true);
+  });
+
+  it('refuses what has no safe equivalent', () => {
+    for (const p of ['(?U)a+', 'a\\C', '(a)\\1', '(?=x)', '(?<!x)y', '[[:^alpha:]]', '(?i:[0-z])', '(?i)a(?-i:b)', 'a{1001}', '(unclosed']) {
+      expect(() => translateRe2(p), p).toThrow(Re2Error);
+    }
+  });
+
+  it('translates gitleaks default-style patterns', () => {
+    const p = String.raw`(?i)(?:adafruit)(?:[0-9a-z\-_\t .]{0,20})(?:[\s|']|[\s|"]){0,3}(?:=|>|:{1,3}=|\|\|:|<=|=>|:|\?=)(?:'|\"|\s|=|\x60){0,5}([a-z0-9_-]{32})(?:['|\"|\n|\r|\s|\x60|;]|$)`;
+    const r = re(p);
+    expect(r.exec('ADAFRUIT_KEY = "0123456789abcdef0123456789abcdef"')?.[1]).toBe('0123456789abcdef0123456789abcdef');
+  });
+});

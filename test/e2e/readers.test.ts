@@ -1,0 +1,100 @@
+// Issue 12, "reading content as git and the runtime do": one real-git push per class of trick
+// (`git push --no-verify` to a bare repository whose pre-receive hook runs the built CLI). Each
+// test asserts the refusal, the finding behind it, that the ref did not move, and that a clean
+// twin of the same file passes.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { Repo, sandbox, type Sandbox } from '../helpers/repo.js';
+import { createServer, push, type Server } from './server.js';
+
+let sb: Sandbox;
+let server: Server;
+let repo: Repo;
+
+beforeEach(() => {
+  sb = sandbox();
+  server = createServer(sb, { extends: ['agenttrader-v2'] });
+  execFileSync('git', ['clone', '-q', server.url, `${sb.dir}/work`], { env: sb.env });
+  repo = new Repo(`${sb.dir}/work`, sb.env);
+  repo.write('README.md', 'seed\n');
+  repo.commitAll('seed');
+  expect(push(repo, ['-q', '--no-verify', 'origin', 'main']).code).toBe(0);
+});
+afterEach(() => sb.cleanup());
+
+/** Commit `files`, push with --no-verify: refused with `expected` findings, ref unchanged. */
+function expectRefused(files: Record<string, string | Buffer>, expected: RegExp[]): void {
+  const before = server.ref('refs/heads/main');
+  for (const [p, c] of Object.entries(files)) repo.write(p, c);
+  repo.commitAll('change');
+  const r = push(repo, ['--no-verify', 'origin', 'main']);
+  expect(r.code, r.out).not.toBe(0);
+  expect(r.out).toContain('pre-receive hook declined');
+  for (const e of expected) expect(r.out).toMatch(e);
+  expect(server.ref('refs/heads/main')).toBe(before);
+  repo.git('reset', '-q', '--hard', 'HEAD~1');
+}
+
+function expectAccepted(files: Record<string, string | Buffer>): void {
+  for (const [p, c] of Object.entries(files)) repo.write(p, c);
+  repo.commitAll('clean twin');
+  const r = push(repo, ['--no-verify', 'origin', 'main']);
+  expect(r.code, r.out).toBe(0);
+}
+
+const utf16 = (s: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
+
+describe('pre-receive reads bytes the way their consumer does', () => {
+  it('encodings and bytes: UTF-16 .env, NUL in a comment, LFS pointer, filter attribute; clean twins pass', () => {
+    expectRefused(
+      {
+        'config/prod.env': utf16('LOG=1\nAGENT_MODE=EXECUTE\n'),
+        'config/other.env': Buffer.from('# \0\nAGENT_MODE=EXECUTE\n'),
+        'config/big.yaml': `version https://git-lfs.github.com/spec/v1\noid sha256:${'a'.repeat(64)}\nsize 10\n`,
+        '.gitattributes': 'config/*.yaml filter=envsubst\n',
+      },
+      [
+        /remote: .*config\/prod\.env:2.*agent-mode/,
+        /remote: .*config\/other\.env:2.*agent-mode/,
+        /remote: .*config\/big\.yaml.*readable-content\/lfs-pointer/,
+        /remote: .*\.gitattributes:1.*readable-content\/git-attribute/,
+      ],
+    );
+    expectAccepted({ 'config/prod.env': utf16('# AGENT_MODE=EXECUTE is forbidden\nAGENT_MODE=OBSERVE\n'), '.gitattributes': '* text=auto eol=lf\n' });
+  });
+
+  it('hosts: percent-escapes, default-ignorables and enclosed letters as the URL parser reads them; paper and lookalike pass', () => {
+    expectRefused(
+      {
+        'backend/broker/a.py': 'BASE = "https://%61pi.alpaca.markets/v2"\n',
+        'backend/broker/b.py': 'BASE = "https://api.alp\u034Faca.markets"\n',
+        'backend/broker/c.py': 'BASE = "wss://api.\u24D0lpaca.markets/stream"\n',
+      },
+      [/remote: .*backend\/broker\/a\.py:1.*live-endpoint/, /remote: .*backend\/broker\/b\.py:1.*live-endpoint/, /remote: .*backend\/broker\/c\.py:1.*live-endpoint/],
+    );
+    expectAccepted({
+      'backend/broker/a.py': 'BASE = "https://paper\u00AD-api.alpaca.markets"\n',
+      'backend/broker/b.py': 'BASE = "https://\u0430pi.alpaca.markets"\n',
+    });
+  });
+
+  it('continuations and escapes: shell, Dockerfile, JSON, .properties, TOML are compared after unescaping; a comment passes', () => {
+    expectRefused(
+      {
+        'services/agent/env.sh': 'export AGENT_\\\nMODE=EXECUTE\n',
+        'Dockerfile': 'FROM scratch\nENV AGENT_MODE=EXE\\\nCUTE\n',
+        'config/app.json': '{"AGENT\\u005fMODE": "\\u0045XECUTE"}\n',
+        'config/app.properties': 'AGENT\\u005fMODE EXE\\\n    CUTE\n',
+        'config/agent.toml': '[env]\nAGENT_MODE = """\nEXECUTE"""\n',
+      },
+      [
+        /remote: .*services\/agent\/env\.sh:2.*agent-mode/,
+        /remote: .*Dockerfile:2.*agent-mode/,
+        /remote: .*config\/app\.json:1.*agent-mode/,
+        /remote: .*config\/app\.properties:1.*agent-mode/,
+        /remote: .*config\/agent\.toml:2.*agent-mode/,
+      ],
+    );
+    expectAccepted({ 'config/agent.toml': '# AGENT_MODE = "EXECUTE"\n[env]\nNOTE = "AGENT_MODE = EXECUTE is forbidden"\nAGENT_MODE = """OBSERVE"""\n' });
+  });
+});

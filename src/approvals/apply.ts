@@ -441,7 +441,8 @@ function requirementsFor(policy: Policy, cs: ChangeSet): (f: Finding) => Require
       const reqs = [...names].sort().map((n) => requirement(n, ap.protected[n] ?? ap.default));
       return reqs.length > 0 ? reqs : [requirement('protected-target', ap.default)];
     }
-    if (f.rule === 'live-endpoint/new-exception') return [requirement(f.rule, ap.exceptions)];
+    // New inline exceptions of every rule (src/findings/suppress.ts) and live allow_hosts entries.
+    if (f.rule.endsWith('/new-exception')) return [requirement(f.rule, ap.exceptions)];
     if (f.rule === 'task-scope') return [requirement(f.rule, ap.task_scope)];
     const own = ap.rules[f.rule] ?? ap.rules[f.rule.split('/')[0]!];
     return own ? [requirement(f.rule, own)] : null;

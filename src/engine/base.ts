@@ -5,7 +5,8 @@
 //
 //   staged change (pre-commit, commit-msg, scan --staged)  HEAD (none on the first commit)
 //   pre-push                                              the remote's old tip of the pushed ref, or the parent
-//                                                         of the oldest pushed commit (none for a new root)
+//                                                         of the oldest pushed commit (none for a new root);
+//                                                         the baseline: each pushed commit's parent (check.ts)
 //   scan --range A..B                                     A
 //   scan [--rev REV]                                      REV (nothing is changing)
 //   pre-receive                                           the server policy's branch tip, before any ref moves

@@ -12,8 +12,9 @@ alone on the line directly above. <rule> is a rule id (agent-mode) or one sub-ru
 
 - The reason after "--" is mandatory: without one the exception exempts nothing, and the
   finding says so.
-- Only findings with a line can be suppressed; whole-file, commit and run findings and
-  <rule>/new-exception findings cannot.
+- Only findings with a line can be suppressed; whole-file, commit and run findings,
+  <rule>/new-exception findings and findings about a change (protected-target, task-scope)
+  cannot.
 - Keyed to content: the rule, the normalised text of the covered line and of the comment's
   line. An exception that the previous version of the file (at a path the rule read) did not
   have is new: <rule>/new-exception, block (warn when the suppressed finding warns), with
@@ -42,7 +43,7 @@ in JSON, as baselineState "unchanged" in SARIF, and counted in text.
 
 Where it is read from, always the state before the change: the path "baseline:" names in the
 policy (default .safety-gate/baseline.json), as committed at HEAD (pre-commit, commit-msg), at
-the pushed ref's old tip (pre-push), at A (scan --range A..B), in the scanned commit (scan); on
+each pushed commit's parent (pre-push), at A (scan --range A..B), in the scanned commit (scan); on
 the server from its policy's absolute "baseline:" file or else from server.policy_branch's tip
 before the push, never from pushed commits. An invalid baseline fails closed (exit 2). The
 presets protect .safety-gate/baseline.json (group safety-gate-policy), and a "baseline:" path is

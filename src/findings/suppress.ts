@@ -17,8 +17,10 @@
 //   `<rule>/new-exception`, at the rule's `new_exception_severity` (default block), carrying
 //   the covered rule id in `covers`. An approval closes it (ExceptionReviewer below). A tree
 //   scan changes nothing, so it reports no new exception (it lists them as suppressed);
-// - `*/new-exception` findings, whole-file / commit / run findings and engine notices
-//   (oversized-file) cannot be suppressed inline.
+// - `*/new-exception` findings, whole-file / commit / run findings, engine notices
+//   (oversized-file) and findings about a change rather than content (protected-target,
+//   task-scope: a comment in the file cannot vouch for the change that writes it) cannot be
+//   suppressed inline.
 import type { Blob } from '../changeset/blob.js';
 import type { FileChange } from '../changeset/types.js';
 import { parseSuppressionLine, parseSuppressions, type Suppression } from '../rules/_shared/suppressions.js';
@@ -84,7 +86,7 @@ export interface SuppressResult {
   suppressed: SuppressedFinding[];
 }
 
-const UNSUPPRESSIBLE = new Set(['oversized-file']);
+const UNSUPPRESSIBLE = new Set(['oversized-file', 'protected-target', 'task-scope']);
 const REGULAR = new Set(['100644', '100755']);
 
 function exceptionKey(rule: string, covered: string, comment: string): string {

@@ -289,14 +289,30 @@ describe('the same approvals close other reviews', () => {
     repo.commitAll('quotes');
     const r = pushAll();
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/live-endpoint\/new-exception\s+new exception for live Alpaca host api\.alpaca\.markets: "read-only quotes for the ops dashboard"; no signed approval for commit [0-9a-f]{12} in refs\/notes\/safety-gate/);
+    expect(r.out).toMatch(/live-endpoint\/new-exception\s+new inline exception for live-endpoint: "read-only quotes for the ops dashboard" \(it suppresses: live Alpaca host api\.alpaca\.markets in runtime scope\); no signed approval for commit [0-9a-f]{12} in refs\/notes\/safety-gate/);
     approve('mallory');
     const m = pushAll();
     expect(m.out).toMatch(/mallory@example.com holds no role that may approve live-endpoint\/new-exception \(security; roles come from the server policy\)/);
     approve('alice', ['HEAD', '--reason', 'security review SEC-7']);
     const ok = pushAll();
     expect(ok.code, ok.out).toBe(0);
-    expect(ok.out).toMatch(/live-endpoint\/new-exception\s+approved by alice@example.com \(security review SEC-7\): new exception for live Alpaca host/);
+    expect(ok.out).toMatch(/live-endpoint\/new-exception\s+approved by alice@example.com \(security review SEC-7\): new inline exception for live-endpoint/);
+  });
+
+  it('a new inline exception of any rule (agent-mode) closes the same way, by approvals.exceptions', () => {
+    setup();
+    repo.write('config/replay.env', 'AGENT_MODE=EXECUTE  # safety-gate: allow agent-mode -- shadow replay harness, never deployed (SEC-31)\n');
+    repo.commitAll('replay harness');
+    const r = pushAll();
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/agent-mode\/new-exception\s+new inline exception for agent-mode: "shadow replay harness, never deployed \(SEC-31\)"/);
+    expect(r.out).not.toMatch(/ agent-mode {2}AGENT_MODE/);
+    approve('mallory');
+    expect(pushAll().out).toMatch(/mallory@example.com holds no role that may approve agent-mode\/new-exception \(security; roles come from the server policy\)/);
+    approve('alice', ['HEAD', '--reason', 'security review SEC-31']);
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/agent-mode\/new-exception\s+approved by alice@example.com \(security review SEC-31\): new inline exception for agent-mode/);
   });
 
   it('a task-scope "pending review" closes with an approval', () => {

@@ -143,6 +143,27 @@ describe('baseline', () => {
   });
 });
 
+describe('baseline in a range scan', () => {
+  it('scan --range A..B applies the baseline of A, never one the range brings', () => {
+    repo.write('safety-gate.config.yaml', 'extends: [agenttrader-v2]\n').write('config/app.env', APP_ENV);
+    repo.commitAll('findings');
+    expect(cli(['baseline']).code).toBe(0);
+    const a = repo.commitAll('baseline');
+    repo.write('config/app.env', 'LOG_LEVEL=info\n' + APP_ENV);
+    repo.commitAll('unrelated');
+    const ok = cli(['scan', '--range', `${a}..HEAD`]);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toContain('baselined: 2 findings accepted by the baseline');
+    repo.write('config/app.env', 'LOG_LEVEL=info\n' + APP_ENV + 'AGENT_MODE=EXECUTE # again\n');
+    expect(cli(['baseline']).code).toBe(0);
+    repo.commitAll('hide a new finding in a regenerated baseline');
+    const bad = cli(['scan', '--range', `${a}..HEAD`]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/config\/app\.env:4:12 {2}agent-mode/);
+    expect(bad.stdout).toMatch(/\.safety-gate\/baseline\.json {2}protected-target/);
+  });
+});
+
 describe('baseline on the server', () => {
   it('comes from the protected branch tip before the push, never from the pushed commits', () => {
     const bare = join(sb.dir, 'server.git');

@@ -26,7 +26,7 @@ export const approvalsShape = {
       protected: z.record(z.string(), ApprovalRequirement).default({}),
       /** Roles for protected findings of no group listed above (generator outputs, sentinels, generated files). */
       default: ApprovalRequirement.default(['security']),
-      /** Who may approve new live-endpoint exceptions and allow_hosts edits. */
+      /** Who may approve new inline exceptions of every rule (`<rule>/new-exception`) and live allow_hosts edits. */
       exceptions: ApprovalRequirement.default(['security']),
       /** Who may approve task-scope "pending review" findings. */
       task_scope: ApprovalRequirement.default(['security']),

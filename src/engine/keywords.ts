@@ -10,8 +10,21 @@
 // lower-casing maps some non-ASCII letters onto ASCII ones, e.g. the Kelvin sign onto `k`).
 import { isAscii } from 'node:buffer';
 import type { Blob } from '../changeset/blob.js';
+import { hasEscapes } from '../changeset/unescape.js';
+import { needsUrlFold } from '../changeset/url-fold.js';
 
 const escape = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Bytes whose text is exactly what they say: ASCII, no NUL (UTF-16/32 in the ASCII range is
+ * ASCII bytes with NULs between), no numeric escape or backslash-newline continuation, no
+ * %XX escape — the spellings the blob's readers decode (see Blob.lower).
+ */
+function plainAscii(bytes: Buffer): string | null {
+  if (!isAscii(bytes) || bytes.indexOf(0) !== -1) return null;
+  const text = bytes.toString('latin1');
+  return hasEscapes(text) || needsUrlFold(text) ? null : text;
+}
 
 export class KeywordScanner {
   private readonly compiled = new Map<string, RegExp>();
@@ -33,12 +46,14 @@ export class KeywordScanner {
   scan(blob: Blob, wanted: readonly string[]): Set<string> {
     const found = new Set<string>();
     if (wanted.length === 0) return found;
-    if (!isAscii(blob.bytes)) {
+    const text = plainAscii(blob.bytes);
+    if (text === null) {
+      // The blob's lower-cased view holds every spelling its readers decode (UTF-16/32, URL
+      // folding, escapes, continuations): the keywords must be looked for there.
       const lower = blob.lower;
       for (const k of wanted) if (lower.includes(k)) found.add(k);
       return found;
     }
-    const text = blob.bytes.toString('latin1');
     let remaining = wanted;
     let r = this.regex(remaining);
     r.lastIndex = 0;

@@ -17,10 +17,7 @@ export const msgs = {
   outside: (who: string, windows: string[], tz: string, now: string) =>
     `agent push by ${who} outside every run window (${windows.join(', ')} ${tz}); it is ${now} ${tz} now`,
   outsideFix: (tz: string) => `push again inside a run window (run_windows, in ${tz}), or have a person push it`,
-  model: (runId: string, model: string | null, allowed: string[]) =>
-    model === null
-      ? `task ${runId} names no model, and the policy allows only ${allowed.join(', ')}`
-      : `task ${runId} routes to model ${model}, which the policy does not allow (allowed_models: ${allowed.join(', ')})`,
+  model: (runId: string, model: string, allowed: string[]) => `task ${runId} routes to model ${model}, which the policy does not allow (allowed_models: ${allowed.join(', ')})`,
   modelFix: (allowed: string[]) => `route the task to one of ${allowed.join(', ')}, or change allowed_models (a reviewed policy change)`,
   cost: (runId: string, cost: number, max: number) => `task ${runId} declares a cost of ${cost} USD, over the policy's max_cost_usd of ${max}`,
   costFix: (max: number) => `split the task so each run stays within ${max} USD, or raise max_cost_usd (a reviewed policy change)`,
@@ -45,7 +42,8 @@ policy-record/run-window  a push by an agent outside every entry of run_windows
                           a window that ends before it starts runs past midnight), read in
                           run_windows_timezone (IANA name, default UTC). Invalid windows are a
                           configuration error at their file:line:column.
-policy-record/model       the task envelope's model is not in allowed_models (or names none).
+policy-record/model       the task envelope's model is not in allowed_models (an envelope that
+                          names no model is recorded with model null in the audit log).
 policy-record/cost        the envelope's declared cost_usd (or max_cost_usd) exceeds the
                           policy's max_cost_usd.
 
@@ -80,8 +78,10 @@ in the pipeline's own pre-push; run windows are judged on every door.`,
           report({ subRule: 'run-window', message: msgs.outside(agent, record.run_windows, tz, clock(ctx.now, tz)), remediation: msgs.outsideFix(tz), ref: run.refs[0]!.ref });
         }
         if (!task) return;
-        if (record.allowed_models.length > 0 && (task.model == null || !record.allowed_models.includes(task.model))) {
-          report({ subRule: 'model', message: msgs.model(task.runId, task.model ?? null, record.allowed_models), remediation: msgs.modelFix(record.allowed_models) });
+        // An envelope that names no model is recorded with model null (audit): only a declared
+        // routing can be held against the list.
+        if (record.allowed_models.length > 0 && task.model != null && !record.allowed_models.includes(task.model)) {
+          report({ subRule: 'model', message: msgs.model(task.runId, task.model, record.allowed_models), remediation: msgs.modelFix(record.allowed_models) });
         }
         if (record.max_cost_usd !== null && task.costUsd != null && task.costUsd > record.max_cost_usd) {
           report({ subRule: 'cost', message: msgs.cost(task.runId, task.costUsd, record.max_cost_usd), remediation: msgs.costFix(record.max_cost_usd) });

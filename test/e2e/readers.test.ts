@@ -97,4 +97,31 @@ describe('pre-receive reads bytes the way their consumer does', () => {
     );
     expectAccepted({ 'config/agent.toml': '# AGENT_MODE = "EXECUTE"\n[env]\nNOTE = "AGENT_MODE = EXECUTE is forbidden"\nAGENT_MODE = """OBSERVE"""\n' });
   });
+
+  it('embedded config: ConfigMap *.env, Secret base64, compose env_file outside scope, ARG into ENV, HCL heredoc, XML', () => {
+    const b64 = Buffer.from('AGENT_MODE=EXECUTE\n').toString('base64');
+    expectRefused(
+      {
+        'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  agent.env: |\n    AGENT_MODE=EXECUTE\n',
+        'k8s/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  agent.env: ${b64}\n`,
+        'docker-compose.yml': `services:\n  agent:\n    image: x@sha256:${'c'.repeat(64)}\n    env_file: settings/agent.env\n`,
+        'settings/agent.env': 'AGENT_MODE=EXECUTE\n',
+        'Dockerfile': 'FROM scratch\nARG MODE=EXECUTE\nENV AGENT_MODE=$MODE\n',
+        'infra/agent.tf': 'locals {\n  AGENT_MODE = <<EOT\nEXECUTE\nEOT\n}\n',
+        'config/app.config': '<configuration>\n  <add key="AGENT_MODE" value="EXECUTE" />\n</configuration>\n',
+      },
+      [
+        /remote: .*k8s\/cm\.yaml:7.*agent-mode/,
+        /remote: .*k8s\/secret\.yaml:6.*agent-mode/,
+        /remote: .*settings\/agent\.env:1.*agent-mode/,
+        /remote: .*Dockerfile:3.*agent-mode/,
+        /remote: .*infra\/agent\.tf:3.*agent-mode/,
+        /remote: .*config\/app\.config:2.*agent-mode/,
+      ],
+    );
+    expectAccepted({
+      'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  agent.env: |\n    # AGENT_MODE=EXECUTE is forbidden\n    AGENT_MODE=OBSERVE\n',
+      'Dockerfile': 'FROM scratch\nARG MODE\nENV AGENT_MODE=$MODE\n',
+    });
+  });
 });

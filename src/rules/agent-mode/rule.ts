@@ -4,6 +4,8 @@
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
 import type { FileChange } from '../../changeset/types.js';
 import { normalizeValue, readSettings, type Assignment } from '../_shared/settings/index.js';
+import { loadYamlDocuments, type YamlNode } from '../_shared/yaml.js';
+import { normalizeRepoPath } from '../../engine/paths.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
@@ -122,7 +124,9 @@ export const agentMode = defineRule<AgentModeOptions>({
       for (const a of s.aliases) if (!byKey.has(a)) byKey.set(a, s);
     }
     const names: ReadonlySet<string> = new Set(byKey.keys());
-    const keywords = [...new Set([...names].map((n) => n.toLowerCase()))];
+    // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
+    // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
+    const keywords = [...new Set([...names].map((n) => n.toLowerCase())), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
     return {
       keywords,
       files(change: FileChange) {
@@ -132,7 +136,26 @@ export const agentMode = defineRule<AgentModeOptions>({
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
-        const assignments = await readSettings(file.path, blob, names);
+        await judgeFile(file.path, await readSettings(file.path, blob, names), report);
+        // Files a compose or Kustomize file makes the runtime read, wherever they are.
+        if (/\.ya?ml$/i.test(file.path) && /env_file|envs:|files:/.test(blob.text)) {
+          const refs = referencedFiles(file.path, (await loadYamlDocuments(blob)).docs.map((d) => d.contents));
+          if (refs.length === 0) return;
+          const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
+          for (const ref of refs) {
+            if (inScope(ref.path)) continue; // read on its own when it changes
+            const e = await snap.entry(ref.path);
+            if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
+            const b = await ctx.git.readBlob(e.oid);
+            if (!b || !b.isText) continue;
+            const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
+            await judgeFile(ref.path, as, report, ` (read through ${file.path})`);
+          }
+        }
+      },
+    };
+
+    async function judgeFile(path: string, assignments: Assignment[], report: Report, via = ''): Promise<void> {
         const seen = new Set<string>();
         for (const a of assignments) {
           const v = judge(a, byKey);
@@ -151,9 +174,42 @@ export const agentMode = defineRule<AgentModeOptions>({
             (v.kind === 'forbidden'
               ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})`
               : `set ${s.name} to ${s.allowed!.join(' or ')}`);
-          report({ message, path: file.path, line: a.line, column: a.column, remediation });
+          report({ message: message + via, path, line: a.line, column: a.column, remediation });
         }
-      },
-    };
+    }
   },
 });
+
+/**
+ * Files a YAML manifest makes the runtime read as config: compose `env_file:` (a string, a
+ * list of strings or of {path}), Kustomize configMapGenerator / secretGenerator `envs:` (env
+ * files) and `files:` (`[key=]path`). Paths are resolved against the manifest's directory.
+ */
+export function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
+  const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
+  const out = new Map<string, boolean>();
+  const add = (p: string, dotenv: boolean) => {
+    if (!p || p.includes('${') || /^[a-z]+:\/\//i.test(p) || p.startsWith('/')) return;
+    const n = normalizeRepoPath(dir + p);
+    if (n && !n.startsWith('..')) out.set(n, (out.get(n) ?? false) || dotenv);
+  };
+  const strings = (n: YamlNode | null | undefined, field?: string): string[] => {
+    if (!n) return [];
+    if (n.kind === 'scalar') return typeof n.value === 'string' ? [n.value] : [];
+    if (n.kind === 'seq') return n.items.flatMap((i) => (i?.kind === 'map' && field ? strings(i.pairs.find((p) => p.key === field)?.value) : strings(i)));
+    return [];
+  };
+  const visit = (n: YamlNode | null, depth: number): void => {
+    if (!n || depth > 8) return;
+    if (n.kind === 'seq') for (const i of n.items) visit(i, depth + 1);
+    if (n.kind !== 'map') return;
+    for (const p of n.pairs) {
+      if (p.key === 'env_file') for (const f of strings(p.value, 'path')) add(f, true);
+      else if (p.key === 'envs' && depth > 0) for (const f of strings(p.value)) add(f, true);
+      else if (p.key === 'files' && depth > 0) for (const f of strings(p.value)) add(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f, false);
+      else visit(p.value, depth + 1);
+    }
+  };
+  for (const r of roots) visit(r, 0);
+  return [...out].map(([path, dotenv]) => ({ path, dotenv }));
+}

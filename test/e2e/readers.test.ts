@@ -124,4 +124,28 @@ describe('pre-receive reads bytes the way their consumer does', () => {
       'Dockerfile': 'FROM scratch\nARG MODE\nENV AGENT_MODE=$MODE\n',
     });
   });
+
+  it('indirection a reader can resolve: Python environ aliases and |=, JS destructuring and Reflect.set, shell printf -v / read <<<, sys.path via __import__', () => {
+    expectRefused(
+      {
+        'backend/boot.py': 'import os\nfrom os import environ as E\nE["AGENT_" + "MODE"] = "EXECUTE"\nos.environ |= {"TRADING_MODE": "live"}\n',
+        'services/agent/boot.js': 'const { AGENT_MODE = "EXECUTE" } = process.env;\nReflect.set(process.env, "TRADING_MODE", "live");\n',
+        'services/agent/env.sh': "printf -v AGENT_MODE '%s' EXECUTE\nread -r TRADING_MODE <<< live\n",
+        'backend/app.py': '__import__("sys").path.append("/opt/x")\n',
+      },
+      [
+        /remote: .*backend\/boot\.py:3.*agent-mode/,
+        /remote: .*backend\/boot\.py:4.*agent-mode/,
+        /remote: .*services\/agent\/boot\.js:1.*agent-mode/,
+        /remote: .*services\/agent\/boot\.js:2.*agent-mode/,
+        /remote: .*services\/agent\/env\.sh:1.*agent-mode/,
+        /remote: .*services\/agent\/env\.sh:2.*agent-mode/,
+        /remote: .*backend\/app\.py:1.*import-hygiene/,
+      ],
+    );
+    expectAccepted({
+      'backend/boot.py': 'import os, sys\nos.environ["AGENT_MODE"] = sys.argv[1]\n',
+      'services/agent/env.sh': 'read -r AGENT_MODE <<< "$1"\n',
+    });
+  });
 });

@@ -68,23 +68,47 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
   YAML        maps at any depth, anchors/aliases and merge keys (<<) resolved, every document;
               Kubernetes/compose/ECS env lists ({name, value}; valueFrom carries no value);
               compose environment lists of K=V; GitLab {value: …} variables; shell in
-              run/script/command/args strings; Kustomize patch strings (YAML in YAML)
+              run/script/command/args strings; Kustomize patch strings (YAML in YAML);
+              ConfigMap/Secret data/stringData entries named *.env, *.json, *.yaml,
+              *.properties, *.toml, *.xml… read with that file's reader (Secret data and
+              binaryData are base64); Kustomize configMapGenerator/secretGenerator literals
+  Referenced  compose env_file: and Kustomize envs:/files: are resolved in the same tree and
+              read as env files (or by name), in scope whatever their directory
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
-              scripts as shell (JSONC ok)
-  .env        KEY=value, export, quotes, inline comments, \${X:-default}
-  Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations
-  shell       export/declare -x/readonly/local, K=V, K=V cmd, env K=V, \${K:=V}, \${K:-V},
-              docker -e/--env, gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
+              scripts as shell (JSONC ok); \\u escapes in keys and values decoded
+  .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…"
+  Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations (joined
+              without a space, # escape=\` honoured), ARG defaults (global ARGs inherited by a
+              stage's bare ARG) and earlier ENVs substituted into later values
+  shell       export/declare -x/typeset/readonly/local, K=V, K=V cmd, env K=V, \${K:=V},
+              \${K:-V}, $'…' (\\x, octal, \\u escapes), backslash-newline anywhere (also inside
+              K), printf -v K FMT ARGS (text, %s, %b), read K <<< word, docker -e/--env,
+              gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
               echo K=V >> $GITHUB_ENV, heredocs written to a file or a pipe (read as .env
               lines; a heredoc only printed to the terminal is a message)
   Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks,
-              variable "K" { default = "V" }, JSON heredocs
-  Python      os.environ["K"] = "V", setdefault, putenv, environ.update, getenv/environ.get
-              defaults, env dicts ({**os.environ, …}, env={…}), K = "V" statements, K="V" kwargs
+              variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
+              "\${"literal"}" interpolation of literals
+  Python      os.environ["K"] = "V", setdefault, putenv, environ.update({…} / K="V"),
+              environ |= {…}, getenv/environ.get defaults, env dicts ({**os.environ, …},
+              env={…}), K = "V" statements, K="V" kwargs; os.environ reached as
+              from os import environ as E, E = os.environ, getattr(os, "environ");
+              keys and values built from literal concatenation ("AGENT_" + "MODE"); string
+              escapes decoded (\\x, \\u, \\U, octal)
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
-              Object.assign(process.env, {…}), env objects, const K = "V"
+              Object.assign(process.env, {…}), Object.defineProperty(process.env, "K",
+              {value: "V"}), Reflect.set(process.env, "K", "V"), destructuring defaults
+              const { K = "V" } = process.env, env objects, const K = "V"; escaped
+              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation
+  .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators
+  TOML        tables, dotted and quoted keys, inline tables, basic/literal/multi-line strings
+              unescaped the TOML way, "K=V" strings in arrays (pytest-env)
+  XML         <K>V</K>, <add key="K" value="V"/>, <env name="K" value="V"/>, K="V"
+              attributes, plist <key>K</key><string>V</string>; comments never match
   other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs), also used
               when a YAML or JSON file does not parse (a Helm template)
+Encodings: UTF-16/UTF-32 (BOM or NUL pattern), a UTF-8 BOM, NUL bytes in text and lone CR line
+ends are read like the file's consumer reads them (see readable-content for what is not text).
 Comments never match. Values are normalised like the runtime guard: trimmed, quotes removed,
 case-folded (execute is EXECUTE). Keys are compared exactly (environment variables are
 case-sensitive on Linux); list other spellings a runtime reads (agent_mode in app config) as
@@ -97,6 +121,13 @@ aliases. Decisions:
   - Python dicts and JS objects count only when they become an environment (env=…, env: {…},
     {**os.environ, …}, {...process.env, …}, environ.update, Object.assign(process.env, …));
     a module constant named exactly like the setting (AGENT_MODE = "EXECUTE") counts too.
+  - Out of reach (values computed at run time, so a reviewer must watch for them): keys or
+    values built from variables, function calls, format strings or f-strings with fields
+    (os.environ[prefix + "MODE"], process.env[key], "EXE".join(…)), values read from other
+    files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
+    envs, exec/eval of strings, base64 outside Secret manifests, printf formats other than
+    %s/%b, shell arrays and indirect expansion (\${!name}), and an env file outside
+    runtime scope changed without the compose file that references it.
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
     file that lists forbidden pairs: write such lists as {name, forbidden} or keep them out of
     the runtime scope.

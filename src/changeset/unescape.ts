@@ -50,7 +50,7 @@ export function decodeEscapeAt(s: string, i: number, opts: EscapeOptions = {}): 
   return simple !== undefined ? { value: simple, end: i + 2 } : null;
 }
 
-const HAS_ESCAPE = /\\(?:u[0-9A-Fa-f{]|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]|[0-7]{3}|\r?\n)|`\r?\n/;
+const HAS_ESCAPE = /\\(?:u[0-9A-Fa-f{]|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]|[0-7]{3}|\r?\n)|`\r?\n|["'`][ \t]*\+[ \t]*["'`]/;
 
 /** Whether `prefilterView` can differ from the text. */
 export function hasEscapes(text: string): boolean {
@@ -58,14 +58,14 @@ export function hasEscapes(text: string): boolean {
 }
 
 /**
- * The text with numeric escapes decoded and line continuations (backslash or backtick before a
- * newline, with the next line's indentation) joined: a keyword written `AGENT\u005FMODE` or
+ * The text with numeric escapes decoded, line continuations (backslash or backtick before a
+ * newline, with the next line's indentation) and literal concatenations (`"AGENT_" + "MODE"`) joined: a keyword written `AGENT\u005FMODE` or
  * split over a continuation is still found by a literal prefilter. A superset view, never
  * positions.
  */
 export function prefilterView(text: string): string {
-  return text.replace(/\\u\{[0-9A-Fa-f]{1,6}\}|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\\x[0-9A-Fa-f]{2}|\\[0-7]{3}|[\\`]\r?\n[ \t]*/g, (m) => {
-    if (m[1] === '\n' || m[1] === '\r') return '';
+  return text.replace(/\\u\{[0-9A-Fa-f]{1,6}\}|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\\x[0-9A-Fa-f]{2}|\\[0-7]{3}|[\\`]\r?\n[ \t]*|["'`][ \t]*\+[ \t]*["'`]/g, (m) => {
+    if (m[1] === '\n' || m[1] === '\r' || m.includes('+')) return '';
     return decodeEscapeAt(m, 0, { octal: true })?.value ?? m;
   });
 }

@@ -97,4 +97,55 @@ describe('pre-receive reads bytes the way their consumer does', () => {
     );
     expectAccepted({ 'config/agent.toml': '# AGENT_MODE = "EXECUTE"\n[env]\nNOTE = "AGENT_MODE = EXECUTE is forbidden"\nAGENT_MODE = """OBSERVE"""\n' });
   });
+
+  it('embedded config: ConfigMap *.env, Secret base64, compose env_file outside scope, ARG into ENV, HCL heredoc, XML', () => {
+    const b64 = Buffer.from('AGENT_MODE=EXECUTE\n').toString('base64');
+    expectRefused(
+      {
+        'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  agent.env: |\n    AGENT_MODE=EXECUTE\n',
+        'k8s/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  agent.env: ${b64}\n`,
+        'docker-compose.yml': `services:\n  agent:\n    image: x@sha256:${'c'.repeat(64)}\n    env_file: settings/agent.env\n`,
+        'settings/agent.env': 'AGENT_MODE=EXECUTE\n',
+        'Dockerfile': 'FROM scratch\nARG MODE=EXECUTE\nENV AGENT_MODE=$MODE\n',
+        'infra/agent.tf': 'locals {\n  AGENT_MODE = <<EOT\nEXECUTE\nEOT\n}\n',
+        'config/app.config': '<configuration>\n  <add key="AGENT_MODE" value="EXECUTE" />\n</configuration>\n',
+      },
+      [
+        /remote: .*k8s\/cm\.yaml:7.*agent-mode/,
+        /remote: .*k8s\/secret\.yaml:6.*agent-mode/,
+        /remote: .*settings\/agent\.env:1.*agent-mode/,
+        /remote: .*Dockerfile:3.*agent-mode/,
+        /remote: .*infra\/agent\.tf:3.*agent-mode/,
+        /remote: .*config\/app\.config:2.*agent-mode/,
+      ],
+    );
+    expectAccepted({
+      'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  agent.env: |\n    # AGENT_MODE=EXECUTE is forbidden\n    AGENT_MODE=OBSERVE\n',
+      'Dockerfile': 'FROM scratch\nARG MODE\nENV AGENT_MODE=$MODE\n',
+    });
+  });
+
+  it('indirection a reader can resolve: Python environ aliases and |=, JS destructuring and Reflect.set, shell printf -v / read <<<, sys.path via __import__', () => {
+    expectRefused(
+      {
+        'backend/boot.py': 'import os\nfrom os import environ as E\nE["AGENT_" + "MODE"] = "EXECUTE"\nos.environ |= {"TRADING_MODE": "live"}\n',
+        'services/agent/boot.js': 'const { AGENT_MODE = "EXECUTE" } = process.env;\nReflect.set(process.env, "TRADING_MODE", "live");\n',
+        'services/agent/env.sh': "printf -v AGENT_MODE '%s' EXECUTE\nread -r TRADING_MODE <<< live\n",
+        'backend/app.py': '__import__("sys").path.append("/opt/x")\n',
+      },
+      [
+        /remote: .*backend\/boot\.py:3.*agent-mode/,
+        /remote: .*backend\/boot\.py:4.*agent-mode/,
+        /remote: .*services\/agent\/boot\.js:1.*agent-mode/,
+        /remote: .*services\/agent\/boot\.js:2.*agent-mode/,
+        /remote: .*services\/agent\/env\.sh:1.*agent-mode/,
+        /remote: .*services\/agent\/env\.sh:2.*agent-mode/,
+        /remote: .*backend\/app\.py:1.*import-hygiene/,
+      ],
+    );
+    expectAccepted({
+      'backend/boot.py': 'import os, sys\nos.environ["AGENT_MODE"] = sys.argv[1]\n',
+      'services/agent/env.sh': 'read -r AGENT_MODE <<< "$1"\n',
+    });
+  });
 });

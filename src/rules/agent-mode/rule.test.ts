@@ -28,7 +28,9 @@ describe('agent-mode', () => {
   it('has lower-case keywords for every name and alias', async () => {
     const options = optionsSchema.parse({ settings: [{ name: 'AGENT_MODE', aliases: ['agentMode'], forbidden: ['EXECUTE'] }] }) as AgentModeOptions;
     const checker = await agentMode.create({ options, paths: createPathMatcher({ include: ['**'], exclude: [] }, false) } as unknown as RuleContext<AgentModeOptions>);
-    expect(checker.keywords).toEqual(['agent_mode', 'agentmode']);
+    expect(checker.keywords?.slice(0, 2)).toEqual(['agent_mode', 'agentmode']);
+    // Manifests whose settings hide in base64 or in referenced files pass by their shape.
+    expect(checker.keywords).toEqual(expect.arrayContaining(['kind: secret', 'env_file', 'configmapgenerator']));
   });
 
   it('reports forbidden and not-allowed values with position and remediation', async () => {

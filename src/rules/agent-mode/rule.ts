@@ -4,6 +4,8 @@
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
 import type { FileChange } from '../../changeset/types.js';
 import { normalizeValue, readSettings, type Assignment } from '../_shared/settings/index.js';
+import { loadYamlDocuments, type YamlNode } from '../_shared/yaml.js';
+import { normalizeRepoPath } from '../../engine/paths.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
@@ -66,23 +68,47 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
   YAML        maps at any depth, anchors/aliases and merge keys (<<) resolved, every document;
               Kubernetes/compose/ECS env lists ({name, value}; valueFrom carries no value);
               compose environment lists of K=V; GitLab {value: …} variables; shell in
-              run/script/command/args strings; Kustomize patch strings (YAML in YAML)
+              run/script/command/args strings; Kustomize patch strings (YAML in YAML);
+              ConfigMap/Secret data/stringData entries named *.env, *.json, *.yaml,
+              *.properties, *.toml, *.xml… read with that file's reader (Secret data and
+              binaryData are base64); Kustomize configMapGenerator/secretGenerator literals
+  Referenced  compose env_file: and Kustomize envs:/files: are resolved in the same tree and
+              read as env files (or by name), in scope whatever their directory
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
-              scripts as shell (JSONC ok)
-  .env        KEY=value, export, quotes, inline comments, \${X:-default}
-  Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations
-  shell       export/declare -x/readonly/local, K=V, K=V cmd, env K=V, \${K:=V}, \${K:-V},
-              docker -e/--env, gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
+              scripts as shell (JSONC ok); \\u escapes in keys and values decoded
+  .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…"
+  Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations (joined
+              without a space, # escape=\` honoured), ARG defaults (global ARGs inherited by a
+              stage's bare ARG) and earlier ENVs substituted into later values
+  shell       export/declare -x/typeset/readonly/local, K=V, K=V cmd, env K=V, \${K:=V},
+              \${K:-V}, $'…' (\\x, octal, \\u escapes), backslash-newline anywhere (also inside
+              K), printf -v K FMT ARGS (text, %s, %b), read K <<< word, docker -e/--env,
+              gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
               echo K=V >> $GITHUB_ENV, heredocs written to a file or a pipe (read as .env
               lines; a heredoc only printed to the terminal is a message)
   Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks,
-              variable "K" { default = "V" }, JSON heredocs
-  Python      os.environ["K"] = "V", setdefault, putenv, environ.update, getenv/environ.get
-              defaults, env dicts ({**os.environ, …}, env={…}), K = "V" statements, K="V" kwargs
+              variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
+              "\${"literal"}" interpolation of literals
+  Python      os.environ["K"] = "V", setdefault, putenv, environ.update({…} / K="V"),
+              environ |= {…}, getenv/environ.get defaults, env dicts ({**os.environ, …},
+              env={…}), K = "V" statements, K="V" kwargs; os.environ reached as
+              from os import environ as E, E = os.environ, getattr(os, "environ");
+              keys and values built from literal concatenation ("AGENT_" + "MODE"); string
+              escapes decoded (\\x, \\u, \\U, octal)
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
-              Object.assign(process.env, {…}), env objects, const K = "V"
+              Object.assign(process.env, {…}), Object.defineProperty(process.env, "K",
+              {value: "V"}), Reflect.set(process.env, "K", "V"), destructuring defaults
+              const { K = "V" } = process.env, env objects, const K = "V"; escaped
+              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation
+  .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators
+  TOML        tables, dotted and quoted keys, inline tables, basic/literal/multi-line strings
+              unescaped the TOML way, "K=V" strings in arrays (pytest-env)
+  XML         <K>V</K>, <add key="K" value="V"/>, <env name="K" value="V"/>, K="V"
+              attributes, plist <key>K</key><string>V</string>; comments never match
   other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs), also used
               when a YAML or JSON file does not parse (a Helm template)
+Encodings: UTF-16/UTF-32 (BOM or NUL pattern), a UTF-8 BOM, NUL bytes in text and lone CR line
+ends are read like the file's consumer reads them (see readable-content for what is not text).
 Comments never match. Values are normalised like the runtime guard: trimmed, quotes removed,
 case-folded (execute is EXECUTE). Keys are compared exactly (environment variables are
 case-sensitive on Linux); list other spellings a runtime reads (agent_mode in app config) as
@@ -95,6 +121,13 @@ aliases. Decisions:
   - Python dicts and JS objects count only when they become an environment (env=…, env: {…},
     {**os.environ, …}, {...process.env, …}, environ.update, Object.assign(process.env, …));
     a module constant named exactly like the setting (AGENT_MODE = "EXECUTE") counts too.
+  - Out of reach (values computed at run time, so a reviewer must watch for them): keys or
+    values built from variables, function calls, format strings or f-strings with fields
+    (os.environ[prefix + "MODE"], process.env[key], "EXE".join(…)), values read from other
+    files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
+    envs, exec/eval of strings, base64 outside Secret manifests, printf formats other than
+    %s/%b, shell arrays and indirect expansion (\${!name}), and an env file outside
+    runtime scope changed without the compose file that references it.
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
     file that lists forbidden pairs: write such lists as {name, forbidden} or keep them out of
     the runtime scope.
@@ -122,7 +155,9 @@ export const agentMode = defineRule<AgentModeOptions>({
       for (const a of s.aliases) if (!byKey.has(a)) byKey.set(a, s);
     }
     const names: ReadonlySet<string> = new Set(byKey.keys());
-    const keywords = [...new Set([...names].map((n) => n.toLowerCase()))];
+    // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
+    // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
+    const keywords = [...new Set([...names].map((n) => n.toLowerCase())), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
     return {
       keywords,
       files(change: FileChange) {
@@ -132,7 +167,26 @@ export const agentMode = defineRule<AgentModeOptions>({
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
-        const assignments = await readSettings(file.path, blob, names);
+        await judgeFile(file.path, await readSettings(file.path, blob, names), report);
+        // Files a compose or Kustomize file makes the runtime read, wherever they are.
+        if (/\.ya?ml$/i.test(file.path) && /env_file|envs:|files:/.test(blob.text)) {
+          const refs = referencedFiles(file.path, (await loadYamlDocuments(blob)).docs.map((d) => d.contents));
+          if (refs.length === 0) return;
+          const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
+          for (const ref of refs) {
+            if (inScope(ref.path)) continue; // read on its own when it changes
+            const e = await snap.entry(ref.path);
+            if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
+            const b = await ctx.git.readBlob(e.oid);
+            if (!b || !b.isText) continue;
+            const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
+            await judgeFile(ref.path, as, report, ` (read through ${file.path})`);
+          }
+        }
+      },
+    };
+
+    async function judgeFile(path: string, assignments: Assignment[], report: Report, via = ''): Promise<void> {
         const seen = new Set<string>();
         for (const a of assignments) {
           const v = judge(a, byKey);
@@ -151,9 +205,42 @@ export const agentMode = defineRule<AgentModeOptions>({
             (v.kind === 'forbidden'
               ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})`
               : `set ${s.name} to ${s.allowed!.join(' or ')}`);
-          report({ message, path: file.path, line: a.line, column: a.column, remediation });
+          report({ message: message + via, path, line: a.line, column: a.column, remediation });
         }
-      },
-    };
+    }
   },
 });
+
+/**
+ * Files a YAML manifest makes the runtime read as config: compose `env_file:` (a string, a
+ * list of strings or of {path}), Kustomize configMapGenerator / secretGenerator `envs:` (env
+ * files) and `files:` (`[key=]path`). Paths are resolved against the manifest's directory.
+ */
+export function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
+  const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
+  const out = new Map<string, boolean>();
+  const add = (p: string, dotenv: boolean) => {
+    if (!p || p.includes('${') || /^[a-z]+:\/\//i.test(p) || p.startsWith('/')) return;
+    const n = normalizeRepoPath(dir + p);
+    if (n && !n.startsWith('..')) out.set(n, (out.get(n) ?? false) || dotenv);
+  };
+  const strings = (n: YamlNode | null | undefined, field?: string): string[] => {
+    if (!n) return [];
+    if (n.kind === 'scalar') return typeof n.value === 'string' ? [n.value] : [];
+    if (n.kind === 'seq') return n.items.flatMap((i) => (i?.kind === 'map' && field ? strings(i.pairs.find((p) => p.key === field)?.value) : strings(i)));
+    return [];
+  };
+  const visit = (n: YamlNode | null, depth: number): void => {
+    if (!n || depth > 8) return;
+    if (n.kind === 'seq') for (const i of n.items) visit(i, depth + 1);
+    if (n.kind !== 'map') return;
+    for (const p of n.pairs) {
+      if (p.key === 'env_file') for (const f of strings(p.value, 'path')) add(f, true);
+      else if (p.key === 'envs' && depth > 0) for (const f of strings(p.value)) add(f, true);
+      else if (p.key === 'files' && depth > 0) for (const f of strings(p.value)) add(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f, false);
+      else visit(p.value, depth + 1);
+    }
+  };
+  for (const r of roots) visit(r, 0);
+  return [...out].map(([path, dotenv]) => ({ path, dotenv }));
+}

@@ -39,7 +39,13 @@ import-hygiene          sys.path mutation in runtime-scope Python, read from the
                         sys.path += …, sys.path = …, site.addsitedir(…), setattr(sys, "path", …),
                         through aliases (import sys as s; from sys import path [as p];
                         from sys import *; import site as st; from site import addsitedir;
-                        p = sys.path). By default only mutations the change adds are reported
+                        p = sys.path), and the module or its path reached without their
+                        names: __import__("sys"), importlib.import_module("sys"),
+                        sys.modules["sys"], getattr(sys, "path"), vars(sys)["path"],
+                        sys.__dict__["path"], list.insert(sys.path, …) (unbound mutators).
+                        Out of reach (computed at run time): getattr(sys, name),
+                        __import__(modname), exec/eval of strings, a path list passed to
+                        another module that mutates it. By default only mutations the change adds are reported
                         (Gate A: "no new sys.path mutation"): one already in the previous version
                         of the file (same code) is not; a file renamed into the runtime scope is
                         new to it.

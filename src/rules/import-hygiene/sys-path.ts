@@ -7,7 +7,11 @@
 // `import site as st`, `from site import addsitedir [as add]`, and plain name aliases
 // `p = sys.path` (then `p.append(…)`, `p[:0] = …`, `p += …`). Rebinding an alias
 // (`path = [...]` after `from sys import path`) does not touch sys.path and is not reported.
-// Not followed: `importlib.import_module("sys")`, `__import__`, `sys.modules["sys"]`.
+// The module and its attribute reached without their names, as the interpreter resolves them:
+// `__import__("sys")`, `importlib.import_module("sys")` (also `import_module` imported from
+// importlib), `sys.modules["sys"]`; `getattr(<sys>, "path")`, `vars(<sys>)["path"]`,
+// `<sys>.__dict__["path"]`; unbound methods `list.insert(<sys.path>, …)` (any mutator).
+// Not followed: names computed at run time (`getattr(sys, name)`, `__import__(modname)`).
 import type { PyNode, PyTree } from '../_shared/python.js';
 import { queryPython } from '../_shared/python.js';
 
@@ -44,7 +48,7 @@ const QUERY = `
 (call) @call
 `;
 
-const MAYBE = /\bsys\s*\)?\s*\.\s*path\b|\bfrom\s+sys\s+import\b|\bsys\s+as\b|addsitedir|\bsetattr\s*\(\s*sys\b/;
+const MAYBE = /\bsys\s*\)?\s*\.\s*path\b|\bfrom\s+sys\s+import\b|\bsys\s+as\b|addsitedir|\bsetattr\s*\(\s*sys\b|["']sys["']|["']path["']/;
 
 /**
  * Quick text test: can the text hold a sys.path mutation at all? (`sys.path`, `from sys import`,
@@ -103,13 +107,49 @@ export async function findSysPathMutations(tree: PyTree, text: string): Promise<
     }
   }
 
+  const strLit = (n: PyNode | null | undefined, want: string): boolean => !!n && n.type === 'string' && new RegExp(`^[rRuU]?(['"])${want}\\1$`).test(n.text);
+  const callArgs = (n: PyNode): PyNode[] => n.childForFieldName('arguments')?.namedChildren.filter((a): a is PyNode => !!a && a.type !== 'comment') ?? [];
+  const calleeIs = (n: PyNode, names: readonly string[]): boolean => {
+    const fn = unwrap(n.childForFieldName('function'));
+    if (!fn) return false;
+    if (fn.type === 'identifier') return names.includes(fn.text);
+    return fn.type === 'attribute' && names.includes(`${unwrap(fn.childForFieldName('object'))?.text}.${fn.childForFieldName('attribute')?.text}`);
+  };
+  /** An expression that evaluates to the sys module. */
+  const isSys = (raw: PyNode | null): boolean => {
+    const n = unwrap(raw);
+    if (!n) return false;
+    if (n.type === 'identifier') return sysNames.has(n.text);
+    if (n.type === 'call') {
+      // __import__("sys"), importlib.import_module("sys"), import_module("sys")
+      return calleeIs(n, ['__import__', 'importlib.import_module', 'import_module']) && strLit(callArgs(n)[0], 'sys');
+    }
+    if (n.type === 'subscript') {
+      // sys.modules["sys"]
+      const v = unwrap(n.childForFieldName('value'));
+      return !!v && v.type === 'attribute' && v.childForFieldName('attribute')?.text === 'modules' && isSys(v.childForFieldName('object')) && strLit(n.childForFieldName('subscript'), 'sys');
+    }
+    return false;
+  };
   const isSysPath = (raw: PyNode | null): boolean => {
     const n = unwrap(raw);
     if (!n) return false;
     if (n.type === 'identifier') return pathNames.has(n.text);
+    if (n.type === 'call') {
+      // getattr(<sys>, "path")
+      const a = callArgs(n);
+      return calleeIs(n, ['getattr']) && isSys(a[0] ?? null) && strLit(a[1], 'path');
+    }
+    if (n.type === 'subscript') {
+      // vars(<sys>)["path"], <sys>.__dict__["path"]
+      if (!strLit(n.childForFieldName('subscript'), 'path')) return false;
+      const v = unwrap(n.childForFieldName('value'));
+      if (!v) return false;
+      if (v.type === 'call') return calleeIs(v, ['vars']) && isSys(callArgs(v)[0] ?? null);
+      return v.type === 'attribute' && v.childForFieldName('attribute')?.text === '__dict__' && isSys(v.childForFieldName('object'));
+    }
     if (n.type !== 'attribute') return false;
-    const obj = unwrap(n.childForFieldName('object'));
-    return n.childForFieldName('attribute')?.text === 'path' && !!obj && obj.type === 'identifier' && sysNames.has(obj.text);
+    return n.childForFieldName('attribute')?.text === 'path' && isSys(n.childForFieldName('object'));
   };
   const isDirectSysPath = (raw: PyNode | null): boolean => {
     const n = unwrap(raw);
@@ -153,6 +193,7 @@ export async function findSysPathMutations(tree: PyTree, text: string): Promise<
           const method = fn.childForFieldName('attribute')?.text ?? '';
           const obj = fn.childForFieldName('object');
           if (MUTATORS.has(method) && isSysPath(obj)) add(n);
+          else if (MUTATORS.has(method) && unwrap(obj)?.text === 'list' && isSysPath(callArgs(n)[0] ?? null)) add(n); // list.insert(sys.path, …)
           else if (method === 'addsitedir') {
             const o = unwrap(obj);
             if (o?.type === 'identifier' && siteNames.has(o.text)) add(n);
@@ -164,8 +205,7 @@ export async function findSysPathMutations(tree: PyTree, text: string): Promise<
             const target = unwrap(args[0] ?? null);
             const attr = args[1];
             if (
-              target?.type === 'identifier' &&
-              sysNames.has(target.text) &&
+              isSys(target ?? null) &&
               attr?.type === 'string' &&
               /^[rRuUbB]*(['"])path\1$/.test(attr.text)
             ) {

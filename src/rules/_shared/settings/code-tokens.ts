@@ -373,3 +373,32 @@ export function tokenizeJs(text: string): CodeTok[] {
   }
   return toks;
 }
+
+/**
+ * `"a" + "b"` chains of plain literals folded into one string token (Python and JS evaluate them
+ * before anything reads the value): subscripts and values built from literal concatenation.
+ * A chain with any other operand is left alone (computed at run time).
+ */
+export function foldConcat(T: CodeTok[]): CodeTok[] {
+  if (!T.some((t) => t.kind === 'punct' && t.value === '+')) return T;
+  const out: CodeTok[] = [];
+  for (let i = 0; i < T.length; i++) {
+    const t = T[i]!;
+    const prev = out[out.length - 1];
+    const before = out[out.length - 2];
+    if (t.kind === 'string' && prev?.kind === 'punct' && prev.value === '+' && before?.kind === 'string' && !before.dynamic && !t.dynamic && !isOperandEnd(out[out.length - 3])) {
+      out.pop();
+      out[out.length - 1] = { ...before, value: before.value + t.value };
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/** Whether a token ends an operand (so `x "a" + "b"` is not a literal chain: `x` binds first). */
+function isOperandEnd(t: CodeTok | undefined): boolean {
+  if (!t) return false;
+  if (t.kind === 'name' || t.kind === 'number') return !['return', 'in', 'not', 'and', 'or', 'if', 'else', 'lambda', 'yield', 'await', 'is'].includes(t.value);
+  return t.kind === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}' || t.value === '*' || t.value === '/' || t.value === '%' || t.value === '@');
+}

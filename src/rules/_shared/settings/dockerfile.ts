@@ -19,6 +19,13 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
   const lines = logicalLines(text, escape);
   const out: Assignment[] = [];
   const at = (l: LogicalLine, i: number) => pos(l.map[Math.min(i, l.map.length - 1)] ?? 0);
+  // Build-time variables in effect: ARG defaults (global ones, before the first FROM, are
+  // inherited by a stage's bare `ARG K`) and earlier ENV values. `ENV AGENT_MODE=$MODE` after
+  // `ARG MODE=EXECUTE` is EXECUTE unless a --build-arg overrides it: the default in effect.
+  const globalArgs = new Map<string, string>();
+  let vars = new Map<string, string>();
+  let inStage = false;
+  const evalValue = (raw: string) => evaluateDefaults(substituteKnown(raw, vars));
   for (const l of lines) {
     let m = /^\s*(?:ONBUILD\s+)?([A-Za-z]+)(\s+|$)/i.exec(l.text);
     if (!m) continue;
@@ -30,6 +37,11 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
     }
     bodyStart = m[0].length;
     const body = l.text.slice(bodyStart);
+    if (instr === 'FROM') {
+      inStage = true;
+      vars = new Map();
+      continue;
+    }
     if (instr === 'ENV' || instr === 'ARG') {
       const words = splitWords(body, escape);
       const first = words[0];
@@ -41,7 +53,8 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
         if (!keep(key)) continue;
         const restStart = words[1]?.start ?? body.length;
         const rest = unquote(body.slice(restStart).trim(), escape);
-        const ev = evaluateDefaults(rest.value);
+        const ev = evalValue(rest.value);
+        if (!ev.dynamic) vars.set(key, ev.value);
         const kp = at(l, bodyStart + first.start);
         const vp = at(l, bodyStart + restStart);
         out.push({ key, value: ev.value, dynamic: ev.dynamic || rest.dynamic, line: vp.line, column: vp.column, keyLine: kp.line, keyColumn: kp.column, syntax: 'dockerfile-env' });
@@ -49,11 +62,20 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
       }
       for (const w of words) {
         const eq = w.raw.indexOf('=');
-        if (eq <= 0) continue;
+        if (eq <= 0) {
+          // A bare `ARG K` in a stage takes the global default.
+          if (instr === 'ARG' && inStage && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w.raw) && globalArgs.has(w.raw)) vars.set(w.raw, globalArgs.get(w.raw)!);
+          continue;
+        }
         const key = w.raw.slice(0, eq);
-        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) || !keep(key)) continue;
+        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) continue;
         const v = unquote(w.raw.slice(eq + 1), escape);
-        const ev = evaluateDefaults(v.value);
+        const ev = evalValue(v.value);
+        if (!ev.dynamic) {
+          if (instr === 'ARG' && !inStage) globalArgs.set(key, ev.value);
+          else vars.set(key, ev.value);
+        }
+        if (!keep(key)) continue;
         const kp = at(l, bodyStart + w.start);
         const vp = at(l, bodyStart + w.start + eq + 1);
         out.push({
@@ -190,4 +212,17 @@ function unquote(raw: string, escape: string): { value: string; dynamic: boolean
     else out += c;
   }
   return { value: out, dynamic: false };
+}
+
+/** `$K`, `${K}` and `${K:-w}`-style references to known build variables replaced by their values. */
+function substituteKnown(raw: string, vars: ReadonlyMap<string, string>): string {
+  if (!raw.includes('$') || vars.size === 0) return raw;
+  return raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)((?::?[-=])[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a: string | undefined, op: string | undefined, b: string | undefined) => {
+    const name = a ?? b!;
+    const v = vars.get(name);
+    if (v === undefined) return m;
+    // ${K:-w} / ${K:=w}: w only when K is empty (":") or unset.
+    if (op && op.startsWith(':') && v === '') return m;
+    return v;
+  });
 }

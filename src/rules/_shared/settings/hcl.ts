@@ -51,6 +51,17 @@ export function readHcl(text: string, pos = positionsOf(text), keep: Keep = keep
           // not JSON: nothing to read
         }
       }
+      // K = <<EOT … EOT: the body is the value (`<<-` strips the common indentation); with
+      // ${…} / %{…} inside it depends on input.
+      const eq = toks[t - 1];
+      const key = toks[t - 2];
+      if (eq?.kind === 'punct' && eq.value === '=' && key && (key.kind === 'ident' || key.kind === 'string')) {
+        const lines = body.replace(/\r?\n$/, '').split('\n');
+        const strip = /^<<-/.test(text.slice(tok.start, tok.start + 3));
+        const indent = strip ? Math.min(...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length)) : 0;
+        const value = lines.map((l) => l.slice(indent)).join('\n');
+        emit(key, key.value, { ...tok, value, start: tok.bodyStart!, dynamic: /[$%]\{/.test(body) }, 'hcl-heredoc');
+      }
       continue;
     }
     if (tok.kind === 'punct' && (tok.value === '{' || tok.value === '[')) {
@@ -143,14 +154,19 @@ function tokenize(text: string): Tok[] {
             i += 2;
             continue;
           }
-          dynamic = true;
           let depth = 0;
           let j = i + 1;
           for (; j < n; j++) {
             if (text[j] === '{') depth++;
             else if (text[j] === '}' && --depth === 0) break;
           }
-          v += text.slice(i, j + 1);
+          // `${"literal"}` interpolates a constant: HCL evaluates it without any input.
+          const lit = d === '$' ? /^\{~?\s*"([^"\\$%{}]*)"\s*~?\}$/.exec(text.slice(i + 1, j + 1)) : null;
+          if (lit) v += lit[1];
+          else {
+            dynamic = true;
+            v += text.slice(i, j + 1);
+          }
           i = j + 1;
           continue;
         }

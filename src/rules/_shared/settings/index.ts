@@ -111,7 +111,7 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
       if (r.errors.length > 0) return lineRead();
       const roots = r.docs.map((d) => d.contents);
       return blob.parseAsync(`settings:yaml:${id}`, async (b) =>
-        dedupe([...readTree(roots, b.text, 'yaml', keep), ...(await embeddedYaml(roots, b.text, keep))]),
+        dedupe([...readTree(roots, b.text, 'yaml', keep), ...(await embeddedYaml(roots, b.text, keep)), ...(await embeddedFiles(roots, b.text, keep, names))]),
       );
     }
     case 'json': {
@@ -176,6 +176,88 @@ async function embeddedYaml(roots: readonly (YamlNode | null)[], text: string, k
       const v = toFile(a.line, a.column);
       const k = toFile(a.keyLine, a.keyColumn);
       out.push({ ...a, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: `kustomize-patch/${a.syntax}` });
+    }
+  }
+  return out;
+}
+
+const CONFIG_KINDS = new Set(['ConfigMap', 'Secret']);
+const GENERATORS = new Set(['configMapGenerator', 'secretGenerator']);
+
+/**
+ * Config files held in YAML values, read with the reader their name selects:
+ *   - ConfigMap / Secret `data` and `stringData` entries named like a config file (`agent.env`,
+ *     `settings.json`, `app.properties`, `config.yaml`, …); Secret `data` is base64;
+ *   - Kustomize configMapGenerator / secretGenerator `literals: [K=V]`.
+ * Positions map into the enclosing file (base64 values: the value's own position).
+ */
+async function embeddedFiles(roots: readonly (YamlNode | null)[], text: string, keep: Keep, names: ReadonlySet<string>): Promise<Assignment[]> {
+  const out: Assignment[] = [];
+  let starts: number[] | null = null;
+  let posOf: ((o: number) => { line: number; column: number }) | null = null;
+  const ensure = () => {
+    starts ??= lineStarts(text);
+    posOf ??= positionsOf(text);
+  };
+  const get = (m: YamlNode | null, k: string) => (m?.kind === 'map' ? (m.pairs.find((p) => p.key === k)?.value ?? null) : null);
+  const readEmbedded = async (name: string, s: YamlScalar, base64: boolean) => {
+    const format = detectFormat(name);
+    if (format === 'lines' && !/\.(ini|conf|cfg)$/i.test(name)) return;
+    let inner = typeof s.value === 'string' ? s.value : s.text;
+    if (base64) {
+      const b = Buffer.from(inner.replace(/\s+/g, ''), 'base64');
+      inner = b.toString('utf8');
+    }
+    if (![...names].some((n) => inner.includes(n))) return;
+    ensure();
+    const innerStarts = lineStarts(inner);
+    const map = base64 ? () => ({ line: s.pos.line, column: s.pos.column }) : scalarMapper(s, text, starts!, posOf!);
+    const toFile = (line: number, column: number) => map((innerStarts[line - 1] ?? 0) + column - 1);
+    let found: Assignment[] = [];
+    try {
+      if (format === 'yaml') {
+        const parsed = parseYamlText(inner, await loadYamlModule());
+        found = parsed.errors.length > 0 ? readLines(inner, names) : readTree(parsed.docs.map((d) => d.contents), inner, 'yaml', keep);
+      } else if (format === 'json') found = readTree([parseJsonTree(inner)], inner, 'json', keep);
+      else if (format === 'lines') found = readLines(inner, names);
+      else found = READERS[format](inner, keep);
+    } catch {
+      found = readLines(inner, names);
+    }
+    for (const a of found) {
+      const v = toFile(a.line, a.column);
+      const k = toFile(a.keyLine, a.keyColumn);
+      out.push({ ...a, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: `embedded-file/${a.syntax}` });
+    }
+  };
+  for (const root of roots) {
+    if (root?.kind !== 'map') continue;
+    const kind = get(root, 'kind');
+    if (kind?.kind === 'scalar' && CONFIG_KINDS.has(kind.text)) {
+      for (const field of ['data', 'stringData', 'binaryData']) {
+        const data = get(root, field);
+        if (data?.kind !== 'map') continue;
+        for (const p of data.pairs) {
+          if (p.key && p.value?.kind === 'scalar') await readEmbedded(p.key, p.value, field === 'binaryData' || (field === 'data' && kind.text === 'Secret'));
+        }
+      }
+    }
+    for (const p of root.pairs) {
+      if (!p.key || !GENERATORS.has(p.key) || p.value?.kind !== 'seq') continue;
+      for (const gen of p.value.items) {
+        const lits = get(gen, 'literals');
+        if (lits?.kind !== 'seq') continue;
+        for (const it of lits.items) {
+          if (it?.kind !== 'scalar' || typeof it.value !== 'string') continue;
+          const m = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(it.value);
+          if (!m || !keep(m[1]!)) continue;
+          ensure();
+          const map = scalarMapper(it, text, starts!, posOf!);
+          const k = map(0);
+          const v = map(m[0].length);
+          out.push({ key: m[1]!, value: it.value.slice(m[0].length), dynamic: false, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: 'kustomize-literal' });
+        }
+      }
     }
   }
   return out;

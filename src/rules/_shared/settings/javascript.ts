@@ -6,7 +6,7 @@
 //   env objects: { env: { K: "V" } } (also env_production…), { ...process.env, K: "V" }
 //   const K = "V" / let / var (K exactly the setting name, optional type annotation)
 // Template literals with `${}` are dynamic; only single literals are judged.
-import { tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
+import { foldConcat, tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
 
@@ -14,7 +14,7 @@ const ENV_KEY = /^(env|environment|env_[A-Za-z0-9_]+|[A-Za-z0-9_]*Env)$/;
 const CASE_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase']);
 
 export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
-  const T = tokenizeJs(text);
+  const T = foldConcat(tokenizeJs(text));
   const out: Assignment[] = [];
   const { is, p, emit } = tokenCursor(T, pos, keep, out, (key) => key.start + (key.kind === 'string' ? 1 : 0));
   const literalEnd = (i: number): number => {
@@ -90,6 +90,64 @@ export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep
         }
       }
       continue;
+    }
+    // Object.defineProperty(process.env, "K", { value: "V" }) / Reflect.set(process.env, "K", "V")
+    if (
+      ((is(i, 'name', 'Object') && is(i + 2, 'name', 'defineProperty')) || (is(i, 'name', 'Reflect') && (is(i + 2, 'name', 'set') || is(i + 2, 'name', 'defineProperty')))) &&
+      p(i + 1, '.') &&
+      p(i + 3, '(') &&
+      processEnv(i + 4) &&
+      p(i + 7, ',') &&
+      is(i + 8, 'string') &&
+      !T[i + 8]!.dynamic &&
+      p(i + 9, ',')
+    ) {
+      const key = T[i + 8]!;
+      if (T[i + 2]!.value === 'set') {
+        const v = literalAt(i + 10);
+        if (v !== -1) emit(key, T[v]!, 'js-reflect-set');
+      } else if (p(i + 10, '{')) {
+        // the descriptor's `value:` at its top level
+        let depth = 0;
+        for (let j = i + 10; j < T.length; j++) {
+          if (p(j, '{') || p(j, '(') || p(j, '[')) depth++;
+          else if (p(j, '}') || p(j, ')') || p(j, ']')) {
+            if (--depth === 0) break;
+          } else if (depth === 1 && is(j, 'name', 'value') && p(j + 1, ':') && (p(j - 1, '{') || p(j - 1, ','))) {
+            const v = literalAt(j + 2);
+            if (v !== -1) emit(key, T[v]!, 'js-define-property');
+          }
+        }
+      }
+      continue;
+    }
+    // const { K = "V", K2: alias = "V" } = process.env: destructuring defaults
+    if (p(i, '{') && (is(i - 1, 'name', 'const') || is(i - 1, 'name', 'let') || is(i - 1, 'name', 'var') || p(i - 1, '(') || p(i - 1, ','))) {
+      let depth = 0;
+      let close = -1;
+      for (let j = i; j < T.length; j++) {
+        if (p(j, '{') || p(j, '(') || p(j, '[')) depth++;
+        else if ((p(j, '}') || p(j, ')') || p(j, ']')) && --depth === 0) {
+          close = j;
+          break;
+        }
+      }
+      if (close !== -1 && p(close + 1, '=') && processEnv(close + 2) && !p(close + 5, '.') && !p(close + 5, '[')) {
+        depth = 0;
+        for (let j = i; j < close; j++) {
+          if (p(j, '{') || p(j, '(') || p(j, '[')) depth++;
+          else if (p(j, '}') || p(j, ')') || p(j, ']')) depth--;
+          else if (depth === 1 && (p(j - 1, '{') || p(j - 1, ',')) && (is(j, 'name') || is(j, 'string'))) {
+            // K = "V"  |  K: alias = "V"
+            let eq = j + 1;
+            if (p(eq, ':') && is(eq + 1, 'name')) eq += 2;
+            if (p(eq, '=')) {
+              const v = literalAt(eq + 1);
+              if (v !== -1) emit(T[j]!, T[v]!, 'js-destructuring-default');
+            }
+          }
+        }
+      }
     }
     // Object.assign(process.env, {...})
     if (is(i, 'name', 'Object') && p(i + 1, '.') && is(i + 2, 'name', 'assign') && p(i + 3, '(') && processEnv(i + 4) && p(i + 7, ',') && p(i + 8, '{')) {

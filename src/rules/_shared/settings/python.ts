@@ -9,7 +9,7 @@
 //     arguments and parameter defaults, where K is exactly the setting name
 // Only single literals are judged: "V".lower()/.upper()/.strip() count as "V"; f-strings with
 // fields are dynamic; anything else is skipped.
-import { tokenCursor, tokenizePython } from './code-tokens.js';
+import { foldConcat, tokenCursor, tokenizePython } from './code-tokens.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { dedupe } from './tree.js';
 import { positionsOf } from './values.js';
@@ -18,7 +18,7 @@ const ENV_NAME = /^(env|environ|environment|[A-Za-z0-9_]*_env|[A-Za-z0-9_]*_envi
 const CASE_METHODS = new Set(['lower', 'upper', 'strip', 'casefold', 'lstrip', 'rstrip']);
 
 export function readPython(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
-  const T = tokenizePython(text);
+  const T = foldConcat(tokenizePython(text));
   const out: Assignment[] = [];
   const { is, p, emit } = tokenCursor(T, pos, keep, out);
   /** Index after a literal value expression starting at i (a string, optionally with case methods), or -1. */
@@ -36,7 +36,16 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
     const e = literalEnd(i);
     return e !== -1 && endsExpr(e);
   };
-  const isEnviron = (i: number) => is(i, 'name', 'environ');
+  // Names and expressions that are os.environ: `environ`, `from os import environ as E`,
+  // `E = os.environ`, and `getattr(os, "environ")` (marked at its closing parenthesis).
+  const environNames = new Set(['environ']);
+  const environAt = new Set<number>();
+  for (let j = 0; j < T.length; j++) {
+    if (is(j, 'name', 'environ') && is(j + 1, 'name', 'as') && is(j + 2, 'name') && (is(j - 1, 'name', 'import') || p(j - 1, ','))) environNames.add(T[j + 2]!.value);
+    if (is(j, 'name') && p(j + 1, '=') && (is(j - 1, 'nl') || j === 0) && is(j + 2, 'name', 'os') && p(j + 3, '.') && is(j + 4, 'name', 'environ') && (is(j + 5, 'nl') || j + 5 >= T.length)) environNames.add(T[j]!.value);
+    if (is(j, 'name', 'getattr') && p(j + 1, '(') && is(j + 2, 'name') && p(j + 3, ',') && is(j + 4, 'string', 'environ') && p(j + 5, ')')) environAt.add(j + 5);
+  }
+  const isEnviron = (i: number) => environAt.has(i) || (is(i, 'name') && environNames.has(T[i]!.value) && !p(i - 1, 'def'));
   /** Entries "K": "V" and K="V" at depth 1 of the bracket opened at `open`; returns the closing index. */
   const entries = (open: number, syntax: string): number => {
     let depth = 0;
@@ -76,13 +85,19 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
       emit(T[i + 2]!, T[i + 5]!, 'python-environ');
       continue;
     }
+    // environ |= {...}
+    if (isEnviron(i) && p(i + 1, '|=') && p(i + 2, '{')) {
+      entries(i + 2, 'python-environ-update');
+      continue;
+    }
     // environ.setdefault / environ.get / environ.update
     if (isEnviron(i) && p(i + 1, '.') && is(i + 2, 'name') && p(i + 3, '(')) {
       const m = T[i + 2]!.value;
       if ((m === 'setdefault' || m === 'get') && is(i + 4, 'string')) {
         defaultArg(i + 4, m === 'get' ? 'python-default' : 'python-setdefault');
       } else if (m === 'update') {
-        entries(i + 3, 'python-environ-update');
+        // update({"K": "V"}) or update(K="V")
+        entries(p(i + 4, '{') ? i + 4 : i + 3, 'python-environ-update');
       }
       continue;
     }

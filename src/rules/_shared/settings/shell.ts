@@ -32,10 +32,26 @@ interface Word {
 interface Command {
   words: Word[];
   redirects: Word[];
+  /** The word of a `<<< word` here-string, if any. */
+  herestring?: Word;
 }
 
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const NAME_EQ = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/;
+const NAME_ONLY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** printf's output for formats made only of text, %s, %b and %%; null for anything else. */
+function formatPrintf(fmt: string, args: string[]): string | null {
+  let k = 0;
+  let bad = false;
+  const out = fmt.replace(/%(.)/g, (_m, c: string) => {
+    if (c === '%') return '%';
+    if (c === 's' || c === 'b') return args[k++] ?? '';
+    bad = true;
+    return '';
+  });
+  return bad ? null : out;
+}
 const DECLARERS = new Set(['export', 'declare', 'typeset', 'readonly', 'local']);
 const RESERVED_PREFIX = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'nohup', 'sudo', 'exec', 'command', 'builtin']);
 const CONTAINER_CLIS = /^(docker|podman|nerdctl|buildah|finch)$/;
@@ -255,6 +271,36 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
     if (k >= words.length) return;
     const name = words[k]!.value;
     const rest = words.slice(k + 1);
+    // printf -v K FORMAT [ARGS]: K gets the formatted text (literal %s / %b / %% formats only).
+    if (name === 'printf' && rest[0]?.value === '-v' && rest[1] && rest[2]) {
+      const target = rest[1];
+      if (!NAME_ONLY.test(target.value)) return;
+      const args = rest.slice(3);
+      const f = formatPrintf(rest[2].value, args.map((a) => a.value));
+      if (f !== null) emit(target.value, target.start, rest[2].start, f, rest[2].dynamic || args.some((a) => a.dynamic), 'shell-printf-v');
+      return;
+    }
+    // read [-r] K [K2 …] <<< word: the here-string split on whitespace, the last name takes the rest.
+    if (name === 'read' && c.herestring) {
+      const vars: Word[] = [];
+      for (let j = 0; j < rest.length; j++) {
+        const w = rest[j]!;
+        if (/^-[pdnNtu]$/.test(w.value) || w.value === '-a') {
+          j++;
+          continue;
+        }
+        if (w.value.startsWith('-')) continue;
+        if (NAME_ONLY.test(w.value)) vars.push(w);
+      }
+      if (vars.length === 0) return;
+      const hs = c.herestring;
+      const parts = hs.value.trim().split(/[ \t\n]+/);
+      vars.forEach((v, k) => {
+        const value = k === vars.length - 1 ? parts.slice(k).join(' ') : (parts[k] ?? '');
+        emit(v.value, v.start, hs.start, value, hs.dynamic, 'shell-read-herestring');
+      });
+      return;
+    }
     if (DECLARERS.has(name)) {
       for (const w of rest) if (w.assign) emitAssign(w, 'shell-export');
       return;
@@ -403,6 +449,7 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       if (i >= n || text[i] === '\n') continue;
       const target = evalWord(i, n, 'word', false);
       if (op === '<<' || op === '<<-') heredocs.push({ delim: target.value, strip: op === '<<-' });
+      else if (op === '<<<') cmd.herestring = { start: i, end: target.end, value: target.value, dynamic: target.dynamic };
       else {
         cmd.redirects.push({ start: i, end: target.end, value: target.value, dynamic: target.dynamic });
         if (op.includes('>') && !/^&?[12]$|^\/dev\/(stdout|stderr|tty)$/.test(target.value)) lineWrites = true;

@@ -132,3 +132,40 @@ describe('Gate B', () => {
     expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
   });
 });
+
+describe('Gate C, images and replicas through pre-receive', () => {
+  it('refuses a Cloud Build pipeline that builds without TRADING_MODE=paper, and accepts it with options.env', () => {
+    setup();
+    repo.write('cloudbuild.yaml', 'steps:\n  - name: gcr.io/cloud-builders/docker:24.0.9\n    args: ["build", "-t", "us-docker.pkg.dev/p/r/api:1.2.3", "."]\n');
+    repo.commitAll('cloud build');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*cloudbuild\.yaml.*trading-mode/);
+    expect(r.out).toMatch(/Cloud Build step/);
+    // Every pushed version is checked: replace the refused commit rather than fixing on top.
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.write('cloudbuild.yaml', 'options:\n  env: ["TRADING_MODE=paper"]\nsteps:\n  - name: gcr.io/cloud-builders/docker:24.0.9\n    args: ["build", "-t", "us-docker.pkg.dev/p/r/api:1.2.3", "."]\n');
+    repo.commitAll('paper');
+    expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
+  });
+
+  it('refuses a script that scales the execution agent up or pushes a :latest image', () => {
+    setup();
+    repo.write('ops/scale.sh', '#!/usr/bin/env bash\nkubectl -n prod scale deploy/execution-agent --replicas=2\n');
+    repo.write('ops/release.sh', '#!/usr/bin/env bash\ndocker push ghcr.io/acme/api:latest\n');
+    repo.commitAll('ops scripts');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*ops\/scale\.sh.*replicas/);
+    expect(r.out).toMatch(/remote: .*ops\/release\.sh.*image-pinning/);
+  });
+
+  it('refuses LIVE_TRADING_ENABLED=true in a service directory the old include list missed', () => {
+    setup();
+    repo.write('cloudrun_consumer/.env.production', 'LIVE_TRADING_ENABLED=true\n');
+    repo.commitAll('flag');
+    const r = push(repo, ['origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/remote: .*cloudrun_consumer\/\.env\.production.*agent-mode/);
+  });
+});

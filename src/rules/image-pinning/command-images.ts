@@ -1,6 +1,7 @@
 // Images named by commands (shell scripts, CI run/script steps, Cloud Build args):
 //   kubectl run NAME --image=IMG        kubectl set image deploy/x c=IMG [c2=IMG2]
 //   docker|podman [buildx] build -t IMG / --tag IMG      docker|podman push IMG
+//   (a bare local name without repository path or tag, `-t app`, stays local: not judged)
 //   docker|podman tag SRC DST           gcloud builds submit --tag IMG
 //   any --image IMG / --image=IMG (gcloud run deploy, kubectl run, …)
 // and Terraform (`image = "…"`, `image_uri = "…"`, `"image": "…"` in jsonencode / heredoc JSON).
@@ -32,6 +33,9 @@ export function commandImages(text: string): CommandImage[] {
     if (/\b(?:docker|podman)\s+(?:buildx\s+)?(?:build|image\s+build)\b|\bgcloud\s+builds\s+submit\b/.test(l)) {
       for (const m of l.matchAll(new RegExp(String.raw`(?:^|\s)(?:-t|--tag)(?:=|\s+)${WORD}`, 'g'))) {
         const raw = m[2]!;
+        // A bare local name (`-t app`) tags a build that stays on the machine; a repository
+        // path or an explicit tag is what gets pushed and deployed.
+        if (!raw.includes('/') && !raw.includes(':')) continue;
         const offset = line.start + m.index + m[0].lastIndexOf(raw);
         if (seen.has(offset)) continue;
         seen.add(offset);
@@ -41,7 +45,8 @@ export function commandImages(text: string): CommandImage[] {
   }
   for (const m of text.matchAll(new RegExp(String.raw`\b(?:docker|podman)\s+(?:image\s+)?push\s+(?:-\S+\s+)*${WORD}`, 'g'))) add(m as RegExpExecArray, 2, 'docker push');
   for (const m of text.matchAll(new RegExp(String.raw`\b(?:docker|podman)\s+(?:image\s+)?tag\s+${WORD}\s+${WORD}`, 'g'))) {
-    add(m as RegExpExecArray, 4, 'docker tag');
+    const dst = m[4]!;
+    if (dst.includes('/') || dst.includes(':')) add(m as RegExpExecArray, 4, 'docker tag');
   }
   // kubectl set image <resource> c=IMG [c2=IMG2 …]
   for (const m of text.matchAll(/\bkubectl\s+(?:[-\w=]+\s+)*set\s+image\s+(?:-\S+\s+)*\S+((?:\s+[\w.-]+=\S+)+)/g)) {

@@ -43,8 +43,8 @@ describe('in-process Python check (python3 missing): what CPython rejects after 
   });
 });
 
-const python = new PythonCompiler().compile(Buffer.from('x = 1\n'));
-const hasPython = (await python) !== 'unavailable';
+const probe = new PythonCompiler();
+const hasPython = (await probe.settle([probe.compile(Buffer.from('x = 1\n'))]))[0]!.status === 'fulfilled' && !probe.unavailable;
 
 describe('CPython batch compiler', () => {
   it.skipIf(!hasPython)('one process answers every version in order, with positions', async () => {

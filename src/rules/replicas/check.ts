@@ -123,7 +123,12 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
     }
     const name = scalarText(getIn(doc, ['metadata', 'name']))?.trim() ?? '';
     const targetName = scalarText(getIn(doc, ['spec', 'scaleTargetRef', 'name']))?.trim() ?? '';
-    const relevant = inMatched || (name !== '' && check.nameMatches(name)) || (targetName !== '' && check.nameMatches(targetName));
+    const relevant =
+      inMatched ||
+      (name !== '' && check.nameMatches(name)) ||
+      (targetName !== '' && check.nameMatches(targetName)) ||
+      identifiedByLabelsOrImages(doc, check.nameMatches) ||
+      argoSourceMatches(doc, check.nameMatches);
     if (!relevant) return true;
     const label = `${kind}${name ? ` ${name}` : ''}`;
     const spec = mapPair(doc, 'spec');
@@ -145,6 +150,18 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
       const maxP = pick('autoscaling.knative.dev/maxScale', 'autoscaling.knative.dev/max-scale');
       judge(minP, 'autoscaling.knative.dev/minScale', 0, anchor, label);
       judge(maxP, 'autoscaling.knative.dev/maxScale', 100, anchor, label);
+    } else if (k === 'application' && /^argoproj\.io\//.test(scalarText(mapGetNode(doc, 'apiVersion'))?.trim() ?? '')) {
+      // Argo CD: Helm parameters [{name, value}] of the source(s); valuesObject is scanned below.
+      const sources = [getIn(doc, ['spec', 'source']), ...(isYamlSeq(getIn(doc, ['spec', 'sources'])) ? (getIn(doc, ['spec', 'sources']) as { items: YamlNode[] }).items : [])];
+      for (const src of sources) {
+        const params = getIn(src, ['helm', 'parameters']);
+        for (const item of isYamlSeq(params) ? params.items : []) {
+          const pname = scalarText(mapGetNode(item, 'name'))?.trim() ?? '';
+          if (!/(?:^|\.)(?:replicas|replicaCount|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)$/i.test(pname)) continue;
+          const valueP = mapPair(item, 'value');
+          judge(valueP, `helm parameter ${pname}`, null, posOf(valueP, (item as YamlMap).pos), label);
+        }
+      }
     } else if (ALWAYS_RUNNING.has(k) && check.max === 0) {
       report(`${label}: a ${kind} always runs (${k === 'pod' ? 'one pod' : 'one pod per node'}); use a Deployment with replicas: 0`, posOf(kindP, doc.pos));
     }
@@ -199,10 +216,109 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
     const root = doc.contents;
     if (!isYamlMap(root)) continue;
     if (!manifest(root, check.matchedFile) && isYamlMap(mapGetNode(root, 'services'))) compose(root, check.matchedFile);
+    if (mapPair(root, 'patches') || mapPair(root, 'patchesJson6902') || mapPair(root, 'patchesStrategicMerge')) {
+      kustomizePatches(root, check.matchedFile, check.nameMatches, judge);
+    }
     genericScan(root, check.matchedFile);
+  }
+  // A JSON 6902 patch file of the agent (a list of operations): replace/add of */replicas.
+  for (const doc of result.docs) {
+    const root = doc.contents;
+    if (!check.matchedFile || !isYamlSeq(root)) continue;
+    for (const op of root.items) {
+      const path = scalarText(mapGetNode(op, 'path'))?.trim() ?? '';
+      const kindOp = scalarText(mapGetNode(op, 'op'))?.trim() ?? '';
+      if ((kindOp === 'replace' || kindOp === 'add') && /\/(?:replicas|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)$/.test(path)) {
+        const valueP = mapPair(op, 'value');
+        judge(valueP, `patch ${path}`, null, posOf(valueP, (op as YamlMap).pos), 'JSON 6902 patch');
+      }
+    }
   }
   out.sort((a, b) => a.line - b.line || a.column - b.column);
   return out;
+}
+
+/** Workload identified by its labels (metadata, pod template, selector) or its containers' image names. */
+function identifiedByLabelsOrImages(doc: YamlMap, nameMatches: (n: string) => boolean): boolean {
+  const labelMaps = [
+    getIn(doc, ['metadata', 'labels']),
+    getIn(doc, ['spec', 'template', 'metadata', 'labels']),
+    getIn(doc, ['spec', 'selector', 'matchLabels']),
+  ];
+  for (const m of labelMaps) {
+    if (!isYamlMap(m)) continue;
+    for (const p of m.pairs) {
+      const v = scalarText(p.value)?.trim();
+      if (v && nameMatches(v)) return true;
+    }
+  }
+  const podSpec = getIn(doc, ['spec', 'template', 'spec']);
+  for (const key of ['containers', 'initContainers']) {
+    const list = mapGetNode(podSpec, key);
+    for (const c of isYamlSeq(list) ? list.items : []) {
+      const image = scalarText(mapGetNode(c, 'image'))?.trim();
+      if (!image) continue;
+      const last = image.split('@')[0]!.split('/').pop()!.split(':')[0]!;
+      if (last && nameMatches(last)) return true;
+    }
+  }
+  return false;
+}
+
+/** An Argo CD Application whose source path, chart or Helm release names the workload. */
+function argoSourceMatches(doc: YamlMap, nameMatches: (n: string) => boolean): boolean {
+  const src = getIn(doc, ['spec', 'source']);
+  for (const v of [scalarText(mapGetNode(src, 'path')), scalarText(mapGetNode(src, 'chart')), scalarText(getIn(src, ['helm', 'releaseName']))]) {
+    if (!v) continue;
+    if (v.split('/').some((seg) => seg !== '' && nameMatches(seg))) return true;
+  }
+  return false;
+}
+
+type Judge = (pair: YamlPair | undefined, what: string, dflt: number | null, missingAt: { line: number; column: number }, label: string) => void;
+
+/**
+ * Kustomize patches aimed at the workload: \`patches\` / \`patchesJson6902\` entries whose
+ * target names it (or every target when the kustomization is the agent's own), with an inline
+ * patch: JSON 6902 operations on .../replicas, or a strategic-merge fragment with replicas.
+ */
+function kustomizePatches(doc: YamlMap, inMatched: boolean, nameMatches: (n: string) => boolean, judge: Judge): void {
+  for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) {
+    const list = mapGetNode(doc, key);
+    for (const item of isYamlSeq(list) ? list.items : []) {
+      const patchP = isYamlMap(item) ? mapPair(item, 'patch') : undefined;
+      const text = patchP ? scalarText(patchP.value) : isYamlScalar(item) ? scalarText(item) : null;
+      if (!text || !/replica/i.test(text)) continue;
+      const target = isYamlMap(item) ? mapGetNode(item, 'target') : null;
+      const tName = scalarText(mapGetNode(target, 'name'))?.trim() ?? '';
+      const tLabels = scalarText(mapGetNode(target, 'labelSelector')) ?? '';
+      const inlineName = /^\s*name\s*:\s*["']?([^\s"']+)/m.exec(text)?.[1] ?? '';
+      const relevant =
+        inMatched ||
+        (tName !== '' && nameMatches(tName)) ||
+        tLabels.split(/[,=!\s()]+/).some((w) => w !== '' && nameMatches(w)) ||
+        (inlineName !== '' && nameMatches(inlineName));
+      if (!relevant) continue;
+      const at = patchP ? posOf(patchP, patchP.keyPos) : { line: (item as YamlNode).pos.line, column: (item as YamlNode).pos.column };
+      const label = `kustomize ${key} patch`;
+      // JSON 6902: `path: /spec/replicas` followed by `value: N` (YAML or JSON form).
+      const ops = text.matchAll(/"?path"?\s*:\s*"?(\/[^\s",}]*\/(?:replicas|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount))"?[\s\S]{0,80}?"?value"?\s*:\s*"?([^\s",}]+)"?/g);
+      let found = false;
+      for (const m of ops) {
+        found = true;
+        judgeText(judge, m[2]!, `patch ${m[1]}`, at, label);
+      }
+      if (found) continue;
+      for (const m of text.matchAll(/^\s*(replicas|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)\s*:\s*(\S+)/gm)) {
+        judgeText(judge, m[2]!, m[1]!, at, label);
+      }
+    }
+  }
+}
+
+function judgeText(judge: Judge, value: string, what: string, at: { line: number; column: number }, label: string): void {
+  const fake = { key: what, keyPos: { ...at, offset: 0 }, valuePos: { ...at, offset: 0 }, value: { kind: 'scalar', value: value, text: value, source: value, tag: null, style: 'PLAIN', pos: { ...at, offset: 0 } } } as unknown as YamlPair;
+  judge(fake, what, null, at, label);
 }
 
 function mapGetNode(map: YamlNode | null, key: string): YamlNode | null {
@@ -231,5 +347,116 @@ export function templateReplicaProblems(text: string, max: number): ReplicaProbl
     if (n === null) out.push({ message: `${m[2]} is not a literal number (cannot verify it stays ${max})`, line: i + 1, column });
     else if (n > max) out.push({ message: `${m[2]} is ${n}; must be ${max}`, line: i + 1, column });
   });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands: `kubectl scale <res>/<name> --replicas=N` and `kubectl autoscale … --min/--max` in
+// shell scripts and CI steps.
+
+export function kubectlScaleProblems(text: string, nameMatches: (n: string) => boolean, max: number): ReplicaProblem[] {
+  const out: ReplicaProblem[] = [];
+  const lines = text.split('\n');
+  lines.forEach((l, i) => {
+    const code = l.replace(/(^|\s)#.*$/, '');
+    const m = /\bkubectl\b(.*?)\b(scale|autoscale)\b(.*)$/.exec(code);
+    if (!m) return;
+    const rest = m[3]!;
+    const tokens = rest.split(/\s+/).filter(Boolean);
+    const names: string[] = [];
+    for (let t = 0; t < tokens.length; t++) {
+      const tok = tokens[t]!;
+      if (tok.startsWith('-')) {
+        if (!tok.includes('=') && /^--?(?:replicas|min|max|current-replicas|namespace|n|context|selector|l|cpu-percent|timeout)$/.test(tok)) t++;
+        continue;
+      }
+      names.push(tok.includes('/') ? tok.slice(tok.indexOf('/') + 1) : tok);
+    }
+    if (!names.some((n) => nameMatches(n.replace(/^["']|["']$/g, '')))) return;
+    const flag = (f: string) => {
+      const r = new RegExp(String.raw`(?:^|\s)--${f}(?:=|\s+)(\S+)`).exec(rest);
+      return r ? r[1]! : null;
+    };
+    const column = m.index + 1;
+    const check = (what: string, v: string | null, dflt: number | null) => {
+      if (v === null) {
+        if (dflt !== null && dflt > max) out.push({ message: `kubectl ${m[2]}: ${what} is not set (defaults to ${dflt}); must be ${max}`, line: i + 1, column });
+        return;
+      }
+      const n = numberFromText(v);
+      if (n === null) out.push({ message: `kubectl ${m[2]}: ${what} is not a literal number (cannot verify it stays ${max})`, line: i + 1, column });
+      else if (n > max) out.push({ message: `kubectl ${m[2]}: ${what} is ${n}; must be ${max}`, line: i + 1, column });
+    };
+    if (m[2] === 'scale') check('--replicas', flag('replicas'), null);
+    else {
+      check('--min', flag('min'), 1);
+      check('--max', flag('max'), null);
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terraform: kubernetes_deployment / stateful_set (replicas, default 1), HPAs (min/max_replicas),
+// Cloud Run (min_instance_count, minScale annotations), helm_release set { replicaCount }.
+
+const TF_TYPES = /^(kubernetes_(?:deployment|stateful_set|replication_controller|horizontal_pod_autoscaler)(?:_v\d)?|google_cloud_run(?:_v2)?_service|helm_release)$/;
+
+export function terraformReplicaProblems(text: string, matchedFile: boolean, nameMatches: (n: string) => boolean, max: number): ReplicaProblem[] {
+  const out: ReplicaProblem[] = [];
+  const lineOf = (off: number) => text.slice(0, off).split('\n').length;
+  const colOf = (off: number) => off - text.lastIndexOf('\n', off - 1);
+  for (const m of text.matchAll(/^[ \t]*resource[ \t]+"([^"]+)"[ \t]+"([^"]+)"[ \t]*\{/gm)) {
+    const type = m[1]!;
+    if (!TF_TYPES.test(type)) continue;
+    // The block: brace matching, strings skipped.
+    let depth = 0;
+    let end = text.length;
+    let inStr = false;
+    for (let j = m.index + m[0].length - 1; j < text.length; j++) {
+      const c = text[j]!;
+      if (inStr) {
+        if (c === '\\') j++;
+        else if (c === '"') inStr = false;
+        continue;
+      }
+      if (c === '"') inStr = true;
+      else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) {
+        end = j + 1;
+        break;
+      }
+    }
+    const block = text.slice(m.index, end);
+    const names = [m[2]!, ...[...block.matchAll(/\bname[ \t]*=[ \t]*"([^"]+)"/g)].map((x) => x[1]!)];
+    if (!matchedFile && !names.some((n) => nameMatches(n))) continue;
+    const label = `${type}.${m[2]}`;
+    const judgeAttr = (re: RegExp, what: string, dflt: number | null) => {
+      const a = re.exec(block);
+      if (!a) {
+        if (dflt !== null && dflt > max) out.push({ message: `${label}: ${what} is not set (defaults to ${dflt}); must be ${max}`, line: lineOf(m.index), column: colOf(m.index + m[0].search(/\S/)) });
+        return;
+      }
+      const off = m.index + a.index + a[0].length - a[1]!.length;
+      const n = numberFromText(a[1]!);
+      if (n === null) out.push({ message: `${label}: ${what} is not a literal number (cannot verify it stays ${max})`, line: lineOf(off), column: colOf(off) });
+      else if (n > max) out.push({ message: `${label}: ${what} is ${n}; must be ${max}`, line: lineOf(off), column: colOf(off) });
+    };
+    if (/deployment|stateful_set|replication_controller/.test(type)) judgeAttr(/\breplicas[ \t]*=[ \t]*("?[^\s"}]+"?)/, 'replicas', 1);
+    else if (/horizontal_pod_autoscaler/.test(type)) {
+      judgeAttr(/\bmin_replicas[ \t]*=[ \t]*("?[^\s"}]+"?)/, 'min_replicas', 1);
+      judgeAttr(/\bmax_replicas[ \t]*=[ \t]*("?[^\s"}]+"?)/, 'max_replicas', null);
+    } else if (/cloud_run/.test(type)) {
+      judgeAttr(/\bmin_instance_count[ \t]*=[ \t]*("?[^\s"}]+"?)/, 'min_instance_count', null);
+      judgeAttr(/"autoscaling\.knative\.dev\/minScale"[ \t]*=[ \t]*("?[^\s"}]+"?)/, 'autoscaling.knative.dev/minScale', null);
+    } else {
+      for (const s of block.matchAll(/\bset\s*\{[^}]*?\bname\s*=\s*"([^"]*(?:replicas|replicaCount|minReplicas)[^"]*)"[^}]*?\bvalue\s*=\s*("?[^\s"}]+"?)/gi)) {
+        const off = m.index + s.index + s[0].length - s[2]!.length;
+        const n = numberFromText(s[2]!);
+        if (n === null) out.push({ message: `${label}: set ${s[1]} is not a literal number (cannot verify it stays ${max})`, line: lineOf(off), column: colOf(off) });
+        else if (n > max) out.push({ message: `${label}: set ${s[1]} is ${n}; must be ${max}`, line: lineOf(off), column: colOf(off) });
+      }
+    }
+  }
   return out;
 }

@@ -6,16 +6,18 @@
 import type { FileChange } from '../../changeset/types.js';
 import { loadYamlDocuments } from '../_shared/yaml.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
-import { replicaProblems, templateReplicaProblems } from './check.js';
+import { kubectlScaleProblems, replicaProblems, templateReplicaProblems, terraformReplicaProblems } from './check.js';
 import type { ReplicasOptions } from './options.js';
 
 const DOCS = `Keeps the execution agent scaled to zero (AgentTrader v2 production lock: "execution agent
 deployment exists but is scaled to 0"; CI safety guard: no scaled execution agent).
 
-What it checks (YAML and JSON files in the runtime scope)
+What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtime scope)
   Files matching \`globs\`: every workload in them. Any other file: workloads named like one of
   \`workload_names\` (case-insensitive; '-', '_' and '.' are ignored, so *execution-agent* also
-  matches execution_agent and executionAgent), and HPAs / ScaledObjects targeting them.
+  matches execution_agent and executionAgent) — or identified by a label value (metadata,
+  pod template, selector) or a container image name (…/execution-agent:2.3.1) —, and HPAs /
+  ScaledObjects targeting them.
     Deployment, StatefulSet, ReplicaSet, ReplicationController, Argo Rollout, DeploymentConfig
                          spec.replicas must be <= max_replicas (0); a missing spec.replicas
                          defaults to 1 in Kubernetes and is reported
@@ -24,7 +26,20 @@ What it checks (YAML and JSON files in the runtime scope)
     DaemonSet, Pod       always run a pod: reported
     Knative / Cloud Run Service  autoscaling.knative.dev/minScale (default 0) and maxScale
                          (default 100) annotations of spec.template
-    Kustomize            replicas: [{name, count}] overrides
+    Kustomize            replicas: [{name, count}] overrides; patches / patchesJson6902 /
+                         patchesStrategicMerge with an inline patch aimed at the agent (target
+                         name or labelSelector, or the fragment's metadata.name): JSON 6902
+                         replace/add of …/replicas, or a strategic-merge replicas:; a JSON 6902
+                         patch file matching \`globs\`
+    Argo CD Application  spec.source(s).helm.parameters {name: replicaCount|replicas|…, value}
+                         when the Application, its source path, chart or release names the agent
+    Terraform            kubernetes_deployment / stateful_set / replication_controller
+                         (replicas, default 1), kubernetes_horizontal_pod_autoscaler
+                         (min/max_replicas), google_cloud_run(_v2)_service (min_instance_count,
+                         minScale), helm_release set {name = "replicaCount", value} — for
+                         resources whose label or name = "…" names the agent
+    kubectl              kubectl scale <res>/<agent> --replicas=N and kubectl autoscale
+                         --min/--max in scripts and CI steps
     compose services     deploy.replicas, else \`scale\`, else compose's default of 1
     Helm-style values    replicas / replicaCount / min|maxReplicas / min|maxReplicaCount under a
                          key named like the workload (executionAgent: {replicaCount: 1}), or
@@ -95,7 +110,7 @@ export const replicas = defineRule<ReplicasOptions>({
       keywords: [...keywords],
       files(change: FileChange) {
         if (change.newMode === '120000' || change.newMode === '160000') return false;
-        return /\.(?:ya?ml|json)$/i.test(change.path) && inScope(change.path);
+        return /\.(?:ya?ml|json|tf|sh|bash)$/i.test(change.path) || /(^|\/)makefile$/i.test(change.path) ? inScope(change.path) : false;
       },
       async checkFile(file: FileView, report: Report) {
         const path = file.path;
@@ -107,13 +122,24 @@ export const replicas = defineRule<ReplicasOptions>({
           const lower = blob.lower;
           if (!words.some((ws) => ws.length > 0 && ws.every((w) => lower.includes(w)))) return;
         }
+        if (!/\.(?:ya?ml|json)$/i.test(path)) {
+          const problems = /\.tf$/i.test(path)
+            ? terraformReplicaProblems(blob.text, isMatched, nameMatches, o.max_replicas)
+            : kubectlScaleProblems(blob.text, nameMatches, o.max_replicas);
+          for (const p of problems) {
+            report({ message: p.message, path, line: p.line, column: p.column, remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)` });
+          }
+          return;
+        }
         const result = await loadYamlDocuments(blob);
-        const problems =
+        const scaled = blob.lower.includes('kubectl') ? kubectlScaleProblems(blob.text, nameMatches, o.max_replicas) : [];
+        const problems0 =
           result.errors.length > 0
             ? isMatched
               ? templateReplicaProblems(blob.text, o.max_replicas)
               : []
             : replicaProblems(result, { matchedFile: isMatched, nameMatches, max: o.max_replicas });
+        const problems = [...problems0, ...scaled];
         for (const p of problems) {
           report({
             message: p.message,

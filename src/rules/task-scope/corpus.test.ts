@@ -41,7 +41,8 @@ describe('task-scope corpus (rule only)', () => {
           commits: [{ old: c.old ?? {}, files: c.files, message: null }],
         });
         const got = findings.map((f) => ({ rule: f.rule, path: f.path ?? null, line: f.line ?? null }));
-        const want = c.expect.map((e) => ({ rule: e.rule, path: e.path ?? null, line: e.line ?? null }));
+        // The rule alone: other rules' expected findings of a case are the engine test's business.
+        const want = c.expect.filter((e) => e.rule.startsWith('task-scope')).map((e) => ({ rule: e.rule, path: e.path ?? null, line: e.line ?? null }));
         expect(got, findings.map((f) => f.message).join('\n')).toEqual(want);
       } finally {
         rmSync(tmp, { recursive: true, force: true });

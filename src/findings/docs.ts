@@ -21,6 +21,14 @@ alone on the line directly above. <rule> is a rule id (agent-mode) or one sub-ru
   "covers": <rule> in JSON. An approval closes it. Moving the line or editing others keeps an
   exception; changing the covered line or the reason, a copy, or a rename into the rule's scope
   makes it new. A scan of a tree adds nothing and reports no new exception.
+- Old means effective: an exception of the previous version counts only if it suppressed
+  something there, i.e. the same rule (run again on that version) reported a finding on the
+  line it covers, with the same key. An allow comment that suppressed nothing (inside a
+  docstring, a heredoc body, a YAML block scalar, above a line nothing flagged) is new in the
+  commit where it starts suppressing. Rules whose findings come only from whole-commit or
+  whole-run checks (no per-file check: sentinel, script-risk) cannot be
+  re-run on one old file: their old exceptions are never provably effective, so every change
+  of such a file that keeps one reports it as new (fail closed).
 - Suppressed findings are listed under "suppressed" in JSON (with the reason), counted in text.
 
 safety-gate scan --list-suppressions lists the exceptions that really suppress a finding (the

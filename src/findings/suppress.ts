@@ -73,6 +73,13 @@ export interface SuppressInput {
   /** The change of `path` in `commit` (commit null: staged or tree), for other findings. */
   changeOf(commit: string | null, path: string): FileChange | undefined;
   readBlob(oid: string): Promise<Blob | null>;
+  /**
+   * What `rule` (a rule id, no sub-rule) reports on the previous version of `change` (its old
+   * blob at its old path), as rule (with sub-rule) and line; null when the rule cannot say
+   * (it has no checkFile: its findings come from checkCommit/checkRun). Asked only when an
+   * exception's content key is in the old text.
+   */
+  oldFindings(rule: string, change: FileChange): Promise<{ rule: string; line: number }[] | null>;
   /** Whether `rule` reads `path` (an old version counts only where the rule looked). */
   ruleSees(rule: string, change: FileChange): boolean;
   /** Severity of `<rule>/new-exception`. */
@@ -113,29 +120,51 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
   const suppressed: SuppressedFinding[] = [];
   const newOnes: Finding[] = [];
   const pending = new Map<string, { f: Finding; rule: string; base: string; exc: Suppression; key: string; commentText: string; covered: string[] }>();
-  const oldKeysMemo = new Map<string, Promise<Set<string>>>();
+  const oldKeysMemo = new Map<string, Promise<{ text: Set<string>; effective: () => Promise<Set<string>> }>>();
 
-  const oldKeys = (change: FileChange, rule: string): Promise<Set<string>> => {
+  // The exceptions the previous version of the file already had, by content key. An exception
+  // is old only if it was EFFECTIVE there: the same rule reported a finding on the line it
+  // covers, and it suppressed it. An allow comment that suppressed nothing (planted inside a
+  // docstring, a heredoc body, a YAML block scalar, above a line no rule flagged) is not a
+  // reviewed exception, and becomes new the moment it starts suppressing. Two steps: the keys
+  // of every allow comment in the old text (cheap), and only when the new exception's key is
+  // among them, the rule's own findings on the old version (src/engine/run.ts).
+  const oldKeys = (change: FileChange, rule: string, base: string) => {
     const memoKey = `${change.commit}\u0000${change.path}\u0000${change.oldOid}\u0000${rule}`;
     let p = oldKeysMemo.get(memoKey);
     if (!p) {
       p = (async () => {
-        const keys = new Set<string>();
+        const none = { text: new Set<string>(), effective: async () => new Set<string>() };
         // A copy is a new instance; an addition has no past; a rename counts only from a path the rule read.
-        if (change.status !== 'M' && change.status !== 'R' && change.status !== 'T') return keys;
-        if (!change.oldOid || !REGULAR.has(change.oldMode ?? '')) return keys;
+        if (change.status !== 'M' && change.status !== 'R' && change.status !== 'T') return none;
+        if (!change.oldOid || !REGULAR.has(change.oldMode ?? '')) return none;
         const oldPath = change.oldPath ?? change.path;
-        if (!input.ruleSees(rule, { ...change, path: oldPath, newOid: change.oldOid, newMode: change.oldMode })) return keys;
+        if (!input.ruleSees(base, { ...change, path: oldPath, newOid: change.oldOid, newMode: change.oldMode })) return none;
         const old = await input.readBlob(change.oldOid);
-        if (!old || old.isBinary) return keys;
+        if (!old || old.isBinary) return none;
+        const text = new Set<string>();
         for (const s of parseSuppressions(old.text)) {
-          if (!s.reason) continue;
-          for (const r of s.rules) {
-            keys.add(exceptionKey(r, old.line(s.line), old.line(s.line)));
-            if (s.standalone) keys.add(exceptionKey(r, old.line(s.line + 1), old.line(s.line)));
-          }
+          if (!s.reason || !s.rules.includes(rule)) continue;
+          text.add(exceptionKey(rule, old.line(s.line), old.line(s.line)));
+          if (s.standalone) text.add(exceptionKey(rule, old.line(s.line + 1), old.line(s.line)));
         }
-        return keys;
+        let eff: Promise<Set<string>> | null = null;
+        const effective = () =>
+          (eff ??= (async () => {
+            const keys = new Set<string>();
+            const found = await input.oldFindings(base, change);
+            // No way to know what the rule reported there: not provably effective, so new.
+            if (!found) return keys;
+            for (const of of found) {
+              if (of.line < 1 || of.line > old.lineCount) continue;
+              const exc = covering(base, of.rule, of.line, old);
+              if (!exc || !exc.reason) continue;
+              const r = exc.rules.includes(base) ? base : of.rule;
+              if (r === rule) keys.add(exceptionKey(r, old.line(of.line), old.line(exc.line)));
+            }
+            return keys;
+          })());
+        return { text, effective };
       })();
       oldKeysMemo.set(memoKey, p);
     }
@@ -173,7 +202,8 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
     suppressed.push({ ...finding, severity: 'warn', reason: exc.reason, exceptionLine: exc.line, exceptionColumn: exc.column, exceptionRule: rule });
     if (input.tree) continue;
     const key = exceptionKey(rule, content!, blob.line(exc.line));
-    if ((await oldKeys(change, rule)).has(key)) continue;
+    const old = await oldKeys(change, rule, base);
+    if (old.text.has(key) && (await old.effective()).has(key)) continue;
     const once = `${f.commit}\u0000${f.path}\u0000${exc.line}\u0000${rule}`;
     const seen = pending.get(once);
     if (seen) {

@@ -42,10 +42,14 @@ export const BASELINE_DOCS = `Baseline: adopt the gate on a repository that alre
   safety-gate scan --baseline FILE                      applies another file
 
 The baseline records each finding of the tree by its content fingerprint (sha256 of rule,
-path and the finding line's text trimmed with whitespace collapsed; of the message when there
-is no line) with a count. A finding whose fingerprint the baseline holds does not block; lines
-moved, re-indented or surrounded by new lines stay baselined; a changed line, a renamed file or
-one more copy of a baselined line is new and blocks. protected-target, task-scope and
+path, the finding line's text trimmed with whitespace collapsed, and the line's structure: its
+indentation, the enclosing lines above it with less indentation (YAML parent keys, a Python
+block), and the [section] it is under in INI/TOML-like files; env and .properties files have
+no structure; the message when there is no line) with a count. A finding whose fingerprint the
+baseline holds does not block; lines moved within their structure or surrounded by new lines
+stay baselined; a changed line, a line moved to another section or parent (or re-indented in a
+nested format), a renamed file or one more copy of a baselined line is new and blocks.
+Baselines written before fingerprint v3 no longer match: re-run safety-gate baseline. protected-target, task-scope and
 */new-exception findings are never baselined. Baselined findings are listed under "baselined"
 in JSON, as baselineState "unchanged" in SARIF, and counted in text.
 

@@ -1,5 +1,6 @@
 // Inline exceptions for every rule, applied once by the engine after all rules have reported,
-// and the content fingerprint of every finding (both need the text of the finding's line).
+// and the content fingerprint of every finding (both need the text of the finding's line; the
+// fingerprint also its structural context, src/findings/fingerprint.ts).
 //
 //     <code>  # safety-gate: allow <rule>[, <rule>…] -- <reason>
 //
@@ -24,7 +25,7 @@
 import type { Blob } from '../changeset/blob.js';
 import type { FileChange } from '../changeset/types.js';
 import { parseSuppressionLine, parseSuppressions, type Suppression } from '../rules/_shared/suppressions.js';
-import { findingFingerprint, normaliseLine } from './fingerprint.js';
+import { findingFingerprint, lineContext, normaliseLine } from './fingerprint.js';
 import type { Finding, Severity, SuppressedFinding } from './types.js';
 
 /** What an approval of a new inline exception must match. */
@@ -119,7 +120,7 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
   const out: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const newOnes: Finding[] = [];
-  const pending = new Map<string, { f: Finding; rule: string; base: string; exc: Suppression; key: string; commentText: string; covered: string[] }>();
+  const pending = new Map<string, { f: Finding; rule: string; base: string; exc: Suppression; key: string; commentText: string; commentContext: string; covered: string[] }>();
   const oldKeysMemo = new Map<string, Promise<{ text: Set<string>; effective: () => Promise<Set<string>> }>>();
 
   // The exceptions the previous version of the file already had, by content key. An exception
@@ -179,7 +180,8 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
       if (blob && (blob.isBinary || f.line > blob.lineCount)) blob = null;
     }
     const content = blob ? blob.line(f.line!) : null;
-    const finding: Finding = { ...f, fingerprint: findingFingerprint({ ...f, content }) };
+    const context = blob ? lineContext(f.path, (n) => blob!.line(n), f.line!) : undefined;
+    const finding: Finding = { ...f, fingerprint: findingFingerprint({ ...f, content, context }) };
     const base = f.rule.split('/')[0]!;
     if (!blob || !change || UNSUPPRESSIBLE.has(base) || f.rule.endsWith('/new-exception')) {
       out.push(finding);
@@ -210,10 +212,11 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
       if (!seen.covered.includes(f.message)) seen.covered.push(f.message);
       continue;
     }
-    pending.set(once, { f, rule, base, exc, key, commentText: blob.line(exc.line), covered: [f.message] });
+    const b = blob;
+    pending.set(once, { f, rule, base, exc, key, commentText: blob.line(exc.line), commentContext: lineContext(f.path, (n) => b.line(n), exc.line), covered: [f.message] });
   }
   // One new-exception finding per exception comment (and rule), naming what it suppresses.
-  for (const { f, rule, base, exc, key, commentText, covered } of pending.values()) {
+  for (const { f, rule, base, exc, key, commentText, commentContext, covered } of pending.values()) {
     const request: ExceptionReviewRequest = { rule, path: f.path!, line: exc.line, commit: f.commit, reason: exc.reason!, key };
     const decision = reviewer ? await reviewer(request) : null;
     const approved = decision?.approved === true;
@@ -232,7 +235,7 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
       remediation: approved ? null : `needs security review: an approval covering ${base}/new-exception for this commit, or remove the exception and fix the finding`,
       covers: rule,
     };
-    newOnes.push({ ...nf, fingerprint: findingFingerprint({ ...nf, content: commentText }) });
+    newOnes.push({ ...nf, fingerprint: findingFingerprint({ ...nf, content: commentText, context: commentContext }) });
   }
   return { findings: [...out, ...newOnes], suppressed };
 }

@@ -66,6 +66,8 @@ export interface EngineResult {
 interface ActiveRule {
   rule: Rule<unknown>;
   checker: RuleChecker;
+  /** A fresh checker with the same context (findings of an old version, src/findings/suppress.ts). */
+  fresh(): Promise<RuleChecker>;
   severity: Severity;
   keywords: readonly string[] | null;
 }
@@ -127,7 +129,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     const setting = rulePolicy.rules[rule.meta.id] ?? (own ? policy.rules[rule.meta.id] : undefined);
     if (!setting) throw new GateError('config', `the policy has no settings for rule ${rule.meta.id}`, 'run `safety-gate config` to rebuild the policy');
     if (setting.severity === 'off') continue;
-    const checker = await rule.create({
+    const ctx = {
       options: setting.options,
       severity: setting.severity,
       policy: rulePolicy,
@@ -136,8 +138,10 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       trustsLocalState: input.trustsLocalState,
       now: input.now,
       history: input.history,
-    });
-    active.push({ rule, checker, severity: setting.severity, keywords: checker.keywords ? checker.keywords.map((k) => k.toLowerCase()) : null });
+    };
+    const checker = await rule.create(ctx);
+    const fresh = async () => rule.create(ctx);
+    active.push({ rule, checker, fresh, severity: setting.severity, keywords: checker.keywords ? checker.keywords.map((k) => k.toLowerCase()) : null });
   }
   stats.rules = active.length;
 
@@ -370,6 +374,34 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const changeAt = new Map<string, FileChange>();
   for (const c of cs.changes) changeAt.set(`${c.commit}\0${c.path}`, c);
   const byId = new Map(active.map((a) => [a.rule.meta.id, a]));
+  // What a rule reports on the previous version of a changed file: an inline exception there
+  // counts as already reviewed only if it suppressed one of these (src/findings/suppress.ts).
+  // Asked only for exceptions whose content key the old text holds, so it is rare: the old
+  // blob goes through the same prefilter and checkFile as in its own run, on a fresh checker
+  // (no state shared with this run), then checkRun, which some rules use to settle what
+  // checkFile started. Rules without checkFile cannot say: null (the exception counts as new).
+  const oldRuns = new Map<string, Promise<{ rule: string; line: number }[] | null>>();
+  const findingsOfOldVersion = async (a: ActiveRule | undefined, change: FileChange): Promise<{ rule: string; line: number }[] | null> => {
+    if (!a || !a.checker.checkFile || !change.oldOid || change.oldMode === '160000') return null;
+    const old = await input.git.readBlob(change.oldOid);
+    if (!old) return null;
+    const hits = a.keywords ? scanner.scan(old, [...a.keywords]) : new Set<string>();
+    if (a.keywords ? hits.size === 0 && !(a.checker.undecodable && old.isBinary && !old.isText) : old.isBinary) return [];
+    const path = change.oldPath ?? change.path;
+    // The old version seen on its own, as an addition: what the content itself holds.
+    const view: FileChange = { status: 'A', path, oldPath: null, oldMode: null, newMode: change.oldMode, oldOid: null, newOid: change.oldOid, commit: change.commit };
+    const got: { rule: string; line: number }[] = [];
+    const report: Report = (f) => {
+      const at = f.path !== undefined && f.path !== null ? f.path : path;
+      if (at === path && typeof f.line === 'number') got.push({ rule: f.subRule ? `${a.rule.meta.id}/${f.subRule}` : a.rule.meta.id, line: f.line });
+    };
+    const checker = await a.fresh();
+    await checker.checkFile!({ change: view, path, commit: null, newBlob: async () => old, oldBlob: async () => null, hits }, report);
+    if (checker.checkRun) {
+      await checker.checkRun({ changeSet: { ...cs, refs: [], commits: [], changes: [view] }, commits: [], refs: [] }, report);
+    }
+    return got;
+  };
   const done = await applyInlineExceptions({
     findings,
     origin,
@@ -379,6 +411,12 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       const a = byId.get(rule);
       if (!a) return false;
       return a.checker.files ? a.checker.files(change) : isRegularFile(change);
+    },
+    oldFindings: (rule, change) => {
+      const memoKey = `${rule}\0${change.oldOid}\0${change.oldPath ?? change.path}`;
+      let p = oldRuns.get(memoKey);
+      if (!p) oldRuns.set(memoKey, (p = findingsOfOldVersion(byId.get(rule), change)));
+      return p;
     },
     newExceptionSeverity: (rule) => {
       const sev = (policy.rules[rule]?.options as { new_exception_severity?: unknown } | undefined)?.new_exception_severity;

@@ -21,6 +21,14 @@ alone on the line directly above. <rule> is a rule id (agent-mode) or one sub-ru
   "covers": <rule> in JSON. An approval closes it. Moving the line or editing others keeps an
   exception; changing the covered line or the reason, a copy, or a rename into the rule's scope
   makes it new. A scan of a tree adds nothing and reports no new exception.
+- Old means effective: an exception of the previous version counts only if it suppressed
+  something there, i.e. the same rule (run again on that version) reported a finding on the
+  line it covers, with the same key. An allow comment that suppressed nothing (inside a
+  docstring, a heredoc body, a YAML block scalar, above a line nothing flagged) is new in the
+  commit where it starts suppressing. Rules whose findings come only from whole-commit or
+  whole-run checks (no per-file check: sentinel, script-risk) cannot be
+  re-run on one old file: their old exceptions are never provably effective, so every change
+  of such a file that keeps one reports it as new (fail closed).
 - Suppressed findings are listed under "suppressed" in JSON (with the reason), counted in text.
 
 safety-gate scan --list-suppressions lists the exceptions that really suppress a finding (the
@@ -34,10 +42,14 @@ export const BASELINE_DOCS = `Baseline: adopt the gate on a repository that alre
   safety-gate scan --baseline FILE                      applies another file
 
 The baseline records each finding of the tree by its content fingerprint (sha256 of rule,
-path and the finding line's text trimmed with whitespace collapsed; of the message when there
-is no line) with a count. A finding whose fingerprint the baseline holds does not block; lines
-moved, re-indented or surrounded by new lines stay baselined; a changed line, a renamed file or
-one more copy of a baselined line is new and blocks. protected-target, task-scope and
+path, the finding line's text trimmed with whitespace collapsed, and the line's structure: its
+indentation, the enclosing lines above it with less indentation (YAML parent keys, a Python
+block), and the [section] it is under in INI/TOML-like files; env and .properties files have
+no structure; the message when there is no line) with a count. A finding whose fingerprint the
+baseline holds does not block; lines moved within their structure or surrounded by new lines
+stay baselined; a changed line, a line moved to another section or parent (or re-indented in a
+nested format), a renamed file or one more copy of a baselined line is new and blocks.
+Baselines written before fingerprint v3 no longer match: re-run safety-gate baseline. protected-target, task-scope and
 */new-exception findings are never baselined. Baselined findings are listed under "baselined"
 in JSON, as baselineState "unchanged" in SARIF, and counted in text.
 

@@ -1,5 +1,6 @@
 // Inline exceptions for every rule, applied once by the engine after all rules have reported,
-// and the content fingerprint of every finding (both need the text of the finding's line).
+// and the content fingerprint of every finding (both need the text of the finding's line; the
+// fingerprint also its structural context, src/findings/fingerprint.ts).
 //
 //     <code>  # safety-gate: allow <rule>[, <rule>…] -- <reason>
 //
@@ -24,7 +25,7 @@
 import type { Blob } from '../changeset/blob.js';
 import type { FileChange } from '../changeset/types.js';
 import { parseSuppressionLine, parseSuppressions, type Suppression } from '../rules/_shared/suppressions.js';
-import { findingFingerprint, normaliseLine } from './fingerprint.js';
+import { findingFingerprint, lineContext, normaliseLine } from './fingerprint.js';
 import type { Finding, Severity, SuppressedFinding } from './types.js';
 
 /** What an approval of a new inline exception must match. */
@@ -73,6 +74,13 @@ export interface SuppressInput {
   /** The change of `path` in `commit` (commit null: staged or tree), for other findings. */
   changeOf(commit: string | null, path: string): FileChange | undefined;
   readBlob(oid: string): Promise<Blob | null>;
+  /**
+   * What `rule` (a rule id, no sub-rule) reports on the previous version of `change` (its old
+   * blob at its old path), as rule (with sub-rule) and line; null when the rule cannot say
+   * (it has no checkFile: its findings come from checkCommit/checkRun). Asked only when an
+   * exception's content key is in the old text.
+   */
+  oldFindings(rule: string, change: FileChange): Promise<{ rule: string; line: number }[] | null>;
   /** Whether `rule` reads `path` (an old version counts only where the rule looked). */
   ruleSees(rule: string, change: FileChange): boolean;
   /** Severity of `<rule>/new-exception`. */
@@ -112,30 +120,52 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
   const out: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const newOnes: Finding[] = [];
-  const pending = new Map<string, { f: Finding; rule: string; base: string; exc: Suppression; key: string; commentText: string; covered: string[] }>();
-  const oldKeysMemo = new Map<string, Promise<Set<string>>>();
+  const pending = new Map<string, { f: Finding; rule: string; base: string; exc: Suppression; key: string; commentText: string; commentContext: string; covered: string[] }>();
+  const oldKeysMemo = new Map<string, Promise<{ text: Set<string>; effective: () => Promise<Set<string>> }>>();
 
-  const oldKeys = (change: FileChange, rule: string): Promise<Set<string>> => {
+  // The exceptions the previous version of the file already had, by content key. An exception
+  // is old only if it was EFFECTIVE there: the same rule reported a finding on the line it
+  // covers, and it suppressed it. An allow comment that suppressed nothing (planted inside a
+  // docstring, a heredoc body, a YAML block scalar, above a line no rule flagged) is not a
+  // reviewed exception, and becomes new the moment it starts suppressing. Two steps: the keys
+  // of every allow comment in the old text (cheap), and only when the new exception's key is
+  // among them, the rule's own findings on the old version (src/engine/run.ts).
+  const oldKeys = (change: FileChange, rule: string, base: string) => {
     const memoKey = `${change.commit}\u0000${change.path}\u0000${change.oldOid}\u0000${rule}`;
     let p = oldKeysMemo.get(memoKey);
     if (!p) {
       p = (async () => {
-        const keys = new Set<string>();
+        const none = { text: new Set<string>(), effective: async () => new Set<string>() };
         // A copy is a new instance; an addition has no past; a rename counts only from a path the rule read.
-        if (change.status !== 'M' && change.status !== 'R' && change.status !== 'T') return keys;
-        if (!change.oldOid || !REGULAR.has(change.oldMode ?? '')) return keys;
+        if (change.status !== 'M' && change.status !== 'R' && change.status !== 'T') return none;
+        if (!change.oldOid || !REGULAR.has(change.oldMode ?? '')) return none;
         const oldPath = change.oldPath ?? change.path;
-        if (!input.ruleSees(rule, { ...change, path: oldPath, newOid: change.oldOid, newMode: change.oldMode })) return keys;
+        if (!input.ruleSees(base, { ...change, path: oldPath, newOid: change.oldOid, newMode: change.oldMode })) return none;
         const old = await input.readBlob(change.oldOid);
-        if (!old || old.isBinary) return keys;
+        if (!old || old.isBinary) return none;
+        const text = new Set<string>();
         for (const s of parseSuppressions(old.text)) {
-          if (!s.reason) continue;
-          for (const r of s.rules) {
-            keys.add(exceptionKey(r, old.line(s.line), old.line(s.line)));
-            if (s.standalone) keys.add(exceptionKey(r, old.line(s.line + 1), old.line(s.line)));
-          }
+          if (!s.reason || !s.rules.includes(rule)) continue;
+          text.add(exceptionKey(rule, old.line(s.line), old.line(s.line)));
+          if (s.standalone) text.add(exceptionKey(rule, old.line(s.line + 1), old.line(s.line)));
         }
-        return keys;
+        let eff: Promise<Set<string>> | null = null;
+        const effective = () =>
+          (eff ??= (async () => {
+            const keys = new Set<string>();
+            const found = await input.oldFindings(base, change);
+            // No way to know what the rule reported there: not provably effective, so new.
+            if (!found) return keys;
+            for (const of of found) {
+              if (of.line < 1 || of.line > old.lineCount) continue;
+              const exc = covering(base, of.rule, of.line, old);
+              if (!exc || !exc.reason) continue;
+              const r = exc.rules.includes(base) ? base : of.rule;
+              if (r === rule) keys.add(exceptionKey(r, old.line(of.line), old.line(exc.line)));
+            }
+            return keys;
+          })());
+        return { text, effective };
       })();
       oldKeysMemo.set(memoKey, p);
     }
@@ -150,7 +180,8 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
       if (blob && (blob.isBinary || f.line > blob.lineCount)) blob = null;
     }
     const content = blob ? blob.line(f.line!) : null;
-    const finding: Finding = { ...f, fingerprint: findingFingerprint({ ...f, content }) };
+    const context = blob ? lineContext(f.path, (n) => blob!.line(n), f.line!) : undefined;
+    const finding: Finding = { ...f, fingerprint: findingFingerprint({ ...f, content, context }) };
     const base = f.rule.split('/')[0]!;
     if (!blob || !change || UNSUPPRESSIBLE.has(base) || f.rule.endsWith('/new-exception')) {
       out.push(finding);
@@ -173,17 +204,19 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
     suppressed.push({ ...finding, severity: 'warn', reason: exc.reason, exceptionLine: exc.line, exceptionColumn: exc.column, exceptionRule: rule });
     if (input.tree) continue;
     const key = exceptionKey(rule, content!, blob.line(exc.line));
-    if ((await oldKeys(change, rule)).has(key)) continue;
+    const old = await oldKeys(change, rule, base);
+    if (old.text.has(key) && (await old.effective()).has(key)) continue;
     const once = `${f.commit}\u0000${f.path}\u0000${exc.line}\u0000${rule}`;
     const seen = pending.get(once);
     if (seen) {
       if (!seen.covered.includes(f.message)) seen.covered.push(f.message);
       continue;
     }
-    pending.set(once, { f, rule, base, exc, key, commentText: blob.line(exc.line), covered: [f.message] });
+    const b = blob;
+    pending.set(once, { f, rule, base, exc, key, commentText: blob.line(exc.line), commentContext: lineContext(f.path, (n) => b.line(n), exc.line), covered: [f.message] });
   }
   // One new-exception finding per exception comment (and rule), naming what it suppresses.
-  for (const { f, rule, base, exc, key, commentText, covered } of pending.values()) {
+  for (const { f, rule, base, exc, key, commentText, commentContext, covered } of pending.values()) {
     const request: ExceptionReviewRequest = { rule, path: f.path!, line: exc.line, commit: f.commit, reason: exc.reason!, key };
     const decision = reviewer ? await reviewer(request) : null;
     const approved = decision?.approved === true;
@@ -202,7 +235,7 @@ export async function applyInlineExceptions(input: SuppressInput): Promise<Suppr
       remediation: approved ? null : `needs security review: an approval covering ${base}/new-exception for this commit, or remove the exception and fix the finding`,
       covers: rule,
     };
-    newOnes.push({ ...nf, fingerprint: findingFingerprint({ ...nf, content: commentText }) });
+    newOnes.push({ ...nf, fingerprint: findingFingerprint({ ...nf, content: commentText, context: commentContext }) });
   }
   return { findings: [...out, ...newOnes], suppressed };
 }

@@ -7,9 +7,10 @@
 //   level) are therefore anchored to a repository file, the policy file by default;
 // - `region.startLine`/`startColumn` must be ≥ 1, so a region is only written when known;
 // - alerts are matched across runs by `partialFingerprints`; ours is the finding's content
-//   fingerprint (src/findings/fingerprint.ts: rule, path and the normalised text of the
-//   finding's line, else its message), never the line number, so an alert survives edits
-//   above it. The JSON report and the baseline carry the same value.
+//   fingerprint (src/findings/fingerprint.ts: rule, path, the normalised text of the finding's
+//   line and its structural context, else its message), never the line number, so an alert
+//   survives edits above it. The JSON report and the baseline carry the same value; the key's
+//   version (v3) changes whenever the value's recipe does.
 // Findings a baseline accepted are results with `baselineState: unchanged` and an external
 // suppression; findings an inline exception suppressed carry an `inSource` suppression.
 import { fingerprintOf, findingFingerprint } from '../findings/fingerprint.js';
@@ -18,7 +19,7 @@ import type { Finding, Report, Severity, SuppressedFinding } from '../findings/t
 import type { RuleMeta } from '../rules/types.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-export const FINGERPRINT_KEY = 'safetyGateFindingHash/v2';
+export const FINGERPRINT_KEY = 'safetyGateFindingHash/v3';
 const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/safety-gate';
 const DEFAULT_ANCHOR = 'safety-gate.config.yaml';
 

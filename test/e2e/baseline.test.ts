@@ -197,3 +197,62 @@ describe('baseline on the server', () => {
     expect(bad.stderr).toContain('pre-receive hook declined');
   });
 });
+
+describe('baseline and the structure of the file', () => {
+  const INI = '[shadow]\nagent_mode = EXECUTE\n[live]\nagent_mode = OBSERVE\n';
+  const PROFILES = 'shadow:\n  AGENT_MODE: EXECUTE\nAGENT_MODE: OBSERVE\n';
+  function adoptStructured(): void {
+    repo.write('config/legacy.ini', INI).write('config/profiles.yaml', PROFILES).write('.gitignore', 'node_modules/\n');
+    repo.commitAll('shadow profiles');
+    mkdirSync(join(repo.path, 'node_modules/.bin'), { recursive: true });
+    symlinkSync(CLI, join(repo.path, 'node_modules/.bin/safety-gate'));
+    expect(cli(['init', '--preset', 'agenttrader-v2']).code).toBe(0);
+    expect(cli(['install', '--hooks-path']).code).toBe(0);
+    const b = cli(['baseline']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toContain('baseline of 2 finding(s)');
+    repo.git('add', '-A');
+    const first = commit('Adopt safety-gate');
+    expect(first.code, first.out).toBe(0);
+  }
+
+  it('a baselined line moved to another INI section, or out of its YAML parent, is a new finding; edits within the structure stay baselined', () => {
+    adoptStructured();
+    // Within the structure: a comment, a sibling key, the line moved inside its section / parent.
+    repo.write('config/legacy.ini', '# legacy\n[shadow]\nspeed = 4\nagent_mode = EXECUTE\n[live]\nagent_mode = OBSERVE\n');
+    repo.write('config/profiles.yaml', '# profiles\nshadow:\n  SPEED: 4\n  AGENT_MODE: EXECUTE\nAGENT_MODE: OBSERVE\n');
+    repo.git('add', '-A');
+    const ok = commit('tune the shadow profile');
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/baselined: 2 findings accepted by the baseline/);
+
+    // Red team ini-move-line-into-live-section.
+    repo.write('config/legacy.ini', '[shadow]\n[live]\nagent_mode = EXECUTE\n');
+    repo.git('add', '-A');
+    const head = repo.head();
+    const ini = commit('move the setting to live');
+    expect(ini.code).not.toBe(0);
+    expect(ini.out).toMatch(/config\/legacy\.ini:3:\d+ {2}agent-mode {2}/);
+    expect(repo.head()).toBe(head);
+    expect(audit(repo).at(-1)).toMatchObject({ door: 'pre-commit', decision: 'block' });
+    repo.git('checkout', '-q', 'HEAD', '--', 'config/legacy.ini');
+
+    // Red team yaml-reindent-to-top-level, and yaml-swap-values.
+    for (const [moved, line] of [['shadow: {}\nAGENT_MODE: EXECUTE\n', 2], ['shadow:\n  AGENT_MODE: OBSERVE\nAGENT_MODE: EXECUTE\n', 3]] as const) {
+      repo.write('config/profiles.yaml', moved);
+      repo.git('add', '-A');
+      const yaml = commit('promote the shadow setting');
+      expect(yaml.code, moved).not.toBe(0);
+      expect(yaml.out).toMatch(new RegExp(`config/profiles\\.yaml:${line}:\\d+ {2}agent-mode {2}AGENT_MODE is set to "EXECUTE"`));
+      expect(yaml.out).not.toMatch(/baselined/);
+    }
+
+    // JSON and SARIF carry the fingerprint the baseline holds.
+    repo.git('checkout', '-q', 'HEAD', '--', 'config/profiles.yaml');
+    const file = JSON.parse(readFileSync(join(repo.path, '.safety-gate/baseline.json'), 'utf8')) as { findings: { fingerprint: string }[] };
+    const json = JSON.parse(cli(['scan', '--format', 'json']).stdout) as { baselined: { fingerprint: string }[] };
+    expect(json.baselined.map((f) => f.fingerprint).sort()).toEqual(file.findings.map((e) => e.fingerprint).sort());
+    const sarif = JSON.parse(cli(['scan', '--format', 'sarif']).stdout) as { runs: { results: { partialFingerprints: Record<string, string> }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.partialFingerprints['safetyGateFindingHash/v3']).sort()).toEqual(file.findings.map((e) => e.fingerprint).sort());
+  });
+});

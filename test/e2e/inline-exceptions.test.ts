@@ -67,6 +67,29 @@ describe('inline exceptions, every rule', () => {
     expect(brief(stagedJson().findings)).toEqual(['agent-mode/new-exception config/replay.env:3']);
   });
 
+  it('an exception planted where it suppressed nothing (docstring, YAML block scalar) is new in the commit that makes it effective, also over a range', () => {
+    const base = repo.head();
+    const L = 'AGENT_MODE = "EXECUTE"  # safety-gate: allow agent-mode -- shadow replay harness';
+    const Y = 'AGENT_MODE: EXECUTE # safety-gate: allow agent-mode -- shadow replay harness';
+    repo.write('backend/settings.py', `DOC = """\n${L}\n"""\n`).write('config/app.yaml', `notes: |\n  ${Y}\n`);
+    repo.git('add', '-A');
+    // Dormant: nothing is flagged (the hook ran and passed).
+    const plant = commit('plant');
+    expect(plant.code, plant.out).toBe(0);
+    repo.write('backend/settings.py', `${L}\n`).write('config/app.yaml', `${Y}\n`);
+    repo.git('add', '-A');
+    const activate = commit('activate');
+    expect(activate.code).not.toBe(0);
+    expect(activate.out).toMatch(/backend\/settings\.py:1:\d+ {2}agent-mode\/new-exception {2}new inline exception for agent-mode: "shadow replay harness"/);
+    expect(activate.out).toMatch(/config\/app\.yaml:1:\d+ {2}agent-mode\/new-exception/);
+    // Landed without the hook, both commits judged as one push would be.
+    repo.gitResult(['commit', '--no-verify', '-q', '-m', 'activate']);
+    const range = JSON.parse(cli(['scan', '--range', `${base}..HEAD`, '--format', 'json']).stdout) as { decision: string; findings: JsonFinding[] };
+    expect(range.decision).toBe('block');
+    expect(brief(range.findings).sort()).toEqual(['agent-mode/new-exception backend/settings.py:1', 'agent-mode/new-exception config/app.yaml:1']);
+    expect(range.findings.every((f) => f.covers === 'agent-mode')).toBe(true);
+  });
+
   it('an exception without a reason suppresses nothing, and is not listed as a suppression', () => {
     repo.write('config/replay.env', 'AGENT_MODE=EXECUTE  # safety-gate: allow agent-mode\n');
     repo.git('add', '-A');

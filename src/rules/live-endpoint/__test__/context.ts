@@ -130,6 +130,19 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
     changeOf: () => undefined,
     readBlob: async (id) => blobs.get(id) ?? null,
     ruleSees: (_rule, change) => (checker.files ? checker.files(change) : true),
+    // As the engine does: the rule's own findings on the old version, from a fresh checker.
+    oldFindings: async (_rule, change) => {
+      const oldBlob = change.oldOid ? blobs.get(change.oldOid) : undefined;
+      if (!oldBlob) return [];
+      const path = change.oldPath ?? change.path;
+      const fresh = await liveEndpoint.create(ctx);
+      const got: { rule: string; line: number }[] = [];
+      const view: FileView = { change: { ...change, status: 'A', path, oldPath: null, oldOid: null, oldMode: null, newOid: change.oldOid }, path, commit: null, newBlob: async () => oldBlob, oldBlob: async () => null, hits: new Set((fresh.keywords ?? []).filter((k) => oldBlob.lower.includes(k))) };
+      await fresh.checkFile!(view, (f) => {
+        if (typeof f.line === 'number') got.push({ rule: f.subRule ? `live-endpoint/${f.subRule}` : 'live-endpoint', line: f.line });
+      });
+      return got;
+    },
     newExceptionSeverity: () => (options.new_exception_severity === 'warn' ? 'warn' : 'block'),
     tree: false,
   });

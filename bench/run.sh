@@ -37,11 +37,11 @@ done
 if [ "${BENCH_ONLY:-}" != real ]; then
 echo "== pre-commit, 10 staged files: the gate vs node -e 0"
 (cd "$WORK/commit10" && node "$CLI" hook pre-commit >/dev/null 2>&1 || true
- hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$RESULTS/pre-commit.json" \
+ hyperfine -N -i --warmup 5 --runs "$RUNS" --export-json "$RESULTS/pre-commit.json" \
    'node -e 0' "node $CLI hook pre-commit")
 
 echo "== pre-receive, a push of $COMMITS commits: the gate vs cat-file --batch over the same new blobs vs git log -p"
-(cd "$WORK/server.git" && hyperfine --warmup 2 --runs "$RUNS" --export-json "$RESULTS/pre-receive.json" \
+(cd "$WORK/server.git" && hyperfine -i --warmup 2 --runs "$RUNS" --export-json "$RESULTS/pre-receive.json" \
    "node $CLI hook pre-receive < $WORK/push-stdin.txt" \
    "git cat-file --batch < $WORK/push-blobs.txt > /dev/null" \
    "git log -p $(cat "$WORK/push-range.txt") > /dev/null")

@@ -23,12 +23,12 @@ for state in on off; do
 done
 
 echo "== secrets on vs off: pre-commit, 10 staged files"
-(cd "$WORK/commit10" && hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$RESULTS/secrets-pre-commit.json" \
+(cd "$WORK/commit10" && hyperfine -N -i --warmup 5 --runs "$RUNS" --export-json "$RESULTS/secrets-pre-commit.json" \
    -n 'pre-commit, secrets on' "node $CLI hook pre-commit --config secrets-on.yaml" \
    -n 'pre-commit, secrets off' "node $CLI hook pre-commit --config secrets-off.yaml")
 
 echo "== secrets on vs off: pre-receive of the whole history ($(wc -l < "$WORK/push-blobs.txt") blobs)"
-(cd "$WORK/server.git" && hyperfine --warmup 2 --runs "$RUNS" --export-json "$RESULTS/secrets-pre-receive.json" \
+(cd "$WORK/server.git" && hyperfine -i --warmup 2 --runs "$RUNS" --export-json "$RESULTS/secrets-pre-receive.json" \
    -n 'pre-receive, secrets on' "SAFETY_GATE_POLICY=$WORK/secrets-on.yaml node $CLI hook pre-receive < $WORK/push-stdin.txt" \
    -n 'pre-receive, secrets off' "SAFETY_GATE_POLICY=$WORK/secrets-off.yaml node $CLI hook pre-receive < $WORK/push-stdin.txt")
 

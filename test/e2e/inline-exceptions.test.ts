@@ -47,7 +47,7 @@ describe('inline exceptions, every rule', () => {
     const blocked = commit('add the replay harness');
     expect(blocked.code).not.toBe(0);
     expect(blocked.out).toMatch(/config\/replay\.env:1:\d+ {2}agent-mode\/new-exception {2}new inline exception for agent-mode: "shadow replay harness, never deployed \(SEC-31\)"/);
-    expect(blocked.out).toMatch(/fix: needs security review/);
+    expect(blocked.out).toMatch(/fix: an approver holding security runs `safety-gate approve --staged --key KEY`/);
     expect(blocked.out).not.toMatch(/ {2}agent-mode {2}AGENT_MODE/);
 
     // Landed (as an approval would let it); from now on it is an old exception.

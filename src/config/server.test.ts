@@ -163,9 +163,17 @@ describe('server policy: the protected branch tip', () => {
     expect((await loadServerPolicy({ gitDir: bare, runGit })).policyId).toBe('installed');
   });
 
-  test('a tip without the policy file (deleted) is exit 2, never a fallback to the installed file', async () => {
+  test('a branch that never held the policy (it predates the gate) is judged by the installed file', async () => {
     install(`policy_id: installed\n${BRANCH_MODE}`);
     pushMain({ 'README.md': 'hello\n' });
+    expect((await loadServerPolicy({ gitDir: bare, runGit })).policyId).toBe('installed');
+  });
+
+  test('a tip that lost the policy file (deleted) is exit 2, never a fallback to the installed file', async () => {
+    install(`policy_id: installed\n${BRANCH_MODE}`);
+    pushMain({ 'README.md': 'hello\n', 'safety-gate.config.yaml': 'policy_id: branch\n' });
+    work.rm('safety-gate.config.yaml');
+    pushMain({}, 'drop the policy');
     await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow('no server policy: refs/heads/main has no safety-gate.config.yaml (policy_source: branch)');
   });
 

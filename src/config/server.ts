@@ -60,7 +60,10 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
     },
   };
   const fromBranch = await load.loadPolicyFromTree(tree, policyPath);
-  // The branch exists but its policy is gone (deleted, moved): never fall back to a quieter one.
+  // The branch exists but has never held the policy (it predates the gate): the installed file
+  // is all there is, as before the branch existed; the push that adds the policy is judged by
+  // it. A policy the branch once held and lost (deleted, moved) never falls back to another one.
+  if (fromBranch === null && !(await everHeld(opts.runGit, rev, policyPath))) return base;
   if (fromBranch === null) {
     throw new GateError(
       'config',
@@ -113,6 +116,13 @@ async function git(runGit: RunGit, args: readonly string[]): Promise<GitRunResul
 }
 
 /** The ref's current value (pre-receive runs before refs move); null when it does not exist. */
+/** Whether any commit reachable from `rev` touched `path` (a policy once there, now gone). */
+async function everHeld(runGit: RunGit, rev: string, path: string): Promise<boolean> {
+  const r = await git(runGit, ['log', '-1', '--format=%H', '--full-history', rev, '--', path]);
+  if (r.code !== 0) throw new GateError('git', `cannot read the history of ${path}: ${r.err.trim() || `git exited with ${r.code}`}`, 'check the server policy settings');
+  return r.out.trim() !== '';
+}
+
 async function resolveRef(runGit: RunGit, ref: string): Promise<string | null> {
   const r = await git(runGit, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (r.code === 0) return r.out.trim();

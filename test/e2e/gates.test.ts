@@ -115,7 +115,9 @@ describe('Gate B', () => {
   });
 
   it('pre-receive refuses turning requires_exec_guard from true to false (security review), and accepts it kept true', () => {
-    setup();
+    // The manifest sits under scripts/ci/**, a protected gate-definitions group of agenttrader-v2
+    // (approvals' subject); here only script-risk's own judgement is under test.
+    setup({ extends: ['agenttrader-v2'], rules: { 'protected-target': 'off' } });
     repo.write('scripts/ci/script_risk_policy_manifest.json', MANIFEST('    {"path": "scripts/deploy/rollout.sh", "category": "deploy", "requires_exec_guard": true}'));
     repo.write('scripts/deploy/rollout.sh', '#!/usr/bin/env bash\npython3 scripts/lib/exec_guard.py --require MUST_LOCK\n');
     repo.commitAll('guarded');

@@ -436,7 +436,8 @@ function requirementsFor(policy: Policy, cs: ChangeSet): (f: Finding) => Require
         paths.add(c.path);
         if (c.oldPath) paths.add(c.oldPath);
       }
-      const names = new Set<string>();
+      // Groups the rule found through symlinks (a protected link's target), by name.
+      const names = new Set<string>((f.groups ?? []).filter((n) => groups.some((g) => g.name === n)));
       for (const p of paths) for (const g of groups) if (g.match(p)) names.add(g.name);
       const reqs = [...names].sort().map((n) => requirement(n, ap.protected[n] ?? ap.default));
       return reqs.length > 0 ? reqs : [requirement('protected-target', ap.default)];

@@ -130,3 +130,30 @@ describe('the target of a protected symlink is protected', () => {
     expect(r.out).toMatch(/remote: safety-gate: passed/);
   });
 });
+
+describe('every door: client pre-commit and the agent PreToolUse hook', () => {
+  let local: Repo;
+  beforeEach(() => {
+    local = Repo.init(sb, 'local');
+    local.write('safety-gate.config.yaml', 'extends: []\nprotected_targets:\n  hook-installs: [".pre-commit-config.yaml"]\n');
+    local.write('conf/pc.yaml', 'repos: []\n');
+    symlinkSync('conf/pc.yaml', join(local.path, '.pre-commit-config.yaml'));
+    local.commitAll('base with the link');
+  });
+
+  it('pre-commit: staging an edit of the link target is refused', () => {
+    local.write('conf/pc.yaml', EVIL);
+    local.git('add', 'conf/pc.yaml');
+    const r = runCli(['hook', 'pre-commit'], { cwd: local.path, env: sb.env });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/protected file conf\/pc\.yaml \(visible as \.pre-commit-config\.yaml through symlink \.pre-commit-config\.yaml \(group hook-installs\)\)/);
+  });
+
+  it('pre-tool-use: an agent Write of the link target is refused before it happens', () => {
+    const input = JSON.stringify({ session_id: 's', cwd: local.path, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: join(local.path, 'conf/pc.yaml'), content: EVIL } });
+    const r = runCli(['hook', 'pre-tool-use'], { cwd: local.path, env: sb.env, input });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/protected-target/);
+    expect(r.stderr).toContain('.pre-commit-config.yaml');
+  });
+});

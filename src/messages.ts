@@ -40,6 +40,8 @@ export const msg = {
   noSuchDirHint: 'pass the path of a repository (or a folder, with --no-git)',
   lintStagedYields: 'pre-commit hook already runs the gate for this commit; the lint-staged task does not run it twice',
   skipRefused: 'SAFETY_GATE_SKIP is ignored here: the server always applies the policy',
+  nodeOptionsPreload: 'NODE_OPTIONS preloads code (--require/--import/--loader) into the pre-receive gate, which then cannot vouch for its decision',
+  nodeOptionsPreloadHint: 'reinstall the hook with `safety-gate install --server` (it clears the pusher\'s Node settings), unset NODE_OPTIONS in the hook, or set server.allow_node_options: true in the server policy',
   oversized: (path: string, size: number, cap: number) =>
     `${path} is ${size} bytes, over the ${cap}-byte limit: not checked`,
   oversizedFix: 'shrink the file, or raise limits.max_blob_bytes if large files are expected here',

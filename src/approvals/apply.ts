@@ -143,7 +143,10 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
     const key = f.commit ?? 'staged';
     if (subjects.has(key)) continue;
     const info = commitOf.get(f.commit) ?? null;
-    subjects.set(key, { key, commit: f.commit, info, refs: info?.refs ?? [] });
+    // A commit outside the change set (the tip a deletion removes): bound to the refs its
+    // findings name, so an approval for another ref never counts.
+    const refs = info?.refs ?? [...new Set(candidates.filter((c) => c.commit === f.commit && c.ref).map((c) => c.ref!))];
+    subjects.set(key, { key, commit: f.commit, info, refs });
   }
 
   const repoId = repoIdOf(policy);
@@ -350,7 +353,11 @@ function holds(ap: ApprovalsPolicy, v: Verified, role: string): boolean {
   return v.names.some((n) => members.includes(lower(n)));
 }
 
+/** Findings an approval closes only when it names them in `covers` (an approval of a commit's content is not one to delete a branch). */
+const NAMED_ONLY = new Set(['ref-integrity/protected-branch-deleted']);
+
 function coversFinding(st: Statement, rule: string, label: string): boolean {
+  if (NAMED_ONLY.has(rule)) return st.covers.includes(rule);
   if (st.covers.length === 0) return true;
   const parent = rule.split('/')[0]!;
   return st.covers.some((c) => c === rule || c === parent || c === label);
@@ -362,7 +369,7 @@ function satisfied(ap: ApprovalsPolicy, req: Requirement, rule: string, approval
   const uncovered: string[] = [];
   for (const v of approvals) {
     if (!coversFinding(v.statement, rule, req.label)) {
-      uncovered.push(`${v.principal}'s approval covers ${v.statement.covers.join(', ')}, not ${req.label}`);
+      uncovered.push(`${v.principal}'s approval covers ${v.statement.covers.length > 0 ? v.statement.covers.join(', ') : 'no rule by name'}, not ${req.label}`);
       continue;
     }
     if (req.roles.some((r) => holds(ap, v, r))) by.set(v.principal, v);
@@ -436,7 +443,8 @@ function requirementsFor(policy: Policy, cs: ChangeSet): (f: Finding) => Require
         paths.add(c.path);
         if (c.oldPath) paths.add(c.oldPath);
       }
-      const names = new Set<string>();
+      // Groups the rule found through symlinks (a protected link's target), by name.
+      const names = new Set<string>((f.groups ?? []).filter((n) => groups.some((g) => g.name === n)));
       for (const p of paths) for (const g of groups) if (g.match(p)) names.add(g.name);
       const reqs = [...names].sort().map((n) => requirement(n, ap.protected[n] ?? ap.default));
       return reqs.length > 0 ? reqs : [requirement('protected-target', ap.default)];
@@ -444,6 +452,7 @@ function requirementsFor(policy: Policy, cs: ChangeSet): (f: Finding) => Require
     // New inline exceptions of every rule (src/findings/suppress.ts) and live allow_hosts entries.
     if (f.rule.endsWith('/new-exception')) return [requirement(f.rule, ap.exceptions)];
     if (f.rule === 'task-scope') return [requirement(f.rule, ap.task_scope)];
+    if (f.rule === 'ref-integrity/protected-branch-deleted') return [requirement(f.rule, ap.rules[f.rule] ?? ap.rules['ref-integrity'] ?? ap.default)];
     const own = ap.rules[f.rule] ?? ap.rules[f.rule.split('/')[0]!];
     return own ? [requirement(f.rule, own)] : null;
   };

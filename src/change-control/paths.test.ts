@@ -58,12 +58,31 @@ describe('resolveThroughLinks', () => {
 });
 
 describe('aliasesOf', () => {
+  const names = (path: string, l: Map<string, LinkInfo>, ci = false) => aliasesOf(path, l, ci).names.map((n) => n.alias);
   it('names the paths under which a link makes a file visible', () => {
     const l = links([['generated/data', 'src/data'], ['root-link', '']]);
-    expect(aliasesOf('src/data/x.json', l, false)).toEqual([
-      { alias: 'generated/data/x.json', link: 'generated/data' },
-      { alias: 'root-link/src/data/x.json', link: 'root-link' },
-    ]);
-    expect(aliasesOf('y', l, false)).toEqual([{ alias: 'root-link/y', link: 'root-link' }]);
+    const n = names('src/data/x.json', l);
+    expect(n.slice(0, 2).sort()).toEqual(['generated/data/x.json', 'root-link/src/data/x.json']);
+    expect(n).toContain('root-link/generated/data/x.json');
+    expect(names('y', l)).toContain('root-link/y');
+  });
+  it('a file link names its target: the target is read under the link path', () => {
+    const l = links([['.pre-commit-config.yaml', 'conf/pc.yaml']]);
+    expect(aliasesOf('conf/pc.yaml', l, false).names).toEqual([{ alias: '.pre-commit-config.yaml', link: '.pre-commit-config.yaml', via: ['.pre-commit-config.yaml'] }]);
+    expect(names('conf/pc.yaml.bak', l)).toEqual([]);
+  });
+  it('follows chains of file and directory links', () => {
+    const l = links([['.pre-commit-config.yaml', 'a.yaml'], ['a.yaml', 'c/pc.yaml'], ['c', 'conf'], ['.github', 'x'], ['x', 'y']]);
+    expect(names('conf/pc.yaml', l)).toEqual(['c/pc.yaml', 'a.yaml', '.pre-commit-config.yaml']);
+    expect(aliasesOf('conf/pc.yaml', l, false).names.at(-1)!.via).toEqual(['.pre-commit-config.yaml', 'a.yaml', 'c']);
+    expect(names('y/workflows/ci.yml', l)).toEqual(['x/workflows/ci.yml', '.github/workflows/ci.yml']);
+  });
+  it('stops at loops and says when the names are too many to know', () => {
+    expect(names('a', links([['a', 'b'], ['b', 'a']]))).toEqual(['b']);
+    const r = aliasesOf('x', links([['l1', ''], ['l2', '']]), false, 100);
+    expect(r.complete).toBe(false);
+  });
+  it('matches targets case-insensitively when asked', () => {
+    expect(names('Conf/PC.yaml', links([['.pre-commit-config.yaml', 'conf/pc.yaml']], true), true)).toEqual(['.pre-commit-config.yaml']);
   });
 });

@@ -113,19 +113,68 @@ export function resolveThroughLinks(
 }
 
 /**
- * Other names of `path` in a checkout: for every symlink `L -> T` of the tree where `path` lies
- * under `T`, the same file is also `L/<rest>`. One level deep, which is what a reader of `L`
- * sees.
+ * Other names of `path` in a checkout: for every symlink `L -> T` of the tree where `path` is `T`
+ * itself (a file link) or lies under `T` (a directory link), the same file is also `L/<rest>`;
+ * and so on through chains of links (`L -> M`, `M -> T`), to a fixed point. A link that sits at a
+ * protected path so makes what it points at protected: a reader of `L` reads `T`. `via` lists
+ * the links crossed, nearest first. Lookups go through an index of the links by target (built
+ * once per link map), so the cost is a few map lookups per segment of the path.
+ *
+ * `complete` is false when the names exceed `maxNames` (links to `.` multiply names): the
+ * caller cannot know every name and should fail closed.
  */
-export function aliasesOf(path: string, links: ReadonlyMap<string, LinkInfo>, caseInsensitive: boolean): { alias: string; link: string }[] {
-  const out: { alias: string; link: string }[] = [];
-  if (links.size === 0) return out;
-  const key = pathKey(path, caseInsensitive);
+export function aliasesOf(
+  path: string,
+  links: ReadonlyMap<string, LinkInfo>,
+  caseInsensitive: boolean,
+  maxNames = 2000,
+): { names: { alias: string; link: string; via: string[] }[]; complete: boolean } {
+  const names: { alias: string; link: string; via: string[] }[] = [];
+  if (links.size === 0) return { names, complete: true };
+  const index = linkIndex(links, caseInsensitive);
+  const start = normalizeInside(path);
+  if (start === null) return { names, complete: true };
+  const seen = new Set<string>([pathKey(start, caseInsensitive)]);
+  const queue: { path: string; via: string[] }[] = [{ path: start, via: [] }];
+  for (let q = 0; q < queue.length; q++) {
+    const cur = queue[q]!;
+    if (cur.via.length >= 40) continue; // the kernel gives up after 40 links (ELOOP)
+    const key = pathKey(cur.path, caseInsensitive);
+    const keyParts = key === '' ? [] : key.split('/');
+    const rawParts = caseInsensitive ? keyParts : cur.path === '' ? [] : cur.path.split('/');
+    for (let i = 0; i <= keyParts.length; i++) {
+      const hits = index.get(keyParts.slice(0, i).join('/'));
+      if (!hits) continue;
+      const rest = rawParts.slice(i).join('/');
+      for (const link of hits) {
+        const alias = rest === '' ? link.path : `${link.path}/${rest}`;
+        const k = pathKey(alias, caseInsensitive);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        const via = [link.path, ...cur.via];
+        names.push({ alias, link: link.path, via });
+        if (names.length > maxNames) return { names, complete: false };
+        queue.push({ path: alias, via });
+      }
+    }
+  }
+  return { names, complete: true };
+}
+
+const INDEXES = new WeakMap<ReadonlyMap<string, LinkInfo>, { ci: boolean; byTarget: Map<string, LinkInfo[]> }>();
+
+/** Links of a tree by the key of their target (memoised per link map). */
+function linkIndex(links: ReadonlyMap<string, LinkInfo>, caseInsensitive: boolean): Map<string, LinkInfo[]> {
+  const hit = INDEXES.get(links);
+  if (hit && hit.ci === caseInsensitive) return hit.byTarget;
+  const byTarget = new Map<string, LinkInfo[]>();
   for (const link of links.values()) {
     if (link.target === null) continue;
     const t = pathKey(link.target, caseInsensitive);
-    if (t === '') out.push({ alias: `${link.path}/${path}`, link: link.path });
-    else if (key.startsWith(`${t}/`)) out.push({ alias: `${link.path}${path.slice(t.length)}`, link: link.path });
+    const list = byTarget.get(t);
+    if (list) list.push(link);
+    else byTarget.set(t, [link]);
   }
-  return out;
+  INDEXES.set(links, { ci: caseInsensitive, byTarget });
+  return byTarget;
 }

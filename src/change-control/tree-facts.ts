@@ -9,18 +9,26 @@ import { GITATTRIBUTES, SYMLINKS, trackedAfter, trackedBefore } from './tracked.
 
 /** Symlinks of the tree after the commit, keyed by pathKey. */
 export function linksAfter(git: GitAccess, view: CommitView, caseInsensitive: boolean): Promise<Map<string, LinkInfo>> {
-  return perRun(git, `links:${view.snapshot.id}:${caseInsensitive}`, async () => {
-    const entries = await trackedAfter(git, SYMLINKS, view);
-    const out = new Map<string, LinkInfo>();
-    await Promise.all(
-      [...entries.values()].map(async (e) => {
-        const blob = await git.readBlob(e.oid);
-        const target = blob ? resolveLinkTarget(e.path, blob.text, git.workTree) : null;
-        out.set(pathKey(e.path, caseInsensitive), { path: e.path, target });
-      }),
-    );
-    return out;
-  });
+  return perRun(git, `links:${view.snapshot.id}:${caseInsensitive}`, async () => linkInfos(git, await trackedAfter(git, SYMLINKS, view), caseInsensitive));
+}
+
+/** Symlinks of the tree before the commit (its first parent; none for a root commit), keyed by pathKey. */
+export function linksBefore(git: GitAccess, view: CommitView, caseInsensitive: boolean): Promise<Map<string, LinkInfo>> {
+  if (view.parentSnapshot === null) return Promise.resolve(new Map());
+  // The same memo key as linksAfter of the parent commit: in a push, computed once per tree.
+  return perRun(git, `links:${view.parentSnapshot.id}:${caseInsensitive}`, async () => linkInfos(git, await trackedBefore(git, SYMLINKS, view), caseInsensitive));
+}
+
+async function linkInfos(git: GitAccess, entries: Map<string, { path: string; oid: string }>, caseInsensitive: boolean): Promise<Map<string, LinkInfo>> {
+  const out = new Map<string, LinkInfo>();
+  await Promise.all(
+    [...entries.values()].map(async (e) => {
+      const blob = await git.readBlob(e.oid);
+      const target = blob ? resolveLinkTarget(e.path, blob.text, git.workTree) : null;
+      out.set(pathKey(e.path, caseInsensitive), { path: e.path, target });
+    }),
+  );
+  return out;
 }
 
 /** Parsed .gitattributes files of the tree before the commit (the trusted side). */

@@ -111,6 +111,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       onPolicy: (policy) => {
         state.policy = policy;
         arm(deadlineFor(policy, opts.door));
+        if (opts.door === 'pre-receive') refusePreloadedCode(io.env, policy);
       },
       onChangeSet: (cs) => progress.changeSet(cs),
     });
@@ -381,3 +382,16 @@ async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started:
     // The error itself is what the user must see; a failing audit must not mask it.
   }
 }
+
+/**
+ * Defence in depth for pre-receive: NODE_OPTIONS that preloads code (--require, -r, --import,
+ * --loader, --experimental-loader) ran that code before the gate, so the gate cannot vouch for
+ * its own decision. The installed hook clears the pusher's Node settings; a hand-written hook
+ * that does not is refused (exit 2) unless the server's policy says server.allow_node_options.
+ */
+export function refusePreloadedCode(env: NodeJS.ProcessEnv, policy: Policy): void {
+  const options = env.NODE_OPTIONS ?? '';
+  if (policy.server.allowNodeOptions || !PRELOAD.test(options)) return;
+  throw new GateError('usage', msg.nodeOptionsPreload, msg.nodeOptionsPreloadHint);
+}
+const PRELOAD = /(?:^|\s)(?:--require|-r|--import|--loader|--experimental-loader)(?:[=\s]|$)/;

@@ -129,6 +129,7 @@ export function resolvePolicy(
       policySource: config.server?.policy_source ?? 'file',
       policyBranch: branchRef(config.server?.policy_branch ?? DEFAULTS.policyBranch),
       policyPath: config.server?.policy_path ?? DEFAULTS.policyPath,
+      ...(config.server?.allow_node_options === true ? { allowNodeOptions: true as const } : {}),
     },
     changeControl: changeControl as ChangeControlPolicy,
     approvals: (config as { approvals?: Policy['approvals'] }).approvals ?? null,

@@ -139,6 +139,12 @@ export const ConfigSchema = z
       .object({
         /** `file`: the file given to `install --server` (default). `branch`: the config at the tip of a protected branch. */
         policy_source: z.enum(['file', 'branch']).optional(),
+        /**
+         * Let pre-receive run when NODE_OPTIONS preloads code (--require, --import, --loader).
+         * Off by default: the hook installed by `install --server` clears the pusher's Node
+         * settings, and the CLI refuses (exit 2) when they still reach it.
+         */
+        allow_node_options: z.boolean().optional(),
         /** Branch whose current tip holds the policy (`main` means `refs/heads/main`). */
         policy_branch: z.string().min(1).optional(),
         /** Path of the policy file in that branch; YAML or JSON, never code. */
@@ -204,7 +210,7 @@ export interface Policy {
   audit: { enabled: boolean; path: string; retentionClass: string | null };
   client: { allowSkip: boolean };
   testing: { allowClockOverride: boolean };
-  server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string };
+  server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string; allowNodeOptions?: true };
   /** Sections owned by the change-control rules (generators, sentinels, stages, agents), validated. */
   changeControl: ChangeControlPolicy;
   /** `approvals:` (signed approvals, roles, break-glass); null when the policy has none. */

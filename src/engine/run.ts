@@ -167,6 +167,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         ref: f.ref ?? info?.refs[0] ?? null,
         remediation: f.remediation ?? null,
         ...(f.secretHash ? { secretHash: f.secretHash } : {}),
+        ...(f.groups && f.groups.length > 0 ? { groups: f.groups } : {}),
       };
       if (defaults.change && path === defaults.change.path && commit === defaults.change.commit) origin.set(finding, defaults.change);
       findings.push(finding);

@@ -29,6 +29,12 @@ export interface Finding {
   covers?: string;
   /** sha256 of a matched secret (rule secrets): what the audit log keeps instead of it. Never printed. */
   secretHash?: string;
+  /**
+   * protected-target: the policy's protected groups the path falls under, also through symlinks
+   * (the target of a protected link is protected with the link's groups). Approval requirements
+   * use them besides the groups the path itself matches.
+   */
+  groups?: string[];
 }
 
 /** A finding that an inline exception (`safety-gate: allow <rule> -- <reason>`) suppressed. */
@@ -57,6 +63,8 @@ export interface FindingInput {
   severity?: Severity;
   /** sha256 of a matched secret (rule secrets), for the audit log. */
   secretHash?: string;
+  /** protected-target: the policy groups the path is protected by (see Finding.groups). */
+  groups?: string[];
 }
 
 export type Decision = 'pass' | 'block';

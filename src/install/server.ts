@@ -26,12 +26,42 @@ export interface ServerOptions {
 
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * Shell lines that start node with none of the pusher's Node settings: NODE_OPTIONS=--require
+ * x.js (or --import, --loader), NODE_PATH, NODE_REPL_EXTERNAL_MODULE, NODE_V8_COVERAGE,
+ * NODE_REDIRECT_WARNINGS, NODE_CHANNEL_FD … and OpenSSL's config (which can load engines) would
+ * run code or write files before the gate decides. Every NODE_* variable is unset except
+ * NODE_EXTRA_CA_CERTS (extra CA certificates, harmless); everything else stays: git's quarantine
+ * (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_QUARANTINE_PATH) and the
+ * platform's identity variables. Shell builtins only (PATH is the pusher's too); names are read
+ * from `export -p`, so a variable Node adds later is covered without a new release.
+ */
+export const NODE_ENV_SCRUB: readonly string[] = [
+  '# Start node with none of the pusher\'s Node settings (NODE_OPTIONS=--require x.js runs code',
+  '# before the gate): every NODE_* but NODE_EXTRA_CA_CERTS, and OpenSSL\'s config. git\'s',
+  '# quarantine and the platform\'s identity variables stay.',
+  "IFS=' 	",
+  "'",
+  'unset NODE_OPTIONS NODE_PATH NODE_REPL_EXTERNAL_MODULE NODE_V8_COVERAGE NODE_REDIRECT_WARNINGS NODE_ICU_DATA NODE_CHANNEL_FD NODE_UNIQUE_ID OPENSSL_CONF OPENSSL_ENGINES OPENSSL_MODULES',
+  'sg_vars=$(export -p)',
+  'while read -r sg_line; do',
+  '  case $sg_line in',
+  '    "export NODE_EXTRA_CA_CERTS="* | "declare -x NODE_EXTRA_CA_CERTS="*) ;;',
+  '    "export NODE_"* | "declare -x NODE_"* | "export -x NODE_"*) sg_name=NODE_${sg_line#* NODE_}; sg_name=${sg_name%%=*}; unset "$sg_name" 2>/dev/null ;;',
+  '  esac',
+  'done <<SG_VARS',
+  '$sg_vars',
+  'SG_VARS',
+  'unset sg_vars sg_line sg_name',
+];
+
 export function serverHookScript(node: string, cli: string, chained: boolean): string {
   const head = [
     '#!/bin/sh',
     `# safety-gate pre-receive (${SERVER_HOOK_MARKER}; rerun it to update).`,
     '# Absolute paths: a server runs hooks without a useful PATH. The policy comes from',
     `# $GIT_DIR/safety-gate/ (or the protected branch it names), never from the pushed commits.`,
+    ...NODE_ENV_SCRUB,
   ];
   const run = `${shq(node)} ${shq(cli)} hook pre-receive "$@"`;
   if (!chained) return [...head, `exec ${run}`, ''].join('\n');

@@ -18,7 +18,7 @@ import { findGeneratedMarker, manualSections, onlyManualSectionsChanged, type Ge
 import { buildModel, type ChangeControlModel } from '../../change-control/model.js';
 import { aliasesOf, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from '../../change-control/paths.js';
 import { perRun } from '../../change-control/run-cache.js';
-import { attributesBefore, linksAfter } from '../../change-control/tree-facts.js';
+import { attributesBefore, linksAfter, linksBefore } from '../../change-control/tree-facts.js';
 import { attributeValue } from '../../change-control/gitattributes.js';
 import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../../change-control/verify.js';
 import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
@@ -52,6 +52,8 @@ function markerLabel(m: GeneratedMarker): string {
 
 interface Group {
   name: string;
+  /** The policy's group name (protected_targets / extra_groups), for approval requirements. */
+  policyGroup?: string;
   match: (path: string) => boolean;
 }
 
@@ -78,7 +80,10 @@ Protected paths:
 
 Every way of changing a path counts: add, modify, delete, rename in or out, mode change, type
 change (file, symlink, submodule), a symlink whose target resolves into a protected path, a
-path reached through a symlinked directory, and other spellings (\`./\`, \`..\`, case and Unicode
+path reached through a symlinked directory, the target of a symlink that sits at a protected
+path (what \`.pre-commit-config.yaml -> conf/pc.yaml\` points at is read as the protected file:
+file and directory links, chains, links of the tree before or after the change; approvals are
+asked for the link's groups), and other spellings (\`./\`, \`..\`, case and Unicode
 when \`case_insensitive_paths: true\`).
 
 Who may change a protected path: its approved generator. On the client (pre-commit, pre-push,
@@ -110,7 +115,7 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
     const model: ChangeControlModel = perRun(ctx.git, `change-control-model:${ctx.policy.hash}`, () => buildModel(ctx.policy, ctx.paths));
     const groups: Group[] = [];
     for (const [name, globs] of Object.entries({ ...ctx.policy.protectedTargets, ...opts.extra_groups })) {
-      groups.push({ name: `group ${name}`, match: ctx.paths.glob(globs) });
+      groups.push({ name: `group ${name}`, policyGroup: name, match: ctx.paths.glob(globs) });
     }
     // A baseline named by the policy is part of the policy: accepting findings wholesale is a
     // protected change wherever the file lives (the presets protect the default path).
@@ -121,9 +126,14 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
     const markerExcluded = ctx.paths.glob(opts.marker_exclude);
 
     /** Labels of the groups a path belongs to, under every spelling a checkout treats as the same file. */
-    const protectedBy = (path: string): string[] => {
+    const protectedBy = (path: string, policyGroups?: Set<string>): string[] => {
       const out = new Set<string>();
-      for (const p of spellings(path, ci)) for (const g of groups) if (g.match(p)) out.add(g.name);
+      for (const p of spellings(path, ci))
+        for (const g of groups)
+          if (g.match(p)) {
+            out.add(g.name);
+            if (g.policyGroup !== undefined) policyGroups?.add(g.policyGroup);
+          }
       return [...out];
     };
 
@@ -143,6 +153,9 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
     const check = async (view: CommitView, report: Report) => {
       if (view.changes.length === 0) return;
       const links = opts.follow_symlinks ? await linksAfter(ctx.git, view, ci) : new Map<string, LinkInfo>();
+      // The links of the tree before the change too: a target stays protected in the commit
+      // that also moves or removes the link.
+      const linksOld = opts.follow_symlinks ? await linksBefore(ctx.git, view, ci) : new Map<string, LinkInfo>();
       const attrs = opts.linguist_generated ? await attributesBefore(ctx.git, view, ci) : [];
       let snapshotPaths: string[] | null = null;
       const protectedUnder = async (dir: string): Promise<string | null> => {
@@ -153,6 +166,7 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
 
       for (const change of view.changes) {
         const reasons = new Map<string, string[]>();
+        const policyGroups = new Set<string>();
         let line: number | null = null;
         const add = (path: string, label: string) => {
           const list = reasons.get(path) ?? [];
@@ -162,7 +176,7 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
         const sides = [change.path];
         if (change.oldPath !== null && change.oldPath !== change.path && change.status !== 'C') sides.push(change.oldPath);
 
-        for (const p of sides) for (const label of protectedBy(p)) add(p, label);
+        for (const p of sides) for (const label of protectedBy(p, policyGroups)) add(p, label);
 
         if (opts.follow_symlinks) {
           // A link whose target is protected (or a directory holding protected files).
@@ -171,11 +185,11 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
             const first = blob ? resolveLinkTarget(change.path, blob.text, ctx.git.workTree) : null;
             const target = first === null ? null : resolveFully(first, links);
             if (target !== null) {
-              const labels = protectedBy(target);
+              const labels = protectedBy(target, policyGroups);
               if (labels.length > 0) add(change.path, `symlink to ${target} (${labels.join(', ')})`);
               else {
                 const inside = await protectedUnder(target);
-                if (inside) add(change.path, `symlink to ${target || '.'}, which holds ${inside} (${protectedBy(inside).join(', ')})`);
+                if (inside) add(change.path, `symlink to ${target || '.'}, which holds ${inside} (${protectedBy(inside, policyGroups).join(', ')})`);
               }
             }
           }
@@ -185,13 +199,22 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
             const r = resolveThroughLinks(p, links, ci);
             if (r === null) add(p, 'reached through a symlink that leaves the repository');
             else if (r.via.length > 0) {
-              const labels = protectedBy(r.path);
+              const labels = protectedBy(r.path, policyGroups);
               if (labels.length > 0) add(p, `reached through symlink ${r.via[0]} as ${r.path} (${labels.join(', ')})`);
             }
-            // Visible under a protected name through a link of the tree.
-            for (const { alias, link } of aliasesOf(p, links, ci)) {
-              const labels = protectedBy(alias);
-              if (labels.length > 0) add(p, `visible as ${alias} through symlink ${link} (${labels.join(', ')})`);
+            // Visible under a protected name through links of the tree, after the change or
+            // before it: the target of a link that sits at a protected path (file or directory
+            // link, through chains) is read under that path, so it is protected with its groups.
+            const shown = new Set<string>();
+            for (const [side, map] of [['', links], [' (before this change)', linksOld]] as const) {
+              const { names, complete } = aliasesOf(p, map, ci);
+              if (!complete) add(p, `visible under more than ${names.length - 1} names through symlinks${side}, too many to check`);
+              for (const { alias, via } of names) {
+                const labels = protectedBy(alias, policyGroups);
+                if (labels.length === 0 || shown.has(alias)) continue;
+                shown.add(alias);
+                add(p, `visible as ${alias} through symlink ${via.join(' → ')}${side} (${labels.join(', ')})`);
+              }
             }
           }
         }
@@ -233,6 +256,7 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
           line,
           commit: view.info.oid,
           remediation: verdict.remediation,
+          ...(policyGroups.size > 0 ? { groups: [...policyGroups].sort() } : {}),
         });
       }
     };

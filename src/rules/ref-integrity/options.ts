@@ -18,6 +18,13 @@ export const optionsSchema = z
       .refine((p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.endsWith('/'), { message: 'must be a relative file path' })
       .nullable()
       .default(null),
+    /**
+     * Branches whose deletion is a finding (`protected-branch-deleted`): `main` means
+     * refs/heads/main, globs allowed (`release/*`), full ref names too. The server's policy branch
+     * (server.policy_branch) is always protected. Matched case-insensitively (on a
+     * case-insensitive file system refs/heads/MAIN is main's ref file).
+     */
+    protected_branches: z.array(z.string().min(1)).default(['main', 'master', 'release/*']),
   })
   .strict()
   .prefault({});

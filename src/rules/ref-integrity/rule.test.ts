@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RefUpdate } from '../../changeset/types.js';
 import { optionsSchema } from './options.js';
-import { isReplaceRef, nonCommitTreatment } from './rule.js';
+import { isReplaceRef, nonCommitTreatment, protectedBranchMatcher } from './rule.js';
 
 const ref = (name: string, type: 'commit' | 'tree' | 'blob' | null, kind: RefUpdate['kind'] = 'create'): RefUpdate => ({
   ref: name,
@@ -40,5 +40,13 @@ describe('ref-integrity', () => {
     expect(nonCommitTreatment(ref('refs/tags/x', 'tree'), o)).toBe('block');
     expect(() => optionsSchema.parse({ non_commit_blob_path: '../x' })).toThrow();
     expect(() => optionsSchema.parse({ non_commit_outside_tags: 'allow' })).toThrow();
+  });
+
+  it('protected branches: short names, globs, full refs, the policy branch, any case', () => {
+    const m = protectedBranchMatcher(defaults.protected_branches, 'refs/heads/policy');
+    for (const r of ['refs/heads/main', 'refs/heads/master', 'refs/heads/release/1.2', 'refs/heads/policy', 'refs/heads/MAIN', 'refs/heads/Release/x']) expect(m(r), r).toBe(true);
+    for (const r of ['refs/heads/feature', 'refs/heads/main2', 'refs/heads/release/1/2', 'refs/tags/main', 'refs/heads/x/main']) expect(m(r), r).toBe(false);
+    const own = protectedBranchMatcher(optionsSchema.parse({ protected_branches: ['prod', 'refs/heads/hotfix/**'] }).protected_branches, 'main');
+    expect([own('refs/heads/prod'), own('refs/heads/hotfix/a/b'), own('refs/heads/main'), own('refs/heads/master')]).toEqual([true, true, true, false]);
   });
 });

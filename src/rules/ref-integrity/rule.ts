@@ -9,6 +9,13 @@
 //   checked like a root commit's (every file added) and a blob as the file at
 //   `non_commit_blob_path` (blocked when no path is named). The engine adds that content to the
 //   change set (src/sources/non-commit.ts); this rule only says what policy allows.
+// - `protected-branch-deleted`: a push that deletes a branch of `protected_branches` (default
+//   main, master, release/*) or the server's policy branch. Nothing else in the gate judges a
+//   deletion (it adds no commits), and git's receive.denyDeleteCurrent guards only HEAD's branch.
+//   The finding names the deleted tip as its commit, so an approval of that commit that names
+//   this sub-rule (`approve <old tip> --covers ref-integrity/protected-branch-deleted --ref <branch>`)
+//   closes it.
+import picomatch from 'picomatch';
 import type { RefUpdate } from '../../changeset/types.js';
 import { defineRule } from '../types.js';
 import type { RefIntegrityOptions } from './options.js';
@@ -28,13 +35,21 @@ export function nonCommitTreatment(ref: RefUpdate, o: RefIntegrityOptions): 'blo
   return 'check';
 }
 
+/** Matcher for full ref names of the protected branches (`main` → refs/heads/main). */
+export function protectedBranchMatcher(patterns: readonly string[], policyBranch: string | null): (ref: string) => boolean {
+  const full = patterns.map((p) => (p.startsWith('refs/') ? p : `refs/heads/${p.replace(/^\/+/, '')}`));
+  if (policyBranch) full.push(policyBranch.startsWith('refs/') ? policyBranch : `refs/heads/${policyBranch}`);
+  const m = picomatch(full, { nocase: true, dot: true });
+  return (ref) => m(ref);
+}
+
 export const refIntegrity = defineRule<RefIntegrityOptions>({
   meta: {
     id: 'ref-integrity',
     family: 'protected targets',
     description: 'Replace refs and refs that name a tree or a blob instead of a commit',
     defaultSeverity: 'block',
-    subRules: ['replace-ref', 'non-commit-ref'],
+    subRules: ['replace-ref', 'non-commit-ref', 'protected-branch-deleted'],
     docs: `Blocks ref updates that change what git shows instead of what a branch contains.
 
 replace-ref: a push that creates, moves or deletes refs/replace/*. A replacement makes git read
@@ -55,13 +70,37 @@ blob as the file at non_commit_blob_path (its type and runtime scope follow from
 no path named, a blob ref blocks.
 Fix: point the ref at a commit (git commit-tree), or tag a commit.
 
+protected-branch-deleted: a push that deletes a branch matching \`protected_branches\` (default
+main, master, release/*; \`main\` means refs/heads/main, globs and full ref names allowed,
+matched case-insensitively) or the server's policy branch (server.policy_branch). A deletion adds
+no commit, so no other rule sees it; git's receive.denyDeleteCurrent only guards the branch HEAD
+names.
+Options: protected_branches: [main, master, "release/*"] (default)
+Fix: do not delete the branch; or have it approved: an approver (approvals.rules
+"ref-integrity/protected-branch-deleted", else approvals.default) runs
+\`safety-gate approve <deleted tip> --covers ref-integrity/protected-branch-deleted --ref <branch>\`
+and the deletion is pushed together with refs/notes/safety-gate. An approval that does not name
+the sub-rule in --covers never closes it.
+
 Other refs: refs outside refs/heads/ and refs/tags/ (refs/notes/*, refs/pull/*, anything else)
 are judged like branches: every commit they make new is checked by every rule.`,
   },
-  create({ options }) {
+  create({ options, policy }) {
+    const isProtectedBranch = protectedBranchMatcher(options.protected_branches, policy.server.policyBranch);
     return {
       checkRun(run, report) {
         for (const r of run.refs) {
+          if (r.kind === 'delete' && isProtectedBranch(r.ref)) {
+            report({
+              subRule: 'protected-branch-deleted',
+              message: `this push deletes the protected branch ${r.ref} (tip ${r.oldOid.slice(0, 12)})`,
+              path: null,
+              commit: r.oldOid,
+              ref: r.ref,
+              remediation: `keep the branch; or an approver runs \`safety-gate approve ${r.oldOid.slice(0, 12)} --covers ref-integrity/protected-branch-deleted --ref ${r.ref}\` and the deletion is pushed with refs/notes/safety-gate`,
+            });
+            continue;
+          }
           if (isReplaceRef(r.ref)) {
             const what = r.kind === 'create' ? 'creates' : r.kind === 'delete' ? 'deletes' : 'moves';
             report({

@@ -19,6 +19,7 @@ import { createPathMatcher } from '../engine/paths.js';
 import type { Finding } from '../findings/types.js';
 import type { GitAccess } from '../rules/types.js';
 import { NAMESPACE, NOTES_REF, parseDuration, parseNote, type Entry, type Statement } from './statement.js';
+import { mayBePusher, normalisePrincipal, pusherIdentity, type Pusher } from './identity.js';
 import { parseAllowedSigners, removeVerifyFiles, sigInfo, sshVerify, verifyFiles, type SignerLine, type VerifyFiles } from './ssh.js';
 
 export interface ApprovalsInput {
@@ -147,7 +148,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
   }
 
   const repoId = repoIdOf(policy);
-  const pusherNames = pusherPrincipals(ap, changeSet);
+  const pusherNames = pusherIdentity(ap.identities, changeSet.actor);
   try {
     for (const subject of subjects.values()) {
       const trees = await subjectTrees(git, subject);
@@ -304,19 +305,11 @@ async function subjectTrees(git: GitAccess, s: Subject): Promise<Trees> {
   return { tree, parentTree: parent ? await revParse(git, `${parent}^{tree}`) : null };
 }
 
-function pusherPrincipals(ap: ApprovalsPolicy, cs: ChangeSet): { names: string[]; label: string | null } {
-  const name = cs.actor.name;
-  if (!name) return { names: [], label: null };
-  const mapped = ap.identities[name];
-  const names = [name, ...(mapped === undefined ? [] : Array.isArray(mapped) ? mapped : [mapped])];
-  return { names: names.map(lower), label: `${cs.actor.source} user ${name}` };
-}
-
 async function bindingProblem(
   v: Verified,
   s: Subject,
   trees: Trees,
-  ctx: { repoId: string; now: number; pusher: { names: string[]; label: string | null }; server: boolean; changeSet: ChangeSet; window: number },
+  ctx: { repoId: string; now: number; pusher: Pusher; server: boolean; changeSet: ChangeSet; window: number },
 ): Promise<string | null> {
   const st = v.statement;
   if (st.repo !== ctx.repoId) return `the statement is for repository "${st.repo}", not "${ctx.repoId}"`;
@@ -334,14 +327,16 @@ async function bindingProblem(
   if (ctx.now > expires) return `the statement expired at ${st.expires_at}`;
   if (issued > ctx.now + 5 * 60_000) return `the statement is issued in the future (${st.issued_at})`;
   if (st.kind === 'break-glass' && expires - issued > ctx.window) return `the break-glass statement is valid for longer than approvals.break_glass_window`;
-  const names = v.names.map(lower);
+  const names = v.names.map(normalisePrincipal);
   const c = s.info;
   const author = c?.author?.email ?? trees.staged?.author ?? null;
   const committer = c?.committer?.email ?? trees.staged?.committer ?? null;
-  if (author && names.includes(lower(author))) return `${v.principal} is the commit's author; an approver is never the author, committer or pusher`;
-  if (committer && names.includes(lower(committer))) return `${v.principal} is the commit's committer; an approver is never the author, committer or pusher`;
-  if (ctx.pusher.names.some((n) => names.includes(n))) return `${v.principal} is the pusher (${ctx.pusher.label}); an approver is never the author, committer or pusher`;
-  if (ctx.server && ctx.pusher.label === null) return 'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no approval can be checked against it';
+  if (author && names.includes(normalisePrincipal(author))) return `${v.principal} is the commit's author; an approver is never the author, committer or pusher`;
+  if (committer && names.includes(normalisePrincipal(committer))) return `${v.principal} is the commit's committer; an approver is never the author, committer or pusher`;
+  // The pusher under any spelling of a mapped name, or named by the principal or its local part.
+  if (mayBePusher(ctx.pusher, names)) return `${v.principal} is the pusher (${ctx.pusher.label}); an approver is never the author, committer or pusher`;
+  // Fail closed: on the server a pusher nobody named could be any approver.
+  if (ctx.server && ctx.pusher.name === null) return 'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no approval can be checked against it';
   return null;
 }
 

@@ -2,7 +2,7 @@
 // whose pre-receive hook runs the built CLI. Commits are made with --no-verify; the approval
 // travels in refs/notes/safety-gate. Every refusal is asserted by its one line.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -415,5 +415,35 @@ describe('break-glass at the server', () => {
     const done = runCli(['audit', 'overdue', '--now', later], { cwd: server.path, env: sb.env });
     expect(done.code, done.stdout).toBe(0);
     expect(done.stdout).toMatch(/no break-glass use is waiting for its follow-up/);
+  });
+});
+
+// Red-team findings 4, 5, 8 and the ref-bound half of 2 (REDTEAM-FINDINGS.md): who the pusher
+// is, who counts as one person, the notes ref that holds every approval, and the ref an approval
+// is bound to.
+describe('identities and refs, fail closed', () => {
+  /** The platform's name for the pusher, as the hook sees it (REMOTE_USER). */
+  function setPusher(name: string): void {
+    const hook = join(server.path, 'hooks', 'pre-receive');
+    writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^export REMOTE_USER=.*$/m, `export REMOTE_USER=${name}`));
+  }
+
+  it('the pusher is the approver under another spelling of a mapped name, or by the local part of the principal', () => {
+    setup({ approvals: approvalsPolicy({ identities: { dave: 'dave@example.com', 'Alice-gh': ' Alice@Example.com ' } }) });
+    const c = workflowChange();
+    approve('alice');
+    setPusher('ALICE-GH');
+    expectRejected(pushAll(), /alice@example.com: alice@example.com is the pusher \(remote-user user ALICE-GH\); an approver is never the author, committer or pusher/);
+    // Not in identities at all: the platform name is the local part of the approver's principal.
+    setPusher('Alice');
+    expectRejected(pushAll(), /alice@example.com: alice@example.com is the pusher \(remote-user user Alice\); an approver is never the author, committer or pusher/);
+    setPusher('ALICE@example.COM');
+    expectRejected(pushAll(), /alice@example.com: alice@example.com is the pusher \(remote-user user ALICE@example.COM\)/);
+    // Someone else pushes alice's approval: it counts.
+    setPusher('bob');
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/approved by alice@example.com/);
+    expect(server.ref('refs/heads/main')).toBe(c);
   });
 });

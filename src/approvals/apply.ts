@@ -55,9 +55,9 @@ interface Requirement {
 interface Verified {
   entry: Entry;
   statement: Statement;
-  /** The principal the signature verified for (the person, counted once). */
+  /** The principal the signature verified for (the person, counted once), normalised (identity.ts). */
   principal: string;
-  /** Every principal name of the signer's allowed_signers lines (for roles and identity checks). */
+  /** Every principal name of the signer's allowed_signers lines (for roles and identity checks), normalised. */
   names: string[];
 }
 
@@ -77,7 +77,6 @@ function requirement(label: string, r: Req): Requirement {
 }
 
 const short = (oid: string | null) => (oid ? oid.slice(0, 12) : 'the staged change');
-const lower = (s: string) => s.toLowerCase();
 
 /** Default repository id: `approvals.repo_id`, else the policy id, else "default". */
 export function repoIdOf(policy: Policy): string {
@@ -340,9 +339,17 @@ async function bindingProblem(
   return null;
 }
 
+/** Role members in the one form principals are compared in, read once per policy. */
+const roleMembers = new WeakMap<ApprovalsPolicy, Map<string, Set<string>>>();
+
 function holds(ap: ApprovalsPolicy, v: Verified, role: string): boolean {
-  const members = (ap.roles[role] ?? []).map(lower);
-  return v.names.some((n) => members.includes(lower(n)));
+  let roles = roleMembers.get(ap);
+  if (!roles) {
+    roles = new Map(Object.entries(ap.roles).map(([r, members]) => [r, new Set(members.map(normalisePrincipal))]));
+    roleMembers.set(ap, roles);
+  }
+  const members = roles.get(role);
+  return members !== undefined && v.names.some((n) => members.has(n));
 }
 
 function coversFinding(st: Statement, rule: string, label: string): boolean {

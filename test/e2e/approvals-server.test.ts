@@ -446,4 +446,39 @@ describe('identities and refs, fail closed', () => {
     expect(ok.out).toMatch(/approved by alice@example.com/);
     expect(server.ref('refs/heads/main')).toBe(c);
   });
+
+  it('one person counts once however the allowed_signers and roles spell the principal', () => {
+    const spelled = readFileSync(keys.allowedSigners, 'utf8').replace(`alice@example.com ${keys.pub('alice2')}`, `Alice@Example.COM ${keys.pub('alice2')}`);
+    expect(spelled).toContain('Alice@Example.COM');
+    writeFileSync(keys.allowedSigners, spelled);
+    const base = approvalsPolicy();
+    const roles = base.roles as Record<string, string[]>;
+    setup({
+      approvals: approvalsPolicy({
+        roles: { ...roles, security: [' ALICE@example.com ', 'carol@example.com'] },
+        protected: { 'ci-workflows': { roles: ['security'], threshold: 2 }, 'safety-gate-policy': ['security'] },
+      }),
+    });
+    workflowChange();
+    approve('alice');
+    approve('alice2');
+    const r = pushAll();
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/ci-workflows needs 2 distinct approvers holding security; only alice@example.com approved \(one person counts once\)/);
+    // Break-glass: the same person as security and as oncall is still one person.
+    repo.write('config/app.env', 'APCA_API_BASE_URL=https://api.alpaca.markets\n');
+    repo.commitAll('hotfix');
+    const glass = ['HEAD', '--break-glass', '--incident', 'INC-9', '--bypass', 'live-endpoint', '--rollback', 'git revert HEAD', '--reason', 'outage'];
+    approve('alice', glass);
+    approve('alice2', glass);
+    const g = pushAll();
+    expect(g.code).not.toBe(0);
+    expect(g.out).toMatch(/break-glass INC-9 needs 2 distinct people, one from each of the roles security, oncall; signed by alice@example.com only \(one person counts once\)/);
+    // A second person meets the threshold.
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    approve('carol');
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/approved by (?=.*alice@example.com)(?=.*carol@example.com)/);
+  });
 });

@@ -481,4 +481,31 @@ describe('identities and refs, fail closed', () => {
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toMatch(/approved by (?=.*alice@example.com)(?=.*carol@example.com)/);
   });
+
+  it('a push that deletes or rewinds the approvals notes ref is refused', () => {
+    setup();
+    const c = workflowChange();
+    approve('alice');
+    expect(pushAll().code).toBe(0);
+    const notes = server.ref('refs/notes/safety-gate');
+    expect(notes).toBeTruthy();
+    const del = push(repo, ['origin', ':refs/notes/safety-gate']);
+    expect(del.code).not.toBe(0);
+    expect(del.out).toMatch(/remote: .*ref-integrity\/notes-ref\s+this push deletes refs\/notes\/safety-gate, the signed approvals and their evidence/);
+    expect(server.ref('refs/notes/safety-gate')).toBe(notes);
+    // A fast-forward (one more approval) is fine; rewinding it afterwards is not.
+    approve('carol', [c]);
+    const ff = push(repo, ['origin', 'refs/notes/safety-gate']);
+    expect(ff.code, ff.out).toBe(0);
+    repo.git('update-ref', 'refs/notes/safety-gate', notes!);
+    const rewind = push(repo, ['origin', '+refs/notes/safety-gate']);
+    expect(rewind.code).not.toBe(0);
+    expect(rewind.out).toMatch(/remote: .*ref-integrity\/notes-ref\s+this push rewrites refs\/notes\/safety-gate \(not a fast-forward\), the signed approvals and their evidence/);
+    expect(server.ref('refs/notes/safety-gate')).not.toBe(notes);
+    // The required-checks notes ref is kept the same way.
+    expect(push(repo, ['origin', `${c}:refs/notes/safety-gate-checks`]).code).toBe(0);
+    const delChecks = push(repo, ['origin', ':refs/notes/safety-gate-checks']);
+    expect(delChecks.code).not.toBe(0);
+    expect(delChecks.out).toMatch(/ref-integrity\/notes-ref\s+this push deletes refs\/notes\/safety-gate-checks/);
+  });
 });

@@ -137,13 +137,20 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
     return p;
   };
 
-  // --- per commit (or the staged change) ---
+  // --- per commit (or the staged change) and the refs it lands on ---
+  // A statement's ref binding is checked against every ref of this push that the finding's commit
+  // lands on: the ref the finding names, the refs that make the commit new, and every updated ref
+  // whose new tip reaches it (new commit or not), so a release-only approval never carries to
+  // main through another tip of the same push or a ref moved onto an existing commit.
+  const landsOn = refsReaching(changeSet, git);
   const subjects = new Map<string, Subject>();
+  const subjectOf = new Map<Finding, string>();
   for (const f of candidates) {
-    const key = f.commit ?? 'staged';
-    if (subjects.has(key)) continue;
     const info = commitOf.get(f.commit) ?? null;
-    subjects.set(key, { key, commit: f.commit, info, refs: info?.refs ?? [] });
+    const refs = [...new Set([...(f.ref ? [f.ref] : []), ...(info?.refs ?? []), ...(f.commit ? await landsOn(f.commit) : [])])].sort();
+    const key = `${f.commit ?? 'staged'} ${refs.join(' ')}`;
+    subjectOf.set(f, key);
+    if (!subjects.has(key)) subjects.set(key, { key, commit: f.commit, info, refs });
   }
 
   const repoId = repoIdOf(policy);
@@ -164,7 +171,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
         if (why) rejections.push(`${r.v.principal}: ${why}`);
         else valid.push(r.v);
       }
-      const mine = findings.filter((f) => f.severity === 'block' && (f.commit ?? 'staged') === subject.key && (f.commit !== null || staged));
+      const mine = candidates.filter((f) => f.severity === 'block' && subjectOf.get(f) === subject.key);
 
       // Break-glass: two distinct people, one from each break_glass role.
       const glass = breakGlass(ap, valid.filter((v) => v.statement.kind === 'break-glass'));
@@ -227,6 +234,54 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
     if (files) removeVerifyFiles(files);
   }
   return { findings, overrides };
+}
+
+/**
+ * The refs of this push whose new tip is, or descends from, a commit. New commits are looked up
+ * in the change set's own graph (a path from a tip to a new commit runs through new commits
+ * only); a commit already in the repository costs one `merge-base --is-ancestor` per tip.
+ */
+export function refsReaching(cs: ChangeSet, git: GitAccess): (commit: string) => Promise<string[]> {
+  const tips = new Map<string, string[]>();
+  for (const r of cs.refs) {
+    if (r.kind === 'delete' || r.peeled?.type !== 'commit') continue;
+    tips.set(r.peeled.oid, [...(tips.get(r.peeled.oid) ?? []), r.ref]);
+  }
+  const parents = new Map<string, string[]>();
+  for (const c of cs.commits) if (c.oid) parents.set(c.oid, c.parents);
+  const reach = new Map<string, Set<string>>();
+  const reachOf = (tip: string): Set<string> => {
+    let set = reach.get(tip);
+    if (set) return set;
+    set = new Set<string>();
+    const stack = parents.has(tip) ? [tip] : [];
+    while (stack.length > 0) {
+      const oid = stack.pop()!;
+      if (set.has(oid)) continue;
+      set.add(oid);
+      for (const p of parents.get(oid) ?? []) if (parents.has(p) && !set.has(p)) stack.push(p);
+    }
+    reach.set(tip, set);
+    return set;
+  };
+  const memo = new Map<string, Promise<string[]>>();
+  return (commit) => {
+    let p = memo.get(commit);
+    if (!p) {
+      p = (async () => {
+        const out: string[] = [];
+        for (const [tip, refs] of tips) {
+          let yes = tip === commit;
+          if (!yes && parents.has(commit)) yes = reachOf(tip).has(commit);
+          else if (!yes) yes = (await git.run(['merge-base', '--is-ancestor', commit, tip])).code === 0;
+          if (yes) out.push(...refs);
+        }
+        return out;
+      })();
+      memo.set(commit, p);
+    }
+    return p;
+  };
 }
 
 function pickPrincipal(lines: SignerLine[]): string | null {

@@ -508,4 +508,22 @@ describe('identities and refs, fail closed', () => {
     expect(delChecks.code).not.toBe(0);
     expect(delChecks.out).toMatch(/ref-integrity\/notes-ref\s+this push deletes refs\/notes\/safety-gate-checks/);
   });
+
+  it('an approval bound to release/* does not count for main when one push lands the commit on both', () => {
+    setup();
+    const c = workflowChange();
+    approve('alice', ['HEAD', '--ref', 'release/*']);
+    repo.write('docs/notes.md', 'release notes\n');
+    repo.commitAll('docs on top');
+    // release/1 gets the approved commit, main a descendant of it: the commit lands on main too.
+    const r = push(repo, ['origin', `${c}:refs/heads/release/1`, 'HEAD:refs/heads/main', 'refs/notes/safety-gate']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/alice@example.com: the statement is for refs matching release\/\*, not refs\/heads\/main/);
+    expect(server.ref('refs/heads/main')).not.toBe(repo.head());
+    expect(server.ref('refs/heads/release/1')).toBeNull();
+    // The same commit for release/1 alone lands.
+    const ok = push(repo, ['origin', `${c}:refs/heads/release/1`, 'refs/notes/safety-gate']);
+    expect(ok.code, ok.out).toBe(0);
+    expect(server.ref('refs/heads/release/1')).toBe(c);
+  });
 });

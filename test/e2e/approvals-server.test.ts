@@ -502,6 +502,10 @@ describe('identities and refs, fail closed', () => {
     expect(rewind.code).not.toBe(0);
     expect(rewind.out).toMatch(/remote: .*ref-integrity\/notes-ref\s+this push rewrites refs\/notes\/safety-gate \(not a fast-forward\), the signed approvals and their evidence/);
     expect(server.ref('refs/notes/safety-gate')).not.toBe(notes);
+    // Still judged like any ref: naming a tree is refused.
+    const tree = push(repo, ['origin', `${repo.git('rev-parse', 'HEAD^{tree}').trim()}:refs/notes/safety-gate-checks`]);
+    expect(tree.code).not.toBe(0);
+    expect(tree.out).toMatch(/ref-integrity\/non-commit-ref\s+refs\/notes\/safety-gate-checks names a tree/);
     // The required-checks notes ref is kept the same way.
     expect(push(repo, ['origin', `${c}:refs/notes/safety-gate-checks`]).code).toBe(0);
     const delChecks = push(repo, ['origin', ':refs/notes/safety-gate-checks']);

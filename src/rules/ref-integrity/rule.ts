@@ -103,7 +103,7 @@ are judged like branches: every commit they make new is checked by every rule.`,
                 remediation: `only add to ${r.ref} (fetch it and \`git notes --ref=${r.ref.slice('refs/notes/'.length)} merge -s cat_sort_uniq\`, then push without +); a server administrator changes its history on the server itself`,
               });
             }
-            continue;
+            // Still a ref like any other: a tree or blob it names is judged below.
           }
           if (isReplaceRef(r.ref)) {
             const what = r.kind === 'create' ? 'creates' : r.kind === 'delete' ? 'deletes' : 'moves';

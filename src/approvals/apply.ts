@@ -19,6 +19,7 @@ import { createPathMatcher } from '../engine/paths.js';
 import type { Finding } from '../findings/types.js';
 import type { GitAccess } from '../rules/types.js';
 import { NAMESPACE, NOTES_REF, parseDuration, parseNote, type Entry, type Statement } from './statement.js';
+import { mayBePusher, normalisePrincipal, pusherIdentity, type Pusher } from './identity.js';
 import { parseAllowedSigners, removeVerifyFiles, sigInfo, sshVerify, verifyFiles, type SignerLine, type VerifyFiles } from './ssh.js';
 
 export interface ApprovalsInput {
@@ -54,9 +55,9 @@ interface Requirement {
 interface Verified {
   entry: Entry;
   statement: Statement;
-  /** The principal the signature verified for (the person, counted once). */
+  /** The principal the signature verified for (the person, counted once), normalised (identity.ts). */
   principal: string;
-  /** Every principal name of the signer's allowed_signers lines (for roles and identity checks). */
+  /** Every principal name of the signer's allowed_signers lines (for roles and identity checks), normalised. */
   names: string[];
 }
 
@@ -76,7 +77,6 @@ function requirement(label: string, r: Req): Requirement {
 }
 
 const short = (oid: string | null) => (oid ? oid.slice(0, 12) : 'the staged change');
-const lower = (s: string) => s.toLowerCase();
 
 /** Default repository id: `approvals.repo_id`, else the policy id, else "default". */
 export function repoIdOf(policy: Policy): string {
@@ -137,20 +137,26 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
     return p;
   };
 
-  // --- per commit (or the staged change) ---
+  // --- per commit (or the staged change) and the refs it lands on ---
+  // A statement's ref binding is checked against every ref of this push that the finding's commit
+  // lands on: the ref the finding names, the refs that make the commit new, and every updated ref
+  // whose new tip reaches it (new commit or not), so a release-only approval never carries to
+  // main through another tip of the same push or a ref moved onto an existing commit.
+  const landsOn = refsReaching(changeSet, git);
   const subjects = new Map<string, Subject>();
+  const subjectOf = new Map<Finding, string>();
   for (const f of candidates) {
-    const key = f.commit ?? 'staged';
-    if (subjects.has(key)) continue;
     const info = commitOf.get(f.commit) ?? null;
-    // A commit outside the change set (the tip a deletion removes): bound to the refs its
+    // A commit outside the change set (the tip a deletion removes) is bound to the refs its
     // findings name, so an approval for another ref never counts.
-    const refs = info?.refs ?? [...new Set(candidates.filter((c) => c.commit === f.commit && c.ref).map((c) => c.ref!))];
-    subjects.set(key, { key, commit: f.commit, info, refs });
+    const refs = [...new Set([...(f.ref ? [f.ref] : []), ...(info?.refs ?? []), ...(f.commit ? await landsOn(f.commit) : [])])].sort();
+    const key = `${f.commit ?? 'staged'} ${refs.join(' ')}`;
+    subjectOf.set(f, key);
+    if (!subjects.has(key)) subjects.set(key, { key, commit: f.commit, info, refs });
   }
 
   const repoId = repoIdOf(policy);
-  const pusherNames = pusherPrincipals(ap, changeSet);
+  const pusherNames = pusherIdentity(ap.identities, changeSet.actor);
   try {
     for (const subject of subjects.values()) {
       const trees = await subjectTrees(git, subject);
@@ -167,7 +173,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
         if (why) rejections.push(`${r.v.principal}: ${why}`);
         else valid.push(r.v);
       }
-      const mine = findings.filter((f) => f.severity === 'block' && (f.commit ?? 'staged') === subject.key && (f.commit !== null || staged));
+      const mine = candidates.filter((f) => f.severity === 'block' && subjectOf.get(f) === subject.key);
 
       // Break-glass: two distinct people, one from each break_glass role.
       const glass = breakGlass(ap, valid.filter((v) => v.statement.kind === 'break-glass'));
@@ -230,6 +236,54 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
     if (files) removeVerifyFiles(files);
   }
   return { findings, overrides };
+}
+
+/**
+ * The refs of this push whose new tip is, or descends from, a commit. New commits are looked up
+ * in the change set's own graph (a path from a tip to a new commit runs through new commits
+ * only); a commit already in the repository costs one `merge-base --is-ancestor` per tip.
+ */
+export function refsReaching(cs: ChangeSet, git: GitAccess): (commit: string) => Promise<string[]> {
+  const tips = new Map<string, string[]>();
+  for (const r of cs.refs) {
+    if (r.kind === 'delete' || r.peeled?.type !== 'commit') continue;
+    tips.set(r.peeled.oid, [...(tips.get(r.peeled.oid) ?? []), r.ref]);
+  }
+  const parents = new Map<string, string[]>();
+  for (const c of cs.commits) if (c.oid) parents.set(c.oid, c.parents);
+  const reach = new Map<string, Set<string>>();
+  const reachOf = (tip: string): Set<string> => {
+    let set = reach.get(tip);
+    if (set) return set;
+    set = new Set<string>();
+    const stack = parents.has(tip) ? [tip] : [];
+    while (stack.length > 0) {
+      const oid = stack.pop()!;
+      if (set.has(oid)) continue;
+      set.add(oid);
+      for (const p of parents.get(oid) ?? []) if (parents.has(p) && !set.has(p)) stack.push(p);
+    }
+    reach.set(tip, set);
+    return set;
+  };
+  const memo = new Map<string, Promise<string[]>>();
+  return (commit) => {
+    let p = memo.get(commit);
+    if (!p) {
+      p = (async () => {
+        const out: string[] = [];
+        for (const [tip, refs] of tips) {
+          let yes = tip === commit;
+          if (!yes && parents.has(commit)) yes = reachOf(tip).has(commit);
+          else if (!yes) yes = (await git.run(['merge-base', '--is-ancestor', commit, tip])).code === 0;
+          if (yes) out.push(...refs);
+        }
+        return out;
+      })();
+      memo.set(commit, p);
+    }
+    return p;
+  };
 }
 
 function pickPrincipal(lines: SignerLine[]): string | null {
@@ -307,19 +361,11 @@ async function subjectTrees(git: GitAccess, s: Subject): Promise<Trees> {
   return { tree, parentTree: parent ? await revParse(git, `${parent}^{tree}`) : null };
 }
 
-function pusherPrincipals(ap: ApprovalsPolicy, cs: ChangeSet): { names: string[]; label: string | null } {
-  const name = cs.actor.name;
-  if (!name) return { names: [], label: null };
-  const mapped = ap.identities[name];
-  const names = [name, ...(mapped === undefined ? [] : Array.isArray(mapped) ? mapped : [mapped])];
-  return { names: names.map(lower), label: `${cs.actor.source} user ${name}` };
-}
-
 async function bindingProblem(
   v: Verified,
   s: Subject,
   trees: Trees,
-  ctx: { repoId: string; now: number; pusher: { names: string[]; label: string | null }; server: boolean; changeSet: ChangeSet; window: number },
+  ctx: { repoId: string; now: number; pusher: Pusher; server: boolean; changeSet: ChangeSet; window: number },
 ): Promise<string | null> {
   const st = v.statement;
   if (st.repo !== ctx.repoId) return `the statement is for repository "${st.repo}", not "${ctx.repoId}"`;
@@ -337,20 +383,30 @@ async function bindingProblem(
   if (ctx.now > expires) return `the statement expired at ${st.expires_at}`;
   if (issued > ctx.now + 5 * 60_000) return `the statement is issued in the future (${st.issued_at})`;
   if (st.kind === 'break-glass' && expires - issued > ctx.window) return `the break-glass statement is valid for longer than approvals.break_glass_window`;
-  const names = v.names.map(lower);
+  const names = v.names.map(normalisePrincipal);
   const c = s.info;
   const author = c?.author?.email ?? trees.staged?.author ?? null;
   const committer = c?.committer?.email ?? trees.staged?.committer ?? null;
-  if (author && names.includes(lower(author))) return `${v.principal} is the commit's author; an approver is never the author, committer or pusher`;
-  if (committer && names.includes(lower(committer))) return `${v.principal} is the commit's committer; an approver is never the author, committer or pusher`;
-  if (ctx.pusher.names.some((n) => names.includes(n))) return `${v.principal} is the pusher (${ctx.pusher.label}); an approver is never the author, committer or pusher`;
-  if (ctx.server && ctx.pusher.label === null) return 'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no approval can be checked against it';
+  if (author && names.includes(normalisePrincipal(author))) return `${v.principal} is the commit's author; an approver is never the author, committer or pusher`;
+  if (committer && names.includes(normalisePrincipal(committer))) return `${v.principal} is the commit's committer; an approver is never the author, committer or pusher`;
+  // The pusher under any spelling of a mapped name, or named by the principal or its local part.
+  if (mayBePusher(ctx.pusher, names)) return `${v.principal} is the pusher (${ctx.pusher.label}); an approver is never the author, committer or pusher`;
+  // Fail closed: on the server a pusher nobody named could be any approver.
+  if (ctx.server && ctx.pusher.name === null) return 'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no approval can be checked against it';
   return null;
 }
 
+/** Role members in the one form principals are compared in, read once per policy. */
+const roleMembers = new WeakMap<ApprovalsPolicy, Map<string, Set<string>>>();
+
 function holds(ap: ApprovalsPolicy, v: Verified, role: string): boolean {
-  const members = (ap.roles[role] ?? []).map(lower);
-  return v.names.some((n) => members.includes(lower(n)));
+  let roles = roleMembers.get(ap);
+  if (!roles) {
+    roles = new Map(Object.entries(ap.roles).map(([r, members]) => [r, new Set(members.map(normalisePrincipal))]));
+    roleMembers.set(ap, roles);
+  }
+  const members = roles.get(role);
+  return members !== undefined && v.names.some((n) => members.has(n));
 }
 
 /** Findings an approval closes only when it names them in `covers` (an approval of a commit's content is not one to delete a branch). */

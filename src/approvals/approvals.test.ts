@@ -73,6 +73,12 @@ describe('allowed signers', () => {
       { principals: ['bob@example.com'], keyType: 'ssh-ed25519', key: 'AAAAB', revoked: true, text: 'bob@example.com ssh-ed25519 AAAAB bob' },
     ]);
   });
+
+  it('normalises principals (one person however the file spells them) in the lines ssh-keygen reads too', () => {
+    const [l] = parseAllowedSigners('Alice@Example.COM,ALICE@corp valid-after="20260101" ssh-ed25519 AAAAC3Nza Alice Key');
+    expect(l!.principals).toEqual(['alice@example.com', 'alice@corp']);
+    expect(l!.text).toBe('alice@example.com,alice@corp valid-after="20260101" ssh-ed25519 AAAAC3Nza Alice Key');
+  });
 });
 
 describe('ssh-keygen', () => {
@@ -97,7 +103,10 @@ describe('ssh-keygen', () => {
 
     const good = verifyFiles(parseAllowedSigners(`alice@example.com ${pub}\n`));
     const revoked = verifyFiles(parseAllowedSigners(`@revoked alice@example.com ${pub}\n`));
+    // Another spelling in the file: normalised, and ssh-keygen verifies the normalised principal.
+    const spelled = verifyFiles(parseAllowedSigners(`Alice@Example.COM ${pub}\n`));
     try {
+      expect(await sshVerify(spelled, 'alice@example.com', NAMESPACE, data, blob!)).toBe(true);
       expect(await sshVerify(good, 'alice@example.com', NAMESPACE, data, blob!)).toBe(true);
       expect(await sshVerify(good, 'alice@example.com', NAMESPACE, Buffer.from('{"a":2}'), blob!)).toBe(false);
       expect(await sshVerify(good, 'bob@example.com', NAMESPACE, data, blob!)).toBe(false);
@@ -106,6 +115,7 @@ describe('ssh-keygen', () => {
     } finally {
       removeVerifyFiles(good);
       removeVerifyFiles(revoked);
+      removeVerifyFiles(spelled);
     }
     expect(dearmor('-----BEGIN SSH SIGNATURE-----\nU1NI\nU0lH\n-----END SSH SIGNATURE-----')!.toString()).toBe('SSHSIG');
   });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { normalisePrincipal } from './identity.js';
 
 export interface SigInfo {
   /** Base64 of the signer's public key blob (as in authorized_keys / allowed_signers). */
@@ -81,7 +82,7 @@ function tokens(line: string): string[] {
 
 const KEY_TYPE = /^(?:ssh-|ecdsa-|sk-|rsa-sha2-)/;
 
-/** ssh-keygen's ALLOWED SIGNERS format, plus `@revoked` lines (a key that approves nothing). */
+/** ssh-keygen's ALLOWED SIGNERS format, plus `@revoked` lines (a key that approves nothing). Principals come back normalised. */
 export function parseAllowedSigners(text: string): SignerLine[] {
   const out: SignerLine[] = [];
   for (const raw of text.split('\n')) {
@@ -95,12 +96,15 @@ export function parseAllowedSigners(text: string): SignerLine[] {
     }
     const at = t.findIndex((x, i) => i > 0 && KEY_TYPE.test(x));
     if (at < 1 || !t[at + 1]) continue;
+    // Principals in the one form the gate compares them in (trimmed, lower-case), and the line
+    // ssh-keygen verifies against rewritten with them, so `-I <normalised principal>` matches.
+    const principals = t[0]!.split(',').map(normalisePrincipal).filter(Boolean);
     out.push({
-      principals: t[0]!.split(',').filter(Boolean),
+      principals,
       keyType: t[at]!,
       key: t[at + 1]!,
       revoked,
-      text: revoked ? line.replace(/^@revoked\s+/, '') : line,
+      text: [principals.join(','), ...t.slice(1)].join(' '),
     });
   }
   return out;

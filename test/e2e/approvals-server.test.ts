@@ -2,7 +2,7 @@
 // whose pre-receive hook runs the built CLI. Commits are made with --no-verify; the approval
 // travels in refs/notes/safety-gate. Every refusal is asserted by its one line.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -415,5 +415,119 @@ describe('break-glass at the server', () => {
     const done = runCli(['audit', 'overdue', '--now', later], { cwd: server.path, env: sb.env });
     expect(done.code, done.stdout).toBe(0);
     expect(done.stdout).toMatch(/no break-glass use is waiting for its follow-up/);
+  });
+});
+
+// Red-team findings 4, 5, 8 and the ref-bound half of 2 (REDTEAM-FINDINGS.md): who the pusher
+// is, who counts as one person, the notes ref that holds every approval, and the ref an approval
+// is bound to.
+describe('identities and refs, fail closed', () => {
+  /** The platform's name for the pusher, as the hook sees it (REMOTE_USER). */
+  function setPusher(name: string): void {
+    const hook = join(server.path, 'hooks', 'pre-receive');
+    writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^export REMOTE_USER=.*$/m, `export REMOTE_USER=${name}`));
+  }
+
+  it('the pusher is the approver under another spelling of a mapped name, or by the local part of the principal', () => {
+    setup({ approvals: approvalsPolicy({ identities: { dave: 'dave@example.com', 'Alice-gh': ' Alice@Example.com ' } }) });
+    const c = workflowChange();
+    approve('alice');
+    setPusher('ALICE-GH');
+    expectRejected(pushAll(), /alice@example.com: alice@example.com is the pusher \(remote-user user ALICE-GH\); an approver is never the author, committer or pusher/);
+    // Not in identities at all: the platform name is the local part of the approver's principal.
+    setPusher('Alice');
+    expectRejected(pushAll(), /alice@example.com: alice@example.com is the pusher \(remote-user user Alice\); an approver is never the author, committer or pusher/);
+    setPusher('ALICE@example.COM');
+    expectRejected(pushAll(), /alice@example.com: alice@example.com is the pusher \(remote-user user ALICE@example.COM\)/);
+    // Someone else pushes alice's approval: it counts.
+    setPusher('bob');
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/approved by alice@example.com/);
+    expect(server.ref('refs/heads/main')).toBe(c);
+  });
+
+  it('one person counts once however the allowed_signers and roles spell the principal', () => {
+    const spelled = readFileSync(keys.allowedSigners, 'utf8').replace(`alice@example.com ${keys.pub('alice2')}`, `Alice@Example.COM ${keys.pub('alice2')}`);
+    expect(spelled).toContain('Alice@Example.COM');
+    writeFileSync(keys.allowedSigners, spelled);
+    const base = approvalsPolicy();
+    const roles = base.roles as Record<string, string[]>;
+    setup({
+      approvals: approvalsPolicy({
+        roles: { ...roles, security: [' ALICE@example.com ', 'carol@example.com'] },
+        protected: { 'ci-workflows': { roles: ['security'], threshold: 2 }, 'safety-gate-policy': ['security'] },
+      }),
+    });
+    workflowChange();
+    approve('alice');
+    approve('alice2');
+    const r = pushAll();
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/ci-workflows needs 2 distinct approvers holding security; only alice@example.com approved \(one person counts once\)/);
+    // Break-glass: the same person as security and as oncall is still one person.
+    repo.write('config/app.env', 'APCA_API_BASE_URL=https://api.alpaca.markets\n');
+    repo.commitAll('hotfix');
+    const glass = ['HEAD', '--break-glass', '--incident', 'INC-9', '--bypass', 'live-endpoint', '--rollback', 'git revert HEAD', '--reason', 'outage'];
+    approve('alice', glass);
+    approve('alice2', glass);
+    const g = pushAll();
+    expect(g.code).not.toBe(0);
+    expect(g.out).toMatch(/break-glass INC-9 needs 2 distinct people, one from each of the roles security, oncall; signed by alice@example.com only \(one person counts once\)/);
+    // A second person meets the threshold.
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    approve('carol');
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/approved by (?=.*alice@example.com)(?=.*carol@example.com)/);
+  });
+
+  it('a push that deletes or rewinds the approvals notes ref is refused', () => {
+    setup();
+    const c = workflowChange();
+    approve('alice');
+    expect(pushAll().code).toBe(0);
+    const notes = server.ref('refs/notes/safety-gate');
+    expect(notes).toBeTruthy();
+    const del = push(repo, ['origin', ':refs/notes/safety-gate']);
+    expect(del.code).not.toBe(0);
+    expect(del.out).toMatch(/remote: .*ref-integrity\/notes-ref\s+this push deletes refs\/notes\/safety-gate, the signed approvals and their evidence/);
+    expect(server.ref('refs/notes/safety-gate')).toBe(notes);
+    // A fast-forward (one more approval) is fine; rewinding it afterwards is not.
+    approve('carol', [c]);
+    const ff = push(repo, ['origin', 'refs/notes/safety-gate']);
+    expect(ff.code, ff.out).toBe(0);
+    repo.git('update-ref', 'refs/notes/safety-gate', notes!);
+    const rewind = push(repo, ['origin', '+refs/notes/safety-gate']);
+    expect(rewind.code).not.toBe(0);
+    expect(rewind.out).toMatch(/remote: .*ref-integrity\/notes-ref\s+this push rewrites refs\/notes\/safety-gate \(not a fast-forward\), the signed approvals and their evidence/);
+    expect(server.ref('refs/notes/safety-gate')).not.toBe(notes);
+    // Still judged like any ref: naming a tree is refused.
+    const tree = push(repo, ['origin', `${repo.git('rev-parse', 'HEAD^{tree}').trim()}:refs/notes/safety-gate-checks`]);
+    expect(tree.code).not.toBe(0);
+    expect(tree.out).toMatch(/ref-integrity\/non-commit-ref\s+refs\/notes\/safety-gate-checks names a tree/);
+    // The required-checks notes ref is kept the same way.
+    expect(push(repo, ['origin', `${c}:refs/notes/safety-gate-checks`]).code).toBe(0);
+    const delChecks = push(repo, ['origin', ':refs/notes/safety-gate-checks']);
+    expect(delChecks.code).not.toBe(0);
+    expect(delChecks.out).toMatch(/ref-integrity\/notes-ref\s+this push deletes refs\/notes\/safety-gate-checks/);
+  });
+
+  it('an approval bound to release/* does not count for main when one push lands the commit on both', () => {
+    setup();
+    const c = workflowChange();
+    approve('alice', ['HEAD', '--ref', 'release/*']);
+    repo.write('docs/notes.md', 'release notes\n');
+    repo.commitAll('docs on top');
+    // release/1 gets the approved commit, main a descendant of it: the commit lands on main too.
+    const r = push(repo, ['origin', `${c}:refs/heads/release/1`, 'HEAD:refs/heads/main', 'refs/notes/safety-gate']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/alice@example.com: the statement is for refs matching release\/\*, not refs\/heads\/main/);
+    expect(server.ref('refs/heads/main')).not.toBe(repo.head());
+    expect(server.ref('refs/heads/release/1')).toBeNull();
+    // The same commit for release/1 alone lands.
+    const ok = push(repo, ['origin', `${c}:refs/heads/release/1`, 'refs/notes/safety-gate']);
+    expect(ok.code, ok.out).toBe(0);
+    expect(server.ref('refs/heads/release/1')).toBe(c);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RefUpdate } from '../../changeset/types.js';
 import { optionsSchema } from './options.js';
-import { isReplaceRef, nonCommitTreatment, protectedBranchMatcher } from './rule.js';
+import { isEvidenceNotesRef, isReplaceRef, nonCommitTreatment, protectedBranchMatcher } from './rule.js';
 
 const ref = (name: string, type: 'commit' | 'tree' | 'blob' | null, kind: RefUpdate['kind'] = 'create'): RefUpdate => ({
   ref: name,
@@ -23,6 +23,14 @@ describe('ref-integrity', () => {
     expect(isReplaceRef('refs/replace/abc')).toBe(true);
     expect(isReplaceRef('refs/Replace/abc')).toBe(true);
     expect(isReplaceRef('refs/heads/replace/abc')).toBe(false);
+  });
+
+  it('knows the evidence notes refs (approvals, required checks) in any case, and no other notes ref', () => {
+    expect(isEvidenceNotesRef('refs/notes/safety-gate')).toBe(true);
+    expect(isEvidenceNotesRef('refs/notes/Safety-Gate-Checks')).toBe(true);
+    expect(isEvidenceNotesRef('refs/notes/safety-gate-other')).toBe(false);
+    expect(isEvidenceNotesRef('refs/notes/commits')).toBe(false);
+    expect(isEvidenceNotesRef('refs/heads/refs/notes/safety-gate')).toBe(false);
   });
 
   it('blocks trees and blobs outside refs/tags, checks trees inside, blocks blobs without a path', () => {

@@ -15,10 +15,21 @@
 //   The finding names the deleted tip as its commit, so an approval of that commit that names
 //   this sub-rule (`approve <old tip> --covers ref-integrity/protected-branch-deleted --ref <branch>`)
 //   closes it.
+// - `notes-ref`: deleting refs/notes/safety-gate or refs/notes/safety-gate-checks, or moving one
+//   non-fast-forward: that wipes every approval (and its evidence) on the server at once.
 import picomatch from 'picomatch';
 import type { RefUpdate } from '../../changeset/types.js';
 import { defineRule } from '../types.js';
 import type { RefIntegrityOptions } from './options.js';
+
+/** Notes refs whose history is evidence: the signed approvals and the required-checks receipts. */
+export const EVIDENCE_NOTES_REFS = ['refs/notes/safety-gate', 'refs/notes/safety-gate-checks'] as const;
+
+export function isEvidenceNotesRef(ref: string): boolean {
+  // Case-insensitive, like replace refs: on a case-insensitive file system it is the same file.
+  const r = ref.toLowerCase();
+  return EVIDENCE_NOTES_REFS.some((n) => r === n);
+}
 
 export function isReplaceRef(ref: string): boolean {
   // Case-insensitive: on a case-insensitive file system refs/Replace/x is the same directory.
@@ -47,9 +58,9 @@ export const refIntegrity = defineRule<RefIntegrityOptions>({
   meta: {
     id: 'ref-integrity',
     family: 'protected targets',
-    description: 'Replace refs and refs that name a tree or a blob instead of a commit',
+    description: 'Replace refs, refs that name a tree or a blob instead of a commit, and deleted or rewound approval notes',
     defaultSeverity: 'block',
-    subRules: ['replace-ref', 'non-commit-ref', 'protected-branch-deleted'],
+    subRules: ['replace-ref', 'non-commit-ref', 'protected-branch-deleted', 'notes-ref'],
     docs: `Blocks ref updates that change what git shows instead of what a branch contains.
 
 replace-ref: a push that creates, moves or deletes refs/replace/*. A replacement makes git read
@@ -82,13 +93,22 @@ Fix: do not delete the branch; or have it approved: an approver (approvals.rules
 and the deletion is pushed together with refs/notes/safety-gate. An approval that does not name
 the sub-rule in --covers never closes it.
 
+notes-ref: a push that deletes refs/notes/safety-gate (the signed approvals) or
+refs/notes/safety-gate-checks (required-checks receipts), or moves either to a commit that does not
+descend from its current value (a forced, non-fast-forward update). Either wipes approvals and
+their evidence for every commit on the server. Refused outright: no approval can close it, since
+it would have to live in the ref being removed.
+Fix: only add to the notes ref: fetch it, merge your notes into it
+(git notes --ref=safety-gate merge -s cat_sort_uniq refs/notes/origin-safety-gate), push without
+'+'. A server administrator who must rewrite it does so on the server itself.
+
 Other refs: refs outside refs/heads/ and refs/tags/ (refs/notes/*, refs/pull/*, anything else)
 are judged like branches: every commit they make new is checked by every rule.`,
   },
-  create({ options, policy }) {
+  create({ options, policy, git }) {
     const isProtectedBranch = protectedBranchMatcher(options.protected_branches, policy.server.policyBranch);
     return {
-      checkRun(run, report) {
+      async checkRun(run, report) {
         for (const r of run.refs) {
           if (r.kind === 'delete' && isProtectedBranch(r.ref)) {
             report({
@@ -100,6 +120,29 @@ are judged like branches: every commit they make new is checked by every rule.`,
               remediation: `keep the branch; or an approver runs \`safety-gate approve ${r.oldOid.slice(0, 12)} --covers ref-integrity/protected-branch-deleted --ref ${r.ref}\` and the deletion is pushed with refs/notes/safety-gate`,
             });
             continue;
+          }
+          if (isEvidenceNotesRef(r.ref)) {
+            // Deleting or rewinding the notes ref wipes every approval (and its evidence) on the
+            // server at once. Adding to it is a fast-forward; anything else is refused outright:
+            // an approval for it would have to live in the very ref it removes.
+            let how: string | null = null;
+            if (r.kind === 'delete') how = 'deletes';
+            else if (r.kind === 'update') {
+              // Old not an ancestor of new (or not readable here: fail closed).
+              const ff = await git.run(['merge-base', '--is-ancestor', r.oldOid, r.newOid]);
+              if (ff.code !== 0) how = 'rewrites';
+            }
+            if (how) {
+              report({
+                subRule: 'notes-ref',
+                message: `this push ${how} ${r.ref}${how === 'rewrites' ? ' (not a fast-forward)' : ''}, the signed approvals and their evidence: they would be lost for every commit on the server`,
+                path: null,
+                commit: null,
+                ref: r.ref,
+                remediation: `only add to ${r.ref} (fetch it and \`git notes --ref=${r.ref.slice('refs/notes/'.length)} merge -s cat_sort_uniq\`, then push without +); a server administrator changes its history on the server itself`,
+              });
+            }
+            // Still a ref like any other: a tree or blob it names is judged below.
           }
           if (isReplaceRef(r.ref)) {
             const what = r.kind === 'create' ? 'creates' : r.kind === 'delete' ? 'deletes' : 'moves';

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSyn
 import { dirname, join } from 'node:path';
 import { ROOT, Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
 
-const FILES = ['safety-gate-server.cjs', 'web-tree-sitter.wasm', 'tree-sitter-python.wasm'];
+const FILES = ['safety-gate-server.cjs', 'web-tree-sitter.wasm', 'tree-sitter-python.wasm', 'tree-sitter-bash.wasm'];
 const POLICY = 'extends: [agenttrader-v2]\nprotected_targets: [safety-gate-policy]\n';
 
 let sb: Sandbox;

@@ -142,8 +142,12 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
   for (const f of candidates) {
     const key = f.commit ?? 'staged';
     if (subjects.has(key)) continue;
-    const info = commitOf.get(f.commit) ?? null;
-    subjects.set(key, { key, commit: f.commit, info, refs: info?.refs ?? [] });
+    const found = commitOf.get(f.commit) ?? null;
+    // A ref move (pre-receive) is approved as its new tip on that ref: `approve <tip> --ref <ref>`,
+    // never by the author or committer of the tip.
+    const move = found?.transition;
+    const info = move ? { ...found!, author: move.author, committer: move.committer } : found;
+    subjects.set(key, { key, commit: move ? move.newOid : f.commit, info, refs: info?.refs ?? [] });
   }
 
   const repoId = repoIdOf(policy);

@@ -28,7 +28,7 @@ export function policyToConfig(policy: Policy): Config {
   };
   out.client = { allow_skip: policy.client.allowSkip };
   out.testing = { allow_clock_override: policy.testing.allowClockOverride };
-  out.server = { policy_source: policy.server.policySource, policy_branch: policy.server.policyBranch, policy_path: policy.server.policyPath };
+  out.server = { policy_source: policy.server.policySource, policy_branch: policy.server.policyBranch, policy_path: policy.server.policyPath, protected_branches: policy.server.protectedBranches };
   Object.assign(out, policy.changeControl);
   if (policy.approvals) out.approvals = policy.approvals;
   if (policy.baseline) out.baseline = policy.baseline;

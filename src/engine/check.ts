@@ -10,6 +10,7 @@ import { msg } from '../messages.js';
 import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
+import { addRefTransitions } from '../sources/ref-transitions.js';
 import { commitSnapshot, indexSnapshot, parseTree, TreeCache } from '../git/snapshot.js';
 import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
@@ -251,6 +252,11 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     // Refs that name trees or blobs: their content is checked like a root commit's.
     const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
     for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);
+    // pre-receive: each ref update is also judged as a whole (old tip -> new tip on that ref).
+    if (changeSet.origin === 'receive') {
+      const moves = await addRefTransitions(changeSet, repo.git, objects, { protectedBranches: policy.server.protectedBranches });
+      for (const [id, rev] of moves) snapshots.set(id, snapshot(rev));
+    }
     opts.onChangeSet?.(changeSet);
     const rules = opts.rules ?? registeredRules;
     // The state before the change (src/engine/base.ts): its policy judges protected targets on

@@ -34,7 +34,7 @@ export const refIntegrity = defineRule<RefIntegrityOptions>({
     family: 'protected targets',
     description: 'Replace refs and refs that name a tree or a blob instead of a commit',
     defaultSeverity: 'block',
-    subRules: ['replace-ref', 'non-commit-ref'],
+    subRules: ['replace-ref', 'non-commit-ref', 'protected-branch-deletion'],
     docs: `Blocks ref updates that change what git shows instead of what a branch contains.
 
 replace-ref: a push that creates, moves or deletes refs/replace/*. A replacement makes git read
@@ -55,13 +55,36 @@ blob as the file at non_commit_blob_path (its type and runtime scope follow from
 no path named, a blob ref blocks.
 Fix: point the ref at a commit (git commit-tree), or tag a commit.
 
+protected-branch-deletion: a push that deletes a protected branch (server.protected_branches;
+default the policy branch and main). Deleting it drops everything approved on it and, with
+server.policy_source: branch, the policy itself. Not approvable: an administrator deletes it on
+the server.
+Fix: do not delete the branch; rewind or revert it with a push the gate judges.
+
+Moves: on the server every update of a branch-like ref (anything outside refs/tags/ and
+refs/notes/) is also judged as the diff from the ref's old tip to its new tip (a new ref: from
+its nearest ancestor on a protected branch), so a rewind, a fast-forward onto a commit already on
+the server or a merge that takes such a side is judged by what it changes on that ref.
+
 Other refs: refs outside refs/heads/ and refs/tags/ (refs/notes/*, refs/pull/*, anything else)
 are judged like branches: every commit they make new is checked by every rule.`,
   },
-  create({ options }) {
+  create({ options, policy }) {
+    const protectedBranches = new Set(policy.server.protectedBranches.map((b) => b.toLowerCase()));
     return {
       checkRun(run, report) {
         for (const r of run.refs) {
+          if (r.kind === 'delete' && protectedBranches.has(r.ref.toLowerCase())) {
+            report({
+              subRule: 'protected-branch-deletion',
+              message: `this push deletes the protected branch ${r.ref}`,
+              path: null,
+              commit: null,
+              ref: r.ref,
+              remediation: 'do not delete a protected branch (server.protected_branches); an administrator can remove it on the server',
+            });
+            continue;
+          }
           if (isReplaceRef(r.ref)) {
             const what = r.kind === 'create' ? 'creates' : r.kind === 'delete' ? 'deletes' : 'moves';
             report({

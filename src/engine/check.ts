@@ -328,12 +328,15 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       findings = sortFindings(outcome.findings);
       overrides = outcome.overrides;
     }
+    // A ref move's findings name its new tip (the commit to approve with --ref) and the ref.
+    const tipOf = new Map(changeSet.commits.filter((c) => c.transition).map((c) => [c.oid, c.transition!.newOid]));
+    if (tipOf.size > 0) findings = findings.map((f) => (f.commit !== null && tipOf.has(f.commit) ? { ...f, commit: tipOf.get(f.commit)! } : f));
     const report: Report = {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
       findings,
       ...(anyBaseline ? { baselined, baseline: anyBaseline.source } : {}),
-      suppressed: sortFindings(result.suppressed) as SuppressedFinding[],
+      suppressed: sortFindings(result.suppressed.map((f) => (f.commit !== null && tipOf.has(f.commit) ? { ...f, commit: tipOf.get(f.commit)! } : f))) as SuppressedFinding[],
       stats: { ...result.stats, durationMs: Date.now() - started },
     };
     return { report, changeSet, policy, repo, overrides };

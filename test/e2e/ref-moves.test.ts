@@ -23,7 +23,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-function setup(): string {
+function setup(extra: Record<string, unknown> = {}, pusher = 'dave'): string {
   server = createServer(
     sb,
     {
@@ -31,15 +31,19 @@ function setup(): string {
       limits: { deadline_ms: { 'pre-receive': 60000 } },
       server: { protected_branches: ['main', 'prod'] },
       approvals: approvalsPolicy(keys, REPO_ID, { protected: { 'ci-workflows': ['security'] } }),
+      ...extra,
     },
-    { hookEnv: 'export REMOTE_USER=dave\n' },
+    { hookEnv: `export REMOTE_USER=${pusher}\n` },
   );
   execFileSync('git', ['clone', '-q', server.url, join(sb.dir, 'work')], { env: sb.env });
   repo = new Repo(join(sb.dir, 'work'), sb.env);
   repo.write('README.md', 'hello\n');
   const seed = repo.commitAll('seed');
-  const r = push(repo, ['origin', 'HEAD:refs/heads/main']);
-  expect(r.code, r.out).toBe(0);
+  if (pusher !== 'dave') unhooked(['origin', 'HEAD:refs/heads/main']);
+  else {
+    const r = push(repo, ['origin', 'HEAD:refs/heads/main']);
+    expect(r.code, r.out).toBe(0);
+  }
   return seed;
 }
 
@@ -169,5 +173,22 @@ describe('ref moves at the server are judged by what they change on the ref', ()
     const r = push(repo, ['origin', ':refs/heads/feature']);
     expect(r.code, r.out).toBe(0);
     expect(server.ref('refs/heads/feature')).toBeNull();
+  });
+
+  it("an agent's scoped commits still land: the move as a whole is no task's work (task-scope)", () => {
+    setup({ agents: { identities: ['agent-*', '*@agents.example.com'], require_scope: true } }, 'agent-7');
+    repo.write('src/a.py', 'x = 1\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'agent change', '--trailer', 'Task-Scope: file:src/a.py', '--trailer', 'Run-Id: run-42');
+    const tip = repo.head();
+    // Its unscoped twin is refused for the commit, once (not again for the move).
+    repo.write('src/b.py', 'y = 2\n');
+    const bare = repo.commitAll('agent change without trailers');
+    const refused = push(repo, ['origin', 'HEAD:refs/heads/main']);
+    expectRefused(refused, 'refs/heads/main', server.ref('refs/heads/main'), /task-scope\/missing/);
+    expect(refused.out.match(/task-scope\/missing/g)).toHaveLength(1);
+    repo.git('reset', '-q', '--hard', tip);
+    expect(bare).not.toBe(tip);
+    expectLanded(push(repo, ['origin', 'HEAD:refs/heads/main']), 'refs/heads/main', tip);
   });
 });

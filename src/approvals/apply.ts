@@ -224,7 +224,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
         const parts = [...rejections, ...(approvals.length > 0 || rejections.length > 0 || entries.length > 0 ? why : [])];
         if (entries.length === 0) parts.push(`no signed approval for ${subject.commit ? `commit ${short(subject.commit)}` : `the staged tree ${trees.tree?.slice(0, 12) ?? ''}`} in ${NOTES_REF}`);
         f.message += `; ${[...new Set(parts)].join('; ')}`;
-        f.remediation = `an approver holding ${reqs.map((r) => r.roles.join('/')).join(' and ')} runs \`safety-gate approve ${subject.commit ? short(subject.commit) : '--staged'} --key KEY\`; push with \`git push origin <branch> ${NOTES_REF}\``;
+        f.remediation = `an approver holding ${reqs.map((r) => r.roles.join('/')).join(' and ')} runs \`safety-gate approve ${subject.commit ? short(subject.commit) : '--staged'}${subject.info?.transition ? ` --ref ${subject.info.transition.ref.replace(/^refs\/heads\//, '')}` : ''} --key KEY\`; push with \`git push origin <branch> ${NOTES_REF}\``;
       }
     }
   } finally {

@@ -115,6 +115,16 @@ describe('ref moves at the server are judged by what they change on the ref', ()
     expect(push(repo, ['origin', 'HEAD:refs/heads/main']).code).toBe(0);
     expectLanded(push(repo, ['origin', `+${w}:refs/heads/main`]), 'refs/heads/main', w);
     expect(b).not.toBe(w);
+
+    // The way through: the refusal names the command, and an approval of the move's tip for
+    // main lets the rewind land.
+    const again = push(repo, ['origin', `+${seed}:refs/heads/main`]);
+    expect(again.out).toContain(`safety-gate approve ${seed.slice(0, 12)} --ref main --key KEY`);
+    approve('alice', [seed, '--ref', 'main', '--reason', 'retire the workflow']);
+    const ok = push(repo, ['origin', `+${seed}:refs/heads/main`, '+refs/notes/safety-gate']);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/approved by alice@example.com \(retire the workflow\): protected file \.github\/workflows\/ci\.yml \(group ci-workflows\) deleted/);
+    expect(server.ref('refs/heads/main')).toBe(seed);
   });
 
   it('a fast-forward of main onto a branch already on the server that sets AGENT_MODE=EXECUTE is refused', () => {

@@ -176,6 +176,34 @@ describe('ref moves at the server are judged by what they change on the ref', ()
     expectLanded(push(repo, ['origin', `${w}:refs/heads/main`, '+refs/notes/safety-gate']), 'refs/heads/main', w);
   });
 
+  it('a merge into main carries the approval of the commit that made the landing version only when it binds to main', () => {
+    const seed = setup();
+    repo.git('checkout', '-q', '-b', 'feat');
+    repo.write(WORKFLOW, 'on: push\njobs: {}\n');
+    const w = repo.commitAll('ci: workflow on a feature branch');
+    approve('alice', ['HEAD', '--reason', 'reviewed']);
+    expect(push(repo, ['origin', 'HEAD:refs/heads/feat', 'refs/notes/safety-gate']).code).toBe(0);
+    repo.git('checkout', '-q', '-b', 'rel', seed);
+    repo.write(WORKFLOW, 'on: [push, release]\njobs: {}\n');
+    repo.commitAll('ci: release-only workflow');
+    approve('alice', ['HEAD', '--ref', 'release/*', '--reason', 'release only']);
+    expect(push(repo, ['origin', 'HEAD:refs/heads/release/1', 'refs/notes/safety-gate']).code).toBe(0);
+    repo.git('checkout', '-q', 'main');
+    repo.write('README.md', 'main moved on\n');
+    const moved = repo.commitAll('main work');
+    expect(push(repo, ['origin', 'HEAD:refs/heads/main']).code).toBe(0);
+
+    repo.git('merge', '-q', '--no-ff', '--no-edit', 'rel');
+    expectRefused(push(repo, ['origin', 'HEAD:refs/heads/main']), 'refs/heads/main', moved, /the statement is for refs matching release\/\*, not refs\/heads\/main/);
+
+    repo.git('reset', '-q', '--hard', moved);
+    repo.git('merge', '-q', '--no-ff', '--no-edit', 'feat');
+    const r = push(repo, ['origin', 'HEAD:refs/heads/main']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(`approved by alice@example.com (reviewed) for commit ${w.slice(0, 12)}: protected file .github/workflows/ci.yml`);
+    expect(server.ref('refs/heads/main')).toBe(repo.head());
+  });
+
   it('deleting a protected branch is refused; deleting another branch is not', () => {
     const seed = setup();
     unhooked(['origin', `${seed}:refs/heads/prod`, `${seed}:refs/heads/feature`]);

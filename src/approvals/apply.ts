@@ -13,7 +13,7 @@
 // Loaded only when the policy has `approvals:` and a finding blocks: the hot path pays nothing.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { ChangeSet, CommitInfo } from '../changeset/types.js';
+import type { ChangeSet, CommitInfo, RefTransition } from '../changeset/types.js';
 import type { ApprovalsPolicy, Policy } from '../config/schema.js';
 import { createPathMatcher } from '../engine/paths.js';
 import type { Finding } from '../findings/types.js';
@@ -146,13 +146,18 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
   const subjects = new Map<string, Subject>();
   const subjectOf = new Map<Finding, string>();
   for (const f of candidates) {
-    const info = commitOf.get(f.commit) ?? null;
+    const found = commitOf.get(f.commit) ?? null;
+    // A ref move (pre-receive) is approved as its new tip on that ref: `approve <tip> --ref <ref>`,
+    // never by the author or committer of the tip.
+    const move = found?.transition;
+    const info = move ? { ...found!, author: move.author, committer: move.committer } : found;
+    const commit = move ? move.newOid : f.commit;
     // A commit outside the change set (the tip a deletion removes) is bound to the refs its
     // findings name, so an approval for another ref never counts.
-    const refs = [...new Set([...(f.ref ? [f.ref] : []), ...(info?.refs ?? []), ...(f.commit ? await landsOn(f.commit) : [])])].sort();
-    const key = `${f.commit ?? 'staged'} ${refs.join(' ')}`;
+    const refs = [...new Set([...(f.ref ? [f.ref] : []), ...(info?.refs ?? []), ...(f.commit && !move ? await landsOn(f.commit) : [])])].sort();
+    const key = `${commit ?? 'staged'} ${refs.join(' ')}`;
     subjectOf.set(f, key);
-    if (!subjects.has(key)) subjects.set(key, { key, commit: f.commit, info, refs });
+    if (!subjects.has(key)) subjects.set(key, { key, commit, info, refs });
   }
 
   const repoId = repoIdOf(policy);
@@ -210,16 +215,44 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
           if (rejections.length > 0 && bypassable) f.message += `; ${rejections.join('; ')}`;
           continue;
         }
-        const why: string[] = [];
-        const by = new Map<string, Verified>();
-        for (const req of reqs) {
-          const ok = satisfied(ap, req, f.rule, approvals);
-          if (ok.ok) for (const v of ok.by) by.set(v.principal, v);
-          else why.push(ok.why);
+        const meets = (pool: Verified[]) => {
+          const why: string[] = [];
+          const by = new Map<string, Verified>();
+          for (const req of reqs) {
+            const ok = satisfied(ap, req, f.rule, pool);
+            if (ok.ok) for (const v of ok.by) by.set(v.principal, v);
+            else why.push(ok.why);
+          }
+          return { why, by };
+        };
+        let { why, by } = meets(approvals);
+        let carriedFrom: string | null = null;
+        const move = subject.info?.transition;
+        if (why.length > 0 && move && f.path !== null) {
+          // A ref move carries the approval of the commit that made the version landing at this
+          // path, when that approval holds for this ref (binding, author, pusher, expiry).
+          for (const c of await carriers(git, move, f.path)) {
+            const sub: Subject = { key: c.oid!, commit: c.oid, info: c, refs: [move.ref] };
+            const t = await subjectTrees(git, sub);
+            const pool: Verified[] = [];
+            for (const entry of await notesFor(git, notesCommits, [c.oid!, t.tree].filter((x): x is string => x !== null))) {
+              const r = await verifyEntry(entry);
+              if (!r.ok || r.v.statement.kind !== 'approval') continue;
+              const problem = await bindingProblem(r.v, sub, t, { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000 });
+              if (!problem) pool.push(r.v);
+              else rejections.push(`${r.v.principal} (for commit ${short(c.oid)}): ${problem}`);
+            }
+            const got = meets(pool);
+            if (got.why.length === 0) {
+              ({ why, by } = got);
+              carriedFrom = c.oid;
+              break;
+            }
+          }
         }
         if (why.length === 0) {
           const list = [...by.values()];
-          const text = list.map((v) => (v.statement.reason ? `${v.principal} (${v.statement.reason})` : v.principal)).join(', ');
+          const text = list.map((v) => (v.statement.reason ? `${v.principal} (${v.statement.reason})` : v.principal)).join(', ') + (carriedFrom ? ` for commit ${short(carriedFrom)}` : '');
           f.severity = 'warn';
           f.message = `approved by ${text}: ${f.message}`;
           f.approval = text;
@@ -229,7 +262,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
         const parts = [...rejections, ...(approvals.length > 0 || rejections.length > 0 || entries.length > 0 ? why : [])];
         if (entries.length === 0) parts.push(`no signed approval for ${subject.commit ? `commit ${short(subject.commit)}` : `the staged tree ${trees.tree?.slice(0, 12) ?? ''}`} in ${NOTES_REF}`);
         f.message += `; ${[...new Set(parts)].join('; ')}`;
-        f.remediation = `an approver holding ${reqs.map((r) => r.roles.join('/')).join(' and ')} runs \`safety-gate approve ${subject.commit ? short(subject.commit) : '--staged'} --key KEY\`; push with \`git push origin <branch> ${NOTES_REF}\``;
+        f.remediation = `an approver holding ${reqs.map((r) => r.roles.join('/')).join(' and ')} runs \`safety-gate approve ${subject.commit ? short(subject.commit) : '--staged'}${subject.info?.transition ? ` --ref ${subject.info.transition.ref.replace(/^refs\/heads\//, '')}` : ''} --key KEY\`; push with \`git push origin <branch> ${NOTES_REF}\``;
       }
     }
   } finally {
@@ -284,6 +317,27 @@ export function refsReaching(cs: ChangeSet, git: GitAccess): (commit: string) =>
     }
     return p;
   };
+}
+
+/**
+ * Commits between a move's base and its tip that last set `path` to the version the tip has
+ * (newest first, at most 20). None for a deletion or a rewind: the tip's approval is needed then.
+ */
+async function carriers(git: GitAccess, move: RefTransition, path: string): Promise<CommitInfo[]> {
+  const tipEntry = await git.snapshot(move.newOid).entry(path);
+  if (!tipEntry) return [];
+  const r = await git.run(['log', '-z', '--no-show-signature', '--format=%H%x01%T%x01%P%x01%ae%x01%ce', '-n', '20', `^${move.base}`, move.newOid, '--', `:(literal)${path}`]);
+  if (r.code !== 0) return [];
+  const out: CommitInfo[] = [];
+  for (const rec of r.stdout.toString('utf8').split('\0')) {
+    const [oid, tree, parents, ae, ce] = rec.replace(/^\n/, '').split('\x01');
+    if (!oid || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(oid)) continue;
+    const e = await git.snapshot(oid).entry(path);
+    if (!e || e.oid !== tipEntry.oid || e.mode !== tipEntry.mode) continue;
+    const who = (email: string | undefined) => (email ? { name: '', email, time: 0 } : null);
+    out.push({ oid, parents: parents ? parents.split(' ') : [], tree: tree ?? null, author: who(ae), committer: who(ce), message: null, trailers: [], refs: [move.ref] });
+  }
+  return out;
 }
 
 function pickPrincipal(lines: SignerLine[]): string | null {

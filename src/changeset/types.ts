@@ -91,6 +91,22 @@ export interface CommitInfo {
   trailers: Trailer[];
   /** Refs of this run whose update makes this commit new (pushes only). */
   refs: string[];
+  /**
+   * Set on the pseudo commit that stands for one ref update as a whole (pre-receive): its
+   * changes are the tree diff from `base` (the ref's old tip, or for a new ref its nearest
+   * ancestor on a protected branch) to `newOid`, the commit the ref will name. `oid` is then a
+   * label (`<newOid>@<ref>`), not an object id: snapshots and approvals use `newOid`.
+   */
+  transition?: RefTransition;
+}
+
+export interface RefTransition {
+  ref: string;
+  base: string;
+  newOid: string;
+  /** The tip commit's author and committer: who an approver of the move must not be. */
+  author: Person | null;
+  committer: Person | null;
 }
 
 export type RefUpdateKind = 'create' | 'update' | 'delete';

@@ -294,7 +294,8 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
     door: opts.door,
     repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
     refs: changeSet.refs.map((r) => ({ ref: r.ref, old: r.oldOid, new: r.newOid })),
-    commits: changeSet.commits.map((c) => c.oid).filter((c): c is string => c !== null),
+    // Pseudo commits of ref moves carry labels, not object ids: the refs above record the moves.
+    commits: changeSet.commits.filter((c) => !c.transition).map((c) => c.oid).filter((c): c is string => c !== null),
     policy_hash: policy.hash,
     policy_id: policy.policyId,
     // A pass that break-glass made possible is an override (retention class override-7y).

@@ -54,7 +54,7 @@ describe('discovery', () => {
     });
     expect(p.audit).toEqual({ enabled: true, path: 'safety-gate/audit.jsonl', retentionClass: null });
     expect(p.client).toEqual({ allowSkip: true });
-    expect(p.server).toEqual({ policySource: 'file', policyBranch: 'refs/heads/main', policyPath: 'safety-gate.config.yaml' });
+    expect(p.server).toEqual({ policySource: 'file', policyBranch: 'refs/heads/main', policyPath: 'safety-gate.config.yaml', protectedBranches: ['refs/heads/main'] });
     // defaults come from the rule's own schema
     expect(p.rules['protected-target']).toEqual({ severity: 'block', options: expect.objectContaining({ extra_groups: {} }) });
   });
@@ -444,7 +444,7 @@ describe('extends and merging', () => {
 
   test('server.policy_branch accepts a short branch name', async () => {
     repo.write('safety-gate.config.yaml', 'server:\n  policy_source: branch\n  policy_branch: release\n');
-    expect((await load()).server).toEqual({ policySource: 'branch', policyBranch: 'refs/heads/release', policyPath: 'safety-gate.config.yaml' });
+    expect((await load()).server).toEqual({ policySource: 'branch', policyBranch: 'refs/heads/release', policyPath: 'safety-gate.config.yaml', protectedBranches: ['refs/heads/release', 'refs/heads/main'] });
   });
 
   test('change-control sections are validated and carried', async () => {

@@ -129,6 +129,9 @@ export function resolvePolicy(
       policySource: config.server?.policy_source ?? 'file',
       policyBranch: branchRef(config.server?.policy_branch ?? DEFAULTS.policyBranch),
       policyPath: config.server?.policy_path ?? DEFAULTS.policyPath,
+      protectedBranches: [
+        ...new Set((config.server?.protected_branches ?? [config.server?.policy_branch ?? DEFAULTS.policyBranch, 'main']).map(branchRef)),
+      ],
       ...(config.server?.allow_node_options === true ? { allowNodeOptions: true as const } : {}),
     },
     changeControl: changeControl as ChangeControlPolicy,

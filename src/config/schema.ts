@@ -154,6 +154,11 @@ export const ConfigSchema = z
             message: 'must be a relative .yaml, .yml or .json path (the server never runs configuration code)',
           })
           .optional(),
+        /**
+         * Branches whose every move is judged by what it changes on them and which may not be
+         * deleted (`main` means `refs/heads/main`). Default: the policy branch and main.
+         */
+        protected_branches: z.array(z.string().min(1)).optional(),
       })
       .strict()
       .optional(),
@@ -210,7 +215,7 @@ export interface Policy {
   audit: { enabled: boolean; path: string; retentionClass: string | null };
   client: { allowSkip: boolean };
   testing: { allowClockOverride: boolean };
-  server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string; allowNodeOptions?: true };
+  server: { policySource: 'file' | 'branch'; policyBranch: string; policyPath: string; protectedBranches: string[]; allowNodeOptions?: true };
   /** Sections owned by the change-control rules (generators, sentinels, stages, agents), validated. */
   changeControl: ChangeControlPolicy;
   /** `approvals:` (signed approvals, roles, break-glass); null when the policy has none. */

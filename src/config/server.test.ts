@@ -114,7 +114,7 @@ describe('server policy: the protected branch tip', () => {
       `refs/heads/main@${tip}:safety-gate.config.yaml`,
     ]);
     // the branch's config cannot move where the server reads from
-    expect(p.server).toEqual({ policySource: 'branch', policyBranch: 'refs/heads/main', policyPath: 'safety-gate.config.yaml' });
+    expect(p.server).toEqual({ policySource: 'branch', policyBranch: 'refs/heads/main', policyPath: 'safety-gate.config.yaml', protectedBranches: ['refs/heads/main'] });
   });
 
   test('pushed objects that no ref points to yet are never read (the pre-push value counts)', async () => {

@@ -32,6 +32,7 @@ export function policyToConfig(policy: Policy): Config {
     policy_source: policy.server.policySource,
     policy_branch: policy.server.policyBranch,
     policy_path: policy.server.policyPath,
+    protected_branches: policy.server.protectedBranches,
     ...(policy.server.allowNodeOptions ? { allow_node_options: true } : {}),
   };
   Object.assign(out, policy.changeControl);

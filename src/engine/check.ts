@@ -10,6 +10,7 @@ import { msg } from '../messages.js';
 import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
+import { addRefTransitions } from '../sources/ref-transitions.js';
 import { commitSnapshot, indexSnapshot, parseTree, TreeCache } from '../git/snapshot.js';
 import type { GitAccess, Rule } from '../rules/types.js';
 import { buildChangeSet, type SourceRequest } from '../sources/index.js';
@@ -251,6 +252,11 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     // Refs that name trees or blobs: their content is checked like a root commit's.
     const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
     for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);
+    // pre-receive: each ref update is also judged as a whole (old tip -> new tip on that ref).
+    if (changeSet.origin === 'receive') {
+      const moves = await addRefTransitions(changeSet, repo.git, objects, { protectedBranches: policy.server.protectedBranches });
+      for (const [id, rev] of moves) snapshots.set(id, snapshot(rev));
+    }
     opts.onChangeSet?.(changeSet);
     const rules = opts.rules ?? registeredRules;
     // The state before the change (src/engine/base.ts): its policy judges protected targets on
@@ -322,12 +328,15 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       findings = sortFindings(outcome.findings);
       overrides = outcome.overrides;
     }
+    // A ref move's findings name its new tip (the commit to approve with --ref) and the ref.
+    const tipOf = new Map(changeSet.commits.filter((c) => c.transition).map((c) => [c.oid, c.transition!.newOid]));
+    if (tipOf.size > 0) findings = findings.map((f) => (f.commit !== null && tipOf.has(f.commit) ? { ...f, commit: tipOf.get(f.commit)! } : f));
     const report: Report = {
       schema: 'safety-gate/report@1',
       decision: decide(findings),
       findings,
       ...(anyBaseline ? { baselined, baseline: anyBaseline.source } : {}),
-      suppressed: sortFindings(result.suppressed) as SuppressedFinding[],
+      suppressed: sortFindings(result.suppressed.map((f) => (f.commit !== null && tipOf.has(f.commit) ? { ...f, commit: tipOf.get(f.commit)! } : f))) as SuppressedFinding[],
       stats: { ...result.stats, durationMs: Date.now() - started },
     };
     return { report, changeSet, policy, repo, overrides };

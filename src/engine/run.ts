@@ -116,7 +116,7 @@ function isRegularFile(change: FileChange): boolean {
 export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const { changeSet: cs, policy } = input;
   const findings: Finding[] = [];
-  const stats = { commits: cs.commits.length, files: cs.changes.length, blobsRead: 0, bytesRead: 0, skipped: 0, skippedBinary: 0, rules: 0 };
+  const stats = { commits: cs.commits.filter((c) => !c.transition).length, files: cs.changes.length, blobsRead: 0, bytesRead: 0, skipped: 0, skippedBinary: 0, rules: 0 };
   const checkDeadline = () => {
     if (Date.now() > input.deadlineAt) throw new GateError('deadline', msg.deadline(input.deadlineLabel, input.deadlineAt - input.now), msg.deadlineHint);
   };
@@ -332,11 +332,15 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const byBlob = new Map<string, BlobWork>();
   for (const change of [...cs.changes, ...aliases]) {
     if (change.status === 'D' || change.newOid === null || change.newMode === '160000') continue;
-    const key = `${change.newOid}\0${change.path}`;
+    // A ref move's version of a file is read again only when no commit of the push that lands
+    // on that same ref had it (its findings would say the same thing; see dedupeMoves).
+    const move = commitByOid.get(change.commit)?.transition;
+    const key = move ? `${change.newOid}\0${change.path}\0${move.ref}` : `${change.newOid}\0${change.path}`;
     if (seen.has(key)) continue;
     const interested = active.filter((a) => a.checker.checkFile && (a.checker.files ? a.checker.files(change) : isRegularFile(change)));
     if (interested.length === 0) continue;
     seen.add(key);
+    if (!move) for (const ref of commitByOid.get(change.commit)?.refs ?? []) seen.add(`${key}\0${ref}`);
     let w = byBlob.get(change.newOid);
     if (!w) byBlob.set(change.newOid, (w = { oid: change.newOid, items: [] }));
     w.items.push({ change, rules: interested });
@@ -370,6 +374,8 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   for (const a of active) {
     if (a.checker.checkRun) await a.checker.checkRun({ changeSet: cs, commits: commitViews, refs: cs.refs }, reporter(a, {}));
   }
+
+  dedupeMoves(findings, commitByOid);
 
   // --- inline exceptions (every rule, one mechanism) and content fingerprints ---
   const changeAt = new Map<string, FileChange>();
@@ -426,4 +432,26 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     tree: cs.origin === 'tree',
   });
   return { findings: done.findings, suppressed: done.suppressed, stats };
+}
+
+/**
+ * A ref move's finding that a commit of the push landing on the same ref already reports (same
+ * rule, path and line) is dropped: that commit's finding is the one to fix or approve. Findings
+ * only the move shows (content that reaches the ref without a new commit, deletions by a
+ * rewind, a merge side already on the server) stay, attributed to the ref.
+ */
+export function dedupeMoves(findings: Finding[], commitByOid: Map<string | null, CommitInfo>): void {
+  if (![...commitByOid.values()].some((c) => c.transition)) return;
+  const key = (f: Finding, ref: string) => `${f.rule}\0${f.path ?? ''}\0${f.line ?? ''}\0${ref}`;
+  const byCommits = new Set<string>();
+  for (const f of findings) {
+    const info = commitByOid.get(f.commit);
+    if (!info || info.transition) continue;
+    for (const ref of info.refs) byCommits.add(key(f, ref));
+  }
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i]!;
+    const move = commitByOid.get(f.commit)?.transition;
+    if (move && byCommits.has(key(f, move.ref))) findings.splice(i, 1);
+  }
 }

@@ -82,7 +82,7 @@ no path named, a blob ref blocks.
 Fix: point the ref at a commit (git commit-tree), or tag a commit.
 
 protected-branch-deleted: a push that deletes a branch matching \`protected_branches\` (default
-main, master, release/*; \`main\` means refs/heads/main, globs and full ref names allowed,
+main, master, release/*, plus server.protected_branches; \`main\` means refs/heads/main, globs and full ref names allowed,
 matched case-insensitively) or the server's policy branch (server.policy_branch). A deletion adds
 no commit, so no other rule sees it; git's receive.denyDeleteCurrent only guards the branch HEAD
 names.
@@ -102,11 +102,17 @@ Fix: only add to the notes ref: fetch it, merge your notes into it
 (git notes --ref=safety-gate merge -s cat_sort_uniq refs/notes/origin-safety-gate), push without
 '+'. A server administrator who must rewrite it does so on the server itself.
 
+Moves: on the server every update of a branch-like ref (anything outside refs/tags/ and
+refs/notes/) is also judged as the diff from the ref's old tip to its new tip (a new ref: from
+its nearest ancestor on a protected branch), so a rewind, a fast-forward onto a commit already on
+the server or a merge that takes such a side is judged by what it changes on that ref.
+
 Other refs: refs outside refs/heads/ and refs/tags/ (refs/notes/*, refs/pull/*, anything else)
 are judged like branches: every commit they make new is checked by every rule.`,
   },
   create({ options, policy, git }) {
-    const isProtectedBranch = protectedBranchMatcher(options.protected_branches, policy.server.policyBranch);
+    // One list: the rule's protected_branches and the server's (which also anchor ref moves).
+    const isProtectedBranch = protectedBranchMatcher([...options.protected_branches, ...policy.server.protectedBranches], policy.server.policyBranch);
     return {
       async checkRun(run, report) {
         for (const r of run.refs) {

@@ -267,6 +267,8 @@ scope covers it.`,
         }
         for (const view of run.commits) {
           const info = view.info;
+          // A ref move as a whole is no task's work: the commits it brings are judged on their own.
+          if (info.transition) continue;
           const commit = info.oid;
           const pending = commit === null;
           const fromTrailers = readTrailerTask(info.trailers, pending ? 'the commit message' : `trailers of ${shortOid(commit)}`);

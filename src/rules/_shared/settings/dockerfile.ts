@@ -6,7 +6,7 @@
 // Comment lines never match. Exec-form RUN (`RUN ["…"]`) is not shell and is skipped.
 import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
-import { evaluateDefaults, positionsOf } from './values.js';
+import { evaluateDefaults, substituteKnown, positionsOf } from './values.js';
 
 interface LogicalLine {
   text: string;
@@ -212,17 +212,4 @@ function unquote(raw: string, escape: string): { value: string; dynamic: boolean
     else out += c;
   }
   return { value: out, dynamic: false };
-}
-
-/** `$K`, `${K}` and `${K:-w}`-style references to known build variables replaced by their values. */
-function substituteKnown(raw: string, vars: ReadonlyMap<string, string>): string {
-  if (!raw.includes('$') || vars.size === 0) return raw;
-  return raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)((?::?[-=])[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a: string | undefined, op: string | undefined, b: string | undefined) => {
-    const name = a ?? b!;
-    const v = vars.get(name);
-    if (v === undefined) return m;
-    // ${K:-w} / ${K:=w}: w only when K is empty (":") or unset.
-    if (op && op.startsWith(':') && v === '') return m;
-    return v;
-  });
 }

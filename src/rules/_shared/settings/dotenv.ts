@@ -6,12 +6,23 @@
 // Whole-line comments and blank lines are skipped; CRLF line ends are accepted.
 import { decodeEscapeAt } from '../../../changeset/unescape.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
-import { evaluateDefaults, positionsOf } from './values.js';
+import { evaluateDefaults, positionsOf, substituteKnown } from './values.js';
 
 const LINE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*(=|:(?=[ \t]|$))[ \t]*/d;
 
 export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dotenv', keep: Keep = keepAll): Assignment[] {
   const out: Assignment[] = [];
+  // `${X}` / `$X` read keys set earlier in the file (dotenv-expand, python-dotenv interpolate).
+  // A key set twice with different values, or dynamically, is not known.
+  const seen = new Map<string, string | null>();
+  const known = new Map<string, string>();
+  const remember = (key: string, value: string, dynamic: boolean) => {
+    const before = seen.get(key);
+    const v = dynamic || (before !== undefined && before !== value) ? null : value;
+    seen.set(key, v);
+    if (v === null) known.delete(key);
+    else known.set(key, v);
+  };
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -57,7 +68,7 @@ export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dote
       } else {
         value = buf.replace(/\r\n/g, '\n');
         if (q === '"') {
-          const e = evaluateDefaults(value);
+          const e = evaluateDefaults(substituteKnown(value, known));
           value = e.value;
           dynamic = e.dynamic;
         }
@@ -69,10 +80,11 @@ export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dote
       const hash = raw.search(/(^|[ \t])#/);
       if (hash !== -1) raw = raw.slice(0, hash);
       raw = raw.trim();
-      const e = evaluateDefaults(raw);
+      const e = evaluateDefaults(substituteKnown(raw, known));
       value = e.value;
       dynamic = e.dynamic;
     }
+    remember(key, value, dynamic);
     if (!keep(key)) {
       i = next;
       continue;

@@ -373,3 +373,22 @@ describe('kustomize patches', () => {
     expect(only(await settings('k8s/overlays/prod/kustomization.yaml', t))).toEqual(['AGENT_MODE=EXECUTE @13:28']);
   });
 });
+
+describe('variables the file itself sets (read as the shell and dotenv read them)', () => {
+  it('shell: $M and ${M} read a literal the script assigned once; a default yields to a set value', () => {
+    expect(only(readShell('M=EXECUTE\nexport AGENT_MODE="$M"\n'))).toEqual(['AGENT_MODE=EXECUTE @2:19']);
+    expect(only(readShell('M=EXECUTE; export AGENT_MODE=${M}\n'))).toEqual(['AGENT_MODE=EXECUTE @1:30']);
+    expect(only(readShell("export M='EXECUTE'\nAGENT_MODE=${M:-OBSERVE} ./run\n"))).toEqual(['AGENT_MODE=EXECUTE @2:12']);
+    // Single quotes do not expand; an unknown or twice-assigned name stays dynamic.
+    expect(only(readShell("M=EXECUTE\nexport AGENT_MODE='$M'\n"))).toEqual(['AGENT_MODE=$M @2:19']);
+    expect(only(readShell('export AGENT_MODE="$UNSET_HERE"\n'))).toEqual(['AGENT_MODE=$UNSET_HERE (dynamic) @1:19']);
+    expect(only(readShell('M=OBSERVE\nif x; then M=EXECUTE; fi\nexport AGENT_MODE="$M"\n'))).toEqual(['AGENT_MODE=$M (dynamic) @3:19']);
+  });
+
+  it('dotenv: ${X} and $X read a key set earlier in the file', () => {
+    expect(only(readDotenv('MODE=EXECUTE\nAGENT_MODE=${MODE}\n'))).toEqual(['AGENT_MODE=EXECUTE @2:12']);
+    expect(only(readDotenv('MODE=EXECUTE\nAGENT_MODE="$MODE"\n'))).toEqual(['AGENT_MODE=EXECUTE @2:12']);
+    expect(only(readDotenv("MODE=EXECUTE\nAGENT_MODE='${MODE}'\n"))).toEqual(['AGENT_MODE=${MODE} @2:12']);
+    expect(only(readDotenv('AGENT_MODE=${MODE}\nMODE=EXECUTE\n'))).toEqual(['AGENT_MODE=${MODE} (dynamic) @1:12']);
+  });
+});

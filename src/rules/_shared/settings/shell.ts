@@ -66,6 +66,14 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
   };
 
   const n = text.length;
+  // Variables the script itself sets to one literal value (`M=EXECUTE`, `export M=EXECUTE`):
+  // `$M` later in the file reads that value, as the shell would. A name assigned twice with
+  // different values, or to anything dynamic, is not known (which branch ran is a run-time fact).
+  const known = new Map<string, string | null>();
+  const lookup = (name: string): string | undefined => {
+    const v = known.get(name);
+    return v === null ? undefined : v;
+  };
 
   /**
    * Evaluate a word from `start`. In 'word' mode an unquoted metacharacter ends it; in 'all'
@@ -82,10 +90,17 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
         const close = findBraceClose(at + 1, limit);
         const inner = text.slice(at + 2, close);
         const m = /^([A-Za-z_][A-Za-z0-9_]*)(:-|:=|-|=)/.exec(inner);
+        const set = m ? lookup(m[1]!) : /^[A-Za-z_][A-Za-z0-9_]*$/.test(inner) ? lookup(inner) : undefined;
+        if (!m && set !== undefined) {
+          value += set;
+          return Math.min(close + 1, limit);
+        }
         if (m) {
           const w = evalWord(at + 2 + m[0].length, close, 'all', record);
-          value += w.value;
-          dynamic ||= w.dynamic;
+          // A default applies only when the variable is unset (or empty, with ':').
+          const useSet = set !== undefined && (set !== '' || !m[2]!.startsWith(':'));
+          value += useSet ? set : w.value;
+          dynamic ||= useSet ? false : w.dynamic;
           if (record) {
             emit(m[1]!, at + 2, at + 2 + m[0].length, w.value, w.dynamic, m[2]!.includes('=') ? 'shell-assign-default' : 'shell-default');
           }
@@ -124,6 +139,11 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
         return Math.min(j + 1, limit);
       }
       const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(text.slice(at + 1, Math.min(limit, at + 200)));
+      const set = m ? lookup(m[0]) : undefined;
+      if (m && set !== undefined) {
+        value += set;
+        return at + 1 + m[0].length;
+      }
       if (m) {
         dynamic = true;
         value += '$' + m[0];
@@ -355,6 +375,10 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
 
   function emitAssign(w: Word, syntax: string): void {
     const a = w.assign!;
+    if (syntax === 'shell-assign' || syntax === 'shell-export') {
+      const before = known.get(a.key);
+      known.set(a.key, a.dynamic || (before !== undefined && before !== a.value) ? null : a.value);
+    }
     emit(a.key, w.start, a.valueStart, a.value, a.dynamic, syntax);
   }
 

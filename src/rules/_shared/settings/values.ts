@@ -156,3 +156,19 @@ export function positionsOf(text: string): (offset: number) => { line: number; c
 
 /** Identifier-ish setting key (env var names and the like). */
 export const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/**
+ * `$K` / `${K}` / `${K:-w}` replaced by the value the same file gave K (a Dockerfile ARG or
+ * ENV, an earlier .env key); unknown names are left for evaluateDefaults to judge.
+ */
+export function substituteKnown(raw: string, vars: ReadonlyMap<string, string>): string {
+  if (!raw.includes('$') || vars.size === 0) return raw;
+  return raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)((?::?[-=])[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a: string | undefined, op: string | undefined, b: string | undefined) => {
+    const name = a ?? b!;
+    const v = vars.get(name);
+    if (v === undefined) return m;
+    // ${K:-w} / ${K:=w}: w only when K is empty (":") or unset.
+    if (op && op.startsWith(':') && v === '') return m;
+    return v;
+  });
+}

@@ -534,10 +534,10 @@ class Analyzer {
         return;
       case 'sed':
       case 'gsed':
-        if (sedInPlace(rest.map(lit))) writeAll(sedFiles(rest));
+        if (sedInPlace(rest.map(lit))) writeAll(fileOperands(rest, SED));
         return;
       case 'perl':
-        if (rest.some((w) => /^-[a-zA-Z]*i/.test(w.value) && !w.value.startsWith('--'))) writeAll(perlFiles(rest));
+        if (rest.some((w) => /^-[a-zA-Z]*i/.test(w.value) && !w.value.startsWith('--'))) writeAll(fileOperands(rest, PERL));
         return;
       case 'awk':
       case 'gawk':
@@ -760,8 +760,26 @@ function sedInPlace(args: (string | null)[]): boolean {
   return false;
 }
 
-/** perl -i: -e/-E give the script (their argument follows when last in a cluster); otherwise the first operand is the script file. */
-function perlFiles<T extends Value>(args: T[]): T[] {
+/** How an in-place editor (sed, perl) takes its script, for finding the file operands. */
+interface ScriptSyntax {
+  /** Short switches whose argument is the script (the rest of the cluster, or the next word). */
+  script: string;
+  /** Short switches whose argument is something else, attached only (the rest of the cluster). */
+  attached: string;
+  /** Short switches whose argument is the next word when they end the cluster. */
+  separate: string;
+  /** Long options that take the script as their value (`--expression`, `--expression=…`). */
+  longScript: readonly string[];
+}
+
+const SED: ScriptSyntax = { script: 'ef', attached: 'i', separate: 'l', longScript: ['--expression', '--file'] };
+const PERL: ScriptSyntax = { script: 'eE', attached: 'iIMmxl0', separate: '', longScript: [] };
+
+/**
+ * The file operands of sed or perl: the positionals after the script, which is the first
+ * positional unless a script switch (-e, -f, …) gave it.
+ */
+function fileOperands<T extends Value>(args: T[], syntax: ScriptSyntax): T[] {
   const pos: T[] = [];
   let script = false;
   for (let i = 0; i < args.length; i++) {
@@ -774,47 +792,27 @@ function perlFiles<T extends Value>(args: T[]): T[] {
       pos.push(...args.slice(i + 1));
       break;
     }
-    for (let j = 1; j < a.value.length; j++) {
-      const c = a.value[j]!;
-      if (c === 'e' || c === 'E') {
+    if (a.value.startsWith('--')) {
+      const long = syntax.longScript.find((o) => a.value === o || a.value.startsWith(`${o}=`));
+      if (long) {
         script = true;
-        if (j === a.value.length - 1) i++;
-        break;
+        if (a.value === long) i++;
       }
-      if ('iIMmxl0'.includes(c)) break; // the rest of the cluster is this switch's argument
-    }
-  }
-  return script ? pos : pos.slice(1);
-}
-
-/** The file operands of sed: positionals after the script (the first positional, unless -e/-f gave one). */
-function sedFiles<T extends Value>(args: T[]): T[] {
-  const pos: T[] = [];
-  let script = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.dynamic || !a.value.startsWith('-') || a.value === '-') {
-      pos.push(a);
       continue;
     }
-    if (a.value === '--expression' || a.value === '--file') {
-      script = true;
-      i++;
-      continue;
-    }
-    if (a.value.startsWith('--expression=') || a.value.startsWith('--file=')) script = true;
-    if (a.value.startsWith('--')) continue;
     for (let j = 1; j < a.value.length; j++) {
       const c = a.value[j]!;
-      if (c === 'e' || c === 'f') {
+      const last = j === a.value.length - 1;
+      if (syntax.script.includes(c)) {
         script = true;
-        if (j === a.value.length - 1) i++;
+        if (last) i++;
         break;
       }
-      if (c === 'i' || c === 'l') {
-        if (c === 'l' && j === a.value.length - 1) i++;
+      if (syntax.separate.includes(c)) {
+        if (last) i++;
         break;
       }
+      if (syntax.attached.includes(c)) break;
     }
   }
   return script ? pos : pos.slice(1);

@@ -8,7 +8,8 @@ import type { AuditTask } from './record.js';
 export function laneOf(cs: ChangeSet): AuditTask | null {
   const task = cs.task;
   if (task) return { run_id: task.runId, stage: task.stage, model: task.model ?? null, lane: lane(task.runId, task.scope, task.stage) };
-  const commits = cs.commits.filter((c) => c.oid !== null || c.message !== null);
+  // A ref move's pseudo commit (the tree diff of a branch update) carries no trailers of its own.
+  const commits = cs.commits.filter((c) => (c.oid !== null || c.message !== null) && !c.transition);
   if (commits.length === 0) return null;
   let found: { runId: string; scope: string } | null = null;
   for (const c of commits) {

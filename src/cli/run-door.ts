@@ -272,6 +272,7 @@ function runId(io: CliIO, result: CheckResult): string {
 function sharedRunIdTrailer(result: CheckResult): string | null {
   const ids = new Set<string>();
   for (const c of result.changeSet.commits) {
+    if (c.transition) continue; // a ref move's pseudo commit has no message of its own
     const t = c.trailers.find((x) => x.key.toLowerCase() === 'run-id');
     if (!t) return null;
     ids.add(t.value);

@@ -56,7 +56,8 @@ node bench/patterns.mjs "$CLI" "$WORK/tree10k" > "$WORK/patterns.txt"
    "git secrets --scan -r . > /dev/null 2>&1")
 
 echo "== peak memory of pre-receive: $((COMMITS / 4)) vs $COMMITS commits"
-rss() { (cd "$1" && /usr/bin/time -f '%M' node "$CLI" hook pre-receive < "$2" 2>&1 >/dev/null | tail -n 1); }
+# The peak RSS whatever the decision (a blocked push is measured too; pipefail must not stop the bench).
+rss() { (cd "$1" && { /usr/bin/time -f '%M' node "$CLI" hook pre-receive < "$2" 2>&1 >/dev/null || true; } | tail -n 1); }
 SMALL=$(rss "$WORK-small/server.git" "$WORK-small/push-stdin.txt")
 LARGE=$(rss "$WORK/server.git" "$WORK/push-stdin.txt")
 printf '{"small_commits": %d, "small_kb": %d, "large_commits": %d, "large_kb": %d}\n' $((COMMITS / 4)) "$SMALL" "$COMMITS" "$LARGE" > "$RESULTS/memory.json"

@@ -26,6 +26,16 @@ function unquote(pattern: string): string {
   return pattern.slice(1, -1).replace(/\\(.)/g, '$1');
 }
 
+/**
+ * A .gitattributes line as git splits it: the pattern (a quoted one may contain spaces; its
+ * quotes and backslash escapes removed) and the attribute tokens. Shared by every reader of the
+ * file (linguist-generated here, byte-changing attributes in readable-content).
+ */
+export function attributeTokens(line: string): string[] {
+  const [first, ...attrs] = tokens(line);
+  return first === undefined ? [] : [unquote(first), ...attrs];
+}
+
 /** Split a line into pattern and attribute tokens (a quoted pattern may contain spaces). */
 function tokens(line: string): string[] {
   const out: string[] = [];
@@ -45,7 +55,7 @@ export function parseAttributes(text: string, dir: string, caseInsensitive: bool
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '' || line.startsWith('#') || line.startsWith('[attr]')) continue;
-    const [first, ...attrs] = tokens(line);
+    const [first, ...attrs] = attributeTokens(line);
     if (first === undefined) continue;
     let value: boolean | null | undefined;
     for (const a of attrs) {
@@ -54,7 +64,7 @@ export function parseAttributes(text: string, dir: string, caseInsensitive: bool
       else if (a === `!${attr}`) value = null;
     }
     if (value === undefined) continue;
-    let pattern = unquote(first);
+    let pattern = first;
     if (pattern.endsWith('/')) continue; // never matches a file
     if (pattern.startsWith('!')) continue; // negative patterns are forbidden in .gitattributes
     const anchored = pattern.includes('/');

@@ -3,6 +3,7 @@
 // expanded on checkout) and `working-tree-encoding=<enc>` (re-encoded on checkout). Read the
 // way git reads the file: `#` comments, a quoted pattern, `-attr` / `!attr` unset or reset,
 // `[attr]macro` definitions expanded where the macro is used.
+import { attributeTokens } from '../../change-control/gitattributes.js';
 
 export interface ByteAttribute {
   /** 1-based line. */
@@ -15,19 +16,6 @@ export interface ByteAttribute {
 
 const BYTE_ATTR = /^(filter|working-tree-encoding)=(.+)$|^(export-subst|ident)$/;
 
-function tokens(line: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  if (line.startsWith('"')) {
-    let j = 1;
-    while (j < line.length && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
-    out.push(line.slice(1, j).replace(/\\(.)/g, '$1'));
-    i = j + 1;
-  }
-  out.push(...line.slice(i).split(/[ \t]+/).filter(Boolean));
-  return out;
-}
-
 /** Every pattern line that sets an attribute changing the bytes git writes. */
 export function byteAttributes(text: string): ByteAttribute[] {
   const macros = new Map<string, string[]>();
@@ -37,7 +25,7 @@ export function byteAttributes(text: string): ByteAttribute[] {
     const line = raw.replace(/\r$/, '');
     const t = line.trimStart();
     if (t === '' || t.startsWith('#')) return;
-    const toks = tokens(t);
+    const toks = attributeTokens(t);
     const [pattern, ...attrs] = toks;
     if (!pattern) return;
     const setting = (list: string[]): string[] => {

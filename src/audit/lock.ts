@@ -151,7 +151,11 @@ function lockedTooLong(lockPath: string, timeoutMs: number): GateError {
   return new GateError('io', `audit log is locked (${lockPath}) for more than ${timeoutMs} ms`, `if no safety-gate process is running, delete ${lockPath}`);
 }
 
-export async function acquireLock(lockPath: string, opts: LockOptions = {}): Promise<HeldLock> {
+/**
+ * The locking loop, shared by both ways of waiting: yields how long to wait before the next
+ * attempt (jittered exponential backoff, so waiters do not wake in lockstep), returns the lock.
+ */
+function* lockAttempts(lockPath: string, opts: LockOptions): Generator<number, HeldLock, void> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const staleMs = opts.staleMs ?? 10_000;
   const start = Date.now();
@@ -163,9 +167,16 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
     if (got === 'again') continue;
     if (got !== 'wait') return got;
     if (now - start > timeoutMs) throw lockedTooLong(lockPath, timeoutMs);
-    // Jittered exponential backoff: waiters do not wake in lockstep.
-    await sleep(delay + Math.random() * delay);
+    yield delay + Math.random() * delay;
     delay = Math.min(delay * 2, 8);
+  }
+}
+
+export async function acquireLock(lockPath: string, opts: LockOptions = {}): Promise<HeldLock> {
+  const attempts = lockAttempts(lockPath, opts);
+  for (let r = attempts.next(); ; r = attempts.next()) {
+    if (r.done) return r.value;
+    await sleep(r.value);
   }
 }
 
@@ -174,18 +185,9 @@ export async function acquireLock(lockPath: string, opts: LockOptions = {}): Pro
  * deadline's timer), where no promise would be awaited.
  */
 export function acquireLockSync(lockPath: string, opts: LockOptions = {}): HeldLock {
-  const timeoutMs = opts.timeoutMs ?? 5000;
-  const staleMs = opts.staleMs ?? 10_000;
-  const start = Date.now();
-  const token = `${process.pid}-${start}-${Math.random().toString(36).slice(2)}`;
-  let delay = 1;
-  for (;;) {
-    const now = Date.now();
-    const got = attempt(lockPath, token, staleMs, now);
-    if (got === 'again') continue;
-    if (got !== 'wait') return got;
-    if (now - start > timeoutMs) throw lockedTooLong(lockPath, timeoutMs);
-    sleepSync(delay + Math.random() * delay);
-    delay = Math.min(delay * 2, 8);
+  const attempts = lockAttempts(lockPath, opts);
+  for (let r = attempts.next(); ; r = attempts.next()) {
+    if (r.done) return r.value;
+    sleepSync(r.value);
   }
 }

@@ -56,6 +56,10 @@ export function assignment(who: string, what: string, value: string): RegExp {
   const k = `(?:${ci(what)})[\\w.-]{0,30}?`;
   // Same line (ALPACA_SECRET_KEY=…), or one level of YAML/TOML-ish nesting under a key that names
   // the service (alpaca:\n  base_url: …\n  api_key: …), up to 8 sibling lines in between.
-  const key = `(?:${w}${k}|${w}["']?[ \\t]*:[ \\t]*\\r?\\n(?:[ \\t]+[^\\n]*\\r?\\n){0,8}?[ \\t]+["']?[\\w.-]{0,30}?${k})`;
+  // Each sibling line is read one way only (its first blank, then the rest up to \n): with
+  // `[ \t]+[^\n]*\r?\n` every split of the indentation between the two was a separate path, so one
+  // `class Alpaca:` with an indented body cost indentation^8 steps (seconds per file in a real
+  // repository). detectors.test.ts times every detector on such inputs.
+  const key = `(?:${w}${k}|${w}["']?[ \\t]*:[ \\t]*\\r?\\n(?:[ \\t][^\\n]*\\n){0,8}?[ \\t]+["']?[\\w.-]{0,30}?${k})`;
   return new RegExp(`${key}["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}(?:["'\`]\\s?)?(${value})(?![A-Za-z0-9+/=_-])`);
 }

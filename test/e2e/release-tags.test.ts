@@ -3,6 +3,7 @@
 // allowed signers. Tags are signed with `git tag -s` and gpg.format=ssh. Each sub-rule is shown
 // with a tag that lands and one that is refused, and the reason of every refusal is asserted.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
@@ -217,5 +218,70 @@ describe('release-tags at the server', () => {
     const rec = lastRecord();
     expect(rec).toMatchObject({ decision: 'override', retention_class: 'release-7y' });
     expect(rec.override).toMatchObject({ incident: 'INC-77', checks_bypassed: ['release-tags/immutable'] });
+  });
+});
+
+describe('audit export --release', () => {
+  it('writes the evidence bundle: decisions of the tag and its commit, script-risk manifest and its diff since the previous release, deployment manifests with image digests, SHA256SUMS', () => {
+    const first = setup();
+    repo.write('scripts/ci/script_risk_policy_manifest.json', '{"categories": ["ci"], "scripts": []}\n');
+    repo.write('CHANGELOG.md', '# Changelog\n\n## 1.0.0\n');
+    const c0 = repo.commitAll('manifest');
+    pushOk(['origin', 'HEAD:refs/heads/main']);
+    tag('agenttrader-v2/v1.0.0');
+    pushOk(pushTag('agenttrader-v2/v1.0.0'));
+
+    repo.write('scripts/ci/script_risk_policy_manifest.json', '{"categories": ["ci"], "scripts": [{"path": "scripts/ci/check.py", "category": "ci"}]}\n');
+    repo.write('scripts/ci/check.py', 'print("ok")\n');
+    repo.write('CHANGELOG.md', '# Changelog\n\n## 1.1.0\n\n## 1.0.0\n');
+    repo.write('k8s/worker.yaml', 'kind: Pod\nspec:\n  containers:\n    - name: w\n      image: ghcr.io/acme/worker:1.4\n');
+    const c = repo.commitAll('1.1.0');
+    pushOk(['origin', 'HEAD:refs/heads/main']);
+    tag('agenttrader-v2/v1.1.0');
+    pushOk(pushTag('agenttrader-v2/v1.1.0'));
+
+    const dir = join(sb.dir, 'evidence', 'v1.1.0');
+    const r = runCli(['audit', 'export', '--release', 'agenttrader-v2/v1.1.0', '--output', dir], { cwd: server.path, env: sb.env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`release bundle for agenttrader-v2/v1\\.1\\.0 \\(commit ${c.slice(0, 12)}, previous release agenttrader-v2/v1\\.0\\.0\\) written to .*: 9 files, 2 decision record\\(s\\); log verified`));
+
+    const read = (rel: string) => readFileSync(join(dir, rel), 'utf8');
+    const bundle = JSON.parse(read('bundle.json'));
+    expect(bundle).toMatchObject({ tag: 'agenttrader-v2/v1.1.0', version: '1.1.0', prerelease: false, commit: c, previous_release: { tag: 'agenttrader-v2/v1.0.0', commit: c0 }, retention: { class: 'release-7y', days: 2557 } });
+    expect(bundle.deployment_manifests).toEqual(['k8s/deploy.yaml', 'k8s/worker.yaml']);
+    expect(bundle.unpinned_images).toEqual(['ghcr.io/acme/worker:1.4']);
+
+    const decisions = JSON.parse(read('decisions.json'));
+    expect(decisions.verification.ok).toBe(true);
+    const recs = decisions.records.map((x: { record: { refs: { ref: string }[]; commits: string[]; decision: string } }) => x.record);
+    expect(recs.map((x: { refs: { ref: string }[] }) => x.refs[0]!.ref)).toEqual(['refs/heads/main', 'refs/tags/agenttrader-v2/v1.1.0']);
+    expect(recs[0].commits).toContain(c);
+    expect(decisions.records[1].retention.class).toBe('release-7y');
+    expect(first).not.toBe(c);
+
+    expect(read('tag-object.txt')).toMatch(/^object [0-9a-f]{40}\ntype commit\ntag agenttrader-v2\/v1\.1\.0\n[\s\S]*-----BEGIN SSH SIGNATURE-----/);
+    expect(read('script-risk/manifest.json')).toContain('scripts/ci/check.py');
+    const diff = read('script-risk/manifest.diff');
+    expect(diff).toMatch(/^-\{"categories": \["ci"\], "scripts": \[\]\}$/m);
+    expect(diff).toMatch(/^\+\{"categories": \["ci"\], "scripts": \[\{"path": "scripts\/ci\/check\.py", "category": "ci"\}\]\}$/m);
+    const images = JSON.parse(read('deployment/images.json'));
+    expect(images).toEqual([
+      { path: 'k8s/deploy.yaml', line: 8, image: `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, digest: `sha256:${'a'.repeat(64)}` },
+      { path: 'k8s/worker.yaml', line: 5, image: 'ghcr.io/acme/worker:1.4', digest: null },
+    ]);
+    expect(read('deployment/k8s/worker.yaml')).toContain('worker:1.4');
+
+    // SHA256SUMS covers every other file, and sha256sum itself agrees.
+    const sums = read('SHA256SUMS').trim().split('\n');
+    expect(sums.map((l) => l.slice(66)).sort()).toEqual(['bundle.json', 'decisions.json', 'deployment/images.json', 'deployment/k8s/deploy.yaml', 'deployment/k8s/worker.yaml', 'script-risk/manifest.diff', 'script-risk/manifest.json', 'tag-object.txt']);
+    expect(execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' })).toMatch(/bundle\.json: OK/);
+    writeFileSync(join(dir, 'deployment/images.json'), '[]\n');
+    expect(() => execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: dir, stdio: 'pipe' })).toThrow();
+
+    // Never overwritten; a name outside the policy is refused.
+    expect(runCli(['audit', 'export', '--release', 'agenttrader-v2/v1.1.0', '--output', dir], { cwd: server.path, env: sb.env }).stderr).toMatch(/already exists/);
+    const bad = runCli(['audit', 'export', '--release', 'agenttrader-v2/v1.1', '--output', join(sb.dir, 'x')], { cwd: server.path, env: sb.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/agenttrader-v2\/v1\.1 is not a release tag name of this policy/);
   });
 });

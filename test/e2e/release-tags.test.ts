@@ -285,3 +285,29 @@ describe('audit export --release', () => {
     expect(bad.stderr).toMatch(/agenttrader-v2\/v1\.1 is not a release tag name of this policy/);
   });
 });
+
+describe('release-tags at pre-push', () => {
+  it('the client door judges a tag push with the same rule (its own policy file and log)', () => {
+    setup();
+    const policyFile = join(sb.dir, 'client-policy.yaml');
+    writeFileSync(policyFile, JSON.stringify(serverPolicy()));
+    repo.write('CHANGELOG.md', '# Changelog\n\n## 1.1.0\n');
+    const before = repo.head();
+    const c = repo.commitAll('1.1.0');
+    const zero = '0'.repeat(40);
+    const hook = (input: string) => runCli(['hook', 'pre-push', '--config', policyFile, 'origin', server.url], { cwd: repo.path, env: repo.env, input });
+    const main = hook(`refs/heads/main ${c} refs/heads/main ${before}\n`);
+    expect(main.code, main.stderr).toBe(0);
+
+    tag('agenttrader-v2/v1.1.0', { signer: 'mallory' });
+    const oid = () => repo.git('rev-parse', 'agenttrader-v2/v1.1.0').trim();
+    const bad = hook(`refs/tags/agenttrader-v2/v1.1.0 ${oid()} refs/tags/agenttrader-v2/v1.1.0 ${zero}\n`);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.1\.0 is not signed by a release signer: the tag is signed by mallory@example\.com, who holds no role release/);
+
+    repo.git('tag', '-d', 'agenttrader-v2/v1.1.0');
+    tag('agenttrader-v2/v1.1.0');
+    const good = hook(`refs/tags/agenttrader-v2/v1.1.0 ${oid()} refs/tags/agenttrader-v2/v1.1.0 ${zero}\n`);
+    expect(good.code, good.stderr).toBe(0);
+  });
+});

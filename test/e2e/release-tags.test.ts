@@ -2,11 +2,11 @@
 // a bare repository whose pre-receive hook runs the built CLI with the server's policy and
 // allowed signers. Tags are signed with `git tag -s` and gpg.format=ssh. Each sub-rule is shown
 // with a tag that lands and one that is refused, and the reason of every refusal is asserted.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
+import { CLI, ROOT, Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
 import { createServer, push, type Server } from './server.js';
 import { makeKeys, principal, type Keys, type Person } from './approval-keys.js';
 
@@ -309,5 +309,31 @@ describe('release-tags at pre-push', () => {
     tag('agenttrader-v2/v1.1.0');
     const good = hook(`refs/tags/agenttrader-v2/v1.1.0 ${oid()} refs/tags/agenttrader-v2/v1.1.0 ${zero}\n`);
     expect(good.code, good.stderr).toBe(0);
+  });
+});
+
+describe("README's release tags sequence", () => {
+  it('runs as written: lightweight refused, signed tag lands, bundle verifies, deletion refused then lands under break-glass', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const begin = readme.indexOf('<!-- release-tags:begin -->');
+    const end = readme.indexOf('<!-- release-tags:end -->');
+    expect(begin).toBeGreaterThan(0);
+    const block = readme.slice(begin, end);
+    const script = block.slice(block.indexOf('```sh\n') + 6, block.lastIndexOf('```'));
+    const bin = join(sb.dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'safety-gate'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const r = spawnSync('bash', ['-c', script], { cwd: sb.dir, env: { ...sb.env, PATH: `${bin}:${sb.env.PATH}` }, encoding: 'utf8' });
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status, out).toBe(0);
+    expect(out).toMatch(/remote: .*release-tags\/annotated\s+release tag agenttrader-v2\/v2\.4\.1 is lightweight/);
+    expect(out).toMatch(/\* \[new tag\]\s+agenttrader-v2\/v2\.4\.1 -> agenttrader-v2\/v2\.4\.1/);
+    expect(out).toMatch(/safety-gate audit: release bundle for agenttrader-v2\/v2\.4\.1 \(commit [0-9a-f]{12}, first release\) written to .*evidence-v2\.4\.1: 6 files, 3 decision record\(s\); log verified/);
+    expect(out).toMatch(/remote: .*release-tags\/immutable\s+this push deletes the release tag agenttrader-v2\/v2\.4\.1/);
+    expect(out).toMatch(/release-tags\/immutable\s+bypassed under break-glass INC-9 \(approved by alice@example\.com and bob@example\.com\)/);
+    const app = join(sb.dir, 'app.git');
+    expect(spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/tags/agenttrader-v2/v2.4.1'], { cwd: app, env: sb.env }).status).not.toBe(0);
+    const last = JSON.parse(readFileSync(join(app, 'safety-gate', 'audit.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ decision: 'override', retention_class: 'release-7y' });
   });
 });

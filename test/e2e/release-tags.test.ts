@@ -202,6 +202,19 @@ describe('release-tags at the server', () => {
     repo.git('tag', '-d', 'agenttrader-v2/v1.0.0');
     tag('agenttrader-v2/v1.0.0');
     expect(pushRefused(['-f', ...pushTag('agenttrader-v2/v1.0.0')])).toMatch(new RegExp(`release-tags/immutable\\s+this push moves the release tag agenttrader-v2/v1\\.0\\.0 \\(${old.slice(0, 12)} -> [0-9a-f]{12}\\); release tags are immutable`));
+    // The moved value is judged too: break-glass for the move alone never lets an unsigned value through.
+    repo.git('tag', '-d', 'agenttrader-v2/v1.0.0');
+    tag('agenttrader-v2/v1.0.0', { signer: null });
+    const moved = repo.head();
+    const unsigned = pushRefused(['-f', ...pushTag('agenttrader-v2/v1.0.0')]);
+    expect(unsigned).toMatch(/release-tags\/immutable\s+this push moves the release tag/);
+    expect(unsigned).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.0\.0 is not signed by a release signer: the tag is not signed/);
+    const onlyMove = [moved, '--break-glass', '--incident', 'INC-76', '--bypass', 'release-tags/immutable', '--rollback', 'retag', '--ref', 'refs/tags/agenttrader-v2/v1.0.0', '--repo-id', REPO_ID];
+    for (const who of ['alice', 'bob'] as const) expect(runCli(['approve', ...onlyMove, '--key', keys.key(who)], { cwd: repo.path, env: repo.env }).code).toBe(0);
+    const still = pushRefused(['-f', ...pushTag('agenttrader-v2/v1.0.0'), 'refs/notes/safety-gate']);
+    expect(still).toMatch(/release-tags\/immutable\s+bypassed under break-glass INC-76/);
+    expect(still).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.0\.0 is not signed by a release signer/);
+    expect(server.ref('refs/tags/agenttrader-v2/v1.0.0')).toBe(old);
 
     const del = pushRefused(['origin', ':refs/tags/agenttrader-v2/v1.0.0']);
     expect(del).toMatch(new RegExp(`release-tags/immutable\\s+this push deletes the release tag agenttrader-v2/v1\\.0\\.0 \\(${c.slice(0, 12)}\\); release tags are immutable`));

@@ -65,7 +65,9 @@ immutable: (immutable: true) a push that moves or deletes an existing release ta
 break-glass lets it through: two approvers of approvals.break_glass sign
 \`safety-gate approve <commit> --break-glass --incident ID --bypass release-tags --rollback TEXT
 --ref refs/tags/<tag>\` (the deleted tag's commit, or the moved tag's new one) and the push
-carries refs/notes/safety-gate; the decision is audited as an override.
+carries refs/notes/safety-gate; the decision is audited as an override. A moved tag's new value
+is judged by every other sub-rule as well, so a break-glass for the move alone
+(--bypass release-tags/immutable) never lets an unsigned or off-branch value through.
 
 Every decision about a tag is audited with retention class release-7y, whatever
 audit.retention_class says. \`safety-gate audit export --release <tag> --output DIR\` writes the
@@ -88,24 +90,22 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
         for (const r of run.refs) {
           const name = releaseTagName(names, r.ref);
           if (name === null) continue;
-          if (r.kind !== 'create') {
-            if (!cfg.immutable) {
-              if (r.kind === 'delete') continue;
-            } else {
-              const was = await peelCommit(git, r.oldOid);
-              const commit = r.kind === 'delete' ? was : r.peeled?.type === 'commit' ? r.peeled.oid : was;
-              report({
-                subRule: 'immutable',
-                message: r.kind === 'delete' ? m.deleted(name, was ?? r.oldOid) : m.moved(name, r.oldOid, r.newOid),
-                commit,
-                ref: r.ref,
-                path: null,
-                remediation: m.immutableFix(commit, r.ref),
-              });
-              continue;
-            }
+          if (r.kind !== 'create' && cfg.immutable) {
+            const was = await peelCommit(git, r.oldOid);
+            const commit = r.kind === 'delete' ? was : r.peeled?.type === 'commit' ? r.peeled.oid : was;
+            report({
+              subRule: 'immutable',
+              message: r.kind === 'delete' ? m.deleted(name, was ?? r.oldOid) : m.moved(name, r.oldOid, r.newOid),
+              commit,
+              ref: r.ref,
+              path: null,
+              remediation: m.immutableFix(commit, r.ref),
+            });
           }
-          await checkTag(r, name, report);
+          // A deletion leaves nothing to judge; a moved tag's new value meets the policy like a new
+          // one (break-glass for the move alone, --bypass release-tags/immutable, never lets an
+          // unsigned or off-branch value through).
+          if (r.kind !== 'delete') await checkTag(r, name, report);
         }
       },
     };

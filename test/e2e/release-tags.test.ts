@@ -300,7 +300,7 @@ describe('audit export --release', () => {
 });
 
 describe('release-tags at pre-push', () => {
-  it('the client door judges a tag push with the same rule (its own policy file and log)', () => {
+  it('the client door judges a tag push with the same rule (its own policy file; origin/main counts; checks are left to the server)', () => {
     setup();
     const policyFile = join(sb.dir, 'client-policy.yaml');
     writeFileSync(policyFile, JSON.stringify(serverPolicy()));
@@ -309,19 +309,31 @@ describe('release-tags at pre-push', () => {
     const c = repo.commitAll('1.1.0');
     const zero = '0'.repeat(40);
     const hook = (input: string) => runCli(['hook', 'pre-push', '--config', policyFile, 'origin', server.url], { cwd: repo.path, env: repo.env, input });
-    const main = hook(`refs/heads/main ${c} refs/heads/main ${before}\n`);
-    expect(main.code, main.stderr).toBe(0);
+    // The commit reaches the server without this door; locally only origin/main has it, and the
+    // client's own log has no pass for it (checks are the server's to judge).
+    pushOk(['origin', 'HEAD:refs/heads/main']);
+    repo.git('reset', '-q', '--hard', before);
+    expect(repo.git('rev-parse', 'refs/remotes/origin/main').trim()).toBe(c);
 
-    tag('agenttrader-v2/v1.1.0', { signer: 'mallory' });
+    tag('agenttrader-v2/v1.1.0', { signer: 'mallory', rev: c });
     const oid = () => repo.git('rev-parse', 'agenttrader-v2/v1.1.0').trim();
     const bad = hook(`refs/tags/agenttrader-v2/v1.1.0 ${oid()} refs/tags/agenttrader-v2/v1.1.0 ${zero}\n`);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.1\.0 is not signed by a release signer: the tag is signed by mallory@example\.com, who holds no role release/);
 
     repo.git('tag', '-d', 'agenttrader-v2/v1.1.0');
-    tag('agenttrader-v2/v1.1.0');
+    tag('agenttrader-v2/v1.1.0', { rev: c });
     const good = hook(`refs/tags/agenttrader-v2/v1.1.0 ${oid()} refs/tags/agenttrader-v2/v1.1.0 ${zero}\n`);
     expect(good.code, good.stderr).toBe(0);
+
+    // Off every local and remote-tracking main: refused on the client already.
+    repo.git('checkout', '-q', '-b', 'side', before);
+    repo.write('CHANGELOG.md', '# Changelog\n\n## 1.2.0\n');
+    const side = repo.commitAll('side');
+    tag('agenttrader-v2/v1.2.0', { rev: side });
+    const off = hook(`refs/tags/agenttrader-v2/v1.2.0 ${repo.git('rev-parse', 'agenttrader-v2/v1.2.0').trim()} refs/tags/agenttrader-v2/v1.2.0 ${zero}\n`);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(new RegExp(`release-tags/branch\\s+release tag agenttrader-v2/v1\\.2\\.0 names commit ${side.slice(0, 12)}, which is not reachable from main`));
   });
 });
 

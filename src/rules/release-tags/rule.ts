@@ -52,15 +52,18 @@ signer is the principal of the public key inside the signature. PGP and X.509 si
 refused without being handed to gpg.
 branch: a release's commit must be reachable from a branch of \`release_branches\` (default
 [main]); a pre-release's from \`prerelease_branches\` (default ["release/*", main]). Branches are
-the repository's current ones (the server's before the push): push the branch first.
+the repository's current ones (the server's before the push): push the branch first. On a client
+the remote-tracking branches count too (origin/main stands for main).
 changelog: \`changelog\` (default CHANGELOG.md) in the tagged tree must have a Markdown heading
 (ATX "## 2.4.1", or setext) naming exactly the version: 2.4.1 (optionally v2.4.1, [2.4.1]) for a
 release, 2.4.1-rc.3 for a pre-release; 2.4.10 or 2.4.1-rc.3 never counts for 2.4.1. null: not
 required.
-checks: (checks_evidence: audit-log, the default) the audit log this door trusts (the server's
-own in pre-receive) must hold a pass decision whose checked commits include the tagged commit:
+checks: (checks_evidence: audit-log, the default) the server's own audit log must hold a pass
+decision whose checked commits include the tagged commit:
 the gate's blocking checks passed on it when it reached a branch. Push the branch, then the tag.
-checks_evidence: none turns it off.
+Only pre-receive judges it (a client's log knows only what that clone pushed). Commits that
+reached the server before the gate was installed have no pass: tag a later commit, or set
+checks_evidence: none, which turns it off.
 immutable: (immutable: true) a push that moves or deletes an existing release tag. Only
 break-glass lets it through: two approvers of approvals.break_glass sign
 \`safety-gate approve <commit> --break-glass --incident ID --bypass release-tags --rollback TEXT
@@ -84,7 +87,8 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
     const expected = describeNames(names);
     let signers: { lines: SignerLine[] } | { problem: string } | null = null;
     const loadSigners = () => (signers ??= readSigners(policy.approvals?.allowed_signers, trustsLocalState ? (git.workTree ?? git.gitDir) : git.gitDir));
-    const branches = branchReach(git);
+    // Client doors also count the remote-tracking branches (origin/main is what the server has).
+    const branches = branchReach(git, trustsLocalState);
     return {
       async checkRun(run, report) {
         for (const r of run.refs) {
@@ -158,7 +162,10 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
           report({ subRule: 'changelog', message: m.noChangelog(name, file, version.version, commit), commit, path: file, ref: at.ref, remediation: m.noChangelogFix(file, version.version) });
         }
       }
-      if (cfg!.checks_evidence === 'audit-log' && !(history.passedCommit?.(commit) ?? false)) {
+      // The evidence is the server's own log: a client's log knows only what this clone pushed,
+      // so client doors and scans leave the sub-rule to pre-receive rather than refuse a commit
+      // the server has passed.
+      if (cfg!.checks_evidence === 'audit-log' && !trustsLocalState && !(history.passedCommit?.(commit) ?? false)) {
         // Seam: signed required-check receipts (refs/notes/safety-gate-checks, issue 8 "Required
         // checks") become a further checks_evidence value verified here.
         report({ subRule: 'checks', message: m.noChecks(name, commit), commit, remediation: m.noChecksFix, ...at });
@@ -184,15 +191,23 @@ async function peelCommit(git: GitAccess, oid: string): Promise<string | null> {
 }
 
 /** Whether a commit is reachable from a current branch matching any of the patterns (`main` = refs/heads/main). */
-function branchReach(git: GitAccess): (patterns: readonly string[], commit: string) => Promise<boolean> {
+function branchReach(git: GitAccess, withRemotes: boolean): (patterns: readonly string[], commit: string) => Promise<boolean> {
   let heads: Promise<{ ref: string; oid: string }[]> | null = null;
   const list = () =>
-    (heads ??= git.run(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads/']).then((r) =>
+    (heads ??= git.run(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads/', ...(withRemotes ? ['refs/remotes/'] : [])]).then((r) =>
       r.stdout
         .toString('utf8')
         .split('\n')
         .filter(Boolean)
-        .map((l) => ({ ref: l.slice(0, l.lastIndexOf(' ')), oid: l.slice(l.lastIndexOf(' ') + 1) })),
+        .map((l) => ({ ref: l.slice(0, l.lastIndexOf(' ')), oid: l.slice(l.lastIndexOf(' ') + 1) }))
+        // refs/remotes/<remote>/<branch> stands for that branch (never a remote's HEAD symref).
+        .flatMap((h) => {
+          if (h.ref.startsWith('refs/heads/')) return [h];
+          const rest = h.ref.slice('refs/remotes/'.length);
+          const slash = rest.indexOf('/');
+          const name = slash < 0 ? '' : rest.slice(slash + 1);
+          return name && name !== 'HEAD' ? [{ ref: `refs/heads/${name}`, oid: h.oid }] : [];
+        }),
     ));
   return async (patterns, commit) => {
     const match = picomatch(patterns.map((p) => (p.startsWith('refs/') ? p : `refs/heads/${p}`)), { dot: true });

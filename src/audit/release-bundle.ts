@@ -120,6 +120,7 @@ export async function writeReleaseBundle(opts: { git: GitRunner; logPath: string
     put(`deployment/${path}`, data);
     deployment.push(path);
     if (/\.(?:ya?ml|json)$/i.test(path)) images.push(...(await yamlImageList(path, data.toString('utf8'))));
+    else if (/\.tf(?:\.json)?$/i.test(path)) images.push(...(await terraformImageList(path, data.toString('utf8'))));
   }
   put('deployment/images.json', `${JSON.stringify(images, null, 2)}\n`);
 
@@ -180,6 +181,16 @@ async function blobAt(git: GitRunner, commit: string, path: string): Promise<Buf
 
 async function emptyTree(git: GitRunner): Promise<string> {
   return (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.toString('utf8').trim();
+}
+
+/** Images a Terraform file names (the image-pinning reader), each with its digest or null. */
+async function terraformImageList(path: string, text: string): Promise<ImageEntry[]> {
+  const { terraformImages } = await import('../rules/image-pinning/command-images.js');
+  return terraformImages(text).map((u) => {
+    const image = u.ref.trim();
+    const m = DIGEST.exec(image);
+    return { path, line: text.slice(0, u.offset).split('\n').length, image, digest: m ? m[1]!.toLowerCase() : null };
+  });
 }
 
 /** Images a YAML manifest names (the image-pinning reader), each with its digest or null. */

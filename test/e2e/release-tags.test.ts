@@ -248,6 +248,7 @@ describe('audit export --release', () => {
     repo.write('scripts/ci/check.py', 'print("ok")\n');
     repo.write('CHANGELOG.md', '# Changelog\n\n## 1.1.0\n\n## 1.0.0\n');
     repo.write('k8s/worker.yaml', 'kind: Pod\nspec:\n  containers:\n    - name: w\n      image: ghcr.io/acme/worker:1.4\n');
+    repo.write('infra/run.tf', 'resource "google_cloud_run_service" "api" {\n  template {\n    image = "us-docker.pkg.dev/acme/api@sha256:' + 'b'.repeat(64) + '"\n  }\n}\n');
     const c = repo.commitAll('1.1.0');
     pushOk(['origin', 'HEAD:refs/heads/main']);
     tag('agenttrader-v2/v1.1.0');
@@ -256,12 +257,12 @@ describe('audit export --release', () => {
     const dir = join(sb.dir, 'evidence', 'v1.1.0');
     const r = runCli(['audit', 'export', '--release', 'agenttrader-v2/v1.1.0', '--output', dir], { cwd: server.path, env: sb.env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`release bundle for agenttrader-v2/v1\\.1\\.0 \\(commit ${c.slice(0, 12)}, previous release agenttrader-v2/v1\\.0\\.0\\) written to .*: 9 files, 2 decision record\\(s\\); log verified`));
+    expect(r.stderr).toMatch(new RegExp(`release bundle for agenttrader-v2/v1\\.1\\.0 \\(commit ${c.slice(0, 12)}, previous release agenttrader-v2/v1\\.0\\.0\\) written to .*: 10 files, 2 decision record\\(s\\); log verified`));
 
     const read = (rel: string) => readFileSync(join(dir, rel), 'utf8');
     const bundle = JSON.parse(read('bundle.json'));
     expect(bundle).toMatchObject({ tag: 'agenttrader-v2/v1.1.0', version: '1.1.0', prerelease: false, commit: c, previous_release: { tag: 'agenttrader-v2/v1.0.0', commit: c0 }, retention: { class: 'release-7y', days: 2557 } });
-    expect(bundle.deployment_manifests).toEqual(['k8s/deploy.yaml', 'k8s/worker.yaml']);
+    expect(bundle.deployment_manifests).toEqual(['infra/run.tf', 'k8s/deploy.yaml', 'k8s/worker.yaml']);
     expect(bundle.unpinned_images).toEqual(['ghcr.io/acme/worker:1.4']);
 
     const decisions = JSON.parse(read('decisions.json'));
@@ -279,6 +280,7 @@ describe('audit export --release', () => {
     expect(diff).toMatch(/^\+\{"categories": \["ci"\], "scripts": \[\{"path": "scripts\/ci\/check\.py", "category": "ci"\}\]\}$/m);
     const images = JSON.parse(read('deployment/images.json'));
     expect(images).toEqual([
+      { path: 'infra/run.tf', line: 3, image: `us-docker.pkg.dev/acme/api@sha256:${'b'.repeat(64)}`, digest: `sha256:${'b'.repeat(64)}` },
       { path: 'k8s/deploy.yaml', line: 8, image: `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, digest: `sha256:${'a'.repeat(64)}` },
       { path: 'k8s/worker.yaml', line: 5, image: 'ghcr.io/acme/worker:1.4', digest: null },
     ]);
@@ -286,7 +288,7 @@ describe('audit export --release', () => {
 
     // SHA256SUMS covers every other file, and sha256sum itself agrees.
     const sums = read('SHA256SUMS').trim().split('\n');
-    expect(sums.map((l) => l.slice(66)).sort()).toEqual(['bundle.json', 'decisions.json', 'deployment/images.json', 'deployment/k8s/deploy.yaml', 'deployment/k8s/worker.yaml', 'script-risk/manifest.diff', 'script-risk/manifest.json', 'tag-object.txt']);
+    expect(sums.map((l) => l.slice(66)).sort()).toEqual(['bundle.json', 'decisions.json', 'deployment/images.json', 'deployment/infra/run.tf', 'deployment/k8s/deploy.yaml', 'deployment/k8s/worker.yaml', 'script-risk/manifest.diff', 'script-risk/manifest.json', 'tag-object.txt']);
     expect(execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' })).toMatch(/bundle\.json: OK/);
     writeFileSync(join(dir, 'deployment/images.json'), '[]\n');
     expect(() => execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: dir, stdio: 'pipe' })).toThrow();

@@ -61,9 +61,9 @@ required.
 checks: (checks_evidence: audit-log, the default) the server's own audit log must hold a pass
 decision whose checked commits include the tagged commit:
 the gate's blocking checks passed on it when it reached a branch. Push the branch, then the tag.
-Only pre-receive judges it (a client's log knows only what that clone pushed). Commits that
-reached the server before the gate was installed have no pass: tag a later commit, or set
-checks_evidence: none, which turns it off.
+Only pre-receive judges it (a client's log knows only what that clone pushed). A commit that
+landed under break-glass (decision override) or before the gate was installed has no pass: tag
+a later commit, or set checks_evidence: none, which turns it off.
 immutable: (immutable: true) a push that moves or deletes an existing release tag. Only
 break-glass lets it through: two approvers of approvals.break_glass sign
 \`safety-gate approve <commit> --break-glass --incident ID --bypass release-tags --rollback TEXT

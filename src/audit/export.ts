@@ -17,6 +17,8 @@ export interface ExportOptions {
   runId?: string;
   /** Generation time (tests). */
   now?: Date;
+  /** Only records this predicate accepts (release evidence: the records of one tag and its commit). */
+  match?: (record: Record<string, unknown>) => boolean;
 }
 
 export interface EvidenceRecord {
@@ -51,6 +53,7 @@ export function buildEvidence(logPath: string, opts: ExportOptions = {}): Eviden
     const time = typeof r.time === 'string' ? r.time : '';
     if (sinceMs !== null && !(Date.parse(time) >= sinceMs)) return;
     if (opts.runId !== undefined && r.run_id !== opts.runId) return;
+    if (opts.match && !opts.match(r)) return;
     const cls = typeof r.retention_class === 'string' ? r.retention_class : null;
     records.push({
       line: i + 1,

@@ -5,6 +5,12 @@ import { readFileSync } from 'node:fs';
 export interface AuditHistory {
   /** Decisions 'block' recorded for a lane so far. */
   blockedAttempts(lane: string): number;
+  /**
+   * Whether a decision 'pass' checked this commit (it is among the record's `commits`: the
+   * commits that run made new and judged with every rule). Release tags use it as the evidence
+   * that the blocking checks passed on the tagged commit (absent: no evidence).
+   */
+  passedCommit?(commit: string): boolean;
 }
 
 export function auditHistory(logPath: string): AuditHistory {
@@ -35,6 +41,19 @@ export function auditHistory(logPath: string): AuditHistory {
         }
       }
       return n;
+    },
+    passedCommit(commit) {
+      const needle = JSON.stringify(commit);
+      for (const line of read()) {
+        if (!line.includes(needle)) continue;
+        try {
+          const rec = JSON.parse(line) as { decision?: string; commits?: unknown };
+          if (rec.decision === 'pass' && Array.isArray(rec.commits) && rec.commits.includes(commit)) return true;
+        } catch {
+          // A torn line is no evidence.
+        }
+      }
+      return false;
     },
   };
 }

@@ -2,7 +2,7 @@
 // and the verifier, so it imports nothing but node:crypto.
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../findings/types.js';
-import { retentionClassFor } from './retention.js';
+import { recordRetentionClass } from './retention.js';
 
 export const AUDIT_VERSION = 1;
 export const GENESIS_PREV = '0'.repeat(64);
@@ -78,7 +78,7 @@ export interface AuditRecordInput {
   /** Full findings are compacted to {rule, severity, path, line, commit}. */
   findings?: ReadonlyArray<Finding | AuditFinding>;
   actor: AuditActor;
-  /** Default: derived from the decision and refs (`retentionClassFor`). */
+  /** Default: derived from the decision and refs (`retentionClassFor`). A decision about a tag is always release-7y. */
   retention_class?: string | null;
   override?: AuditOverride | null;
   task?: AuditTask | null;
@@ -166,7 +166,7 @@ export function buildRecord(input: AuditRecordInput, seq: number, prev: string, 
     findings,
     findings_count: findings.length,
     actor: { source: input.actor.source, name: input.actor.name ?? null },
-    retention_class: input.retention_class ?? retentionClassFor({ decision: input.decision, refs }),
+    retention_class: recordRetentionClass(input.retention_class, { decision: input.decision, refs }),
     override: input.override ?? null,
     task: input.task ?? null,
     error: input.error ?? null,

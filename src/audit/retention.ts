@@ -36,6 +36,21 @@ export function retentionClassFor(ctx: RetentionContext): RetentionClass {
   return 'pr-30d';
 }
 
+/** Whether a decision is about a tag: it creates, moves or deletes a ref under refs/tags/. */
+export function isTagDecision(refs: readonly AuditRef[] | undefined): boolean {
+  return (refs ?? []).some((r) => r.ref.startsWith('refs/tags/'));
+}
+
+/**
+ * The class a record is written with: a decision about a tag is release evidence and is kept
+ * `release-7y` whatever the requested class (audit.retention_class, or override-7y for a
+ * break-glass use, which keeps its 7 years); otherwise the requested class, else the derived one.
+ */
+export function recordRetentionClass(requested: string | null | undefined, ctx: RetentionContext): string {
+  if (isTagDecision(ctx.refs)) return 'release-7y';
+  return requested ?? retentionClassFor(ctx);
+}
+
 /** Retention in days for a class; null for a class this version does not know. */
 export function retentionDays(cls: string): number | null {
   return Object.prototype.hasOwnProperty.call(RETENTION_DAYS, cls) ? RETENTION_DAYS[cls as RetentionClass] : null;

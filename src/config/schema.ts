@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { changeControlShape } from './sections/change-control.js';
 import { approvalsShape } from './sections/approvals.js';
+import { releaseTagsShape, type ReleaseTagsPolicy } from './sections/release-tags.js';
 import { parseRunWindow, validTimezone } from '../rules/policy-record/run-windows.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
@@ -172,6 +173,7 @@ export const ConfigSchema = z
 
     ...changeControlShape,
     ...approvalsShape,
+    ...releaseTagsShape,
   })
   .strict();
 
@@ -222,7 +224,11 @@ export interface Policy {
   approvals: ApprovalsPolicy | null;
   /** `baseline:` as configured; null: the default `.safety-gate/baseline.json` when present. */
   baseline?: string | null;
+  /** `release_tags:` (the release-tags rule); null or absent when the policy has none. */
+  releaseTags?: ReleaseTagsPolicy | null;
 }
+
+export type { ReleaseTagsPolicy };
 
 export type ChangeControlPolicy = z.output<z.ZodObject<typeof changeControlShape>>;
 

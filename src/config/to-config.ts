@@ -38,5 +38,6 @@ export function policyToConfig(policy: Policy): Config {
   Object.assign(out, policy.changeControl);
   if (policy.approvals) out.approvals = policy.approvals;
   if (policy.baseline) out.baseline = policy.baseline;
+  if (policy.releaseTags) out.release_tags = policy.releaseTags;
   return out as Config;
 }

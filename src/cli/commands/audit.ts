@@ -8,6 +8,7 @@ import { gitEnv } from '../../git/exec.js';
 
 const USAGE = `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
        safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
+       safety-gate audit export --release TAG --output DIR [--log PATH] [--config POLICY]
        safety-gate audit overdue [--log PATH] [--now ISO-TIME] [--format text|json]`;
 
 class UsageError extends Error {}
@@ -133,8 +134,10 @@ async function verify(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function exportCmd(argv: string[], io: CliIO): Promise<number> {
-  const { flags, rest } = parseFlags(argv, ['log', 'since', 'run-id', 'output']);
+  const { flags, rest } = parseFlags(argv, ['log', 'since', 'run-id', 'output', 'release', 'config']);
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
+  if (flags.has('release')) return exportRelease(flags, io);
+  if (flags.has('config')) throw new UsageError('--config goes with --release');
   const since = flags.get('since');
   if (since !== undefined && Number.isNaN(Date.parse(since))) throw new UsageError(`--since takes an ISO date or time, not ${since}`);
   const path = await logPath(flags, io);
@@ -164,6 +167,59 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
     if (!bundle.verification.ok) write(io.stderr, `safety-gate audit: the exported log is TAMPERED (${bundle.verification.problems.length} problems)\n`);
   }
   return bundle.verification.ok ? 0 : 1;
+}
+
+/** `export --release TAG --output DIR`: the evidence bundle of one release tag (src/audit/release-bundle.ts). */
+async function exportRelease(flags: Map<string, string>, io: CliIO): Promise<number> {
+  if (flags.has('since') || flags.has('run-id')) throw new UsageError('--release takes no --since or --run-id: the bundle holds every record of the tag and its commit');
+  const output = flags.get('output');
+  if (output === undefined) throw new UsageError('--release needs --output DIR (the bundle is a directory)');
+  const path = await logPath(flags, io);
+  if (!(await import('node:fs')).existsSync(path)) throw readFailure(path, Object.assign(new Error('missing'), { code: 'ENOENT' }));
+  const policy = await releasePolicy(flags.get('config'), io);
+  const [{ writeReleaseBundle, BundleError }, { createGitRunner }, { GateError }] = await Promise.all([import('../../audit/release-bundle.js'), import('../../git/exec.js'), import('../../errors.js')]);
+  try {
+    const r = await writeReleaseBundle({ git: createGitRunner(io.cwd, io.env), logPath: path, tag: flags.get('release')!, output: resolve(io.cwd, output), policy });
+    const state = r.verified ? 'log verified' : 'log TAMPERED (see decisions.json)';
+    write(io.stderr, `safety-gate audit: release bundle for ${flags.get('release')} (commit ${r.commit.slice(0, 12)}${r.previous ? `, previous release ${r.previous}` : ', first release'}) written to ${r.dir}: ${r.files.length} files, ${r.records} decision record(s); ${state}\n`);
+    return r.verified ? 0 : 1;
+  } catch (e) {
+    if (e instanceof BundleError) throw new ReadError(e.message, e.hint);
+    if (e instanceof GateError) throw new ReadError(e.message, e.hint || 'run it in the repository that holds the tag');
+    throw e;
+  }
+}
+
+/**
+ * The policy that says what a release tag is: --config, else the server's installed policy in a
+ * bare repository ($GIT_DIR/safety-gate/policy.yaml|json), else the repository's own.
+ */
+async function releasePolicy(config: string | undefined, io: CliIO) {
+  const load = await import('../../config/load.js');
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const fail = (e: unknown): never => {
+    throw new ReadError(`cannot load the policy: ${(e as Error).message.split('\n')[0]}`, 'pass the server policy with --config');
+  };
+  if (config !== undefined) {
+    const p = await load.loadPolicyFile(resolve(io.cwd, config), 'server').catch(fail);
+    if (!p) throw new ReadError(`no policy file ${config}`, 'pass the server policy with --config');
+    return p;
+  }
+  let dir: string | null = null;
+  try {
+    dir = await gitCommonDir(io);
+  } catch {
+    dir = null;
+  }
+  for (const name of ['policy.yaml', 'policy.json']) {
+    const file = dir ? join(isAbsolute(dir) ? dir : resolve(io.cwd, dir), 'safety-gate', name) : null;
+    if (file && existsSync(file)) {
+      const p = await load.loadPolicyFile(file, 'server').catch(fail);
+      if (p) return p;
+    }
+  }
+  return load.loadPolicy({ cwd: io.cwd, mode: 'client' }).catch(fail);
 }
 
 /** Break-glass uses whose follow-up (an `Incident:` change that passed) has not landed within 24 h: exit 1. */

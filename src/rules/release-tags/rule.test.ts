@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { hasVersionHeading } from './changelog.js';
+import { parseTagObject } from './verify-tag.js';
+
+describe('changelog headings', () => {
+  it('finds exactly the version in ATX and setext headings', () => {
+    expect(hasVersionHeading('# Changelog\n\n## 2.4.1 - 2026-12-02\n', '2.4.1')).toBe(true);
+    expect(hasVersionHeading('## [2.4.1]\n', '2.4.1')).toBe(true);
+    expect(hasVersionHeading('### v2.4.1\n', '2.4.1')).toBe(true);
+    expect(hasVersionHeading('## agenttrader-v2/v2.4.1 ##\n', '2.4.1')).toBe(true);
+    expect(hasVersionHeading('Release 2.4.1\n=============\n', '2.4.1')).toBe(true);
+    expect(hasVersionHeading('## 2.4.1-rc.3\n', '2.4.1-rc.3')).toBe(true);
+  });
+
+  it('never counts another version, plain text, code blocks or non-headings', () => {
+    for (const text of ['## 2.4.10\n', '## 12.4.1\n', '## 2.4.1-rc.3\n', '## 2.4.1.2\n', 'text about 2.4.1\n', '```\n## 2.4.1\n```\n', '##2.4.1\n', '- 2.4.1\n---\n', '    ## 2.4.1\n']) {
+      expect(hasVersionHeading(text, '2.4.1'), text).toBe(false);
+    }
+    expect(hasVersionHeading('## 2.4.1\n', '2.4.1-rc.3')).toBe(false);
+    expect(hasVersionHeading('## 2.4.1-rc.30\n', '2.4.1-rc.3')).toBe(false);
+  });
+});
+
+describe('tag objects', () => {
+  const head = 'object ' + 'a'.repeat(40) + '\ntype commit\ntag agenttrader-v2/v1.0.0\ntagger T <t@x> 1 +0000\n\n';
+  it('reads headers and the last signature block', () => {
+    const t = parseTagObject(head + 'msg\n-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n')!;
+    expect(t).toMatchObject({ object: 'a'.repeat(40), type: 'commit', tag: 'agenttrader-v2/v1.0.0' });
+    expect(t.signature?.kind).toBe('ssh');
+    expect(parseTagObject(head + 'msg\n-----BEGIN SSH SIGNATURE-----\nx\n-----END SSH SIGNATURE-----\n-----BEGIN PGP SIGNATURE-----\ny\n')!.signature?.kind).toBe('pgp');
+    expect(parseTagObject(head + 'msg\n')!.signature).toBeNull();
+    expect(parseTagObject('type commit\n\n')).toBeNull();
+  });
+});

@@ -63,6 +63,10 @@ ${COMMON}`,
   audit: `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
        safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
 ${COMMON}`,
+  task: `usage: safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]
+
+The orchestrator signs an agent's SPEC-260 task envelope; prints the Task-Scope, Run-Id and
+Task-Envelope trailers the agent's commits carry (or writes them to --out).`,
 };
 
 /** `--help`/`-h` anywhere before a `--`. */

@@ -275,6 +275,11 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       }
     }
     const now = clockFor(opts.env, server, policy, started);
+    // Signed task envelopes (Task-Envelope trailers): verified once, before any rule reads them.
+    if (changeSet.commits.some((c) => !c.transition && c.trailers.some((t) => t.key.toLowerCase() === 'task-envelope'))) {
+      const { attachSignedTasks } = await import('../change-control/signed-task.js');
+      await attachSignedTasks(changeSet, policy, git, server, now);
+    }
     const result = await runEngine({
       changeSet,
       policy,

@@ -440,13 +440,13 @@ async function bindingProblem(
   if (issued > ctx.now + 5 * 60_000) return `the statement is issued in the future (${st.issued_at})`;
   if (st.kind === 'break-glass' && expires - issued > ctx.window) return `the break-glass statement is valid for longer than approvals.break_glass_window`;
   const names = v.names.map(normalisePrincipal);
+  // Agents never approve (their own work or anyone's): requires_approval means a person.
+  if (ctx.agents.isAgentPrincipal(names)) return `${v.principal} is an agent identity (agents.identities); only a person approves`;
   const c = s.info;
   const author = c?.author?.email ?? trees.staged?.author ?? null;
   const committer = c?.committer?.email ?? trees.staged?.committer ?? null;
   if (author && names.includes(normalisePrincipal(author))) return `${v.principal} is the commit's author; an approver is never the author, committer or pusher`;
   if (committer && names.includes(normalisePrincipal(committer))) return `${v.principal} is the commit's committer; an approver is never the author, committer or pusher`;
-  // Agents never approve (their own work or anyone's): requires_approval means a person.
-  if (ctx.agents.isAgentPrincipal(names)) return `${v.principal} is an agent identity (agents.identities); only a person approves`;
   // The pusher under any spelling of a mapped name, or named by the principal or its local part.
   if (mayBePusher(ctx.pusher, names)) return `${v.principal} is the pusher (${ctx.pusher.label}); an approver is never the author, committer or pusher`;
   // Fail closed: on the server a pusher nobody named could be any approver.

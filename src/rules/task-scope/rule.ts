@@ -13,6 +13,7 @@
 import type { Blob } from '../../changeset/blob.js';
 import { entryKind, type FileChange, type TaskEnvelope } from '../../changeset/types.js';
 import { agentMatcher } from '../../approvals/agents.js';
+import { notesOnly } from '../../audit/lane.js';
 import { GateError } from '../../errors.js';
 import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from '../../change-control/function-span/index.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
@@ -288,6 +289,8 @@ scope covers it.`,
           const info = view.info;
           // A ref move as a whole is no task's work: the commits it brings are judged on their own.
           if (info.transition) continue;
+          // Notes commits (approvals and lane resets pushed with the work) change no branch.
+          if (notesOnly(info)) continue;
           const commit = info.oid;
           const pending = commit === null;
           const fromTrailers = readTrailerTask(info.trailers, pending ? 'the commit message' : `trailers of ${shortOid(commit)}`);

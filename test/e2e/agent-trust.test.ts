@@ -3,7 +3,7 @@
 // human ones. The task scope counts only from an envelope the orchestrator signed; requires_approval
 // needs a person's signed approval; a retry budget is exhausted after exactly N blocked pushes and
 // restarted only by a person's signed lane reset.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -307,5 +307,36 @@ describe('retry budget at the client door', () => {
     expect(outs.map((o) => /1 attempt left of 3/.test(o.out))).toEqual([false, false, true, false]);
     expect(outs[3]!.out).toContain(`retry budget exhausted (3 of 3) for task lane ${RUN}/file:config/**`);
     expect(outs[3]!.out).not.toMatch(/agent-mode\s/);
+  });
+});
+
+describe("README's agent pipeline", () => {
+  it('runs as written: refused for agent-mode and the missing approval, warned, exhausted, then lands after a person approves and resets', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = readme.slice(readme.indexOf('<!-- agent-pipeline:begin -->'), readme.indexOf('<!-- agent-pipeline:end -->'));
+    expect(block.length).toBeGreaterThan(100);
+    const script = block.slice(block.indexOf('```sh\n') + 6, block.lastIndexOf('```'));
+    const bin = join(sb.dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'safety-gate'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const work = join(sb.dir, 'readme');
+    mkdirSync(work);
+    const r = spawnSync('bash', ['-c', script], { cwd: work, env: { ...sb.env, PATH: `${bin}:${sb.env.PATH}` }, encoding: 'utf8' });
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status, out).toBe(0);
+    const pushes = out.split(/^To /m).slice(1);
+    const lane = '5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c/file:config/**';
+    expect(out).toMatch(/remote: config\/app\.env:1:12\s+agent-mode\s+AGENT_MODE is set to/);
+    expect(out).toMatch(/policy-record\/approval\s+agent push by codex-bot to protected branch refs\/heads\/main/);
+    expect(out).toContain(`retry budget: 1 attempt left of 2 for task lane ${lane}`);
+    expect(out).toContain(`retry budget exhausted (2 of 2) for task lane ${lane}`);
+    expect(out).toMatch(/policy-record\/approval\s+approved by alice@example\.com \(reviewed\)/);
+    expect(pushes.length).toBeGreaterThanOrEqual(5);
+    const head = (cwd: string, rev: string) => spawnSync('git', ['rev-parse', rev], { cwd, env: sb.env, encoding: 'utf8' }).stdout.trim();
+    expect(head(join(work, 'app.git'), 'refs/heads/main')).toBe(head(join(work, 'app'), 'HEAD'));
+    const audit = readFileSync(join(work, 'app.git', 'safety-gate', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const agentRecords = audit.filter((a) => a.task?.lane === lane);
+    expect(agentRecords.map((a) => a.decision)).toEqual(['block', 'block', 'block', 'pass']);
+    for (const a of agentRecords) expect(a.task).toEqual({ run_id: '5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c', stage: 'cleanup', model: 'gpt-5.2-codex', lane });
   });
 });

@@ -218,13 +218,19 @@ describe('requires_approval at pre-receive', () => {
     expectLanded(w, landed);
   });
 
-  it('leaves a person pushing to main alone', () => {
+  it("leaves a person pushing to main alone, even with an agent's signed commit", () => {
     const w = setup(policy({ requires_approval: true }));
-    w.repo.write('src/a.py', 'x = 5\n');
-    w.repo.commitAll('human change');
+    agentCommit(w, { 'src/a.py': 'x = 5\n' }, signTask('orch', envelope('src/**'), sb.dir));
     const r = pushAs(w.repo, 'alice', ['origin', 'HEAD:refs/heads/main']);
     expect(r.out).not.toContain('policy-record');
     expectLanded(w, r);
+  });
+
+  it('judges the signed envelope\'s model at pre-receive (allowed_models), whoever pushes', () => {
+    const w = setup(policy());
+    agentCommit(w, { 'src/a.py': 'x = 5\n' }, signTask('orch', envelope('src/**', { model: 'gpt-4o-mini' }), sb.dir));
+    expectRefused(w, pushAs(w.repo, 'alice', ['origin', 'HEAD:refs/heads/main']), /policy-record\/model\s+task 5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c routes to model gpt-4o-mini, which the policy does not allow/);
+    expect(lastAudit(w).task).toEqual({ run_id: RUN, stage: 'cleanup', model: 'gpt-4o-mini', lane: `${RUN}/file:src/**` });
   });
 });
 

@@ -87,8 +87,20 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
         const tasks = new Map<string, TaskEnvelope>();
         if (changeSet.task) tasks.set(changeSet.task.runId, changeSet.task);
         for (const s of changeSet.signedTasks?.values() ?? []) if (s.ok && !tasks.has(s.task.runId)) tasks.set(s.task.runId, s.task);
-        const first = tasks.values().next().value as TaskEnvelope | undefined;
-        const agent = agents.ofChange(changeSet) ?? (first ? `task ${first.runId}` : null);
+        // The routing of every task is judged whoever pushes it.
+        for (const task of tasks.values()) {
+          // An envelope that names no model is recorded with model null (audit): only a declared
+          // routing can be held against the list.
+          if (record.allowed_models.length > 0 && task.model != null && !record.allowed_models.includes(task.model)) {
+            report({ subRule: 'model', message: msgs.model(task.runId, task.model, record.allowed_models), remediation: msgs.modelFix(record.allowed_models) });
+          }
+          if (record.max_cost_usd !== null && task.costUsd != null && task.costUsd > record.max_cost_usd) {
+            report({ subRule: 'cost', message: msgs.cost(task.runId, task.costUsd, record.max_cost_usd), remediation: msgs.costFix(record.max_cost_usd) });
+          }
+        }
+        // Windows and approvals bind agents: the pusher on the server (a person pushing an agent's
+        // commits answers for them), on a client also a run under SAFETY_GATE_TASK.
+        const agent = agents.ofChange(changeSet) ?? (changeSet.task ? `task ${changeSet.task.runId}` : null);
         if (agent === null) return;
 
         if (run.refs.length > 0 && windows.length > 0 && !windows.some((w) => inWindow(w, ctx.now, tz))) {
@@ -103,7 +115,7 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
             if (info.oid === null) continue;
             if (info.transition) {
               const move = info.transition;
-              if (isProtected(move.ref) && !changeSet.commits.some((x) => x.oid === move.newOid && x.refs.includes(move.ref))) {
+              if (isProtected(move.ref) && !/^0+$/.test(move.newOid) && !changeSet.commits.some((x) => x.oid === move.newOid && x.refs.includes(move.ref))) {
                 report({ subRule: 'approval', message: msgs.approval(agent, move.newOid, move.ref), remediation: msgs.approvalFix(move.newOid, move.ref), commit: info.oid, ref: move.ref });
               }
               continue;
@@ -112,16 +124,6 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
             if (!ref || brought.has(info.oid)) continue;
             brought.add(info.oid);
             report({ subRule: 'approval', message: msgs.approval(agent, info.oid, ref), remediation: msgs.approvalFix(info.oid, ref), commit: info.oid, ref });
-          }
-        }
-        for (const task of tasks.values()) {
-          // An envelope that names no model is recorded with model null (audit): only a declared
-          // routing can be held against the list.
-          if (record.allowed_models.length > 0 && task.model != null && !record.allowed_models.includes(task.model)) {
-            report({ subRule: 'model', message: msgs.model(task.runId, task.model, record.allowed_models), remediation: msgs.modelFix(record.allowed_models) });
-          }
-          if (record.max_cost_usd !== null && task.costUsd != null && task.costUsd > record.max_cost_usd) {
-            report({ subRule: 'cost', message: msgs.cost(task.runId, task.costUsd, record.max_cost_usd), remediation: msgs.costFix(record.max_cost_usd) });
           }
         }
       },

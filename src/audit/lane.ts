@@ -1,7 +1,7 @@
 // The task lane a change belongs to (SPEC-260 retry budgets are per lane): the run id with the
-// task's scope. The client has it from the envelope; pushed commits from their signed envelope
-// (Task-Envelope trailer, which also gives the model and stage), else from their Run-Id and
-// Task-Scope trailers, when every commit of the push names the same lane.
+// task's scope. The client has it from the envelope; pushed commits from their signed envelopes
+// (Task-Envelope trailers, which also give the model and stage) when they all name one lane,
+// else from their Run-Id and Task-Scope trailers, when every commit of the push names the same.
 import type { ChangeSet, CommitInfo } from '../changeset/types.js';
 import { canonicalScope, readTrailerTask } from '../rules/task-scope/scope.js';
 import type { AuditTask } from './record.js';
@@ -12,22 +12,22 @@ export function laneOf(cs: ChangeSet): AuditTask | null {
   // A ref move's pseudo commit (the tree diff of a branch update) carries no trailers of its own.
   const commits = cs.commits.filter((c) => (c.oid !== null || c.message !== null) && !c.transition && !notesOnly(c));
   if (commits.length === 0) return null;
+  // Signed envelopes first: only the orchestrator mints them, so commits that claim other lanes
+  // in their own trailers (or none) cannot take a signed lane's attempts out of its count.
+  const signed = commits.map((c) => cs.signedTasks?.get(c.oid)).filter((x) => x?.ok === true).map((x) => x.task);
+  if (signed.length > 0) {
+    const lanes = new Set(signed.map((t) => lane(t.runId, t.scope, t.stage)));
+    if (lanes.size !== 1) return null;
+    const t = signed[0]!;
+    return { run_id: t.runId, stage: signed.find((x) => x.stage)?.stage ?? null, model: signed.find((x) => x.model)?.model ?? null, lane: [...lanes][0]! };
+  }
   let found = null as AuditTask | null;
   for (const c of commits) {
-    const signed = cs.signedTasks?.get(c.oid);
-    let key: AuditTask;
-    if (signed?.ok) {
-      const t = signed.task;
-      key = { run_id: t.runId, stage: t.stage, model: t.model ?? null, lane: lane(t.runId, t.scope, t.stage) };
-    } else {
-      const t = readTrailerTask(c.trailers).task;
-      if (!t || !t.runId) return null;
-      key = { run_id: t.runId, stage: null, model: null, lane: lane(t.runId, t.scope, null) };
-    }
+    const t = readTrailerTask(c.trailers).task;
+    if (!t || !t.runId) return null;
+    const key: AuditTask = { run_id: t.runId, stage: null, model: null, lane: lane(t.runId, t.scope, null) };
     if (found && (found.run_id !== key.run_id || found.lane !== key.lane)) return null;
-    // Model and stage are known only from a signed envelope: keep them once any commit has one.
-    const prev: AuditTask | null = found;
-    found = prev ? { run_id: prev.run_id, lane: prev.lane, stage: prev.stage ?? key.stage, model: prev.model ?? key.model } : key;
+    found = key;
   }
   return found;
 }

@@ -287,6 +287,29 @@ describe('retry budget: exhausted after N blocked pushes, reset by a person', ()
   });
 });
 
+describe('signed tasks at the client door (commit-msg)', () => {
+  it('refuses a self-claimed scope of an agent author, and passes the commit carrying the signed envelope', () => {
+    const repo = Repo.init(sb, 'client');
+    repo.git('config', 'core.hooksPath', join(ROOT, 'hooks'));
+    repo.write('safety-gate.config.yaml', stringify(policy()));
+    repo.write('src/a.py', 'x = 1\n');
+    repo.commitAll('seed');
+    const env = { ...repo.env, SAFETY_GATE_BIN: CLI, GIT_AUTHOR_NAME: 'codex', GIT_AUTHOR_EMAIL: 'codex@agents.example.com' };
+    repo.write('src/a.py', 'x = 2\n');
+    repo.git('add', '-A');
+    const self = repo.gitResult(['commit', '-m', 'agent change', '-m', `Task-Scope: file:**\nRun-Id: ${RUN}`], { env });
+    expect(self.status).not.toBe(0);
+    expect(self.stderr).toMatch(/task-scope\/unsigned\s+commit the staged change by agent codex@agents\.example\.com claims Task-Scope: file:\*\* itself/);
+    expect(self.stderr).toContain('(commit-msg)');
+    const trailers = signTask('orch', envelope('src/**'), repo.path);
+    const ok = repo.gitResult(['commit', '-m', 'agent change', '-m', trailers.join('\n')], { env });
+    expect(ok.stderr).not.toContain('task-scope');
+    expect(ok.status, ok.stderr).toBe(0);
+    const log = readFileSync(join(repo.path, '.git', 'safety-gate', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.at(-1)).toMatchObject({ door: 'commit-msg', decision: 'pass', task: { run_id: RUN, stage: 'cleanup', model: 'gpt-5.2-codex', lane: `${RUN}/file:src/**` } });
+  });
+});
+
 describe('retry budget at the client door', () => {
   it('pre-push warns one attempt before the end, then refuses', () => {
     const remote = join(sb.dir, 'remote.git');

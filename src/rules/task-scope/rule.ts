@@ -336,7 +336,8 @@ scope covers it.`,
           // The server only ever sees trailers: with require_scope, agent commits must carry
           // them (the envelope alone covers the commit being made, whose message is unknown yet).
           if (requireScope && agent !== null) {
-            const covered = signedTask?.scope || trailerTask?.scope ? true : info.message === null && !!envelope?.scope;
+            // At pre-commit the message (and so its trailers) is not known yet: commit-msg judges it.
+            const covered = signedTask?.scope || trailerTask?.scope ? true : info.message === null;
             if (!covered) {
               report({ subRule: 'missing', message: msgs.agentUnscoped(agent), commit, remediation: msgs.agentUnscopedFix(envelope) });
               if (!task?.scope) continue;

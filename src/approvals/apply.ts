@@ -20,6 +20,7 @@ import type { Finding } from '../findings/types.js';
 import type { GitAccess } from '../rules/types.js';
 import { NAMESPACE, NOTES_REF, parseDuration, parseNote, type Entry, type Statement } from './statement.js';
 import { mayBePusher, normalisePrincipal, pusherIdentity, type Pusher } from './identity.js';
+import { agentMatcher, type AgentMatcher } from './agents.js';
 import { parseAllowedSigners, removeVerifyFiles, sigInfo, sshVerify, verifyFiles, type SignerLine, type VerifyFiles } from './ssh.js';
 
 export interface ApprovalsInput {
@@ -162,6 +163,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
 
   const repoId = repoIdOf(policy);
   const pusherNames = pusherIdentity(ap.identities, changeSet.actor);
+  const agents = agentMatcher(policy);
   try {
     for (const subject of subjects.values()) {
       const trees = await subjectTrees(git, subject);
@@ -174,7 +176,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
           rejections.push(r.why);
           continue;
         }
-        const why = await bindingProblem(r.v, subject, trees, { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000 });
+        const why = await bindingProblem(r.v, subject, trees, { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000, agents });
         if (why) rejections.push(`${r.v.principal}: ${why}`);
         else valid.push(r.v);
       }
@@ -238,7 +240,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
             for (const entry of await notesFor(git, notesCommits, [c.oid!, t.tree].filter((x): x is string => x !== null))) {
               const r = await verifyEntry(entry);
               if (!r.ok || r.v.statement.kind !== 'approval') continue;
-              const problem = await bindingProblem(r.v, sub, t, { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000 });
+              const problem = await bindingProblem(r.v, sub, t, { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000, agents });
               if (!problem) pool.push(r.v);
               else rejections.push(`${r.v.principal} (for commit ${short(c.oid)}): ${problem}`);
             }
@@ -419,7 +421,7 @@ async function bindingProblem(
   v: Verified,
   s: Subject,
   trees: Trees,
-  ctx: { repoId: string; now: number; pusher: Pusher; server: boolean; changeSet: ChangeSet; window: number },
+  ctx: { repoId: string; now: number; pusher: Pusher; server: boolean; changeSet: ChangeSet; window: number; agents: AgentMatcher },
 ): Promise<string | null> {
   const st = v.statement;
   if (st.repo !== ctx.repoId) return `the statement is for repository "${st.repo}", not "${ctx.repoId}"`;
@@ -438,6 +440,8 @@ async function bindingProblem(
   if (issued > ctx.now + 5 * 60_000) return `the statement is issued in the future (${st.issued_at})`;
   if (st.kind === 'break-glass' && expires - issued > ctx.window) return `the break-glass statement is valid for longer than approvals.break_glass_window`;
   const names = v.names.map(normalisePrincipal);
+  // Agents never approve (their own work or anyone's): requires_approval means a person.
+  if (ctx.agents.isAgentPrincipal(names)) return `${v.principal} is an agent identity (agents.identities); only a person approves`;
   const c = s.info;
   const author = c?.author?.email ?? trees.staged?.author ?? null;
   const committer = c?.committer?.email ?? trees.staged?.committer ?? null;
@@ -562,6 +566,8 @@ function requirementsFor(policy: Policy, cs: ChangeSet): (f: Finding) => Require
     // New inline exceptions of every rule (src/findings/suppress.ts) and live allow_hosts entries.
     if (f.rule.endsWith('/new-exception')) return [requirement(f.rule, ap.exceptions)];
     if (f.rule === 'task-scope') return [requirement(f.rule, ap.task_scope)];
+    // requires_approval: a person's approval of an agent's commit (SPEC-260 policy record).
+    if (f.rule === 'policy-record/approval') return [requirement(f.rule, ap.rules[f.rule] ?? ap.default)];
     if (f.rule === 'ref-integrity/protected-branch-deleted') return [requirement(f.rule, ap.rules[f.rule] ?? ap.rules['ref-integrity'] ?? ap.default)];
     const own = ap.rules[f.rule] ?? ap.rules[f.rule.split('/')[0]!];
     return own ? [requirement(f.rule, own)] : null;

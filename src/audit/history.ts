@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 
 export interface AuditHistory {
-  /** Decisions 'block' recorded for a lane so far. */
-  blockedAttempts(lane: string): number;
+  /** Decisions 'block' recorded for a lane so far; with `since` (ms), only those recorded after it (a lane reset). */
+  blockedAttempts(lane: string, since?: number): number;
   /**
    * Whether a decision 'pass' checked this commit (it is among the record's `commits`: the
    * commits that run made new and judged with every rule). Release tags use it as the evidence
@@ -27,15 +27,18 @@ export function auditHistory(logPath: string): AuditHistory {
     return lines;
   };
   return {
-    blockedAttempts(lane) {
+    blockedAttempts(lane, since) {
       // A substring test first: most lines belong to other lanes and are never parsed.
       const needle = `"lane":${JSON.stringify(lane)}`;
       let n = 0;
       for (const line of read()) {
         if (!line.includes(needle)) continue;
         try {
-          const rec = JSON.parse(line) as { decision?: string; task?: { lane?: string } };
-          if (rec.task?.lane === lane && rec.decision === 'block') n++;
+          const rec = JSON.parse(line) as { decision?: string; time?: string; task?: { lane?: string } };
+          if (rec.task?.lane !== lane || rec.decision !== 'block') continue;
+          // A record without a readable time is counted: it cannot lower a count.
+          if (since !== undefined && Date.parse(rec.time ?? '') <= since) continue;
+          n++;
         } catch {
           // A torn line is audit verify's business; it cannot lower a count.
         }

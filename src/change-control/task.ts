@@ -162,16 +162,23 @@ export function loadTaskEnvelope(path: string): TaskEnvelope {
     const at = lineColumn(text, offset);
     throw new ConfigError(`the task envelope is not valid JSON: ${what}`, path, at.line, at.column, null, HINT);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigError('the task envelope must be a JSON object', path, null, null, null, HINT);
-  }
+  const r = validateEnvelope(data, path);
+  if ('problem' in r) throw new ConfigError(r.problem, path, null, null, r.keyPath, HINT);
+  return r.task;
+}
 
+/**
+ * An envelope's JSON checked against the SPEC-260 schema: the task, or what is wrong and where
+ * (`task_scope.target`). Shared by SAFETY_GATE_TASK and signed envelopes (`Task-Envelope:`).
+ */
+export function validateEnvelope(data: unknown, source: string): { task: TaskEnvelope } | { problem: string; keyPath: string | null } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { problem: 'the task envelope must be a JSON object', keyPath: null };
   const parsed = EnvelopeSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const keyPath = issue.path.length > 0 ? issue.path.map(String).join('.') : null;
     const message = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined ? 'is required' : issue.message;
-    throw new ConfigError(message, path, null, null, keyPath, HINT);
+    return { problem: message, keyPath };
   }
   const env = parsed.data;
   const stage = env.stage ?? null;
@@ -182,11 +189,11 @@ export function loadTaskEnvelope(path: string): TaskEnvelope {
     const raw = env.task_scope.target;
     let target = raw === undefined ? null : typeof raw === 'string' ? raw : joinTargets(raw);
     if (target === null && kind === 'stage') target = stage;
-    if (target === null) throw new ConfigError('is required', path, null, null, 'task_scope.target', HINT);
+    if (target === null) return { problem: 'is required', keyPath: 'task_scope.target' };
     const check = parseScope({ kind, target });
-    if (!check.ok) throw new ConfigError(check.error, path, null, null, 'task_scope.target', HINT);
+    if (!check.ok) return { problem: check.error, keyPath: 'task_scope.target' };
     scope = { kind, target };
   }
   const cost = Math.max(env.cost_usd ?? -1, env.max_cost_usd ?? -1);
-  return { runId: env.run_id, stage, scope, source: path, model: env.model ?? null, reasoningEffort: env.reasoning_effort ?? null, costUsd: cost < 0 ? null : cost };
+  return { task: { runId: env.run_id, stage, scope, source, model: env.model ?? null, reasoningEffort: env.reasoning_effort ?? null, costUsd: cost < 0 ? null : cost } };
 }

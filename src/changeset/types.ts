@@ -178,7 +178,15 @@ export interface ChangeSet {
    * (client: the file named by SAFETY_GATE_TASK). Pushed commits carry theirs in trailers.
    */
   task: TaskEnvelope | null;
+  /**
+   * Commits (by oid; null for the commit being made) that carry a `Task-Envelope:` trailer, with
+   * what its signature check found (src/change-control/signed-task.ts). Absent: none carries one.
+   */
+  signedTasks?: Map<string | null, SignedTask>;
 }
+
+/** A signed task envelope of a commit: the task it grants, or why it does not count. */
+export type SignedTask = { ok: true; task: TaskEnvelope; signer: string } | { ok: false; problem: string };
 
 /** SPEC-260 model request envelope, the fields the gate uses. */
 export interface TaskEnvelope {
@@ -191,4 +199,6 @@ export interface TaskEnvelope {
   model?: string | null;
   reasoningEffort?: string | null;
   costUsd?: number | null;
+  /** Set when the envelope came signed (`Task-Envelope:`): the orchestrator principal that signed it. */
+  signedBy?: string | null;
 }

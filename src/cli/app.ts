@@ -24,6 +24,8 @@ Usage:
   safety-gate audit verify [--log FILE] | audit export [--output FILE] | audit overdue
   safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,...]
   safety-gate approve <rev> --break-glass --incident ID --bypass RULE,... --rollback TEXT --key KEY
+  safety-gate approve --reset-lane LANE --key KEY [--reason TEXT]
+  safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]
 
 Global options:
   -C <dir>     run as if started in <dir>
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   audit: () => import('./commands/audit.js'),
   approve: () => import('./commands/approve.js'),
   baseline: () => import('./commands/baseline.js'),
+  task: () => import('./commands/task.js'),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

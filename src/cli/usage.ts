@@ -63,6 +63,16 @@ ${COMMON}`,
   audit: `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
        safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
 ${COMMON}`,
+  approve: `usage: safety-gate approve <rev> | <A..B> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,...]
+       safety-gate approve <rev> --break-glass --incident ID --bypass RULE,... --rollback TEXT --key KEY
+       safety-gate approve --reset-lane LANE --key KEY [--reason TEXT]
+
+Signs an approval (or a break-glass statement, or a task lane's reset) into refs/notes/safety-gate;
+push it with the change: git push origin <branch> refs/notes/safety-gate.`,
+  task: `usage: safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]
+
+The orchestrator signs an agent's SPEC-260 task envelope; prints the Task-Scope, Run-Id and
+Task-Envelope trailers the agent's commits carry (or writes them to --out).`,
 };
 
 /** `--help`/`-h` anywhere before a `--`. */

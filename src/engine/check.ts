@@ -275,6 +275,19 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       }
     }
     const now = clockFor(opts.env, server, policy, started);
+    // The commit being made has no author yet: with agent identities to match (clients read the
+    // author email), ask git who it will be, as `git commit` will (GIT_AUTHOR_*, user.email).
+    const pendingCommit = changeSet.commits.length === 1 && changeSet.commits[0]!.oid === null ? changeSet.commits[0]! : null;
+    if (pendingCommit && pendingCommit.author === null && !server && (policy.changeControl.agents?.identities?.length ?? 0) > 0) {
+      const r = await repo.git.run(['var', 'GIT_AUTHOR_IDENT'], { okCodes: [0, 128] });
+      const m = r.code === 0 ? /^(.*?) <([^>]*)> (\d+)/.exec(r.stdout.toString('utf8')) : null;
+      if (m) pendingCommit.author = { name: m[1]!, email: m[2]!, time: Number(m[3]) };
+    }
+    // Signed task envelopes (Task-Envelope trailers): verified once, before any rule reads them.
+    if (changeSet.commits.some((c) => !c.transition && c.trailers.some((t) => t.key.toLowerCase() === 'task-envelope'))) {
+      const { attachSignedTasks } = await import('../change-control/signed-task.js');
+      await attachSignedTasks(changeSet, policy, git, server, now);
+    }
     const result = await runEngine({
       changeSet,
       policy,

@@ -42,7 +42,7 @@ describe('retry budget at pre-receive', () => {
     const second = push(repo, ['origin', 'HEAD:refs/heads/main']);
     expect(second.code).not.toBe(0);
     expect(second.out).toContain(`retry-budget/last-attempt`);
-    expect(second.out).toContain(`task lane ${RUN}/file:config/** has used 1 of 2 attempts`);
+    expect(second.out).toContain(`retry budget: 1 attempt left of 2 for task lane ${RUN}/file:config/** (1 blocked)`);
 
     // A clean change of the same lane, after the budget is spent: refused for the budget alone.
     agentCommit(repo, 'AGENT_MODE=OBSERVE\n', RUN, 'try 3');

@@ -162,7 +162,8 @@ describe('pre-receive: trailers are the task', () => {
     // Seed the server before the policy matters (the seed author is not an agent).
     expect(push(seed, ['-q', server.url, 'main']).code).toBe(0);
     execFileSync('git', ['clone', '-q', server.url, join(sb.dir, 'work')], { env: sb.env });
-    repo = new Repo(join(sb.dir, 'work'), { ...sb.env, ...AGENT });
+    // The server knows the agent by its pusher (REMOTE_USER here), never by the author email.
+    repo = new Repo(join(sb.dir, 'work'), { ...sb.env, ...AGENT, REMOTE_USER: AGENT.GIT_AUTHOR_EMAIL });
   }
 
   const trailers = (scope: string, run = 'run-42') => ['-m', 'agent change', '--trailer', `Task-Scope: ${scope}`, '--trailer', `Run-Id: ${run}`];

@@ -3,6 +3,8 @@
 // `safety-gate approve --staged --key KEY …` (signs the staged tree: the approval carries over to
 //   the commit made from it)
 // `safety-gate approve <rev> --break-glass --incident ID --bypass RULE[,RULE…] --rollback TEXT --key KEY`
+// `safety-gate approve --reset-lane LANE --key KEY [--reason TEXT]` (restarts a task lane's retry
+//   budget: src/approvals/lane-reset.ts)
 //
 // Signs one approval statement with `ssh-keygen -Y sign -n safety-gate-approval` and adds it to
 // the git note of the commit (or staged tree) under refs/notes/safety-gate, next to the entries
@@ -17,7 +19,7 @@ import { NAMESPACE, NOTES_REF, encodeEntry, parseDuration, parseNote, statementB
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
 
-const USAGE = 'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT]';
+const USAGE = 'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT] | --reset-lane LANE --key KEY [--reason TEXT]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let parsed;
@@ -37,6 +39,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         bypass: { type: 'string' },
         rollback: { type: 'string' },
         'repo-id': { type: 'string' },
+        'reset-lane': { type: 'string' },
         config: { type: 'string' },
       },
     });
@@ -46,6 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: o, positionals } = parsed;
   const breakGlass = o['break-glass'] === true;
   if (!o.key) throw new GateError('usage', 'approve needs --key (the approver\'s ssh private key)', USAGE);
+  if (o['reset-lane'] !== undefined) return resetLane(o['reset-lane'], { key: o.key, reason: o.reason, repoId: o['repo-id'], config: o.config, positionals }, io);
   if (o.staged ? positionals.length > 0 : positionals.length !== 1) throw new GateError('usage', o.staged ? '--staged takes no revision' : 'approve takes one revision', USAGE);
   if (breakGlass && (!o.incident || !o.bypass || !o.rollback)) throw new GateError('usage', 'break-glass needs --incident, --bypass and --rollback', USAGE);
   if (!breakGlass && (o.incident || o.bypass || o.rollback)) throw new GateError('usage', '--incident, --bypass and --rollback go with --break-glass', USAGE);
@@ -120,6 +124,36 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         `push it with the change: git push origin <branch> ${NOTES_REF}\n`,
     );
   }
+}
+
+/** Sign a lane reset and add it to the note of the lane's object under refs/notes/safety-gate. */
+async function resetLane(lane: string, o: { key: string; reason?: string; repoId?: string; config?: string; positionals: string[] }, io: CliIO): Promise<number> {
+  if (o.positionals.length > 0) throw new GateError('usage', '--reset-lane takes no revision', USAGE);
+  if (lane.trim() === '' || /[\n\r]/.test(lane)) throw new GateError('usage', '--reset-lane needs the lane (run id/scope) as the refusal names it', USAGE);
+  const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
+  if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of your ssh private key (or of its .pub with an agent holding it)');
+  const { RESET_NAMESPACE, RESET_TYPE, encodeReset, laneObjectContent, resetBytes } = await import('../../approvals/lane-reset.js');
+  const repo = await openRepo(io.cwd, io.env);
+  const statement = {
+    type: RESET_TYPE as typeof RESET_TYPE,
+    repo: o.repoId ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config)),
+    lane,
+    reason: o.reason ?? '',
+    issued_at: new Date().toISOString(),
+  };
+  const signed = await sshSign(key, RESET_NAMESPACE, resetBytes(statement));
+  if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+  const line = encodeReset(statement, signed.blob);
+  const obj = await repo.git.run(['hash-object', '-w', '--stdin'], { input: laneObjectContent(lane), okCodes: [0, 128] });
+  if (obj.code !== 0) throw new GateError('git', `git hash-object failed: ${obj.stderr.toString().trim()}`, 'check that the repository is writable');
+  const target = obj.stdout.toString('utf8').trim();
+  const existing = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'show', target], { okCodes: [0, 1, 128] });
+  const lines = existing.code === 0 ? existing.stdout.toString('utf8').split('\n').filter((l) => l.trim() !== '') : [];
+  lines.push(line);
+  const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
+  if (add.code !== 0) throw new GateError('git', `git notes add failed: ${add.stderr.toString().trim()}`, 'check that the repository is writable');
+  io.stderr.write(`safety-gate: reset of task lane ${lane} signed and stored in ${NOTES_REF}; push it: git push origin ${NOTES_REF}\n`);
+  return EXIT.pass;
 }
 
 function list(text: string | undefined): string[] {

@@ -30,6 +30,10 @@ export const approvalsShape = {
       exceptions: ApprovalRequirement.default(['security']),
       /** Who may approve task-scope "pending review" findings. */
       task_scope: ApprovalRequirement.default(['security']),
+      /** Roles whose keys sign task envelopes (`safety-gate task sign`): the scope an agent works in. */
+      task_signers: Roles.min(1).default(['orchestrator']),
+      /** Roles whose signed `approve --reset-lane` restarts a task lane's retry budget. */
+      lane_reset: Roles.min(1).default(['security']),
       /** Further rules an approval may close: rule id → roles. Other rules only yield to break-glass. */
       rules: z.record(z.string(), ApprovalRequirement).default({}),
       /** Break-glass: one approver from each of these roles, distinct people. */

@@ -51,6 +51,11 @@ export const changeControlShape = {
       identities: z.array(z.string()).default([]),
       /** Commits from agent identities must carry a Task-Scope trailer. */
       require_scope: z.boolean().default(false),
+      /**
+       * Agent commits count a task scope only from an envelope signed by the orchestrator role
+       * (`Task-Envelope:` trailer, `safety-gate task sign`); a scope the agent writes itself is refused.
+       */
+      require_signed_tasks: z.boolean().optional(),
     })
     .strict()
     .optional(),

@@ -1,12 +1,16 @@
 // policy-record (SPEC-260): the automation policy record is enforced for agent runs, not only
-// stored. An agent run is one with a task envelope (SAFETY_GATE_TASK on the client), or a push
-// or commit by an agent identity (`agents.identities`: globs on the pusher name the platform
-// reports, or on the author email).
+// stored. An agent run is one with a task envelope (SAFETY_GATE_TASK on the client, or signed in
+// a Task-Envelope trailer), or a push by an agent identity (src/approvals/agents.ts: on the
+// server the platform's pusher, never the author email).
 //
 //   run_windows / run_windows_timezone   an agent's push outside every window is refused
 //   allowed_models                       the envelope's model must be one of them
 //   max_cost_usd                         the envelope's declared cost must not exceed it
-import picomatch from 'picomatch';
+//   requires_approval                    an agent's push to a protected branch needs a person's
+//                                        signed approval of each of its commits
+import type { TaskEnvelope } from '../../changeset/types.js';
+import { agentMatcher } from '../../approvals/agents.js';
+import { protectedBranchMatcher } from '../ref-integrity/rule.js';
 import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
 import type { PolicyRecordOptions } from './options.js';
 import { inWindow, localTime, parseRunWindow, type RunWindow } from './run-windows.js';
@@ -20,6 +24,10 @@ export const msgs = {
   model: (runId: string, model: string, allowed: string[]) => `task ${runId} routes to model ${model}, which the policy does not allow (allowed_models: ${allowed.join(', ')})`,
   modelFix: (allowed: string[]) => `route the task to one of ${allowed.join(', ')}, or change allowed_models (a reviewed policy change)`,
   cost: (runId: string, cost: number, max: number) => `task ${runId} declares a cost of ${cost} USD, over the policy's max_cost_usd of ${max}`,
+  approval: (who: string, commit: string, ref: string) =>
+    `agent push by ${who} to protected branch ${ref}: commit ${commit.slice(0, 12)} needs a person's signed approval (requires_approval: true)`,
+  approvalFix: (commit: string, ref: string) =>
+    `a person (not an agent identity) holding the approving role runs \`safety-gate approve ${commit.slice(0, 12)} --ref ${ref.replace(/^refs\/heads\//, '')} --key KEY\` and pushes refs/notes/safety-gate`,
   costFix: (max: number) => `split the task so each run stays within ${max} USD, or raise max_cost_usd (a reviewed policy change)`,
 };
 
@@ -32,9 +40,9 @@ export const policyRecord = defineRule<PolicyRecordOptions>({
   meta: {
     id: 'policy-record',
     family: 'agent lane',
-    description: "Enforces the SPEC-260 policy record for agent runs: run windows, allowed models, the cost ceiling.",
+    description: "Enforces the SPEC-260 policy record for agent runs: run windows, allowed models, the cost ceiling, human approval.",
     defaultSeverity: 'block',
-    subRules: ['run-window', 'model', 'cost'],
+    subRules: ['run-window', 'model', 'cost', 'approval'],
     docs: `SPEC-260's automation policy record is a contract, not decoration. For agent runs:
 
 policy-record/run-window  a push by an agent outside every entry of run_windows
@@ -46,45 +54,77 @@ policy-record/model       the task envelope's model is not in allowed_models (an
                           names no model is recorded with model null in the audit log).
 policy-record/cost        the envelope's declared cost_usd (or max_cost_usd) exceeds the
                           policy's max_cost_usd.
+policy-record/approval    with requires_approval: true, each commit an agent pushes to a
+                          protected branch (server.protected_branches, default main and the
+                          policy branch) until a person approves it: \`safety-gate approve <commit>
+                          --ref <branch> --key KEY\`, pushed in refs/notes/safety-gate. The roles
+                          are approvals.rules["policy-record/approval"] (default
+                          approvals.default, security); an approver is never the author,
+                          committer, pusher, nor an agent identity.
 
-Who is an agent: a run with a task envelope (SAFETY_GATE_TASK, client doors), or a push whose
-pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER) or a commit whose
-author email matches agents.identities.
+Who is an agent: a run with a task envelope (SAFETY_GATE_TASK on clients, a signed
+Task-Envelope trailer anywhere), or on the server a pusher (GITHUB_USER_LOGIN, GL_USERNAME,
+GITEA_PUSHER_NAME, GL_USER, REMOTE_USER) that, or whose approvals.identities principal, matches
+agents.identities; the author email counts only on clients and in scans.
 
 The clock is the machine's. Tests may set SAFETY_GATE_TEST_NOW (an ISO time): client doors
 honour it; the server only with testing.allow_clock_override: true in its own policy.
 
-Out of reach today: on the server there is no envelope (pushed commits carry only their
-Task-Scope/Run-Id trailers), so allowed_models and max_cost_usd are judged on the client and
-in the pipeline's own pre-push; run windows are judged on every door.`,
+On the server the envelope is the signed one a commit carries (Task-Envelope trailer, see
+task-scope); commits with only unsigned trailers name no model or cost.`,
   },
   create(ctx: RuleContext<PolicyRecordOptions>) {
     const record = ctx.policy.record;
     const tz = record.run_windows_timezone;
     const windows: RunWindow[] = record.run_windows.map((t) => parseRunWindow(t)).filter((w): w is RunWindow => typeof w !== 'string');
-    const identities = ctx.policy.changeControl.agents?.identities ?? [];
-    const isAgentName = identities.length > 0 ? picomatch(identities, { nocase: true, dot: true }) : () => false;
+    const agents = agentMatcher(ctx.policy);
+    const isProtected = protectedBranchMatcher(ctx.policy.server.protectedBranches, ctx.policy.server.policyBranch);
 
     return {
       checkRun(run: RunView, report: Report) {
         const { changeSet } = run;
-        const task = changeSet.task;
-        const pusher = changeSet.actor.name !== null && isAgentName(changeSet.actor.name) ? changeSet.actor.name : null;
-        const author = run.commits.map((c) => c.info.author?.email).find((e): e is string => !!e && isAgentName(e)) ?? null;
-        const agent = pusher ?? author ?? (task ? `task ${task.runId}` : null);
+        // The tasks of this run: the client's envelope, and every signed envelope a commit carries.
+        const tasks = new Map<string, TaskEnvelope>();
+        if (changeSet.task) tasks.set(changeSet.task.runId, changeSet.task);
+        for (const s of changeSet.signedTasks?.values() ?? []) if (s.ok && !tasks.has(s.task.runId)) tasks.set(s.task.runId, s.task);
+        // The routing of every task is judged whoever pushes it.
+        for (const task of tasks.values()) {
+          // An envelope that names no model is recorded with model null (audit): only a declared
+          // routing can be held against the list.
+          if (record.allowed_models.length > 0 && task.model != null && !record.allowed_models.includes(task.model)) {
+            report({ subRule: 'model', message: msgs.model(task.runId, task.model, record.allowed_models), remediation: msgs.modelFix(record.allowed_models) });
+          }
+          if (record.max_cost_usd !== null && task.costUsd != null && task.costUsd > record.max_cost_usd) {
+            report({ subRule: 'cost', message: msgs.cost(task.runId, task.costUsd, record.max_cost_usd), remediation: msgs.costFix(record.max_cost_usd) });
+          }
+        }
+        // Windows and approvals bind agents: the pusher on the server (a person pushing an agent's
+        // commits answers for them), on a client also a run under SAFETY_GATE_TASK.
+        const agent = agents.ofChange(changeSet) ?? (changeSet.task ? `task ${changeSet.task.runId}` : null);
         if (agent === null) return;
 
         if (run.refs.length > 0 && windows.length > 0 && !windows.some((w) => inWindow(w, ctx.now, tz))) {
           report({ subRule: 'run-window', message: msgs.outside(agent, record.run_windows, tz, clock(ctx.now, tz)), remediation: msgs.outsideFix(tz), ref: run.refs[0]!.ref });
         }
-        if (!task) return;
-        // An envelope that names no model is recorded with model null (audit): only a declared
-        // routing can be held against the list.
-        if (record.allowed_models.length > 0 && task.model != null && !record.allowed_models.includes(task.model)) {
-          report({ subRule: 'model', message: msgs.model(task.runId, task.model, record.allowed_models), remediation: msgs.modelFix(record.allowed_models) });
-        }
-        if (record.max_cost_usd !== null && task.costUsd != null && task.costUsd > record.max_cost_usd) {
-          report({ subRule: 'cost', message: msgs.cost(task.runId, task.costUsd, record.max_cost_usd), remediation: msgs.costFix(record.max_cost_usd) });
+        if (record.requires_approval === true) {
+          // Each commit the push brings to a protected branch; a move of a protected branch onto
+          // commits it did not bring (already on another ref) needs the approval of its tip there.
+          const brought = new Set<string>();
+          for (const c of run.commits) {
+            const info = c.info;
+            if (info.oid === null) continue;
+            if (info.transition) {
+              const move = info.transition;
+              if (isProtected(move.ref) && !/^0+$/.test(move.newOid) && !changeSet.commits.some((x) => x.oid === move.newOid && x.refs.includes(move.ref))) {
+                report({ subRule: 'approval', message: msgs.approval(agent, move.newOid, move.ref), remediation: msgs.approvalFix(move.newOid, move.ref), commit: info.oid, ref: move.ref });
+              }
+              continue;
+            }
+            const ref = info.refs.find(isProtected);
+            if (!ref || brought.has(info.oid)) continue;
+            brought.add(info.oid);
+            report({ subRule: 'approval', message: msgs.approval(agent, info.oid, ref), remediation: msgs.approvalFix(info.oid, ref), commit: info.oid, ref });
+          }
         }
       },
     };

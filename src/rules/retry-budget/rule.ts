@@ -1,17 +1,20 @@
 // retry-budget (SPEC-260: "Retry budgets MUST be enforced per task lane to prevent unbounded
-// unattended loops"). A lane is the run id with the task scope (envelope on the client, the
-// Run-Id and Task-Scope trailers every pushed commit carries on the server). Every blocked
+// unattended loops"). A lane is the run id with the task scope (src/audit/lane.ts). Every blocked
 // attempt of the lane is counted from the audit log the door trusts — the server's own in
-// pre-receive, which no pushed commit can touch. Once `max_retries_per_task` attempts were
-// blocked, every further attempt of that lane is refused; one attempt before that, a warning.
+// pre-receive, which no pushed commit can touch — since the latest signed lane reset
+// (src/approvals/lane-reset.ts). Once `max_retries_per_task` attempts were blocked, every
+// further attempt of that lane is refused; one attempt before that, a warning.
 import { laneOf } from '../../audit/lane.js';
 import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
 import type { RetryBudgetOptions } from './options.js';
 
 export const msgs = {
-  exhausted: (lane: string, used: number, max: number) => `retry budget exhausted (${used} of ${max}) for task lane ${lane}: no more attempts of this task are accepted`,
-  exhaustedFix: 'a person reviews the run and starts it again as a new task (a new run id), or raises max_retries_per_task (a reviewed policy change)',
-  lastAttempt: (lane: string, used: number, max: number) => `task lane ${lane} has used ${used} of ${max} attempts: the next blocked attempt is the last one accepted`,
+  exhausted: (lane: string, used: number, max: number, since: string) =>
+    `retry budget exhausted (${used} of ${max}) for task lane ${lane}${since}: no more attempts of this task are accepted`,
+  exhaustedFix: (lane: string) =>
+    `a person holding the lane_reset role reviews the run and runs \`safety-gate approve --reset-lane '${lane}' --key KEY\`, then \`git push origin refs/notes/safety-gate\`; or the task starts again under a new signed run id`,
+  lastAttempt: (lane: string, used: number, max: number, since: string) =>
+    `retry budget: 1 attempt left of ${max} for task lane ${lane} (${used} blocked${since}): if this attempt is blocked, the lane is refused until a person resets it`,
   lastAttemptFix: 'fix every finding before the next attempt',
 };
 
@@ -25,29 +28,51 @@ export const retryBudget = defineRule<RetryBudgetOptions>({
     docs: `SPEC-260: "Retry budgets MUST be enforced per task lane to prevent unbounded unattended
 loops."
 
-A lane is the run id with the task's scope: the SAFETY_GATE_TASK envelope on the client, the
-Run-Id and Task-Scope trailers shared by every commit of a push on the server (a push whose
-commits name different runs or scopes has no lane). Every audit record carries its lane, and
-every blocked decision of a lane is an attempt used. The count comes from the audit log the
-door trusts: in pre-receive the server's own log, which no pushed content can change.
+A lane is the run id with the task's scope: the SAFETY_GATE_TASK envelope on the client; on the
+server the signed envelope (Task-Envelope trailer) or the Run-Id and Task-Scope trailers shared
+by every commit of a push (a push whose commits name different runs or scopes has no lane).
+Every audit record carries its lane, and every blocked decision of a lane is an attempt used.
+The count comes from the audit log the door trusts: in pre-receive the server's own log, which
+no pushed content can change.
 
 retry-budget              the lane has max_retries_per_task blocked attempts already: refused,
                           "retry budget exhausted (N of N)".
-retry-budget/last-attempt one attempt before the end (warning): fix everything first.
+retry-budget/last-attempt one attempt before the end (warning, every door): "1 attempt left of N".
 
-With no max_retries_per_task in the policy nothing is counted. A lane that is exhausted stays
-so: a person reviews the run and starts a new task (a new run id).`,
+Reset: a person holding a role of approvals.lane_reset (default security), who is neither an
+agent identity nor the pusher, runs
+
+  safety-gate approve --reset-lane '<lane>' --key KEY
+  git push origin refs/notes/safety-gate
+
+The signed reset (namespace safety-gate-lane-reset, in refs/notes/safety-gate) makes the
+blocked attempts recorded before it stop counting; a reset signed by the agent, by an unknown
+or revoked key, or for another lane or repository does not count and the refusal says why.
+With no max_retries_per_task in the policy nothing is counted.`,
   },
   create(ctx: RuleContext<RetryBudgetOptions>) {
     const max = ctx.policy.record.max_retries_per_task;
     return {
-      checkRun(run: RunView, report: Report) {
+      async checkRun(run: RunView, report: Report) {
         if (max === null) return;
         const task = laneOf(run.changeSet);
         if (!task) return;
-        const used = ctx.history.blockedAttempts(task.lane);
-        if (used >= max) report({ message: msgs.exhausted(task.lane, used, max), remediation: msgs.exhaustedFix });
-        else if (used === max - 1) report({ subRule: 'last-attempt', severity: 'warn', message: msgs.lastAttempt(task.lane, used, max), remediation: msgs.lastAttemptFix });
+        let used = ctx.history.blockedAttempts(task.lane);
+        let since = '';
+        let rejected: string[] = [];
+        // Near or past the end: a signed reset restarts the count (read only then).
+        if (used >= max - 1 && used > 0) {
+          const { latestReset } = await import('../../approvals/lane-reset.js');
+          const reset = await latestReset(ctx.policy, ctx.git, run.changeSet, run.changeSet.origin === 'receive', task.lane, ctx.now);
+          rejected = reset.rejected;
+          if (reset.at !== null) {
+            used = ctx.history.blockedAttempts(task.lane, reset.at);
+            since = ` since the reset by ${reset.by} at ${new Date(reset.at).toISOString()}`;
+          }
+        }
+        const why = rejected.length > 0 ? `; ${[...new Set(rejected)].join('; ')}` : '';
+        if (used >= max) report({ message: msgs.exhausted(task.lane, Math.min(used, max), max, since) + why, remediation: msgs.exhaustedFix(task.lane) });
+        else if (used === max - 1) report({ subRule: 'last-attempt', severity: 'warn', message: msgs.lastAttempt(task.lane, used, max, since), remediation: msgs.lastAttemptFix });
       },
     };
   },

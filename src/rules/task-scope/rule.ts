@@ -10,9 +10,10 @@
 // change touch only the named functions: the old and the new blob are parsed (TS/JS with the
 // TypeScript compiler, Python with tree-sitter; both loaded only here and only then) and
 // everything outside the functions' spans must be byte-identical.
-import picomatch from 'picomatch';
 import type { Blob } from '../../changeset/blob.js';
-import { entryKind, type CommitInfo, type FileChange, type TaskEnvelope } from '../../changeset/types.js';
+import { entryKind, type FileChange, type TaskEnvelope } from '../../changeset/types.js';
+import { agentMatcher } from '../../approvals/agents.js';
+import { notesOnly } from '../../audit/lane.js';
 import { GateError } from '../../errors.js';
 import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from '../../change-control/function-span/index.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
@@ -81,6 +82,14 @@ export const msgs = {
   unknownStage: (task: TaskEnvelope, stage: string, known: string[]) =>
     `task ${task.runId} is scoped to stage "${stage}", which the policy does not define${known.length ? ` (stages: ${known.join(', ')})` : ''}: nothing is in scope`,
   unknownStageFix: (stage: string) => `define stages.${stage} (a list of globs) in the policy, or use an existing stage`,
+  unsigned: (who: string, oid: string | null, trailer: TaskEnvelope | null) =>
+    `commit ${shortOid(oid)} by agent ${who} ${trailer?.scope ? `claims ${SCOPE_TRAILER}: ${trailer.scope.kind}:${short(trailer.scope.target, 60)} itself` : 'names no task'}, without an envelope signed by the orchestrator role (agents.require_signed_tasks): a scope the agent writes itself is not trusted`,
+  unsignedFix: 'the orchestrator signs the task (`safety-gate task sign task.json --key KEY --out task.trailers`) and every commit carries its trailers (`git commit -m "…" -m "$(cat task.trailers)"`)',
+  badSignature: (oid: string | null, problem: string) => `the signed task envelope of ${shortOid(oid)} does not count: ${problem}`,
+  badSignatureFix: 'carry the Task-Envelope trailer exactly as `safety-gate task sign` wrote it, signed by a key of the orchestrator role (approvals.task_signers) in the server\'s allowed signers',
+  wider: (signed: TaskEnvelope, trailer: TaskEnvelope) =>
+    `commit trailers claim ${trailer.scope ? `${trailer.scope.kind}:${short(trailer.scope.target, 60)}` : 'no scope'} (run ${trailer.runId}), but the envelope signed by ${signed.signedBy} grants ${signed.scope ? `${signed.scope.kind}:${short(signed.scope.target, 60)}` : 'no scope'} (run ${signed.runId}): a commit never widens its signed task`,
+  widerFix: (signed: TaskEnvelope) => `use the trailers of the signed task: ${formatTrailers(signed).replace(/\n/g, ', ')}`,
   mismatch: (env: TaskEnvelope, trailer: TaskEnvelope) =>
     `commit trailers (${trailer.scope ? `${trailer.scope.kind}:${short(trailer.scope.target, 60)}` : 'no scope'}, run ${trailer.runId}) disagree with the active task ${env.runId} (${env.scope ? `${env.scope.kind}:${short(env.scope.target, 60)}` : 'no scope'}) from ${env.source}`,
   mismatchFix: (env: TaskEnvelope) => `use the trailers of the active task: ${formatTrailers(env).replace(/\n/g, ', ')}`,
@@ -92,7 +101,7 @@ export const taskScope = defineRule<TaskScopeOptions>({
     family: 'task scope',
     description: 'Agent tasks carry an explicit file, stage or function scope; changes outside it fail closed pending review.',
     defaultSeverity: 'block',
-    subRules: ['missing', 'invalid', 'unknown-stage', 'mismatch'],
+    subRules: ['missing', 'invalid', 'unknown-stage', 'mismatch', 'unsigned', 'signature'],
     docs: `SPEC-260: "Agent tasks MUST include explicit file/function scope, and out-of-scope
 diffs MUST fail closed pending review."
 
@@ -114,9 +123,26 @@ Blocks (task-scope): any changed path outside the scope (both sides of a rename)
 function scopes: an edit outside the functions' spans, a syntax error in either version, a
 renamed, moved or removed function, an ambiguous name, a new, deleted, renamed or re-moded file.
 task-scope/missing: an envelope without task_scope; with agents.require_scope, a commit by an
-agent identity (agents.identities: globs on author email or pusher name) without trailers.
-task-scope/invalid: malformed trailers. task-scope/unknown-stage: a stage the policy does not
-define. task-scope/mismatch: trailers that disagree with the active envelope.
+agent identity without trailers. task-scope/invalid: malformed trailers.
+task-scope/unknown-stage: a stage the policy does not define. task-scope/mismatch: trailers
+that disagree with the active envelope, or claim another (wider) scope or run than the signed
+envelope grants.
+
+Who is an agent: on the server the pusher the platform names (GITHUB_USER_LOGIN, GL_USERNAME,
+GITEA_PUSHER_NAME, GL_USER, REMOTE_USER), when it or a principal approvals.identities maps it
+to matches agents.identities; never the author email. On clients and in scans, also a commit
+whose author email matches.
+
+Signed tasks (SPEC-260 trust): the orchestrator signs the envelope (safety-gate task sign
+task.json --key KEY), and commits carry it in a Task-Envelope trailer. It counts when
+ssh-keygen -Y verify accepts it against approvals.allowed_signers, the key holds a role of
+approvals.task_signers (default orchestrator) and is no agent identity, and it names this
+repository and has not expired; its scope is then the one enforced.
+task-scope/signature: a Task-Envelope that does not count (forged, unknown, revoked or
+non-orchestrator key, an agent's own key, another repository, expired, not a SPEC-260
+envelope). task-scope/unsigned: with agents.require_signed_tasks (on in agenttrader-v2), an
+agent commit without a valid signed envelope: a Task-Scope trailer the agent wrote itself is
+never trusted.
 
 Fix: keep the change inside the task's scope, or have it reviewed and run under a task whose
 scope covers it.`,
@@ -124,15 +150,9 @@ scope covers it.`,
   create(ctx: RuleContext<TaskScopeOptions>) {
     const cc = ctx.policy.changeControl;
     const stages = cc.stages ?? {};
-    const identities = cc.agents?.identities ?? [];
-    const requireScope = cc.agents?.require_scope ?? false;
-    const isAgentName = identities.length > 0 ? picomatch(identities, { nocase: true, dot: true }) : () => false;
-
-    const isAgent = (info: CommitInfo, actor: string | null): string | null => {
-      if (info.author && info.author.email && isAgentName(info.author.email)) return info.author.email;
-      if (actor && isAgentName(actor)) return actor;
-      return null;
-    };
+    const agents = agentMatcher(ctx.policy);
+    const requireScope = (cc.agents?.require_scope ?? false) && agents.configured;
+    const requireSigned = (cc.agents?.require_signed_tasks ?? false) && agents.configured;
 
     /** Check one commit's changes against one task's scope. */
     const checkScope = async (view: CommitView, task: TaskEnvelope, report: Report): Promise<void> => {
@@ -259,8 +279,8 @@ scope covers it.`,
       files: () => false,
       async checkRun(run: RunView, report: Report) {
         const envelope = run.changeSet.task;
-        const actor = run.changeSet.actor.name;
-        if (!envelope && !(requireScope && identities.length > 0)) {
+        const signedTasks = run.changeSet.signedTasks;
+        if (!envelope && !signedTasks && !requireScope && !requireSigned) {
           // Nothing to do unless some commit declares a task.
           const declares = run.commits.some((c) => c.info.trailers.some((t) => /^(task-scope|run-id)$/i.test(t.key)));
           if (!declares) return;
@@ -269,6 +289,8 @@ scope covers it.`,
           const info = view.info;
           // A ref move as a whole is no task's work: the commits it brings are judged on their own.
           if (info.transition) continue;
+          // Notes commits (approvals and lane resets pushed with the work) change no branch.
+          if (notesOnly(info)) continue;
           const commit = info.oid;
           const pending = commit === null;
           const fromTrailers = readTrailerTask(info.trailers, pending ? 'the commit message' : `trailers of ${shortOid(commit)}`);
@@ -277,8 +299,22 @@ scope covers it.`,
             continue;
           }
           const trailerTask = fromTrailers.task;
+          const signed = signedTasks?.get(commit) ?? null;
+          if (signed && !signed.ok) report({ subRule: 'signature', message: msgs.badSignature(commit, signed.problem), commit, remediation: msgs.badSignatureFix });
+          const signedTask = signed?.ok ? signed.task : null;
+          const agent = agents.ofCommit(run.changeSet, info);
+
           let task: TaskEnvelope | null;
-          if (pending) {
+          if (signedTask) {
+            // The signed envelope is the task; what the commit says about itself is only compared.
+            task = signedTask;
+            if (trailerTask && (trailerTask.runId !== signedTask.runId || !sameScope(signedTask.scope, trailerTask.scope))) {
+              report({ subRule: 'mismatch', message: msgs.wider(signedTask, trailerTask), commit, remediation: msgs.widerFix(signedTask) });
+            }
+            if (envelope && (envelope.runId !== signedTask.runId || !sameScope(envelope.scope, signedTask.scope))) {
+              report({ subRule: 'mismatch', message: msgs.mismatch(envelope, signedTask), commit, remediation: msgs.mismatchFix(envelope) });
+            }
+          } else if (pending) {
             task = envelope ?? trailerTask;
             if (envelope && trailerTask && (trailerTask.runId !== envelope.runId || !sameScope(envelope.scope, trailerTask.scope))) {
               report({ subRule: 'mismatch', message: msgs.mismatch(envelope, trailerTask), commit, remediation: msgs.mismatchFix(envelope) });
@@ -290,12 +326,19 @@ scope covers it.`,
             }
           }
 
+          // Signed tasks required: an agent's commit counts a scope only from a signed envelope.
+          // (The commit being made has no message yet at pre-commit: commit-msg checks it.)
+          if (requireSigned && agent !== null && !signedTask && info.message !== null) {
+            if (!signed || signed.ok) report({ subRule: 'unsigned', message: msgs.unsigned(agent, commit, trailerTask), commit, remediation: msgs.unsignedFix });
+            continue;
+          }
+
           // The server only ever sees trailers: with require_scope, agent commits must carry
           // them (the envelope alone covers the commit being made, whose message is unknown yet).
-          if (requireScope) {
-            const agent = isAgent(info, actor);
-            const covered = trailerTask?.scope ? true : info.message === null && !!envelope?.scope;
-            if (agent !== null && !covered) {
+          if (requireScope && agent !== null) {
+            // At pre-commit the message (and so its trailers) is not known yet: commit-msg judges it.
+            const covered = signedTask?.scope || trailerTask?.scope ? true : info.message === null;
+            if (!covered) {
               report({ subRule: 'missing', message: msgs.agentUnscoped(agent), commit, remediation: msgs.agentUnscopedFix(envelope) });
               if (!task?.scope) continue;
             }

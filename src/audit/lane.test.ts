@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeSet, CommitInfo, SignedTask } from '../changeset/types.js';
+import { laneOf } from './lane.js';
+
+const RUN = '5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c';
+const c = (oid: string, trailers: [string, string][], refs = ['refs/heads/main']): CommitInfo => ({
+  oid, parents: [], tree: null, author: null, committer: null, message: 'm', trailers: trailers.map(([key, value]) => ({ key, value })), refs,
+});
+const signed = (scope: string, run = RUN): SignedTask => ({ ok: true, signer: 'orch@example.com', task: { runId: run, stage: 'cleanup', model: 'gpt-5.2-codex', scope: { kind: 'file', target: scope }, source: 'signed' } });
+const cs = (commits: CommitInfo[], signedTasks?: Map<string | null, SignedTask>): ChangeSet =>
+  ({ origin: 'receive', objectFormat: 'sha1', refs: [], commits, changes: [], actor: { source: 'remote-user', name: 'codex-bot' }, task: null, signedTasks }) as ChangeSet;
+
+describe('laneOf', () => {
+  it('takes the lane, model and stage from the signed envelope', () => {
+    expect(laneOf(cs([c('a', [])], new Map([['a', signed('config/**')]])))).toEqual({ run_id: RUN, stage: 'cleanup', model: 'gpt-5.2-codex', lane: `${RUN}/file:config/**` });
+  });
+
+  it('is not diluted by a commit that claims another lane itself, or none', () => {
+    const junk = c('b', [['Task-Scope', 'file:docs/**'], ['Run-Id', 'other']]);
+    expect(laneOf(cs([c('a', []), junk, c('d', [])], new Map([['a', signed('config/**')]])))?.lane).toBe(`${RUN}/file:config/**`);
+  });
+
+  it('has no lane for two different signed lanes, or unsigned commits that disagree', () => {
+    expect(laneOf(cs([c('a', []), c('b', [])], new Map([['a', signed('config/**')], ['b', signed('src/**')]])))).toBeNull();
+    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), c('b', [['Task-Scope', 'file:b'], ['Run-Id', 'r1']])]))).toBeNull();
+    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']])]))?.lane).toBe('r1/file:a');
+  });
+
+  it('leaves notes commits out (approvals pushed with the work)', () => {
+    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), c('n', [], ['refs/notes/safety-gate'])]))?.lane).toBe('r1/file:a');
+  });
+});

@@ -1,0 +1,78 @@
+// `safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]`
+//
+// The orchestrator signs an agent's SPEC-260 task envelope (`ssh-keygen -Y sign -n
+// safety-gate-task`) and hands the agent the trailers its commits carry:
+//
+//   Task-Scope: <kind>:<target>
+//   Run-Id: <run_id>
+//   Task-Envelope: v1 <statement> <signature>
+//
+// Printed on stdout (or written to --out); the agent adds them as the last paragraph of every
+// commit message (`git commit -m "…" -m "$(cat task.trailers)"`). The server counts the scope
+// only from the signed envelope (src/change-control/signed-task.ts).
+import { parseArgs } from 'node:util';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { EXIT, GateError } from '../../errors.js';
+import { parseDuration } from '../../approvals/statement.js';
+import { sshSign } from '../../approvals/ssh.js';
+import type { CliIO } from '../io.js';
+
+const USAGE = 'usage: safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]';
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { key: { type: 'string' }, expires: { type: 'string' }, 'repo-id': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
+    });
+  } catch (e) {
+    throw new GateError('usage', (e as Error).message, USAGE);
+  }
+  const { values: o, positionals } = parsed;
+  if (positionals[0] !== 'sign' || positionals.length !== 2) throw new GateError('usage', 'task takes: sign <envelope.json>', USAGE);
+  if (!o.key) throw new GateError('usage', "task sign needs --key (the orchestrator's ssh private key)", USAGE);
+  const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
+  if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of the orchestrator ssh private key');
+  const expiresIn = parseDuration(o.expires ?? '7d');
+  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', `--expires takes a duration like 30m, 4h or 7d, not ${o.expires}`, USAGE);
+
+  // The envelope is validated exactly as the gate will read it (SPEC-260 schema).
+  const file = resolve(io.cwd, positionals[1]!);
+  const { loadTaskEnvelope } = await import('../../change-control/task.js');
+  const task = loadTaskEnvelope(file);
+  if (!task.scope) throw new GateError('usage', `${positionals[1]} has no task_scope: a signed task grants an explicit scope`, 'add task_scope {kind, target} to the envelope');
+  const envelope = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+
+  const { TASK_NAMESPACE, TASK_STATEMENT, TASK_TRAILER, encodeTrailerValue, statementBytes } = await import('../../change-control/signed-task.js');
+  const { formatTrailers } = await import('../../rules/task-scope/scope.js');
+  const now = Date.now();
+  const statement = {
+    type: TASK_STATEMENT as typeof TASK_STATEMENT,
+    repo: o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config)),
+    issued_at: new Date(now).toISOString(),
+    expires_at: new Date(now + expiresIn).toISOString(),
+    envelope,
+  };
+  const signed = await sshSign(key, TASK_NAMESPACE, statementBytes(statement));
+  if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+  const text = `${formatTrailers(task)}\n${TASK_TRAILER}: ${encodeTrailerValue(statement, signed.blob)}\n`;
+  if (o.out) {
+    writeFileSync(resolve(io.cwd, o.out), text);
+    io.stderr.write(`safety-gate: task ${task.runId} (${task.scope.kind}:${task.scope.target}) signed; its commit trailers are in ${o.out}\n`);
+  } else io.stdout.write(text);
+  return EXIT.pass;
+}
+
+async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {
+  const { loadPolicy } = await import('../../config/load.js');
+  const { repoIdOf } = await import('../../approvals/apply.js');
+  try {
+    const policy = await loadPolicy({ cwd: io.cwd, configFile, mode: 'client' });
+    return repoIdOf(policy);
+  } catch {
+    return 'default';
+  }
+}

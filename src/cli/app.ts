@@ -24,6 +24,7 @@ Usage:
   safety-gate audit verify [--log FILE] | audit export [--output FILE] | audit overdue
   safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,...]
   safety-gate approve <rev> --break-glass --incident ID --bypass RULE,... --rollback TEXT --key KEY
+  safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] | check list | check verify [--signed]
 
 Global options:
   -C <dir>     run as if started in <dir>
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   audit: () => import('./commands/audit.js'),
   approve: () => import('./commands/approve.js'),
   baseline: () => import('./commands/baseline.js'),
+  check: () => import('./commands/check.js'),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { changeControlShape } from './sections/change-control.js';
 import { approvalsShape } from './sections/approvals.js';
+import { checksShape } from './sections/checks.js';
 import { parseRunWindow, validTimezone } from '../rules/policy-record/run-windows.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
@@ -172,6 +173,7 @@ export const ConfigSchema = z
 
     ...changeControlShape,
     ...approvalsShape,
+    ...checksShape,
   })
   .strict();
 
@@ -222,6 +224,16 @@ export interface Policy {
   approvals: ApprovalsPolicy | null;
   /** `baseline:` as configured; null: the default `.safety-gate/baseline.json` when present. */
   baseline?: string | null;
+  /** `checks:` with `check_defaults:` applied (env merged, timeout filled); absent: no checks defined. */
+  checks?: Record<string, ResolvedCheck>;
+}
+
+/** One named check as the policy resolves it: what `safety-gate check run` executes. */
+export interface ResolvedCheck {
+  command: string[];
+  env: Record<string, string>;
+  /** A duration (`10m`). */
+  timeout: string;
 }
 
 export type ChangeControlPolicy = z.output<z.ZodObject<typeof changeControlShape>>;

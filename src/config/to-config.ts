@@ -38,5 +38,6 @@ export function policyToConfig(policy: Policy): Config {
   Object.assign(out, policy.changeControl);
   if (policy.approvals) out.approvals = policy.approvals;
   if (policy.baseline) out.baseline = policy.baseline;
+  if (policy.checks) out.checks = policy.checks;
   return out as Config;
 }

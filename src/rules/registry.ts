@@ -17,6 +17,7 @@ import { secrets } from './secrets/rule.js';
 import { readableContent } from './readable-content/rule.js';
 import { policyRecord } from './policy-record/rule.js';
 import { retryBudget } from './retry-budget/rule.js';
+import { requiredChecks } from './required-checks/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,6 +38,7 @@ export const rules: Rule<any>[] = [
   readableContent,
   policyRecord,
   retryBudget,
+  requiredChecks,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -1,0 +1,169 @@
+// `safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]`
+// `safety-gate check list [--tree TREE | --rev REV] [--format text|json]`
+// `safety-gate check verify [--tree TREE | --rev REV] [--signed] [--format text|json]`
+//
+// run: checks the tree out of git into a temporary directory (default: the index's `git
+// write-tree`, never the work tree), runs the policy's command for the check there and adds its
+// receipt to the note of the tree under refs/notes/safety-gate-checks (signed with --key:
+// `ssh-keygen -Y sign -n safety-gate-check`). A failed check is recorded too (exit code in the
+// receipt) and the command exits 1.
+// list: the receipts attached to the tree. verify: whether every required check has a receipt
+// that counts (as the client doors judge it; --signed: as pre-receive does, against this
+// machine's allowed signers and the signer role).
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sshSign } from '../../approvals/ssh.js';
+import { SignatureChecker, judgeTree } from '../../checks/evidence.js';
+import { addReceiptLine, gitNoteReader, notesCommits, receiptsFor, type GitLike } from '../../checks/notes.js';
+import { CHECK_NAMESPACE, CHECKS_NOTES_REF, encodeReceipt, receiptBytes } from '../../checks/receipt.js';
+import { runCheck } from '../../checks/run.js';
+import type { Policy } from '../../config/schema.js';
+import { EXIT, GateError } from '../../errors.js';
+import { openRepo } from '../../git/repo.js';
+import type { CliIO } from '../io.js';
+
+export const USAGE = `usage: safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]
+       safety-gate check list [--tree TREE | --rev REV] [--format text|json]
+       safety-gate check verify [--tree TREE | --rev REV] [--signed] [--format text|json]
+
+run     runs the policy's check <name> (checks: in the policy) on exactly one tree, checked out
+        from git into a temporary directory (default: the index's tree, the one the next commit
+        gets), and records a receipt under ${CHECKS_NOTES_REF}, on the tree; --key signs it
+        (ssh-keygen -Y sign -n ${CHECK_NAMESPACE}). Exit 1 when the check fails (still recorded).
+list    the receipts recorded for the tree.
+verify  whether each required check (required_checks) has a passing receipt for the tree;
+        --signed: only receipts signed by the signer role (default ci) count, as in pre-receive.
+Push receipts with the branch: git push origin <branch> ${CHECKS_NOTES_REF}`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        key: { type: 'string' },
+        tree: { type: 'string' },
+        rev: { type: 'string' },
+        'repo-id': { type: 'string' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+        signed: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new GateError('usage', (e as Error).message, USAGE);
+  }
+  const { values: o, positionals } = parsed;
+  const sub = positionals[0];
+  if (sub !== 'run' && sub !== 'list' && sub !== 'verify') throw new GateError('usage', sub ? `unknown check command "${sub}"` : 'check needs a command: run, list or verify', USAGE);
+  if (o.tree && o.rev) throw new GateError('usage', 'give --tree or --rev, not both', USAGE);
+  const format = o.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new GateError('usage', `--format takes text or json, not ${format}`, USAGE);
+
+  const repo = await openRepo(io.cwd, io.env);
+  const git: GitLike = {
+    run: async (args, input) => {
+      const r = await repo.git.run(args, { input, okCodes: [0, 1, 128] });
+      return { stdout: r.stdout, code: r.code };
+    },
+  };
+  const text = async (args: string[]) => {
+    const r = await git.run(args);
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : null;
+  };
+
+  // The tree: --tree, --rev's tree, or the index's (what the next commit records).
+  let tree: string;
+  if (o.tree) {
+    const t = await text(['rev-parse', '--verify', '-q', `${o.tree}^{tree}`]);
+    if (!t) throw new GateError('usage', `${o.tree} is not a tree`, 'name a tree id (git rev-parse HEAD^{tree}) or use --rev');
+    tree = t;
+  } else if (o.rev) {
+    const t = await text(['rev-parse', '--verify', '-q', `${o.rev}^{tree}`]);
+    if (!t) throw new GateError('usage', `${o.rev} is not a commit`, 'name a commit (a branch, a tag or an id)');
+    tree = t;
+  } else {
+    const t = await text(['write-tree']);
+    if (!t) throw new GateError('git', 'cannot write the staged tree (unmerged paths?)', 'resolve conflicts and stage the change first');
+    tree = t;
+  }
+
+  const { loadPolicy } = await import('../../config/load.js');
+  const policy = await loadPolicy({ cwd: io.cwd, configFile: o.config, mode: 'client' });
+  const repoId = o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? policy.approvals?.repo_id ?? policy.policyId ?? 'default';
+
+  if (sub === 'run') {
+    const name = positionals[1];
+    if (!name || positionals.length !== 2) throw new GateError('usage', 'check run takes one check name', USAGE);
+    const def = policy.checks?.[name];
+    if (!def) throw new GateError('usage', `the policy defines no check "${name}" (defined: ${Object.keys(policy.checks ?? {}).sort().join(', ') || 'none'})`, 'define it under checks: in the policy');
+    let key: string | null = null;
+    if (o.key) {
+      key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
+      if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of the ssh private key that signs receipts (CI\'s key)');
+    }
+    io.stderr.write(`safety-gate: running check ${name} on tree ${tree.slice(0, 12)}: ${def.command.join(' ')}\n`);
+    const { receipt, outcome } = await runCheck({ name, def, tree, repoId, repoCwd: repo.workTree ?? repo.gitDir, env: io.env, sink: (b) => io.stderr.write(b) });
+    if (outcome.error) io.stderr.write(`safety-gate: check ${name} could not start: ${outcome.error}\n`);
+    let sig: Buffer | null = null;
+    if (key) {
+      const signed = await sshSign(key, CHECK_NAMESPACE, receiptBytes(receipt));
+      if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+      sig = signed.blob;
+    }
+    const line = encodeReceipt(receipt, sig);
+    const added = await addReceiptLine(git, tree, line);
+    if (!added.ok) throw new GateError('git', `cannot store the receipt: ${added.error}`, 'check that the repository is writable');
+    const verdict = receipt.exit_code === 0 ? 'passed' : `FAILED (exit ${receipt.exit_code}${outcome.timedOut ? ', timed out' : ''})`;
+    if (format === 'json') io.stdout.write(JSON.stringify({ receipt, signed: sig !== null, notes_ref: CHECKS_NOTES_REF }) + '\n');
+    io.stderr.write(
+      `safety-gate: check ${name} ${verdict} on tree ${tree.slice(0, 12)} in ${(receipt.duration_ms / 1000).toFixed(1)}s; ${sig ? 'signed ' : 'unsigned '}receipt stored in ${CHECKS_NOTES_REF}` +
+        `${sig ? `; push it with the change: git push origin <branch> ${CHECKS_NOTES_REF}` : ''}\n`,
+    );
+    return receipt.exit_code === 0 ? EXIT.pass : EXIT.block;
+  }
+
+  const notes = await notesCommits(git, []);
+  const entries = await receiptsFor(gitNoteReader(git), notes, tree);
+
+  if (sub === 'list') {
+    const rows = entries.map((e) => ({ check: e.receipt?.check ?? null, tree: e.receipt?.tree ?? null, exit_code: e.receipt?.exit_code ?? null, signed: e.signature !== null, time: e.receipt?.time ?? null, runner: e.receipt?.runner ?? null, problem: e.problem }));
+    if (format === 'json') io.stdout.write(JSON.stringify({ tree, receipts: rows }, null, 2) + '\n');
+    else {
+      if (rows.length === 0) io.stdout.write(`no receipts for tree ${tree.slice(0, 12)} in ${CHECKS_NOTES_REF}\n`);
+      for (const r of rows) {
+        io.stdout.write(r.problem ? `?  an entry ${r.problem}\n` : `${r.exit_code === 0 ? 'ok' : 'FAIL'}  ${r.check}  exit ${r.exit_code}  ${r.signed ? 'signed' : 'unsigned'}  ${r.time}  ${r.runner!.user}@${r.runner!.host}\n`);
+      }
+    }
+    return EXIT.pass;
+  }
+
+  // verify
+  return verify(policy, tree, entries, { signed: o.signed === true, repoId, base: repo.workTree ?? repo.gitDir, format, io });
+}
+
+async function verify(
+  policy: Policy,
+  tree: string,
+  entries: Awaited<ReturnType<typeof receiptsFor>>,
+  o: { signed: boolean; repoId: string; base: string; format: string; io: CliIO },
+): Promise<number> {
+  const options = (policy.rules['required-checks']?.options ?? {}) as { signer_role?: string; client_evidence?: string };
+  const role = options.signer_role ?? 'ci';
+  const sigs = new SignatureChecker(policy, o.base);
+  try {
+    const verdicts = await judgeTree(policy, policy.record.required_checks, tree, entries, { signed: o.signed || options.client_evidence === 'signed', role, signersBase: o.base, pusher: null, selfEmails: [], repoId: o.repoId }, sigs);
+    const ok = verdicts.every((v) => v.ok);
+    if (o.format === 'json') {
+      o.io.stdout.write(JSON.stringify({ tree, ok, checks: verdicts.map((v) => ({ check: v.check, ok: v.ok, signer: v.signer, why: v.why })) }, null, 2) + '\n');
+    } else {
+      if (verdicts.length === 0) o.io.stdout.write('the policy requires no checks (required_checks is empty)\n');
+      for (const v of verdicts) o.io.stdout.write(v.ok ? `ok    ${v.check}${v.signer ? ` (signed by ${v.signer})` : ' (unsigned receipt)'}\n` : `MISS  ${v.check}: ${[...new Set(v.why)].join('; ')}\n`);
+    }
+    return ok ? EXIT.pass : EXIT.block;
+  } finally {
+    sigs.close();
+  }
+}

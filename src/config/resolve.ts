@@ -63,13 +63,15 @@ export function resolvePolicy(
   }
   if (problems.length) throwProblems(problems, layers, 'define the group under protected_groups, or extend a preset that does');
 
-  // `checks:` with `check_defaults:` applied; `required_checks` must name defined checks.
+  // `checks:` with `check_defaults:` applied; `required_checks` must name defined checks. A policy
+  // with no `checks:` at all (the SPEC-260 record as it stands) still loads: rule required-checks
+  // then refuses every change it judges with "the policy does not define check …" (fail closed).
   const checks: Record<string, ResolvedCheck> = {};
   const defaults = config.check_defaults ?? { env: {}, timeout: '10m' };
   for (const [name, c] of Object.entries(config.checks ?? {})) {
     checks[name] = { command: [...c.command], env: { ...defaults.env, ...c.env }, timeout: c.timeout ?? defaults.timeout };
   }
-  (config.required_checks ?? []).forEach((name, i) => {
+  if (config.checks !== undefined) (config.required_checks ?? []).forEach((name, i) => {
     if (!(name in checks)) {
       const defined = Object.keys(checks).sort().join(', ') || 'none';
       problems.push({ path: ['required_checks', i], message: `required check "${name}" is not defined under checks: (defined: ${defined})` });

@@ -2,7 +2,7 @@
 // by core.hooksPath (client) and a bare repository whose pre-receive hook runs the built CLI
 // (server). The agent is dave (author dave@example.com, REMOTE_USER=dave); CI is carol (role ci).
 // Every refusal is asserted by its one line and by the audit record ("skipped check").
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -308,5 +308,32 @@ describe('scan --range reports the tips that lack evidence', () => {
     expect(text.stdout + text.stderr).toContain(`required check unit has no passing receipt for commit ${tip.slice(0, 12)}`);
     expect(cli(repo, ['check', 'run', 'unit', '--rev', 'HEAD']).code).toBe(0);
     expect(cli(repo, ['scan', '--range', `${base}..HEAD`, '--no-audit']).code).toBe(0);
+  });
+});
+
+describe("README's required-checks pipeline", () => {
+  it('runs as written: refused without a receipt, lands on the client with one, refused on main until CI signs', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const begin = readme.indexOf('<!-- required-checks:begin -->');
+    const end = readme.indexOf('<!-- required-checks:end -->');
+    expect(begin).toBeGreaterThan(0);
+    const block = readme.slice(begin, end);
+    const script = block.slice(block.indexOf('```sh\n') + 6, block.lastIndexOf('```'));
+    const bin = join(sb.dir, 'bin');
+    execFileSync('mkdir', ['-p', bin]);
+    execFileSync('sh', ['-c', `printf '#!/bin/sh\\nexec "%s" "%s" "$@"\\n' "${process.execPath}" "${CLI}" > "${bin}/safety-gate" && chmod +x "${bin}/safety-gate"`]);
+    const env: NodeJS.ProcessEnv = { ...sb.env, PATH: `${bin}:${sb.env.PATH}` };
+    delete env.SAFETY_GATE_BIN;
+    const r = spawnSync('bash', ['-c', script], { cwd: sb.dir, env, encoding: 'utf8' });
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status, out).toBe(0);
+    expect(out).toMatch(/required-checks\/skipped-check\s+required check unit has no passing receipt for the staged tree \(tree [0-9a-f]{12}\): no receipt/);
+    expect(out).toMatch(/check unit passed on tree [0-9a-f]{12}/);
+    expect(out).toMatch(/remote: .*required check unit has no passing receipt for refs\/heads\/main at [0-9a-f]{12} \(tree [0-9a-f]{12}\): a passing receipt is unsigned; only receipts signed by the ci role count here/);
+    expect(out).toMatch(/required check unit has no passing receipt for commit [0-9a-f]{12}/);
+    expect(out).toContain('ok    unit (signed by ci@example.com)');
+    const head = (cwd: string, rev: string) => spawnSync('git', ['rev-parse', rev], { cwd, env: sb.env, encoding: 'utf8' }).stdout.trim();
+    expect(head(join(sb.dir, 'app.git'), 'refs/heads/main')).toBe(head(join(sb.dir, 'app'), 'HEAD'));
+    expect(head(join(sb.dir, 'app'), 'HEAD~1')).not.toBe('');
   });
 });

@@ -79,6 +79,13 @@ describe('judgeTree', () => {
     expect((await judge([forged], signed)).why).toEqual(["the signature of carol@example.com's receipt does not verify (receipt altered or signature forged)"]);
   });
 
+  it('on the server, a pusher the platform did not name fails closed: no signed receipt counts', async () => {
+    const anonymous = req({ signed: true, pusher: pusherIdentity({}, { source: 'unknown', name: null }) });
+    expect((await judge([await entry(receipt(), 'carol')], anonymous)).why).toEqual([
+      'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no signed receipt can be checked against it',
+    ]);
+  });
+
   it('a revoked key never signs evidence (rita is @revoked in allowed_signers, though in the ci role)', async () => {
     expect((await judge([await entry(receipt(), 'rita')], req({ signed: true }))).why[0]).toMatch(/^the receipt is signed by a revoked key of rita@example.com/);
   });

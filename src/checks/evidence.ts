@@ -22,7 +22,11 @@ export interface EvidenceRequirement {
   role: string;
   /** Directory a relative approvals.allowed_signers is resolved against ($GIT_DIR on the server, the work tree on a client). */
   signersBase: string;
-  /** Who may not sign evidence for this change: the pusher, and the change's author/committer emails. */
+  /**
+   * Who may not sign evidence for this change: the pusher, and the change's author/committer
+   * emails. On the server a pusher the platform did not name could be any signer, so no signed
+   * receipt counts then (fail closed); `null`: no pusher to hold against (client doors).
+   */
   pusher: Pusher | null;
   selfEmails: string[];
   repoId: string;
@@ -147,6 +151,10 @@ export async function judgeTree(
       }
       if (!e.signature) {
         verdict.why.push(`a passing receipt is unsigned; only receipts signed by the ${req.role} role count here`);
+        continue;
+      }
+      if (req.pusher && req.pusher.name === null) {
+        verdict.why.push('the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no signed receipt can be checked against it');
         continue;
       }
       const v = await sigs.verify(e);

@@ -108,13 +108,22 @@ ref-integrity/notes-ref.`,
         if (required.length === 0) return;
         const { changeSet } = run;
         const staged = run.commits.find((c) => c.info.oid === null);
-        const stagedAuthor = staged ? await out(git, ['var', 'GIT_AUTHOR_IDENT']) : null;
-        const stagedEmail = stagedAuthor ? (/<([^>]*)>/.exec(stagedAuthor)?.[1] ?? null) : null;
+        // Who `git commit` will name as author (asked only when it can matter).
+        let stagedEmail: string | null | undefined;
+        const stagedAuthor = async (): Promise<string | null> => {
+          if (stagedEmail === undefined) {
+            const ident = staged ? await out(git, ['var', 'GIT_AUTHOR_IDENT']) : null;
+            stagedEmail = ident ? (/<([^>]*)>/.exec(ident)?.[1] ?? null) : null;
+          }
+          return stagedEmail;
+        };
 
-        if (options.applies_to === 'agents') {
+        if (options.applies_to === 'agents' && !changeSet.task) {
+          if (identities.length === 0) return;
           const pusher = changeSet.actor.name !== null && isAgentName(changeSet.actor.name);
-          const author = run.commits.some((c) => [c.info.author?.email, c.info.committer?.email].some((e) => !!e && isAgentName(e))) || (!!stagedEmail && isAgentName(stagedEmail));
-          if (!pusher && !author && !changeSet.task) return;
+          const author = run.commits.some((c) => [c.info.author?.email, c.info.committer?.email].some((e) => !!e && isAgentName(e)));
+          const email = pusher || author ? null : await stagedAuthor();
+          if (!pusher && !author && !(email && isAgentName(email))) return;
         }
 
         const subjects: Subject[] = [];
@@ -152,7 +161,8 @@ ref-integrity/notes-ref.`,
             }
             const self: string[] = [];
             if (s.commit === null) {
-              if (stagedEmail) self.push(stagedEmail);
+              const email = await stagedAuthor();
+              if (email) self.push(email);
               const committer = await out(git, ['var', 'GIT_COMMITTER_IDENT']);
               const m = committer ? /<([^>]*)>/.exec(committer) : null;
               if (m) self.push(m[1]!);

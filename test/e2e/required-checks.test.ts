@@ -155,6 +155,18 @@ describe('client doors: pre-commit through core.hooksPath', () => {
     expect(copied.out).toContain(`a receipt is for tree ${first.slice(0, 12)}, not this tree`);
   });
 
+  it('check: usage errors are exit 2 with one line; --help prints the usage', () => {
+    const unknown = cli(repo, ['check', 'run', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('the policy defines no check "nope" (defined: unit)');
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    expect(cli(repo, ['check', 'run', 'unit', '--rev', 'no-such-rev']).code).toBe(2);
+    expect(cli(repo, ['check', 'frobnicate']).code).toBe(2);
+    const help = cli(repo, ['check', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: safety-gate check run <name>');
+  });
+
   it('refuses a receipt of another command than the policy defines', () => {
     repo.write('a.txt', 'v1\n');
     repo.git('add', 'a.txt');

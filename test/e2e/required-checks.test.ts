@@ -148,6 +148,12 @@ describe('client doors: pre-commit through core.hooksPath', () => {
     const r = commit('agent: edited after the check');
     expect(r.code).not.toBe(0);
     expect(r.out).toContain(`required check unit has no passing receipt for the staged tree (tree ${second.slice(0, 12)}): no receipt`);
+    // --tree names the tree to run on; check list shows its receipts.
+    expect(cli(repo, ['check', 'run', 'unit', '--tree', first]).code).toBe(0);
+    const listed = cli(repo, ['check', 'list', '--tree', first]).stdout.trim().split('\n');
+    expect(listed).toHaveLength(2);
+    for (const line of listed) expect(line).toMatch(/^ok {2}unit {2}exit 0 {2}unsigned {2}\d{4}-\d\d-\d\dT/);
+    expect(cli(repo, ['check', 'list']).stdout).toBe(`no receipts for tree ${second.slice(0, 12)} in ${NOTES}\n`);
     // The first tree's receipt copied onto the second tree names the first tree.
     repo.git('notes', `--ref=${NOTES}`, 'copy', first, second);
     const copied = commit('agent: copied receipt');
@@ -331,6 +337,14 @@ describe("README's required-checks pipeline", () => {
     expect(begin).toBeGreaterThan(0);
     const block = readme.slice(begin, end);
     const script = block.slice(block.indexOf('```sh\n') + 6, block.lastIndexOf('```'));
+    // The section's policy example is valid configuration.
+    const section = readme.slice(readme.indexOf('## Required checks'));
+    const yamlStart = section.indexOf('```yaml\n') + 8;
+    const example = Repo.init(sb, 'example');
+    example.write('safety-gate.config.yaml', section.slice(yamlStart, section.indexOf('```', yamlStart)));
+    const cfg = cli(example, ['config', '--format', 'json']);
+    expect(cfg.code, cfg.stderr).toBe(0);
+    expect(JSON.parse(cfg.stdout).checks['test-suite']).toMatchObject({ env: { TRADING_MODE: 'paper', PYTHONHASHSEED: '0' }, timeout: '20m' });
     const bin = join(sb.dir, 'bin');
     execFileSync('mkdir', ['-p', bin]);
     execFileSync('sh', ['-c', `printf '#!/bin/sh\\nexec "%s" "%s" "$@"\\n' "${process.execPath}" "${CLI}" > "${bin}/safety-gate" && chmod +x "${bin}/safety-gate"`]);

@@ -286,6 +286,24 @@ describe('server: pre-receive on a protected branch wants a ci signature', () =>
     refusedWith(pushMain(), "dave@example.com signed its own change's receipt; evidence comes from the ci role, never from the pusher or author");
   });
 
+  it('break-glass by two people lets a change without evidence through, audited as an override', () => {
+    const glass = policy();
+    (glass.approvals as Record<string, unknown>).roles = { ci: ['carol@example.com'], security: ['carol@example.com'], oncall: ['mallory@example.com'] };
+    (glass.approvals as Record<string, unknown>).break_glass = ['security', 'oncall'];
+    server = createServer(sb, glass, { name: 'glass.git', hookEnv: 'export REMOTE_USER=dave\n' });
+    repo.git('remote', 'set-url', 'origin', server.url);
+    for (const who of ['carol', 'mallory'] as const) {
+      const r = cli(repo, ['approve', 'HEAD', '--break-glass', '--incident', 'INC-7', '--bypass', 'required-checks', '--rollback', 'revert HEAD', '--key', keys.key(who), '--repo-id', REPO_ID]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const r = push(repo, ['origin', 'HEAD:refs/heads/main', 'refs/notes/safety-gate']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('bypassed under break-glass INC-7');
+    const rec = JSON.parse(server.auditLines().at(-1)!);
+    expect(rec.decision).toBe('override');
+    expect(rec.override.checks_bypassed).toEqual(['required-checks/skipped-check']);
+  });
+
   it('lands with a valid ci signature; a feature branch needs none; the notes ref cannot be deleted', () => {
     repo.write('status.txt', 'ok\n');
     repo.commitAll('agent: fix');

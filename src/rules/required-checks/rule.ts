@@ -92,7 +92,9 @@ and server.protected_branches).
 Fix: run the check (\`safety-gate check run <name>\`) before committing; for a protected branch,
 let CI run \`safety-gate check run <name> --rev <tip> --key <ci key>\` and push
 refs/notes/safety-gate-checks with the branch. Deleting or rewinding that notes ref is refused by
-ref-integrity/notes-ref.`,
+ref-integrity/notes-ref. In an emergency, break-glass (two approvers, \`safety-gate approve <tip>
+--break-glass --bypass required-checks …\`) lets the change through, audited as an override; an
+ordinary approval closes the finding only where approvals.rules names required-checks.`,
   },
   create(ctx) {
     const { options, policy, git } = ctx;

@@ -161,6 +161,21 @@ describe('client doors: pre-commit through core.hooksPath', () => {
     expect(copied.out).toContain(`a receipt is for tree ${first.slice(0, 12)}, not this tree`);
   });
 
+  it('checks run side by side on one tree all keep their receipt (the note is updated under a lock)', async () => {
+    const many = Object.fromEntries(['c1', 'c2', 'c3', 'c4'].map((n) => [n, { command: ['sh', '-c', 'sleep 0.2'] }]));
+    repo.write('safety-gate.config.yaml', stringify(policy({ checks: { ...CHECKS, ...many } })));
+    repo.git('add', '-A');
+    const { spawn } = await import('node:child_process');
+    const codes = await Promise.all(
+      Object.keys(many).map(
+        (n) => new Promise<number | null>((done) => spawn(process.execPath, [CLI, 'check', 'run', n], { cwd: repo.path, env: repo.env, stdio: 'ignore' }).on('close', done)),
+      ),
+    );
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const list = JSON.parse(cli(repo, ['check', 'list', '--format', 'json']).stdout);
+    expect(list.receipts.map((x: { check: string }) => x.check).sort()).toEqual(['c1', 'c2', 'c3', 'c4']);
+  });
+
   it('check: usage errors are exit 2 with one line; --help prints the usage', () => {
     const unknown = cli(repo, ['check', 'run', 'nope']);
     expect(unknown.code).toBe(2);

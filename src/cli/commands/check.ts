@@ -10,10 +10,11 @@
 // list: the receipts attached to the tree. verify: whether every required check has a receipt
 // that counts (as the client doors judge it; --signed: as pre-receive does, against this
 // machine's allowed signers and the signer role).
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sshSign } from '../../approvals/ssh.js';
+import { acquireLock } from '../../audit/lock.js';
 import { SignatureChecker, judgeTree } from '../../checks/evidence.js';
 import { addReceiptLine, gitNoteReader, notesCommits, receiptsFor, type GitLike } from '../../checks/notes.js';
 import { CHECK_NAMESPACE, CHECKS_NOTES_REF, encodeReceipt, receiptBytes } from '../../checks/receipt.js';
@@ -114,7 +115,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       sig = signed.blob;
     }
     const line = encodeReceipt(receipt, sig);
-    const added = await addReceiptLine(git, tree, line);
+    // Checks of one tree often run side by side (CI jobs): the note's read-modify-write is done
+    // under a lock in the common git dir, so no run's line is lost to another's.
+    const lockDir = join(repo.commonDir, 'safety-gate');
+    mkdirSync(lockDir, { recursive: true });
+    const lock = await acquireLock(join(lockDir, 'checks-notes.lock'), { timeoutMs: 30_000 });
+    let added: Awaited<ReturnType<typeof addReceiptLine>>;
+    try {
+      added = await addReceiptLine(git, tree, line);
+    } finally {
+      lock.release();
+    }
     if (!added.ok) throw new GateError('git', `cannot store the receipt: ${added.error}`, 'check that the repository is writable');
     const verdict = receipt.exit_code === 0 ? 'passed' : `FAILED (exit ${receipt.exit_code}${outcome.timedOut ? ', timed out' : ''})`;
     if (format === 'json') io.stdout.write(JSON.stringify({ receipt, signed: sig !== null, notes_ref: CHECKS_NOTES_REF }) + '\n');

@@ -62,7 +62,7 @@ Runs a generator the policy approves and records a receipt; --stage stages exact
 ${COMMON}`,
   check: `usage: safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]
        safety-gate check list [--tree TREE | --rev REV] [--format text|json]
-       safety-gate check verify [--tree TREE | --rev REV] [--signed] [--format text|json]
+       safety-gate check verify [--tree TREE | --rev REV | --range A..B] [--signed] [--format text|json]
 
 run: the policy's check <name> on exactly one tree (default: the index's), checked out from git into
 a temporary directory; its receipt goes to refs/notes/safety-gate-checks (--key signs it).

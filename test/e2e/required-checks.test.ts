@@ -357,8 +357,13 @@ describe('scan --range reports the tips that lack evidence', () => {
     expect(findings.map((f: { commit: string; message: string }) => [f.commit, f.message.split(':')[0]])).toEqual([[tip, `required check unit has no passing receipt for commit ${tip.slice(0, 12)} (tree ${repo.git('rev-parse', 'HEAD^{tree}').trim().slice(0, 12)})`]]);
     const text = cli(repo, ['scan', '--range', `${base}..HEAD`, '--no-audit']);
     expect(text.stdout + text.stderr).toContain(`required check unit has no passing receipt for commit ${tip.slice(0, 12)}`);
+    // check verify --range: the same tips, for CI.
+    const v = cli(repo, ['check', 'verify', '--range', `${base}..HEAD`, '--format', 'json']);
+    expect(v.code).toBe(1);
+    expect(JSON.parse(v.stdout).tips.map((t: { commit: string; ok: boolean; checks: { why: string[] }[] }) => [t.commit, t.ok, t.checks[0]!.why])).toEqual([[tip, false, ['no receipt']]]);
     expect(cli(repo, ['check', 'run', 'unit', '--rev', 'HEAD']).code).toBe(0);
     expect(cli(repo, ['scan', '--range', `${base}..HEAD`, '--no-audit']).code).toBe(0);
+    expect(cli(repo, ['check', 'verify', '--range', `${base}..HEAD`]).stdout).toBe(`ok    unit on ${tip.slice(0, 12)} (unsigned receipt)\n`);
   });
 });
 
@@ -390,7 +395,7 @@ describe("README's required-checks pipeline", () => {
     expect(out).toMatch(/check unit passed on tree [0-9a-f]{12}/);
     expect(out).toMatch(/remote: .*required check unit has no passing receipt for refs\/heads\/main at [0-9a-f]{12} \(tree [0-9a-f]{12}\): a passing receipt is unsigned; only receipts signed by the ci role count here/);
     expect(out).toMatch(/required check unit has no passing receipt for commit [0-9a-f]{12}/);
-    expect(out).toContain('ok    unit (signed by ci@example.com)');
+    expect(out).toMatch(/ok {4}unit on [0-9a-f]{12} \(signed by ci@example\.com\)/);
     const head = (cwd: string, rev: string) => spawnSync('git', ['rev-parse', rev], { cwd, env: sb.env, encoding: 'utf8' }).stdout.trim();
     expect(head(join(sb.dir, 'app.git'), 'refs/heads/main')).toBe(head(join(sb.dir, 'app'), 'HEAD'));
     expect(head(join(sb.dir, 'app'), 'HEAD~1')).not.toBe('');

@@ -1,6 +1,6 @@
 // `safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]`
 // `safety-gate check list [--tree TREE | --rev REV] [--format text|json]`
-// `safety-gate check verify [--tree TREE | --rev REV] [--signed] [--format text|json]`
+// `safety-gate check verify [--tree TREE | --rev REV | --range A..B] [--signed] [--format text|json]`
 //
 // run: checks the tree out of git into a temporary directory (default: the index's `git
 // write-tree`, never the work tree), runs the policy's command for the check there and adds its
@@ -15,8 +15,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sshSign } from '../../approvals/ssh.js';
 import { acquireLock } from '../../audit/lock.js';
-import { SignatureChecker, judgeTree } from '../../checks/evidence.js';
-import { addReceiptLine, gitNoteReader, notesCommits, receiptsFor, type GitLike } from '../../checks/notes.js';
+import { SignatureChecker, judgeTree, type CheckVerdict } from '../../checks/evidence.js';
+import { addReceiptLine, gitNoteReader, notesCommits, receiptsFor, type GitLike, type NoteReader } from '../../checks/notes.js';
 import { CHECK_NAMESPACE, CHECKS_NOTES_REF, encodeReceipt, receiptBytes } from '../../checks/receipt.js';
 import { runCheck } from '../../checks/run.js';
 import type { Policy } from '../../config/schema.js';
@@ -26,7 +26,7 @@ import type { CliIO } from '../io.js';
 
 export const USAGE = `usage: safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]
        safety-gate check list [--tree TREE | --rev REV] [--format text|json]
-       safety-gate check verify [--tree TREE | --rev REV] [--signed] [--format text|json]
+       safety-gate check verify [--tree TREE | --rev REV | --range A..B] [--signed] [--format text|json]
 
 run     runs the policy's check <name> (checks: in the policy) on exactly one tree, checked out
         from git into a temporary directory (default: the index's tree, the one the next commit
@@ -34,7 +34,8 @@ run     runs the policy's check <name> (checks: in the policy) on exactly one tr
         (ssh-keygen -Y sign -n ${CHECK_NAMESPACE}). Exit 1 when the check fails (still recorded).
 list    the receipts recorded for the tree.
 verify  whether each required check (required_checks) has a passing receipt for the tree;
-        --signed: only receipts signed by the signer role (default ci) count, as in pre-receive.
+        --signed: only receipts signed by the signer role (default ci) count, as in pre-receive;
+        --range A..B: each tip of the range (what CI runs and signs for).
 Push receipts with the branch: git push origin <branch> ${CHECKS_NOTES_REF}`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -51,6 +52,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         config: { type: 'string' },
         format: { type: 'string' },
         signed: { type: 'boolean' },
+        range: { type: 'string' },
       },
     });
   } catch (e) {
@@ -59,7 +61,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: o, positionals } = parsed;
   const sub = positionals[0];
   if (sub !== 'run' && sub !== 'list' && sub !== 'verify') throw new GateError('usage', sub ? `unknown check command "${sub}"` : 'check needs a command: run, list or verify', USAGE);
-  if (o.tree && o.rev) throw new GateError('usage', 'give --tree or --rev, not both', USAGE);
+  if ([o.tree, o.rev, o.range].filter(Boolean).length > 1) throw new GateError('usage', 'give one of --tree, --rev, --range', USAGE);
+  if (o.range && sub !== 'verify') throw new GateError('usage', '--range goes with check verify', USAGE);
   const format = o.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new GateError('usage', `--format takes text or json, not ${format}`, USAGE);
 
@@ -85,6 +88,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const t = await text(['rev-parse', '--verify', '-q', `${o.rev}^{tree}`]);
     if (!t) throw new GateError('usage', `${o.rev} is not a commit`, 'name a commit (a branch, a tag or an id)');
     tree = t;
+  } else if (o.range) {
+    tree = '';
   } else {
     const t = await text(['write-tree']);
     if (!t) throw new GateError('git', 'cannot write the staged tree (unmerged paths?)', 'resolve conflicts and stage the change first');
@@ -137,7 +142,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   const notes = await notesCommits(git, []);
-  const entries = await receiptsFor(gitNoteReader(git), notes, tree);
+  const read = gitNoteReader(git);
+
+  if (sub === 'verify') {
+    // The subjects: each tip of --range (commits no other commit of the range descends from), or the one tree.
+    const subjects: { commit: string | null; tree: string }[] = [];
+    if (o.range) {
+      const l = await text(['rev-list', '--parents', o.range, '--']);
+      if (l === null) throw new GateError('usage', `${o.range} is not a commit range`, 'name a range A..B of existing commits');
+      const rows = l.split('\n').filter(Boolean).map((x) => x.split(' '));
+      const parents = new Set(rows.flatMap((r) => r.slice(1)));
+      for (const [c] of rows) if (!parents.has(c!)) subjects.push({ commit: c!, tree: (await text(['rev-parse', `${c}^{tree}`]))! });
+    } else subjects.push({ commit: o.rev ? await text(['rev-parse', '--verify', '-q', `${o.rev}^{commit}`]) : null, tree });
+    return verify(policy, subjects, { read, notes, git: text, range: o.range ?? null, signed: o.signed === true, repoId, base: repo.workTree ?? repo.gitDir, format, io });
+  }
+
+  const entries = await receiptsFor(read, notes, tree);
 
   if (sub === 'list') {
     const rows = entries.map((e) => ({ check: e.receipt?.check ?? null, tree: e.receipt?.tree ?? null, exit_code: e.receipt?.exit_code ?? null, signed: e.signature !== null, time: e.receipt?.time ?? null, runner: e.receipt?.runner ?? null, problem: e.problem }));
@@ -150,28 +170,37 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     return EXIT.pass;
   }
-
-  // verify
-  return verify(policy, tree, entries, { signed: o.signed === true, repoId, base: repo.workTree ?? repo.gitDir, format, io });
+  return EXIT.pass;
 }
 
 async function verify(
   policy: Policy,
-  tree: string,
-  entries: Awaited<ReturnType<typeof receiptsFor>>,
-  o: { signed: boolean; repoId: string; base: string; format: string; io: CliIO },
+  subjects: { commit: string | null; tree: string }[],
+  o: { read: NoteReader; notes: string[]; git: (args: string[]) => Promise<string | null>; range: string | null; signed: boolean; repoId: string; base: string; format: string; io: CliIO },
 ): Promise<number> {
   const options = (policy.rules['required-checks']?.options ?? {}) as { signer_role?: string; client_evidence?: string };
   const role = options.signer_role ?? 'ci';
   const sigs = new SignatureChecker(policy, o.base);
   try {
-    const verdicts = await judgeTree(policy, policy.record.required_checks, tree, entries, { signed: o.signed || options.client_evidence === 'signed', role, signersBase: o.base, pusher: null, selfEmails: [], repoId: o.repoId }, sigs);
-    const ok = verdicts.every((v) => v.ok);
+    const results: { commit: string | null; tree: string; ok: boolean; verdicts: CheckVerdict[] }[] = [];
+    for (const s of subjects) {
+      // The tip's author and committer never sign its evidence (as in pre-receive).
+      const self = s.commit ? ((await o.git(['show', '-s', '--no-show-signature', '--format=%ae%n%ce', s.commit])) ?? '').split('\n').filter(Boolean) : [];
+      const entries = await receiptsFor(o.read, o.notes, s.tree);
+      const verdicts = await judgeTree(policy, policy.record.required_checks, s.tree, entries, { signed: o.signed || options.client_evidence === 'signed', role, signersBase: o.base, pusher: null, selfEmails: self, repoId: o.repoId }, sigs);
+      results.push({ ...s, ok: verdicts.every((v) => v.ok), verdicts });
+    }
+    const ok = results.every((r) => r.ok);
+    const json = (r: (typeof results)[number]) => ({ commit: r.commit, tree: r.tree, ok: r.ok, checks: r.verdicts.map((v) => ({ check: v.check, ok: v.ok, signer: v.signer, why: [...new Set(v.why)] })) });
     if (o.format === 'json') {
-      o.io.stdout.write(JSON.stringify({ tree, ok, checks: verdicts.map((v) => ({ check: v.check, ok: v.ok, signer: v.signer, why: v.why })) }, null, 2) + '\n');
+      o.io.stdout.write(JSON.stringify(o.range ? { range: o.range, ok, tips: results.map(json) } : json(results[0]!), null, 2) + '\n');
     } else {
-      if (verdicts.length === 0) o.io.stdout.write('the policy requires no checks (required_checks is empty)\n');
-      for (const v of verdicts) o.io.stdout.write(v.ok ? `ok    ${v.check}${v.signer ? ` (signed by ${v.signer})` : ' (unsigned receipt)'}\n` : `MISS  ${v.check}: ${[...new Set(v.why)].join('; ')}\n`);
+      if (policy.record.required_checks.length === 0) o.io.stdout.write('the policy requires no checks (required_checks is empty)\n');
+      if (o.range && results.length === 0) o.io.stdout.write(`the range ${o.range} holds no commit\n`);
+      for (const r of results) {
+        const at = o.range ? ` on ${r.commit!.slice(0, 12)}` : '';
+        for (const v of r.verdicts) o.io.stdout.write(v.ok ? `ok    ${v.check}${at}${v.signer ? ` (signed by ${v.signer})` : ' (unsigned receipt)'}\n` : `MISS  ${v.check}${at}: ${[...new Set(v.why)].join('; ')}\n`);
+      }
     }
     return ok ? EXIT.pass : EXIT.block;
   } finally {

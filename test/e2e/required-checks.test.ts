@@ -301,6 +301,23 @@ describe('server: pre-receive on a protected branch wants a ci signature', () =>
     refusedWith(pushMain(), "dave@example.com signed its own change's receipt; evidence comes from the ci role, never from the pusher or author");
   });
 
+  it('with agents.require_scope, the agent may push receipts (notes commits), but not source under the notes ref', () => {
+    server = createServer(sb, policy({ agents: { identities: ['dave', 'dave@example.com'], require_scope: true } }), { name: 'scoped.git', hookEnv: 'export REMOTE_USER=dave\n' });
+    repo.git('remote', 'set-url', 'origin', server.url);
+    // A commit of source under the notes ref is judged as always.
+    repo.write('src/app.py', 'x = 1\n');
+    const code = repo.commitAll('agent: code without a scope');
+    const r = push(repo, ['origin', `${code}:${NOTES}`]);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('task-scope/missing');
+    expect(server.ref(NOTES)).toBeNull();
+    // Receipts (a notes commit) are no task's work.
+    expect(cli(repo, ['check', 'run', 'unit', '--rev', 'HEAD']).code).toBe(1);
+    const notes = push(repo, ['origin', NOTES]);
+    expect(notes.code, notes.out).toBe(0);
+    expect(notes.out).not.toContain('task-scope');
+  });
+
   it('break-glass by two people lets a change without evidence through, audited as an override', () => {
     const glass = policy();
     (glass.approvals as Record<string, unknown>).roles = { ci: ['carol@example.com'], security: ['carol@example.com'], oncall: ['mallory@example.com'] };

@@ -10,7 +10,8 @@
 // list: the receipts attached to the tree. verify: whether every required check has a receipt
 // that counts (as the client doors judge it; --signed: as pre-receive does, against this
 // machine's allowed signers and the signer role).
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sshSign } from '../../approvals/ssh.js';
@@ -21,6 +22,7 @@ import { CHECK_NAMESPACE, CHECKS_NOTES_REF, encodeReceipt, receiptBytes } from '
 import { runCheck } from '../../checks/run.js';
 import type { Policy } from '../../config/schema.js';
 import { EXIT, GateError } from '../../errors.js';
+import { createGitRunner } from '../../git/exec.js';
 import { openRepo } from '../../git/repo.js';
 import type { CliIO } from '../io.js';
 
@@ -91,7 +93,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } else if (o.range) {
     tree = '';
   } else {
-    const t = await text(['write-tree']);
+    const t = await indexTree(repo.git.cwd, io.env, text);
     if (!t) throw new GateError('git', 'cannot write the staged tree (unmerged paths?)', 'resolve conflicts and stage the change first');
     tree = t;
   }
@@ -124,7 +126,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // under a lock in the common git dir, so no run's line is lost to another's.
     const lockDir = join(repo.commonDir, 'safety-gate');
     mkdirSync(lockDir, { recursive: true });
-    const lock = await acquireLock(join(lockDir, 'checks-notes.lock'), { timeoutMs: 30_000 });
+    // A holder that died is taken over at once (its pid is gone); a live one is waited for, however slow the machine.
+    const lock = await acquireLock(join(lockDir, 'checks-notes.lock'), { timeoutMs: 60_000, staleMs: 60_000 });
     let added: Awaited<ReturnType<typeof addReceiptLine>>;
     try {
       added = await addReceiptLine(git, tree, line);
@@ -205,5 +208,25 @@ async function verify(
     return ok ? EXIT.pass : EXIT.block;
   } finally {
     sigs.close();
+  }
+}
+
+/**
+ * The index's tree, written from a private copy of the index: `git write-tree` takes the index
+ * lock, so checks started side by side (or next to an editor's git) would fail on index.lock, and
+ * the real index is left exactly as it was.
+ */
+async function indexTree(cwd: string, env: NodeJS.ProcessEnv, text: (args: string[]) => Promise<string | null>): Promise<string | null> {
+  const path = await text(['rev-parse', '--git-path', 'index']);
+  if (path === null) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'safety-gate-index-'));
+  try {
+    const copy = join(dir, 'index');
+    const real = resolve(cwd, path);
+    if (existsSync(real)) copyFileSync(real, copy);
+    const r = await createGitRunner(cwd, { ...env, GIT_INDEX_FILE: copy }).run(['write-tree'], { okCodes: [0, 1, 128] });
+    return r.code === 0 ? r.stdout.toString('utf8').trim() : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

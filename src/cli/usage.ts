@@ -60,6 +60,14 @@ ${COMMON}`,
 
 Runs a generator the policy approves and records a receipt; --stage stages exactly its outputs.
 ${COMMON}`,
+  check: `usage: safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]
+       safety-gate check list [--tree TREE | --rev REV] [--format text|json]
+       safety-gate check verify [--tree TREE | --rev REV | --range A..B] [--signed] [--format text|json]
+
+run: the policy's check <name> on exactly one tree (default: the index's), checked out from git into
+a temporary directory; its receipt goes to refs/notes/safety-gate-checks (--key signs it).
+A failed check is recorded and exits 1. verify --signed judges as pre-receive does.
+${COMMON}`,
   audit: `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
        safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
 ${COMMON}`,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { changeControlShape } from './sections/change-control.js';
-import type { ConfigSchema, Policy, ResolvedRule, ChangeControlPolicy } from './schema.js';
+import type { ConfigSchema, Policy, ResolvedRule, ChangeControlPolicy, ResolvedCheck } from './schema.js';
 import type { ConfigSource } from './source.js';
 import { problemsFromIssues, throwProblems, type Problem } from './issues.js';
 import { canonicalJson } from './canonical.js';
@@ -62,6 +62,22 @@ export function resolvePolicy(
     for (const [name, g] of Object.entries(targets)) protectedTargets[name] = globsOf(g);
   }
   if (problems.length) throwProblems(problems, layers, 'define the group under protected_groups, or extend a preset that does');
+
+  // `checks:` with `check_defaults:` applied; `required_checks` must name defined checks. A policy
+  // with no `checks:` at all (the SPEC-260 record as it stands) still loads: rule required-checks
+  // then refuses every change it judges with "the policy does not define check …" (fail closed).
+  const checks: Record<string, ResolvedCheck> = {};
+  const defaults = config.check_defaults ?? { env: {}, timeout: '10m' };
+  for (const [name, c] of Object.entries(config.checks ?? {})) {
+    checks[name] = { command: [...c.command], env: { ...defaults.env, ...c.env }, timeout: c.timeout ?? defaults.timeout };
+  }
+  if (config.checks !== undefined) (config.required_checks ?? []).forEach((name, i) => {
+    if (!(name in checks)) {
+      const defined = Object.keys(checks).sort().join(', ') || 'none';
+      problems.push({ path: ['required_checks', i], message: `required check "${name}" is not defined under checks: (defined: ${defined})` });
+    }
+  });
+  if (problems.length) throwProblems(problems, layers, 'define each required check under checks: (name → {command: [argv…], env: {…}})');
 
   const resolvedRules: Record<string, ResolvedRule> = {};
   for (const rule of rules) {
@@ -137,7 +153,11 @@ export function resolvePolicy(
     changeControl: changeControl as ChangeControlPolicy,
     approvals: (config as { approvals?: Policy['approvals'] }).approvals ?? null,
     baseline: config.baseline ?? null,
+<<<<<<< HEAD
     releaseTags: (config as { release_tags?: Policy['releaseTags'] }).release_tags ?? null,
+=======
+    ...(Object.keys(checks).length > 0 ? { checks } : {}),
+>>>>>>> checks
   };
   // Round-trip through JSON so the policy is exactly what a cache read gives back.
   return withHash(JSON.parse(JSON.stringify(body)) as Omit<Policy, 'hash' | 'sources'>, sources);

@@ -16,6 +16,7 @@ import { optionsSchema as secrets } from './secrets/options.js';
 import { optionsSchema as readableContent } from './readable-content/options.js';
 import { optionsSchema as policyRecord } from './policy-record/options.js';
 import { optionsSchema as retryBudget } from './retry-budget/options.js';
+import { optionsSchema as requiredChecks } from './required-checks/options.js';
 // @options-import (helpers: add imports above this line)
 
 export const ruleOptionSchemas: Record<string, z.ZodType> = {
@@ -34,6 +35,7 @@ export const ruleOptionSchemas: Record<string, z.ZodType> = {
   'readable-content': readableContent,
   'policy-record': policyRecord,
   'retry-budget': retryBudget,
+  'required-checks': requiredChecks,
   // @options-list (helpers: add entries above this line)
 };
 

@@ -18,6 +18,7 @@ import { readableContent } from './readable-content/rule.js';
 import { policyRecord } from './policy-record/rule.js';
 import { retryBudget } from './retry-budget/rule.js';
 import { releaseTags } from './release-tags/rule.js';
+import { requiredChecks } from './required-checks/rule.js';
 // @rules-import (helpers: add imports above this line)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,6 +40,7 @@ export const rules: Rule<any>[] = [
   policyRecord,
   retryBudget,
   releaseTags,
+  requiredChecks,
   // @rules-list (helpers: add entries above this line)
 ];
 

@@ -13,9 +13,9 @@
 import type { Blob } from '../../changeset/blob.js';
 import { entryKind, type FileChange, type TaskEnvelope } from '../../changeset/types.js';
 import { agentMatcher } from '../../approvals/agents.js';
-import { notesOnly } from '../../audit/lane.js';
 import { GateError } from '../../errors.js';
 import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from '../../change-control/function-span/index.js';
+import { isEvidenceNotesRef } from '../ref-integrity/rule.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { TaskScopeOptions } from './options.js';
 import { canonicalScope, formatTrailers, parseScope, readTrailerTask, RUN_TRAILER, SCOPE_TRAILER } from './scope.js';
@@ -95,6 +95,9 @@ export const msgs = {
   mismatchFix: (env: TaskEnvelope) => `use the trailers of the active task: ${formatTrailers(env).replace(/\n/g, ', ')}`,
 };
 
+/** A note's path in a notes tree: the annotated object's id (40 or 64 hex digits), split 2/38 or 2/2/36 at most. */
+const NOTE_PATH = /^(?=(?:[0-9a-f]\/?){40}$|(?:[0-9a-f]\/?){64}$)(?:[0-9a-f]{2}\/){0,2}[0-9a-f]+$/;
+
 export const taskScope = defineRule<TaskScopeOptions>({
   meta: {
     id: 'task-scope',
@@ -123,7 +126,9 @@ Blocks (task-scope): any changed path outside the scope (both sides of a rename)
 function scopes: an edit outside the functions' spans, a syntax error in either version, a
 renamed, moved or removed function, an ambiguous name, a new, deleted, renamed or re-moded file.
 task-scope/missing: an envelope without task_scope; with agents.require_scope, a commit by an
-agent identity without trailers. task-scope/invalid: malformed trailers.
+agent identity without trailers (notes commits that only refs/notes/safety-gate or
+refs/notes/safety-gate-checks bring, every path a note, are statements and receipts, not a
+task's work). task-scope/invalid: malformed trailers.
 task-scope/unknown-stage: a stage the policy does not define. task-scope/mismatch: trailers
 that disagree with the active envelope, or claim another (wider) scope or run than the signed
 envelope grants.
@@ -289,8 +294,11 @@ scope covers it.`,
           const info = view.info;
           // A ref move as a whole is no task's work: the commits it brings are judged on their own.
           if (info.transition) continue;
-          // Notes commits (approvals and lane resets pushed with the work) change no branch.
-          if (notesOnly(info)) continue;
+          // Nor is a notes commit of the evidence notes refs (signed approvals, check receipts) that
+          // no branch brings: every path it changes is a note (an object id, in git's fan-out), it
+          // holds statements, not source, and ref-integrity guards its history. A commit of source
+          // pushed under such a ref is judged as always.
+          if (info.refs.length > 0 && info.refs.every(isEvidenceNotesRef) && view.changes.every((c) => NOTE_PATH.test(c.path) && (c.oldPath === null || NOTE_PATH.test(c.oldPath)))) continue;
           const commit = info.oid;
           const pending = commit === null;
           const fromTrailers = readTrailerTask(info.trailers, pending ? 'the commit message' : `trailers of ${shortOid(commit)}`);

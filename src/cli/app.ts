@@ -24,12 +24,9 @@ Usage:
   safety-gate audit verify [--log FILE] | audit export [--output FILE] | audit overdue
   safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,...]
   safety-gate approve <rev> --break-glass --incident ID --bypass RULE,... --rollback TEXT --key KEY
-<<<<<<< HEAD
   safety-gate approve --reset-lane LANE --key KEY [--reason TEXT]
   safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]
-=======
   safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] | check list | check verify [--signed]
->>>>>>> checks
 
 Global options:
   -C <dir>     run as if started in <dir>
@@ -48,11 +45,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   audit: () => import('./commands/audit.js'),
   approve: () => import('./commands/approve.js'),
   baseline: () => import('./commands/baseline.js'),
-<<<<<<< HEAD
   task: () => import('./commands/task.js'),
-=======
   check: () => import('./commands/check.js'),
->>>>>>> checks
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -153,11 +153,8 @@ export function resolvePolicy(
     changeControl: changeControl as ChangeControlPolicy,
     approvals: (config as { approvals?: Policy['approvals'] }).approvals ?? null,
     baseline: config.baseline ?? null,
-<<<<<<< HEAD
     releaseTags: (config as { release_tags?: Policy['releaseTags'] }).release_tags ?? null,
-=======
     ...(Object.keys(checks).length > 0 ? { checks } : {}),
->>>>>>> checks
   };
   // Round-trip through JSON so the policy is exactly what a cache read gives back.
   return withHash(JSON.parse(JSON.stringify(body)) as Omit<Policy, 'hash' | 'sources'>, sources);

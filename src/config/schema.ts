@@ -6,11 +6,8 @@
 import { z } from 'zod';
 import { changeControlShape } from './sections/change-control.js';
 import { approvalsShape } from './sections/approvals.js';
-<<<<<<< HEAD
 import { releaseTagsShape, type ReleaseTagsPolicy } from './sections/release-tags.js';
-=======
 import { checksShape } from './sections/checks.js';
->>>>>>> checks
 import { parseRunWindow, validTimezone } from '../rules/policy-record/run-windows.js';
 
 export const SeveritySetting = z.enum(['block', 'warn', 'off']);
@@ -177,11 +174,8 @@ export const ConfigSchema = z
 
     ...changeControlShape,
     ...approvalsShape,
-<<<<<<< HEAD
     ...releaseTagsShape,
-=======
     ...checksShape,
->>>>>>> checks
   })
   .strict();
 
@@ -232,10 +226,8 @@ export interface Policy {
   approvals: ApprovalsPolicy | null;
   /** `baseline:` as configured; null: the default `.safety-gate/baseline.json` when present. */
   baseline?: string | null;
-<<<<<<< HEAD
   /** `release_tags:` (the release-tags rule); null or absent when the policy has none. */
   releaseTags?: ReleaseTagsPolicy | null;
-=======
   /** `checks:` with `check_defaults:` applied (env merged, timeout filled); absent: no checks defined. */
   checks?: Record<string, ResolvedCheck>;
 }
@@ -246,7 +238,6 @@ export interface ResolvedCheck {
   env: Record<string, string>;
   /** A duration (`10m`). */
   timeout: string;
->>>>>>> checks
 }
 
 export type { ReleaseTagsPolicy };

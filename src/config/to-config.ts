@@ -38,10 +38,7 @@ export function policyToConfig(policy: Policy): Config {
   Object.assign(out, policy.changeControl);
   if (policy.approvals) out.approvals = policy.approvals;
   if (policy.baseline) out.baseline = policy.baseline;
-<<<<<<< HEAD
   if (policy.releaseTags) out.release_tags = policy.releaseTags;
-=======
   if (policy.checks) out.checks = policy.checks;
->>>>>>> checks
   return out as Config;
 }

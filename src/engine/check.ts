@@ -18,6 +18,7 @@ import { parseTrailers } from '../sources/commits.js';
 import { parseRange } from '../sources/range.js';
 import { addNonCommitContent } from '../sources/non-commit.js';
 import { runEngine } from './run.js';
+import { ResultCache } from './result-cache.js';
 import { changeBase, loadBaseline, policyAt, withoutConfiguredProtection } from './base.js';
 import { applyBaseline, type Baseline } from '../findings/baseline.js';
 import { auditHistory } from '../audit/history.js';
@@ -157,6 +158,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const objects = new CatFile(repo.workTree ?? repo.gitDir, opts.env);
   // Start git's object reader now: its start-up overlaps the policy load and the diff.
   objects.start();
+  let resultCache: ResultCache | null = null;
   try {
     const task = await loadTask(opts);
     const server = opts.door === 'pre-receive';
@@ -275,6 +277,9 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       }
     }
     const now = clockFor(opts.env, server, policy, started);
+    // The gate's own record of what each rule said about each blob (the server's in its bare
+    // repository, a client's in its .git): objects judged before cost no read and no rule work.
+    resultCache = ResultCache.forRepo(repo.commonDir, opts.env);
     const result = await runEngine({
       changeSet,
       policy,
@@ -302,6 +307,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       history: auditHistory(auditLogPath(opts.env, policy.audit.path, repo.commonDir)),
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
+      resultCache,
     });
     const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile)
       ? null
@@ -342,6 +348,8 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     return { report, changeSet, policy, repo, overrides };
   } finally {
     objects.close();
+    // Also after a run cut short (a deadline): every stored result is complete on its own.
+    resultCache?.save();
   }
 }
 

@@ -32,7 +32,7 @@ import pkg from '../../package.json' with { type: 'json' };
 export const RESULT_CACHE_FILE = 'safety-gate/cache/results-v1.log';
 const FORMAT = 1;
 /** Default budget of the cache file (SAFETY_GATE_CACHE_MAX_MB overrides). */
-export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * Rules whose checkFile reads only the file view's path, hits and new blob, its own options and

@@ -139,6 +139,31 @@ describe('result cache file', () => {
     expect(last.size).toBeLessThan(n);
   });
 
+  it('a big cache file is read only by a run with enough blobs, and a small run appends without reading it', () => {
+    const c = ResultCache.open(file, { code: 'gate-1' });
+    const ctx = c.context(PARTS);
+    // Over 1 MiB of results.
+    for (let i = 0; i < 12_000; i++) c.put(ctx, ResultCache.fileKey(i.toString(16).padStart(40, '0'), '100644', `src/pkg_${i}/module_${i}.py`), []);
+    c.save();
+    expect(statSync(file).size).toBeGreaterThan(1024 * 1024);
+    const small = ResultCache.forRepo(dir, {}, { code: 'gate-1' })!;
+    // forRepo's file is under dir; point it at the same file through a copy of the layout.
+    expect(small.file.endsWith(RESULT_CACHE_FILE)).toBe(true);
+    mkdirSync(join(dir, 'safety-gate', 'cache'), { recursive: true });
+    writeFileSync(small.file, readFileSync(file));
+    expect(small.worthReading(10)).toBe(false);
+    expect(small.worthReading(64)).toBe(true);
+    const before = statSync(small.file).size;
+    small.put(ctx, KEY, [FINDING]);
+    small.save();
+    expect(statSync(small.file).size).toBeGreaterThan(before);
+    const again = ResultCache.open(small.file, { code: 'gate-1' });
+    expect(again.get(ctx, KEY)).toEqual([FINDING]);
+    expect(again.get(ctx, ResultCache.fileKey((5).toString(16).padStart(40, '0'), '100644', 'src/pkg_5/module_5.py'))).toEqual([]);
+    // A small file is always worth reading.
+    expect(ResultCache.forRepo(join(dir, 'elsewhere'), {}, { code: 'gate-1' })!.worthReading(1)).toBe(true);
+  });
+
   it('is off with SAFETY_GATE_CACHE=off', () => {
     expect(resultCacheEnabled({})).toBe(true);
     expect(resultCacheEnabled({ SAFETY_GATE_CACHE: 'off' })).toBe(false);

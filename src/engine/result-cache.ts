@@ -74,7 +74,17 @@ export interface ResultCacheOptions {
   /** Code identity (tests inject one; default codeIdentity()). */
   code?: string;
   maxBytes?: number;
+  /** Read the file on first use (forRepo), not when opening. */
+  lazy?: boolean;
 }
+
+/**
+ * A cache file up to this size is always read (a few milliseconds); a bigger one only for a run
+ * with at least LOAD_MIN_BLOBS blobs to judge: a pre-commit of ten files must not pay for
+ * parsing a whole history's results. Small runs still add theirs (appending needs no reading).
+ */
+const ALWAYS_LOAD_BYTES = 1024 * 1024;
+const LOAD_MIN_BLOBS = 64;
 
 export interface ResultCacheStats {
   hits: number;
@@ -97,6 +107,7 @@ export class ResultCache {
   private readonly used = new Set<string>();
   private fileBytes = 0;
   private needsRewrite = false;
+  private loaded = false;
 
   private constructor(
     readonly file: string,
@@ -109,7 +120,7 @@ export class ResultCache {
   /** Opens (and loads) the cache file; a missing or unreadable one is an empty cache. */
   static open(file: string, opts: ResultCacheOptions = {}): ResultCache {
     const c = new ResultCache(file, opts);
-    c.load();
+    if (!opts.lazy) c.ensureLoaded();
     return c;
   }
 
@@ -118,7 +129,7 @@ export class ResultCache {
     if (!resultCacheEnabled(env)) return null;
     const mb = Number(env.SAFETY_GATE_CACHE_MAX_MB);
     const maxBytes = opts.maxBytes ?? (Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : undefined);
-    return ResultCache.open(join(gitDir, RESULT_CACHE_FILE), { ...opts, ...(maxBytes ? { maxBytes } : {}) });
+    return ResultCache.open(join(gitDir, RESULT_CACHE_FILE), { lazy: true, ...opts, ...(maxBytes ? { maxBytes } : {}) });
   }
 
   /** The context hash of a rule (see the file comment for what goes in). */
@@ -131,7 +142,15 @@ export class ResultCache {
     return `${oid}\0${mode ?? ''}\0${path}`;
   }
 
+  /** Whether looking results up pays for a run judging `blobs` blobs (see ALWAYS_LOAD_BYTES). */
+  worthReading(blobs: number): boolean {
+    if (this.loaded || blobs >= LOAD_MIN_BLOBS) return true;
+    const st = statSync(this.file, { throwIfNoEntry: false });
+    return !st || st.size <= ALWAYS_LOAD_BYTES;
+  }
+
   get(context: string, fileKey: string): CachedResult | undefined {
+    this.ensureLoaded();
     const hit = this.entries.get(context)?.get(fileKey);
     if (hit === undefined) {
       this.stats.misses++;
@@ -167,6 +186,11 @@ export class ResultCache {
   save(): void {
     try {
       const appendText = this.fresh.size > 0 ? segment(this.code, this.fresh) : '';
+      if (!this.loaded) {
+        if (!appendText) return;
+        this.fileBytes = statSync(this.file, { throwIfNoEntry: false })?.size ?? 0;
+        if (this.fileBytes + appendText.length > this.maxBytes) this.ensureLoaded();
+      }
       if (this.needsRewrite || this.fileBytes + appendText.length > this.maxBytes) {
         this.rewrite();
       } else if (appendText) {
@@ -185,6 +209,12 @@ export class ResultCache {
     let n = 0;
     for (const m of this.entries.values()) n += m.size;
     return n;
+  }
+
+  private ensureLoaded(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    this.load();
   }
 
   private load(): void {

@@ -297,7 +297,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       }
       // What the result cache already knows: a blob every rule of every path has a result for
       // is not read at all.
-      const plans = w.items.map((item) => item.rules.map((r): Planned => ({ r, cached: r.cacheContext ? cache!.get(r.cacheContext, ResultCache.fileKey(w.oid, item.change.newMode, item.change.path)) : undefined })));
+      const plans = w.items.map((item) => item.rules.map((r): Planned => ({ r, cached: r.cacheContext && lookUp ? cache!.get(r.cacheContext, ResultCache.fileKey(w.oid, item.change.newMode, item.change.path)) : undefined })));
       if (plans.every((p) => p.every((x) => x.cached))) {
         totalBytes -= size;
         group.push({ work: w, plans, blob: null });
@@ -491,6 +491,8 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       if (size !== null && size !== undefined && size <= policy.limits.maxBlobBytes) totalBytes += size;
     });
   }
+  // A big cache file is read only when the run has enough blobs for it to pay.
+  const lookUp = cache !== null && cache.worthReading(byBlob.size);
   let batch: BlobWork[] = [];
   for (const w of byBlob.values()) {
     batch.push(w);

@@ -124,3 +124,4 @@ cat "$RESULTS/real-memory.json"
 
 node bench/summarize.mjs "$RESULTS" | tee "$RESULTS/summary.md"
 bash bench/secrets.sh "$WORK" "$RESULTS" "$RUNS"
+node bench/warm.mjs "$REAL" "$RESULTS" --runs "${BENCH_WARM_RUNS:-5}" | tee "$RESULTS/warm.md"

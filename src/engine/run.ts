@@ -18,6 +18,7 @@ import { createPathMatcher } from './paths.js';
 import { KeywordScanner } from './keywords.js';
 import { symlinkAliases } from './symlink-aliases.js';
 import { markSuperseded } from './superseded.js';
+import { CACHEABLE_RULES, ResultCache, type CachedResult } from './result-cache.js';
 
 export interface EngineInput {
   changeSet: ChangeSet;
@@ -46,6 +47,11 @@ export interface EngineInput {
   /** Absolute time (ms) after which the run gives up. */
   deadlineAt: number;
   deadlineLabel: string;
+  /**
+   * Persistent per-(blob, path, rule) results (src/engine/result-cache.ts); null or absent: every
+   * file is judged afresh. The caller saves it.
+   */
+  resultCache?: ResultCache | null;
 }
 
 export interface EngineResult {
@@ -70,9 +76,44 @@ interface ActiveRule {
   fresh(): Promise<RuleChecker>;
   severity: Severity;
   keywords: readonly string[] | null;
+  /** Result-cache context of this rule (null: its results are never cached). */
+  cacheContext: string | null;
+}
+
+/**
+ * Whether a cacheable rule's checkFile looked beyond (path, mode, bytes, options, policy) while
+ * it ran: the commit, the change record, the old version, the repository, the audit history.
+ * The file phase runs one checkFile at a time, so one flag serves every rule.
+ */
+interface Taint {
+  active: boolean;
+  tainted: boolean;
+}
+
+/** `target` with every property read and method call during a checkFile marking it tainted. */
+function tracked<T extends object>(target: T, taint: Taint): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop, t) as unknown;
+      if (typeof value === 'function') {
+        return (...args: unknown[]) => {
+          if (taint.active) taint.tainted = true;
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      }
+      if (taint.active) taint.tainted = true;
+      return value;
+    },
+  });
 }
 
 const BATCH_FILES = 64;
+
+/** A rule for one path of a blob, with its cached result when the result cache has one. */
+interface Planned {
+  r: ActiveRule;
+  cached: CachedResult | undefined;
+}
 
 /** Everything the rules want of one blob: each path (change) holding it, with its rules. */
 interface BlobWork {
@@ -122,6 +163,8 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   };
 
   const paths = createPathMatcher(policy.runtimeScope, policy.caseInsensitivePaths);
+  const cache = input.resultCache ?? null;
+  const taint: Taint = { active: false, tainted: false };
   const active: ActiveRule[] = [];
   for (const rule of input.rules) {
     const own = input.policyFor?.(rule.meta.id);
@@ -129,19 +172,34 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     const setting = rulePolicy.rules[rule.meta.id] ?? (own ? policy.rules[rule.meta.id] : undefined);
     if (!setting) throw new GateError('config', `the policy has no settings for rule ${rule.meta.id}`, 'run `safety-gate config` to rebuild the policy');
     if (setting.severity === 'off') continue;
+    const cacheable = cache !== null && CACHEABLE_RULES.has(rule.meta.id);
     const ctx = {
       options: setting.options,
       severity: setting.severity,
       policy: rulePolicy,
-      git: input.git,
+      git: cacheable ? tracked(input.git, taint) : input.git,
       paths: own ? createPathMatcher(rulePolicy.runtimeScope, rulePolicy.caseInsensitivePaths) : paths,
       trustsLocalState: input.trustsLocalState,
       now: input.now,
-      history: input.history,
+      history: cacheable ? tracked(input.history, taint) : input.history,
     };
     const checker = await rule.create(ctx);
     const fresh = async () => rule.create(ctx);
-    active.push({ rule, checker, fresh, severity: setting.severity, keywords: checker.keywords ? checker.keywords.map((k) => k.toLowerCase()) : null });
+    const keywords = checker.keywords ? checker.keywords.map((k) => k.toLowerCase()) : null;
+    const cacheContext =
+      cacheable && checker.checkFile
+        ? cache.context({
+            rule: rule.meta.id,
+            setting,
+            // Everything of the policy but the other rules' settings (and where it was read from).
+            policy: { ...rulePolicy, rules: undefined, hash: undefined, sources: undefined },
+            keywords,
+            undecodable: checker.undecodable === true,
+            trustsLocalState: input.trustsLocalState,
+            objectFormat: cs.objectFormat,
+          })
+        : null;
+    active.push({ rule, checker, fresh, severity: setting.severity, keywords, cacheContext });
   }
   stats.rules = active.length;
 
@@ -209,10 +267,10 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
   const flushGroups = async (work: BlobWork[]) => {
     checkDeadline();
     const sizes = work.map((w) => blobSizes.get(w.oid));
-    let group: { work: BlobWork; blob: Promise<Blob | null> }[] = [];
+    let group: { work: BlobWork; plans: Planned[][]; blob: Promise<Blob | null> | null }[] = [];
     let groupBytes = 0;
     const runGroup = async () => {
-      for (const g of group) await checkBlob(g.work, await g.blob);
+      for (const g of group) await checkBlob(g.work, g.plans, g.blob ? await g.blob : null);
       group = [];
       groupBytes = 0;
     };
@@ -237,22 +295,34 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
         }
         continue;
       }
+      // What the result cache already knows: a blob every rule of every path has a result for
+      // is not read at all.
+      const plans = w.items.map((item) => item.rules.map((r): Planned => ({ r, cached: r.cacheContext && lookUp ? cache!.get(r.cacheContext, ResultCache.fileKey(w.oid, item.change.newMode, item.change.path)) : undefined })));
+      if (plans.every((p) => p.every((x) => x.cached))) {
+        totalBytes -= size;
+        group.push({ work: w, plans, blob: null });
+        continue;
+      }
       if (groupBytes + size > BATCH_BYTES && group.length > 0) await runGroup();
-      group.push({ work: w, blob: (input.readBlobOnce ?? input.git.readBlob)(w.oid) });
+      group.push({ work: w, plans, blob: (input.readBlobOnce ?? input.git.readBlob)(w.oid) });
       groupBytes += size;
     }
     await runGroup();
   };
 
-  const checkBlob = async (work: BlobWork, blob: Blob | null) => {
-    if (!blob) throw new GateError('object', msg.objectMissing(work.oid), msg.objectMissingHint);
+  const checkBlob = async (work: BlobWork, plans: Planned[][], blob: Blob | null) => {
+    if (!blob) {
+      if (!plans.every((p) => p.every((x) => x.cached))) throw new GateError('object', msg.objectMissing(work.oid), msg.objectMissingHint);
+      work.items.forEach((item, i) => replay(item.change, plans[i]!));
+      return;
+    }
     // One pass over the raw bytes for the union of every interested rule's keywords.
     const wanted = new Set<string>();
     for (const item of work.items) for (const r of item.rules) if (r.keywords) for (const k of r.keywords) wanted.add(k);
     const found = scanner.scan(blob, [...wanted]);
     const binary = blob.isBinary;
     try {
-      for (const item of work.items) await checkOne(item.change, item.rules, blob, found, binary);
+      for (let i = 0; i < work.items.length; i++) await checkOne(work.items[i]!.change, plans[i]!, blob, found, binary);
     } finally {
       blob.dispose();
     }
@@ -288,30 +358,92 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     );
   };
 
-  const checkOne = async (change: FileChange, rules: ActiveRule[], blob: Blob, found: ReadonlySet<string>, binary: boolean) => {
+  const fileDefaults = (change: FileChange) => ({ path: change.path, commit: change.commit, aliasOf: change.aliasOf, change });
+  /** Cached results, reported as the rule reported them. */
+  const replay = (change: FileChange, plans: Planned[]) => {
+    for (const { r, cached } of plans) {
+      const report = reporter(r, fileDefaults(change));
+      for (const f of cached!) report(f);
+    }
+  };
+
+  const checkOne = async (change: FileChange, plans: Planned[], blob: Blob, found: ReadonlySet<string>, binary: boolean) => {
     stats.blobsRead++;
     stats.bytesRead += blob.size;
     let ranAny = false;
-    for (const r of rules) {
+    const fileKey = ResultCache.fileKey(blob.oid, change.newMode, change.path);
+    for (const { r, cached } of plans) {
+      if (cached) {
+        const report = reporter(r, fileDefaults(change));
+        for (const f of cached) report(f);
+        continue;
+      }
       let hits: Set<string>;
       if (r.keywords) {
         hits = new Set(r.keywords.filter((k) => found.has(k)));
-        if (hits.size === 0 && !(r.checker.undecodable && binary && !blob.isText)) continue;
+        if (hits.size === 0 && !(r.checker.undecodable && binary && !blob.isText)) {
+          if (r.cacheContext) cache!.put(r.cacheContext, fileKey, []);
+          continue;
+        }
       } else {
         // Rules without keywords (parse checks) have nothing to say about binary content.
-        if (binary) continue;
+        if (binary) {
+          if (r.cacheContext) cache!.put(r.cacheContext, fileKey, []);
+          continue;
+        }
         hits = new Set();
       }
       ranAny = true;
+      const oldBlob = async () => (change.oldOid && change.oldMode !== '160000' ? input.git.readBlob(change.oldOid) : null);
+      const report = reporter(r, fileDefaults(change));
+      if (!r.cacheContext) {
+        const view: FileView = { change, path: change.path, commit: commitByOid.get(change.commit) ?? null, newBlob: async () => blob, oldBlob, hits };
+        await r.checker.checkFile!(view, report);
+        continue;
+      }
+      // A cacheable rule: what it reports is recorded, and stored only if it read nothing but
+      // the file and reported nothing after it returned.
       const view: FileView = {
-        change,
+        get change() {
+          taint.tainted = true;
+          return change;
+        },
         path: change.path,
-        commit: commitByOid.get(change.commit) ?? null,
+        get commit() {
+          taint.tainted = true;
+          return commitByOid.get(change.commit) ?? null;
+        },
         newBlob: async () => blob,
-        oldBlob: async () => (change.oldOid && change.oldMode !== '160000' ? input.git.readBlob(change.oldOid) : null),
+        oldBlob: async () => {
+          taint.tainted = true;
+          return oldBlob();
+        },
         hits,
       };
-      await r.checker.checkFile!(view, reporter(r, { path: change.path, commit: change.commit, aliasOf: change.aliasOf, change }));
+      const got: FindingInput[] = [];
+      let open = true;
+      let stored = false;
+      const ctxKey = r.cacheContext;
+      const recording: Report = (f) => {
+        if (open) got.push(f);
+        else if (stored) {
+          stored = false;
+          cache!.drop(ctxKey, fileKey);
+        }
+        report(f);
+      };
+      taint.active = true;
+      taint.tainted = false;
+      try {
+        await r.checker.checkFile!(view, recording);
+      } finally {
+        taint.active = false;
+        open = false;
+      }
+      if (!taint.tainted) {
+        cache!.put(ctxKey, fileKey, got);
+        stored = true;
+      }
     }
     if (binary && !ranAny) stats.skippedBinary++;
   };
@@ -359,6 +491,8 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       if (size !== null && size !== undefined && size <= policy.limits.maxBlobBytes) totalBytes += size;
     });
   }
+  // A big cache file is read only when the run has enough blobs for it to pay.
+  const lookUp = cache !== null && cache.worthReading(byBlob.size);
   let batch: BlobWork[] = [];
   for (const w of byBlob.values()) {
     batch.push(w);

@@ -9,8 +9,10 @@
 # OLD_CLI: e.g. the build of main:
 #   mkdir -p /tmp/old && git archive main | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/ \
 #     && (cd /tmp/old && node build.mjs)   # then: bash bench/compare.sh /tmp/old/dist/cli.js
-# Env: COMPARE_RUNS (5), COMPARE_ONLY (space-separated scenario names), BENCH_WORK, BENCH_REAL_WORK,
-#      COMPARE_NO_TIME=1 (only the findings comparison).
+# Env: COMPARE_RUNS (5), COMPARE_ONLY (space-separated scenario names: history typical push2000
+#      scan10k precommit), COMPARE_COMMITS / COMPARE_FILES (2000 / 10000: bench/fixtures.mjs),
+#      BENCH_WORK, BENCH_REAL_WORK, COMPARE_NO_TIME=1 (only the findings comparison).
+# Exit 1 when any scenario's findings differ (or a build gave no report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,8 +23,11 @@ WORK=${BENCH_WORK:-$ROOT/bench/.work}
 REAL=${BENCH_REAL_WORK:-$ROOT/bench/.work-real-0.25}
 OUT=${COMPARE_OUT:-$ROOT/bench/results}
 mkdir -p "$OUT"
-node bench/fixtures.mjs "$WORK" --commits 2000 --files 10000 >/dev/null
-node bench/real-shape.mjs "$REAL" --scale 0.25 >/dev/null
+wants() { [ -z "${COMPARE_ONLY:-}" ] || [[ " $COMPARE_ONLY " == *" $1 "* ]]; }
+if wants push2000 || wants scan10k || wants precommit; then
+  node bench/fixtures.mjs "$WORK" --commits "${COMPARE_COMMITS:-2000}" --files "${COMPARE_FILES:-10000}" >/dev/null
+fi
+if wants history || wants typical; then node bench/real-shape.mjs "$REAL" --scale 0.25 >/dev/null; fi
 export GIT_CONFIG_NOSYSTEM=1
 unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
 
@@ -32,14 +37,12 @@ limits:
     pre-receive: 3600000
     scan: 3600000
     pre-commit: 3600000'
-printf '%s\n' "$POLICY" > "$WORK/commit10/safety-gate.config.yaml"
-printf '%s\n' "$POLICY" > "$WORK/tree10k/safety-gate.config.yaml"
+for d in "$WORK/commit10" "$WORK/tree10k"; do [ -d "$d" ] && printf '%s\n' "$POLICY" > "$d/safety-gate.config.yaml"; done
 for server in "$WORK/server.git" "$REAL/server.git" "$REAL/server-typical.git"; do
+  [ -d "$server" ] || continue
   mkdir -p "$server/safety-gate"
   printf '%s\n' "$POLICY" > "$server/safety-gate/policy.yaml"
 done
-[ -d "$REAL/tree" ] || git clone -q "$REAL/client" "$REAL/tree"
-printf '%s\n' "$POLICY" > "$REAL/tree/safety-gate.config.yaml"
 
 # name | directory | HOME | arguments | stdin
 SCENARIOS=(
@@ -56,18 +59,20 @@ differ=0
 } > "$OUT/compare.md"
 for s in "${SCENARIOS[@]}"; do
   IFS='|' read -r name dir home args stdin <<< "$s"
-  if [ -n "${COMPARE_ONLY:-}" ] && [[ " $COMPARE_ONLY " != *" $name "* ]]; then continue; fi
-  report() { (cd "$dir" && HOME=$home node "$1" $args --format json < "$stdin" 2>/dev/null || true) | node -e '
+  wants "$name" || continue
+  # The JSON report without its timing; a build that gives none leaves a line saying so.
+  report() { (cd "$dir" && HOME=$home node "$1" $args --format json < "$stdin" 2>"$OUT/compare-$name.stderr" || true) | node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-      const r = JSON.parse(s); if (r.stats) delete r.stats.durationMs;
+      let r; try { r = JSON.parse(s); } catch { process.stdout.write("no JSON report\n"); return; }
+      if (r.stats) delete r.stats.durationMs;
       process.stdout.write(JSON.stringify(r, null, 1) + "\n"); });'; }
   report "$OLD" > "$OUT/compare-$name-old.json"
   report "$NEW" > "$OUT/compare-$name-new.json"
-  if cmp -s "$OUT/compare-$name-old.json" "$OUT/compare-$name-new.json"; then
+  if cmp -s "$OUT/compare-$name-old.json" "$OUT/compare-$name-new.json" && ! grep -q '^no JSON report' "$OUT/compare-$name-new.json"; then
     verdict="identical ($(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).findings.length)' "$OUT/compare-$name-new.json"))"
   else
     verdict="DIFFERENT"; differ=1
-    diff "$OUT/compare-$name-old.json" "$OUT/compare-$name-new.json" | head -40 >&2
+    diff "$OUT/compare-$name-old.json" "$OUT/compare-$name-new.json" | head -40 >&2 || true
   fi
   echo "== $name: findings $verdict"
   if [ -z "${COMPARE_NO_TIME:-}" ]; then

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needsUrlFold, urlFold } from './url-fold.js';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 describe('urlFold', () => {
   it('maps like the WHATWG host parser: percent-escapes, ignorables, compatibility forms, dots', () => {
@@ -19,5 +20,43 @@ describe('urlFold', () => {
   it('is skipped for plain ASCII', () => {
     expect(needsUrlFold('api.alpaca.markets 100%')).toBe(false);
     expect(needsUrlFold('100%25')).toBe(true);
+  });
+});
+
+describe('urlFold over long non-ASCII runs (binary blobs decoded as text)', () => {
+  // The definition: each code point of a run folded on its own (domainToASCII/Unicode), ASCII
+  // lower-cased; the offset of each folded character maps to its source character.
+  const reference = (text: string) => {
+    let out = '';
+    const orig: number[] = [];
+    let at = 0;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      let f = ch.toLowerCase();
+      if (cp >= 0x80) {
+        const a = domainToASCII(`a${ch}a`);
+        f = a === '' ? ch : domainToUnicode(a).slice(1, -1);
+      }
+      for (let k = 0; k < f.length; k++) orig.push(at);
+      out += f;
+      at += ch.length;
+    }
+    return { out, orig };
+  };
+  it('gives the per-character fold, with every offset mapped back', () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pool = ['\ufffd', '\ufffd', 'é', 'Ä', 'ａ', 'Ｂ', '\u00ad', '\u200b', '😀', '\ud800', '中', 'x', 'Y', '-', '.', '。'];
+    for (let n = 0; n < 200; n++) {
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => pool[Math.floor(rnd() * pool.length)]).join('');
+      const v = urlFold(text);
+      const r = reference(text);
+      expect(v.text).toBe(r.out);
+      for (let i = 0; i < v.text.length; i++) {
+        // Characters that fold to themselves map exactly; a folded one maps to its source's start.
+        expect(v.toOrig(i), `${JSON.stringify(text)} @${i}`).toBeLessThanOrEqual(r.orig[i]! + 1);
+        expect(v.toOrig(i)).toBeGreaterThanOrEqual(r.orig[i]!);
+      }
+    }
   });
 });

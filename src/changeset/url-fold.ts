@@ -14,9 +14,22 @@ export interface FoldedView {
 }
 
 const mapped = new Map<number, string>();
+// The same answers for the BMP, indexed (a binary blob decoded as text asks millions of times).
+// Allocated on first use (packed: a sparse array would be a dictionary).
+let bmp: (string | undefined)[] | null = null;
 
 /** UTS-46 mapping of one code point: '' when ignored, itself when disallowed. */
 function mapCodePoint(cp: number, ch: string): string {
+  if (cp < 0x10000) {
+    bmp ??= new Array<string | undefined>(0x10000).fill(undefined);
+    const b = bmp[cp];
+    if (b !== undefined) return b;
+    return (bmp[cp] = mapOnce(cp, ch));
+  }
+  return mapOnce(cp, ch);
+}
+
+function mapOnce(cp: number, ch: string): string {
   let m = mapped.get(cp);
   if (m === undefined) {
     const ascii = domainToASCII(`a${ch}a`);
@@ -39,42 +52,43 @@ export function needsUrlFold(text: string): boolean {
 
 const SPECIAL = /(?:%[0-9A-Fa-f]{2})+|[^\x00-\x7f]+/g;
 
+const UPPER = /[A-Z]+/g;
+
 export function urlFold(text: string): FoldedView {
   // Segments of the folded text: ASCII stretches map linearly, each folded special character
-  // maps to the start of its source.
-  const parts: string[] = [];
+  // maps to the start of its source. Everything that folds to itself (ASCII, lower-cased;
+  // non-ASCII characters the mapping keeps) is copied from `src` as one range, so a long text
+  // (a binary blob decoded as text alternates ASCII and other bytes every few characters)
+  // costs a few slices, not one segment and one string per stretch.
+  const src = text.replace(UPPER, (u) => u.toLowerCase());
+  const out: string[] = [];
   const segAt: number[] = [];
   const segOrig: number[] = [];
   const segLinear: boolean[] = [];
+  const segLen: number[] = [];
   let at = 0;
   const seg = (s: string, orig: number, linear: boolean) => {
     if (s.length === 0) return;
-    const k = parts.length - 1;
-    if (linear && k >= 0 && segLinear[k] && segOrig[k]! + parts[k]!.length === orig) {
-      parts[k] += s;
+    out.push(s);
+    const k = segAt.length - 1;
+    if (linear && k >= 0 && segLinear[k] && segOrig[k]! + segLen[k]! === orig) {
+      segLen[k]! += s.length;
       at += s.length;
       return;
     }
-    parts.push(s);
     segAt.push(at);
     segOrig.push(orig);
     segLinear.push(linear);
+    segLen.push(s.length);
     at += s.length;
   };
-  const foldChars = (s: string, orig: number, step: boolean) => {
-    let o = orig;
-    for (const ch of s) {
-      const cp = ch.codePointAt(0)!;
-      const f = cp < 0x80 ? ch.toLowerCase() : mapCodePoint(cp, ch);
-      // A character that folds to itself keeps the stretch linear.
-      seg(f, o, step && f.length === ch.length && (f === ch || f === ch.toLowerCase()));
-      if (step) o += ch.length;
-    }
+  // Start of the stretch of `src` that folds to itself and is not yet emitted.
+  let copyFrom = 0;
+  const copyTo = (end: number) => {
+    if (end > copyFrom) seg(src.slice(copyFrom, end), copyFrom, true);
   };
-  let last = 0;
   SPECIAL.lastIndex = 0;
   for (let m = SPECIAL.exec(text); m !== null; m = SPECIAL.exec(text)) {
-    seg(text.slice(last, m.index).toLowerCase(), last, true);
     const run = m[0];
     if (run.charCodeAt(0) === 0x25) {
       let decoded: string | null = null;
@@ -84,15 +98,35 @@ export function urlFold(text: string): FoldedView {
         decoded = null;
       }
       // Only escapes that can spell a host character matter (not %20, %2F is a delimiter).
-      if (decoded !== null && /[A-Za-z0-9.\-_]|[^\x00-\x7f]/.test(decoded)) foldChars(decoded, m.index, false);
-      else seg(run.toLowerCase(), m.index, true);
-    } else {
-      foldChars(run, m.index, true);
+      if (decoded !== null && /[A-Za-z0-9.\-_]|[^\x00-\x7f]/.test(decoded)) {
+        copyTo(m.index);
+        // Each decoded character maps to the start of the escapes.
+        for (const ch of decoded) {
+          const cp = ch.codePointAt(0)!;
+          seg(cp < 0x80 ? ch.toLowerCase() : mapCodePoint(cp, ch), m.index, false);
+        }
+        copyFrom = m.index + run.length;
+      }
+      // Otherwise the escapes stay as they are (lower-cased: `src`).
+      continue;
     }
-    last = m.index + run.length;
+    for (let i = 0; i < run.length; ) {
+      const cp = run.codePointAt(i)!;
+      const n = cp > 0xffff ? 2 : 1;
+      const ch = n === 1 ? run[i]! : run.slice(i, i + 2);
+      const f = mapCodePoint(cp, ch);
+      if (f !== ch) {
+        const o = m.index + i;
+        copyTo(o);
+        // A character that folds to one of the same length (its lower case) keeps the stretch linear.
+        seg(f, o, f.length === ch.length && f === ch.toLowerCase());
+        copyFrom = o + n;
+      }
+      i += n;
+    }
   }
-  seg(text.slice(last).toLowerCase(), last, true);
-  const folded = parts.join('');
+  copyTo(text.length);
+  const folded = out.join('');
   return {
     text: folded,
     toOrig(o: number) {

@@ -233,10 +233,12 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     // snapshot has a few hundred) without growing with the number of commits.
     const trees = new TreeCache(objects, repo.objectFormat === 'sha1' ? 20 : 32, 4000);
     const snapshots = new Map<string, Snapshot>();
+    // Root trees of the listed commits (git log %T): a snapshot of one of them starts at its tree.
+    const commitTrees = new Map<string, string>();
     const snapshot = (rev: string): Snapshot => {
       let s = snapshots.get(rev);
       if (!s) {
-        s = rev === 'index' ? indexSnapshot(repo.git) : commitSnapshot(objects, trees, repo.git, rev);
+        s = rev === 'index' ? indexSnapshot(repo.git) : commitSnapshot(objects, trees, repo.git, rev, (r) => commitTrees.get(r));
         snapshots.set(rev, s);
       }
       return s;
@@ -255,6 +257,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     };
 
     const changeSet = await changeSetPromise;
+    for (const c of changeSet.commits) if (c.oid && c.tree) commitTrees.set(c.oid, c.tree);
     // Refs that name trees or blobs: their content is checked like a root commit's.
     const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
     for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);

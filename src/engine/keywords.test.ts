@@ -34,3 +34,24 @@ describe('KeywordScanner', () => {
     }
   });
 });
+
+describe('KeywordScanner on text the readers decode (the lower-cased view)', () => {
+  it('agrees with blob.lower.includes(k) for every keyword: binary, escapes, URL folding, UTF-16', () => {
+    const wanted = ['agent_mode', 'alpaca', 'ｉｂｋｒ', 'api', 'ode', 'mode=exec', '\u0000x'];
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const bytes = Buffer.from(Array.from({ length: 4000 }, () => Math.floor(rnd() * 256)));
+    const texts: Buffer[] = [
+      Buffer.concat([bytes, Buffer.from('AGENT_MODE=EXECUTE'), bytes]),
+      Buffer.from('AGENT\\u005FMODE=1 api.%61lpaca.markets ＩＢＫＲ'),
+      Buffer.from('\ufeffAGENT_MODE=x', 'utf16le'),
+      Buffer.from('x\u0000x mode=exec'),
+    ];
+    for (const b of texts) {
+      const blob = new Blob('0'.repeat(40), b);
+      const expected = new Set(wanted.filter((k) => blob.lower.includes(k)));
+      expect(expected.size).toBeGreaterThan(0);
+      expect(new KeywordScanner().scan(new Blob('0'.repeat(40), b), wanted)).toEqual(expected);
+    }
+  });
+});

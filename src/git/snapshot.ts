@@ -60,10 +60,16 @@ export function parseTree(data: Buffer, oidBytes: number): RawEntry[] {
 
 const HEX = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-export function commitSnapshot(objects: ObjectReader, trees: TreeCache, git: GitRunner, rev: string): Snapshot {
+/**
+ * `knownTree(rev)`: the root tree id when the caller already has it (the commits of a push come
+ * with their tree from `git log %T`): no round trip to cat-file for the commit object.
+ */
+export function commitSnapshot(objects: ObjectReader, trees: TreeCache, git: GitRunner, rev: string, knownTree?: (rev: string) => string | null | undefined): Snapshot {
   let root: Promise<string> | null = null;
   const rootTree = () =>
     (root ??= (async () => {
+      const known = knownTree?.(rev);
+      if (known) return known;
       let oid = rev;
       if (!HEX.test(oid)) {
         const r = await git.run(['rev-parse', '-q', '--verify', `${rev}^{tree}`], { okCodes: [0, 1] });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
 import { checkPython } from '../_shared/parse-check.js';
 import { bashSyntaxCheck } from './bash-check.js';
-import { PythonCompiler } from './python-compiler.js';
+import { PythonCompiler, PythonCompilerPool } from './python-compiler.js';
 
 // What CPython's compiler rejects and a tolerant parser accepts (Gate A: compileall).
 const REJECTED: [string, string, number][] = [
@@ -75,6 +75,32 @@ describe('CPython batch compiler', () => {
       expect(await old.compile(Buffer.from('x = (\n'))).toBe('unavailable');
       await old.close();
     }
+  });
+  it.skipIf(!hasPython)('a pool of two interpreters gives the answers of one, in order; the same bytes are compiled once', async () => {
+    const sources = [...REJECTED.map(([s]) => s), ...ACCEPTED];
+    const one = new PythonCompiler();
+    const expected = (await one.settle(sources.map((s) => one.compile(Buffer.from(s))))).map((x) => (x.status === 'fulfilled' ? x.value : 'rejected'));
+    // spreadBytes 1: every version after the first spreads over both interpreters.
+    const pool = new PythonCompilerPool({ maxProcesses: 2, spreadBytes: 1 });
+    const answers = sources.map((s, i) => pool.compile(Buffer.from(s), `k${i}`));
+    const again = pool.compile(Buffer.from('never sent'), 'k0');
+    expect(again).toBe(answers[0]);
+    expect(pool.processes).toBe(2);
+    const got = (await pool.settle([...answers, again])).map((x) => (x.status === 'fulfilled' ? x.value : 'rejected'));
+    expect(got).toEqual([...expected, expected[0]]);
+    expect(got.slice(0, REJECTED.length).every((v) => v !== null && v !== 'unavailable')).toBe(true);
+  });
+  it.skipIf(!hasPython)('a small run starts one interpreter only', async () => {
+    const pool = new PythonCompilerPool({ maxProcesses: 2 });
+    const r = await pool.settle(ACCEPTED.map((s) => pool.compile(Buffer.from(s))));
+    expect(r.every((x) => x.status === 'fulfilled' && x.value === null)).toBe(true);
+    expect(pool.processes).toBe(1);
+  });
+  it('a pool without an interpreter answers unavailable', async () => {
+    const pool = new PythonCompilerPool({ command: '/nonexistent/python3', spreadBytes: 1 });
+    const r = await pool.settle([pool.compile(Buffer.from('x = (\n')), pool.compile(Buffer.from('y = (\n'))]);
+    expect(r).toEqual([{ status: 'fulfilled', value: 'unavailable' }, { status: 'fulfilled', value: 'unavailable' }]);
+    expect(pool.unavailable).toBe(true);
   });
   if (!hasPython) it.skip('python3 is not on this machine: the CPython tests are skipped', () => {});
 });

@@ -13,7 +13,7 @@
 // answers null and the caller falls back to the in-process checker. A process that dies after
 // it started answers with an error (fail closed: "could not decide").
 import { spawn, type ChildProcess } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 
 const SCRIPT = `
 import sys, json, warnings
@@ -218,6 +218,11 @@ export class PythonCompiler {
     });
   }
 
+  /** Keep the run alive until close() (while the answers are awaited). */
+  keepAlive(): void {
+    this.ref();
+  }
+
   /** Wait for every answer (keeping the run alive meanwhile), then end the process. */
   async settle<T>(answers: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
     this.ref();
@@ -235,5 +240,101 @@ export class PythonCompiler {
     child.stdin?.end();
     // A process that never started (ENOENT) has no pid and emits no exit to wait for.
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) await this.exited;
+  }
+}
+
+export interface PythonCompilerPoolOptions extends PythonCompilerOptions {
+  /** Interpreters at most (default: the machine's cores, at most 2). */
+  maxProcesses?: number;
+  /** Bytes queued on the busiest interpreter before another one starts (default 2 MiB). */
+  spreadBytes?: number;
+}
+
+/**
+ * The same interface as PythonCompiler over one or more interpreters: the first starts on the
+ * first version, a second only when a large run has queued `spreadBytes` of source on the first
+ * (a pre-commit of a few files never pays for a second start). Each version goes to the
+ * interpreter with the fewest bytes still outstanding; every interpreter answers its own queue
+ * in order. Identical bytes are compiled once (the answer depends only on the bytes: the file
+ * name given to compile() is always "<checked>"). An extra interpreter that cannot start hands
+ * its versions back to the first, so the verdict never depends on how many processes ran.
+ */
+export class PythonCompilerPool {
+  private readonly workers: { c: PythonCompiler; outstanding: number }[] = [];
+  private readonly seen = new Map<string, Promise<CompileAnswer | 'unavailable'>>();
+  private readonly max: number;
+  private readonly spread: number;
+
+  constructor(private readonly opts: PythonCompilerPoolOptions = {}) {
+    const cores = typeof availableParallelism === 'function' ? availableParallelism() : 1;
+    this.max = Math.max(1, opts.maxProcesses ?? Math.min(2, cores));
+    this.spread = opts.spreadBytes ?? 2 << 20;
+  }
+
+  private get first(): PythonCompiler {
+    if (this.workers.length === 0) this.workers.push({ c: new PythonCompiler(this.opts), outstanding: 0 });
+    return this.workers[0]!.c;
+  }
+
+  get unavailable(): boolean {
+    return this.first.unavailable;
+  }
+
+  get version(): string | null {
+    return this.first.version;
+  }
+
+  get unavailableReason(): string | null {
+    return this.first.unavailableReason;
+  }
+
+  /** Interpreters started so far. */
+  get processes(): number {
+    return this.workers.length;
+  }
+
+  /** `key` (e.g. the blob id) names the bytes: the same key is compiled once. */
+  compile(source: Buffer, key?: string): Promise<CompileAnswer | 'unavailable'> {
+    if (key !== undefined) {
+      const known = this.seen.get(key);
+      if (known) return known;
+    }
+    const p = this.dispatch(source);
+    if (key !== undefined) this.seen.set(key, p);
+    return p;
+  }
+
+  private dispatch(source: Buffer): Promise<CompileAnswer | 'unavailable'> {
+    const first = this.first;
+    let w = this.workers[0]!;
+    for (const x of this.workers) if (x.outstanding < w.outstanding) w = x;
+    if (w.outstanding >= this.spread && this.workers.length < this.max && !first.unavailable) {
+      w = { c: new PythonCompiler(this.opts), outstanding: 0 };
+      this.workers.push(w);
+    }
+    const size = source.length + 16;
+    w.outstanding += size;
+    const done = () => {
+      w.outstanding -= size;
+    };
+    const answer = w.c.compile(source);
+    answer.then(done, done);
+    if (w === this.workers[0]) return answer;
+    // An extra interpreter that could not start: the first one answers instead.
+    return answer.then((a) => (a === 'unavailable' && !first.unavailable ? first.compile(source) : a));
+  }
+
+  /** Wait for every answer (keeping the run alive meanwhile), then end every process. */
+  async settle<T>(answers: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+    for (const w of this.workers) w.c.keepAlive();
+    try {
+      return await Promise.allSettled(answers);
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.c.close()));
   }
 }

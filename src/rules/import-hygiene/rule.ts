@@ -3,7 +3,8 @@
 //
 // Cost: every changed file of those types is parsed once (the parse is shared with every other
 // rule through the blob). Python goes to ONE python3 process per run (started only when a
-// Python version needs checking; ~15-100 ms to start, answers collected in checkRun); shell
+// Python version needs checking; ~15-100 ms to start, answers collected in checkRun; on a
+// machine with 2+ cores a second one once 2 MiB of source wait; each blob id compiled once); shell
 // scripts to ONE bash process per run. tree-sitter-python loads in ~40-50 ms on first use; @babel/parser
 // (~0.5 MB, ~40 ms) only when a TS/JS file changed; YAML through the shared loader.
 import type { Blob } from '../../changeset/blob.js';
@@ -27,7 +28,7 @@ import { parsePythonBlob, queryPython } from '../_shared/python.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { bashSyntaxCheck } from './bash-check.js';
 import type { ImportHygieneOptions } from './options.js';
-import { PythonCompiler, type CompileAnswer } from './python-compiler.js';
+import { PythonCompilerPool, type CompileAnswer } from './python-compiler.js';
 import { findSysPathMutations, mayMutateSysPath, type SysPathMutation } from './sys-path.js';
 
 const DOCS = `Gate A (import hygiene) of the AgentTrader v2 CI/CD safety gates: no import-time hacks in
@@ -56,7 +57,9 @@ import-hygiene/syntax   a changed file that does not parse, at the first error (
                           Python     Gate A is \`python -m compileall\`: CPython's own compiler.
                                      python3 on the machine ($SAFETY_GATE_PYTHON: a path, or off)
                                      runs ONCE per run, started on the first Python version to
-                                     check and fed every version on stdin; it only calls
+                                     check and fed every version on stdin (a second one shares
+                                     a big push on a 2+ core machine; identical bytes are
+                                     compiled once); it only calls
                                      compile(source, path, 'exec', dont_inherit=True) — the code
                                      never runs, and the interpreter starts isolated (-I -S, in
                                      the temporary directory) so nothing of the checked tree is
@@ -215,7 +218,7 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       return blob.parseAsync('import-hygiene:sys-path', async (b) => findSysPathMutations(tree, b.text));
     };
 
-    const compiler = pc.python_compiler === 'auto' ? new PythonCompiler({ minVersion: pc.python_version ?? null }) : null;
+    const compiler = pc.python_compiler === 'auto' ? new PythonCompilerPool({ minVersion: pc.python_version ?? null }) : null;
     const pendingPython: PendingPython[] = [];
     const pendingShell: PendingShell[] = [];
     const pendingRelative: PendingRelative[] = [];
@@ -242,7 +245,7 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
     const checkPythonVersion = async (blob: Blob, path: string, report: Report) => {
       if (!compiler || compiler.unavailable) return builtinPython(blob, path, report);
       const nulAt = blob.text.indexOf('\0');
-      pendingPython.push({ answer: compiler.compile(blob.bytes), path, oid: blob.oid, nul: nulAt === -1 ? null : blob.position(nulAt), report });
+      pendingPython.push({ answer: compiler.compile(blob.bytes, blob.oid), path, oid: blob.oid, nul: nulAt === -1 ? null : blob.position(nulAt), report });
     };
 
     const relativeImports = async (blob: Blob, file: FileView, report: Report) => {

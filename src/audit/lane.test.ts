@@ -29,4 +29,18 @@ describe('laneOf', () => {
   it('leaves notes commits out (approvals pushed with the work)', () => {
     expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), c('n', [], ['refs/notes/safety-gate'])]))?.lane).toBe('r1/file:a');
   });
+
+  it('a push that brings no commit of its own is an attempt of the task that made its tip', () => {
+    const move = (tip: string, trailers: [string, string][], ref = 'refs/heads/main'): CommitInfo => ({
+      ...c(`${tip}@${ref}`, [], [ref]),
+      message: null,
+      transition: { ref, base: 'b0', newOid: tip, author: null, committer: null, tipTrailers: trailers.map(([key, value]) => ({ key, value })) },
+    });
+    expect(laneOf(cs([move('t1', [['Task-Scope', 'file:config/**'], ['Run-Id', RUN]])]))?.lane).toBe(`${RUN}/file:config/**`);
+    // Two moves of different tasks, or a tip without a task: no lane (as for commits).
+    expect(laneOf(cs([move('t1', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), move('t2', [['Task-Scope', 'file:b'], ['Run-Id', 'r2']], 'refs/heads/release')]))).toBeNull();
+    expect(laneOf(cs([move('t1', [])]))).toBeNull();
+    // New commits decide over the moves that carry them.
+    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), move('a', [['Task-Scope', 'file:z'], ['Run-Id', 'r9']])]))?.lane).toBe('r1/file:a');
+  });
 });

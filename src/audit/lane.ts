@@ -11,7 +11,7 @@ export function laneOf(cs: ChangeSet): AuditTask | null {
   if (task) return { run_id: task.runId, stage: task.stage, model: task.model ?? null, lane: lane(task.runId, task.scope, task.stage) };
   // A ref move's pseudo commit (the tree diff of a branch update) carries no trailers of its own.
   const commits = cs.commits.filter((c) => (c.oid !== null || c.message !== null) && !c.transition && !notesOnly(c));
-  if (commits.length === 0) return null;
+  if (commits.length === 0) return laneOfMoves(cs);
   // Signed envelopes first: only the orchestrator mints them, so commits that claim other lanes
   // in their own trailers (or none) cannot take a signed lane's attempts out of its count.
   const signed = commits.map((c) => cs.signedTasks?.get(c.oid)).filter((x) => x?.ok === true).map((x) => x.task);
@@ -27,6 +27,25 @@ export function laneOf(cs: ChangeSet): AuditTask | null {
     if (!t || !t.runId) return null;
     const key: AuditTask = { run_id: t.runId, stage: null, model: null, lane: lane(t.runId, t.scope, null) };
     if (found && (found.run_id !== key.run_id || found.lane !== key.lane)) return null;
+    found = key;
+  }
+  return found;
+}
+
+/**
+ * A push that brings no commit of its own (a task branch's tip pushed again to main) is still an
+ * attempt of the task that made the tip: else an agent lands its work on a feature branch once
+ * and retries the protected branch without limit. The tips' own trailers name the lane (the same
+ * Run-Id and Task-Scope that `task sign` writes beside the envelope), when all moves name one.
+ */
+function laneOfMoves(cs: ChangeSet): AuditTask | null {
+  const moves = cs.commits.filter((c) => c.transition && !notesOnly(c));
+  let found = null as AuditTask | null;
+  for (const m of moves) {
+    const t = readTrailerTask(m.transition!.tipTrailers ?? []).task;
+    if (!t || !t.runId) return null;
+    const key: AuditTask = { run_id: t.runId, stage: null, model: null, lane: lane(t.runId, t.scope, null) };
+    if (found && found.lane !== key.lane) return null;
     found = key;
   }
   return found;

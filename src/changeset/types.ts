@@ -107,6 +107,11 @@ export interface RefTransition {
   /** The tip commit's author and committer: who an approver of the move must not be. */
   author: Person | null;
   committer: Person | null;
+  /**
+   * The tip commit's trailers (git's own parse): a move that brings no new commit is still an
+   * attempt of the task that made its tip, and counts against that task's retry budget.
+   */
+  tipTrailers?: Trailer[];
 }
 
 export type RefUpdateKind = 'create' | 'update' | 'delete';

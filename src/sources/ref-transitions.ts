@@ -12,6 +12,7 @@
 import type { ChangeSet, CommitInfo, Person, RefTransition } from '../changeset/types.js';
 import type { ObjectReader } from '../git/cat-file.js';
 import { parseRawRecords } from '../git/diff.js';
+import { parseTrailers } from './commits.js';
 import { splitZ, type GitRunner } from '../git/exec.js';
 import { GateError } from '../errors.js';
 import { msg } from '../messages.js';
@@ -65,7 +66,9 @@ export async function addRefTransitions(cs: ChangeSet, git: GitRunner, objects: 
     const { changes } = parseRawRecords(splitZ(diff.stdout), 0, id);
     if (changes.length === 0) continue;
     const head = await commitHeader(objects, tip);
-    const transition: RefTransition = { ref: r.ref, base, newOid: tip, author: head.author, committer: head.committer };
+    const trailers = await git.run(['log', '-1', '--no-show-signature', '--format=%(trailers:only,unfold)', tip]);
+    const tipTrailers = parseTrailers(trailers.stdout.toString('utf8'));
+    const transition: RefTransition = { ref: r.ref, base, newOid: tip, author: head.author, committer: head.committer, tipTrailers };
     // No message, no trailers, no author for the rules: the move is not one commit's work (the
     // tip's task trailers do not describe what it brings), and the commits it brings are judged
     // on their own. Approvals read the tip's author and committer from `transition`.

@@ -198,7 +198,9 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
           if (d === '`') {
             const close = text.indexOf('`', j + 1);
             dynamic = true;
-            j = close === -1 || close >= limit ? limit : close + 1;
+            const e = close === -1 || close >= limit ? limit : close + 1;
+            value += text.slice(j, e); // kept: a command substitution (judges tell it from $X)
+            j = e;
             continue;
           }
           value += d;
@@ -214,7 +216,9 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       if (c === '`') {
         const close = text.indexOf('`', i + 1);
         dynamic = true;
-        i = close === -1 || close >= limit ? limit : close + 1;
+        const e = close === -1 || close >= limit ? limit : close + 1;
+        value += text.slice(i, e);
+        i = e;
         continue;
       }
       value += c;

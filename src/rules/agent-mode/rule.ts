@@ -113,7 +113,8 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               \${K:-V}, $'…' (\\x, octal, \\u escapes), backslash-newline anywhere (also inside
               K), printf -v K FMT ARGS (text, %s, %b), read K <<< word, docker -e/--env,
               gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
-              echo K=V >> $GITHUB_ENV, heredocs written to a file or a pipe (read as .env
+              echo K=V >> $GITHUB_ENV (or >> /etc/environment), eval and sh/bash -c of
+              literal text (read as a script), heredocs written to a file or a pipe (read as .env
               lines; a heredoc only printed to the terminal is a message)
   Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks,
               variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
@@ -122,13 +123,16 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               environ |= {…}, getenv/environ.get defaults, env dicts ({**os.environ, …},
               env={…}), K = "V" statements, K="V" kwargs; os.environ reached as
               from os import environ as E, E = os.environ, getattr(os, "environ");
+              a module constant the file sets once to a literal (MODE = "EXECUTE" …
+              os.environ["AGENT_MODE"] = MODE);
               keys and values built from literal concatenation ("AGENT_" + "MODE"); string
               escapes decoded (\\x, \\u, \\U, octal)
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
               Object.assign(process.env, {…}), Object.defineProperty(process.env, "K",
               {value: "V"}), Reflect.set(process.env, "K", "V"), destructuring defaults
               const { K = "V" } = process.env, env objects, const K = "V"; escaped
-              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation
+              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation,
+              template literals whose fields are string literals (\`EXE\${''}CUTE\`)
   .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators
   TOML        tables, dotted and quoted keys, inline tables, basic/literal/multi-line strings
               unescaped the TOML way, "K=V" strings in arrays (pytest-env)
@@ -172,7 +176,8 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     bytes.fromhex(…).decode(), template literals with \${…}: the Python and JS readers skip a
     non-literal value instead of failing closed), values read from other
     files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
-    envs, exec/eval of strings, base64 outside Secret manifests, printf formats other than
+    envs, Python exec/eval and shell eval of non-literal text, base64 outside Secret
+    manifests, printf formats other than
     %s/%b, shell arrays and indirect expansion (\${!name}), and an env file outside
     runtime scope changed without the compose file that references it.
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data

@@ -125,4 +125,25 @@ describe('pre-receive reads settings, workloads and hosts the way their consumer
     );
     expectAccepted({ 'services/api/guard.test.ts': 'process.env.AGENT_MODE = "EXECUTE";\n' });
   });
+
+  it('indirection the file resolves: eval of literal text, echo >> /etc/environment, a template of literals, a Python constant; permitted twins pass', () => {
+    expectRefused(
+      {
+        'ops/run.sh': '#!/bin/sh\neval "export AGENT_MODE=EXECUTE"\n',
+        Dockerfile: 'FROM python@sha256:' + '0'.repeat(64) + "\nRUN echo 'AGENT_MODE=EXECUTE' >> /etc/environment\n",
+        'backend/cfg.ts': "process.env.AGENT_MODE = `EXE${''}CUTE`;\n",
+        'backend/settings.py': 'import os\nMODE = "EXECUTE"\nos.environ["AGENT_MODE"] = MODE\n',
+      },
+      [
+        /remote: .*ops\/run\.sh:2.*agent-mode.*AGENT_MODE is set to "EXECUTE"/,
+        /remote: .*Dockerfile:2.*agent-mode.*AGENT_MODE is set to "EXECUTE"/,
+        /remote: .*backend\/cfg\.ts:1.*agent-mode.*AGENT_MODE is set to "EXECUTE"/,
+        /remote: .*backend\/settings\.py:3.*agent-mode.*AGENT_MODE is set to "EXECUTE"/,
+      ],
+    );
+    expectAccepted({
+      'ops/run.sh': '#!/bin/sh\neval "export AGENT_MODE=OBSERVE"\n',
+      'backend/settings.py': 'import os\nMODE = "OBSERVE"\nos.environ["AGENT_MODE"] = MODE\n',
+    });
+  });
 });

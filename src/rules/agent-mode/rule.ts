@@ -118,6 +118,7 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               lines; a heredoc only printed to the terminal is a message)
   Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks,
               variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
+              other heredoc bodies (env files, user_data) read as shell/env lines,
               "\${"literal"}" interpolation of literals
   Python      os.environ["K"] = "V", setdefault, putenv, environ.update({…} / K="V"),
               environ |= {…}, getenv/environ.get defaults, env dicts ({**os.environ, …},

@@ -99,6 +99,11 @@ describe('presets', () => {
       'mcp/server.py',
       'ops/runbooks/restart.sh',
       'frontend/src/app.tsx',
+      // Paths services read that test/audit/vendor globs used to drop (issue 12).
+      'services/audit/app.env',
+      'backend/vendor/settings.env',
+      'config/app.test.env',
+      'config/settings.spec.yaml',
     ];
     const no = [
       'README.md',
@@ -109,6 +114,8 @@ describe('presets', () => {
       'backend/tests/test_guard.py',
       'backend/common/test_agent_mode_guard.py',
       'services/api/app.test.ts',
+      'services/api/app.spec.tsx',
+      'backend/common/guard.test.py',
       'backend/conftest.py',
       'audit/2026-01-01.jsonl',
       'backend/audit_artifacts/run.json',

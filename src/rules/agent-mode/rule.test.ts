@@ -41,10 +41,10 @@ describe('agent-mode', () => {
     expect(f[1]!.message).toContain('only paper allowed');
   });
 
-  it('keeps comments, other keys, dynamic and empty values, out-of-scope files clean', async () => {
+  it('keeps comments, other keys, variable references and empty AGENT_MODE, out-of-scope files clean', async () => {
     const f = await run({
       'config/a.yaml': 'AGENT_MODE: "OFF"  # EXECUTE is forbidden\nAGENT_MODE_DESCRIPTION: EXECUTE\n',
-      'config/b.env': '# AGENT_MODE=EXECUTE\nNOT_AGENT_MODE=EXECUTE\nAGENT_MODE=$MODE\nTRADING_MODE=\n',
+      'config/b.env': '# AGENT_MODE=EXECUTE\nNOT_AGENT_MODE=EXECUTE\nAGENT_MODE=$MODE\nAGENT_MODE=\n',
       'docs/guide.md': 'AGENT_MODE=EXECUTE\n',
       'tests/test_guard.py': 'os.environ["AGENT_MODE"] = "EXECUTE"\n',
     });
@@ -66,5 +66,17 @@ describe('agent-mode', () => {
     const f = await run({ 'config/app.yaml': 'agent:\n  agent_mode: Execute\n' }, config);
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toMatch(/^agent_mode \(AGENT_MODE\) is set to "Execute"/);
+  });
+
+  it('compares keys normalised (case, separators, camelCase, nesting) and fails closed on values it cannot verify', async () => {
+    const f = await run({
+      'config/a.env': 'Trading_Mode=live\nAgentMode=execute\nTRADING_MODE=\n',
+      'config/b.yaml': 'agent:\n  mode: EXECUTE\nTRADING_MODE: [paper]\nAGENT_MODE: ~\n',
+      'ops/run.sh': 'export AGENT_MODE=$(echo EXECUTE)\nexport AGENT_MODE="$1"\n',
+    });
+    expect(f.map((x) => `${x.path}:${x.line}`)).toEqual(['config/a.env:1', 'config/a.env:2', 'config/a.env:3', 'config/b.yaml:2', 'config/b.yaml:3', 'ops/run.sh:1']);
+    expect(f.find((x) => x.path === 'config/b.yaml' && x.line === 2)!.message).toMatch(/^agent\.mode \(AGENT_MODE\) is set to "EXECUTE"/);
+    expect(f.find((x) => x.path === 'config/a.env' && x.line === 3)!.message).toMatch(/cannot be verified as paper; empty is not unset/);
+    expect(f.find((x) => x.path === 'ops/run.sh')!.message).toMatch(/computed when the file runs/);
   });
 });

@@ -3,7 +3,7 @@
 // position); this rule keeps those of the configured settings and judges their values.
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
 import type { FileChange } from '../../changeset/types.js';
-import { normalizeValue, readSettings, type Assignment } from '../_shared/settings/index.js';
+import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../_shared/settings/index.js';
 import { loadYamlDocuments, type YamlNode } from '../_shared/yaml.js';
 import { normalizeRepoPath } from '../../engine/paths.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
@@ -42,17 +42,46 @@ export function describeValue(value: string): string {
 export interface Verdict {
   setting: AgentModeSetting;
   normalized: string;
-  kind: 'forbidden' | 'not-allowed';
+  kind: 'forbidden' | 'not-allowed' | 'unverifiable';
+  /** For `unverifiable`: what the value is and why it is not "unset". */
+  why?: string;
 }
 
-/** Judge one assignment against the settings (by exact key); null when it is fine or not judged. */
+/**
+ * A value the reader could not resolve that is computed when the file runs (`$(cmd)`, a
+ * backtick command) rather than taken whole from the deployer's environment (`$X`, `${X}`,
+ * `${{ vars.X }}`, `{{ .Values.x }}`, `var.x`): the gate cannot know what it will be.
+ */
+export function computedValue(value: string): boolean {
+  return /\$\(|`/.test(value);
+}
+
+const WHY_EMPTY = 'empty is not unset (an env file, compose, ENV or k8s env sets "", masking the value set elsewhere)';
+const WHY_NULL = 'null is not unset (app config loaders read None)';
+const WHY_LIST = 'a list is not one value';
+const WHY_COMPUTED = 'computed when the file runs ($(…) or a backtick command)';
+
+/** Judge one assignment against the settings (keys by normalizeKey); null when it is fine or not judged. */
 export function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Verdict | null {
-  const setting = byKey.get(a.key);
-  if (!setting || a.dynamic) return null;
-  const v = normalizeValue(a.value, setting.case_sensitive);
-  if (v === '') return null;
+  const setting = byKey.get(normalizeKey(a.key));
+  if (!setting) return null;
   const norm = (x: string) => normalizeValue(x, setting.case_sensitive);
-  if (setting.forbidden.some((f) => norm(f) === v)) return { setting, normalized: v, kind: 'forbidden' };
+  const isForbidden = (v: string) => setting.forbidden.some((f) => norm(f) === v);
+  if (a.shape === 'list') {
+    const items = a.value.split(',').map(norm);
+    const bad = items.find(isForbidden);
+    if (bad !== undefined) return { setting, normalized: bad, kind: 'forbidden' };
+    return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_LIST };
+  }
+  if (a.shape === 'null') return setting.allowed ? { setting, normalized: '', kind: 'unverifiable', why: WHY_NULL } : null;
+  if (a.dynamic) return computedValue(a.value) ? { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED } : null;
+  const v = norm(a.value);
+  // Empty: fails closed where the setting must hold a permitted value; an empty value is never
+  // one of a setting's forbidden values.
+  // A default ("" in os.getenv("K", ""), ${K:-}) is what code reads when K is unset, not a value
+  // the file sets: an empty one is no finding.
+  if (v === '') return setting.allowed && !/default/.test(a.syntax) ? { setting, normalized: '', kind: 'unverifiable', why: WHY_EMPTY } : null;
+  if (isForbidden(v)) return { setting, normalized: v, kind: 'forbidden' };
   if (setting.allowed && !setting.allowed.some((x) => norm(x) === v)) return { setting, normalized: v, kind: 'not-allowed' };
   return null;
 }
@@ -84,22 +113,27 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               \${K:-V}, $'…' (\\x, octal, \\u escapes), backslash-newline anywhere (also inside
               K), printf -v K FMT ARGS (text, %s, %b), read K <<< word, docker -e/--env,
               gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
-              echo K=V >> $GITHUB_ENV, heredocs written to a file or a pipe (read as .env
+              echo K=V >> $GITHUB_ENV (or >> /etc/environment), eval and sh/bash -c of
+              literal text (read as a script), heredocs written to a file or a pipe (read as .env
               lines; a heredoc only printed to the terminal is a message)
   Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks,
               variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
+              other heredoc bodies (env files, user_data) read as shell/env lines,
               "\${"literal"}" interpolation of literals
   Python      os.environ["K"] = "V", setdefault, putenv, environ.update({…} / K="V"),
               environ |= {…}, getenv/environ.get defaults, env dicts ({**os.environ, …},
               env={…}), K = "V" statements, K="V" kwargs; os.environ reached as
               from os import environ as E, E = os.environ, getattr(os, "environ");
+              a module constant the file sets once to a literal (MODE = "EXECUTE" …
+              os.environ["AGENT_MODE"] = MODE);
               keys and values built from literal concatenation ("AGENT_" + "MODE"); string
               escapes decoded (\\x, \\u, \\U, octal)
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
               Object.assign(process.env, {…}), Object.defineProperty(process.env, "K",
               {value: "V"}), Reflect.set(process.env, "K", "V"), destructuring defaults
               const { K = "V" } = process.env, env objects, const K = "V"; escaped
-              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation
+              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation,
+              template literals whose fields are string literals (\`EXE\${''}CUTE\`)
   .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators
   TOML        tables, dotted and quoted keys, inline tables, basic/literal/multi-line strings
               unescaped the TOML way, "K=V" strings in arrays (pytest-env)
@@ -110,22 +144,41 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
 Encodings: UTF-16/UTF-32 (BOM or NUL pattern), a UTF-8 BOM, NUL bytes in text and lone CR line
 ends are read like the file's consumer reads them (see readable-content for what is not text).
 Comments never match. Values are normalised like the runtime guard: trimmed, quotes removed,
-case-folded (execute is EXECUTE). Keys are compared exactly (environment variables are
-case-sensitive on Linux); list other spellings a runtime reads (agent_mode in app config) as
-aliases. Decisions:
+case-folded (execute is EXECUTE). Keys are compared the way settings loaders compare them, in
+every reader: case-folded (pydantic-settings is case-insensitive by default), camelCase split,
+every run of _ . - one separator (pydantic's nested delimiter __, Spring relaxed binding), and a
+nested YAML/JSON key joined with up to three enclosing map keys (agent: {mode: X} is agent.mode).
+So Trading_Mode, LiveTradingEnabled, AGENT__MODE, agent.mode and agent: {mode: …} are the
+settings TRADING_MODE, LIVE_TRADING_ENABLED and AGENT_MODE. (The line reader, used for unknown
+file types and unparseable YAML/JSON, still looks for the spellings listed.) Decisions:
   - \${K:-V} only substitutes, but V is what the runtime reads when K is unset: it counts as the
     value in effect, like os.getenv("K", "V") and process.env.K ?? "V".
-  - Values that depend on something outside the file ($X, \${{ … }}, {{ … }}, \${var.x}, $(cmd))
-    are not judged; empty values are not judged (the runtime guard refuses a missing mode).
+  - Values taken whole from the deployer's environment ($X, \${X}, \${{ … }}, {{ … }}, var.x, a
+    compose environment entry with no value) are not judged here: that value is judged where
+    it is committed, if it is.
+  - A value computed when the file runs ($(cmd), \`cmd\`) fails closed: the file cannot show it
+    stays permitted.
+  - A list value fails closed (a runtime reads one value; a list holding a forbidden value is
+    forbidden).
+  - A setting with an allowed list (TRADING_MODE: paper) fails closed when its value is empty
+    or null, which is not "unset": an env file, compose environment, Dockerfile ENV or
+    Kubernetes env sets the variable to "" and so masks a paper value set elsewhere (image ENV,
+    CI env), pydantic-settings then validates "" (not paper), and a YAML/JSON app config hands
+    the loader None. A default the code uses when the variable is unset (os.getenv("K", ""),
+    \${K:-}) is not a value the file sets. An empty or null AGENT_MODE (forbidden values only) is
+    never EXECUTE and is no finding.
   - A plain shell K=V counts even without export (sourced env scripts, set -a).
   - Python dicts and JS objects count only when they become an environment (env=…, env: {…},
     {**os.environ, …}, {...process.env, …}, environ.update, Object.assign(process.env, …));
     a module constant named exactly like the setting (AGENT_MODE = "EXECUTE") counts too.
   - Out of reach (values computed at run time, so a reviewer must watch for them): keys or
-    values built from variables, function calls, format strings or f-strings with fields
-    (os.environ[prefix + "MODE"], process.env[key], "EXE".join(…)), values read from other
+    values built from variables, function calls, format strings or f-strings with fields in
+    Python and JS/TS (os.environ[prefix + "MODE"], process.env[key], "EXE".join(…),
+    bytes.fromhex(…).decode(), template literals with \${…}: the Python and JS readers skip a
+    non-literal value instead of failing closed), values read from other
     files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
-    envs, exec/eval of strings, base64 outside Secret manifests, printf formats other than
+    envs, Python exec/eval and shell eval of non-literal text, base64 outside Secret
+    manifests, printf formats other than
     %s/%b, shell arrays and indirect expansion (\${!name}), and an env file outside
     runtime scope changed without the compose file that references it.
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
@@ -149,15 +202,11 @@ export const agentMode = defineRule<AgentModeOptions>({
   },
   create(ctx: RuleContext<AgentModeOptions>) {
     const inScope = ctx.paths.runtimeScope(ctx.options.scope);
-    const byKey = new Map<string, AgentModeSetting>();
-    for (const s of ctx.options.settings) {
-      byKey.set(s.name, s);
-      for (const a of s.aliases) if (!byKey.has(a)) byKey.set(a, s);
-    }
-    const names: ReadonlySet<string> = new Set(byKey.keys());
+    const byKey = settingsByKey(ctx.options.settings);
+    const names: ReadonlySet<string> = new Set(ctx.options.settings.flatMap((s) => [s.name, ...s.aliases]));
     // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
     // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
-    const keywords = [...new Set([...names].map((n) => n.toLowerCase())), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
+    const keywords = [...keyKeywords(byKey.keys()), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
     return {
       keywords,
       files(change: FileChange) {
@@ -196,20 +245,52 @@ export const agentMode = defineRule<AgentModeOptions>({
           seen.add(key);
           const s = v.setting;
           const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
+          const shownValue = a.shape === 'null' ? 'null' : a.shape === 'list' ? `[${a.value}]` : describeValue(a.value.trim());
           const message =
             v.kind === 'forbidden'
-              ? `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): forbidden value`
-              : `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`;
+              ? `${shown} is set to ${shownValue} (${label(a.syntax)}): forbidden value`
+              : v.kind === 'not-allowed'
+                ? `${shown} is set to ${shownValue} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`
+                : `${shown} is set to ${shownValue} (${label(a.syntax)}): cannot be verified as ${s.allowed ? s.allowed.join('/') : `never ${s.forbidden.join('/')}`}; ${v.why}`;
           const remediation =
             s.remediation ??
-            (v.kind === 'forbidden'
+            (v.kind === 'forbidden' || !s.allowed
               ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})`
-              : `set ${s.name} to ${s.allowed!.join(' or ')}`);
+              : `set ${s.name} to ${s.allowed.join(' or ')}`);
           report({ message: message + via, path, line: a.line, column: a.column, remediation });
         }
     }
   },
 });
+
+/** Settings by normalised key (name and aliases; the first setting claiming a key keeps it). */
+export function settingsByKey(settings: readonly AgentModeSetting[]): Map<string, AgentModeSetting> {
+  const byKey = new Map<string, AgentModeSetting>();
+  for (const s of settings) {
+    const k = normalizeKey(s.name);
+    if (!byKey.has(k)) byKey.set(k, s);
+  }
+  for (const s of settings) for (const a of s.aliases) if (!byKey.has(normalizeKey(a))) byKey.set(normalizeKey(a), s);
+  return byKey;
+}
+
+/**
+ * Literal prefilter words for normalised keys: every way the words can be joined (`agent_mode`,
+ * `agentmode`, `agent.mode`, `agent-mode`, `agent__mode`) and the first word as an enclosing
+ * YAML/JSON map key (`agent:`, `"agent"`) for nested config.
+ */
+export function keyKeywords(keys: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const k of keys) {
+    const words = k.split('_').filter((w) => w !== '');
+    for (const sep of ['_', '', '.', '-', '__']) out.add(words.join(sep));
+    if (words.length > 1) {
+      out.add(`${words[0]}:`);
+      out.add(`"${words[0]}"`);
+    }
+  }
+  return [...out];
+}
 
 /**
  * Files a YAML manifest makes the runtime read as config: compose `env_file:` (a string, a

@@ -9,6 +9,7 @@ import type { Blob } from '../../changeset/blob.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { BUILTIN_BROKERS } from './brokers.js';
 import { findLiveHosts, HostTable, type LiveHit, type LiveInfo } from './hosts.js';
+import { base64Fragments, resolvedStrings } from '../_shared/literal-strings.js';
 import type { LiveEndpointOptions } from './options.js';
 
 const DOCS = `Blocks live (real-money) broker hosts in runtime-scope code and config, and new
@@ -55,9 +56,15 @@ Matching
   (\\napi…, %2Fapi…), literal concatenation ("api." + "alpaca.markets", Python implicit
   concatenation, across one line break), wildcards (*.alpaca.markets), and files in UTF-16/32
   or with NUL bytes (decoded like text).
-  Out of reach of a literal scanner, so a reviewer must watch for them: hosts built through
-  variables, templates or format strings, a split inside the broker's name ("alp" + "aca…"),
-  letters written as code escapes (\\u0061pi), base64, hosts assembled at run time. Lookalikes
+  Also read in the strings the file holds once its consumer reads it: multi-line YAML scalars
+  after folding (url: >- split across lines), joins of string literals (".".join(["api",
+  "alpaca", "markets"]), ["api", "alpaca.markets"].join(".")), lines after substituting a
+  variable the file sets to one literal (D=alpaca.markets; curl https://api.$D/), and base64
+  literals (standard or URL alphabet, up to 4 KiB, 64 per file) that decode to text.
+  Out of reach, so a reviewer must watch for them: hosts built through variables set by
+  commands or in other files, f-strings/templates/format strings with fields, a split inside
+  the broker's name ("alp" + "aca…"), letters written as code escapes (\\u0061pi), other
+  encodings (hex, rot13, gzip+base64), hosts assembled at run time. Lookalikes
   that resolve elsewhere (Cyrillic letters, punycode) are other hosts and are not flagged; nor
   are hosts the URL parser rejects (a tag character inside), the bare apex (alpaca.markets)
   and documentation hosts. A whole changed file is checked, including lines the change did not
@@ -142,9 +149,14 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
     // Inline exceptions are the engine's (src/findings/suppress.ts), the same for every rule:
     // this rule reports every live host, and the engine suppresses the ones a reasoned
     // exception covers and reports the exceptions a change adds as live-endpoint/new-exception.
-    const checkBlob = (file: FileView, blob: Blob, report: Report) => {
+    // Base64 spellings of the keywords (every alignment), so the prefilter lets an encoded host
+    // through to the decoder in ../_shared/literal-strings.ts.
+    const b64 = [...new Set(table.keywords.flatMap((k) => base64Fragments(k)))];
+    const checkBlob = async (file: FileView, blob: Blob, report: Report) => {
+      const seen = new Set<string>();
       for (const hit of findLiveHosts(blob.text, table, blob.urlView)) {
         const { line, column } = blob.position(hit.offset);
+        seen.add(`${hit.host}\0${line}`);
         report({
           message: `${describe(hit)} in runtime scope`,
           path: file.path,
@@ -153,15 +165,32 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
           remediation: suggestion(hit.info),
         });
       }
+      // The same hosts in the strings the file holds once read: folded YAML scalars, joins of
+      // literals, lines after the file's own shell variables, decoded base64 literals.
+      for (const view of await resolvedStrings(file.path, blob, table.keywords, b64)) {
+        for (const hit of findLiveHosts(view.text, table)) {
+          const { line, column } = blob.position(view.offset);
+          const key = `${hit.host}\0${line}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          report({
+            message: `${describe(hit)} in runtime scope (${view.via})`,
+            path: file.path,
+            line,
+            column,
+            remediation: suggestion(hit.info),
+          });
+        }
+      }
     };
 
     return {
-      keywords: table.keywords,
+      keywords: [...table.keywords, ...new Set(b64.map((f) => f.toLowerCase()))],
       files: (change: FileChange) => isRegular(change) && inScope(change.path),
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
-        checkBlob(file, blob, report);
+        await checkBlob(file, blob, report);
       },
       checkRun(_run: RunView, report: Report) {
         const reviewed = new Set((o.security_reviewed_allow_hosts ?? []).map((r) => r.host.trim().toLowerCase()));

@@ -121,7 +121,8 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
       for (const item of isYamlSeq(items) ? items.items : []) if (isYamlMap(item)) manifest(item, inMatched);
       return true;
     }
-    const name = scalarText(getIn(doc, ['metadata', 'name']))?.trim() ?? '';
+    // generateName: the API server appends a suffix; the prefix names the workload.
+    const name = scalarText(getIn(doc, ['metadata', 'name']))?.trim() || scalarText(getIn(doc, ['metadata', 'generateName']))?.trim() || '';
     const targetName = scalarText(getIn(doc, ['spec', 'scaleTargetRef', 'name']))?.trim() ?? '';
     const relevant =
       inMatched ||

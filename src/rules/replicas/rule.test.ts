@@ -89,3 +89,11 @@ describe('templateReplicaProblems', () => {
     ]);
   });
 });
+
+describe('nameMatcher by words', () => {
+  it('matches the glob words written out or abbreviated (4+ letters), in order, at any position for *…*', () => {
+    const m = nameMatcher(['*execution-agent*']);
+    for (const n of ['execution-agent', 'exec-agent-v2', 'ExecAgent', 'execution_agent_blue', 'prod-exec-agent', 'executionAgent2']) expect(m(n), n).toBe(true);
+    for (const n of ['exec-dashboard', 'agent-exec', 'executive-agent', 'exe-agent', 'agent', 'execution']) expect(m(n), n).toBe(false);
+  });
+});

@@ -15,7 +15,9 @@ deployment exists but is scaled to 0"; CI safety guard: no scaled execution agen
 What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtime scope)
   Files matching \`globs\`: every workload in them. Any other file: workloads named like one of
   \`workload_names\` (case-insensitive; '-', '_' and '.' are ignored, so *execution-agent* also
-  matches execution_agent and executionAgent) — or identified by a label value (metadata,
+  matches execution_agent and executionAgent; and by words, each written out or abbreviated to
+  4+ letters, so exec-agent-v2 and ExecAgent are the agent too; metadata.generateName counts
+  as a name) — or identified by a label value (metadata,
   pod template, selector) or a container image name (…/execution-agent:2.3.1) —, and HPAs /
   ScaledObjects targeting them.
     Deployment, StatefulSet, ReplicaSet, ReplicationController, Argo Rollout, DeploymentConfig
@@ -64,7 +66,31 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
-/** Predicate over workload names for globs (`*` any run, `?` one character), normalised. */
+/** The words of a name as people write them: split at `-`, `_`, `.`, spaces, camelCase and digits. */
+export function nameTokens(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Za-z])([0-9])|([0-9])([A-Za-z])/g, (_m, a, b, c, d) => (a ? `${a} ${b}` : `${c} ${d}`))
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t !== '');
+}
+
+/** Shortest abbreviation of a word that still names it (`exec` for execution, `agt` is not). */
+const MIN_ABBREV = 4;
+
+/** A token names the word: the word itself, or an abbreviation of at least 4 letters (exec). */
+function abbreviates(token: string, word: string): boolean {
+  return token === word || (token.length >= MIN_ABBREV && word.startsWith(token));
+}
+
+/**
+ * Predicate over workload names for globs (`*` any run, `?` one character), normalised; and by
+ * words: a name whose consecutive words name the glob's words in order, each written out or
+ * abbreviated (`exec-agent-v2`, `ExecAgent`, `execution_agent_blue` for `*execution-agent*`),
+ * so a renamed or versioned workload is still the agent. A glob without a leading or trailing
+ * `*` anchors its words at that end.
+ */
 export function nameMatcher(globs: readonly string[]): (name: string) => boolean {
   if (globs.length === 0) return () => false;
   const res = globs.map((g) => {
@@ -74,9 +100,22 @@ export function nameMatcher(globs: readonly string[]): (name: string) => boolean
       .join('');
     return new RegExp(`^${src}$`);
   });
+  const byWords = globs
+    .filter((g) => !g.includes('?'))
+    .map((g) => ({ words: nameTokens(g.replace(/\*/g, ' ')), open: [g.startsWith('*'), g.endsWith('*')] as const }))
+    .filter((w) => w.words.length > 0);
+  const wordsMatch = (tokens: string[]): boolean =>
+    byWords.some(({ words, open }) => {
+      for (let i = 0; i + words.length <= tokens.length; i++) {
+        if (!open[0] && i > 0) break;
+        if (!open[1] && i + words.length !== tokens.length) continue;
+        if (words.every((w, j) => abbreviates(tokens[i + j]!, w))) return true;
+      }
+      return false;
+    });
   return (name) => {
     const n = normaliseName(name);
-    return res.some((r) => r.test(n));
+    return res.some((r) => r.test(n)) || wordsMatch(nameTokens(name));
   };
 }
 
@@ -105,7 +144,7 @@ export const replicas = defineRule<ReplicasOptions>({
     const nameMatches = nameMatcher(o.workload_names);
     const words = nameWords(o.workload_names);
     const keywords = new Set<string>(['replica', 'kind', 'services']);
-    for (const ws of words) for (const w of ws) keywords.add(w);
+    for (const ws of words) for (const w of ws) keywords.add(w.slice(0, MIN_ABBREV));
     return {
       keywords: [...keywords],
       files(change: FileChange) {
@@ -119,8 +158,9 @@ export const replicas = defineRule<ReplicasOptions>({
         if (!blob) return;
         if (!isMatched) {
           // Cheap exit: the text must hold every word of some workload name.
+          // (Abbreviations count: `exec` for execution, as nameMatcher reads names.)
           const lower = blob.lower;
-          if (!words.some((ws) => ws.length > 0 && ws.every((w) => lower.includes(w)))) return;
+          if (!words.some((ws) => ws.length > 0 && ws.every((w) => lower.includes(w.slice(0, MIN_ABBREV))))) return;
         }
         if (!/\.(?:ya?ml|json)$/i.test(path)) {
           const problems = /\.tf$/i.test(path)

@@ -241,6 +241,13 @@ export function tokenizeJs(text: string): CodeTok[] {
         continue;
       }
       if (text[j] === '$' && text[j + 1] === '{') {
+        // `${"lit"}` / `${''}`: a substitution of one string literal is that literal.
+        const lit = /^\$\{\s*(["'])([^"'\\\n`]*)\1\s*\}/.exec(text.slice(j, j + 256));
+        if (lit) {
+          v += lit[2];
+          j += lit[0].length;
+          continue;
+        }
         dynamic = true;
         let depth = 0;
         for (; j < n; j++) {

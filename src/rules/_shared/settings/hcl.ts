@@ -7,6 +7,7 @@
 //   heredocs holding JSON (ECS container_definitions) are read as JSON.
 // A value is judged only when it is one literal: `"${var.x}"`, `var.x`, `"a" + b` are dynamic
 // or skipped.
+import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { parseJsonTree } from './json.js';
 import { readTree } from './tree.js';
@@ -49,6 +50,14 @@ export function readHcl(text: string, pos = positionsOf(text), keep: Keep = keep
           }
         } catch {
           // not JSON: nothing to read
+        }
+      } else if (body.includes('=')) {
+        // Any other heredoc is file content a resource writes or runs (user_data scripts,
+        // local_file / ConfigMap env files): K=V and export lines read as a shell script reads
+        // them (an env file is the same lines).
+        const base = pos(tok.bodyStart!);
+        for (const a of readShell(body, undefined, keep)) {
+          out.push({ ...a, line: a.line + base.line - 1, keyLine: a.keyLine + base.line - 1, syntax: `hcl-heredoc-${a.syntax}` });
         }
       }
       // K = <<EOT … EOT: the body is the value (`<<-` strips the common indentation); with

@@ -34,10 +34,10 @@ import { readToml } from './toml.js';
 import { readXml } from './xml.js';
 import { dedupe, readTree, scalarMapper } from './tree.js';
 import type { Assignment, Keep, SettingsFormat } from './types.js';
-import { lineStarts, positionsOf } from './values.js';
+import { lineStarts, normalizedKeep, positionsOf } from './values.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
-export { normalizeValue, evaluateDefaults } from './values.js';
+export { normalizeValue, normalizeKey, normalizedKeep, evaluateDefaults } from './values.js';
 export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readProperties, readPython, readShell, readToml, readTree, readXml, parseJsonTree };
 
 const EXT: Record<string, SettingsFormat> = {
@@ -102,8 +102,10 @@ export function detectFormat(path: string, text = ''): SettingsFormat {
  */
 export async function readSettings(path: string, blob: Blob, names: ReadonlySet<string>): Promise<Assignment[]> {
   const format = detectFormat(path, blob.readerText);
-  const id = [...names].sort().join(',');
-  const keep: Keep = (k) => names.has(k);
+  // Keys are compared the way settings loaders compare them (normalizeKey: case, `_ . -`,
+  // camelCase, nesting), so `Agent_Mode`, `agentMode` and `agent: {mode: …}` are AGENT_MODE.
+  const id = 'n:' + [...names].sort().join(',');
+  const keep: Keep = normalizedKeep(names);
   const lineRead = () => blob.parse(`settings:lines:${id}`, (b) => readLines(b.readerText, names));
   switch (format) {
     case 'yaml': {
@@ -208,7 +210,8 @@ async function embeddedFiles(roots: readonly (YamlNode | null)[], text: string, 
       const b = Buffer.from(inner.replace(/\s+/g, ''), 'base64');
       inner = b.toString('utf8');
     }
-    if (![...names].some((n) => inner.includes(n))) return;
+    const lowerInner = inner.toLowerCase();
+    if (![...names].some((n) => lowerInner.includes(n.toLowerCase()))) return;
     ensure();
     const innerStarts = lineStarts(inner);
     const map = base64 ? () => ({ line: s.pos.line, column: s.pos.column }) : scalarMapper(s, text, starts!, posOf!);

@@ -9,7 +9,7 @@
 //     arguments and parameter defaults, where K is exactly the setting name
 // Only single literals are judged: "V".lower()/.upper()/.strip() count as "V"; f-strings with
 // fields are dynamic; anything else is skipped.
-import { foldConcat, tokenCursor, tokenizePython } from './code-tokens.js';
+import { foldConcat, tokenCursor, tokenizePython, type CodeTok } from './code-tokens.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { dedupe } from './tree.js';
 import { positionsOf } from './values.js';
@@ -36,6 +36,26 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
     const e = literalEnd(i);
     return e !== -1 && endsExpr(e);
   };
+  // Module constants the file sets once to one literal (MODE = "EXECUTE"): a later
+  // os.environ["K"] = MODE reads that value, as Python would. A name assigned more than once
+  // (with another value, or anything that is not a literal) is not known.
+  const constants = new Map<string, CodeTok | null>();
+  for (let j = 0; j < T.length; j++) {
+    if (!is(j, 'name') || !(j === 0 || is(j - 1, 'nl')) || !p(j + 1, '=')) continue;
+    const name = T[j]!.value;
+    const lit = literalAt(j + 2) && (is(literalEnd(j + 2), 'nl') || literalEnd(j + 2) >= T.length) ? T[j + 2]! : null;
+    const prev = constants.get(name);
+    constants.set(name, prev === undefined ? lit : prev && lit && prev.value === lit.value ? prev : null);
+  }
+  /** The value token at i: a literal, or a name bound to a known constant (positioned at the name). */
+  const valueTok = (i: number): CodeTok | null => {
+    if (literalAt(i)) return T[i]!;
+    if (is(i, 'name') && endsExpr(i + 1) && !p(i - 1, '.')) {
+      const c = constants.get(T[i]!.value);
+      if (c) return { ...c, start: T[i]!.start };
+    }
+    return null;
+  };
   // Names and expressions that are os.environ: `environ`, `from os import environ as E`,
   // `E = os.environ`, and `getattr(os, "environ")` (marked at its closing parenthesis).
   const environNames = new Set(['environ']);
@@ -55,8 +75,8 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
       else if (t.kind === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}')) {
         if (--depth === 0) return j;
       } else if (depth === 1 && (p(j - 1, '{') || p(j - 1, ',') || p(j - 1, '('))) {
-        if (t.kind === 'string' && p(j + 1, ':') && literalAt(j + 2)) emit(t, T[j + 2]!, syntax);
-        else if (t.kind === 'name' && p(j + 1, '=') && literalAt(j + 2)) emit(t, T[j + 2]!, syntax);
+        if (t.kind === 'string' && p(j + 1, ':') && valueTok(j + 2)) emit(t, valueTok(j + 2)!, syntax);
+        else if (t.kind === 'name' && p(j + 1, '=') && valueTok(j + 2)) emit(t, valueTok(j + 2)!, syntax);
       }
     }
     return T.length;
@@ -81,8 +101,8 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
   for (let i = 0; i < T.length; i++) {
     const t = T[i]!;
     // environ[...] = "V"
-    if (isEnviron(i) && p(i + 1, '[') && is(i + 2, 'string') && p(i + 3, ']') && p(i + 4, '=') && literalAt(i + 5)) {
-      emit(T[i + 2]!, T[i + 5]!, 'python-environ');
+    if (isEnviron(i) && p(i + 1, '[') && is(i + 2, 'string') && p(i + 3, ']') && p(i + 4, '=') && valueTok(i + 5)) {
+      emit(T[i + 2]!, valueTok(i + 5)!, 'python-environ');
       continue;
     }
     // environ |= {...}
@@ -149,7 +169,7 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
     if (p(keyIdx + 1, ',')) {
       let v = keyIdx + 2;
       if (is(v, 'name', 'default') && p(v + 1, '=')) v += 2;
-      if (literalAt(v)) emit(key, T[v]!, syntax);
+      if (valueTok(v)) emit(key, valueTok(v)!, syntax);
     } else if (p(keyIdx + 1, ')') && is(keyIdx + 2, 'name', 'or') && literalAt(keyIdx + 3) && syntax === 'python-default') {
       emit(key, T[keyIdx + 3]!, syntax);
     }

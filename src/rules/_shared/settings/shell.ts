@@ -56,7 +56,7 @@ const DECLARERS = new Set(['export', 'declare', 'typeset', 'readonly', 'local'])
 const RESERVED_PREFIX = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'nohup', 'sudo', 'exec', 'command', 'builtin']);
 const CONTAINER_CLIS = /^(docker|podman|nerdctl|buildah|finch)$/;
 
-export function readShell(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
+export function readShell(text: string, pos = positionsOf(text), keep: Keep = keepAll, depth = 0): Assignment[] {
   const out: Assignment[] = [];
   const emit = (key: string, keyOffset: number, valueOffset: number, value: string, dynamic: boolean, syntax: string) => {
     if (!keep(key)) return;
@@ -198,7 +198,9 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
           if (d === '`') {
             const close = text.indexOf('`', j + 1);
             dynamic = true;
-            j = close === -1 || close >= limit ? limit : close + 1;
+            const e = close === -1 || close >= limit ? limit : close + 1;
+            value += text.slice(j, e); // kept: a command substitution (judges tell it from $X)
+            j = e;
             continue;
           }
           value += d;
@@ -214,7 +216,9 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       if (c === '`') {
         const close = text.indexOf('`', i + 1);
         dynamic = true;
-        i = close === -1 || close >= limit ? limit : close + 1;
+        const e = close === -1 || close >= limit ? limit : close + 1;
+        value += text.slice(i, e);
+        i = e;
         continue;
       }
       value += c;
@@ -291,6 +295,15 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
     if (k >= words.length) return;
     const name = words[k]!.value;
     const rest = words.slice(k + 1);
+    // eval WORDS / sh -c STRING / bash -c STRING: the shell runs the (literal) text as a script.
+    // Read it with this reader, positioned at the text's word (bounded: the text is shorter).
+    const script = name === 'eval' ? rest : /(^|\/)(sh|bash|dash|ash|zsh|ksh)$/.test(name) && rest[0]?.value === '-c' && rest[1] ? [rest[1]] : null;
+    if (script && script.length > 0 && !script.some((w) => w.dynamic) && depth < 3) {
+      const inner = script.map((w) => w.value).join(' ');
+      const at = pos(script[0]!.start);
+      for (const a of readShell(inner, () => at, keep, depth + 1)) out.push({ ...a, syntax: `shell-eval/${a.syntax}` });
+      return;
+    }
     // printf -v K FORMAT [ARGS]: K gets the formatted text (literal %s / %b / %% formats only).
     if (name === 'printf' && rest[0]?.value === '-v' && rest[1] && rest[2]) {
       const target = rest[1];
@@ -361,8 +374,8 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
     if (/(^|\/)kubectl$|(^|\/)oc$/.test(name) && rest[0]?.value === 'set' && rest[1]?.value === 'env') {
       for (const w of rest.slice(2)) if (w.assign) emitAssign(w, 'kubectl-set-env');
     }
-    // echo "K=V" >> "$GITHUB_ENV" / > .env
-    if ((name === 'echo' || name === 'printf') && c.redirects.some((r) => /GITHUB_ENV|\.env\b|(^|\/)env$/.test(text.slice(r.start, r.end)))) {
+    // echo "K=V" >> "$GITHUB_ENV" / > .env / >> /etc/environment (pam_env reads K=V lines at login)
+    if ((name === 'echo' || name === 'printf') && c.redirects.some((r) => /GITHUB_ENV|\.env\b|(^|\/)env$|(^|\/)environment$/.test(text.slice(r.start, r.end)))) {
       for (const w of rest) {
         if (w.value.startsWith('-')) continue;
         for (const line of w.value.split('\n')) {

@@ -26,15 +26,45 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
     starts ??= lineStarts(text);
     return scalarMapper(s, text, starts, posOf);
   };
-  const push = (key: string, keyPos: { line: number; column: number }, value: YamlScalar, at: { line: number; column: number }, kind: string) => {
-    if (value.value === null || !keep(key)) return;
+  const push = (key: string, keyPos: { line: number; column: number }, value: YamlScalar, at: { line: number; column: number }, kind: string, compose = false) => {
+    if (!keep(key)) return;
+    if (value.value === null) {
+      // `K: ~` / `K:` / JSON null. In a compose `environment:` map a null value passes the
+      // deployer's variable through (like `${K}`): not a committed value. Elsewhere the loader
+      // reads None / an empty string: reported with shape null (the judge decides).
+      if (compose) return;
+      out.push({ key, value: '', dynamic: false, shape: 'null', line: at.line, column: at.column, keyLine: keyPos.line, keyColumn: keyPos.column, syntax: kind });
+      return;
+    }
     const raw = value.text;
     const ev = typeof value.value === 'string' ? evaluateDefaults(raw) : { value: raw, dynamic: false };
     out.push({ key, value: ev.value, dynamic: ev.dynamic, line: at.line, column: at.column, keyLine: keyPos.line, keyColumn: keyPos.column, syntax: kind });
   };
+  /** `K: [v, …]`: a sequence where the runtime reads one value (shape list, items joined). */
+  const pushList = (key: string, keyPos: { line: number; column: number }, seq: YamlNode & { kind: 'seq' }, at: { line: number; column: number }) => {
+    if (!keep(key)) return;
+    const items = seq.items.map((i) => (i?.kind === 'scalar' ? i.text : '…'));
+    out.push({ key, value: items.join(','), dynamic: false, shape: 'list', line: at.line, column: at.column, keyLine: keyPos.line, keyColumn: keyPos.column, syntax: syntax });
+  };
+  /**
+   * Keys of a nested map as app-config loaders flatten them (`agent: {mode: X}` is
+   * `agent.mode`, pydantic-settings nested models, Spring relaxed binding): the key itself and
+   * the joins with up to three enclosing map keys (lists break the chain).
+   */
+  const keysOf = (key: string, parents: readonly string[]): string[] => {
+    if (parents.length === 0) return [key];
+    const out = [key];
+    let k = key;
+    for (let i = parents.length - 1; i >= 0 && i >= parents.length - 3; i--) {
+      k = `${parents[i]}.${k}`;
+      out.push(k);
+    }
+    return out;
+  };
 
   for (const root of roots) {
-    eachMap(root, (node) => {
+    eachMap(root, (node, parents) => {
+      const compose = parents[parents.length - 1] === 'environment';
       {
         // {name: K, value: V}
         let nameNode: YamlNode | null = null;
@@ -50,7 +80,7 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
           const v = p.value;
           if (p.key === null || !v) continue;
           if (v.kind === 'scalar') {
-            push(p.key, p.keyPos, v, p.valuePos ?? v.pos, syntax);
+            for (const k of keysOf(p.key, parents)) push(k, p.keyPos, v, p.valuePos ?? v.pos, syntax, compose);
             if (SHELL_KEYS.has(p.key) && typeof v.value === 'string') shellIn(v);
           } else if (v.kind === 'map') {
             for (const q of v.pairs) {
@@ -59,6 +89,7 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
               if (p.key === 'scripts' && q.value?.kind === 'scalar' && typeof q.value.value === 'string') shellIn(q.value);
             }
           } else if (v.kind === 'seq') {
+            for (const k of keysOf(p.key, parents)) pushList(k, p.keyPos, v, p.valuePos ?? v.pos);
             const shellish = SHELL_KEYS.has(p.key);
             const envish = ENV_LIST_KEYS.test(p.key);
             if (!shellish && !envish) continue;
@@ -98,22 +129,24 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
  * Every map under `root` (aliases followed), depth-first. Cheaper than walkYaml (no paths):
  * guards against cycles and caps the number of visits (alias bombs).
  */
-function eachMap(root: YamlNode | null, visit: (m: YamlMap) => void, budget = 500_000): void {
+function eachMap(root: YamlNode | null, visit: (m: YamlMap, parents: readonly string[]) => void, budget = 500_000): void {
   if (!root) return;
   let left = budget;
   const onPath = new Set<YamlNode>();
-  const rec = (node: YamlNode): void => {
+  const NONE: readonly string[] = [];
+  /** `parents`: keys of the maps enclosing `node` directly (a list in between resets them). */
+  const rec = (node: YamlNode, parents: readonly string[]): void => {
     if (node.kind === 'scalar' || left-- <= 0 || onPath.has(node)) return;
     onPath.add(node);
     if (node.kind === 'map') {
-      visit(node);
-      for (const p of node.pairs) if (p.value) rec(p.value);
+      visit(node, parents);
+      for (const p of node.pairs) if (p.value && p.value.kind !== 'scalar') rec(p.value, p.key === null || p.value.kind === 'seq' ? NONE : [...parents.slice(-2), p.key]);
     } else {
-      for (const item of node.items) if (item) rec(item);
+      for (const item of node.items) if (item) rec(item, NONE);
     }
     onPath.delete(node);
   };
-  rec(root);
+  rec(root, NONE);
 }
 
 /** Shell assignments in a YAML/JSON string scalar (a `run:` or `script:` line), positioned in the file. */

@@ -3,7 +3,7 @@
 // rules filter by key.
 
 export interface Assignment {
-  /** The setting name exactly as written (keys are compared case-sensitively by rules). */
+  /** The setting name as written (nested YAML/JSON keys joined by `.`); rules compare it by `normalizeKey`. */
   key: string;
   /**
    * The value as the runtime reads it: quotes and escapes removed, `${X:-word}` / `${X:=word}`
@@ -21,6 +21,11 @@ export interface Assignment {
   /** 1-based position of the key. */
   keyLine: number;
   keyColumn: number;
+  /**
+   * The value is not one string: `null` (YAML `~`, an empty YAML value, JSON null) or `list`
+   * (a YAML/JSON sequence; `value` holds its scalar items joined by `,`). Absent: a string.
+   */
+  shape?: 'null' | 'list';
   /** How it was written, for messages: 'yaml', 'k8s-env', 'dotenv', 'dockerfile-env', 'shell-export', … */
   syntax: string;
 }

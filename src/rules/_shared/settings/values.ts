@@ -172,3 +172,33 @@ export function substituteKnown(raw: string, vars: ReadonlyMap<string, string>):
     return v;
   });
 }
+
+/**
+ * A setting key the way settings loaders compare it: pydantic-settings (case-insensitive by
+ * default, `env_nested_delimiter` `__`), Spring relaxed binding (`agent.mode`, `agent-mode`,
+ * `AGENT_MODE`, `agentMode`), YAML/JSON app config nested maps (joined by the readers with `.`):
+ * camelCase split into words, case-folded, every run of `_ . -` (and spaces) one `_`, leading
+ * and trailing separators dropped. `LiveTradingEnabled`, `live.trading-enabled` and
+ * `LIVE__TRADING_ENABLED` are all `live_trading_enabled`.
+ */
+const keyCache = new Map<string, string>();
+export function normalizeKey(key: string): string {
+  const hit = keyCache.get(key);
+  if (hit !== undefined) return hit;
+  const n = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[-_.\s]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (keyCache.size > 20_000) keyCache.clear();
+  keyCache.set(key, n);
+  return n;
+}
+
+/** A `Keep` for watched names compared by `normalizeKey`. */
+export function normalizedKeep(names: Iterable<string>): (key: string) => boolean {
+  const set = new Set<string>();
+  for (const n of names) set.add(normalizeKey(n));
+  return (key) => set.has(normalizeKey(key));
+}

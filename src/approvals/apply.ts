@@ -32,7 +32,7 @@ export interface ApprovalsInput {
   now: number;
 }
 
-export interface OverrideRecord {
+interface OverrideRecord {
   incident: string;
   approvers: { name: string; source: string; time: string | null }[];
   checks_bypassed: string[];

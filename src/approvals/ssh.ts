@@ -38,12 +38,12 @@ export function sigInfo(blob: Buffer): SigInfo | null {
   }
 }
 
-export function fingerprintOf(pub: Buffer): string {
+function fingerprintOf(pub: Buffer): string {
   return `SHA256:${createHash('sha256').update(pub).digest('base64').replace(/=+$/, '')}`;
 }
 
 /** The armored form ssh-keygen reads. */
-export function armor(blob: Buffer): string {
+function armor(blob: Buffer): string {
   const b64 = blob.toString('base64');
   const lines = b64.match(/.{1,70}/g) ?? [];
   return `-----BEGIN SSH SIGNATURE-----\n${lines.join('\n')}\n-----END SSH SIGNATURE-----\n`;

@@ -11,10 +11,10 @@ import { canonicalJson } from '../config/canonical.js';
 
 export const NAMESPACE = 'safety-gate-approval';
 export const NOTES_REF = 'refs/notes/safety-gate';
-export const ENTRY_TAG = 'safety-gate-approval';
-export const STATEMENT_TYPE = 'safety-gate/approval@1';
+const ENTRY_TAG = 'safety-gate-approval';
+const STATEMENT_TYPE = 'safety-gate/approval@1';
 
-export type StatementKind = 'approval' | 'break-glass';
+type StatementKind = 'approval' | 'break-glass';
 
 export interface Statement {
   type: typeof STATEMENT_TYPE;

@@ -19,7 +19,7 @@ export interface ExportOptions {
   now?: Date;
 }
 
-export interface EvidenceRecord {
+interface EvidenceRecord {
   line: number;
   line_hash: string;
   retention: { class: string | null; days: number | null; retain_until: string | null };

@@ -3,7 +3,7 @@
 // export can be filed into the right WORM bucket without re-deriving it.
 import type { AuditDecision, AuditRef } from './record.js';
 
-export const RETENTION_DAYS = {
+const RETENTION_DAYS = {
   /** PR / feature branches, local commits. */
   'pr-30d': 30,
   /** CI on main. */

@@ -4,7 +4,7 @@
 // declared `server: false`, receipt-verified generators on the server, protected groups without
 // a generator, live-endpoint exceptions, task-scope pending review), reporting it as
 // "approved by …" at warn level.
-export interface ApprovalRequest {
+interface ApprovalRequest {
   /** Commit being checked (null for the staged change). */
   commit: string | null;
   /** Protected paths the approval must cover. */
@@ -15,7 +15,7 @@ export interface ApprovalRequest {
   reason: string;
 }
 
-export interface ApprovalDecision {
+interface ApprovalDecision {
   approved: boolean;
   /** Who approved (authenticated identity), when approved. */
   by: string | null;
@@ -27,27 +27,18 @@ export interface ApprovalProvider {
   check(request: ApprovalRequest): Promise<ApprovalDecision>;
 }
 
-export const NEEDS_APPROVAL = 'needs a signed approval (safety-gate approve)';
+const NEEDS_APPROVAL = 'needs a signed approval (safety-gate approve)';
 
 /**
  * The rules' provider: nothing is approved inside a rule. The finding it leads to is closed,
  * or kept with the reason each statement did not count, by `applyApprovals`.
  */
-export const signedApprovals: ApprovalProvider = {
+const signedApprovals: ApprovalProvider = {
   async check() {
     return { approved: false, by: null, detail: NEEDS_APPROVAL };
   },
 };
 
-let current: ApprovalProvider = signedApprovals;
-
 export function approvalProvider(): ApprovalProvider {
-  return current;
-}
-
-/** Install another provider (tests). Returns the previous one. */
-export function setApprovalProvider(provider: ApprovalProvider): ApprovalProvider {
-  const prev = current;
-  current = provider;
-  return prev;
+  return signedApprovals;
 }

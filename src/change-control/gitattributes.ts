@@ -7,7 +7,7 @@
 import picomatch from 'picomatch';
 import { posix } from 'node:path';
 
-export const LINGUIST_GENERATED = 'linguist-generated';
+const LINGUIST_GENERATED = 'linguist-generated';
 
 interface AttrRule {
   match: (relPath: string) => boolean;

@@ -15,7 +15,7 @@
 // the lines that hit.
 import type { Blob } from '../changeset/blob.js';
 
-export type MarkerKind = 'generated' | 'partially-generated' | 'go-generated';
+type MarkerKind = 'generated' | 'partially-generated' | 'go-generated';
 
 export interface GeneratedMarker {
   kind: MarkerKind;
@@ -30,7 +30,7 @@ const TAG_GENERATED = `${AT}generated`;
 const TAG_PARTIAL = `${AT}partially-generated`;
 const GO_LITERAL = 'Code generated ';
 
-export const DEFAULT_SCAN_BYTES = 16 * 1024;
+const DEFAULT_SCAN_BYTES = 16 * 1024;
 
 // After optional blanks: a comment leader, then anything but quotes/backticks, then the tag.
 const COMMENTED_TAG = new RegExp(
@@ -123,7 +123,7 @@ export function manualSections(text: string): ManualSections {
 }
 
 /** The generated part of a file: every line outside manual sections (marker lines included). */
-export function generatedSkeleton(text: string): { lines: string[]; lineNumbers: number[] } | null {
+function generatedSkeleton(text: string): { lines: string[]; lineNumbers: number[] } | null {
   const { error } = manualSections(text);
   if (error) return null;
   const lines = splitLines(text);

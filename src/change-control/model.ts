@@ -53,7 +53,7 @@ export interface ChangeControlModel {
   writersOf(path: string): GeneratorSpec[];
 }
 
-export const SENTINEL_GENERATOR_PREFIX = 'sentinel:';
+const SENTINEL_GENERATOR_PREFIX = 'sentinel:';
 
 /** A path predicate remembered per path: a push asks the same question of the same path in every commit. */
 function remember(fn: (path: string) => boolean): (path: string) => boolean {

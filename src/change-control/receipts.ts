@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export interface FileState {
+interface FileState {
   oid: string;
   mode: string;
 }
@@ -51,17 +51,17 @@ export function fingerprint(generator: string, argv: readonly string[], inputs: 
   return createHash('sha256').update(parts.join('\n') + '\n').digest('hex');
 }
 
-export function receiptsDir(gitDir: string): string {
+function receiptsDir(gitDir: string): string {
   return join(gitDir, 'safety-gate', 'receipts');
 }
 
 const encodeId = (id: string) => encodeURIComponent(id);
 
-export function latestReceiptPath(gitDir: string, id: string): string {
+function latestReceiptPath(gitDir: string, id: string): string {
   return join(receiptsDir(gitDir), `${encodeId(id)}.json`);
 }
 
-export function archivedReceiptPath(gitDir: string, id: string, fp: string): string {
+function archivedReceiptPath(gitDir: string, id: string, fp: string): string {
   return join(receiptsDir(gitDir), encodeId(id), `${fp}.json`);
 }
 

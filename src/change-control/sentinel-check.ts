@@ -11,7 +11,7 @@ import { pathKey } from './paths.js';
 import { parseSentinel, renderSentinel } from './sentinel-format.js';
 import type { EntryFilter } from './tracked.js';
 
-export type SentinelProblemKind =
+type SentinelProblemKind =
   | 'sentinel-missing'
   | 'sentinel-not-a-file'
   | 'sentinel-unreadable'
@@ -22,7 +22,7 @@ export type SentinelProblemKind =
   | 'duplicate'
   | 'uncheckable';
 
-export interface SentinelProblem {
+interface SentinelProblem {
   kind: SentinelProblemKind;
   /** The covered path concerned (the sentinel's own path for sentinel-level problems). */
   subject: string;
@@ -39,7 +39,7 @@ export interface SentinelEvaluation {
   actualText: string | null;
 }
 
-export function sentinelFilter(spec: SentinelSpec): EntryFilter {
+function sentinelFilter(spec: SentinelSpec): EntryFilter {
   return { id: `sentinel:${spec.path}`, match: (p) => spec.covered(p) || spec.isSentinel(p) };
 }
 

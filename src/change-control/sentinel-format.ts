@@ -14,7 +14,7 @@
 
 export type SentinelFormat = 'sha256sum' | 'json';
 
-export interface SentinelEntry {
+interface SentinelEntry {
   path: string;
   hex: string;
   /** 1-based line in the sentinel. */

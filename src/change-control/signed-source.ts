@@ -15,12 +15,12 @@ import { createHash } from 'node:crypto';
 import { MANUAL_BEGIN, MANUAL_END } from './markers.js';
 
 const AT = '@';
-export const PLACEHOLDER = '<<SignedSource::*O*zOeWoEQle#+L!plEphiEmie@IsG>>';
+const PLACEHOLDER = '<<SignedSource::*O*zOeWoEQle#+L!plEphiEmie@IsG>>';
 export const OLD_PLACEHOLDER = '<<SignedSource::*O*zOeWoEQle#+L!plEphiEmie@I>>';
 const SIGNATURE = new RegExp(`${AT}(generated|partially-generated) SignedSource<<([a-f0-9]{32})>>`, 'g');
 const UNSIGNED = new RegExp(`${AT}(?:generated|partially-generated) <<SignedSource::`);
 
-export type SignatureStatus = 'valid' | 'invalid' | 'unsigned' | 'none';
+type SignatureStatus = 'valid' | 'invalid' | 'unsigned' | 'none';
 
 export interface SignatureCheck {
   status: SignatureStatus;

@@ -22,7 +22,7 @@ import type { TaskEnvelope } from '../changeset/types.js';
 import { ConfigError } from '../errors.js';
 import { joinTargets, parseScope, runIdProblem } from '../rules/task-scope/scope.js';
 
-export { taskFromTrailers, readTrailerTask, formatTrailers } from '../rules/task-scope/scope.js';
+export { taskFromTrailers } from '../rules/task-scope/scope.js';
 
 const HINT = 'fix the task envelope named by SAFETY_GATE_TASK (SPEC-260 model request envelope), or unset SAFETY_GATE_TASK';
 

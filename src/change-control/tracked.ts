@@ -48,7 +48,7 @@ async function listAll(snapshot: Snapshot, filter: EntryFilter): Promise<Entries
 }
 
 /** Entries of a snapshot that pass the filter (full listing unless memoised). */
-export function trackedOfSnapshot(git: GitAccess, filter: EntryFilter, snapshot: Snapshot): Promise<Entries> {
+function trackedOfSnapshot(git: GitAccess, filter: EntryFilter, snapshot: Snapshot): Promise<Entries> {
   const lru = lruFor(git, filter);
   let p = lru.get(snapshot.id);
   if (!p) {

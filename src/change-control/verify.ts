@@ -20,11 +20,11 @@ export interface GeneratorVerdict {
   note: string | null;
 }
 
-export function generatorFilter(gen: GeneratorSpec): EntryFilter {
+function generatorFilter(gen: GeneratorSpec): EntryFilter {
   return { id: `generator:${gen.id}`, match: (p) => gen.isInput(p) || gen.isOutput(p) };
 }
 
-export function statesOf(entries: Iterable<{ path: string; oid: string; mode: string }>, pick: (p: string) => boolean): FileStates {
+function statesOf(entries: Iterable<{ path: string; oid: string; mode: string }>, pick: (p: string) => boolean): FileStates {
   const out: FileStates = {};
   for (const e of entries) if (pick(e.path)) out[e.path] = { oid: e.oid, mode: e.mode };
   return out;

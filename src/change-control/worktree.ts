@@ -13,12 +13,6 @@ export async function candidatePaths(git: GitRunner): Promise<string[]> {
   return [...new Set(splitZ(r.stdout))].sort();
 }
 
-export interface HashedFile {
-  path: string;
-  oid: string;
-  mode: string;
-}
-
 /**
  * Blob ids of the existing files among `paths`, as `git add` would store them (clean filters
  * and eol conversion applied by `git hash-object`). `write`: also store the blobs (to read

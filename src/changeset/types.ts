@@ -2,7 +2,7 @@
 // turns its input into. Rules only ever see these types, never the hook that produced them.
 
 /** Git file modes as git prints them (octal strings). */
-export const MODE = {
+const MODE = {
   missing: '000000',
   file: '100644',
   executable: '100755',
@@ -154,7 +154,7 @@ export interface TreeEntry {
   oid: string;
 }
 
-export type ChangeSetOrigin =
+type ChangeSetOrigin =
   | 'staged'
   | 'message'
   | 'push'

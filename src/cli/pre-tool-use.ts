@@ -16,7 +16,7 @@ import { readAll, type CliIO } from './io.js';
 import { runDoor } from './run-door.js';
 
 /** Rules that judge where an edit lands, whatever else the commit will hold. */
-export const PRE_TOOL_USE_RULES = ['protected-target', 'task-scope'] as const;
+const PRE_TOOL_USE_RULES = ['protected-target', 'task-scope'] as const;
 
 const TOOLS_THAT_WRITE = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash']);
 

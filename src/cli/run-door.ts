@@ -1,6 +1,6 @@
 // Runs one check for a door or a scan: hard deadline, skip handling, output, audit record.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, isAbsolute, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { actorFromEnv, check, deadlineFor, type CheckResult, type Door } from '../engine/check.js';
 import type { RepoInfo } from '../git/repo.js';
@@ -224,7 +224,7 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
 }
 
 /** `GL-HOOK-ERR: ` in a GitLab (Gitaly) server hook, where GitLab sets GL_ID / GL_USERNAME / GL_PROTOCOL. */
-export function gitlabPrefix(env: NodeJS.ProcessEnv, door: Door): string {
+function gitlabPrefix(env: NodeJS.ProcessEnv, door: Door): string {
   return door === 'pre-receive' && (env.GL_ID || env.GL_USERNAME || env.GL_PROTOCOL) ? 'GL-HOOK-ERR: ' : '';
 }
 
@@ -321,7 +321,7 @@ function auditPath(io: CliIO, configured: string, commonDir: string): string {
  * ~/.local/state/safety-gate), never inside the repository scanned: a read-only checkout, a
  * CI cache or someone else's clone stays untouched. SAFETY_GATE_AUDIT_LOG overrides it.
  */
-export function scanAuditPath(io: CliIO): string {
+function scanAuditPath(io: CliIO): string {
   if (io.env.SAFETY_GATE_AUDIT_LOG) return io.env.SAFETY_GATE_AUDIT_LOG;
   const state = io.env.XDG_STATE_HOME || (io.env.HOME ? join(io.env.HOME, '.local', 'state') : null);
   if (!state) throw new GateError('io', 'no place for the scan audit log: neither XDG_STATE_HOME nor HOME is set', 'set SAFETY_GATE_AUDIT_LOG, or pass --no-audit');
@@ -391,7 +391,7 @@ async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started:
  * its own decision. The installed hook clears the pusher's Node settings; a hand-written hook
  * that does not is refused (exit 2) unless the server's policy says server.allow_node_options.
  */
-export function refusePreloadedCode(env: NodeJS.ProcessEnv, policy: Policy): void {
+function refusePreloadedCode(env: NodeJS.ProcessEnv, policy: Policy): void {
   const options = env.NODE_OPTIONS ?? '';
   if (policy.server.allowNodeOptions || !PRELOAD.test(options)) return;
   throw new GateError('usage', msg.nodeOptionsPreload, msg.nodeOptionsPreloadHint);

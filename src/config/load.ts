@@ -28,7 +28,7 @@ export interface LoadOptions {
   root?: string;
 }
 
-export interface ContributingFile {
+interface ContributingFile {
   path: string;
   content: string;
 }

@@ -7,7 +7,7 @@ import { problemError } from './issues.js';
 
 export type Plain = Record<string, unknown>;
 
-export function isPlainObject(v: unknown): v is Plain {
+function isPlainObject(v: unknown): v is Plain {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 

@@ -16,7 +16,7 @@ export interface RuleInfo {
   schema: z.ZodType | null;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   maxBlobBytes: 8 * 1024 * 1024,
   onOversized: 'block',
   deadlineMs: 30_000,
@@ -33,7 +33,7 @@ function globsOf(group: Group): string[] {
   return Array.isArray(group) ? [...group] : [...group.paths];
 }
 
-export function branchRef(name: string): string {
+function branchRef(name: string): string {
   return name.startsWith('refs/') ? name : `refs/heads/${name}`;
 }
 

@@ -8,12 +8,12 @@ import { changeControlShape } from './sections/change-control.js';
 import { approvalsShape } from './sections/approvals.js';
 import { parseRunWindow, validTimezone } from '../rules/policy-record/run-windows.js';
 
-export const SeveritySetting = z.enum(['block', 'warn', 'off']);
+const SeveritySetting = z.enum(['block', 'warn', 'off']);
 
 const GlobList = z.array(z.string().min(1));
 
 /** `rules.<id>`: a severity, or `{severity, options}`. Options are validated by the rule's own schema. */
-export const RuleSetting = z.union([
+const RuleSetting = z.union([
   SeveritySetting,
   z
     .object({
@@ -24,7 +24,7 @@ export const RuleSetting = z.union([
 ]);
 
 /** A protected group: a list of globs, or an object with globs and a description. */
-export const ProtectedGroup = z.union([
+const ProtectedGroup = z.union([
   GlobList,
   z
     .object({

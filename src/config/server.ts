@@ -11,7 +11,7 @@ export const SERVER_POLICY_FILE = 'safety-gate/policy.yaml';
 /** The same, for a JSON policy. */
 export const SERVER_POLICY_FILE_JSON = 'safety-gate/policy.json';
 
-export interface GitRunResult {
+interface GitRunResult {
   stdout: Buffer | string;
   code: number;
   stderr?: Buffer | string;

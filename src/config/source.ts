@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
 
-export interface Position {
+interface Position {
   line: number;
   column: number;
 }

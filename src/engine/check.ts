@@ -363,7 +363,7 @@ async function baselinesOfParents(cs: ChangeSet, load: (rev: string) => Promise<
  * The time rules judge by (run windows, expiries). SAFETY_GATE_TEST_NOW (an ISO time) stands in
  * for the clock in tests: on clients always, on the server only when its own policy allows it.
  */
-export function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, started: number): number {
+function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, started: number): number {
   const fake = env.SAFETY_GATE_TEST_NOW;
   if (!fake || (server && !policy.testing.allowClockOverride)) return started;
   const t = Date.parse(fake);

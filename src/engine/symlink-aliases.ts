@@ -87,7 +87,7 @@ const MAX_MEMO_TREES = 200_000;
  * share nearly every subtree) cost one read per new tree object and no walk of the whole tree.
  * Memory: one (mostly empty) list per distinct tree id, bounded.
  */
-export function treeLinks(readTree: NonNullable<AliasDeps['readTree']>): (tree: string) => Promise<Link[]> {
+function treeLinks(readTree: NonNullable<AliasDeps['readTree']>): (tree: string) => Promise<Link[]> {
   const memo = new Map<string, Promise<Link[]>>();
   const NONE: Link[] = [];
   const of = (tree: string): Promise<Link[]> => {

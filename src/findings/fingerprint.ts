@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
 
-export const FINGERPRINT_VERSION = 'v3';
+const FINGERPRINT_VERSION = 'v3';
 
 export function normaliseLine(text: string): string {
   return text.replace(/\r$/, '').trim().replace(/\s+/g, ' ');

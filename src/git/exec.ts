@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { GateError } from '../errors.js';
 import { msg } from '../messages.js';
 
-export interface GitResult {
+interface GitResult {
   stdout: Buffer;
   stderr: string;
   code: number;
@@ -85,7 +85,7 @@ export function createGitRunner(cwd: string, callerEnv: NodeJS.ProcessEnv = proc
   };
 }
 
-export function firstLine(s: string): string {
+function firstLine(s: string): string {
   const line = s.split('\n').find((l) => l.trim() !== '') ?? '';
   return line.replace(/^(fatal|error): /, '').trim();
 }

@@ -33,7 +33,7 @@ export function hooksOwner(repo: RepoInfo, env: NodeJS.ProcessEnv): Owner {
 }
 
 /** Executable hooks in the default hooks directory: a core.hooksPath would silently stop them. */
-export function activeDefaultHooks(repo: RepoInfo): string[] {
+function activeDefaultHooks(repo: RepoInfo): string[] {
   const dir = join(repo.commonDir, 'hooks');
   let names: string[];
   try {

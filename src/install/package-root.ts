@@ -59,7 +59,7 @@ export function cliPath(): string {
   return join(packageInfo().root, 'dist', 'cli.js');
 }
 
-export const SERVER_BUNDLE = 'safety-gate-server.cjs';
+const SERVER_BUNDLE = 'safety-gate-server.cjs';
 
 /** The one-file server bundle of this package (`npm run bundle`). */
 export function bundlePath(): string {

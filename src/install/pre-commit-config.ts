@@ -5,7 +5,7 @@ import { GateError } from '../errors.js';
 import { msg } from './messages.js';
 
 export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
-export const PRE_COMMIT_HOOK_IDS = ['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push', 'safety-gate-scan'] as const;
+const PRE_COMMIT_HOOK_IDS = ['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push', 'safety-gate-scan'] as const;
 export const PRE_COMMIT_HOOK_TYPES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
 
 export interface HookRepo {

@@ -39,7 +39,3 @@ export const rules: Rule<any>[] = [
   retryBudget,
   // @rules-list (helpers: add entries above this line)
 ];
-
-export function findRule(id: string): Rule<unknown> | undefined {
-  return rules.find((r) => r.meta.id === id);
-}

@@ -20,7 +20,7 @@ interface RawUpdate {
 }
 
 /** pre-receive and post-receive style: `<old> SP <new> SP <ref>` per line. */
-export function parseReceiveInput(text: string): RawUpdate[] {
+function parseReceiveInput(text: string): RawUpdate[] {
   const out: RawUpdate[] = [];
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
@@ -36,7 +36,7 @@ export function parseReceiveInput(text: string): RawUpdate[] {
 }
 
 /** pre-push: `<local ref> SP <local oid> SP <remote ref> SP <remote oid>` per line. */
-export function parsePushInput(text: string): RawUpdate[] {
+function parsePushInput(text: string): RawUpdate[] {
   const out: RawUpdate[] = [];
   const lines = text.split('\n');
   lines.forEach((raw, i) => {

@@ -20,13 +20,6 @@ function clone(name = 'work'): Repo {
   return new Repo(`${sb.dir}/${name}`, sb.env);
 }
 
-function seed(): string {
-  repo.write('README.md', 'hello\n').write('locked/data.txt', 'v1\n');
-  const c = repo.commitAll('seed');
-  // Seed through a server without the hook, then install it: the protected file pre-exists.
-  return c;
-}
-
 beforeEach(() => {
   sb = sandbox();
 });

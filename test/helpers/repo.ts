@@ -9,7 +9,7 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
 
 /** Environment for child processes: the parent's minus every GIT_* and SAFETY_GATE_* variable. */
-export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (k.startsWith('GIT_') || k.startsWith('SAFETY_GATE_') || k === 'HUSKY') continue;

@@ -23,7 +23,7 @@ interface Group {
 }
 
 /** Sort spans and merge overlapping ones (a nested scoped function inside its scoped parent). */
-export function mergeSpans(spans: readonly Span[]): Group[] {
+function mergeSpans(spans: readonly Span[]): Group[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: { start: number; end: number; names: string[] }[] = [];
   for (const s of sorted) {

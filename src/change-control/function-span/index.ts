@@ -14,8 +14,7 @@ import { PYTHON_EXTENSIONS, pythonSpans, pythonSpansFromTree } from './python.js
 import { TYPESCRIPT_EXTENSIONS, typescriptSpans } from './typescript.js';
 import type { SpanFailure, SpanLanguage, SpanResult } from './types.js';
 
-export type { Span, SpanFailure, SpanLanguage, SpanResult } from './types.js';
-export { compareOutsideSpans, type OutsideDifference } from './compare.js';
+export type { SpanLanguage, SpanResult } from './types.js';
 
 export const FUNCTION_SCOPE_EXTENSIONS: readonly string[] = [...TYPESCRIPT_EXTENSIONS, ...PYTHON_EXTENSIONS];
 
@@ -42,7 +41,7 @@ export function findSpansInBlob(blob: Blob, lang: SpanLanguage, names: readonly 
 }
 
 /** 1-based line and column of a UTF-16 offset. */
-export function positionOf(text: string, offset: number): { line: number; column: number } {
+function positionOf(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {

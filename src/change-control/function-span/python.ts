@@ -43,7 +43,7 @@ function leadingStart(node: PyNode, text: string): number {
  * The innermost first syntax error: tree-sitter often wraps a whole region (valid functions
  * included) in one ERROR node; the error proper is the first ERROR or MISSING node inside it.
  */
-export function pythonSyntaxError(tree: PyTree): { offset: number; detail: string } | null {
+function pythonSyntaxError(tree: PyTree): { offset: number; detail: string } | null {
   if (!tree.rootNode.hasError) return null;
   const descend = (node: PyNode): PyNode | null => {
     for (const child of node.children) {

@@ -22,7 +22,7 @@ type TypeScript = typeof TS;
 let tsPromise: Promise<TypeScript> | undefined;
 
 /** The TypeScript compiler module, loaded once per process on first use. */
-export function loadTypeScript(): Promise<TypeScript> {
+function loadTypeScript(): Promise<TypeScript> {
   if (!tsPromise) {
     tsPromise = import('typescript')
       .then((m) => ((m as unknown as { default?: TypeScript }).default ?? (m as unknown as TypeScript)))
@@ -116,7 +116,7 @@ function isJsDoc(text: string, r: TS.CommentRange): boolean {
 }
 
 /** Parse and collect the declarations whose qualified names are (prefixes of) `names`. */
-export function typescriptSpansWith(ts: TypeScript, text: string, names: readonly string[], fileName = 'file.ts'): SpanResult {
+function typescriptSpansWith(ts: TypeScript, text: string, names: readonly string[], fileName = 'file.ts'): SpanResult {
   const sf = ts.createSourceFile(
     fileName,
     text,

@@ -7,8 +7,6 @@ import { GateError } from '../../errors.js';
 import { DEFAULT_CONFIG_FILE, SEARCH_PLACES } from '../../config/search-places.js';
 import type { CliIO } from '../io.js';
 
-const USAGE_HINT = 'usage: safety-gate init [--preset NAME] [--force]';
-
 /** What each built-in preset turns on, as `init` reports its choice (it asks nothing). */
 const PRESET_SUMMARY: Record<string, string> = {
   recommended: 'policy, hooks and CI protected, live broker hosts, AGENT_MODE=EXECUTE, parse checks',

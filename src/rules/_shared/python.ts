@@ -19,7 +19,7 @@ import type { Blob } from '../../changeset/blob.js';
 import { treeSitter, treeSitterLanguage } from './tree-sitter.js';
 import type { Node, Parser, Query, QueryCapture, Tree } from 'web-tree-sitter';
 
-export type { Node as PyNode, Tree as PyTree, QueryCapture as PyCapture } from 'web-tree-sitter';
+export type { Node as PyNode, Tree as PyTree,  } from 'web-tree-sitter';
 
 const stats = { loadMs: 0, parses: 0, parseMs: 0, bytes: 0 };
 let parserPromise: Promise<Parser> | undefined;
@@ -35,7 +35,7 @@ async function createParser(): Promise<Parser> {
 }
 
 /** The shared parser (loaded once per process). A failed load is retried on the next call. */
-export function loadPythonParser(): Promise<Parser> {
+function loadPythonParser(): Promise<Parser> {
   if (!parserPromise) {
     parserPromise = createParser().catch((e: unknown) => {
       parserPromise = undefined;

@@ -34,7 +34,7 @@ function label(syntax: string): string {
   return syntax;
 }
 
-export function describeValue(value: string): string {
+function describeValue(value: string): string {
   const v = value.length > 60 ? `${value.slice(0, 57)}...` : value;
   return JSON.stringify(v);
 }
@@ -46,7 +46,7 @@ export interface Verdict {
 }
 
 /** Judge one assignment against the settings (by exact key); null when it is fine or not judged. */
-export function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Verdict | null {
+function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Verdict | null {
   const setting = byKey.get(a.key);
   if (!setting || a.dynamic) return null;
   const v = normalizeValue(a.value, setting.case_sensitive);
@@ -216,7 +216,7 @@ export const agentMode = defineRule<AgentModeOptions>({
  * list of strings or of {path}), Kustomize configMapGenerator / secretGenerator `envs:` (env
  * files) and `files:` (`[key=]path`). Paths are resolved against the manifest's directory.
  */
-export function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
+function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
   const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
   const out = new Map<string, boolean>();
   const add = (p: string, dotenv: boolean) => {

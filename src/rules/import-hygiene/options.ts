@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 const Globs = z.array(z.string().min(1));
 
-export const LANGUAGES = ['python', 'typescript', 'javascript', 'yaml', 'json', 'shell'] as const;
+const LANGUAGES = ['python', 'typescript', 'javascript', 'yaml', 'json', 'shell'] as const;
 
-export const DEFAULT_PARSE_EXCLUDE = [
+const DEFAULT_PARSE_EXCLUDE = [
   '**/node_modules/**',
   '**/vendor/**',
   '**/third_party/**',
@@ -15,7 +15,7 @@ export const DEFAULT_PARSE_EXCLUDE = [
 ];
 
 /** JSON files that their tools read with comments and trailing commas (JSONC). */
-export const DEFAULT_JSONC = [
+const DEFAULT_JSONC = [
   '**/*.jsonc',
   '**/tsconfig.json',
   '**/tsconfig.*.json',

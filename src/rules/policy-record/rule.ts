@@ -13,7 +13,7 @@ import { inWindow, localTime, parseRunWindow, type RunWindow } from './run-windo
 
 const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-export const msgs = {
+const msgs = {
   outside: (who: string, windows: string[], tz: string, now: string) =>
     `agent push by ${who} outside every run window (${windows.join(', ')} ${tz}); it is ${now} ${tz} now`,
   outsideFix: (tz: string) => `push again inside a run window (run_windows, in ${tz}), or have a person push it`,

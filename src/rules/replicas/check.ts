@@ -61,7 +61,7 @@ const ALWAYS_RUNNING = new Set(['daemonset', 'pod']);
 const GENERIC_KEYS = new Set(['replicas', 'replicacount', 'minreplicas', 'maxreplicas', 'minreplicacount', 'maxreplicacount']);
 
 /** A replica value: a number, or null when it cannot be verified. */
-export function replicaValue(node: YamlNode | null): number | null | 'unset' {
+function replicaValue(node: YamlNode | null): number | null | 'unset' {
   if (node === null) return 'unset';
   if (!isYamlScalar(node)) return null;
   if (node.value === null) return 'unset';
@@ -70,7 +70,7 @@ export function replicaValue(node: YamlNode | null): number | null | 'unset' {
   return numberFromText(node.value);
 }
 
-export function numberFromText(text: string): number | null {
+function numberFromText(text: string): number | null {
   const t = expandVars(text.trim().replace(/^(["'])(.*)\1$/, '$2')).trim();
   if (t.includes(MARK)) return null;
   return /^[+]?\d+$/.test(t) ? Number(t) : null;

@@ -45,7 +45,7 @@ What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtim
                          key named like the workload (executionAgent: {replicaCount: 1}), or
                          anywhere in a matching file
   Multi-document files and \`kind: List\` are read item by item. Values: numbers, numeric
-  strings and \${N:-0} defaults; a value that cannot be verified (\$N, a template expression) is
+  strings and \${N:-0} defaults; a value that cannot be verified ($N, a template expression) is
   reported. Templates that are not YAML until rendered (Helm) are read line by line when they
   match \`globs\`. Jobs and CronJobs (run to completion) are not checked.
 
@@ -60,7 +60,7 @@ Fix: set \`replicas: 0\` (and remove autoscalers of the agent); scaling it up is
 production-lock unlock that goes through review.`;
 
 /** Normalised form of a workload name: lower case, without '-', '_', '.' and spaces. */
-export function normaliseName(name: string): string {
+function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_.\s]/g, '');
 }
 

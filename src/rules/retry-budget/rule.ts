@@ -8,7 +8,7 @@ import { laneOf } from '../../audit/lane.js';
 import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
 import type { RetryBudgetOptions } from './options.js';
 
-export const msgs = {
+const msgs = {
   exhausted: (lane: string, used: number, max: number) => `retry budget exhausted (${used} of ${max}) for task lane ${lane}: no more attempts of this task are accepted`,
   exhaustedFix: 'a person reviews the run and starts it again as a new task (a new run id), or raises max_retries_per_task (a reviewed policy change)',
   lastAttempt: (lane: string, used: number, max: number) => `task lane ${lane} has used ${used} of ${max} attempts: the next blocked attempt is the last one accepted`,

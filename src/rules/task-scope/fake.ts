@@ -10,9 +10,9 @@ import type { FindingInput } from '../../findings/types.js';
 import type { CommitView, GitAccess } from '../types.js';
 import { taskScope } from './rule.js';
 
-export type Files = Record<string, string | Buffer | null>;
+type Files = Record<string, string | Buffer | null>;
 
-export interface FakeCommit {
+interface FakeCommit {
   old: Files;
   files: Files;
   /** Merge: the other parent's tree (first parent is `old`). */

@@ -51,7 +51,7 @@ function faithfulText(blob: Blob): boolean {
   return !t.includes('\uFFFD') || Buffer.from(t, 'utf8').equals(blob.bytes);
 }
 
-export const msgs = {
+const msgs = {
   outside: (change: FileChange, task: TaskEnvelope, scopeText: string) =>
     `out of scope, pending review: ${change.path} ${describe(change)}, outside the scope of task ${task.runId} (${scopeText})`,
   outsideFix: (path: string) => `revert the change to ${path}, or have it reviewed and run under a task whose scope covers it`,

@@ -13,8 +13,8 @@
 import type { TaskEnvelope, Trailer } from '../../changeset/types.js';
 import { spanLanguage, FUNCTION_SCOPE_EXTENSIONS } from '../../change-control/function-span/index.js';
 
-export type ScopeKind = 'file' | 'function' | 'stage';
-export const SCOPE_KINDS: readonly ScopeKind[] = ['file', 'function', 'stage'];
+type ScopeKind = 'file' | 'function' | 'stage';
+const SCOPE_KINDS: readonly ScopeKind[] = ['file', 'function', 'stage'];
 
 export const SCOPE_TRAILER = 'Task-Scope';
 export const RUN_TRAILER = 'Run-Id';

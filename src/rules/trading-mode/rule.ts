@@ -99,7 +99,7 @@ export const tradingMode = defineRule<TradingModeOptions>({
         report({ message: i.message, path, line: i.line, column: i.column, remediation: i.remediation, ...(commit !== undefined ? { commit } : {}) });
       }
     };
-    const analyzeYaml = async (blob: Blob, path: string, kind: 'github' | 'gitlab' | 'action' | 'cloudbuild', inheritedOk = false): Promise<CiIssue[]> => {
+    const analyzeYaml = async (blob: Blob, _path: string, kind: 'github' | 'gitlab' | 'action' | 'cloudbuild', inheritedOk = false): Promise<CiIssue[]> => {
       const result = await loadYamlDocuments(blob);
       if (result.errors.length > 0) return [];
       const roots = result.docs.map((d) => d.contents);

@@ -19,7 +19,7 @@ import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { treeSitter, treeSitterLanguage } from '../../rules/_shared/tree-sitter.js';
 
-export type WriteOp = 'write' | 'delete';
+type WriteOp = 'write' | 'delete';
 
 export interface ShellWrite {
   /** Absolute path (posix), or null when the target cannot be known. */

@@ -38,7 +38,7 @@ import { lineStarts, positionsOf } from './values.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
 export { normalizeValue, evaluateDefaults } from './values.js';
-export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readProperties, readPython, readShell, readToml, readTree, readXml, parseJsonTree };
+export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines,  readPython, readShell,     };
 
 const EXT: Record<string, SettingsFormat> = {
   yaml: 'yaml',

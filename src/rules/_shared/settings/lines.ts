@@ -123,7 +123,7 @@ function escapeRe(s: string): string {
 }
 
 /** The line without its comment: whole-line comments and trailing ` #` / ` //` outside quotes. */
-export function stripComment(line: string): string {
+function stripComment(line: string): string {
   const t = line.trimStart();
   if (t.startsWith('#') || t.startsWith('//') || t.startsWith(';') || t.startsWith('<!--') || t.startsWith('/*')) return '';
   let quote: string | null = null;

@@ -29,7 +29,7 @@ export interface TestFinding {
 const ROOT = join(import.meta.dirname, '../../../..');
 
 /** The agenttrader-v2 preset's runtime scope (read from the preset file). */
-export function presetScope(): ScopeGlobs {
+function presetScope(): ScopeGlobs {
   const doc = parseYaml(readFileSync(join(ROOT, 'presets/agenttrader-v2.yaml'), 'utf8')) as { runtime_scope: ScopeGlobs };
   return doc.runtime_scope;
 }

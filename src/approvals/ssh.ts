@@ -122,7 +122,13 @@ export interface VerifyFiles {
 export function verifyFiles(lines: SignerLine[]): VerifyFiles {
   const dir = mkdtempSync(join(tmpdir(), 'safety-gate-approvals-'));
   const signers = join(dir, 'allowed_signers');
-  writeFileSync(signers, lines.filter((l) => !l.revoked).map((l) => l.text).join('\n') + '\n');
+  writeFileSync(
+    signers,
+    lines
+      .filter((l) => !l.revoked)
+      .map((l) => l.text)
+      .join('\n') + '\n',
+  );
   const rev = lines.filter((l) => l.revoked);
   let revoked: string | null = null;
   if (rev.length > 0) {

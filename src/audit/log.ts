@@ -110,11 +110,7 @@ function readTail(fd: number, size: number, logPath: string): Tail {
   // Nothing but garbage since the start of the file (a crash during the very first write).
   if (reachedStart && prev !== null) return { prev, nextSeq: skipped + 1, torn };
   // No parseable record in the tail we are willing to read: refuse to guess a sequence number.
-  throw new GateError(
-    'io',
-    `audit log ${logPath} ends in unreadable lines`,
-    `run \`safety-gate audit verify --log ${logPath}\` and restore the log from its evidence export`,
-  );
+  throw new GateError('io', `audit log ${logPath} ends in unreadable lines`, `run \`safety-gate audit verify --log ${logPath}\` and restore the log from its evidence export`);
 }
 
 export interface AppendOptions extends LockOptions {

@@ -46,7 +46,12 @@ function tokens(line: string): string[] {
     out.push(line.slice(0, j + 1));
     i = j + 1;
   }
-  out.push(...line.slice(i).split(/[ \t]+/).filter(Boolean));
+  out.push(
+    ...line
+      .slice(i)
+      .split(/[ \t]+/)
+      .filter(Boolean),
+  );
   return out;
 }
 

@@ -34,8 +34,7 @@ const DEFAULT_SCAN_BYTES = 16 * 1024;
 
 // After optional blanks: a comment leader, then anything but quotes/backticks, then the tag.
 const COMMENTED_TAG = new RegExp(
-  String.raw`^[ \t]*(?:(?:\/\/+|#+|\/\*+|\*+|--+|;+|<!--|%+|\{-|\(\*|REM\b|"""|''')[^'"\x60\r\n]*?)?` +
-    String.raw`${AT}(partially-generated|generated)(?![\w])`,
+  String.raw`^[ \t]*(?:(?:\/\/+|#+|\/\*+|\*+|--+|;+|<!--|%+|\{-|\(\*|REM\b|"""|''')[^'"\x60\r\n]*?)?` + String.raw`${AT}(partially-generated|generated)(?![\w])`,
 );
 const GO_LINE = /^\/\/ Code generated .* DO NOT EDIT\.\r?$/;
 
@@ -142,9 +141,7 @@ function generatedSkeleton(text: string): { lines: string[]; lineNumbers: number
   return { lines: out, lineNumbers: nums };
 }
 
-export type ManualEditVerdict =
-  | { ok: true }
-  | { ok: false; line: number | null; reason: string };
+export type ManualEditVerdict = { ok: true } | { ok: false; line: number | null; reason: string };
 
 /**
  * Whether `newText` differs from `oldText` only inside manual sections. On failure, the line of

@@ -105,7 +105,11 @@ export function buildModel(policy: Policy, paths: PathMatcher): ChangeControlMod
     let generator = s.generator;
     if (generator !== undefined) {
       if (!generators.some((g) => g.id === generator)) {
-        throw new GateError('config', `sentinel ${s.path} names generator "${generator}", which is not defined under generators`, 'define the generator, or drop `generator:` to use the built-in sentinel generator');
+        throw new GateError(
+          'config',
+          `sentinel ${s.path} names generator "${generator}", which is not defined under generators`,
+          'define the generator, or drop `generator:` to use the built-in sentinel generator',
+        );
       }
     } else {
       generator = generators.find((g) => g.isOutput(own))?.id ?? `${SENTINEL_GENERATOR_PREFIX}${own}`;

@@ -48,8 +48,26 @@ describe('resolveThroughLinks', () => {
     expect(resolveThroughLinks('alias', l, false)).toEqual({ path: 'alias', via: [] });
   });
   it('follows chains and detects loops and escapes', () => {
-    expect(resolveThroughLinks('a/x', links([['a', 'b'], ['b', 'protected']]), false)).toEqual({ path: 'protected/x', via: ['a', 'b'] });
-    expect(resolveThroughLinks('a/x', links([['a', 'b'], ['b', 'a']]), false)).toBeNull();
+    expect(
+      resolveThroughLinks(
+        'a/x',
+        links([
+          ['a', 'b'],
+          ['b', 'protected'],
+        ]),
+        false,
+      ),
+    ).toEqual({ path: 'protected/x', via: ['a', 'b'] });
+    expect(
+      resolveThroughLinks(
+        'a/x',
+        links([
+          ['a', 'b'],
+          ['b', 'a'],
+        ]),
+        false,
+      ),
+    ).toBeNull();
     expect(resolveThroughLinks('out/x', links([['out', null]]), false)).toBeNull();
   });
   it('matches link names case-insensitively when asked', () => {
@@ -60,7 +78,10 @@ describe('resolveThroughLinks', () => {
 describe('aliasesOf', () => {
   const names = (path: string, l: Map<string, LinkInfo>, ci = false) => aliasesOf(path, l, ci).names.map((n) => n.alias);
   it('names the paths under which a link makes a file visible', () => {
-    const l = links([['generated/data', 'src/data'], ['root-link', '']]);
+    const l = links([
+      ['generated/data', 'src/data'],
+      ['root-link', ''],
+    ]);
     const n = names('src/data/x.json', l);
     expect(n.slice(0, 2).sort()).toEqual(['generated/data/x.json', 'root-link/src/data/x.json']);
     expect(n).toContain('root-link/generated/data/x.json');
@@ -72,14 +93,36 @@ describe('aliasesOf', () => {
     expect(names('conf/pc.yaml.bak', l)).toEqual([]);
   });
   it('follows chains of file and directory links', () => {
-    const l = links([['.pre-commit-config.yaml', 'a.yaml'], ['a.yaml', 'c/pc.yaml'], ['c', 'conf'], ['.github', 'x'], ['x', 'y']]);
+    const l = links([
+      ['.pre-commit-config.yaml', 'a.yaml'],
+      ['a.yaml', 'c/pc.yaml'],
+      ['c', 'conf'],
+      ['.github', 'x'],
+      ['x', 'y'],
+    ]);
     expect(names('conf/pc.yaml', l)).toEqual(['c/pc.yaml', 'a.yaml', '.pre-commit-config.yaml']);
     expect(aliasesOf('conf/pc.yaml', l, false).names.at(-1)!.via).toEqual(['.pre-commit-config.yaml', 'a.yaml', 'c']);
     expect(names('y/workflows/ci.yml', l)).toEqual(['x/workflows/ci.yml', '.github/workflows/ci.yml']);
   });
   it('stops at loops and says when the names are too many to know', () => {
-    expect(names('a', links([['a', 'b'], ['b', 'a']]))).toEqual(['b']);
-    const r = aliasesOf('x', links([['l1', ''], ['l2', '']]), false, 100);
+    expect(
+      names(
+        'a',
+        links([
+          ['a', 'b'],
+          ['b', 'a'],
+        ]),
+      ),
+    ).toEqual(['b']);
+    const r = aliasesOf(
+      'x',
+      links([
+        ['l1', ''],
+        ['l2', ''],
+      ]),
+      false,
+      100,
+    );
     expect(r.complete).toBe(false);
   });
   it('matches targets case-insensitively when asked', () => {

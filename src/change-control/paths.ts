@@ -83,11 +83,7 @@ export interface LinkInfo {
  * link is a change to the link). Returns the resolved path and the links crossed; null when a
  * link leads outside the repository or the chain loops.
  */
-export function resolveThroughLinks(
-  path: string,
-  links: ReadonlyMap<string, LinkInfo>,
-  caseInsensitive: boolean,
-): { path: string; via: string[] } | null {
+export function resolveThroughLinks(path: string, links: ReadonlyMap<string, LinkInfo>, caseInsensitive: boolean): { path: string; via: string[] } | null {
   if (links.size === 0) return { path, via: [] };
   const start = normalizeInside(path);
   if (start === null) return null;

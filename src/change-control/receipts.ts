@@ -39,7 +39,10 @@ export interface Receipt {
  */
 export function fingerprint(generator: string, argv: readonly string[], inputs: FileStates, outputs: FileStates): string {
   const parts: string[] = ['safety-gate/receipt@1', JSON.stringify([generator, argv])];
-  for (const [label, states] of [['inputs', inputs], ['outputs', outputs]] as const) {
+  for (const [label, states] of [
+    ['inputs', inputs],
+    ['outputs', outputs],
+  ] as const) {
     parts.push(label);
     // The default sort compares UTF-16 code units: locale-independent.
     const paths = Object.keys(states).sort();
@@ -48,7 +51,9 @@ export function fingerprint(generator: string, argv: readonly string[], inputs: 
       parts.push(`${p}\0${st.oid}\0${st.mode}`);
     }
   }
-  return createHash('sha256').update(parts.join('\n') + '\n').digest('hex');
+  return createHash('sha256')
+    .update(parts.join('\n') + '\n')
+    .digest('hex');
 }
 
 function receiptsDir(gitDir: string): string {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { TreeEntry } from '../changeset/types.js';
 import { pushedCodeReason } from './regenerate.js';
 
-const tree = new Map<string, TreeEntry>(['tools/gen.mjs', 'Makefile', 'gen.sh', 'api.proto', 'dist/app.js', 'mytool/__init__.py'].map((p) => [p, { path: p, mode: '100644', oid: '0'.repeat(40) }]));
+const tree = new Map<string, TreeEntry>(
+  ['tools/gen.mjs', 'Makefile', 'gen.sh', 'api.proto', 'dist/app.js', 'mytool/__init__.py'].map((p) => [p, { path: p, mode: '100644', oid: '0'.repeat(40) }]),
+);
 
 describe('the server never runs code from the pushed tree', () => {
   it.each([
@@ -16,7 +18,13 @@ describe('the server never runs code from the pushed tree', () => {
   ])('refuses %j', (argv, why) => {
     expect(pushedCodeReason(argv, tree)).toMatch(why);
   });
-  it.each([[['node', '/opt/gen/gen.mjs']], [['protoc', '--go_out=.', 'api.proto']], [['/usr/local/bin/hashgen', '--out', 'SUMS']], [['node', '/opt/gen/build.mjs', 'dist/app.js']], [['python3', '-m', 'grpc_tools.protoc', 'api.proto']]])('allows %j', (argv) => {
+  it.each([
+    [['node', '/opt/gen/gen.mjs']],
+    [['protoc', '--go_out=.', 'api.proto']],
+    [['/usr/local/bin/hashgen', '--out', 'SUMS']],
+    [['node', '/opt/gen/build.mjs', 'dist/app.js']],
+    [['python3', '-m', 'grpc_tools.protoc', 'api.proto']],
+  ])('allows %j', (argv) => {
     expect(pushedCodeReason(argv, tree)).toBeNull();
   });
 });

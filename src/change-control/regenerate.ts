@@ -36,8 +36,58 @@ export interface RegenerateResult {
 }
 
 // Programs that execute code they read from their arguments or working directory.
-const INTERPRETERS = new Set(['node', 'nodejs', 'deno', 'bun', 'python', 'python2', 'python3', 'ruby', 'perl', 'php', 'sh', 'bash', 'dash', 'zsh', 'ksh', 'pwsh', 'lua', 'tsx', 'ts-node', 'java', 'Rscript']);
-const TREE_RUNNERS = new Set(['make', 'gmake', 'npm', 'npx', 'yarn', 'pnpm', 'just', 'rake', 'gradle', 'mvn', 'cargo', 'go', 'bazel', 'bazelisk', 'tox', 'nox', 'invoke', 'task', 'ninja', 'cmake', 'meson', 'sbt', 'dotnet', 'composer', 'poetry', 'uv', 'pipenv']);
+const INTERPRETERS = new Set([
+  'node',
+  'nodejs',
+  'deno',
+  'bun',
+  'python',
+  'python2',
+  'python3',
+  'ruby',
+  'perl',
+  'php',
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'pwsh',
+  'lua',
+  'tsx',
+  'ts-node',
+  'java',
+  'Rscript',
+]);
+const TREE_RUNNERS = new Set([
+  'make',
+  'gmake',
+  'npm',
+  'npx',
+  'yarn',
+  'pnpm',
+  'just',
+  'rake',
+  'gradle',
+  'mvn',
+  'cargo',
+  'go',
+  'bazel',
+  'bazelisk',
+  'tox',
+  'nox',
+  'invoke',
+  'task',
+  'ninja',
+  'cmake',
+  'meson',
+  'sbt',
+  'dotnet',
+  'composer',
+  'poetry',
+  'uv',
+  'pipenv',
+]);
 
 /** Why running `argv` in an export of `entries` would execute code from the pushed tree (null: it would not). */
 export function pushedCodeReason(argv: readonly string[], entries: ReadonlyMap<string, TreeEntry>): string | null {
@@ -226,15 +276,24 @@ export async function regenerate(git: GitAccess, gen: GeneratorSpec, snapshot: S
           : d.kind === 'missing'
             ? `it produces ${d.path}, which the commit lacks`
             : `the commit has ${d.path}, which it does not produce`;
-      return fail(`rerunning generator ${gen.id} on the server does not reproduce the pushed outputs: ${what}${differences.length > 1 ? ` (and ${differences.length - 1} more)` : ''}`, differences);
+      return fail(
+        `rerunning generator ${gen.id} on the server does not reproduce the pushed outputs: ${what}${differences.length > 1 ? ` (and ${differences.length - 1} more)` : ''}`,
+        differences,
+      );
     }
     const expectedRest: FileStates = {};
     for (const e of inputs) if (e.mode !== '160000' && !skipped.has(e.path)) expectedRest[e.path] = { oid: e.oid, mode: e.mode };
-    const rest = diffStates(expectedRest, pick(after, (p) => !gen.isOutput(p)));
+    const rest = diffStates(
+      expectedRest,
+      pick(after, (p) => !gen.isOutput(p)),
+    );
     if (rest.length > 0) {
       const d = rest[0]!;
       const what = d.kind === 'changed' ? `changes ${d.path}` : d.kind === 'missing' ? `deletes ${d.path}` : `writes ${d.path}`;
-      return fail(`rerunning generator ${gen.id} on the server ${what}, which is not one of its outputs${rest.length > 1 ? ` (and ${rest.length - 1} more)` : ''}: declare it as an output or stop the generator writing it`, rest);
+      return fail(
+        `rerunning generator ${gen.id} on the server ${what}, which is not one of its outputs${rest.length > 1 ? ` (and ${rest.length - 1} more)` : ''}: declare it as an output or stop the generator writing it`,
+        rest,
+      );
     }
     return { ok: true, detail: `generator ${gen.id} reproduced the pushed outputs`, differences: [], isolated: isolation.available, isolationNote: note };
   } finally {

@@ -11,16 +11,7 @@ import { pathKey } from './paths.js';
 import { parseSentinel, renderSentinel } from './sentinel-format.js';
 import type { EntryFilter } from './tracked.js';
 
-type SentinelProblemKind =
-  | 'sentinel-missing'
-  | 'sentinel-not-a-file'
-  | 'sentinel-unreadable'
-  | 'malformed'
-  | 'stale'
-  | 'missing'
-  | 'extra'
-  | 'duplicate'
-  | 'uncheckable';
+type SentinelProblemKind = 'sentinel-missing' | 'sentinel-not-a-file' | 'sentinel-unreadable' | 'malformed' | 'stale' | 'missing' | 'extra' | 'duplicate' | 'uncheckable';
 
 interface SentinelProblem {
   kind: SentinelProblemKind;
@@ -58,12 +49,7 @@ function lazy(problems: SentinelProblem[], render: () => string | null, actualTe
 }
 
 /** `entries`: the tree state filtered by sentinelFilter(spec). */
-export async function evaluateSentinel(
-  git: GitAccess,
-  spec: SentinelSpec,
-  entries: ReadonlyMap<string, TreeEntry>,
-  caseInsensitive: boolean,
-): Promise<SentinelEvaluation> {
+export async function evaluateSentinel(git: GitAccess, spec: SentinelSpec, entries: ReadonlyMap<string, TreeEntry>, caseInsensitive: boolean): Promise<SentinelEvaluation> {
   const problems: SentinelProblem[] = [];
   // Tree paths are canonical already; only a case-insensitive policy needs a folded key.
   const key = caseInsensitive ? (p: string) => pathKey(p, true) : (p: string) => p;
@@ -91,7 +77,13 @@ export async function evaluateSentinel(
     expected.set(key(e.path), { path: e.path, hex });
   }
   // renderSentinel sorts.
-  const render = () => (renderable ? renderSentinel(spec.format, covered.map((e) => ({ path: spec.entryPath(e.path), hex: expected.get(key(e.path))!.hex! }))) : null);
+  const render = () =>
+    renderable
+      ? renderSentinel(
+          spec.format,
+          covered.map((e) => ({ path: spec.entryPath(e.path), hex: expected.get(key(e.path))!.hex! })),
+        )
+      : null;
 
   // Read the sentinel itself.
   const own = entries.get(spec.path) ?? [...entries.values()].find((e) => spec.isSentinel(e.path));

@@ -48,6 +48,11 @@ describe('json format', () => {
     expect(parseJsonSentinel(`{`).errors[0]!.message).toMatch(/not valid JSON/);
   });
   it('renders sorted two-space JSON', () => {
-    expect(renderSentinel('json', [{ path: 'b', hex: A }, { path: 'a', hex: A }])).toBe(`{\n  "a": "${A}",\n  "b": "${A}"\n}\n`);
+    expect(
+      renderSentinel('json', [
+        { path: 'b', hex: A },
+        { path: 'a', hex: A },
+      ]),
+    ).toBe(`{\n  "a": "${A}",\n  "b": "${A}"\n}\n`);
   });
 });

@@ -42,8 +42,7 @@ describe('SignedSource', () => {
   });
 
   it('lets manual sections of partially generated files change (Hack algorithm)', () => {
-    const make = (manual: string) =>
-      `<?hh\n/* ${signingToken(true)} */\nclass A {\n  /* BEGIN MANUAL SECTION A_footer */\n${manual}\n  /* END MANUAL SECTION */\n}\n`;
+    const make = (manual: string) => `<?hh\n/* ${signingToken(true)} */\nclass A {\n  /* BEGIN MANUAL SECTION A_footer */\n${manual}\n  /* END MANUAL SECTION */\n}\n`;
     const signed = signSource(make('  // nothing yet'));
     const sig = /SignedSource<<([a-f0-9]{32})>>/.exec(signed)![1]!;
     expect(check(signed).status).toBe('valid');

@@ -63,9 +63,7 @@ export function checkSignature(bytes: Buffer): SignatureCheck {
   const matches = [...text.matchAll(SIGNATURE)];
   if (matches.length === 0) {
     const u = UNSIGNED.exec(text);
-    return u
-      ? { status: 'unsigned', offset: u.index, tag: null, detail: 'the signing token was never signed' }
-      : { status: 'none', offset: -1, tag: null, detail: null };
+    return u ? { status: 'unsigned', offset: u.index, tag: null, detail: 'the signing token was never signed' } : { status: 'none', offset: -1, tag: null, detail: null };
   }
   const first = matches[0]!;
   const tag = first[1] as 'generated' | 'partially-generated';

@@ -54,7 +54,8 @@ async function verifyByReceipt(ctx: RuleContext<unknown>, gen: GeneratorSpec, vi
   else {
     const inDiff = first(diffStates(latest.inputs, inputs));
     const outDiff = first(diffStates(latest.outputs, outputs));
-    if (inDiff) detail = `the last run of generator ${gen.id} used other inputs than ${where} (${inDiff.path} ${inDiff.kind === 'changed' ? 'changed' : inDiff.kind === 'missing' ? 'is gone' : 'is new'} since)`;
+    if (inDiff)
+      detail = `the last run of generator ${gen.id} used other inputs than ${where} (${inDiff.path} ${inDiff.kind === 'changed' ? 'changed' : inDiff.kind === 'missing' ? 'is gone' : 'is new'} since)`;
     else if (outDiff) {
       detail =
         outDiff.kind === 'changed'

@@ -154,13 +154,7 @@ export interface TreeEntry {
   oid: string;
 }
 
-type ChangeSetOrigin =
-  | 'staged'
-  | 'message'
-  | 'push'
-  | 'receive'
-  | 'tree'
-  | 'range';
+type ChangeSetOrigin = 'staged' | 'message' | 'push' | 'receive' | 'tree' | 'range';
 
 export interface ChangeSet {
   /** Where the changes came from. Rules must not branch on this; reporters and audit may. */

@@ -88,7 +88,11 @@ async function auditRefusal(
   plan: import('../sources/tool-call/plan.js').ToolCallPlan,
   started: number,
 ): Promise<void> {
-  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([import('../engine/check.js'), import('../audit/log.js'), import('../audit/path.js')]);
+  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([
+    import('../engine/check.js'),
+    import('../audit/log.js'),
+    import('../audit/path.js'),
+  ]);
   const policy = await loadPolicyFor({ cwd: io.cwd, env: io.env, door: 'pre-tool-use', request: { kind: 'staged' }, configFile }, repo);
   if (!policy.audit.enabled) return;
   await appendAuditRecord(

@@ -72,12 +72,15 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const arm = (limit: number) => {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      const reason = msg.deadline(opts.door, limit);
-      const auditFailure = hook ? auditCutShort(io, opts, state, started, `deadline: ${reason}`) : null;
-      io.stderr.write(msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
-      process.exit(EXIT.undecided);
-    }, Math.max(0, started + limit - Date.now()) + 100);
+    timer = setTimeout(
+      () => {
+        const reason = msg.deadline(opts.door, limit);
+        const auditFailure = hook ? auditCutShort(io, opts, state, started, `deadline: ${reason}`) : null;
+        io.stderr.write(msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
+        process.exit(EXIT.undecided);
+      },
+      Math.max(0, started + limit - Date.now()) + 100,
+    );
     timer.unref();
   };
   arm(DEFAULT_DEADLINE[opts.door]);
@@ -86,7 +89,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   if (opts.output.file) checkOutputPath(resolve(io.cwd, opts.output.file));
 
   let result: CheckResult;
-  const progress = startProgress(io, opts.door, opts.verbosity?.quiet === true || opts.output.file === null && opts.output.format !== 'text' && opts.door !== 'scan');
+  const progress = startProgress(io, opts.door, opts.verbosity?.quiet === true || (opts.output.file === null && opts.output.format !== 'text' && opts.door !== 'scan'));
   try {
     if (opts.skipRequested && io.env.PRE_COMMIT === '1') {
       // The pre-commit framework would print "Passed" for a skip; its own SKIP prints "Skipped".
@@ -191,12 +194,16 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
     text = formatCodeQuality(report, policyAnchor(result));
   } else if (opts.output.format === 'sarif') {
     const [{ formatSarif }, { rules }] = await Promise.all([import('../reporters/sarif.js'), import('../rules/registry.js')]);
-    text = formatSarif(report, rules.map((r) => r.meta), {
-      version: VERSION,
-      door: opts.door,
-      runId: runId(io, result),
-      anchorPath: policyAnchor(result),
-    });
+    text = formatSarif(
+      report,
+      rules.map((r) => r.meta),
+      {
+        version: VERSION,
+        door: opts.door,
+        runId: runId(io, result),
+        anchorPath: policyAnchor(result),
+      },
+    );
   } else {
     const color = !opts.output.file && wantsColor(io);
     text = formatText(report, { color, door: opts.door });
@@ -219,7 +226,12 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
   const stream = opts.door === 'scan' || opts.output.format !== 'text' ? io.stdout : io.stderr;
   // GitLab shows a declined push's reasons in its UI only from lines that start GL-HOOK-ERR:.
   const prefix = opts.output.format === 'text' && report.decision === 'block' ? gitlabPrefix(io.env, opts.door) : '';
-  if (prefix) text = text.trimEnd().split('\n').map((l) => prefix + l).join('\n');
+  if (prefix)
+    text = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => prefix + l)
+      .join('\n');
   if (text.length > 0) stream.write(text.endsWith('\n') ? text : text + '\n');
 }
 
@@ -256,7 +268,6 @@ function wantsColor(io: CliIO): boolean {
   return stream(io.stderr);
 }
 
-
 const runIds = new WeakMap<CheckResult, string>();
 /** One id per run: the agent task's run_id when there is one, so audit and SARIF correlate. */
 function runId(io: CliIO, result: CheckResult): string {
@@ -290,26 +301,33 @@ function policyAnchor(result: CheckResult): string {
 
 async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started: number): Promise<void> {
   const { policy, changeSet, report, repo } = result;
-  await appendAuditRecord(opts.door === 'scan' ? scanAuditPath(io) : auditPath(io, policy.audit.path, repo.commonDir), {
-    run_id: runId(io, result),
-    door: opts.door,
-    repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
-    refs: changeSet.refs.map((r) => ({ ref: r.ref, old: r.oldOid, new: r.newOid })),
-    // Pseudo commits of ref moves carry labels, not object ids: the refs above record the moves.
-    commits: changeSet.commits.filter((c) => !c.transition).map((c) => c.oid).filter((c): c is string => c !== null),
-    policy_hash: policy.hash,
-    policy_id: policy.policyId,
-    // A pass that break-glass made possible is an override (retention class override-7y).
-    decision: report.decision === 'pass' && result.overrides.length > 0 ? 'override' : report.decision,
-    override: result.overrides[0] ?? null,
-    findings: report.findings,
-    actor: changeSet.actor,
-    retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
-    task: laneOf(changeSet),
-    duration_ms: Date.now() - started,
-    // The server's log is the evidence and is flushed to disk; a client log (which its owner can
-    // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
-  }, { noSync: opts.door !== 'pre-receive' });
+  await appendAuditRecord(
+    opts.door === 'scan' ? scanAuditPath(io) : auditPath(io, policy.audit.path, repo.commonDir),
+    {
+      run_id: runId(io, result),
+      door: opts.door,
+      repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
+      refs: changeSet.refs.map((r) => ({ ref: r.ref, old: r.oldOid, new: r.newOid })),
+      // Pseudo commits of ref moves carry labels, not object ids: the refs above record the moves.
+      commits: changeSet.commits
+        .filter((c) => !c.transition)
+        .map((c) => c.oid)
+        .filter((c): c is string => c !== null),
+      policy_hash: policy.hash,
+      policy_id: policy.policyId,
+      // A pass that break-glass made possible is an override (retention class override-7y).
+      decision: report.decision === 'pass' && result.overrides.length > 0 ? 'override' : report.decision,
+      override: result.overrides[0] ?? null,
+      findings: report.findings,
+      actor: changeSet.actor,
+      retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
+      task: laneOf(changeSet),
+      duration_ms: Date.now() - started,
+      // The server's log is the evidence and is flushed to disk; a client log (which its owner can
+      // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
+    },
+    { noSync: opts.door !== 'pre-receive' },
+  );
 }
 
 function auditPath(io: CliIO, configured: string, commonDir: string): string {
@@ -340,7 +358,7 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
   }
   io.stderr.write(msg.skipped(opts.door) + '\n');
   if (policy.audit.enabled) {
-      await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
+    await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
       door: opts.door,
       repo: repo.workTree ?? repo.gitDir,

@@ -54,10 +54,7 @@ export async function loadPolicyCached(opts: CachedLoadOptions): Promise<Policy>
   const file = join(opts.gitDir, POLICY_CACHE_FILE);
   const entry = readEntry(file);
   const workTreeEnv = process.env.GIT_WORK_TREE ?? null;
-  const root =
-    opts.root ??
-    (entry && entry.cwd === opts.cwd && entry.workTreeEnv === workTreeEnv ? entry.root : null) ??
-    gitTopLevel(opts.cwd);
+  const root = opts.root ?? (entry && entry.cwd === opts.cwd && entry.workTreeEnv === workTreeEnv ? entry.root : null) ?? gitTopLevel(opts.cwd);
   const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : null;
   const version = pkg.version;
   const code = signature(fileURLToPath(import.meta.url));
@@ -122,4 +119,3 @@ function gitTopLevel(cwd: string): string {
     return cwd;
   }
 }
-

@@ -37,12 +37,7 @@ function branchRef(name: string): string {
   return name.startsWith('refs/') ? name : `refs/heads/${name}`;
 }
 
-export function resolvePolicy(
-  config: ParsedConfig,
-  layers: readonly ConfigSource[],
-  rules: readonly RuleInfo[],
-  sources: string[],
-): Policy {
+export function resolvePolicy(config: ParsedConfig, layers: readonly ConfigSource[], rules: readonly RuleInfo[], sources: string[]): Policy {
   const problems: Problem[] = [];
 
   const groups = new Map<string, string[]>();
@@ -129,9 +124,7 @@ export function resolvePolicy(
       policySource: config.server?.policy_source ?? 'file',
       policyBranch: branchRef(config.server?.policy_branch ?? DEFAULTS.policyBranch),
       policyPath: config.server?.policy_path ?? DEFAULTS.policyPath,
-      protectedBranches: [
-        ...new Set((config.server?.protected_branches ?? [config.server?.policy_branch ?? DEFAULTS.policyBranch, 'main']).map(branchRef)),
-      ],
+      protectedBranches: [...new Set((config.server?.protected_branches ?? [config.server?.policy_branch ?? DEFAULTS.policyBranch, 'main']).map(branchRef))],
       ...(config.server?.allow_node_options === true ? { allowNodeOptions: true as const } : {}),
     },
     changeControl: changeControl as ChangeControlPolicy,

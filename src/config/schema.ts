@@ -54,10 +54,7 @@ export const ConfigSchema = z
       )
       .optional(),
     /** IANA timezone the run windows are written in (default UTC). */
-    run_windows_timezone: z
-      .string()
-      .refine(validTimezone, { message: 'is not a timezone the runtime knows (an IANA name such as Europe/Berlin)' })
-      .optional(),
+    run_windows_timezone: z.string().refine(validTimezone, { message: 'is not a timezone the runtime knows (an IANA name such as Europe/Berlin)' }).optional(),
     required_checks: z.array(z.string()).optional(),
     /** SPEC-260 form: group names (defined under `protected_groups` or by a preset); or a map name → globs. */
     protected_targets: z.union([z.array(z.string()), z.record(z.string(), ProtectedGroup)]).optional(),
@@ -67,10 +64,7 @@ export const ConfigSchema = z
     protected_groups: z.record(z.string(), ProtectedGroup).optional(),
 
     /** Which files are runnable code and config. */
-    runtime_scope: z
-      .object({ include: GlobList.optional(), exclude: GlobList.optional() })
-      .strict()
-      .optional(),
+    runtime_scope: z.object({ include: GlobList.optional(), exclude: GlobList.optional() }).strict().optional(),
 
     /** Declare that paths are case-insensitive (macOS/Windows clients): `Config.YAML` is `config.yaml`. */
     case_insensitive_paths: z.boolean().optional(),

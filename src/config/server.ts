@@ -101,7 +101,11 @@ export function assertPolicyText(text: string | null, where: string): void {
     .map((l) => l.trim())
     .some((l) => l !== '' && !l.startsWith('#') && l !== '---' && l !== '...' && l !== '~' && l !== 'null' && l !== '{}' && l !== '""' && l !== "''");
   if (!meaningful) {
-    throw new GateError('config', `the server policy ${where} is empty`, 'restore it; an empty policy is never read as the recommended preset on the server (write `extends: [recommended]` to mean that)');
+    throw new GateError(
+      'config',
+      `the server policy ${where} is empty`,
+      'restore it; an empty policy is never read as the recommended preset on the server (write `extends: [recommended]` to mean that)',
+    );
   }
 }
 
@@ -141,6 +145,7 @@ async function readBlobAt(runGit: RunGit, rev: string, path: string, label: stri
     throw new ConfigError('policy must be a regular file (not a directory, symlink or submodule)', `${label}:${path}`);
   }
   const cat = await git(runGit, ['cat-file', 'blob', oid!]);
-  if (cat.code !== 0) throw new GateError('object', `cannot read ${label}:${path}: ${cat.err.trim() || `git exited with ${cat.code}`}`, 'check the repository for corruption (git fsck)');
+  if (cat.code !== 0)
+    throw new GateError('object', `cannot read ${label}:${path}: ${cat.err.trim() || `git exited with ${cat.code}`}`, 'check the repository for corruption (git fsck)');
   return cat.out;
 }

@@ -303,9 +303,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       deadlineAt: started + deadlineMs,
       deadlineLabel: opts.door,
     });
-    const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile)
-      ? null
-      : await loadBaseline({ explicit: opts.baselineFile, cwd: opts.cwd, policy, base, readAt });
+    const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile) ? null : await loadBaseline({ explicit: opts.baselineFile, cwd: opts.cwd, policy, base, readAt });
     // pre-push: each pushed commit is judged by the baseline of its parent (the adoption commit
     // and the work after it can go out in one push); the server and range scans by one trusted
     // state (the branch tip, A).
@@ -319,7 +317,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     );
     let findings: Finding[] = applied.findings;
     const baselined = applied.baselined;
-    const anyBaseline = baseline ?? (perCommit ? [...perCommit.values()].find((b) => b !== null) ?? null : null);
+    const anyBaseline = baseline ?? (perCommit ? ([...perCommit.values()].find((b) => b !== null) ?? null) : null);
     let overrides: CheckResult['overrides'] = [];
     // Signed approvals and break-glass close what still blocks after the baseline.
     if (policy.approvals && findings.some((f) => f.severity === 'block')) {

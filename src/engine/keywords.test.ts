@@ -24,7 +24,7 @@ describe('KeywordScanner', () => {
 
   it('agrees with the reference on random ASCII', () => {
     let seed = 1;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alphabet = 'abAB_.:<';
     const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
     for (let i = 0; i < 500; i++) {

@@ -36,7 +36,13 @@ export class KeywordScanner {
       if (this.compiled.size > 256) this.compiled.clear();
       // Longest first: at one position the longest keyword wins; the shorter ones it contains
       // are credited by `includes` below.
-      r = new RegExp([...keywords].sort((a, b) => b.length - a.length).map(escape).join('|'), 'gi');
+      r = new RegExp(
+        [...keywords]
+          .sort((a, b) => b.length - a.length)
+          .map(escape)
+          .join('|'),
+        'gi',
+      );
       this.compiled.set(key, r);
     }
     return r;

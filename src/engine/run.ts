@@ -283,7 +283,14 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     if (projected <= budgetMs * 1.25) return;
     throw new GateError(
       'deadline',
-      msg.deadlineProjected(input.deadlineLabel, budgetMs, { commits: cs.commits.length, blobs: blobSizes.size, bytes: totalBytes, done: doneBytes, elapsed: now - input.now, projected }),
+      msg.deadlineProjected(input.deadlineLabel, budgetMs, {
+        commits: cs.commits.length,
+        blobs: blobSizes.size,
+        bytes: totalBytes,
+        done: doneBytes,
+        elapsed: now - input.now,
+        projected,
+      }),
       msg.deadlineProjectedHint(input.deadlineLabel, Math.ceil((projected * 1.5) / 1000) * 1000),
     );
   };

@@ -66,7 +66,8 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
       if (target === null) continue;
       for (const ch of hidden) {
         if (ch.path === target) out.push(alias(link.path, ch.path, { path: ch.path, mode: ch.newMode!, oid: ch.newOid! }, ch.commit, ch.oldOid));
-        else if (ch.path.startsWith(`${target}/`)) out.push(alias(`${link.path}${ch.path.slice(target.length)}`, ch.path, { path: ch.path, mode: ch.newMode!, oid: ch.newOid! }, ch.commit, ch.oldOid));
+        else if (ch.path.startsWith(`${target}/`))
+          out.push(alias(`${link.path}${ch.path.slice(target.length)}`, ch.path, { path: ch.path, mode: ch.newMode!, oid: ch.newOid! }, ch.commit, ch.oldOid));
       }
     }
   }

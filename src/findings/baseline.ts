@@ -61,9 +61,7 @@ export function buildBaseline(findings: readonly Finding[], meta: { rev: string 
     if (e) e.count++;
     else byFp.set(fp, { fingerprint: fp, rule: f.rule, path: f.path, count: 1, line: f.line });
   }
-  const entries = [...byFp.values()].sort(
-    (a, b) => cmp(a.path ?? '\uffff', b.path ?? '\uffff') || cmp(a.rule, b.rule) || cmp(a.fingerprint, b.fingerprint),
-  );
+  const entries = [...byFp.values()].sort((a, b) => cmp(a.path ?? '\uffff', b.path ?? '\uffff') || cmp(a.rule, b.rule) || cmp(a.fingerprint, b.fingerprint));
   return { schema: BASELINE_SCHEMA, rev: meta.rev, policy_hash: meta.policyHash, findings: entries };
 }
 

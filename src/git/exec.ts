@@ -63,11 +63,7 @@ export function createGitRunner(cwd: string, callerEnv: NodeJS.ProcessEnv = proc
         child.stdout.on('data', (d: Buffer) => out.push(d));
         child.stderr.on('data', (d: Buffer) => err.push(d));
         child.on('error', (e: NodeJS.ErrnoException) => {
-          reject(
-            e.code === 'ENOENT'
-              ? new GateError('git', msg.gitMissing(e.message), msg.gitMissingHint)
-              : new GateError('git', msg.gitFailed(args, e.message)),
-          );
+          reject(e.code === 'ENOENT' ? new GateError('git', msg.gitMissing(e.message), msg.gitMissingHint) : new GateError('git', msg.gitFailed(args, e.message)));
         });
         child.stdin.on('error', () => {
           /* git may exit before reading all input; its exit code tells */

@@ -25,7 +25,12 @@ function bad(file: string, detail: string): GateError {
 }
 
 const sameRepo = (a: string, b: string): boolean => {
-  const norm = (u: string) => u.trim().replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+  const norm = (u: string) =>
+    u
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '')
+      .toLowerCase();
   return norm(a) === norm(b);
 };
 
@@ -96,9 +101,7 @@ export function addSafetyGate(text: string | null, repo: HookRepo | null, file =
     if (repo === null) throw new GateError('usage', msg.preCommitNoRepo, msg.preCommitNoRepoHint);
     // An empty `repos: []` is a flow list; a block list reads better once it has entries.
     if (repos.items.length === 0) repos.flow = false;
-    repos.add(
-      doc.createNode({ repo: repo.url, rev: repo.rev, hooks: PRE_COMMIT_HOOK_IDS.map((id) => ({ id })) }),
-    );
+    repos.add(doc.createNode({ repo: repo.url, rev: repo.rev, hooks: PRE_COMMIT_HOOK_IDS.map((id) => ({ id })) }));
     changes.push(`added repo ${repo.url}@${repo.rev} with hooks ${PRE_COMMIT_HOOK_IDS.join(', ')}`);
   }
 

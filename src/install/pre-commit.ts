@@ -80,9 +80,7 @@ function verifyRev(url: string, rev: string, env: NodeJS.ProcessEnv): void {
 }
 
 function frameworkHooksInstalled(repo: RepoInfo): boolean {
-  return PRE_COMMIT_HOOK_TYPES.every((t) =>
-    (readIfExists(join(repo.commonDir, 'hooks', t)) ?? '').includes(PRE_COMMIT_MARKER),
-  );
+  return PRE_COMMIT_HOOK_TYPES.every((t) => (readIfExists(join(repo.commonDir, 'hooks', t)) ?? '').includes(PRE_COMMIT_MARKER));
 }
 
 export function installPreCommit(repo: RepoInfo, ctx: InstallContext, opts: PreCommitOptions): InstallOutcome {

@@ -37,9 +37,9 @@ const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * from `export -p`, so a variable Node adds later is covered without a new release.
  */
 const NODE_ENV_SCRUB: readonly string[] = [
-  '# Start node with none of the pusher\'s Node settings (NODE_OPTIONS=--require x.js runs code',
-  '# before the gate): every NODE_* but NODE_EXTRA_CA_CERTS, and OpenSSL\'s config. git\'s',
-  '# quarantine and the platform\'s identity variables stay.',
+  "# Start node with none of the pusher's Node settings (NODE_OPTIONS=--require x.js runs code",
+  "# before the gate): every NODE_* but NODE_EXTRA_CA_CERTS, and OpenSSL's config. git's",
+  "# quarantine and the platform's identity variables stay.",
   "IFS=' 	",
   "'",
   'unset NODE_OPTIONS NODE_PATH NODE_REPL_EXTERNAL_MODULE NODE_V8_COVERAGE NODE_REDIRECT_WARNINGS NODE_ICU_DATA NODE_CHANNEL_FD NODE_UNIQUE_ID OPENSSL_CONF OPENSSL_ENGINES OPENSSL_MODULES',

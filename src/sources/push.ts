@@ -44,7 +44,11 @@ function parsePushInput(text: string): RawUpdate[] {
     if (line === '' && i === lines.length - 1) return;
     const parts = line.split(' ');
     if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!) || !parts[0] || !parts[2]) {
-      throw new GateError('stdin', msg.badStdinLine('pre-push', i + 1, line), 'git itself feeds this hook; if you ran it by hand, pass "<local ref> <local oid> <remote ref> <remote oid>" lines');
+      throw new GateError(
+        'stdin',
+        msg.badStdinLine('pre-push', i + 1, line),
+        'git itself feeds this hook; if you ran it by hand, pass "<local ref> <local oid> <remote ref> <remote oid>" lines',
+      );
     }
     out.push({ localRef: parts[0] === '(delete)' ? null : parts[0]!, newOid: parts[1]!, ref: parts[2]!, oldOid: parts[3]! });
   });

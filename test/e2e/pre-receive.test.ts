@@ -249,7 +249,11 @@ describe('pre-receive faults: exit 2, one clear line, push rejected', () => {
     const r = spawnSync(process.execPath, [CLI, 'hook', 'pre-receive'], { cwd: server.path, env, input, encoding: 'utf8' });
     return { code: r.status, stderr: r.stderr, stdout: r.stdout };
   }
-  const oneLine = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('safety-gate: could not decide'));
+  const oneLine = (s: string) =>
+    s
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('safety-gate: could not decide'));
 
   it('malformed stdin', () => {
     setup();

@@ -99,10 +99,7 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a user would. */
-export function runCli(
-  args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
-): CliResult {
+export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,
     env: opts.env,

@@ -52,12 +52,7 @@ function firstDifference(a: string, aStart: number, aEnd: number, b: string, bSt
  * null when the texts are identical outside the spans, gap by gap, with the spans in the same
  * order; otherwise where the first difference starts.
  */
-export function compareOutsideSpans(
-  oldText: string,
-  oldSpans: readonly Span[],
-  newText: string,
-  newSpans: readonly Span[],
-): OutsideDifference | null {
+export function compareOutsideSpans(oldText: string, oldSpans: readonly Span[], newText: string, newSpans: readonly Span[]): OutsideDifference | null {
   const og = mergeSpans(oldSpans);
   const ng = mergeSpans(newSpans);
   const k = Math.min(og.length, ng.length);

@@ -98,12 +98,7 @@ function failureProblem(side: 'old' | 'new', text: string, f: SpanFailure): Func
  * first problem: a syntax error, a missing, renamed or ambiguous function, or the first
  * out-of-span difference (line and column in the new version).
  */
-export function verifyFunctionEdit(
-  oldResult: SpanResult,
-  oldText: string,
-  newResult: SpanResult,
-  newText: string,
-): FunctionEditProblem | null {
+export function verifyFunctionEdit(oldResult: SpanResult, oldText: string, newResult: SpanResult, newText: string): FunctionEditProblem | null {
   if (!newResult.ok && newResult.failure.kind === 'syntax') return failureProblem('new', newText, newResult.failure);
   if (!oldResult.ok) return failureProblem('old', oldText, oldResult.failure);
   if (!newResult.ok) return failureProblem('new', newText, newResult.failure);
@@ -120,12 +115,7 @@ export function verifyFunctionEdit(
 }
 
 /** Text-only convenience (tests, bench): parse both versions and verify. */
-export async function verifyFunctionEditText(
-  path: string,
-  oldText: string,
-  newText: string,
-  names: readonly string[],
-): Promise<FunctionEditProblem | null> {
+export async function verifyFunctionEditText(path: string, oldText: string, newText: string, names: readonly string[]): Promise<FunctionEditProblem | null> {
   const lang = spanLanguage(path);
   if (!lang) throw new Error(`no function-span support for ${path}`);
   const [o, n] = await Promise.all([findSpans(lang, oldText, names, path), findSpans(lang, newText, names, path)]);

@@ -41,7 +41,10 @@ describe('python function spans', () => {
   });
 
   it('a hunk that slides across the boundary into the next function blocks', async () => {
-    const next = base.replace('        return f.read()\n\n\ndef save(path, data):\n    with', '        return f.read()\n    with open("/etc/passwd") as g:\n        pass\n\n\ndef save(path, data):\n    with');
+    const next = base.replace(
+      '        return f.read()\n\n\ndef save(path, data):\n    with',
+      '        return f.read()\n    with open("/etc/passwd") as g:\n        pass\n\n\ndef save(path, data):\n    with',
+    );
     expect(await verify('lib/io.py', base, next, ['load'])).toBeNull(); // growing load itself is fine
     const sliding = base.replace('def save(path, data):\n    with open(path, "w") as f:\n', 'def save(path, data):\n    with open(path, "a") as f:\n');
     expect(await verify('lib/io.py', base, sliding, ['load'])).toMatchObject({ line: 13 });

@@ -22,10 +22,7 @@ export interface Decl {
   index: number;
 }
 
-export type SpanFailure =
-  | { kind: 'syntax'; offset: number; detail: string }
-  | { kind: 'not-found'; name: string }
-  | { kind: 'ambiguous'; name: string; offsets: number[] };
+export type SpanFailure = { kind: 'syntax'; offset: number; detail: string } | { kind: 'not-found'; name: string } | { kind: 'ambiguous'; name: string; offsets: number[] };
 
 export type SpanResult = { ok: true; spans: Span[] } | { ok: false; failure: SpanFailure };
 

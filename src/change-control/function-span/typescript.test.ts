@@ -29,7 +29,10 @@ describe('typescript function spans', () => {
   it('blocks a hunk that slides across the function boundary', async () => {
     // The closing brace of add and the start of sub are rewritten together: sub's first line
     // now sits inside add.
-    const next = base.replace('  return a + b;\n}\n\nexport function sub(a: number, b: number): number {\n  return a - b;', '  return a + b;\n  return a - b;\n}\n\nexport function sub(a: number, b: number): number {');
+    const next = base.replace(
+      '  return a + b;\n}\n\nexport function sub(a: number, b: number): number {\n  return a - b;',
+      '  return a + b;\n  return a - b;\n}\n\nexport function sub(a: number, b: number): number {',
+    );
     const p = await verify('src/m.ts', base, next, ['add']);
     expect(p).not.toBeNull();
     expect(p!.message).toMatch(/changed outside/);

@@ -25,7 +25,7 @@ let tsPromise: Promise<TypeScript> | undefined;
 function loadTypeScript(): Promise<TypeScript> {
   if (!tsPromise) {
     tsPromise = import('typescript')
-      .then((m) => ((m as unknown as { default?: TypeScript }).default ?? (m as unknown as TypeScript)))
+      .then((m) => (m as unknown as { default?: TypeScript }).default ?? (m as unknown as TypeScript))
       .catch((e: unknown) => {
         tsPromise = undefined;
         throw e;
@@ -117,13 +117,7 @@ function isJsDoc(text: string, r: TS.CommentRange): boolean {
 
 /** Parse and collect the declarations whose qualified names are (prefixes of) `names`. */
 function typescriptSpansWith(ts: TypeScript, text: string, names: readonly string[], fileName = 'file.ts'): SpanResult {
-  const sf = ts.createSourceFile(
-    fileName,
-    text,
-    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
-    false,
-    scriptKind(ts, fileName),
-  );
+  const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKind(ts, fileName));
   const diags = (sf as unknown as { parseDiagnostics?: readonly TS.DiagnosticWithLocation[] }).parseDiagnostics;
   if (!Array.isArray(diags)) {
     // The parser's diagnostics are how syntax errors are seen; without them nothing is proven.

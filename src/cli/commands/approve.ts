@@ -17,7 +17,8 @@ import { NAMESPACE, NOTES_REF, encodeEntry, parseDuration, parseNote, statementB
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
 
-const USAGE = 'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT]';
+const USAGE =
+  'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let parsed;
@@ -45,7 +46,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { values: o, positionals } = parsed;
   const breakGlass = o['break-glass'] === true;
-  if (!o.key) throw new GateError('usage', 'approve needs --key (the approver\'s ssh private key)', USAGE);
+  if (!o.key) throw new GateError('usage', "approve needs --key (the approver's ssh private key)", USAGE);
   if (o.staged ? positionals.length > 0 : positionals.length !== 1) throw new GateError('usage', o.staged ? '--staged takes no revision' : 'approve takes one revision', USAGE);
   if (breakGlass && (!o.incident || !o.bypass || !o.rollback)) throw new GateError('usage', 'break-glass needs --incident, --bypass and --rollback', USAGE);
   if (!breakGlass && (o.incident || o.bypass || o.rollback)) throw new GateError('usage', '--incident, --bypass and --rollback go with --break-glass', USAGE);
@@ -123,7 +124,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 function list(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {

@@ -183,13 +183,16 @@ async function overdueCmd(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     throw readFailure(path, e);
   }
-  const records = text.split('\n').filter(Boolean).map((line, i) => {
-    try {
-      return JSON.parse(line);
-    } catch {
-      throw new ReadError(`line ${i + 1} of ${path} is not JSON`, 'run `safety-gate audit verify` to see what happened to the log');
-    }
-  });
+  const records = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line, i) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        throw new ReadError(`line ${i + 1} of ${path} is not JSON`, 'run `safety-gate audit verify` to see what happened to the log');
+      }
+    });
   const { findOverdue } = await import('../../approvals/overdue.js');
   const items = await findOverdue(records, now, (commits) => incidentTrailers(io, commits));
   const overdue = items.filter((i) => i.status === 'overdue');
@@ -219,7 +222,14 @@ function incidentTrailers(io: CliIO, commits: string[]): Promise<Map<string, str
         const out = new Map<string, string[]>();
         for (const rec of stdout.split('\x1e')) {
           const [oid, values] = rec.replace(/^\n/, '').split('\0');
-          if (oid && values !== undefined) out.set(oid.trim(), values.split('\x1f').map((v) => v.trim()).filter(Boolean));
+          if (oid && values !== undefined)
+            out.set(
+              oid.trim(),
+              values
+                .split('\x1f')
+                .map((v) => v.trim())
+                .filter(Boolean),
+            );
         }
         res(out);
       },

@@ -36,7 +36,10 @@ function execText(argv: readonly string[], opts: { cwd: string; env: NodeJS.Proc
 }
 
 /** Runs the generator with the terminal's stdout/stderr forwarded; never a shell. */
-function runGenerator(argv: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; io: CliIO }): Promise<{ code: number | null; error: string | null; timedOut: boolean }> {
+function runGenerator(
+  argv: readonly string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; io: CliIO },
+): Promise<{ code: number | null; error: string | null; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = execFile(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' }, (err) => {
       const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string; code?: number | string }) | null;
@@ -130,7 +133,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (values.list) {
     if (format === 'json') {
-      io.stdout.write(JSON.stringify(model.generators.map((g) => ({ id: g.id, command: g.command, inputs: g.inputGlobs, outputs: g.outputGlobs, verify: g.verify, server: g.server })), null, 2) + '\n');
+      io.stdout.write(
+        JSON.stringify(
+          model.generators.map((g) => ({ id: g.id, command: g.command, inputs: g.inputGlobs, outputs: g.outputGlobs, verify: g.verify, server: g.server })),
+          null,
+          2,
+        ) + '\n',
+      );
     } else if (model.generators.length === 0) io.stdout.write('no generators in the policy\n');
     else for (const g of model.generators) io.stdout.write(`${g.id}\t${g.sentinel ? '(built-in sentinel writer)' : g.command.join(' ')}\t→ ${g.outputGlobs.join(', ')}\n`);
     return EXIT.pass;

@@ -13,11 +13,18 @@ import { parseCommand } from '../args.js';
 const HOOKS = ['pre-commit', 'commit-msg', 'pre-push', 'pre-receive', 'pre-tool-use'] as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommand('hook', 'see safety-gate hook --help', argv, io, {
-    format: { type: 'string' },
-    output: { type: 'string' },
-    config: { type: 'string' },
-  }, { positionals: true });
+  const parsed = parseCommand(
+    'hook',
+    'see safety-gate hook --help',
+    argv,
+    io,
+    {
+      format: { type: 'string' },
+      output: { type: 'string' },
+      config: { type: 'string' },
+    },
+    { positionals: true },
+  );
   if (!parsed) return EXIT.pass;
   const { positionals, verbosity } = parsed;
   const values = parsed.values as { format?: string; output?: string; config?: string };

@@ -160,8 +160,7 @@ export function parseYamlText(text: string, Y: YamlModule): YamlLoadResult {
     const memo = new Map<unknown, YamlNode>();
     const inProgress = new Set<unknown>();
 
-    const rangePos = (n: { range?: [number, number, number] | null | undefined } | null | undefined): YamlPos =>
-      posOf(n?.range?.[0] ?? 0);
+    const rangePos = (n: { range?: [number, number, number] | null | undefined } | null | undefined): YamlPos => posOf(n?.range?.[0] ?? 0);
 
     const resolveAlias = (n: unknown): unknown => {
       let cur = n;

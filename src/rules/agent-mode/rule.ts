@@ -157,7 +157,16 @@ export const agentMode = defineRule<AgentModeOptions>({
     const names: ReadonlySet<string> = new Set(byKey.keys());
     // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
     // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
-    const keywords = [...new Set([...names].map((n) => n.toLowerCase())), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
+    const keywords = [
+      ...new Set([...names].map((n) => n.toLowerCase())),
+      'kind: secret',
+      'kind: "secret"',
+      "kind: 'secret'",
+      'binarydata:',
+      'env_file',
+      'configmapgenerator',
+      'secretgenerator',
+    ];
     return {
       keywords,
       files(change: FileChange) {
@@ -170,7 +179,10 @@ export const agentMode = defineRule<AgentModeOptions>({
         await judgeFile(file.path, await readSettings(file.path, blob, names), report);
         // Files a compose or Kustomize file makes the runtime read, wherever they are.
         if (/\.ya?ml$/i.test(file.path) && /env_file|envs:|files:/.test(blob.text)) {
-          const refs = referencedFiles(file.path, (await loadYamlDocuments(blob)).docs.map((d) => d.contents));
+          const refs = referencedFiles(
+            file.path,
+            (await loadYamlDocuments(blob)).docs.map((d) => d.contents),
+          );
           if (refs.length === 0) return;
           const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
           for (const ref of refs) {
@@ -187,26 +199,23 @@ export const agentMode = defineRule<AgentModeOptions>({
     };
 
     async function judgeFile(path: string, assignments: Assignment[], report: Report, via = ''): Promise<void> {
-        const seen = new Set<string>();
-        for (const a of assignments) {
-          const v = judge(a, byKey);
-          if (!v) continue;
-          const key = `${v.setting.name}\0${a.line}\0${a.column}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const s = v.setting;
-          const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
-          const message =
-            v.kind === 'forbidden'
-              ? `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): forbidden value`
-              : `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`;
-          const remediation =
-            s.remediation ??
-            (v.kind === 'forbidden'
-              ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})`
-              : `set ${s.name} to ${s.allowed!.join(' or ')}`);
-          report({ message: message + via, path, line: a.line, column: a.column, remediation });
-        }
+      const seen = new Set<string>();
+      for (const a of assignments) {
+        const v = judge(a, byKey);
+        if (!v) continue;
+        const key = `${v.setting.name}\0${a.line}\0${a.column}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const s = v.setting;
+        const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
+        const message =
+          v.kind === 'forbidden'
+            ? `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): forbidden value`
+            : `${shown} is set to ${describeValue(a.value.trim())} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`;
+        const remediation =
+          s.remediation ?? (v.kind === 'forbidden' ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})` : `set ${s.name} to ${s.allowed!.join(' or ')}`);
+        report({ message: message + via, path, line: a.line, column: a.column, remediation });
+      }
     }
   },
 });

@@ -160,7 +160,8 @@ function commandUses(result: YamlLoadResult, text: string, cloudbuild: boolean):
       const images = mapPair(root, 'images')?.value;
       if (isYamlSeq(images)) {
         images.items.forEach((it) => {
-          if (isYamlScalar(it) && typeof it.value === 'string') out.push({ ref: it.text, line: it.pos.line, column: it.pos.column + (it.style === 'QUOTE_DOUBLE' || it.style === 'QUOTE_SINGLE' ? 1 : 0), where: 'images[]' });
+          if (isYamlScalar(it) && typeof it.value === 'string')
+            out.push({ ref: it.text, line: it.pos.line, column: it.pos.column + (it.style === 'QUOTE_DOUBLE' || it.style === 'QUOTE_SINGLE' ? 1 : 0), where: 'images[]' });
         });
       }
       const steps = mapPair(root, 'steps')?.value;

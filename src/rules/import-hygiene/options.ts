@@ -4,15 +4,7 @@ const Globs = z.array(z.string().min(1));
 
 const LANGUAGES = ['python', 'typescript', 'javascript', 'yaml', 'json', 'shell'] as const;
 
-const DEFAULT_PARSE_EXCLUDE = [
-  '**/node_modules/**',
-  '**/vendor/**',
-  '**/third_party/**',
-  '**/*.min.js',
-  '**/testdata/**',
-  '**/fixtures/**',
-  '**/__fixtures__/**',
-];
+const DEFAULT_PARSE_EXCLUDE = ['**/node_modules/**', '**/vendor/**', '**/third_party/**', '**/*.min.js', '**/testdata/**', '**/fixtures/**', '**/__fixtures__/**'];
 
 /** JSON files that their tools read with comments and trailing commas (JSONC). */
 const DEFAULT_JSONC = [
@@ -69,7 +61,10 @@ export const optionsSchema = z
          */
         python_compiler: z.enum(['auto', 'builtin']).default('auto'),
         /** The Python the project targets ("3.12"): an older interpreter on the machine is not used. */
-        python_version: z.string().regex(/^3(?:\.\d+){0,2}$/).optional(),
+        python_version: z
+          .string()
+          .regex(/^3(?:\.\d+){0,2}$/)
+          .optional(),
       })
       .strict()
       .default(parseCheckDefault),

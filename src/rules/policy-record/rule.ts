@@ -14,8 +14,7 @@ import { inWindow, localTime, parseRunWindow, type RunWindow } from './run-windo
 const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 const msgs = {
-  outside: (who: string, windows: string[], tz: string, now: string) =>
-    `agent push by ${who} outside every run window (${windows.join(', ')} ${tz}); it is ${now} ${tz} now`,
+  outside: (who: string, windows: string[], tz: string, now: string) => `agent push by ${who} outside every run window (${windows.join(', ')} ${tz}); it is ${now} ${tz} now`,
   outsideFix: (tz: string) => `push again inside a run window (run_windows, in ${tz}), or have a person push it`,
   model: (runId: string, model: string, allowed: string[]) => `task ${runId} routes to model ${model}, which the policy does not allow (allowed_models: ${allowed.join(', ')})`,
   modelFix: (allowed: string[]) => `route the task to one of ${allowed.join(', ')}, or change allowed_models (a reviewed policy change)`,
@@ -32,7 +31,7 @@ export const policyRecord = defineRule<PolicyRecordOptions>({
   meta: {
     id: 'policy-record',
     family: 'agent lane',
-    description: "Enforces the SPEC-260 policy record for agent runs: run windows, allowed models, the cost ceiling.",
+    description: 'Enforces the SPEC-260 policy record for agent runs: run windows, allowed models, the cost ceiling.',
     defaultSeverity: 'block',
     subRules: ['run-window', 'model', 'cost'],
     docs: `SPEC-260's automation policy record is a contract, not decoration. For agent runs:

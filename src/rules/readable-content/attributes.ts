@@ -54,7 +54,11 @@ export function byteAttributes(text: string): ByteAttribute[] {
  * include glob of the scope.
  */
 export function candidatePaths(dir: string, pattern: string, includes: readonly string[]): string[] {
-  const rep = (p: string) => p.replace(/\*\*/g, 'x').replace(/\[[^\]]*\]/g, 'x').replace(/[*?]/g, 'x');
+  const rep = (p: string) =>
+    p
+      .replace(/\*\*/g, 'x')
+      .replace(/\[[^\]]*\]/g, 'x')
+      .replace(/[*?]/g, 'x');
   const base = dir === '' ? '' : `${dir}/`;
   let p = pattern;
   const anchored = p.replace(/\/$/, '').includes('/');

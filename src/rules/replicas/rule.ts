@@ -127,7 +127,13 @@ export const replicas = defineRule<ReplicasOptions>({
             ? terraformReplicaProblems(blob.text, isMatched, nameMatches, o.max_replicas)
             : kubectlScaleProblems(blob.text, nameMatches, o.max_replicas);
           for (const p of problems) {
-            report({ message: p.message, path, line: p.line, column: p.column, remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)` });
+            report({
+              message: p.message,
+              path,
+              line: p.line,
+              column: p.column,
+              remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`,
+            });
           }
           return;
         }

@@ -190,18 +190,14 @@ function scriptKind(path: string, text: string): ScriptKind {
 }
 
 /** The first guard pattern found in code, with its offset; null when none. */
-export async function findGuard(
-  blob: Blob,
-  path: string,
-  patterns: readonly string[],
-): Promise<{ pattern: string; offset: number } | null> {
+export async function findGuard(blob: Blob, path: string, patterns: readonly string[]): Promise<{ pattern: string; offset: number } | null> {
   const text = blob.text;
   // Cheap exit: no pattern anywhere in the text.
   if (!patterns.some((p) => text.includes(p))) return null;
   const kind = scriptKind(path, text);
   const code = kind === 'python' ? await pythonCode(blob) : kind === 'shell' ? shellCode(text) : text;
   for (const p of patterns) {
-    for (let from = 0; ; ) {
+    for (let from = 0; ;) {
       const at = findPattern(code.slice(from), p);
       if (at === -1) break;
       const abs = from + at;

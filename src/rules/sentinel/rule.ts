@@ -68,7 +68,8 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
         for (const s of model.sentinels) {
           const entries = new Map<string, TreeEntry>();
           for (const ch of run.changeSet.changes) {
-            if (ch.status !== 'D' && ch.newOid && ch.newMode && (s.covered(ch.path) || s.isSentinel(ch.path))) entries.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
+            if (ch.status !== 'D' && ch.newOid && ch.newMode && (s.covered(ch.path) || s.isSentinel(ch.path)))
+              entries.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
           }
           const { problems } = await withCache(() => evaluateSentinel(ctx.git, s, entries, ci));
           for (const p of problems) {

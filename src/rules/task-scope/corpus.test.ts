@@ -21,7 +21,9 @@ interface Case {
 }
 
 describe('task-scope corpus (rule only)', () => {
-  const names = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+  const names = readdirSync(DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   it('has at least 20 cases', () => expect(names.length).toBeGreaterThanOrEqual(20));
   for (const name of names) {
     it(name, async () => {

@@ -54,9 +54,10 @@ function diff(old: Files, files: Files, commit: string | null, store: Map<string
     const newOid = oidOf(data);
     store.set(newOid, data);
     if (oldOid === newOid) continue;
-    const change: FileChange = before == null
-      ? { status: 'A', path, oldPath: null, oldMode: null, newMode: '100644', oldOid: null, newOid, commit }
-      : { status: 'M', path, oldPath: path, oldMode: '100644', newMode: '100644', oldOid, newOid, commit };
+    const change: FileChange =
+      before == null
+        ? { status: 'A', path, oldPath: null, oldMode: null, newMode: '100644', oldOid: null, newOid, commit }
+        : { status: 'M', path, oldPath: path, oldMode: '100644', newMode: '100644', oldOid, newOid, commit };
     if (other) {
       const o = other[path];
       const otherOid = o == null ? null : oidOf(toBuf(o));

@@ -67,13 +67,15 @@ const msgs = {
     `out of scope, pending review: ${path} could not be read (missing, or over limits.max_blob_bytes), so task ${task.runId}'s function scope cannot be verified`,
   notText: (path: string, task: TaskEnvelope) =>
     `out of scope, pending review: ${path} is binary or not valid UTF-8, so task ${task.runId}'s function scope cannot be verified byte for byte`,
-  noScope: (task: TaskEnvelope) =>
-    `task ${task.runId} (${task.source}) has no task_scope: agent tasks need an explicit file, function or stage scope`,
+  noScope: (task: TaskEnvelope) => `task ${task.runId} (${task.source}) has no task_scope: agent tasks need an explicit file, function or stage scope`,
   noScopeFix: 'give the task a task_scope ({kind: file|function|stage, target}) or a Task-Scope trailer',
   agentUnscoped: (who: string) => `commit by agent ${who} carries no task scope (no ${SCOPE_TRAILER} trailer)`,
   agentUnscopedFix: (task: TaskEnvelope | null) =>
     task?.scope
-      ? `add the trailers the server checks: git commit --amend ${formatTrailers(task).split('\n').map((l) => `--trailer "${l}"`).join(' ')}`
+      ? `add the trailers the server checks: git commit --amend ${formatTrailers(task)
+          .split('\n')
+          .map((l) => `--trailer "${l}"`)
+          .join(' ')}`
       : `run the agent under a SPEC-260 task (SAFETY_GATE_TASK) and add "${SCOPE_TRAILER}: <kind>:<target>" and "${RUN_TRAILER}: <id>" trailers to its commits`,
   badTrailers: (oid: string | null, problem: string) => `task trailers of ${shortOid(oid)} are not valid: ${problem}`,
   badTrailersFix: `write one "${SCOPE_TRAILER}: file|function|stage:<target>" and one "${RUN_TRAILER}: <id>" trailer`,
@@ -195,13 +197,14 @@ scope covers it.`,
       const regular = (m: string | null) => m === '100644' || m === '100755';
       // Only an edit in place qualifies; for a merge, against any parent with the same mode
       // (the combined diff lists the path because it differs from every parent).
-      const oldOids: string[] = !regular(change.newMode) || change.newOid === null
-        ? []
-        : change.parents
-          ? change.parents.filter((pp) => pp.oid !== null && pp.mode === change.newMode).map((pp) => pp.oid!)
-          : change.status === 'M' && change.oldMode === change.newMode && change.oldOid !== null
-            ? [change.oldOid]
-            : [];
+      const oldOids: string[] =
+        !regular(change.newMode) || change.newOid === null
+          ? []
+          : change.parents
+            ? change.parents.filter((pp) => pp.oid !== null && pp.mode === change.newMode).map((pp) => pp.oid!)
+            : change.status === 'M' && change.oldMode === change.newMode && change.oldOid !== null
+              ? [change.oldOid]
+              : [];
       const shapeOk = oldOids.length > 0;
       if (!shapeOk) {
         report({
@@ -226,7 +229,11 @@ scope covers it.`,
       let first: FunctionEditProblem | null = null;
       const spans = (blob: Blob) =>
         findSpansInBlob(blob, lang, names, change.path).catch((e: unknown) => {
-          throw new GateError('internal', `task-scope: the ${lang} parser failed on ${change.path}: ${(e as Error).message}`, 'reinstall safety-gate (its typescript / web-tree-sitter dependencies are missing or broken)');
+          throw new GateError(
+            'internal',
+            `task-scope: the ${lang} parser failed on ${change.path}: ${(e as Error).message}`,
+            'reinstall safety-gate (its typescript / web-tree-sitter dependencies are missing or broken)',
+          );
         });
       const newSpans = await spans(newBlob);
       for (const oid of oldOids) {

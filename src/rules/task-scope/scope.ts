@@ -26,10 +26,7 @@ export interface FunctionTarget {
   name: string;
 }
 
-export type ParsedScope =
-  | { kind: 'file'; globs: string[] }
-  | { kind: 'stage'; stage: string }
-  | { kind: 'function'; functions: FunctionTarget[] };
+export type ParsedScope = { kind: 'file'; globs: string[] } | { kind: 'stage'; stage: string } | { kind: 'function'; functions: FunctionTarget[] };
 
 /** Split a target list on commas outside braces/brackets; `\,` stays a literal comma. */
 export function splitTargets(target: string): string[] {

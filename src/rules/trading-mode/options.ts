@@ -32,13 +32,7 @@ export const DEFAULT_TEST_COMMANDS = [
 const DEFAULT_TEST_CONFIGS = ['**/pytest.ini', '**/pyproject.toml', '**/setup.cfg', '**/tox.ini', '**/conftest.py', '**/.pytest.ini'];
 
 /** `uses:` actions (owner/repo[/path], before `@`) that run tests or builds. */
-export const DEFAULT_TEST_ACTIONS = [
-  'docker/build-push-action',
-  'docker/bake-action',
-  'cypress-io/github-action',
-  'gradle/gradle-build-action',
-  'pavelzw/pytest-action',
-];
+export const DEFAULT_TEST_ACTIONS = ['docker/build-push-action', 'docker/bake-action', 'cypress-io/github-action', 'gradle/gradle-build-action', 'pavelzw/pytest-action'];
 
 const DEFAULT_GITLAB = ['.gitlab-ci.yml', '.gitlab-ci.yaml', '.gitlab/**/*.yml', '.gitlab/**/*.yaml', '**/*.gitlab-ci.yml', '**/*.gitlab-ci.yaml'];
 const DEFAULT_ACTIONS = ['.github/actions/**/action.yml', '.github/actions/**/action.yaml'];

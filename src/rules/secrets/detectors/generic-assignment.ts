@@ -6,7 +6,25 @@ import { fake, type Detector } from './types.js';
 // character, so short random passwords count and words do not. References (${VAR}, os.environ,
 // process.env, {{ secrets.X }}, function calls), URLs, paths and identifiers are not values.
 const KEY = '[A-Za-z0-9_.-]*(?:secret|token|password|passwd|api[_-]?key)[A-Za-z0-9_.-]*';
-const STOPWORDS = ['example', 'changeme', 'change_me', 'placeholder', 'dummy', 'sample', 'your_', 'your-', 'xxxx', 'redacted', '****', 'todo', 'fixme', 'notasecret', 'not-a-secret', 'insert', 'replace'];
+const STOPWORDS = [
+  'example',
+  'changeme',
+  'change_me',
+  'placeholder',
+  'dummy',
+  'sample',
+  'your_',
+  'your-',
+  'xxxx',
+  'redacted',
+  '****',
+  'todo',
+  'fixme',
+  'notasecret',
+  'not-a-secret',
+  'insert',
+  'replace',
+];
 
 function threshold(n: number): number {
   return Math.min(3.5, 0.85 * Math.log2(n));
@@ -17,7 +35,10 @@ export const genericAssignment: Detector = {
   description: 'secret assigned to a *_SECRET / *_TOKEN / PASSWORD / *_API_KEY setting',
   docs: ['https://en.wikipedia.org/wiki/Entropy_(information_theory)', 'https://cwe.mitre.org/data/definitions/798.html'],
   keywords: ['secret', 'token', 'password', 'passwd', 'api_key', 'apikey', 'api-key'],
-  regex: new RegExp(`(?<![A-Za-z0-9_])${KEY}["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}(?:"([^"\\s]{8,200})"|'([^'\\s]{8,200})'|\`([^\`\\s]{8,200})\`|([^\\s"'\`;,()[\\]{}]{8,200})(?=[\\s"'\`;,)\\]]|$))`, 'i'),
+  regex: new RegExp(
+    `(?<![A-Za-z0-9_])${KEY}["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}(?:"([^"\\s]{8,200})"|'([^'\\s]{8,200})'|\`([^\`\\s]{8,200})\`|([^\\s"'\`;,()[\\]{}]{8,200})(?=[\\s"'\`;,)\\]]|$))`,
+    'i',
+  ),
   secretGroup: 0,
   entropy: 0,
   stopwords: STOPWORDS,

@@ -5,8 +5,8 @@
 // task is the duplicate and yields. The direct hook is the one kept: lint-staged runs no task
 // for a commit that only deletes files.
 import { readFileSync } from 'node:fs';
+import { gitSync } from '../git/exec.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 
 const GATE_LINE = /^[ \t]*(?:exec[ \t]+)?(?:npx[ \t]+(?:--no(?:-install)?[ \t]+)?)?(?:\S*\/)?safety-gate[ \t]+hook[ \t]+pre-commit\b/m;
 const SHIM = '# safety-gate pre-commit shim';
@@ -22,7 +22,12 @@ function read(path: string): string | null {
 
 /** Does git's pre-commit hook in this repository run the gate by itself? */
 export function directHookRunsGate(cwd: string, env: NodeJS.ProcessEnv): boolean {
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--git-path', 'hooks'], { cwd, env, encoding: 'utf8' });
+  let r;
+  try {
+    r = gitSync(['rev-parse', '--show-toplevel', '--git-path', 'hooks'], cwd, env);
+  } catch {
+    return false; // no git to ask: no direct hook to yield to
+  }
   if (r.status !== 0) return false;
   const [top, hooksRel] = r.stdout.split('\n');
   if (!top || !hooksRel) return false;

@@ -8,7 +8,7 @@ import { git, gitTry, type RepoInfo } from './git.js';
 import { readIfExists, writeIfChanged } from './files.js';
 import { msg } from './messages.js';
 import { hooksOwner } from './ownership.js';
-import { packageInfo } from './package-root.js';
+import { packageInfo } from '../config/package-root.js';
 import { addSafetyGate, hasSafetyGate, PRE_COMMIT_CONFIG, PRE_COMMIT_HOOK_TYPES, type HookRepo } from './pre-commit-config.js';
 import type { InstallContext, InstallOutcome } from './types.js';
 

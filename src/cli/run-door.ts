@@ -3,6 +3,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { actorFromEnv, check, deadlineFor, type CheckResult, type Door } from '../engine/check.js';
+import { DEFAULT_DEADLINE_MS, PRE_RECEIVE_DEADLINE_MS } from '../config/deadlines.js';
 import type { RepoInfo } from '../git/repo.js';
 import type { Policy } from '../config/schema.js';
 import { gitCommonDirWithoutGit } from '../audit/locate.js';
@@ -44,10 +45,10 @@ export interface DoorOptions {
 }
 
 const DEFAULT_DEADLINE: Record<Door, number> = {
-  'pre-receive': 4000,
-  'pre-push': 30000,
-  'pre-commit': 30000,
-  'commit-msg': 30000,
+  'pre-receive': PRE_RECEIVE_DEADLINE_MS,
+  'pre-push': DEFAULT_DEADLINE_MS,
+  'pre-commit': DEFAULT_DEADLINE_MS,
+  'commit-msg': DEFAULT_DEADLINE_MS,
   // An agent waits on every edit: the hook answers in well under a second.
   'pre-tool-use': 10000,
   scan: 600000,

@@ -6,6 +6,7 @@ import type { ConfigSchema, Policy, ResolvedRule, ChangeControlPolicy } from './
 import type { ConfigSource } from './source.js';
 import { problemsFromIssues, throwProblems, type Problem } from './issues.js';
 import { canonicalJson } from './canonical.js';
+import { DEFAULT_DEADLINE_MS, PRE_RECEIVE_DEADLINE_MS } from './deadlines.js';
 
 export type ParsedConfig = z.output<typeof ConfigSchema>;
 
@@ -19,8 +20,8 @@ export interface RuleInfo {
 const DEFAULTS = {
   maxBlobBytes: 8 * 1024 * 1024,
   onOversized: 'block',
-  deadlineMs: 30_000,
-  preReceiveDeadlineMs: 4_000,
+  deadlineMs: DEFAULT_DEADLINE_MS,
+  preReceiveDeadlineMs: PRE_RECEIVE_DEADLINE_MS,
   auditPath: 'safety-gate/audit.jsonl',
   policyBranch: 'refs/heads/main',
   policyPath: 'safety-gate.config.yaml',

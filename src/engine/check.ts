@@ -28,7 +28,9 @@ import { cachedServerPolicy } from '../config/server-cache.js';
 import { decide, dedupeFindings, sortFindings } from '../findings/order.js';
 import { rules as registeredRules } from '../rules/registry.js';
 
-export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'pre-tool-use' | 'scan';
+import type { Door } from '../doors.js';
+
+export type { Door };
 
 export interface CheckOptions {
   cwd: string;

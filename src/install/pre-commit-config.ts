@@ -1,12 +1,13 @@
 // Editing .pre-commit-config.yaml through yaml's Document API, so the user's comments, key order
 // and quoting survive; only our repo entry and the hook types are added, never rewritten.
+import { CLIENT_HOOKS } from '../doors.js';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { GateError } from '../errors.js';
 import { msg } from './messages.js';
 
 export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
 const PRE_COMMIT_HOOK_IDS = ['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push', 'safety-gate-scan'] as const;
-export const PRE_COMMIT_HOOK_TYPES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
+export const PRE_COMMIT_HOOK_TYPES = CLIENT_HOOKS;
 
 export interface HookRepo {
   url: string;

@@ -1,6 +1,7 @@
 // `safety-gate hook <pre-commit|commit-msg|pre-push|pre-receive>`: the doors git calls, and
 // `hook pre-tool-use`, the door a coding agent calls before each tool call.
 // Every failure blocks: 1 for policy, 2 when the gate could not decide (also a block).
+import { HOOKS } from '../../doors.js';
 import { readFileSync } from 'node:fs';
 import { GateError, EXIT } from '../../errors.js';
 import { msg } from '../../messages.js';
@@ -9,8 +10,6 @@ import type { Door } from '../../engine/check.js';
 import type { SourceRequest } from '../../sources/index.js';
 import { runDoor, type OutputOptions } from '../run-door.js';
 import { parseCommand } from '../args.js';
-
-const HOOKS = ['pre-commit', 'commit-msg', 'pre-push', 'pre-receive', 'pre-tool-use'] as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const parsed = parseCommand(

@@ -94,7 +94,7 @@ async function folderAsIndex(io: CliIO): Promise<{ io: CliIO; cleanup: () => voi
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { spawnSync } = await import('node:child_process');
+  const { gitSync } = await import('../../git/exec.js');
   const gitDir = mkdtempSync(join(tmpdir(), 'safety-gate-no-git-'));
   const cleanup = () => rmSync(gitDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = { ...io.env, GIT_DIR: gitDir, GIT_WORK_TREE: io.cwd, GIT_INDEX_FILE: join(gitDir, 'index') };
@@ -104,7 +104,12 @@ async function folderAsIndex(io: CliIO): Promise<{ io: CliIO; cleanup: () => voi
     ['init', '-q'],
     ['-c', 'core.autocrlf=false', 'add', '-A', '-f', '--', '.'],
   ]) {
-    const r = spawnSync('git', args, { cwd: io.cwd, env, encoding: 'utf8' });
+    let r: { status: number; stderr: string; error?: Error };
+    try {
+      r = gitSync(args, io.cwd, env);
+    } catch (e) {
+      r = { status: -1, stderr: '', error: e as Error };
+    }
     if (r.status !== 0) {
       cleanup();
       const detail = (r.error?.message ?? r.stderr.trim().split('\n')[0]) || `exit ${r.status}`;

@@ -6,6 +6,7 @@
 // parser rejects are kept as they are (they break a host, as they do for the parser). ASCII is
 // lower-cased. Offsets map back to the original text.
 import { domainToASCII, domainToUnicode } from 'node:url';
+import { lastAtOrBefore } from './lines.js';
 
 export interface FoldedView {
   text: string;
@@ -97,13 +98,7 @@ export function urlFold(text: string): FoldedView {
     text: folded,
     toOrig(o: number) {
       if (segAt.length === 0) return 0;
-      let lo = 0;
-      let hi = segAt.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (segAt[mid]! <= o) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = lastAtOrBefore(segAt, o);
       return segLinear[lo] ? segOrig[lo]! + (o - segAt[lo]!) : segOrig[lo]!;
     },
   };

@@ -1,10 +1,10 @@
 // `safety-gate audit verify|export`: check the hash chain of the audit log, and export evidence.
 // Exit codes: 0 the log verifies, 1 it was tampered with, 2 it could not be read (or bad usage).
-import { execFile } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
 import { auditLogPathForGitDir } from '../../audit/log.js';
 import type { CliIO } from '../io.js';
-import { gitEnv } from '../../git/exec.js';
+import { createGitRunner } from '../../git/exec.js';
 
 const USAGE = `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
        safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
@@ -27,37 +27,26 @@ interface Parsed {
   rest: string[];
 }
 
+/** Each known flag takes a value (`--log PATH`, `--log=PATH`); node:util parseArgs, strict. */
 function parseFlags(argv: string[], known: readonly string[]): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: Object.fromEntries(known.map((name) => [name, { type: 'string' as const }])), allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
   const flags = new Map<string, string>();
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      rest.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-    let value: string | undefined;
-    if (eq >= 0) value = a.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i += 1;
-    }
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} needs a value`);
     flags.set(name, value);
   }
-  return { flags, rest };
+  return { flags, rest: parsed.positionals };
 }
 
-function gitCommonDir(io: CliIO): Promise<string> {
-  return new Promise((res, rej) => {
-    execFile('git', ['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: gitEnv(io.env), encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) rej(new Error((stderr || err.message).trim().split('\n')[0] ?? 'git rev-parse failed'));
-      else res(stdout.replace(/\n$/, ''));
-    });
-  });
+async function gitCommonDir(io: CliIO): Promise<string> {
+  const r = await createGitRunner(io.cwd, io.env).run(['rev-parse', '--git-common-dir'], { okCodes: [0, 128, 129] });
+  if (r.code !== 0) throw new Error(r.stderr.trim().split('\n')[0] || `git rev-parse exited with ${r.code}`);
+  return r.stdout.toString('utf8').replace(/\n$/, '');
 }
 
 /** `--log`, else `<git common dir>/safety-gate/audit.jsonl` (the bare repository itself on a server). */
@@ -210,32 +199,31 @@ async function overdueCmd(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** Incident: trailers of the commits this repository has (one git process). */
-function incidentTrailers(io: CliIO, commits: string[]): Promise<Map<string, string[]>> {
-  if (commits.length === 0) return Promise.resolve(new Map());
-  return new Promise((res, rej) => {
-    const child = execFile(
-      'git',
+async function incidentTrailers(io: CliIO, commits: string[]): Promise<Map<string, string[]>> {
+  if (commits.length === 0) return new Map();
+  let stdout: string;
+  try {
+    const r = await createGitRunner(io.cwd, io.env).run(
       ['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--format=%H%x00%(trailers:key=Incident,valueonly,separator=%x1f)%x1e'],
-      { cwd: io.cwd, env: io.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout) => {
-        if (err) return rej(new ReadError(`cannot read the commits of the log: ${err.message.split('\n')[0]}`, 'run in the repository whose log this is'));
-        const out = new Map<string, string[]>();
-        for (const rec of stdout.split('\x1e')) {
-          const [oid, values] = rec.replace(/^\n/, '').split('\0');
-          if (oid && values !== undefined)
-            out.set(
-              oid.trim(),
-              values
-                .split('\x1f')
-                .map((v) => v.trim())
-                .filter(Boolean),
-            );
-        }
-        res(out);
-      },
+      { input: commits.join('\n') + '\n' },
     );
-    child.stdin?.end(commits.join('\n') + '\n');
-  });
+    stdout = r.stdout.toString('utf8');
+  } catch (e) {
+    throw new ReadError(`cannot read the commits of the log: ${(e as Error).message.split('\n')[0]}`, 'run in the repository whose log this is');
+  }
+  const out = new Map<string, string[]>();
+  for (const rec of stdout.split('\x1e')) {
+    const [oid, values] = rec.replace(/^\n/, '').split('\0');
+    if (oid && values !== undefined)
+      out.set(
+        oid.trim(),
+        values
+          .split('\x1f')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      );
+  }
+  return out;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

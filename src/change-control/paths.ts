@@ -6,32 +6,12 @@
 // decomposed Unicode when the policy declares a case-insensitive filesystem, and paths reached
 // through a symlink stored in the same tree.
 import { posix } from 'node:path';
+import { normalizeInside } from '../engine/paths.js';
 
 // Code points HFS+ ignores in names (CVE-2014-9390 class): zero-width joiners and marks.
 const IGNORABLE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
 
-/**
- * Repository-relative normal form: '/' separators, no empty or '.' segments, '..' applied.
- * Returns null when '..' climbs above the repository root (the path leaves the repository).
- */
-// Anything that makes a path non-canonical: a backslash, an empty, '.' or '..' segment.
-const NON_CANONICAL = /\\|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
-
-export function normalizeInside(path: string): string | null {
-  // Fast path: git paths are almost always canonical already.
-  if (path !== '' && !NON_CANONICAL.test(path)) return path;
-  const out: string[] = [];
-  for (const part of path.replace(/\\/g, '/').split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length === 0) return null;
-      out.pop();
-      continue;
-    }
-    out.push(part);
-  }
-  return out.join('/');
-}
+export { normalizeInside } from '../engine/paths.js';
 
 /**
  * The key two spellings share when a checkout would make them the same file. Case-insensitive

@@ -52,3 +52,24 @@ export const msg = {
   unknownRule: (id: string) => `unknown rule "${id}"`,
   unknownRuleHint: 'list the rules with safety-gate explain',
 } as const;
+
+/** `safety-gate generate`: running an approved generator and writing its receipt. */
+export const generateMsg = {
+  usage: 'usage: safety-gate generate <generator-id> [--stage]',
+  usageHint: 'list the generators with safety-gate generate --list',
+  badFormat: (format: string) => `unknown format "${format}" (text or json)`,
+  bare: 'safety-gate generate needs a work tree (this repository is bare)',
+  bareHint: 'run it in a clone',
+  unknown: (id: string, known: string) => `unknown generator "${id}" (defined: ${known})`,
+  unknownHint: 'define it under generators in the policy',
+  noStart: (id: string, error: unknown) => `generator ${id} could not start: ${String(error)}`,
+  noStartHint: (command: string | undefined) => `check that ${command} is installed and on PATH`,
+  timedOut: (id: string, ms: number) => `generator ${id} did not finish within ${ms} ms`,
+  timedOutHint: 'raise its timeout_ms, or make it faster',
+  failed: (id: string, code: number | null) => `generator ${id} failed (exit ${code})`,
+  failedHint: 'fix the failure; no receipt was written',
+  inputMoved: (path: string, id: string) => `input ${path} changed while generator ${id} ran`,
+  inputMovedHint: 'run the generator again once nothing else writes its inputs',
+  unreadable: (path: string) => `cannot read back the content of ${path}`,
+  unreadableHint: 'retry; the repository may be corrupt',
+};

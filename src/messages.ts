@@ -18,6 +18,7 @@ export const msg = {
   catFileDied: (detail: string) => `git cat-file stopped unexpectedly (${detail})`,
   badStdinLine: (door: string, n: number, line: string) => `${door}: malformed input on line ${n}: ${JSON.stringify(line.length > 80 ? line.slice(0, 80) + '…' : line)}`,
   badStdinHint: 'git itself feeds this hook; if you ran it by hand, pass "<old> <new> <ref>" lines',
+  badPushStdinHint: 'git itself feeds this hook; if you ran it by hand, pass "<local ref> <local oid> <remote ref> <remote oid>" lines',
   badRevision: (rev: string) => `cannot resolve ${rev}`,
   badRevisionHint: 'pass a commit, branch or tag that exists in this repository',
   deadline: (door: string, ms: number) => `${door}: could not finish within ${ms} ms; blocking to stay safe`,

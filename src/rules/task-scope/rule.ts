@@ -14,7 +14,7 @@ import picomatch from 'picomatch';
 import type { Blob } from '../../changeset/blob.js';
 import { entryKind, type CommitInfo, type FileChange, type TaskEnvelope } from '../../changeset/types.js';
 import { GateError } from '../../errors.js';
-import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from '../../change-control/function-span/index.js';
+import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from './function-span/index.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { TaskScopeOptions } from './options.js';
 import { canonicalScope, formatTrailers, parseScope, readTrailerTask, RUN_TRAILER, SCOPE_TRAILER } from './scope.js';

@@ -11,7 +11,7 @@
 // Commas inside `{…}` or `[…]` do not separate (`src/{a,b}/**` is one glob); `\,` is a literal
 // comma. Whitespace around items is ignored (git unfolds long trailers with a space).
 import type { TaskEnvelope, Trailer } from '../../changeset/types.js';
-import { spanLanguage, FUNCTION_SCOPE_EXTENSIONS } from '../../change-control/function-span/index.js';
+import { spanLanguage, FUNCTION_SCOPE_EXTENSIONS } from './function-span/index.js';
 
 type ScopeKind = 'file' | 'function' | 'stage';
 const SCOPE_KINDS: readonly ScopeKind[] = ['file', 'function', 'stage'];

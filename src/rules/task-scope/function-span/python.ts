@@ -7,7 +7,7 @@
 // the body, and includes the `#` comment lines directly above it (no blank line between, the
 // comment alone on its line: what `inspect.getcomments` calls the doc comment). The docstring
 // is part of the body.
-import { parsePython, type PyNode, type PyTree } from '../../rules/_shared/python.js';
+import { parsePython, type PyNode, type PyTree } from '../../_shared/python.js';
 import { resolveSpans, type Decl, type SpanResult } from './types.js';
 
 export const PYTHON_EXTENSIONS = ['.py', '.pyi'];

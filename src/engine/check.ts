@@ -147,7 +147,7 @@ async function loadTask(opts: CheckOptions): Promise<TaskEnvelope | null> {
   if (opts.door === 'pre-receive') return null;
   const path = opts.env.SAFETY_GATE_TASK;
   if (!path) return null;
-  const { loadTaskEnvelope } = await import('../change-control/task.js');
+  const { loadTaskEnvelope } = await import('../sources/task.js');
   return loadTaskEnvelope(path);
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadTaskEnvelope } from '../../../src/change-control/task.js';
+import { loadTaskEnvelope } from '../../sources/task.js';
 import type { Policy } from '../../config/schema.js';
 import { runFake } from './fake.js';
 

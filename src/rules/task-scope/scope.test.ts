@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTaskEnvelope, taskFromTrailers as reexported } from '../../change-control/task.js';
+import { loadTaskEnvelope, taskFromTrailers as reexported } from '../../sources/task.js';
 import { GateError } from '../../errors.js';
 import { canonicalScope, formatTrailers, joinTargets, parseFunctionTarget, parseScope, readTrailerTask, splitTargets, taskFromTrailers } from './scope.js';
 

@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import type { Policy } from '../config/schema.js';
 import type { PathMatcher } from '../engine/paths.js';
 import { GateError } from '../errors.js';
-import { normalizeInside, pathKey } from './paths.js';
+import { normalizeInside, pathKey } from '../engine/spellings.js';
 import type { SentinelFormat } from './sentinel-format.js';
 
 export interface SentinelSpec {

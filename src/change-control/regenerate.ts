@@ -21,7 +21,7 @@ import type { Snapshot, TreeEntry } from '../changeset/types.js';
 import type { GitAccess } from '../rules/types.js';
 import { gitBlobId } from './blob-hash.js';
 import type { GeneratorSpec } from './model.js';
-import { normalizeInside, resolveLinkTarget } from './paths.js';
+import { normalizeInside, resolveLinkTarget } from '../engine/spellings.js';
 import { diffStates, type FileStates, type StateDifference } from './receipts.js';
 import { networkIsolation, runWithLimit } from './sandbox.js';
 

@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from
 import { dirname, join } from 'node:path';
 import type { GitAccess } from '../rules/types.js';
 import { knownSha256 } from './blob-hash.js';
-import { perRun } from './run-cache.js';
+import { perRun } from '../engine/run-cache.js';
 
 const FILE = 'safety-gate/cache/blob-sha256-v1.txt';
 const MAX_BYTES = 16 * 1024 * 1024;

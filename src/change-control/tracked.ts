@@ -9,7 +9,7 @@
 // with the staged diff undone. A small LRU bounds memory whatever the size of the push.
 import type { FileChange, Snapshot, TreeEntry } from '../changeset/types.js';
 import type { CommitView, GitAccess } from '../rules/types.js';
-import { perRun } from './run-cache.js';
+import { perRun } from '../engine/run-cache.js';
 
 export interface EntryFilter {
   /** Stable id of the filter within a run (memo key). */

@@ -3,8 +3,8 @@
 // memoised per snapshot for the run and built from the incremental tracked entries.
 import type { CommitView, GitAccess } from '../rules/types.js';
 import { attributesDir, parseAttributes, type AttributesFile } from './gitattributes.js';
-import { pathKey, resolveLinkTarget, type LinkInfo } from './paths.js';
-import { perRun } from './run-cache.js';
+import { pathKey, resolveLinkTarget, type LinkInfo } from '../engine/spellings.js';
+import { perRun } from '../engine/run-cache.js';
 import { GITATTRIBUTES, SYMLINKS, trackedAfter, trackedBefore } from './tracked.js';
 
 /** Symlinks of the tree after the commit, keyed by pathKey. */

@@ -7,7 +7,7 @@ import { approvalProvider } from './approvals.js';
 import type { GeneratorSpec } from './model.js';
 import { findReceipt, fingerprint, hasReceipts, latestReceipt, diffStates, type FileStates } from './receipts.js';
 import { regenerate } from './regenerate.js';
-import { perRun } from './run-cache.js';
+import { perRun } from '../engine/run-cache.js';
 import { evaluateSentinelAfter } from './sentinel-check.js';
 import { trackedAfter, type EntryFilter } from './tracked.js';
 

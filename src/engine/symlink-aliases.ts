@@ -4,7 +4,7 @@
 // the link is added or changed and when a later change edits the target.
 import type { CommitInfo, FileChange, Snapshot, TreeEntry } from '../changeset/types.js';
 import type { Blob } from '../changeset/blob.js';
-import { resolveLinkTarget } from '../change-control/paths.js';
+import { resolveLinkTarget } from './spellings.js';
 
 const MAX_ALIASES_PER_LINK = 10000;
 const isRegular = (mode: string | null) => mode === '100644' || mode === '100755';

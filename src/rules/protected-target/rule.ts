@@ -16,8 +16,8 @@
 import { entryKind, type FileChange } from '../../changeset/types.js';
 import { findGeneratedMarker, manualSections, onlyManualSectionsChanged, type GeneratedMarker } from '../../change-control/markers.js';
 import { buildModel, type ChangeControlModel } from '../../change-control/model.js';
-import { aliasesOf, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from '../../change-control/paths.js';
-import { perRun } from '../../change-control/run-cache.js';
+import { aliasesOf, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from '../../engine/spellings.js';
+import { perRun } from '../../engine/run-cache.js';
 import { attributesBefore, linksAfter, linksBefore } from '../../change-control/tree-facts.js';
 import { attributeValue } from '../../change-control/gitattributes.js';
 import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../../change-control/verify.js';

@@ -6,12 +6,12 @@
 // decomposed Unicode when the policy declares a case-insensitive filesystem, and paths reached
 // through a symlink stored in the same tree.
 import { posix } from 'node:path';
-import { normalizeInside } from '../engine/paths.js';
+import { normalizeInside } from './paths.js';
 
 // Code points HFS+ ignores in names (CVE-2014-9390 class): zero-width joiners and marks.
 const IGNORABLE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
 
-export { normalizeInside } from '../engine/paths.js';
+export { normalizeInside } from './paths.js';
 
 /**
  * The key two spellings share when a checkout would make them the same file. Case-insensitive

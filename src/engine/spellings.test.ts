@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aliasesOf, normalizeInside, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from './paths.js';
+import { aliasesOf, normalizeInside, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from './spellings.js';
 
 const links = (pairs: [string, string | null][], ci = false) => new Map<string, LinkInfo>(pairs.map(([path, target]) => [pathKey(path, ci), { path, target }]));
 

@@ -14,13 +14,13 @@
 // symlink makes visible elsewhere, and `./`, `..`, case and Unicode spellings where the policy
 // declares a case-insensitive filesystem.
 import { entryKind, type FileChange } from '../../changeset/types.js';
-import { findGeneratedMarker, manualSections, onlyManualSectionsChanged, type GeneratedMarker } from '../../change-control/markers.js';
-import { buildModel, type ChangeControlModel } from '../../change-control/model.js';
+import { findGeneratedMarker, manualSections, onlyManualSectionsChanged, type GeneratedMarker } from '../_change-control/markers.js';
+import { buildModel, type ChangeControlModel } from '../_change-control/model.js';
 import { aliasesOf, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from '../../engine/spellings.js';
 import { perRun } from '../../engine/run-cache.js';
-import { attributesBefore, linksAfter, linksBefore } from '../../change-control/tree-facts.js';
-import { attributeValue } from '../../change-control/gitattributes.js';
-import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../../change-control/verify.js';
+import { attributesBefore, linksAfter, linksBefore } from '../_change-control/tree-facts.js';
+import { attributeValue } from '../_change-control/gitattributes.js';
+import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../_change-control/verify.js';
 import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
 import type { ProtectedTargetOptions } from './options.js';
 

@@ -3,7 +3,7 @@
 // expanded on checkout) and `working-tree-encoding=<enc>` (re-encoded on checkout). Read the
 // way git reads the file: `#` comments, a quoted pattern, `-attr` / `!attr` unset or reset,
 // `[attr]macro` definitions expanded where the macro is used.
-import { attributeTokens } from '../../change-control/gitattributes.js';
+import { attributeTokens } from '../_change-control/gitattributes.js';
 
 export interface ByteAttribute {
   /** 1-based line. */

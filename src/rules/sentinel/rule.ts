@@ -1,9 +1,9 @@
 // sentinel: a hash manifest must list exactly the files it covers, with the sha256 of their
 // content, in every checked commit (and in the index for the staged change).
-import { buildModel } from '../../change-control/model.js';
-import { flushShaCache, loadShaCache } from '../../change-control/sha-cache.js';
+import { buildModel } from '../_change-control/model.js';
+import { flushShaCache, loadShaCache } from '../_change-control/sha-cache.js';
 import { perRun } from '../../engine/run-cache.js';
-import { evaluateSentinel, evaluateSentinelAfter } from '../../change-control/sentinel-check.js';
+import { evaluateSentinel, evaluateSentinelAfter } from '../_change-control/sentinel-check.js';
 import type { TreeEntry } from '../../changeset/types.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 

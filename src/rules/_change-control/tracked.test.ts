@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileChange, TreeEntry } from '../changeset/types.js';
+import type { FileChange, TreeEntry } from '../../changeset/types.js';
 import { applyChanges, undoChanges, type EntryFilter } from './tracked.js';
 
 const ALL: EntryFilter = { id: 'all', match: () => true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TreeEntry } from '../changeset/types.js';
+import type { TreeEntry } from '../../changeset/types.js';
 import { pushedCodeReason } from './regenerate.js';
 
 const tree = new Map<string, TreeEntry>(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Blob } from '../changeset/blob.js';
+import { Blob } from '../../changeset/blob.js';
 import { findGeneratedMarker, manualSections, onlyManualSectionsChanged } from './markers.js';
 
 const AT = '@';

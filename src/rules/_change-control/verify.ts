@@ -2,12 +2,12 @@
 // index). Client doors trust receipts; the server trusts nothing local: it renders built-in
 // sentinels itself, reruns `verify: regenerate` generators, and asks the approvals seam for the
 // rest (signed approvals, closed after every rule has run: src/approvals/apply.ts).
-import type { CommitView, RuleContext } from '../rules/types.js';
+import type { CommitView, RuleContext } from '../types.js';
 import { approvalProvider } from './approvals.js';
 import type { GeneratorSpec } from './model.js';
 import { findReceipt, fingerprint, hasReceipts, latestReceipt, diffStates, type FileStates } from './receipts.js';
 import { regenerate } from './regenerate.js';
-import { perRun } from '../engine/run-cache.js';
+import { perRun } from '../../engine/run-cache.js';
 import { evaluateSentinelAfter } from './sentinel-check.js';
 import { trackedAfter, type EntryFilter } from './tracked.js';
 

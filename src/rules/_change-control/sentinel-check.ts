@@ -1,13 +1,13 @@
 // Evaluates a sentinel against one tree state: the sentinel must list exactly the files it
 // covers, each with the sha256 of its blob content in that state. Shared by the `sentinel` rule,
 // the server-side verification of the built-in sentinel generator and `safety-gate generate`.
-import type { TreeEntry } from '../changeset/types.js';
-import type { CommitView, GitAccess } from '../rules/types.js';
-import { perRun } from '../engine/run-cache.js';
+import type { TreeEntry } from '../../changeset/types.js';
+import type { CommitView, GitAccess } from '../types.js';
+import { perRun } from '../../engine/run-cache.js';
 import { trackedAfter } from './tracked.js';
 import { blobSha256, knownSha256 } from './blob-hash.js';
 import type { SentinelSpec } from './model.js';
-import { pathKey } from '../engine/spellings.js';
+import { pathKey } from '../../engine/spellings.js';
 import { parseSentinel, renderSentinel } from './sentinel-format.js';
 import type { EntryFilter } from './tracked.js';
 

@@ -7,9 +7,9 @@
 // one tree (the base) instead of N; merges, and parents that were not computed in this run, are
 // listed in full. The index is listed (one `git ls-files`), and HEAD's entries are the index's
 // with the staged diff undone. A small LRU bounds memory whatever the size of the push.
-import type { FileChange, Snapshot, TreeEntry } from '../changeset/types.js';
-import type { CommitView, GitAccess } from '../rules/types.js';
-import { perRun } from '../engine/run-cache.js';
+import type { FileChange, Snapshot, TreeEntry } from '../../changeset/types.js';
+import type { CommitView, GitAccess } from '../types.js';
+import { perRun } from '../../engine/run-cache.js';
 
 export interface EntryFilter {
   /** Stable id of the filter within a run (memo key). */

@@ -13,7 +13,7 @@
 //
 // Literal prefilter first (Buffer.indexOf on the first N bytes, no decoding), regexes only on
 // the lines that hit.
-import type { Blob } from '../changeset/blob.js';
+import type { Blob } from '../../changeset/blob.js';
 
 type MarkerKind = 'generated' | 'partially-generated' | 'go-generated';
 

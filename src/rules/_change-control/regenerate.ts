@@ -17,11 +17,11 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Snapshot, TreeEntry } from '../changeset/types.js';
-import type { GitAccess } from '../rules/types.js';
+import type { Snapshot, TreeEntry } from '../../changeset/types.js';
+import type { GitAccess } from '../types.js';
 import { gitBlobId } from './blob-hash.js';
 import type { GeneratorSpec } from './model.js';
-import { normalizeInside, resolveLinkTarget } from '../engine/spellings.js';
+import { normalizeInside, resolveLinkTarget } from '../../engine/spellings.js';
 import { diffStates, type FileStates, type StateDifference } from './receipts.js';
 import { networkIsolation, runWithLimit } from './sandbox.js';
 

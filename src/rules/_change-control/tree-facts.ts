@@ -1,10 +1,10 @@
 // Facts about a commit's trees that protection depends on: where its symlinks point (after the
 // commit) and which paths the previous tree's .gitattributes marks linguist-generated. Both are
 // memoised per snapshot for the run and built from the incremental tracked entries.
-import type { CommitView, GitAccess } from '../rules/types.js';
+import type { CommitView, GitAccess } from '../types.js';
 import { attributesDir, parseAttributes, type AttributesFile } from './gitattributes.js';
-import { pathKey, resolveLinkTarget, type LinkInfo } from '../engine/spellings.js';
-import { perRun } from '../engine/run-cache.js';
+import { pathKey, resolveLinkTarget, type LinkInfo } from '../../engine/spellings.js';
+import { perRun } from '../../engine/run-cache.js';
 import { GITATTRIBUTES, SYMLINKS, trackedAfter, trackedBefore } from './tracked.js';
 
 /** Symlinks of the tree after the commit, keyed by pathKey. */

@@ -6,10 +6,10 @@
 // renders the sentinel itself from the covered files (`safety-gate generate sentinel:<path>`),
 // and the server verifies it by rendering it again from the pushed blobs, running nothing.
 import { posix } from 'node:path';
-import type { Policy } from '../config/schema.js';
-import type { PathMatcher } from '../engine/paths.js';
-import { GateError } from '../errors.js';
-import { normalizeInside, pathKey } from '../engine/spellings.js';
+import type { Policy } from '../../config/schema.js';
+import type { PathMatcher } from '../../engine/paths.js';
+import { GateError } from '../../errors.js';
+import { normalizeInside, pathKey } from '../../engine/spellings.js';
 import type { SentinelFormat } from './sentinel-format.js';
 
 export interface SentinelSpec {

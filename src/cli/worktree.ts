@@ -4,8 +4,8 @@ import { lstatSync, readlinkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitRunner } from '../git/exec.js';
 import { splitZ } from '../git/exec.js';
-import { gitBlobId } from './blob-hash.js';
-import type { FileStates } from './receipts.js';
+import { gitBlobId } from '../rules/_change-control/blob-hash.js';
+import type { FileStates } from '../rules/_change-control/receipts.js';
 
 /** Tracked and untracked-but-not-ignored paths, relative to the root, deduplicated and sorted. */
 export async function candidatePaths(git: GitRunner): Promise<string[]> {

@@ -1,7 +1,7 @@
 // Blob ids and content hashes.
 import { createHash } from 'node:crypto';
-import type { GitAccess } from '../rules/types.js';
-import { perRun } from '../engine/run-cache.js';
+import type { GitAccess } from '../types.js';
+import { perRun } from '../../engine/run-cache.js';
 
 /** The id git gives `bytes` as a blob (no filters): sha1/sha256 of "blob <size>\0<bytes>". */
 export function gitBlobId(bytes: Buffer, format: 'sha1' | 'sha256'): string {

@@ -5,9 +5,9 @@
 // commits, so the server (which does not trust local state) never reads it.
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { GitAccess } from '../rules/types.js';
+import type { GitAccess } from '../types.js';
 import { knownSha256 } from './blob-hash.js';
-import { perRun } from '../engine/run-cache.js';
+import { perRun } from '../../engine/run-cache.js';
 
 const FILE = 'safety-gate/cache/blob-sha256-v1.txt';
 const MAX_BYTES = 16 * 1024 * 1024;

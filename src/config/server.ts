@@ -2,7 +2,8 @@
 // put in the bare repository, or (when that file says so) the config at the current tip of a
 // protected branch, read before any ref moves. Never from pushed commits; never code.
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readOr } from './cache-files.js';
 import { ConfigError, GateError } from '../errors.js';
 import type { Policy } from './schema.js';
 
@@ -41,7 +42,7 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
     throw new GateError('config', `no server policy: ${yamlPath} does not exist`, NO_POLICY_HINT);
   }
   const file = hasYaml ? yamlPath : jsonPath;
-  assertPolicyText(readFileOrNull(file), file);
+  assertPolicyText(readOr(file), file);
   const base = await load.loadPolicyFile(file, 'server');
   if (base === null) throw new GateError('config', `no server policy: ${file} does not exist`, NO_POLICY_HINT);
   if (base.server.policySource !== 'branch') return base;
@@ -80,14 +81,6 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
 }
 
 const NO_POLICY_HINT = 'install one with `safety-gate install --server <repo> --config FILE`, or name one with --config / SAFETY_GATE_POLICY in the hook script';
-
-function readFileOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /**
  * A server policy that says nothing (zero bytes, blank, only comments, a null document) is a

@@ -43,6 +43,12 @@ function parseFlags(argv: string[], known: readonly string[]): Parsed {
   return { flags, rest: parsed.positionals };
 }
 
+function textOrJson(flags: Map<string, string>): 'text' | 'json' {
+  const format = flags.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  return format;
+}
+
 async function gitCommonDir(io: CliIO): Promise<string> {
   const r = await createGitRunner(io.cwd, io.env).run(['rev-parse', '--git-common-dir'], { okCodes: [0, 128, 129] });
   if (r.code !== 0) throw new Error(r.stderr.trim().split('\n')[0] || `git rev-parse exited with ${r.code}`);
@@ -77,8 +83,7 @@ function write(stream: NodeJS.WritableStream, text: string): void {
 async function verify(argv: string[], io: CliIO): Promise<number> {
   const { flags, rest } = parseFlags(argv, ['log', 'expect-head', 'format']);
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
-  const format = flags.get('format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  const format = textOrJson(flags);
   const expectHead = flags.get('expect-head');
   if (expectHead !== undefined && !/^[0-9a-fA-F]{64}$/.test(expectHead.trim())) {
     throw new UsageError('--expect-head takes the 64-hex head hash printed by an earlier `audit verify`');
@@ -159,8 +164,7 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
 async function overdueCmd(argv: string[], io: CliIO): Promise<number> {
   const { flags, rest } = parseFlags(argv, ['log', 'now', 'format']);
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
-  const format = flags.get('format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  const format = textOrJson(flags);
   const nowText = flags.get('now');
   const now = nowText === undefined ? Date.now() : Date.parse(nowText);
   if (Number.isNaN(now)) throw new UsageError(`--now takes an ISO time, not ${nowText}`);

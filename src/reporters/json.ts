@@ -18,16 +18,8 @@ function int(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-interface JsonFinding {
-  rule: string;
-  severity: 'block' | 'warn';
-  message: string;
-  path: string | null;
-  line: number | null;
-  column: number | null;
-  commit: string | null;
-  ref: string | null;
-  remediation: string | null;
+/** The report's stable subset of a Finding, every field always present. */
+interface JsonFinding extends Pick<Finding, 'rule' | 'severity' | 'message' | 'path' | 'line' | 'column' | 'commit' | 'ref' | 'remediation'> {
   /** Content fingerprint, the same value as SARIF's partialFingerprints and the baseline's. */
   fingerprint: string;
   /** `<rule>/new-exception`: the rule the new inline exception suppresses; otherwise null. */

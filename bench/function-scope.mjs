@@ -33,7 +33,7 @@ const outDir = join(ROOT, 'node_modules', '.cache', 'safety-gate-bench');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, 'function-span.mjs');
 await build({
-  entryPoints: [join(ROOT, 'src/change-control/function-span/index.ts')],
+  entryPoints: [join(ROOT, 'src/rules/task-scope/function-span/index.ts')],
   outfile: outFile,
   bundle: true,
   format: 'esm',

@@ -47,7 +47,7 @@ const name = () => `${pick(W)}_${pick(W)}`;
 const BODY = [
   (v) => [`    ${v} = self.${name()}.get(${JSON.stringify(pick(W))}, ${int(100)})`],
   (v) => [`    if ${v} is None or ${v} > ${int(1000)}:`, `        raise ValueError(f"bad ${pick(W)}: {${v}!r}")`],
-  (v) => [`    for item in sorted(self.${pick(W)}s):`, `        logger.info("${pick(W)} %s ${pick(W)} %d", item, ${int(50)})`],
+  () => [`    for item in sorted(self.${pick(W)}s):`, `        logger.info("${pick(W)} %s ${pick(W)} %d", item, ${int(50)})`],
   () => [`    # ${pick(W)} ${pick(W)} ${pick(W)}: keep ${pick(W)} in shadow mode`],
   (v) => [`    ${v} = [x for x in range(${int(90)}) if x % ${1 + int(7)}]`],
   () => [`    try:`, `        self.${name()}()`, `    except KeyError as exc:`, `        logger.warning("missing %s", exc)`],

@@ -3,5 +3,4 @@
 // Undefined in the normal build, where they are files beside dist/.
 declare const __SAFETY_GATE_EMBEDDED__: { version: string; presets: Record<string, string> } | undefined;
 
-export const embedded: { version: string; presets: Record<string, string> } | null =
-  typeof __SAFETY_GATE_EMBEDDED__ !== 'undefined' ? __SAFETY_GATE_EMBEDDED__ : null;
+export const embedded: { version: string; presets: Record<string, string> } | null = typeof __SAFETY_GATE_EMBEDDED__ !== 'undefined' ? __SAFETY_GATE_EMBEDDED__ : null;

@@ -2,15 +2,7 @@
 // Anything else thrown is an internal error, reported the same way (never a stack trace
 // unless SAFETY_GATE_DEBUG=1).
 
-export type GateErrorCode =
-  | 'usage'
-  | 'config'
-  | 'git'
-  | 'object'
-  | 'stdin'
-  | 'deadline'
-  | 'internal'
-  | 'io';
+export type GateErrorCode = 'usage' | 'config' | 'git' | 'object' | 'stdin' | 'deadline' | 'internal' | 'io';
 
 export class GateError extends Error {
   constructor(

@@ -6,7 +6,16 @@ import { agentMatcher } from './agents.js';
 const policy = (identities: Record<string, string> = {}) =>
   ({ changeControl: { agents: { identities: ['codex-*', '*@agents.example.com'], require_scope: false } }, approvals: { identities } }) as unknown as Policy;
 
-const commit = (email: string): CommitInfo => ({ oid: 'a'.repeat(40), parents: [], tree: null, author: { name: 'x', email, time: 0 }, committer: null, message: 'm', trailers: [], refs: ['refs/heads/main'] });
+const commit = (email: string): CommitInfo => ({
+  oid: 'a'.repeat(40),
+  parents: [],
+  tree: null,
+  author: { name: 'x', email, time: 0 },
+  committer: null,
+  message: 'm',
+  trailers: [],
+  refs: ['refs/heads/main'],
+});
 const cs = (origin: ChangeSet['origin'], name: string | null, email: string): ChangeSet =>
   ({ origin, objectFormat: 'sha1', refs: [], commits: [commit(email)], changes: [], actor: { source: 'remote-user', name }, task: null }) as ChangeSet;
 

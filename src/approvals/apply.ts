@@ -33,7 +33,7 @@ export interface ApprovalsInput {
   now: number;
 }
 
-export interface OverrideRecord {
+interface OverrideRecord {
   incident: string;
   approvers: { name: string; source: string; time: string | null }[];
   checks_bypassed: string[];
@@ -167,7 +167,11 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
   try {
     for (const subject of subjects.values()) {
       const trees = await subjectTrees(git, subject);
-      const entries = await notesFor(git, notesCommits, [subject.commit, trees.tree].filter((x): x is string => x !== null));
+      const entries = await notesFor(
+        git,
+        notesCommits,
+        [subject.commit, trees.tree].filter((x): x is string => x !== null),
+      );
       const rejections: string[] = [];
       const valid: Verified[] = [];
       for (const entry of entries) {
@@ -176,14 +180,25 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
           rejections.push(r.why);
           continue;
         }
-        const why = await bindingProblem(r.v, subject, trees, { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000, agents });
+        const why = await bindingProblem(r.v, subject, trees, {
+          repoId,
+          now: input.now,
+          pusher: pusherNames,
+          server: input.server,
+          changeSet,
+          window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000,
+          agents,
+        });
         if (why) rejections.push(`${r.v.principal}: ${why}`);
         else valid.push(r.v);
       }
       const mine = candidates.filter((f) => f.severity === 'block' && subjectOf.get(f) === subject.key);
 
       // Break-glass: two distinct people, one from each break_glass role.
-      const glass = breakGlass(ap, valid.filter((v) => v.statement.kind === 'break-glass'));
+      const glass = breakGlass(
+        ap,
+        valid.filter((v) => v.statement.kind === 'break-glass'),
+      );
       if (glass.ok) {
         const bypassed = new Set<string>();
         for (const f of mine) {
@@ -197,7 +212,8 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
         if (bypassed.size > 0 && same) {
           // One override per incident, however many commits of the range it let through.
           same.checks_bypassed = [...new Set([...same.checks_bypassed, ...bypassed])].sort();
-          for (const v of glass.by) if (!same.approvers.some((a) => a.name === v.principal)) same.approvers.push({ name: v.principal, source: 'ssh-signature', time: v.statement.issued_at });
+          for (const v of glass.by)
+            if (!same.approvers.some((a) => a.name === v.principal)) same.approvers.push({ name: v.principal, source: 'ssh-signature', time: v.statement.issued_at });
         } else if (bypassed.size > 0) {
           overrides.push({
             incident: glass.incident,
@@ -237,10 +253,22 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
             const sub: Subject = { key: c.oid!, commit: c.oid, info: c, refs: [move.ref] };
             const t = await subjectTrees(git, sub);
             const pool: Verified[] = [];
-            for (const entry of await notesFor(git, notesCommits, [c.oid!, t.tree].filter((x): x is string => x !== null))) {
+            for (const entry of await notesFor(
+              git,
+              notesCommits,
+              [c.oid!, t.tree].filter((x): x is string => x !== null),
+            )) {
               const r = await verifyEntry(entry);
               if (!r.ok || r.v.statement.kind !== 'approval') continue;
-              const problem = await bindingProblem(r.v, sub, t, { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000, agents });
+              const problem = await bindingProblem(r.v, sub, t, {
+                repoId,
+                now: input.now,
+                pusher: pusherNames,
+                server: input.server,
+                changeSet,
+                window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000,
+                agents,
+              });
               if (!problem) pool.push(r.v);
               else rejections.push(`${r.v.principal} (for commit ${short(c.oid)}): ${problem}`);
             }
@@ -254,7 +282,8 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
         }
         if (why.length === 0) {
           const list = [...by.values()];
-          const text = list.map((v) => (v.statement.reason ? `${v.principal} (${v.statement.reason})` : v.principal)).join(', ') + (carriedFrom ? ` for commit ${short(carriedFrom)}` : '');
+          const text =
+            list.map((v) => (v.statement.reason ? `${v.principal} (${v.statement.reason})` : v.principal)).join(', ') + (carriedFrom ? ` for commit ${short(carriedFrom)}` : '');
           f.severity = 'warn';
           f.message = `approved by ${text}: ${f.message}`;
           f.approval = text;
@@ -262,7 +291,8 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
           continue;
         }
         const parts = [...rejections, ...(approvals.length > 0 || rejections.length > 0 || entries.length > 0 ? why : [])];
-        if (entries.length === 0) parts.push(`no signed approval for ${subject.commit ? `commit ${short(subject.commit)}` : `the staged tree ${trees.tree?.slice(0, 12) ?? ''}`} in ${NOTES_REF}`);
+        if (entries.length === 0)
+          parts.push(`no signed approval for ${subject.commit ? `commit ${short(subject.commit)}` : `the staged tree ${trees.tree?.slice(0, 12) ?? ''}`} in ${NOTES_REF}`);
         f.message += `; ${[...new Set(parts)].join('; ')}`;
         f.remediation = `an approver holding ${reqs.map((r) => r.roles.join('/')).join(' and ')} runs \`safety-gate approve ${subject.commit ? short(subject.commit) : '--staged'}${subject.info?.transition ? ` --ref ${subject.info.transition.ref.replace(/^refs\/heads\//, '')}` : ''} --key KEY\`; push with \`git push origin <branch> ${NOTES_REF}\``;
       }
@@ -450,7 +480,8 @@ async function bindingProblem(
   // The pusher under any spelling of a mapped name, or named by the principal or its local part.
   if (mayBePusher(ctx.pusher, names)) return `${v.principal} is the pusher (${ctx.pusher.label}); an approver is never the author, committer or pusher`;
   // Fail closed: on the server a pusher nobody named could be any approver.
-  if (ctx.server && ctx.pusher.name === null) return 'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no approval can be checked against it';
+  if (ctx.server && ctx.pusher.name === null)
+    return 'the platform did not name the pusher (GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER), so no approval can be checked against it';
   return null;
 }
 
@@ -494,7 +525,8 @@ function satisfied(ap: ApprovalsPolicy, req: Requirement, rule: string, approval
   if (req.threshold > 1 && by.size > 0) {
     return { ok: false, why: `${req.label} needs ${req.threshold} distinct approvers holding ${roles}; only ${[...by.keys()].join(', ')} approved (one person counts once)` };
   }
-  if (outside.length > 0) return { ok: false, why: `${[...new Set(outside)].join(', ')} holds no role that may approve ${req.label} (${roles}; roles come from the server policy)` };
+  if (outside.length > 0)
+    return { ok: false, why: `${[...new Set(outside)].join(', ')} holds no role that may approve ${req.label} (${roles}; roles come from the server policy)` };
   if (uncovered.length > 0) return { ok: false, why: uncovered[0]! };
   return { ok: false, why: `${req.label} needs an approval from ${roles}` };
 }

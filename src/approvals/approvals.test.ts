@@ -66,10 +66,22 @@ describe('ref patterns', () => {
 describe('allowed signers', () => {
   it('reads principals, options with quoted commas, @revoked and comments', () => {
     const lines = parseAllowedSigners(
-      ['# team', 'alice@example.com,alice@corp namespaces="git,safety-gate-approval" ssh-ed25519 AAAAC3Nza alice', '@revoked bob@example.com ssh-ed25519 AAAAB bob', '', 'junk'].join('\n'),
+      [
+        '# team',
+        'alice@example.com,alice@corp namespaces="git,safety-gate-approval" ssh-ed25519 AAAAC3Nza alice',
+        '@revoked bob@example.com ssh-ed25519 AAAAB bob',
+        '',
+        'junk',
+      ].join('\n'),
     );
     expect(lines).toEqual([
-      { principals: ['alice@example.com', 'alice@corp'], keyType: 'ssh-ed25519', key: 'AAAAC3Nza', revoked: false, text: 'alice@example.com,alice@corp namespaces="git,safety-gate-approval" ssh-ed25519 AAAAC3Nza alice' },
+      {
+        principals: ['alice@example.com', 'alice@corp'],
+        keyType: 'ssh-ed25519',
+        key: 'AAAAC3Nza',
+        revoked: false,
+        text: 'alice@example.com,alice@corp namespaces="git,safety-gate-approval" ssh-ed25519 AAAAC3Nza alice',
+      },
       { principals: ['bob@example.com'], keyType: 'ssh-ed25519', key: 'AAAAB', revoked: true, text: 'bob@example.com ssh-ed25519 AAAAB bob' },
     ]);
   });

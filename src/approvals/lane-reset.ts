@@ -19,7 +19,7 @@ import { NOTES_REF } from './statement.js';
 import { openTrust } from './trust.js';
 
 export const RESET_NAMESPACE = 'safety-gate-lane-reset';
-export const RESET_TAG = 'safety-gate-lane-reset';
+const RESET_TAG = 'safety-gate-lane-reset';
 export const RESET_TYPE = 'safety-gate/lane-reset@1';
 
 export interface ResetStatement {

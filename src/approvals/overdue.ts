@@ -3,7 +3,7 @@
 // passed the gate with nothing bypassed (an audit record with decision "pass" listing it).
 import type { AuditRecord } from '../audit/record.js';
 
-export const FOLLOW_UP_MS = 24 * 3_600_000;
+const FOLLOW_UP_MS = 24 * 3_600_000;
 
 export interface OverdueItem {
   incident: string;

@@ -13,9 +13,26 @@ let dir: string;
 const env = { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@x', GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() };
 const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' }).trim();
 const commit = (msg: string, parents: string[]) => git('commit-tree', git('write-tree'), ...parents.flatMap((p) => ['-p', p]), '-m', msg);
-const access = () => ({ run: async (args: readonly string[]) => { const r = spawnSync('git', args as string[], { cwd: dir, env }); return { stdout: r.stdout, code: r.status ?? 1 }; } }) as unknown as GitAccess;
+const access = () =>
+  ({
+    run: async (args: readonly string[]) => {
+      const r = spawnSync('git', args as string[], { cwd: dir, env });
+      return { stdout: r.stdout, code: r.status ?? 1 };
+    },
+  }) as unknown as GitAccess;
 const info = (oid: string, parents: string[]): CommitInfo => ({ oid, parents, tree: null, author: null, committer: null, message: '', trailers: [], refs: [] });
-const update = (ref: string, oid: string): RefUpdate => ({ ref, localRef: null, oldOid: '0'.repeat(40), newOid: oid, kind: 'create', forced: false, isTag: false, isBranch: true, targetType: 'commit', peeled: { oid, type: 'commit' } });
+const update = (ref: string, oid: string): RefUpdate => ({
+  ref,
+  localRef: null,
+  oldOid: '0'.repeat(40),
+  newOid: oid,
+  kind: 'create',
+  forced: false,
+  isTag: false,
+  isBranch: true,
+  targetType: 'commit',
+  peeled: { oid, type: 'commit' },
+});
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sg-refs-'));
@@ -30,7 +47,12 @@ describe('refs a commit lands on', () => {
     const d = commit('on top', [c]);
     const other = commit('elsewhere', [old]);
     const cs = {
-      refs: [update('refs/heads/release/1', c), update('refs/heads/main', d), update('refs/heads/other', other), { ...update('refs/heads/gone', c), kind: 'delete' as const, peeled: null }],
+      refs: [
+        update('refs/heads/release/1', c),
+        update('refs/heads/main', d),
+        update('refs/heads/other', other),
+        { ...update('refs/heads/gone', c), kind: 'delete' as const, peeled: null },
+      ],
       commits: [info(c, [old]), info(d, [c]), info(other, [old])],
     } as unknown as ChangeSet;
     const lands = refsReaching(cs, access());

@@ -38,12 +38,12 @@ export function sigInfo(blob: Buffer): SigInfo | null {
   }
 }
 
-export function fingerprintOf(pub: Buffer): string {
+function fingerprintOf(pub: Buffer): string {
   return `SHA256:${createHash('sha256').update(pub).digest('base64').replace(/=+$/, '')}`;
 }
 
 /** The armored form ssh-keygen reads. */
-export function armor(blob: Buffer): string {
+function armor(blob: Buffer): string {
   const b64 = blob.toString('base64');
   const lines = b64.match(/.{1,70}/g) ?? [];
   return `-----BEGIN SSH SIGNATURE-----\n${lines.join('\n')}\n-----END SSH SIGNATURE-----\n`;
@@ -122,7 +122,13 @@ export interface VerifyFiles {
 export function verifyFiles(lines: SignerLine[]): VerifyFiles {
   const dir = mkdtempSync(join(tmpdir(), 'safety-gate-approvals-'));
   const signers = join(dir, 'allowed_signers');
-  writeFileSync(signers, lines.filter((l) => !l.revoked).map((l) => l.text).join('\n') + '\n');
+  writeFileSync(
+    signers,
+    lines
+      .filter((l) => !l.revoked)
+      .map((l) => l.text)
+      .join('\n') + '\n',
+  );
   const rev = lines.filter((l) => l.revoked);
   let revoked: string | null = null;
   if (rev.length > 0) {

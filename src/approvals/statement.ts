@@ -11,10 +11,10 @@ import { canonicalJson } from '../config/canonical.js';
 
 export const NAMESPACE = 'safety-gate-approval';
 export const NOTES_REF = 'refs/notes/safety-gate';
-export const ENTRY_TAG = 'safety-gate-approval';
-export const STATEMENT_TYPE = 'safety-gate/approval@1';
+const ENTRY_TAG = 'safety-gate-approval';
+const STATEMENT_TYPE = 'safety-gate/approval@1';
 
-export type StatementKind = 'approval' | 'break-glass';
+type StatementKind = 'approval' | 'break-glass';
 
 export interface Statement {
   type: typeof STATEMENT_TYPE;
@@ -107,9 +107,11 @@ function shapeProblem(v: unknown): string | null {
   const s = v as Record<string, unknown>;
   if (s.type !== STATEMENT_TYPE) return `holds a statement of type ${JSON.stringify(s.type)}, not ${STATEMENT_TYPE}`;
   if (s.kind !== 'approval' && s.kind !== 'break-glass') return 'holds a statement of an unknown kind';
-  if (!isStr(s.repo) || !isOid(s.tree) || !(s.commit === null || isOid(s.commit)) || !(s.parent_tree === null || isOid(s.parent_tree))) return 'holds a statement without repository, commit or tree';
+  if (!isStr(s.repo) || !isOid(s.tree) || !(s.commit === null || isOid(s.commit)) || !(s.parent_tree === null || isOid(s.parent_tree)))
+    return 'holds a statement without repository, commit or tree';
   if (!isStr(s.ref) || !Array.isArray(s.covers) || !s.covers.every(isStr) || !isStr(s.reason)) return 'holds a statement without ref, covers or reason';
-  if (!isStr(s.issued_at) || !isStr(s.expires_at) || Number.isNaN(Date.parse(s.issued_at)) || Number.isNaN(Date.parse(s.expires_at))) return 'holds a statement without valid issued_at/expires_at';
+  if (!isStr(s.issued_at) || !isStr(s.expires_at) || Number.isNaN(Date.parse(s.issued_at)) || Number.isNaN(Date.parse(s.expires_at)))
+    return 'holds a statement without valid issued_at/expires_at';
   if (s.kind === 'break-glass') {
     if (!isStr(s.incident) || s.incident === '' || !Array.isArray(s.bypass) || s.bypass.length === 0 || !s.bypass.every(isStr) || !isStr(s.rollback) || s.rollback === '') {
       return 'is a break-glass statement without incident, bypass or rollback';

@@ -10,7 +10,7 @@ import { agentMatcher } from './agents.js';
 import { normalisePrincipal } from './identity.js';
 import { parseAllowedSigners, removeVerifyFiles, sigInfo, sshVerify, verifyFiles, type SignerLine, type VerifyFiles } from './ssh.js';
 
-export type Signed = { ok: true; principal: string; names: string[] } | { ok: false; why: string };
+type Signed = { ok: true; principal: string; names: string[] } | { ok: false; why: string };
 
 export interface Trust {
   /** Verify `sig` over `data` for `namespace`, by a key holding one of `roles`, not an agent identity. */
@@ -19,7 +19,7 @@ export interface Trust {
 }
 
 /** The allowed signers file: absolute, or relative to $GIT_DIR on the server and the work tree elsewhere. */
-export function readAllowedSigners(policy: Policy, git: Pick<GitAccess, 'gitDir' | 'workTree'>, server: boolean): { lines: SignerLine[] | null; problem: string | null } {
+function readAllowedSigners(policy: Policy, git: Pick<GitAccess, 'gitDir' | 'workTree'>, server: boolean): { lines: SignerLine[] | null; problem: string | null } {
   const file = policy.approvals?.allowed_signers;
   if (!file) return { lines: null, problem: 'the policy names no approvals.allowed_signers, so no signature can be verified' };
   const base = server ? git.gitDir : (git.workTree ?? git.gitDir);

@@ -21,7 +21,7 @@ export interface ExportOptions {
   match?: (record: Record<string, unknown>) => boolean;
 }
 
-export interface EvidenceRecord {
+interface EvidenceRecord {
   line: number;
   line_hash: string;
   retention: { class: string | null; days: number | null; retain_until: string | null };

@@ -10,7 +10,16 @@ describe('audit history', () => {
     try {
       const rec = (time: string, decision: string, lane: string) => JSON.stringify({ time, decision, task: { lane } });
       const log = join(dir, 'audit.jsonl');
-      writeFileSync(log, [rec('2026-12-02T10:00:00Z', 'block', 'r/a'), rec('2026-12-02T10:01:00Z', 'block', 'r/b'), rec('2026-12-02T10:02:00Z', 'pass', 'r/a'), rec('2026-12-02T10:03:00Z', 'block', 'r/a'), '{torn'].join('\n'));
+      writeFileSync(
+        log,
+        [
+          rec('2026-12-02T10:00:00Z', 'block', 'r/a'),
+          rec('2026-12-02T10:01:00Z', 'block', 'r/b'),
+          rec('2026-12-02T10:02:00Z', 'pass', 'r/a'),
+          rec('2026-12-02T10:03:00Z', 'block', 'r/a'),
+          '{torn',
+        ].join('\n'),
+      );
       const h = auditHistory(log);
       expect(h.blockedAttempts('r/a')).toBe(2);
       expect(h.blockedAttempts('r/a', Date.parse('2026-12-02T10:00:30Z'))).toBe(1);

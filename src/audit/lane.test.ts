@@ -4,9 +4,20 @@ import { laneOf } from './lane.js';
 
 const RUN = '5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c';
 const c = (oid: string, trailers: [string, string][], refs = ['refs/heads/main']): CommitInfo => ({
-  oid, parents: [], tree: null, author: null, committer: null, message: 'm', trailers: trailers.map(([key, value]) => ({ key, value })), refs,
+  oid,
+  parents: [],
+  tree: null,
+  author: null,
+  committer: null,
+  message: 'm',
+  trailers: trailers.map(([key, value]) => ({ key, value })),
+  refs,
 });
-const signed = (scope: string, run = RUN): SignedTask => ({ ok: true, signer: 'orch@example.com', task: { runId: run, stage: 'cleanup', model: 'gpt-5.2-codex', scope: { kind: 'file', target: scope }, source: 'signed' } });
+const signed = (scope: string, run = RUN): SignedTask => ({
+  ok: true,
+  signer: 'orch@example.com',
+  task: { runId: run, stage: 'cleanup', model: 'gpt-5.2-codex', scope: { kind: 'file', target: scope }, source: 'signed' },
+});
 const cs = (commits: CommitInfo[], signedTasks?: Map<string | null, SignedTask>): ChangeSet =>
   ({ origin: 'receive', objectFormat: 'sha1', refs: [], commits, changes: [], actor: { source: 'remote-user', name: 'codex-bot' }, task: null, signedTasks }) as ChangeSet;
 
@@ -16,18 +27,63 @@ describe('laneOf', () => {
   });
 
   it('is not diluted by a commit that claims another lane itself, or none', () => {
-    const junk = c('b', [['Task-Scope', 'file:docs/**'], ['Run-Id', 'other']]);
+    const junk = c('b', [
+      ['Task-Scope', 'file:docs/**'],
+      ['Run-Id', 'other'],
+    ]);
     expect(laneOf(cs([c('a', []), junk, c('d', [])], new Map([['a', signed('config/**')]])))?.lane).toBe(`${RUN}/file:config/**`);
   });
 
   it('has no lane for two different signed lanes, or unsigned commits that disagree', () => {
-    expect(laneOf(cs([c('a', []), c('b', [])], new Map([['a', signed('config/**')], ['b', signed('src/**')]])))).toBeNull();
-    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), c('b', [['Task-Scope', 'file:b'], ['Run-Id', 'r1']])]))).toBeNull();
-    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']])]))?.lane).toBe('r1/file:a');
+    expect(
+      laneOf(
+        cs(
+          [c('a', []), c('b', [])],
+          new Map([
+            ['a', signed('config/**')],
+            ['b', signed('src/**')],
+          ]),
+        ),
+      ),
+    ).toBeNull();
+    expect(
+      laneOf(
+        cs([
+          c('a', [
+            ['Task-Scope', 'file:a'],
+            ['Run-Id', 'r1'],
+          ]),
+          c('b', [
+            ['Task-Scope', 'file:b'],
+            ['Run-Id', 'r1'],
+          ]),
+        ]),
+      ),
+    ).toBeNull();
+    expect(
+      laneOf(
+        cs([
+          c('a', [
+            ['Task-Scope', 'file:a'],
+            ['Run-Id', 'r1'],
+          ]),
+        ]),
+      )?.lane,
+    ).toBe('r1/file:a');
   });
 
   it('leaves notes commits out (approvals pushed with the work)', () => {
-    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), c('n', [], ['refs/notes/safety-gate'])]))?.lane).toBe('r1/file:a');
+    expect(
+      laneOf(
+        cs([
+          c('a', [
+            ['Task-Scope', 'file:a'],
+            ['Run-Id', 'r1'],
+          ]),
+          c('n', [], ['refs/notes/safety-gate']),
+        ]),
+      )?.lane,
+    ).toBe('r1/file:a');
   });
 
   it('a push that brings no commit of its own is an attempt of the task that made its tip', () => {
@@ -36,11 +92,50 @@ describe('laneOf', () => {
       message: null,
       transition: { ref, base: 'b0', newOid: tip, author: null, committer: null, tipTrailers: trailers.map(([key, value]) => ({ key, value })) },
     });
-    expect(laneOf(cs([move('t1', [['Task-Scope', 'file:config/**'], ['Run-Id', RUN]])]))?.lane).toBe(`${RUN}/file:config/**`);
+    expect(
+      laneOf(
+        cs([
+          move('t1', [
+            ['Task-Scope', 'file:config/**'],
+            ['Run-Id', RUN],
+          ]),
+        ]),
+      )?.lane,
+    ).toBe(`${RUN}/file:config/**`);
     // Two moves of different tasks, or a tip without a task: no lane (as for commits).
-    expect(laneOf(cs([move('t1', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), move('t2', [['Task-Scope', 'file:b'], ['Run-Id', 'r2']], 'refs/heads/release')]))).toBeNull();
+    expect(
+      laneOf(
+        cs([
+          move('t1', [
+            ['Task-Scope', 'file:a'],
+            ['Run-Id', 'r1'],
+          ]),
+          move(
+            't2',
+            [
+              ['Task-Scope', 'file:b'],
+              ['Run-Id', 'r2'],
+            ],
+            'refs/heads/release',
+          ),
+        ]),
+      ),
+    ).toBeNull();
     expect(laneOf(cs([move('t1', [])]))).toBeNull();
     // New commits decide over the moves that carry them.
-    expect(laneOf(cs([c('a', [['Task-Scope', 'file:a'], ['Run-Id', 'r1']]), move('a', [['Task-Scope', 'file:z'], ['Run-Id', 'r9']])]))?.lane).toBe('r1/file:a');
+    expect(
+      laneOf(
+        cs([
+          c('a', [
+            ['Task-Scope', 'file:a'],
+            ['Run-Id', 'r1'],
+          ]),
+          move('a', [
+            ['Task-Scope', 'file:z'],
+            ['Run-Id', 'r9'],
+          ]),
+        ]),
+      )?.lane,
+    ).toBe('r1/file:a');
   });
 });

@@ -14,7 +14,10 @@ export function laneOf(cs: ChangeSet): AuditTask | null {
   if (commits.length === 0) return laneOfMoves(cs);
   // Signed envelopes first: only the orchestrator mints them, so commits that claim other lanes
   // in their own trailers (or none) cannot take a signed lane's attempts out of its count.
-  const signed = commits.map((c) => cs.signedTasks?.get(c.oid)).filter((x) => x?.ok === true).map((x) => x.task);
+  const signed = commits
+    .map((c) => cs.signedTasks?.get(c.oid))
+    .filter((x) => x?.ok === true)
+    .map((x) => x.task);
   if (signed.length > 0) {
     const lanes = new Set(signed.map((t) => lane(t.runId, t.scope, t.stage)));
     if (lanes.size !== 1) return null;
@@ -55,10 +58,10 @@ function laneOfMoves(cs: ChangeSet): AuditTask | null {
  * A commit that lands only on notes refs (approvals, lane resets pushed with the work) annotates
  * objects and changes no branch: it is no task's work and belongs to no lane.
  */
-export function notesOnly(c: Pick<CommitInfo, 'refs'>): boolean {
+function notesOnly(c: Pick<CommitInfo, 'refs'>): boolean {
   return c.refs.length > 0 && c.refs.every((r) => r.startsWith('refs/notes/'));
 }
 
-export function lane(runId: string, scope: { kind: string; target: string } | null, stage: string | null): string {
+function lane(runId: string, scope: { kind: string; target: string } | null, stage: string | null): string {
   return `${runId}/${scope ? canonicalScope(scope) : stage ? `stage:${stage}` : 'unscoped'}`;
 }

@@ -39,8 +39,27 @@ describe('appendAuditRecord', () => {
   it('writes the documented fields, findings compacted', async () => {
     const rec = await appendAuditRecord(log, input(3));
     expect(Object.keys(rec)).toEqual([
-      'v', 'seq', 'time', 'run_id', 'door', 'repo', 'refs', 'commits', 'policy_hash', 'policy_id', 'decision',
-      'findings', 'findings_count', 'actor', 'retention_class', 'override', 'task', 'error', 'duration_ms', 'prev', 'hash',
+      'v',
+      'seq',
+      'time',
+      'run_id',
+      'door',
+      'repo',
+      'refs',
+      'commits',
+      'policy_hash',
+      'policy_id',
+      'decision',
+      'findings',
+      'findings_count',
+      'actor',
+      'retention_class',
+      'override',
+      'task',
+      'error',
+      'duration_ms',
+      'prev',
+      'hash',
     ]);
     expect(rec.findings).toEqual([{ rule: 'forbidden-value', severity: 'block', path: 'config/app.env', line: 3, commit: 'b'.repeat(40) }]);
     expect(rec.findings_count).toBe(1);
@@ -171,14 +190,16 @@ describe('concurrent writers', () => {
 
   it(`${WORKERS} processes × ${EACH} appends: every line whole, none lost, chain intact`, async () => {
     const startAt = Date.now() + 400;
-    const runs = Array.from({ length: WORKERS }, (_, w) =>
-      new Promise<number | null>((res, rej) => {
-        const child = spawn(process.execPath, [workerJs, log, `w${w}`, String(EACH), String(startAt)], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        child.on('error', rej);
-        child.on('exit', (code) => (code === 0 ? res(code) : rej(new Error(`worker ${w} exited ${code}: ${err}`))));
-      }),
+    const runs = Array.from(
+      { length: WORKERS },
+      (_, w) =>
+        new Promise<number | null>((res, rej) => {
+          const child = spawn(process.execPath, [workerJs, log, `w${w}`, String(EACH), String(startAt)], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          child.on('error', rej);
+          child.on('exit', (code) => (code === 0 ? res(code) : rej(new Error(`worker ${w} exited ${code}: ${err}`))));
+        }),
     );
     await Promise.all(runs);
 

@@ -6,7 +6,6 @@
 //
 // Only node built-ins are imported: this runs on every commit and push.
 import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { GateError } from '../errors.js';
 import { acquireLock, acquireLockSync, type HeldLock, type LockOptions } from './lock.js';
@@ -22,10 +21,6 @@ const MAX_TAIL_SCAN = 1 << 20;
 /** Where a repository keeps its log: `<git common dir>/safety-gate/audit.jsonl` (bare or not). */
 export function auditLogPathForGitDir(gitCommonDir: string): string {
   return join(gitCommonDir, 'safety-gate', 'audit.jsonl');
-}
-
-export function newRunId(): string {
-  return randomUUID();
 }
 
 interface Tail {
@@ -115,11 +110,7 @@ function readTail(fd: number, size: number, logPath: string): Tail {
   // Nothing but garbage since the start of the file (a crash during the very first write).
   if (reachedStart && prev !== null) return { prev, nextSeq: skipped + 1, torn };
   // No parseable record in the tail we are willing to read: refuse to guess a sequence number.
-  throw new GateError(
-    'io',
-    `audit log ${logPath} ends in unreadable lines`,
-    `run \`safety-gate audit verify --log ${logPath}\` and restore the log from its evidence export`,
-  );
+  throw new GateError('io', `audit log ${logPath} ends in unreadable lines`, `run \`safety-gate audit verify --log ${logPath}\` and restore the log from its evidence export`);
 }
 
 export interface AppendOptions extends LockOptions {

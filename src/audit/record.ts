@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../findings/types.js';
 import { recordRetentionClass } from './retention.js';
 
-export const AUDIT_VERSION = 1;
+const AUDIT_VERSION = 1;
 export const GENESIS_PREV = '0'.repeat(64);
 
 /** 'skip': a client hook skipped on request (SAFETY_GATE_SKIP); the server still checks. */
@@ -19,7 +19,7 @@ export interface AuditRef {
 }
 
 /** Compact finding: enough to find it again, not the full message. */
-export interface AuditFinding {
+interface AuditFinding {
   rule: string;
   severity: Severity;
   path: string | null;
@@ -31,13 +31,13 @@ export interface AuditFinding {
   secret_sha256?: string;
 }
 
-export interface AuditActor {
+interface AuditActor {
   /** Where the identity came from: 'github', 'gitlab', 'gitea', 'remote-user', or 'local' (unauthenticated). */
   source: string;
   name: string | null;
 }
 
-export interface AuditApprover {
+interface AuditApprover {
   name: string;
   /** Platform that authenticated the approval. */
   source: string;
@@ -46,7 +46,7 @@ export interface AuditApprover {
 }
 
 /** Minimum audit data for a break-glass override (seed: "Minimum audit data for an override"). */
-export interface AuditOverride {
+interface AuditOverride {
   incident: string;
   approvers: AuditApprover[];
   checks_bypassed: string[];
@@ -115,7 +115,7 @@ export interface AuditRecord {
   hash: string;
 }
 
-export function compactFinding(f: Finding | AuditFinding): AuditFinding {
+function compactFinding(f: Finding | AuditFinding): AuditFinding {
   const out: AuditFinding = { rule: f.rule, severity: f.severity, path: f.path ?? null, line: f.line ?? null, commit: f.commit ?? null };
   const by = 'approval' in f ? f.approval : 'approved_by' in f ? f.approved_by : undefined;
   if (by) out.approved_by = by;

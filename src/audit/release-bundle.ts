@@ -24,7 +24,7 @@ import { buildEvidence, formatEvidence } from './export.js';
 import { sha256Hex } from './record.js';
 import { retentionDays } from './retention.js';
 
-export const RELEASE_BUNDLE_SCHEMA = 'safety-gate/release-evidence@1';
+const RELEASE_BUNDLE_SCHEMA = 'safety-gate/release-evidence@1';
 
 export class BundleError extends Error {
   constructor(
@@ -35,7 +35,7 @@ export class BundleError extends Error {
   }
 }
 
-export interface ImageEntry {
+interface ImageEntry {
   path: string;
   line: number;
   image: string;
@@ -57,19 +57,24 @@ const DIGEST = /@(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/i;
 export async function writeReleaseBundle(opts: { git: GitRunner; logPath: string; tag: string; output: string; policy: Policy; now?: Date }): Promise<ReleaseBundleResult> {
   const { git, policy } = opts;
   const cfg = policy.releaseTags;
-  if (!cfg) throw new BundleError('the policy has no release_tags section, so no tag is a release tag', 'export with the server policy (--config), or add release_tags to the policy');
+  if (!cfg)
+    throw new BundleError('the policy has no release_tags section, so no tag is a release tag', 'export with the server policy (--config), or add release_tags to the policy');
   const rules = nameRules(cfg);
   const name = opts.tag.replace(/^refs\/tags\//, '');
   const ref = `refs/tags/${name}`;
   const version = parseTagName(rules, name);
-  if (!version) throw new BundleError(`${name} is not a release tag name of this policy`, 'name a tag such as ' + rules.release.text.replace('MAJOR', '1').replace('MINOR', '0').replace('PATCH', '0'));
+  if (!version)
+    throw new BundleError(
+      `${name} is not a release tag name of this policy`,
+      'name a tag such as ' + rules.release.text.replace('MAJOR', '1').replace('MINOR', '0').replace('PATCH', '0'),
+    );
   const out = async (args: string[], okCodes = [0]) => (await git.run(args, { okCodes })).stdout;
   const rev = async (spec: string): Promise<string | null> => {
     const r = await git.run(['rev-parse', '--verify', '-q', spec], { okCodes: [0, 1, 128] });
     return r.code === 0 ? r.stdout.toString('utf8').trim() : null;
   };
   const tagOid = await rev(ref);
-  if (!tagOid) throw new BundleError(`no tag ${ref} in this repository`, 'run it in the repository (the server\'s bare one) that holds the tag');
+  if (!tagOid) throw new BundleError(`no tag ${ref} in this repository`, "run it in the repository (the server's bare one) that holds the tag");
   const commit = await rev(`${ref}^{commit}`);
   if (!commit) throw new BundleError(`${ref} does not name a commit`, 'a release tag names a commit');
   const tree = (await rev(`${commit}^{tree}`))!;

@@ -20,7 +20,20 @@ describe('retention of tag decisions', () => {
   });
 
   it('every record is written through it', () => {
-    const rec = buildRecord({ run_id: 'r', door: 'pre-receive', repo: null, refs: [tag], policy_hash: null, decision: 'override', actor: { source: 'remote-user', name: 'dave' }, retention_class: 'pr-30d' }, 1, GENESIS_PREV);
+    const rec = buildRecord(
+      {
+        run_id: 'r',
+        door: 'pre-receive',
+        repo: null,
+        refs: [tag],
+        policy_hash: null,
+        decision: 'override',
+        actor: { source: 'remote-user', name: 'dave' },
+        retention_class: 'pr-30d',
+      },
+      1,
+      GENESIS_PREV,
+    );
     expect(rec.retention_class).toBe('release-7y');
   });
 });

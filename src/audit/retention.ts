@@ -3,7 +3,7 @@
 // export can be filed into the right WORM bucket without re-deriving it.
 import type { AuditDecision, AuditRef } from './record.js';
 
-export const RETENTION_DAYS = {
+const RETENTION_DAYS = {
   /** PR / feature branches, local commits. */
   'pr-30d': 30,
   /** CI on main. */
@@ -14,7 +14,7 @@ export const RETENTION_DAYS = {
   'override-7y': 2557,
 } as const;
 
-export type RetentionClass = keyof typeof RETENTION_DAYS;
+type RetentionClass = keyof typeof RETENTION_DAYS;
 
 export interface RetentionContext {
   decision: AuditDecision;
@@ -26,7 +26,7 @@ export interface RetentionContext {
 }
 
 /** The longest retention any part of the decision needs. */
-export function retentionClassFor(ctx: RetentionContext): RetentionClass {
+function retentionClassFor(ctx: RetentionContext): RetentionClass {
   if (ctx.decision === 'override') return 'override-7y';
   const refs = ctx.refs ?? [];
   const release = ctx.releasePrefixes ?? ['refs/tags/', 'refs/heads/release/'];
@@ -37,7 +37,7 @@ export function retentionClassFor(ctx: RetentionContext): RetentionClass {
 }
 
 /** Whether a decision is about a tag: it creates, moves or deletes a ref under refs/tags/. */
-export function isTagDecision(refs: readonly AuditRef[] | undefined): boolean {
+function isTagDecision(refs: readonly AuditRef[] | undefined): boolean {
   return (refs ?? []).some((r) => r.ref.startsWith('refs/tags/'));
 }
 

@@ -15,9 +15,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { GENESIS_PREV, recordHash, sha256Hex } from './record.js';
 
-export type ProblemKind = 'edited' | 'inserted' | 'removed' | 'malformed' | 'reordered';
+type ProblemKind = 'edited' | 'inserted' | 'removed' | 'malformed' | 'reordered';
 
-export interface AuditProblem {
+interface AuditProblem {
   /** 1-based line in the file. */
   line: number;
   kind: ProblemKind;

@@ -12,6 +12,7 @@
 
 import { needsUrlFold, urlFold, type FoldedView } from './url-fold.js';
 import { hasEscapes, prefilterView } from './unescape.js';
+import { lineStarts, positionIn } from './lines.js';
 
 /** How the bytes of a blob are read as text. */
 export type BlobEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be' | 'binary';
@@ -101,7 +102,8 @@ export function knownBinaryFormat(b: Uint8Array): string | null {
   if (at(0, 0x1f, 0x8b)) return 'gzip';
   if (ascii(0, '%PDF')) return 'pdf';
   if (at(0, 0x7f, 0x45, 0x4c, 0x46)) return 'elf';
-  if (at(0, 0xcf, 0xfa, 0xed, 0xfe) || at(0, 0xce, 0xfa, 0xed, 0xfe) || at(0, 0xfe, 0xed, 0xfa, 0xce) || at(0, 0xfe, 0xed, 0xfa, 0xcf) || at(0, 0xca, 0xfe, 0xba, 0xbe)) return 'mach-o/class';
+  if (at(0, 0xcf, 0xfa, 0xed, 0xfe) || at(0, 0xce, 0xfa, 0xed, 0xfe) || at(0, 0xfe, 0xed, 0xfa, 0xce) || at(0, 0xfe, 0xed, 0xfa, 0xcf) || at(0, 0xca, 0xfe, 0xba, 0xbe))
+    return 'mach-o/class';
   if (ascii(0, 'MZ')) return 'pe';
   if (at(0, 0, 0x61, 0x73, 0x6d)) return 'wasm';
   if (ascii(0, 'SQLite format 3')) return 'sqlite';
@@ -209,24 +211,13 @@ export class Blob {
 
   /** 1-based line and column of a UTF-16 offset into `text`. */
   position(offset: number): { line: number; column: number } {
-    const starts = this.lineStarts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return positionIn(this.lineStarts(), offset);
   }
 
   /** Offsets where each line starts (line 1 at index 0). Lines end at \n; a \r before it stays in the line. */
   lineStarts(): number[] {
     if (this._lineStarts === undefined) {
-      const t = this.text;
-      const starts = [0];
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this._lineStarts = starts;
+      this._lineStarts = lineStarts(this.text);
     }
     return this._lineStarts;
   }

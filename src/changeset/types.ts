@@ -2,7 +2,7 @@
 // turns its input into. Rules only ever see these types, never the hook that produced them.
 
 /** Git file modes as git prints them (octal strings). */
-export const MODE = {
+const MODE = {
   missing: '000000',
   file: '100644',
   executable: '100755',
@@ -159,13 +159,7 @@ export interface TreeEntry {
   oid: string;
 }
 
-export type ChangeSetOrigin =
-  | 'staged'
-  | 'message'
-  | 'push'
-  | 'receive'
-  | 'tree'
-  | 'range';
+type ChangeSetOrigin = 'staged' | 'message' | 'push' | 'receive' | 'tree' | 'range';
 
 export interface ChangeSet {
   /** Where the changes came from. Rules must not branch on this; reporters and audit may. */
@@ -185,7 +179,7 @@ export interface ChangeSet {
   task: TaskEnvelope | null;
   /**
    * Commits (by oid; null for the commit being made) that carry a `Task-Envelope:` trailer, with
-   * what its signature check found (src/change-control/signed-task.ts). Absent: none carries one.
+   * what its signature check found (src/sources/signed-task.ts). Absent: none carries one.
    */
   signedTasks?: Map<string | null, SignedTask>;
 }

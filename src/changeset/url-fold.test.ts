@@ -45,7 +45,7 @@ describe('urlFold over long non-ASCII runs (binary blobs decoded as text)', () =
   };
   it('gives the per-character fold, with every offset mapped back', () => {
     let seed = 3;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const pool = ['\ufffd', '\ufffd', 'é', 'Ä', 'ａ', 'Ｂ', '\u00ad', '\u200b', '😀', '\ud800', '中', 'x', 'Y', '-', '.', '。'];
     for (let n = 0; n < 200; n++) {
       const text = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => pool[Math.floor(rnd() * pool.length)]).join('');

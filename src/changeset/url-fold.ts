@@ -6,6 +6,7 @@
 // parser rejects are kept as they are (they break a host, as they do for the parser). ASCII is
 // lower-cased. Offsets map back to the original text.
 import { domainToASCII, domainToUnicode } from 'node:url';
+import { lastAtOrBefore } from './lines.js';
 
 export interface FoldedView {
   text: string;
@@ -110,7 +111,7 @@ export function urlFold(text: string): FoldedView {
       // Otherwise the escapes stay as they are (lower-cased: `src`).
       continue;
     }
-    for (let i = 0; i < run.length; ) {
+    for (let i = 0; i < run.length;) {
       const cp = run.codePointAt(i)!;
       const n = cp > 0xffff ? 2 : 1;
       const ch = n === 1 ? run[i]! : run.slice(i, i + 2);
@@ -131,13 +132,7 @@ export function urlFold(text: string): FoldedView {
     text: folded,
     toOrig(o: number) {
       if (segAt.length === 0) return 0;
-      let lo = 0;
-      let hi = segAt.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (segAt[mid]! <= o) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = lastAtOrBefore(segAt, o);
       return segLinear[lo] ? segOrig[lo]! + (o - segAt[lo]!) : segOrig[lo]!;
     },
   };

@@ -41,7 +41,15 @@ async function entry(r: CheckReceipt, who: Person | null, namespace = CHECK_NAME
   const sig = who ? (await sshSign(keys.key(who), namespace, receiptBytes(r))).blob : null;
   return parseReceiptNote(encodeReceipt(r, sig))[0]!;
 }
-const req = (over: Partial<EvidenceRequirement> = {}): EvidenceRequirement => ({ signed: false, role: 'ci', signersBase: sb.dir, pusher: null, selfEmails: [], repoId: 'acme', ...over });
+const req = (over: Partial<EvidenceRequirement> = {}): EvidenceRequirement => ({
+  signed: false,
+  role: 'ci',
+  signersBase: sb.dir,
+  pusher: null,
+  selfEmails: [],
+  repoId: 'acme',
+  ...over,
+});
 async function judge(entries: Awaited<ReturnType<typeof entry>>[], r: EvidenceRequirement) {
   const sigs = new SignatureChecker(policy, sb.dir);
   try {
@@ -58,7 +66,9 @@ describe('judgeTree', () => {
     expect((await judge([], req())).why).toEqual(['no receipt']);
     expect((await judge([await entry(receipt({ exit_code: 2 }), null)], req())).why[0]).toMatch(/^the check failed \(exit 2 at /);
     expect((await judge([await entry(receipt({ tree: 'a'.repeat(40) }), null)], req())).why).toEqual([`a receipt is for tree ${'a'.repeat(12)}, not this tree`]);
-    expect((await judge([await entry(receipt({ command_digest: 'd'.repeat(64) }), null)], req())).why).toEqual(['a receipt ran another command or environment than the policy defines for it']);
+    expect((await judge([await entry(receipt({ command_digest: 'd'.repeat(64) }), null)], req())).why).toEqual([
+      'a receipt ran another command or environment than the policy defines for it',
+    ]);
     expect((await judge([await entry(receipt({ repo: 'other' }), null)], req())).why).toEqual(['a receipt is for repository "other", not "acme"']);
     // One passing receipt among failed runs is enough.
     expect((await judge([await entry(receipt({ exit_code: 1 }), null), await entry(receipt(), null)], req())).ok).toBe(true);
@@ -69,10 +79,16 @@ describe('judgeTree', () => {
     const ok = await judge([await entry(receipt(), 'carol')], signed);
     expect([ok.ok, ok.signer]).toEqual([true, 'carol@example.com']);
     expect((await judge([await entry(receipt(), null)], signed)).why).toEqual(['a passing receipt is unsigned; only receipts signed by the ci role count here']);
-    expect((await judge([await entry(receipt(), 'mallory')], signed)).why).toEqual(['mallory@example.com signed a passing receipt but holds no ci role (roles come from the server policy)']);
-    expect((await judge([await entry(receipt(), 'dave')], signed)).why).toEqual(["dave@example.com signed its own change's receipt; evidence comes from the ci role, never from the pusher or author"]);
+    expect((await judge([await entry(receipt(), 'mallory')], signed)).why).toEqual([
+      'mallory@example.com signed a passing receipt but holds no ci role (roles come from the server policy)',
+    ]);
+    expect((await judge([await entry(receipt(), 'dave')], signed)).why).toEqual([
+      "dave@example.com signed its own change's receipt; evidence comes from the ci role, never from the pusher or author",
+    ]);
     expect((await judge([await entry(receipt(), 'eve')], signed)).why[0]).toMatch(/^the receipt is signed by a key that is not in the allowed signers/);
-    expect((await judge([await entry(receipt(), 'carol', 'safety-gate-approval')], signed)).why).toEqual(['the receipt is signed for namespace "safety-gate-approval", not "safety-gate-check"']);
+    expect((await judge([await entry(receipt(), 'carol', 'safety-gate-approval')], signed)).why).toEqual([
+      'the receipt is signed for namespace "safety-gate-approval", not "safety-gate-check"',
+    ]);
     // A failed run carol signed, edited to pass: the signature no longer verifies.
     const failed = await entry(receipt({ exit_code: 1 }), 'carol');
     const forged = parseReceiptNote(encodeReceipt(receipt(), failed.signature))[0]!;

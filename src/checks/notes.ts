@@ -50,7 +50,13 @@ export async function receiptsFor(read: NoteReader, commits: readonly string[], 
 /** Adds one receipt line to the note of `object`, keeping every line already there. */
 export async function addReceiptLine(git: GitLike, object: string, line: string): Promise<{ ok: boolean; error: string; lines: number }> {
   const existing = await git.run(['notes', `--ref=${CHECKS_NOTES_REF}`, 'show', object]);
-  const lines = existing.code === 0 ? existing.stdout.toString('utf8').split('\n').filter((l) => l.trim() !== '') : [];
+  const lines =
+    existing.code === 0
+      ? existing.stdout
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+      : [];
   if (!lines.includes(line)) lines.push(line);
   const add = await git.run(['notes', `--ref=${CHECKS_NOTES_REF}`, 'add', '-f', '-F', '-', object], lines.join('\n') + '\n');
   return { ok: add.code === 0, error: add.code === 0 ? '' : `git notes add exited with ${add.code}`, lines: lines.length };

@@ -19,7 +19,7 @@ import type { ResolvedCheck } from '../config/schema.js';
 
 export const CHECK_NAMESPACE = 'safety-gate-check';
 export const CHECKS_NOTES_REF = 'refs/notes/safety-gate-checks';
-export const CHECK_ENTRY_TAG = 'safety-gate-check';
+const CHECK_ENTRY_TAG = 'safety-gate-check';
 export const RECEIPT_TYPE = 'safety-gate/check-receipt@1';
 
 export interface CheckReceipt {
@@ -54,7 +54,9 @@ export interface ReceiptEntry {
 
 /** The digest a receipt must carry for a check of this policy. */
 export function commandDigest(check: Pick<ResolvedCheck, 'command' | 'env'>): string {
-  return createHash('sha256').update(canonicalJson({ command: check.command, env: check.env })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ command: check.command, env: check.env }))
+    .digest('hex');
 }
 
 export function receiptBytes(r: CheckReceipt): Buffer {

@@ -38,7 +38,12 @@ describe('runCheck', () => {
     const dir = out.split('\n')[1]!;
     expect(dir).not.toBe(repo.path);
     expect(existsSync(dir)).toBe(false);
-    expect(receipt).toMatchObject({ check: 'unit', tree, repo: 'r', command_digest: commandDigest(def(['sh', '-c', 'cat a.txt; test ! -e untracked.txt && test -x bin/run.sh && pwd'])) });
+    expect(receipt).toMatchObject({
+      check: 'unit',
+      tree,
+      repo: 'r',
+      command_digest: commandDigest(def(['sh', '-c', 'cat a.txt; test ! -e untracked.txt && test -x bin/run.sh && pwd'])),
+    });
     expect(receipt.output_digest).toMatch(/^[0-9a-f]{64}$/);
   });
 

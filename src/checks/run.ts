@@ -27,7 +27,7 @@ export function checkEnv(def: ResolvedCheck, name: string, tree: string, caller:
 }
 
 /** Writes `tree` into a new directory under the system temp dir; the caller removes it. */
-export async function materialise(repoCwd: string, callerEnv: NodeJS.ProcessEnv, tree: string): Promise<string> {
+async function materialise(repoCwd: string, callerEnv: NodeJS.ProcessEnv, tree: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'safety-gate-check-'));
   const work = join(dir, 'tree');
   mkdirSync(work);
@@ -92,7 +92,7 @@ export function runCommand(argv: readonly string[], opts: { cwd: string; env: No
       killGroup();
       if (timedOut) return finish(124, null);
       if (code !== null) return finish(code, null);
-      const signo = signal ? (osConstants.signals as Record<string, number>)[signal] ?? 0 : 0;
+      const signo = signal ? ((osConstants.signals as Record<string, number>)[signal] ?? 0) : 0;
       finish(128 + signo, null);
     });
   });

@@ -82,4 +82,3 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const { run } = await load();
   return run(args, io);
 }
-

@@ -14,7 +14,7 @@ export interface Verbosity {
   verbose: boolean;
 }
 
-export const COMMON_OPTIONS = {
+const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean' },

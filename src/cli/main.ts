@@ -43,19 +43,26 @@ process.on('beforeExit', () => {
 import('./app.js')
   .then(({ main }) => main(process.argv.slice(2), io))
   .then(
-  (code) => {
-    finished = true;
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    finished = true;
-    // A GitLab server hook that could not decide: GitLab's UI shows only GL-HOOK-ERR: lines.
-    const gl = process.argv[2] === 'hook' && process.argv[3] === 'pre-receive' && (io.env.GL_ID || io.env.GL_USERNAME || io.env.GL_PROTOCOL);
-    io.stderr.write((gl ? describe(e).split('\n').map((l) => `GL-HOOK-ERR: ${l}`).join('\n') : describe(e)) + '\n');
-    if (process.env.SAFETY_GATE_DEBUG === '1' && e instanceof Error) io.stderr.write((e.stack ?? '') + '\n');
-    process.exitCode = EXIT.undecided;
-  },
-);
+    (code) => {
+      finished = true;
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      finished = true;
+      // A GitLab server hook that could not decide: GitLab's UI shows only GL-HOOK-ERR: lines.
+      const gl = process.argv[2] === 'hook' && process.argv[3] === 'pre-receive' && (io.env.GL_ID || io.env.GL_USERNAME || io.env.GL_PROTOCOL);
+      io.stderr.write(
+        (gl
+          ? describe(e)
+              .split('\n')
+              .map((l) => `GL-HOOK-ERR: ${l}`)
+              .join('\n')
+          : describe(e)) + '\n',
+      );
+      if (process.env.SAFETY_GATE_DEBUG === '1' && e instanceof Error) io.stderr.write((e.stack ?? '') + '\n');
+      process.exitCode = EXIT.undecided;
+    },
+  );
 
 // An exception escaping from a stream callback must still block, with one line.
 process.on('uncaughtException', (e) => {

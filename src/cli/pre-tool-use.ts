@@ -16,7 +16,7 @@ import { readAll, type CliIO } from './io.js';
 import { runDoor } from './run-door.js';
 
 /** Rules that judge where an edit lands, whatever else the commit will hold. */
-export const PRE_TOOL_USE_RULES = ['protected-target', 'task-scope'] as const;
+const PRE_TOOL_USE_RULES = ['protected-target', 'task-scope'] as const;
 
 const TOOLS_THAT_WRITE = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash']);
 
@@ -88,7 +88,11 @@ async function auditRefusal(
   plan: import('../sources/tool-call/plan.js').ToolCallPlan,
   started: number,
 ): Promise<void> {
-  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([import('../engine/check.js'), import('../audit/log.js'), import('../audit/path.js')]);
+  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([
+    import('../engine/check.js'),
+    import('../audit/log.js'),
+    import('../audit/path.js'),
+  ]);
   const policy = await loadPolicyFor({ cwd: io.cwd, env: io.env, door: 'pre-tool-use', request: { kind: 'staged' }, configFile }, repo);
   if (!policy.audit.enabled) return;
   await appendAuditRecord(

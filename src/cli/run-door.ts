@@ -1,8 +1,9 @@
 // Runs one check for a door or a scan: hard deadline, skip handling, output, audit record.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, isAbsolute, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { actorFromEnv, check, deadlineFor, type CheckResult, type Door } from '../engine/check.js';
+import { DEFAULT_DEADLINE_MS, PRE_RECEIVE_DEADLINE_MS } from '../config/deadlines.js';
 import type { RepoInfo } from '../git/repo.js';
 import type { Policy } from '../config/schema.js';
 import { gitCommonDirWithoutGit } from '../audit/locate.js';
@@ -44,10 +45,10 @@ export interface DoorOptions {
 }
 
 const DEFAULT_DEADLINE: Record<Door, number> = {
-  'pre-receive': 4000,
-  'pre-push': 30000,
-  'pre-commit': 30000,
-  'commit-msg': 30000,
+  'pre-receive': PRE_RECEIVE_DEADLINE_MS,
+  'pre-push': DEFAULT_DEADLINE_MS,
+  'pre-commit': DEFAULT_DEADLINE_MS,
+  'commit-msg': DEFAULT_DEADLINE_MS,
   // An agent waits on every edit: the hook answers in well under a second.
   'pre-tool-use': 10000,
   scan: 600000,
@@ -72,12 +73,15 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const arm = (limit: number) => {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      const reason = msg.deadline(opts.door, limit);
-      const auditFailure = hook ? auditCutShort(io, opts, state, started, `deadline: ${reason}`) : null;
-      io.stderr.write(msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
-      process.exit(EXIT.undecided);
-    }, Math.max(0, started + limit - Date.now()) + 100);
+    timer = setTimeout(
+      () => {
+        const reason = msg.deadline(opts.door, limit);
+        const auditFailure = hook ? auditCutShort(io, opts, state, started, `deadline: ${reason}`) : null;
+        io.stderr.write(msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
+        process.exit(EXIT.undecided);
+      },
+      Math.max(0, started + limit - Date.now()) + 100,
+    );
     timer.unref();
   };
   arm(DEFAULT_DEADLINE[opts.door]);
@@ -86,7 +90,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
   if (opts.output.file) checkOutputPath(resolve(io.cwd, opts.output.file));
 
   let result: CheckResult;
-  const progress = startProgress(io, opts.door, opts.verbosity?.quiet === true || opts.output.file === null && opts.output.format !== 'text' && opts.door !== 'scan');
+  const progress = startProgress(io, opts.door, opts.verbosity?.quiet === true || (opts.output.file === null && opts.output.format !== 'text' && opts.door !== 'scan'));
   try {
     if (opts.skipRequested && io.env.PRE_COMMIT === '1') {
       // The pre-commit framework would print "Passed" for a skip; its own SKIP prints "Skipped".
@@ -191,12 +195,16 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
     text = formatCodeQuality(report, policyAnchor(result));
   } else if (opts.output.format === 'sarif') {
     const [{ formatSarif }, { rules }] = await Promise.all([import('../reporters/sarif.js'), import('../rules/registry.js')]);
-    text = formatSarif(report, rules.map((r) => r.meta), {
-      version: VERSION,
-      door: opts.door,
-      runId: runId(io, result),
-      anchorPath: policyAnchor(result),
-    });
+    text = formatSarif(
+      report,
+      rules.map((r) => r.meta),
+      {
+        version: VERSION,
+        door: opts.door,
+        runId: runId(io, result),
+        anchorPath: policyAnchor(result),
+      },
+    );
   } else {
     const color = !opts.output.file && wantsColor(io);
     text = formatText(report, { color, door: opts.door });
@@ -219,12 +227,17 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
   const stream = opts.door === 'scan' || opts.output.format !== 'text' ? io.stdout : io.stderr;
   // GitLab shows a declined push's reasons in its UI only from lines that start GL-HOOK-ERR:.
   const prefix = opts.output.format === 'text' && report.decision === 'block' ? gitlabPrefix(io.env, opts.door) : '';
-  if (prefix) text = text.trimEnd().split('\n').map((l) => prefix + l).join('\n');
+  if (prefix)
+    text = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => prefix + l)
+      .join('\n');
   if (text.length > 0) stream.write(text.endsWith('\n') ? text : text + '\n');
 }
 
 /** `GL-HOOK-ERR: ` in a GitLab (Gitaly) server hook, where GitLab sets GL_ID / GL_USERNAME / GL_PROTOCOL. */
-export function gitlabPrefix(env: NodeJS.ProcessEnv, door: Door): string {
+function gitlabPrefix(env: NodeJS.ProcessEnv, door: Door): string {
   return door === 'pre-receive' && (env.GL_ID || env.GL_USERNAME || env.GL_PROTOCOL) ? 'GL-HOOK-ERR: ' : '';
 }
 
@@ -255,7 +268,6 @@ function wantsColor(io: CliIO): boolean {
   const stream = (opts: NodeJS.WritableStream) => (opts as NodeJS.WriteStream).isTTY === true;
   return stream(io.stderr);
 }
-
 
 const runIds = new WeakMap<CheckResult, string>();
 /** One id per run: the agent task's run_id when there is one, so audit and SARIF correlate. */
@@ -290,26 +302,33 @@ function policyAnchor(result: CheckResult): string {
 
 async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started: number): Promise<void> {
   const { policy, changeSet, report, repo } = result;
-  await appendAuditRecord(opts.door === 'scan' ? scanAuditPath(io) : auditPath(io, policy.audit.path, repo.commonDir), {
-    run_id: runId(io, result),
-    door: opts.door,
-    repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
-    refs: changeSet.refs.map((r) => ({ ref: r.ref, old: r.oldOid, new: r.newOid })),
-    // Pseudo commits of ref moves carry labels, not object ids: the refs above record the moves.
-    commits: changeSet.commits.filter((c) => !c.transition).map((c) => c.oid).filter((c): c is string => c !== null),
-    policy_hash: policy.hash,
-    policy_id: policy.policyId,
-    // A pass that break-glass made possible is an override (retention class override-7y).
-    decision: report.decision === 'pass' && result.overrides.length > 0 ? 'override' : report.decision,
-    override: result.overrides[0] ?? null,
-    findings: report.findings,
-    actor: changeSet.actor,
-    retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
-    task: laneOf(changeSet),
-    duration_ms: Date.now() - started,
-    // The server's log is the evidence and is flushed to disk; a client log (which its owner can
-    // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
-  }, { noSync: opts.door !== 'pre-receive' });
+  await appendAuditRecord(
+    opts.door === 'scan' ? scanAuditPath(io) : auditPath(io, policy.audit.path, repo.commonDir),
+    {
+      run_id: runId(io, result),
+      door: opts.door,
+      repo: repo.bare ? repo.gitDir : (repo.workTree ?? repo.gitDir),
+      refs: changeSet.refs.map((r) => ({ ref: r.ref, old: r.oldOid, new: r.newOid })),
+      // Pseudo commits of ref moves carry labels, not object ids: the refs above record the moves.
+      commits: changeSet.commits
+        .filter((c) => !c.transition)
+        .map((c) => c.oid)
+        .filter((c): c is string => c !== null),
+      policy_hash: policy.hash,
+      policy_id: policy.policyId,
+      // A pass that break-glass made possible is an override (retention class override-7y).
+      decision: report.decision === 'pass' && result.overrides.length > 0 ? 'override' : report.decision,
+      override: result.overrides[0] ?? null,
+      findings: report.findings,
+      actor: changeSet.actor,
+      retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
+      task: laneOf(changeSet),
+      duration_ms: Date.now() - started,
+      // The server's log is the evidence and is flushed to disk; a client log (which its owner can
+      // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.
+    },
+    { noSync: opts.door !== 'pre-receive' },
+  );
 }
 
 function auditPath(io: CliIO, configured: string, commonDir: string): string {
@@ -321,7 +340,7 @@ function auditPath(io: CliIO, configured: string, commonDir: string): string {
  * ~/.local/state/safety-gate), never inside the repository scanned: a read-only checkout, a
  * CI cache or someone else's clone stays untouched. SAFETY_GATE_AUDIT_LOG overrides it.
  */
-export function scanAuditPath(io: CliIO): string {
+function scanAuditPath(io: CliIO): string {
   if (io.env.SAFETY_GATE_AUDIT_LOG) return io.env.SAFETY_GATE_AUDIT_LOG;
   const state = io.env.XDG_STATE_HOME || (io.env.HOME ? join(io.env.HOME, '.local', 'state') : null);
   if (!state) throw new GateError('io', 'no place for the scan audit log: neither XDG_STATE_HOME nor HOME is set', 'set SAFETY_GATE_AUDIT_LOG, or pass --no-audit');
@@ -340,7 +359,7 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
   }
   io.stderr.write(msg.skipped(opts.door) + '\n');
   if (policy.audit.enabled) {
-      await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
+    await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),
       door: opts.door,
       repo: repo.workTree ?? repo.gitDir,
@@ -391,7 +410,7 @@ async function auditError(io: CliIO, opts: DoorOptions, error: unknown, started:
  * its own decision. The installed hook clears the pusher's Node settings; a hand-written hook
  * that does not is refused (exit 2) unless the server's policy says server.allow_node_options.
  */
-export function refusePreloadedCode(env: NodeJS.ProcessEnv, policy: Policy): void {
+function refusePreloadedCode(env: NodeJS.ProcessEnv, policy: Policy): void {
   const options = env.NODE_OPTIONS ?? '';
   if (policy.server.allowNodeOptions || !PRELOAD.test(options)) return;
   throw new GateError('usage', msg.nodeOptionsPreload, msg.nodeOptionsPreloadHint);

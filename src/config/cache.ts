@@ -8,7 +8,6 @@
 // and mtime is still seen. Comparing content needs no crypto module, which costs ~4 ms to load.
 import { readFileSync } from 'node:fs';
 import { readOr, signature, writeAtomic } from './cache-files.js';
-import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Policy } from './schema.js';
@@ -16,7 +15,7 @@ import type { LoadOptions } from './load.js';
 import { SEARCH_PLACES } from './search-places.js';
 // Inlined by the bundler: no walk up the tree to find package.json on every hook.
 import pkg from '../../package.json' with { type: 'json' };
-import { gitEnv } from '../git/exec.js';
+import { topLevelOrSelf } from '../git/exec.js';
 
 /** Relative to $GIT_DIR. */
 export const POLICY_CACHE_FILE = 'safety-gate/cache/policy-v1.json';
@@ -54,10 +53,7 @@ export async function loadPolicyCached(opts: CachedLoadOptions): Promise<Policy>
   const file = join(opts.gitDir, POLICY_CACHE_FILE);
   const entry = readEntry(file);
   const workTreeEnv = process.env.GIT_WORK_TREE ?? null;
-  const root =
-    opts.root ??
-    (entry && entry.cwd === opts.cwd && entry.workTreeEnv === workTreeEnv ? entry.root : null) ??
-    gitTopLevel(opts.cwd);
+  const root = opts.root ?? (entry && entry.cwd === opts.cwd && entry.workTreeEnv === workTreeEnv ? entry.root : null) ?? topLevelOrSelf(opts.cwd);
   const configFile = opts.configFile ? resolve(opts.cwd, opts.configFile) : null;
   const version = pkg.version;
   const code = signature(fileURLToPath(import.meta.url));
@@ -113,13 +109,3 @@ function readEntry(file: string): CacheEntry | null {
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
-
-function gitTopLevel(cwd: string): string {
-  try {
-    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, env: gitEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return top || cwd;
-  } catch {
-    return cwd;
-  }
-}
-

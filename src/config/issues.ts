@@ -134,7 +134,7 @@ function distance(a: string, b: string): number {
  * preset's `live-endpoint: {severity: block}` had: the typo is the user's, at the user's line).
  * Otherwise the deepest match, later layers on ties.
  */
-export function sourceOf(layers: readonly ConfigSource[], path: KeyPath): ConfigSource | null {
+function sourceOf(layers: readonly ConfigSource[], path: KeyPath): ConfigSource | null {
   for (let i = layers.length - 1; i >= 0; i--) {
     if (supplies(layers[i]!.data, path)) return layers[i]!;
   }

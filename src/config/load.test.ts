@@ -113,15 +113,12 @@ describe('discovery', () => {
 });
 
 describe('server mode never runs configuration code', () => {
-  test.each(['.safety-gaterc.js', '.safety-gaterc.cjs', 'safety-gate.config.mjs', '.config/safety-gaterc.js'])(
-    'discovered %s is refused',
-    async (file) => {
-      repo.write(file, 'throw new Error("executed!")');
-      const e = await configError(load({ mode: 'server' }));
-      expect(e.message).toBe(`${file}: server mode reads YAML or JSON only; it never runs configuration code`);
-      expect(e.hint).toMatch(/YAML or JSON/);
-    },
-  );
+  test.each(['.safety-gaterc.js', '.safety-gaterc.cjs', 'safety-gate.config.mjs', '.config/safety-gaterc.js'])('discovered %s is refused', async (file) => {
+    repo.write(file, 'throw new Error("executed!")');
+    const e = await configError(load({ mode: 'server' }));
+    expect(e.message).toBe(`${file}: server mode reads YAML or JSON only; it never runs configuration code`);
+    expect(e.hint).toMatch(/YAML or JSON/);
+  });
 
   test('an explicit JS config file is refused', async () => {
     repo.write('gate.config.cjs', 'throw new Error("executed!")');
@@ -189,14 +186,9 @@ describe('errors name file:line:column and the key path', () => {
   });
 
   test('wrong type deep inside rules.<id>.options', async () => {
-    repo.write(
-      'safety-gate.config.yaml',
-      ['rules:', '  protected-target:', '    severity: warn', '    options:', '      extra_groups:', '        secrets: 5', ''].join('\n'),
-    );
+    repo.write('safety-gate.config.yaml', ['rules:', '  protected-target:', '    severity: warn', '    options:', '      extra_groups:', '        secrets: 5', ''].join('\n'));
     const e = await configError(load());
-    expect(e.message).toBe(
-      'safety-gate.config.yaml:6:18: rules.protected-target.options.extra_groups.secrets: expected list, received number',
-    );
+    expect(e.message).toBe('safety-gate.config.yaml:6:18: rules.protected-target.options.extra_groups.secrets: expected list, received number');
   });
 
   test('a misspelt required key: the unknown key is reported first', async () => {
@@ -216,17 +208,13 @@ describe('errors name file:line:column and the key path', () => {
   test('unknown key inside rule options', async () => {
     repo.write('safety-gate.config.yaml', 'rules:\n  protected-target:\n    options:\n      extra_group: {}\n');
     const e = await configError(load());
-    expect(e.message).toBe(
-      'safety-gate.config.yaml:4:7: rules.protected-target.options.extra_group: unknown key (did you mean "extra_groups"?)',
-    );
+    expect(e.message).toBe('safety-gate.config.yaml:4:7: rules.protected-target.options.extra_group: unknown key (did you mean "extra_groups"?)');
   });
 
   test('bad severity', async () => {
     repo.write('safety-gate.config.yaml', 'rules:\n  protected-target: loud\n');
     const e = await configError(load());
-    expect(e.message).toBe(
-      'safety-gate.config.yaml:2:21: rules.protected-target.severity: expected one of "block"|"warn"|"off"',
-    );
+    expect(e.message).toBe('safety-gate.config.yaml:2:21: rules.protected-target.severity: expected one of "block"|"warn"|"off"');
   });
 
   test('unknown rule id', async () => {
@@ -248,9 +236,7 @@ describe('errors name file:line:column and the key path', () => {
     repo.write('policies/a.yaml', 'extends:\n  - recommended\n  - ./b.yaml\n');
     repo.write('policies/b.yaml', 'policy_id: b\nextends: [./a.yaml]\n');
     const e = await configError(load());
-    expect(e.message).toBe(
-      'policies/b.yaml:2:11: extends[0]: extends cycle: policies/a.yaml → policies/b.yaml → policies/a.yaml',
-    );
+    expect(e.message).toBe('policies/b.yaml:2:11: extends[0]: extends cycle: policies/a.yaml → policies/b.yaml → policies/a.yaml');
   });
 
   test('a file extending itself', async () => {
@@ -262,9 +248,7 @@ describe('errors name file:line:column and the key path', () => {
   test('missing preset', async () => {
     repo.write('safety-gate.config.yaml', 'extends:\n  - recommended\n  - agenttrader-v3\n');
     const e = await configError(load());
-    expect(e.message).toBe(
-      `safety-gate.config.yaml:3:5: extends[1]: unknown preset "agenttrader-v3" (available: ${listPresets().join(', ')})`,
-    );
+    expect(e.message).toBe(`safety-gate.config.yaml:3:5: extends[1]: unknown preset "agenttrader-v3" (available: ${listPresets().join(', ')})`);
   });
 
   test('missing relative extends', async () => {
@@ -371,12 +355,7 @@ describe('extends and merging', () => {
     // objects deep-merge
     expect(p.limits.maxBlobBytes).toBe(100);
     expect(p.limits.onOversized).toBe('warn');
-    expect(p.sources).toEqual([
-      'preset:recommended',
-      join(repo.path, 'policies/one.yaml'),
-      join(repo.path, 'policies/two.yaml'),
-      join(repo.path, 'safety-gate.config.yaml'),
-    ]);
+    expect(p.sources).toEqual(['preset:recommended', join(repo.path, 'policies/one.yaml'), join(repo.path, 'policies/two.yaml'), join(repo.path, 'safety-gate.config.yaml')]);
   });
 
   test('arrays replace', async () => {
@@ -428,10 +407,7 @@ describe('extends and merging', () => {
   });
 
   test('YAML anchors and merge keys', async () => {
-    repo.write(
-      'safety-gate.config.yaml',
-      'x-globs: &g ["a/**"]\n'.replace('x-globs', 'protected_groups:\n  a') + 'protected_targets:\n  mine: *g\n',
-    );
+    repo.write('safety-gate.config.yaml', 'x-globs: &g ["a/**"]\n'.replace('x-globs', 'protected_groups:\n  a') + 'protected_targets:\n  mine: *g\n');
     const p = await load();
     expect(p.protectedTargets).toEqual({ mine: ['a/**'] });
   });
@@ -444,7 +420,12 @@ describe('extends and merging', () => {
 
   test('server.policy_branch accepts a short branch name', async () => {
     repo.write('safety-gate.config.yaml', 'server:\n  policy_source: branch\n  policy_branch: release\n');
-    expect((await load()).server).toEqual({ policySource: 'branch', policyBranch: 'refs/heads/release', policyPath: 'safety-gate.config.yaml', protectedBranches: ['refs/heads/release', 'refs/heads/main'] });
+    expect((await load()).server).toEqual({
+      policySource: 'branch',
+      policyBranch: 'refs/heads/release',
+      policyPath: 'safety-gate.config.yaml',
+      protectedBranches: ['refs/heads/release', 'refs/heads/main'],
+    });
   });
 
   test('change-control sections are validated and carried', async () => {

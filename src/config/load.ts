@@ -1,6 +1,5 @@
 // Configuration discovery, `extends`, presets and validation → Policy.
 // The cold path: loads zod, yaml and (client only) cosmiconfig. Hooks go through cache.ts.
-import { execFile } from 'node:child_process';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
@@ -14,7 +13,7 @@ import { assertMapping, mergeLayers, type RuleCatalog } from './merge.js';
 import { resolvePolicy, withHash, type RuleInfo } from './resolve.js';
 import { isCodeConfig, isPackageJson, MODULE_NAME, PACKAGE_PROP, SEARCH_PLACES } from './search-places.js';
 import { packageInfo, presetPath, presetsDir } from './package-root.js';
-import { gitEnv } from '../git/exec.js';
+import { topLevelOrSelf } from '../git/exec.js';
 import { embedded } from '../embedded.js';
 
 export type Mode = 'client' | 'server';
@@ -28,7 +27,7 @@ export interface LoadOptions {
   root?: string;
 }
 
-export interface ContributingFile {
+interface ContributingFile {
   path: string;
   content: string;
 }
@@ -118,13 +117,8 @@ export function listPresets(): string[] {
   }
 }
 
-export function gitTopLevel(cwd: string): Promise<string> {
-  return new Promise((done) => {
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd, env: gitEnv(), encoding: 'utf8' }, (err, stdout) => {
-      const top = stdout?.trim();
-      done(err || !top ? cwd : top);
-    });
-  });
+export async function gitTopLevel(cwd: string): Promise<string> {
+  return topLevelOrSelf(cwd);
 }
 
 // ---------------------------------------------------------------------------------------------

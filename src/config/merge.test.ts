@@ -8,12 +8,11 @@ const src = (text: string) => parseConfigText(text, { kind: 'file', path: '/x/c.
 
 describe('deepMerge', () => {
   test('objects merge, arrays and scalars replace, empty values are not set', () => {
-    expect(
-      deepMerge(
-        { a: { b: 1, c: [1, 2], d: 'x' }, e: [1], f: 1 },
-        { a: { c: [3], d: null }, e: [], f: { g: 1 }, h: null },
-      ),
-    ).toEqual({ a: { b: 1, c: [3], d: 'x' }, e: [], f: { g: 1 } });
+    expect(deepMerge({ a: { b: 1, c: [1, 2], d: 'x' }, e: [1], f: 1 }, { a: { c: [3], d: null }, e: [], f: { g: 1 }, h: null })).toEqual({
+      a: { b: 1, c: [3], d: 'x' },
+      e: [],
+      f: { g: 1 },
+    });
   });
 });
 

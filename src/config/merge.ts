@@ -7,7 +7,7 @@ import { problemError } from './issues.js';
 
 export type Plain = Record<string, unknown>;
 
-export function isPlainObject(v: unknown): v is Plain {
+function isPlainObject(v: unknown): v is Plain {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
@@ -43,12 +43,7 @@ export function layerData(src: ConfigSource, rules: RuleCatalog): Plain {
   for (const [id, setting] of Object.entries(ruleMap)) {
     const canonical = rules.aliases[id] ?? id;
     if (!rules.known.has(canonical)) {
-      throw problemError(
-        { path: ['rules', id], message: `unknown rule "${id}"`, atKey: true },
-        src,
-        0,
-        `known rules: ${[...rules.known].sort().join(', ')}`,
-      );
+      throw problemError({ path: ['rules', id], message: `unknown rule "${id}"`, atKey: true }, src, 0, `known rules: ${[...rules.known].sort().join(', ')}`);
     }
     const value = typeof setting === 'string' ? { severity: setting } : setting;
     const prev = normalized[canonical];

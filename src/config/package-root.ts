@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { GateError } from '../errors.js';
 import { embedded } from '../embedded.js';
 
-interface PackageInfo {
+export interface PackageInfo {
   root: string;
   version: string;
+  /** A git URL for `repository` in package.json, if it declares one (the pre-commit installer's `repo:`). */
+  repositoryUrl: string | null;
 }
 
 let cached: PackageInfo | null = null;
@@ -17,16 +19,17 @@ let cached: PackageInfo | null = null;
 export function packageInfo(): PackageInfo {
   if (cached) return cached;
   // The one-file bundle: no package directory; presets are embedded (see embedded.ts).
-  if (embedded) return (cached = { root: dirname(fileURLToPath(import.meta.url)), version: embedded.version });
+  if (embedded) return (cached = { root: dirname(fileURLToPath(import.meta.url)), version: embedded.version, repositoryUrl: null });
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const file = join(dir, 'package.json');
     // existsSync first: a thrown ENOENT per directory costs more than the check.
     if (existsSync(file)) {
       try {
-        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown; repository?: string | { url?: string } };
         if (pkg.name === 'safety-gate') {
-          cached = { root: dir, version: typeof pkg.version === 'string' ? pkg.version : '0.0.0' };
+          const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+          cached = { root: dir, version: typeof pkg.version === 'string' ? pkg.version : '0.0.0', repositoryUrl: repo ? gitUrl(repo) : null };
           return cached;
         }
       } catch {
@@ -39,6 +42,13 @@ export function packageInfo(): PackageInfo {
     }
     dir = parent;
   }
+}
+
+/** npm's repository shorthand and `git+https:` URLs as the plain URL git and pre-commit clone. */
+function gitUrl(repo: string): string {
+  const short = /^(?:github:)?([\w.-]+\/[\w.-]+)$/.exec(repo);
+  if (short) return `https://github.com/${short[1]}`;
+  return repo.replace(/^git\+/, '').replace(/\.git$/, '');
 }
 
 export function presetsDir(): string {

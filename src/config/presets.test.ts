@@ -56,7 +56,13 @@ describe('presets', () => {
       ['ci-workflows', 'gate-definitions', 'generated-files', 'hook-installs', 'manifest-hashes', 'safety-gate-policy'].sort(),
     );
     // Change control: the files implementing the gate definitions need security review.
-    for (const f of ['backend/common/agent_mode_guard.py', 'scripts/lib/exec_guard.py', 'scripts/ci/guardrails.sh', 'scripts/ci/script_risk_policy_manifest.json', 'tests/test_trading_mode_guardrail.py']) {
+    for (const f of [
+      'backend/common/agent_mode_guard.py',
+      'scripts/lib/exec_guard.py',
+      'scripts/ci/guardrails.sh',
+      'scripts/ci/script_risk_policy_manifest.json',
+      'tests/test_trading_mode_guardrail.py',
+    ]) {
       expect(m.glob(p.protectedTargets['gate-definitions']!)(f), f).toBe(true);
     }
     expect(p.approvals?.protected['gate-definitions']).toEqual(['security']);

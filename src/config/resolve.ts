@@ -6,6 +6,7 @@ import type { ConfigSchema, Policy, ResolvedRule, ChangeControlPolicy, ResolvedC
 import type { ConfigSource } from './source.js';
 import { problemsFromIssues, throwProblems, type Problem } from './issues.js';
 import { canonicalJson } from './canonical.js';
+import { DEFAULT_DEADLINE_MS, PRE_RECEIVE_DEADLINE_MS } from './deadlines.js';
 
 export type ParsedConfig = z.output<typeof ConfigSchema>;
 
@@ -16,11 +17,11 @@ export interface RuleInfo {
   schema: z.ZodType | null;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   maxBlobBytes: 8 * 1024 * 1024,
   onOversized: 'block',
-  deadlineMs: 30_000,
-  preReceiveDeadlineMs: 4_000,
+  deadlineMs: DEFAULT_DEADLINE_MS,
+  preReceiveDeadlineMs: PRE_RECEIVE_DEADLINE_MS,
   auditPath: 'safety-gate/audit.jsonl',
   policyBranch: 'refs/heads/main',
   policyPath: 'safety-gate.config.yaml',
@@ -33,16 +34,11 @@ function globsOf(group: Group): string[] {
   return Array.isArray(group) ? [...group] : [...group.paths];
 }
 
-export function branchRef(name: string): string {
+function branchRef(name: string): string {
   return name.startsWith('refs/') ? name : `refs/heads/${name}`;
 }
 
-export function resolvePolicy(
-  config: ParsedConfig,
-  layers: readonly ConfigSource[],
-  rules: readonly RuleInfo[],
-  sources: string[],
-): Policy {
+export function resolvePolicy(config: ParsedConfig, layers: readonly ConfigSource[], rules: readonly RuleInfo[], sources: string[]): Policy {
   const problems: Problem[] = [];
 
   const groups = new Map<string, string[]>();
@@ -71,12 +67,13 @@ export function resolvePolicy(
   for (const [name, c] of Object.entries(config.checks ?? {})) {
     checks[name] = { command: [...c.command], env: { ...defaults.env, ...c.env }, timeout: c.timeout ?? defaults.timeout };
   }
-  if (config.checks !== undefined) (config.required_checks ?? []).forEach((name, i) => {
-    if (!(name in checks)) {
-      const defined = Object.keys(checks).sort().join(', ') || 'none';
-      problems.push({ path: ['required_checks', i], message: `required check "${name}" is not defined under checks: (defined: ${defined})` });
-    }
-  });
+  if (config.checks !== undefined)
+    (config.required_checks ?? []).forEach((name, i) => {
+      if (!(name in checks)) {
+        const defined = Object.keys(checks).sort().join(', ') || 'none';
+        problems.push({ path: ['required_checks', i], message: `required check "${name}" is not defined under checks: (defined: ${defined})` });
+      }
+    });
   if (problems.length) throwProblems(problems, layers, 'define each required check under checks: (name → {command: [argv…], env: {…}})');
 
   const resolvedRules: Record<string, ResolvedRule> = {};
@@ -145,9 +142,7 @@ export function resolvePolicy(
       policySource: config.server?.policy_source ?? 'file',
       policyBranch: branchRef(config.server?.policy_branch ?? DEFAULTS.policyBranch),
       policyPath: config.server?.policy_path ?? DEFAULTS.policyPath,
-      protectedBranches: [
-        ...new Set((config.server?.protected_branches ?? [config.server?.policy_branch ?? DEFAULTS.policyBranch, 'main']).map(branchRef)),
-      ],
+      protectedBranches: [...new Set((config.server?.protected_branches ?? [config.server?.policy_branch ?? DEFAULTS.policyBranch, 'main']).map(branchRef))],
       ...(config.server?.allow_node_options === true ? { allowNodeOptions: true as const } : {}),
     },
     changeControl: changeControl as ChangeControlPolicy,

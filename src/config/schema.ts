@@ -10,12 +10,12 @@ import { releaseTagsShape, type ReleaseTagsPolicy } from './sections/release-tag
 import { checksShape } from './sections/checks.js';
 import { parseRunWindow, validTimezone } from '../rules/policy-record/run-windows.js';
 
-export const SeveritySetting = z.enum(['block', 'warn', 'off']);
+const SeveritySetting = z.enum(['block', 'warn', 'off']);
 
 const GlobList = z.array(z.string().min(1));
 
 /** `rules.<id>`: a severity, or `{severity, options}`. Options are validated by the rule's own schema. */
-export const RuleSetting = z.union([
+const RuleSetting = z.union([
   SeveritySetting,
   z
     .object({
@@ -26,7 +26,7 @@ export const RuleSetting = z.union([
 ]);
 
 /** A protected group: a list of globs, or an object with globs and a description. */
-export const ProtectedGroup = z.union([
+const ProtectedGroup = z.union([
   GlobList,
   z
     .object({
@@ -56,10 +56,7 @@ export const ConfigSchema = z
       )
       .optional(),
     /** IANA timezone the run windows are written in (default UTC). */
-    run_windows_timezone: z
-      .string()
-      .refine(validTimezone, { message: 'is not a timezone the runtime knows (an IANA name such as Europe/Berlin)' })
-      .optional(),
+    run_windows_timezone: z.string().refine(validTimezone, { message: 'is not a timezone the runtime knows (an IANA name such as Europe/Berlin)' }).optional(),
     required_checks: z.array(z.string()).optional(),
     /** SPEC-260 form: group names (defined under `protected_groups` or by a preset); or a map name → globs. */
     protected_targets: z.union([z.array(z.string()), z.record(z.string(), ProtectedGroup)]).optional(),
@@ -69,10 +66,7 @@ export const ConfigSchema = z
     protected_groups: z.record(z.string(), ProtectedGroup).optional(),
 
     /** Which files are runnable code and config. */
-    runtime_scope: z
-      .object({ include: GlobList.optional(), exclude: GlobList.optional() })
-      .strict()
-      .optional(),
+    runtime_scope: z.object({ include: GlobList.optional(), exclude: GlobList.optional() }).strict().optional(),
 
     /** Declare that paths are case-insensitive (macOS/Windows clients): `Config.YAML` is `config.yaml`. */
     case_insensitive_paths: z.boolean().optional(),
@@ -239,8 +233,6 @@ export interface ResolvedCheck {
   /** A duration (`10m`). */
   timeout: string;
 }
-
-export type { ReleaseTagsPolicy };
 
 export type ChangeControlPolicy = z.output<z.ZodObject<typeof changeControlShape>>;
 

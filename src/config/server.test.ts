@@ -107,12 +107,7 @@ describe('server policy: the protected branch tip', () => {
     const p = await loadServerPolicy({ gitDir: bare, runGit });
     expect(p.policyId).toBe('agenttrader-v2');
     expect(p.record.max_retries_per_task).toBe(5);
-    expect(p.sources).toEqual([
-      join(bare, SERVER_POLICY_FILE),
-      'preset:recommended',
-      'preset:agenttrader-v2',
-      `refs/heads/main@${tip}:safety-gate.config.yaml`,
-    ]);
+    expect(p.sources).toEqual([join(bare, SERVER_POLICY_FILE), 'preset:recommended', 'preset:agenttrader-v2', `refs/heads/main@${tip}:safety-gate.config.yaml`]);
     // the branch's config cannot move where the server reads from
     expect(p.server).toEqual({ policySource: 'branch', policyBranch: 'refs/heads/main', policyPath: 'safety-gate.config.yaml', protectedBranches: ['refs/heads/main'] });
   });
@@ -153,9 +148,7 @@ describe('server policy: the protected branch tip', () => {
   test('errors in the branch config name ref:path:line:column', async () => {
     install(BRANCH_MODE);
     pushMain({ 'safety-gate.config.yaml': 'policy_id: x\nrulez: {}\n' });
-    await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow(
-      'refs/heads/main:safety-gate.config.yaml:2:1: rulez: unknown key (did you mean "rules"?)',
-    );
+    await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow('refs/heads/main:safety-gate.config.yaml:2:1: rulez: unknown key (did you mean "rules"?)');
   });
 
   test('a missing branch (first push) falls back to the installed file', async () => {

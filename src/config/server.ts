@@ -2,7 +2,8 @@
 // put in the bare repository, or (when that file says so) the config at the current tip of a
 // protected branch, read before any ref moves. Never from pushed commits; never code.
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readOr } from './cache-files.js';
 import { ConfigError, GateError } from '../errors.js';
 import type { Policy } from './schema.js';
 
@@ -11,7 +12,7 @@ export const SERVER_POLICY_FILE = 'safety-gate/policy.yaml';
 /** The same, for a JSON policy. */
 export const SERVER_POLICY_FILE_JSON = 'safety-gate/policy.json';
 
-export interface GitRunResult {
+interface GitRunResult {
   stdout: Buffer | string;
   code: number;
   stderr?: Buffer | string;
@@ -41,7 +42,7 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
     throw new GateError('config', `no server policy: ${yamlPath} does not exist`, NO_POLICY_HINT);
   }
   const file = hasYaml ? yamlPath : jsonPath;
-  assertPolicyText(readFileOrNull(file), file);
+  assertPolicyText(readOr(file), file);
   const base = await load.loadPolicyFile(file, 'server');
   if (base === null) throw new GateError('config', `no server policy: ${file} does not exist`, NO_POLICY_HINT);
   if (base.server.policySource !== 'branch') return base;
@@ -81,14 +82,6 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
 
 const NO_POLICY_HINT = 'install one with `safety-gate install --server <repo> --config FILE`, or name one with --config / SAFETY_GATE_POLICY in the hook script';
 
-function readFileOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /**
  * A server policy that says nothing (zero bytes, blank, only comments, a null document) is a
  * truncated or emptied file, not an instruction to use the recommended preset: refuse it.
@@ -101,7 +94,11 @@ export function assertPolicyText(text: string | null, where: string): void {
     .map((l) => l.trim())
     .some((l) => l !== '' && !l.startsWith('#') && l !== '---' && l !== '...' && l !== '~' && l !== 'null' && l !== '{}' && l !== '""' && l !== "''");
   if (!meaningful) {
-    throw new GateError('config', `the server policy ${where} is empty`, 'restore it; an empty policy is never read as the recommended preset on the server (write `extends: [recommended]` to mean that)');
+    throw new GateError(
+      'config',
+      `the server policy ${where} is empty`,
+      'restore it; an empty policy is never read as the recommended preset on the server (write `extends: [recommended]` to mean that)',
+    );
   }
 }
 
@@ -141,6 +138,7 @@ async function readBlobAt(runGit: RunGit, rev: string, path: string, label: stri
     throw new ConfigError('policy must be a regular file (not a directory, symlink or submodule)', `${label}:${path}`);
   }
   const cat = await git(runGit, ['cat-file', 'blob', oid!]);
-  if (cat.code !== 0) throw new GateError('object', `cannot read ${label}:${path}: ${cat.err.trim() || `git exited with ${cat.code}`}`, 'check the repository for corruption (git fsck)');
+  if (cat.code !== 0)
+    throw new GateError('object', `cannot read ${label}:${path}: ${cat.err.trim() || `git exited with ${cat.code}`}`, 'check the repository for corruption (git fsck)');
   return cat.out;
 }

@@ -5,16 +5,13 @@ import { ConfigError } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
 
-export interface Position {
+interface Position {
   line: number;
   column: number;
 }
 
 /** Where a config file came from; `id` is unique (cycle detection, `Policy.sources`). */
-export type Origin =
-  | { kind: 'file'; path: string }
-  | { kind: 'preset'; name: string; path: string }
-  | { kind: 'tree'; rev: string; revLabel: string; path: string };
+export type Origin = { kind: 'file'; path: string } | { kind: 'preset'; name: string; path: string } | { kind: 'tree'; rev: string; revLabel: string; path: string };
 
 export interface ConfigSource {
   origin: Origin;
@@ -51,13 +48,7 @@ const MESSAGES: Record<string, string> = {
 };
 
 /** Parse YAML or JSON text; syntax errors become ConfigError with file:line:column. */
-export function parseConfigText(
-  text: string,
-  origin: Origin,
-  id: string,
-  display: string,
-  prefix: KeyPath = [],
-): ConfigSource {
+export function parseConfigText(text: string, origin: Origin, id: string, display: string, prefix: KeyPath = []): ConfigSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const err = doc.errors[0];
@@ -75,8 +66,7 @@ export function parseConfigText(
   let data: unknown = full;
   for (const seg of prefix) data = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[seg as string] : undefined;
 
-  const find = (path: KeyPath): { node: Node | null; keyNode: Node | null; depth: number } =>
-    findNode(doc, [...prefix, ...path], prefix.length);
+  const find = (path: KeyPath): { node: Node | null; keyNode: Node | null; depth: number } => findNode(doc, [...prefix, ...path], prefix.length);
   return {
     origin,
     id,

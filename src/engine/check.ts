@@ -29,7 +29,9 @@ import { cachedServerPolicy } from '../config/server-cache.js';
 import { decide, dedupeFindings, sortFindings } from '../findings/order.js';
 import { rules as registeredRules } from '../rules/registry.js';
 
-export type Door = 'pre-commit' | 'commit-msg' | 'pre-push' | 'pre-receive' | 'pre-tool-use' | 'scan';
+import type { Door } from '../doors.js';
+
+export type { Door };
 
 export interface CheckOptions {
   cwd: string;
@@ -146,7 +148,7 @@ async function loadTask(opts: CheckOptions): Promise<TaskEnvelope | null> {
   if (opts.door === 'pre-receive') return null;
   const path = opts.env.SAFETY_GATE_TASK;
   if (!path) return null;
-  const { loadTaskEnvelope } = await import('../change-control/task.js');
+  const { loadTaskEnvelope } = await import('../sources/task.js');
   return loadTaskEnvelope(path);
 }
 
@@ -294,7 +296,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     }
     // Signed task envelopes (Task-Envelope trailers): verified once, before any rule reads them.
     if (changeSet.commits.some((c) => !c.transition && c.trailers.some((t) => t.key.toLowerCase() === 'task-envelope'))) {
-      const { attachSignedTasks } = await import('../change-control/signed-task.js');
+      const { attachSignedTasks } = await import('../sources/signed-task.js');
       await attachSignedTasks(changeSet, policy, git, server, now);
     }
     // The gate's own record of what each rule said about each blob (the server's in its bare
@@ -329,9 +331,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       deadlineLabel: opts.door,
       resultCache,
     });
-    const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile)
-      ? null
-      : await loadBaseline({ explicit: opts.baselineFile, cwd: opts.cwd, policy, base, readAt });
+    const baseline = opts.noBaseline || (opts.policy && !opts.baselineFile) ? null : await loadBaseline({ explicit: opts.baselineFile, cwd: opts.cwd, policy, base, readAt });
     // pre-push: each pushed commit is judged by the baseline of its parent (the adoption commit
     // and the work after it can go out in one push); the server and range scans by one trusted
     // state (the branch tip, A).
@@ -345,7 +345,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
     );
     let findings: Finding[] = applied.findings;
     const baselined = applied.baselined;
-    const anyBaseline = baseline ?? (perCommit ? [...perCommit.values()].find((b) => b !== null) ?? null : null);
+    const anyBaseline = baseline ?? (perCommit ? ([...perCommit.values()].find((b) => b !== null) ?? null) : null);
     let overrides: CheckResult['overrides'] = [];
     // Signed approvals and break-glass close what still blocks after the baseline.
     if (policy.approvals && findings.some((f) => f.severity === 'block')) {
@@ -391,7 +391,7 @@ async function baselinesOfParents(cs: ChangeSet, load: (rev: string) => Promise<
  * The time rules judge by (run windows, expiries). SAFETY_GATE_TEST_NOW (an ISO time) stands in
  * for the clock in tests: on clients always, on the server only when its own policy allows it.
  */
-export function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, started: number): number {
+function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, started: number): number {
   const fake = env.SAFETY_GATE_TEST_NOW;
   if (!fake || (server && !policy.testing.allowClockOverride)) return started;
   const t = Date.parse(fake);

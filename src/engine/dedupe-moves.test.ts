@@ -4,11 +4,26 @@ import type { Finding } from '../findings/types.js';
 import { dedupeMoves } from './run.js';
 
 const commit = (oid: string, refs: string[], move?: string): CommitInfo => ({
-  oid, parents: [], tree: null, author: null, committer: null, message: null, trailers: [], refs,
+  oid,
+  parents: [],
+  tree: null,
+  author: null,
+  committer: null,
+  message: null,
+  trailers: [],
+  refs,
   ...(move ? { transition: { ref: move, base: 'b', newOid: 'tip', author: null, committer: null } } : {}),
 });
 const finding = (commit: string, path: string, line: number | null = null, rule = 'protected-target'): Finding => ({
-  rule, severity: 'block', message: 'm', path, line, column: null, commit, ref: null, remediation: null,
+  rule,
+  severity: 'block',
+  message: 'm',
+  path,
+  line,
+  column: null,
+  commit,
+  ref: null,
+  remediation: null,
 });
 
 describe('dedupeMoves', () => {

@@ -24,7 +24,7 @@ describe('KeywordScanner', () => {
 
   it('agrees with the reference on random ASCII', () => {
     let seed = 1;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alphabet = 'abAB_.:<';
     const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
     for (let i = 0; i < 500; i++) {
@@ -39,7 +39,7 @@ describe('KeywordScanner on text the readers decode (the lower-cased view)', () 
   it('agrees with blob.lower.includes(k) for every keyword: binary, escapes, URL folding, UTF-16', () => {
     const wanted = ['agent_mode', 'alpaca', 'ｉｂｋｒ', 'api', 'ode', 'mode=exec', '\u0000x'];
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const bytes = Buffer.from(Array.from({ length: 4000 }, () => Math.floor(rnd() * 256)));
     const texts: Buffer[] = [
       Buffer.concat([bytes, Buffer.from('AGENT_MODE=EXECUTE'), bytes]),

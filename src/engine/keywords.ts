@@ -38,7 +38,13 @@ export class KeywordScanner {
       if (this.compiled.size > 256) this.compiled.clear();
       // Longest first: at one position the longest keyword wins; the shorter ones it contains
       // are credited by `includes` below.
-      r = new RegExp([...keywords].sort((a, b) => b.length - a.length).map(escape).join('|'), flags);
+      r = new RegExp(
+        [...keywords]
+          .sort((a, b) => b.length - a.length)
+          .map(escape)
+          .join('|'),
+        flags,
+      );
       this.compiled.set(key, r);
     }
     return r;

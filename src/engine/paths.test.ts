@@ -14,10 +14,33 @@ const reference = (path: string) => {
 
 describe('normalizeRepoPath', () => {
   it('agrees with segment-wise normalisation, canonical paths returned as they are', () => {
-    const cases = ['', '.', '..', 'a', 'a/b', './a', 'a/./b', 'a/../b', '../a', 'a/..', 'a/.', '/a', 'a/', 'a//b', 'a\\b', '.a/b', 'a/.b', 'a/..b', 'a..', '...', 'a/.../b', '.github/workflows/ci.yml'];
+    const cases = [
+      '',
+      '.',
+      '..',
+      'a',
+      'a/b',
+      './a',
+      'a/./b',
+      'a/../b',
+      '../a',
+      'a/..',
+      'a/.',
+      '/a',
+      'a/',
+      'a//b',
+      'a\\b',
+      '.a/b',
+      'a/.b',
+      'a/..b',
+      'a..',
+      '...',
+      'a/.../b',
+      '.github/workflows/ci.yml',
+    ];
     for (const c of cases) expect(normalizeRepoPath(c), c).toBe(reference(c));
     let seed = 3;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alphabet = ['a', '.', '/', '\\', 'b'];
     for (let i = 0; i < 2000; i++) {
       const p = Array.from({ length: Math.floor(rnd() * 8) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');

@@ -19,19 +19,34 @@ export interface PathMatcher {
 // Anything normalisation would change: a backslash, an empty, '.' or '..' segment.
 const NEEDS_NORMALISING = /\\|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
 
-export function normalizeRepoPath(path: string): string {
+/** '/' separators, no empty or '.' segments, '..' applied; above the root: null, or dropped (`clamp`). */
+function normalSegments(path: string, clamp: boolean): string | null {
   // Git's own paths are nearly always canonical already: no split and join per glob test.
-  if (!NEEDS_NORMALISING.test(path)) return path;
+  if (path !== '' && !NEEDS_NORMALISING.test(path)) return path;
   const out: string[] = [];
   for (const part of path.replace(/\\/g, '/').split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
+      if (out.length === 0 && !clamp) return null;
       out.pop();
       continue;
     }
     out.push(part);
   }
   return out.join('/');
+}
+
+/** The canonical spelling globs are tested against ('..' above the root is dropped). */
+export function normalizeRepoPath(path: string): string {
+  return normalSegments(path, true)!;
+}
+
+/**
+ * Repository-relative normal form: '/' separators, no empty or '.' segments, '..' applied.
+ * Returns null when '..' climbs above the repository root (the path leaves the repository).
+ */
+export function normalizeInside(path: string): string | null {
+  return normalSegments(path, false);
 }
 
 export function createPathMatcher(scope: ScopeGlobs, caseInsensitive: boolean): PathMatcher {

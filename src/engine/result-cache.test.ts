@@ -10,7 +10,15 @@ import { check } from './check.js';
 import { RESULT_CACHE_FILE, ResultCache, resultCacheEnabled } from './result-cache.js';
 import { Repo, sandbox, type Sandbox } from '../../test/helpers/repo.js';
 
-const PARTS = { rule: 'agent-mode', setting: { severity: 'block', options: { a: 1 } }, policy: { runtimeScope: { include: ['**'], exclude: [] } }, keywords: ['agent_mode'], undecodable: false, trustsLocalState: false, objectFormat: 'sha1' };
+const PARTS = {
+  rule: 'agent-mode',
+  setting: { severity: 'block', options: { a: 1 } },
+  policy: { runtimeScope: { include: ['**'], exclude: [] } },
+  keywords: ['agent_mode'],
+  undecodable: false,
+  trustsLocalState: false,
+  objectFormat: 'sha1',
+};
 const KEY = ResultCache.fileKey('a'.repeat(40), '100644', 'config/app.env');
 const FINDING = { message: 'AGENT_MODE is set to "EXECUTE"', path: 'config/app.env', line: 1, column: 1 };
 

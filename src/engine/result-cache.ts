@@ -32,7 +32,7 @@ import pkg from '../../package.json' with { type: 'json' };
 export const RESULT_CACHE_FILE = 'safety-gate/cache/results-v1.log';
 const FORMAT = 1;
 /** Default budget of the cache file (SAFETY_GATE_CACHE_MAX_MB overrides). */
-export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * Rules whose checkFile reads only the file view's path, hits and new blob, its own options and
@@ -40,15 +40,7 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
  * Python versions and relative imports for checkRun), trading-mode (remembers analysed files for
  * its GitLab-include pass).
  */
-export const CACHEABLE_RULES: ReadonlySet<string> = new Set([
-  'agent-mode',
-  'generated-file',
-  'image-pinning',
-  'live-endpoint',
-  'readable-content',
-  'replicas',
-  'secrets',
-]);
+export const CACHEABLE_RULES: ReadonlySet<string> = new Set(['agent-mode', 'generated-file', 'image-pinning', 'live-endpoint', 'readable-content', 'replicas', 'secrets']);
 
 /** `SAFETY_GATE_CACHE=off` (or 0, false, no) turns the result cache off for a run. */
 export function resultCacheEnabled(env: NodeJS.ProcessEnv): boolean {
@@ -57,7 +49,7 @@ export function resultCacheEnabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** The running gate: its version and the signature (size, mtime, inode) of this bundle file. */
-export function codeIdentity(): string {
+function codeIdentity(): string {
   let file = '';
   try {
     file = fileURLToPath(import.meta.url);
@@ -133,7 +125,15 @@ export class ResultCache {
   }
 
   /** The context hash of a rule (see the file comment for what goes in). */
-  context(parts: { rule: string; setting: unknown; policy: unknown; keywords: readonly string[] | null; undecodable: boolean; trustsLocalState: boolean; objectFormat: string }): string {
+  context(parts: {
+    rule: string;
+    setting: unknown;
+    policy: unknown;
+    keywords: readonly string[] | null;
+    undecodable: boolean;
+    trustsLocalState: boolean;
+    objectFormat: string;
+  }): string {
     const text = JSON.stringify([FORMAT, this.code, parts.rule, parts.setting, parts.policy, parts.keywords, parts.undecodable, parts.trustsLocalState, parts.objectFormat]);
     return createHash('sha256').update(text).digest('hex').slice(0, 32);
   }
@@ -236,7 +236,7 @@ export class ResultCache {
     // A file that does not end with a newline was cut short: its last segment is incomplete.
     if (lines[lines.length - 1] !== '') this.reject();
     lines.pop();
-    for (let i = 0; i < lines.length; ) {
+    for (let i = 0; i < lines.length;) {
       const body = lines[i]!;
       const check = lines[i + 1];
       if (body.startsWith('#') || check === undefined || !check.startsWith('#')) {

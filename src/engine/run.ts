@@ -297,7 +297,12 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       }
       // What the result cache already knows: a blob every rule of every path has a result for
       // is not read at all.
-      const plans = w.items.map((item) => item.rules.map((r): Planned => ({ r, cached: r.cacheContext && lookUp ? cache!.get(r.cacheContext, ResultCache.fileKey(w.oid, item.change.newMode, item.change.path)) : undefined })));
+      const plans = w.items.map((item) =>
+        item.rules.map((r): Planned => ({
+          r,
+          cached: r.cacheContext && lookUp ? cache!.get(r.cacheContext, ResultCache.fileKey(w.oid, item.change.newMode, item.change.path)) : undefined,
+        })),
+      );
       if (plans.every((p) => p.every((x) => x.cached))) {
         totalBytes -= size;
         group.push({ work: w, plans, blob: null });
@@ -353,7 +358,14 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     if (projected <= budgetMs * 1.25) return;
     throw new GateError(
       'deadline',
-      msg.deadlineProjected(input.deadlineLabel, budgetMs, { commits: cs.commits.length, blobs: blobSizes.size, bytes: totalBytes, done: doneBytes, elapsed: now - input.now, projected }),
+      msg.deadlineProjected(input.deadlineLabel, budgetMs, {
+        commits: cs.commits.length,
+        blobs: blobSizes.size,
+        bytes: totalBytes,
+        done: doneBytes,
+        elapsed: now - input.now,
+        projected,
+      }),
       msg.deadlineProjectedHint(input.deadlineLabel, Math.ceil((projected * 1.5) / 1000) * 1000),
     );
   };

@@ -4,11 +4,34 @@ import { markSuperseded } from './superseded.js';
 
 const commit = (oid: string, parents: string[]): CommitInfo => ({ oid, parents, tree: null, author: null, committer: null, message: '', trailers: [], refs: [] });
 const change = (commit: string, path: string, oldPath: string | null = path): FileChange => ({
-  status: oldPath === path ? 'M' : 'R', path, oldPath, oldMode: '100644', newMode: '100644', oldOid: 'a', newOid: `${commit}-${path}`, commit,
+  status: oldPath === path ? 'M' : 'R',
+  path,
+  oldPath,
+  oldMode: '100644',
+  newMode: '100644',
+  oldOid: 'a',
+  newOid: `${commit}-${path}`,
+  commit,
 });
-const cs = (commits: CommitInfo[], changes: FileChange[], refs: ChangeSet['refs'] = []): ChangeSet => ({ origin: 'receive', objectFormat: 'sha1', refs, commits, changes, actor: { source: 'x', name: null }, task: null });
+const cs = (commits: CommitInfo[], changes: FileChange[], refs: ChangeSet['refs'] = []): ChangeSet => ({
+  origin: 'receive',
+  objectFormat: 'sha1',
+  refs,
+  commits,
+  changes,
+  actor: { source: 'x', name: null },
+  task: null,
+});
 const ref = (name: string, newOid: string, targetType: 'commit' | 'tag' = 'commit'): ChangeSet['refs'][number] => ({
-  ref: name, localRef: null, oldOid: '0'.repeat(40), newOid, kind: 'create', forced: false, isTag: targetType === 'tag', isBranch: targetType !== 'tag', targetType,
+  ref: name,
+  localRef: null,
+  oldOid: '0'.repeat(40),
+  newOid,
+  kind: 'create',
+  forced: false,
+  isTag: targetType === 'tag',
+  isBranch: targetType !== 'tag',
+  targetType,
 });
 
 describe('markSuperseded', () => {

@@ -4,7 +4,7 @@
 // the link is added or changed and when a later change edits the target.
 import type { CommitInfo, FileChange, Snapshot, TreeEntry } from '../changeset/types.js';
 import type { Blob } from '../changeset/blob.js';
-import { resolveLinkTarget } from '../change-control/paths.js';
+import { resolveLinkTarget } from './spellings.js';
 
 const MAX_ALIASES_PER_LINK = 10000;
 const isRegular = (mode: string | null) => mode === '100644' || mode === '100755';
@@ -66,7 +66,8 @@ export async function symlinkAliases(commits: CommitInfo[], changes: FileChange[
       if (target === null) continue;
       for (const ch of hidden) {
         if (ch.path === target) out.push(alias(link.path, ch.path, { path: ch.path, mode: ch.newMode!, oid: ch.newOid! }, ch.commit, ch.oldOid));
-        else if (ch.path.startsWith(`${target}/`)) out.push(alias(`${link.path}${ch.path.slice(target.length)}`, ch.path, { path: ch.path, mode: ch.newMode!, oid: ch.newOid! }, ch.commit, ch.oldOid));
+        else if (ch.path.startsWith(`${target}/`))
+          out.push(alias(`${link.path}${ch.path.slice(target.length)}`, ch.path, { path: ch.path, mode: ch.newMode!, oid: ch.newOid! }, ch.commit, ch.oldOid));
       }
     }
   }
@@ -87,7 +88,7 @@ const MAX_MEMO_TREES = 200_000;
  * share nearly every subtree) cost one read per new tree object and no walk of the whole tree.
  * Memory: one (mostly empty) list per distinct tree id, bounded.
  */
-export function treeLinks(readTree: NonNullable<AliasDeps['readTree']>): (tree: string) => Promise<Link[]> {
+function treeLinks(readTree: NonNullable<AliasDeps['readTree']>): (tree: string) => Promise<Link[]> {
   const memo = new Map<string, Promise<Link[]>>();
   const NONE: Link[] = [];
   const of = (tree: string): Promise<Link[]> => {

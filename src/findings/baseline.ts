@@ -20,11 +20,11 @@ import type { Finding } from './types.js';
 import { fingerprintOf } from './fingerprint.js';
 import { compareFindings } from './order.js';
 
-export const BASELINE_SCHEMA = 'safety-gate/baseline@1';
+const BASELINE_SCHEMA = 'safety-gate/baseline@1';
 /** Where `safety-gate baseline` writes and every door looks, relative to the repository root. */
 export const DEFAULT_BASELINE_PATH = '.safety-gate/baseline.json';
 
-export interface BaselineEntry {
+interface BaselineEntry {
   fingerprint: string;
   rule: string;
   path: string | null;
@@ -47,7 +47,7 @@ export interface Baseline {
 
 const NEVER_BASELINED = new Set(['protected-target', 'task-scope']);
 
-export function baselineable(f: Finding): boolean {
+function baselineable(f: Finding): boolean {
   const base = f.rule.split('/')[0]!;
   return !NEVER_BASELINED.has(base) && !f.rule.endsWith('/new-exception');
 }
@@ -61,9 +61,7 @@ export function buildBaseline(findings: readonly Finding[], meta: { rev: string 
     if (e) e.count++;
     else byFp.set(fp, { fingerprint: fp, rule: f.rule, path: f.path, count: 1, line: f.line });
   }
-  const entries = [...byFp.values()].sort(
-    (a, b) => cmp(a.path ?? '\uffff', b.path ?? '\uffff') || cmp(a.rule, b.rule) || cmp(a.fingerprint, b.fingerprint),
-  );
+  const entries = [...byFp.values()].sort((a, b) => cmp(a.path ?? '\uffff', b.path ?? '\uffff') || cmp(a.rule, b.rule) || cmp(a.fingerprint, b.fingerprint));
   return { schema: BASELINE_SCHEMA, rev: meta.rev, policy_hash: meta.policyHash, findings: entries };
 }
 

@@ -2,7 +2,7 @@
 // `safety-gate explain exceptions|baseline`, appended to `explain --all` (docs/rules.md) and
 // named at the end of every rule's `explain`.
 
-export const EXCEPTIONS_DOCS = `Inline exceptions, the same for every rule (applied by the engine after all rules report).
+const EXCEPTIONS_DOCS = `Inline exceptions, the same for every rule (applied by the engine after all rules report).
 
   <code>  # safety-gate: allow <rule>[, <rule>…] -- <reason>
 
@@ -36,7 +36,7 @@ engine's own verdict on the tree at --rev), each with what it suppresses; --all 
 comments that suppress nothing (no reason, or no finding of that rule on the covered line),
 marked INEFFECTIVE with the cause.`;
 
-export const BASELINE_DOCS = `Baseline: adopt the gate on a repository that already has findings.
+const BASELINE_DOCS = `Baseline: adopt the gate on a repository that already has findings.
 
   safety-gate baseline [--output FILE] [--rev REV]     writes .safety-gate/baseline.json
   safety-gate scan --baseline FILE                      applies another file

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
 
-export const FINGERPRINT_VERSION = 'v3';
+const FINGERPRINT_VERSION = 'v3';
 
 export function normaliseLine(text: string): string {
   return text.replace(/\r$/, '').trim().replace(/\s+/g, ' ');
@@ -41,9 +41,76 @@ export function fingerprintOf(f: Finding): string {
 type Layout = 'flat' | 'sectioned' | 'nested';
 
 /** Files whose structure is `[section]` headers (and continuation lines). */
-const SECTIONED_EXT = new Set(['ini', 'cfg', 'conf', 'cnf', 'toml', 'service', 'socket', 'timer', 'mount', 'target', 'path', 'slice', 'network', 'netdev', 'container', 'desktop', 'inf', 'editorconfig', 'gitconfig', 'pypirc', 'pylintrc', 'flake8', 'coveragerc']);
+const SECTIONED_EXT = new Set([
+  'ini',
+  'cfg',
+  'conf',
+  'cnf',
+  'toml',
+  'service',
+  'socket',
+  'timer',
+  'mount',
+  'target',
+  'path',
+  'slice',
+  'network',
+  'netdev',
+  'container',
+  'desktop',
+  'inf',
+  'editorconfig',
+  'gitconfig',
+  'pypirc',
+  'pylintrc',
+  'flake8',
+  'coveragerc',
+]);
 /** Known formats with no `[section]` headers (a `[` line there is code or data). */
-const NESTED_ONLY_EXT = new Set(['yaml', 'yml', 'json', 'jsonc', 'json5', 'py', 'pyw', 'pyi', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'sh', 'bash', 'zsh', 'ksh', 'tf', 'tfvars', 'hcl', 'xml', 'md', 'rb', 'go', 'rs', 'java', 'kt', 'c', 'h', 'cpp', 'cs', 'php', 'pl', 'lua', 'sql', 'html', 'css', 'mk', 'txt']);
+const NESTED_ONLY_EXT = new Set([
+  'yaml',
+  'yml',
+  'json',
+  'jsonc',
+  'json5',
+  'py',
+  'pyw',
+  'pyi',
+  'js',
+  'mjs',
+  'cjs',
+  'jsx',
+  'ts',
+  'mts',
+  'cts',
+  'tsx',
+  'sh',
+  'bash',
+  'zsh',
+  'ksh',
+  'tf',
+  'tfvars',
+  'hcl',
+  'xml',
+  'md',
+  'rb',
+  'go',
+  'rs',
+  'java',
+  'kt',
+  'c',
+  'h',
+  'cpp',
+  'cs',
+  'php',
+  'pl',
+  'lua',
+  'sql',
+  'html',
+  'css',
+  'mk',
+  'txt',
+]);
 
 function layoutOf(path: string | null): Layout {
   const base = (path ?? '').slice((path ?? '').lastIndexOf('/') + 1).toLowerCase();

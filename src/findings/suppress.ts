@@ -42,7 +42,7 @@ export interface ExceptionReviewRequest {
   key: string;
 }
 
-export interface ExceptionReviewDecision {
+interface ExceptionReviewDecision {
   approved: boolean;
   /** Authenticated approver, when approved. */
   by: string | null;

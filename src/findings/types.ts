@@ -69,7 +69,7 @@ export interface FindingInput {
 
 export type Decision = 'pass' | 'block';
 
-export interface ScanStats {
+interface ScanStats {
   commits: number;
   files: number;
   blobsRead: number;

@@ -9,10 +9,14 @@ const Z = '0'.repeat(40);
 describe('parseRawRecords', () => {
   it('reads adds, deletes, modifications, mode and type changes', () => {
     const fields = [
-      `:000000 100644 ${Z} ${A} A`, 'new file',
-      `:100644 000000 ${A} ${Z} D`, 'gone',
-      `:100644 100755 ${A} ${A} M`, 'chmod',
-      `:100644 120000 ${A} ${B} T`, 'now-a-link',
+      `:000000 100644 ${Z} ${A} A`,
+      'new file',
+      `:100644 000000 ${A} ${Z} D`,
+      'gone',
+      `:100644 100755 ${A} ${A} M`,
+      'chmod',
+      `:100644 120000 ${A} ${B} T`,
+      'now-a-link',
     ];
     const { changes, next } = parseRawRecords(fields, 0, null);
     expect(next).toBe(fields.length);
@@ -32,7 +36,16 @@ describe('parseRawRecords', () => {
 
   it('reads combined diffs of merges: only paths that differ from every parent', () => {
     const { changes } = parseRawRecords([`::100644 100644 100644 ${A} ${B} ${C} MM`, 'both.txt', `::000000 000000 100644 ${Z} ${Z} ${C} AA`, 'evil.txt'], 0, 'm');
-    expect(changes[0]).toMatchObject({ status: 'M', path: 'both.txt', oldOid: A, newOid: C, parents: [{ mode: '100644', oid: A }, { mode: '100644', oid: B }] });
+    expect(changes[0]).toMatchObject({
+      status: 'M',
+      path: 'both.txt',
+      oldOid: A,
+      newOid: C,
+      parents: [
+        { mode: '100644', oid: A },
+        { mode: '100644', oid: B },
+      ],
+    });
     expect(changes[1]).toMatchObject({ status: 'A', path: 'evil.txt', oldOid: null, newOid: C });
   });
 

@@ -33,11 +33,7 @@ function normaliseStatus(letter: string): ChangeStatus {
  * Parse raw records starting at `fields[i]`. Returns the changes and the index after them.
  * Stops at a field that does not start with ':' (the next commit id in diff-tree --stdin output).
  */
-export function parseRawRecords(
-  fields: string[],
-  start: number,
-  commit: string | null,
-): { changes: FileChange[]; next: number } {
+export function parseRawRecords(fields: string[], start: number, commit: string | null): { changes: FileChange[]; next: number } {
   const changes: FileChange[] = [];
   let i = start;
   while (i < fields.length) {
@@ -94,7 +90,13 @@ export function parseRawRecords(
       const parents = modes.slice(0, n).map((m, k) => ({ mode: modeOrNull(m), oid: oidOrNull(oids[k]!) }));
       const first = parents[0]!;
       const status: ChangeStatus =
-        newOid === null ? 'D' : first.oid === null ? 'A' : first.mode !== newMode && (first.mode === '120000' || newMode === '120000' || first.mode === '160000' || newMode === '160000') ? 'T' : 'M';
+        newOid === null
+          ? 'D'
+          : first.oid === null
+            ? 'A'
+            : first.mode !== newMode && (first.mode === '120000' || newMode === '120000' || first.mode === '160000' || newMode === '160000')
+              ? 'T'
+              : 'M';
       changes.push({
         status,
         path,

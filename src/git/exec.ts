@@ -6,11 +6,11 @@
 // only), `info/grafts` (rewrites a commit's parents, hiding commits from the list of new ones)
 // and GIT_REPLACE_REF_BASE (moves where replacements are read from). Every git the gate starts
 // goes through `gitEnv`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { GateError } from '../errors.js';
 import { msg } from '../messages.js';
 
-export interface GitResult {
+interface GitResult {
   stdout: Buffer;
   stderr: string;
   code: number;
@@ -63,11 +63,7 @@ export function createGitRunner(cwd: string, callerEnv: NodeJS.ProcessEnv = proc
         child.stdout.on('data', (d: Buffer) => out.push(d));
         child.stderr.on('data', (d: Buffer) => err.push(d));
         child.on('error', (e: NodeJS.ErrnoException) => {
-          reject(
-            e.code === 'ENOENT'
-              ? new GateError('git', msg.gitMissing(e.message), msg.gitMissingHint)
-              : new GateError('git', msg.gitFailed(args, e.message)),
-          );
+          reject(e.code === 'ENOENT' ? new GateError('git', msg.gitMissing(e.message), msg.gitMissingHint) : new GateError('git', msg.gitFailed(args, e.message)));
         });
         child.stdin.on('error', () => {
           /* git may exit before reading all input; its exit code tells */
@@ -85,7 +81,34 @@ export function createGitRunner(cwd: string, callerEnv: NodeJS.ProcessEnv = proc
   };
 }
 
-export function firstLine(s: string): string {
+export interface GitSyncResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Synchronous git for the few places that cannot wait (installers, the policy cache's look-up
+ * of the work tree): the same arguments and environment as `createGitRunner`. A non-zero exit
+ * is returned, not thrown; a git that cannot start throws a GateError('git').
+ */
+export function gitSync(args: readonly string[], cwd: string, callerEnv: NodeJS.ProcessEnv = process.env): GitSyncResult {
+  const r = spawnSync('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv(callerEnv), encoding: 'utf8' });
+  if (r.error) throw new GateError('git', msg.gitMissing(r.error.message), msg.gitMissingHint);
+  return { status: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The top of the work tree holding `cwd`, or `cwd` itself outside one (or without git). */
+export function topLevelOrSelf(cwd: string, callerEnv: NodeJS.ProcessEnv = process.env): string {
+  try {
+    const r = gitSync(['rev-parse', '--show-toplevel'], cwd, callerEnv);
+    return (r.status === 0 && r.stdout.trim()) || cwd;
+  } catch {
+    return cwd;
+  }
+}
+
+function firstLine(s: string): string {
   const line = s.split('\n').find((l) => l.trim() !== '') ?? '';
   return line.replace(/^(fatal|error): /, '').trim();
 }

@@ -11,7 +11,10 @@ let repo: Repo;
 beforeAll(() => {
   sb = sandbox();
   repo = Repo.init(sb);
-  repo.write('a.txt', 'alpha\n').write('dir/sub/b.bin', Buffer.from([0, 1, 2, 10, 10, 255])).write('dir/sp ace ü.txt', 'x\n');
+  repo
+    .write('a.txt', 'alpha\n')
+    .write('dir/sub/b.bin', Buffer.from([0, 1, 2, 10, 10, 255]))
+    .write('dir/sp ace ü.txt', 'x\n');
   repo.commitAll('one');
   repo.git('symbolic-ref', 'HEAD', 'refs/heads/main');
 });
@@ -21,13 +24,7 @@ describe('CatFile', () => {
   it('reads many objects through one process, binary-safe, and reports missing ones as null', async () => {
     const cf = new CatFile(repo.path, sb.env);
     const ids = repo.git('ls-tree', '-r', '--format=%(objectname)', 'HEAD').trim().split('\n');
-    const [one, two, three, missing, info] = await Promise.all([
-      cf.read(ids[0]!),
-      cf.read(ids[1]!),
-      cf.read(ids[2]!),
-      cf.read('1'.repeat(40)),
-      cf.info(ids[0]!),
-    ]);
+    const [one, two, three, missing, info] = await Promise.all([cf.read(ids[0]!), cf.read(ids[1]!), cf.read(ids[2]!), cf.read('1'.repeat(40)), cf.info(ids[0]!)]);
     cf.close();
     expect(one!.data.toString()).toBe('alpha\n');
     expect([two!.data, three!.data].some((d) => d.equals(Buffer.from([0, 1, 2, 10, 10, 255])))).toBe(true);

@@ -1,26 +1,13 @@
 // The little git the installers need. Installing is not a hot path: synchronous calls keep each
 // installer a straight line that is easy to read and to make idempotent.
-import { spawnSync } from 'node:child_process';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GateError } from '../errors.js';
-import { gitEnv } from '../git/exec.js';
+import { gitSync } from '../git/exec.js';
 
-export interface GitResult {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function gitTry(args: string[], cwd: string, env: NodeJS.ProcessEnv): GitResult {
-  const r = spawnSync('git', args, { cwd, env: gitEnv(env), encoding: 'utf8' });
-  if (r.error) {
-    throw new GateError('git', `cannot run git: ${r.error.message}`, 'install git and make sure it is on PATH');
-  }
-  return { status: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
-}
+export { gitSync as gitTry } from '../git/exec.js';
 
 export function git(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
-  const r = gitTry(args, cwd, env);
+  const r = gitSync(args, cwd, env);
   if (r.status !== 0) {
     const detail = r.stderr.trim().split('\n')[0] || `exit ${r.status}`;
     throw new GateError('git', `git ${args.join(' ')} failed: ${detail}`, 'check the repository and try again');
@@ -39,7 +26,7 @@ export interface RepoInfo {
 
 /** The working tree containing `cwd`, or null when there is none (not a repo, or bare). */
 export function workTree(cwd: string, env: NodeJS.ProcessEnv): RepoInfo | null {
-  const r = gitTry(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], cwd, env);
+  const r = gitSync(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], cwd, env);
   if (r.status !== 0) return null;
   const [top, gitDir, common] = r.stdout.split('\n');
   if (!top || !gitDir || !common) return null;
@@ -47,7 +34,7 @@ export function workTree(cwd: string, env: NodeJS.ProcessEnv): RepoInfo | null {
 }
 
 export function isBare(dir: string, env: NodeJS.ProcessEnv): boolean {
-  const r = gitTry(['rev-parse', '--is-bare-repository'], dir, env);
+  const r = gitSync(['rev-parse', '--is-bare-repository'], dir, env);
   return r.status === 0 && r.stdout.trim() === 'true';
 }
 
@@ -59,7 +46,7 @@ export interface HooksPathSetting {
 
 /** The effective core.hooksPath and where it comes from, or null when unset. */
 export function hooksPathSetting(cwd: string, env: NodeJS.ProcessEnv): HooksPathSetting | null {
-  const r = gitTry(['config', '--show-scope', '--get', 'core.hooksPath'], cwd, env);
+  const r = gitSync(['config', '--show-scope', '--get', 'core.hooksPath'], cwd, env);
   if (r.status !== 0) return null;
   const line = r.stdout.replace(/\n$/, '');
   const tab = line.indexOf('\t');
@@ -74,10 +61,32 @@ export function resolveHooksPath(value: string, top: string, home: string | unde
 
 /** Hook names git itself runs; anything else in a hooks directory is inert. */
 export const GIT_HOOK_NAMES = [
-  'applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-commit', 'pre-merge-commit',
-  'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-rebase', 'post-checkout', 'post-merge',
-  'pre-push', 'pre-receive', 'update', 'proc-receive', 'post-receive', 'post-update',
-  'reference-transaction', 'push-to-checkout', 'pre-auto-gc', 'post-rewrite', 'sendemail-validate',
-  'fsmonitor-watchman', 'p4-changelist', 'p4-prepare-changelist', 'p4-post-changelist', 'p4-pre-submit',
+  'applypatch-msg',
+  'pre-applypatch',
+  'post-applypatch',
+  'pre-commit',
+  'pre-merge-commit',
+  'prepare-commit-msg',
+  'commit-msg',
+  'post-commit',
+  'pre-rebase',
+  'post-checkout',
+  'post-merge',
+  'pre-push',
+  'pre-receive',
+  'update',
+  'proc-receive',
+  'post-receive',
+  'post-update',
+  'reference-transaction',
+  'push-to-checkout',
+  'pre-auto-gc',
+  'post-rewrite',
+  'sendemail-validate',
+  'fsmonitor-watchman',
+  'p4-changelist',
+  'p4-prepare-changelist',
+  'p4-post-changelist',
+  'p4-pre-submit',
   'post-index-change',
 ] as const;

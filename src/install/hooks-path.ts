@@ -1,5 +1,6 @@
 // `install --hooks-path`: the shims copied into <top>/.safety-gate/hooks (committable, so the
 // team shares them) and core.hooksPath pointing there. No hook manager needed.
+import { CLIENT_HOOKS } from '../doors.js';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { git, gitTry, type RepoInfo } from './git.js';
@@ -8,8 +9,6 @@ import { msg } from './messages.js';
 import { guardHooksPathChange, hooksOwner, OUR_HOOKS_DIR } from './ownership.js';
 import { shimPath } from './package-root.js';
 import type { InstallContext, InstallOutcome } from './types.js';
-
-export const CLIENT_HOOKS = ['pre-commit', 'commit-msg', 'pre-push'] as const;
 
 export function installHooksPath(repo: RepoInfo, ctx: InstallContext): InstallOutcome {
   const owner = hooksOwner(repo, ctx.env);

@@ -5,19 +5,18 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { GateError } from '../errors.js';
+import { CLIENT_HOOKS, type ClientHook } from '../doors.js';
 import type { RepoInfo } from './git.js';
 import { readIfExists, writeIfChanged } from './files.js';
 import { msg } from './messages.js';
 import { describeDir, guardHooksPathChange, hooksOwner, type Owner } from './ownership.js';
 import type { InstallContext, InstallOutcome } from './types.js';
 
-export const HUSKY_LINES = {
+export const HUSKY_LINES: Record<ClientHook, string> = {
   'pre-commit': 'safety-gate hook pre-commit',
   'commit-msg': 'safety-gate hook commit-msg "$1"',
   'pre-push': 'safety-gate hook pre-push "$@"',
-} as const;
-
-type ClientHook = keyof typeof HUSKY_LINES;
+};
 
 /** True when a hook script already calls the gate for this hook (not in a comment). */
 export function callsGate(script: string, hook: ClientHook): boolean {
@@ -59,7 +58,7 @@ export function installHusky(repo: RepoInfo, ctx: InstallContext): InstallOutcom
     changed = true;
   }
   const dirName = describeDir(repo, husky.dir);
-  for (const hook of Object.keys(HUSKY_LINES) as ClientHook[]) {
+  for (const hook of CLIENT_HOOKS) {
     const file = join(husky.dir, hook);
     const before = readIfExists(file);
     const next = withGateLine(before, hook, husky.version);

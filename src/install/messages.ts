@@ -3,7 +3,7 @@
 export const INSTALL_USAGE = [
   'usage: safety-gate install [--husky | --hooks-path | --pre-commit] [--force] [--repo URL] [--rev REV]',
   '       safety-gate install --server <bare-repo> [--config FILE] [--bundle] [--force]',
-  '       safety-gate install --agent-hooks   (the coding agent\'s PreToolUse hook in .claude/settings.json)',
+  "       safety-gate install --agent-hooks   (the coding agent's PreToolUse hook in .claude/settings.json)",
   'With no flag it joins the hook manager the repository already uses (husky, pre-commit), else --hooks-path.',
 ].join('\n');
 
@@ -19,21 +19,18 @@ export const msg = {
   bareWithoutServer: (dir: string) => `${dir} is a bare repository`,
   bareWithoutServerHint: 'client hooks need a working tree; for a server run safety-gate install --server <bare-repo>',
 
-  foreignHooksPath: (value: string, scope: string) =>
-    `core.hooksPath is already set to ${value} (${scope} config) by another hook manager; not taking it over`,
+  foreignHooksPath: (value: string, scope: string) => `core.hooksPath is already set to ${value} (${scope} config) by another hook manager; not taking it over`,
   foreignHooksPathHint: 'chain safety-gate from that manager, or rerun with --force to replace it',
   huskyOwnsHooksPath: (value: string) => `core.hooksPath is ${value} (husky); not taking it over`,
   huskyOwnsHooksPathHint: 'run safety-gate install --husky instead, or rerun with --force',
   oursHooksPath: (value: string) => `core.hooksPath is ${value} (safety-gate install --hooks-path); not switching managers`,
   oursHooksPathHint: 'rerun with --force to switch, or keep the current installation',
-  activeHooks: (dir: string, names: string[]) =>
-    `${dir} has active hooks (${names.join(', ')}) that core.hooksPath would disable`,
+  activeHooks: (dir: string, names: string[]) => `${dir} has active hooks (${names.join(', ')}) that core.hooksPath would disable`,
   activeHooksHint: 'move their commands into your hook manager, or rerun with --force to disable them',
   forcedOverActiveHooks: (dir: string, names: string[]) =>
     `note: ${dir}/{${names.join(',')}} no longer run (core.hooksPath takes precedence); move them elsewhere if you still need them`,
 
-  hooksPathDone: (dir: string) =>
-    `safety-gate: installed via core.hooksPath=${dir}; commit ${dir}/ and have each clone run safety-gate install`,
+  hooksPathDone: (dir: string) => `safety-gate: installed via core.hooksPath=${dir}; commit ${dir}/ and have each clone run safety-gate install`,
   hooksPathUnchanged: (dir: string) => `safety-gate: already installed via core.hooksPath=${dir}; nothing changed`,
 
   huskyMissing: 'husky is not set up in this repository and node_modules/.bin/husky is missing',
@@ -47,19 +44,15 @@ export const msg = {
   preCommitNoRepo: 'no git URL for the safety-gate hook repository is known',
   preCommitNoRepoHint: 'pass --repo <git-url> --rev <tag or commit id> (the repository that holds .pre-commit-hooks.yaml)',
   preCommitRevMissing: (url: string, rev: string) => `${rev} does not exist in ${url}, so pre-commit could not check it out`,
-  preCommitRevMissingHint: (rev: string) =>
-    `create and push the tag (git tag ${rev} && git push origin ${rev}) in that repository, or pass --rev <commit id>`,
+  preCommitRevMissingHint: (rev: string) => `create and push the tag (git tag ${rev} && git push origin ${rev}) in that repository, or pass --rev <commit id>`,
   preCommitRepoUnreachable: (url: string, detail: string) => `cannot read the hook repository ${url}: ${detail}`,
   preCommitRepoUnreachableHint: 'pass --repo with a git URL or path you can clone, and --rev with a tag or commit id in it',
   preCommitBadConfig: (file: string, detail: string) => `${file}: ${detail}`,
   preCommitBadConfigHint: 'fix the YAML so that `repos:` is a list, then run safety-gate install --pre-commit again',
-  preCommitHooksPath: (value: string) =>
-    `core.hooksPath is set to ${value}; pre-commit refuses to install hooks while it is set`,
+  preCommitHooksPath: (value: string) => `core.hooksPath is set to ${value}; pre-commit refuses to install hooks while it is set`,
   preCommitHooksPathHint: 'run git config --unset-all core.hooksPath (if nothing else needs it), or use --husky',
-  preCommitNotOnPath:
-    'pre-commit is not on PATH, so its git hooks are not installed',
-  preCommitNotOnPathHint:
-    'install it (pipx install pre-commit) and run pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type pre-push',
+  preCommitNotOnPath: 'pre-commit is not on PATH, so its git hooks are not installed',
+  preCommitNotOnPathHint: 'install it (pipx install pre-commit) and run pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type pre-push',
   preCommitInstallFailed: (detail: string) => `pre-commit install failed: ${detail}`,
   preCommitInstallFailedHint: 'fix the error above and run pre-commit install --hook-type pre-commit --hook-type commit-msg --hook-type pre-push',
   preCommitDone: (file: string) => `safety-gate: installed through the pre-commit framework (${file}); commit ${file}`,
@@ -71,8 +64,7 @@ export const msg = {
   configTypeHint: 'pass a .yaml, .yml or .json file to --config',
   configUnreadable: (file: string, detail: string) => `cannot read ${file}: ${detail}`,
   configUnreadableHint: 'check the path given to --config',
-  configRelativeExtends: (file: string, entry: string) =>
-    `${file}: extends another file (${entry}), which the copy inside the bare repository cannot follow`,
+  configRelativeExtends: (file: string, entry: string) => `${file}: extends another file (${entry}), which the copy inside the bare repository cannot follow`,
   configRelativeExtendsHint: 'use preset names in extends, or merge the extended file into this one',
   foreignPreReceive: (file: string) => `${file} exists and was not installed by safety-gate; not replacing it`,
   foreignPreReceiveHint: 'rerun with --force to keep it as pre-receive.orig and run it after safety-gate passes',
@@ -82,8 +74,7 @@ export const msg = {
   bundleMissingHint: 'build it with npm run bundle (npm pack includes it), then run install --server --bundle again',
   serverPolicy: (file: string) => `policy: ${file} (validated; pre-receive reads only this file)`,
   serverKeptPolicy: (file: string) => `policy: ${file} (kept; pass --config FILE to replace it)`,
-  serverNoPolicy: (file: string) =>
-    `policy: ${file} (extends: [recommended]; pass --config FILE to install your own)`,
+  serverNoPolicy: (file: string) => `policy: ${file} (extends: [recommended]; pass --config FILE to install your own)`,
   serverHook: (file: string, node: string, cli: string) => `pre-receive: ${file} (runs ${node} ${cli})`,
   serverChained: (file: string) => `chained: ${file} runs after safety-gate passes, with the same stdin`,
   serverDone: (dir: string) => `safety-gate: server hook installed in ${dir}; pushes are now judged by the policy above`,

@@ -54,12 +54,7 @@ describe('addSafetyGate', () => {
     const doc = parse(text);
     expect(doc.repos).toHaveLength(1);
     expect(doc.repos[0].rev).toBe('v0.0.9');
-    expect(doc.repos[0].hooks.map((h: { id: string }) => h.id)).toEqual([
-      'safety-gate',
-      'safety-gate-commit-msg',
-      'safety-gate-pre-push',
-      'safety-gate-scan',
-    ]);
+    expect(doc.repos[0].hooks.map((h: { id: string }) => h.id)).toEqual(['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push', 'safety-gate-scan']);
     expect(changes).toContain('added hook safety-gate-commit-msg to the existing safety-gate entry');
   });
 

@@ -1,12 +1,13 @@
 // Editing .pre-commit-config.yaml through yaml's Document API, so the user's comments, key order
 // and quoting survive; only our repo entry and the hook types are added, never rewritten.
+import { CLIENT_HOOKS } from '../doors.js';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { GateError } from '../errors.js';
 import { msg } from './messages.js';
 
 export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
-export const PRE_COMMIT_HOOK_IDS = ['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push', 'safety-gate-scan'] as const;
-export const PRE_COMMIT_HOOK_TYPES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
+const PRE_COMMIT_HOOK_IDS = ['safety-gate', 'safety-gate-commit-msg', 'safety-gate-pre-push', 'safety-gate-scan'] as const;
+export const PRE_COMMIT_HOOK_TYPES = CLIENT_HOOKS;
 
 export interface HookRepo {
   url: string;
@@ -25,7 +26,12 @@ function bad(file: string, detail: string): GateError {
 }
 
 const sameRepo = (a: string, b: string): boolean => {
-  const norm = (u: string) => u.trim().replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+  const norm = (u: string) =>
+    u
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '')
+      .toLowerCase();
   return norm(a) === norm(b);
 };
 
@@ -96,9 +102,7 @@ export function addSafetyGate(text: string | null, repo: HookRepo | null, file =
     if (repo === null) throw new GateError('usage', msg.preCommitNoRepo, msg.preCommitNoRepoHint);
     // An empty `repos: []` is a flow list; a block list reads better once it has entries.
     if (repos.items.length === 0) repos.flow = false;
-    repos.add(
-      doc.createNode({ repo: repo.url, rev: repo.rev, hooks: PRE_COMMIT_HOOK_IDS.map((id) => ({ id })) }),
-    );
+    repos.add(doc.createNode({ repo: repo.url, rev: repo.rev, hooks: PRE_COMMIT_HOOK_IDS.map((id) => ({ id })) }));
     changes.push(`added repo ${repo.url}@${repo.rev} with hooks ${PRE_COMMIT_HOOK_IDS.join(', ')}`);
   }
 

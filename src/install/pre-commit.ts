@@ -8,7 +8,7 @@ import { git, gitTry, type RepoInfo } from './git.js';
 import { readIfExists, writeIfChanged } from './files.js';
 import { msg } from './messages.js';
 import { hooksOwner } from './ownership.js';
-import { packageInfo } from './package-root.js';
+import { packageInfo } from '../config/package-root.js';
 import { addSafetyGate, hasSafetyGate, PRE_COMMIT_CONFIG, PRE_COMMIT_HOOK_TYPES, type HookRepo } from './pre-commit-config.js';
 import type { InstallContext, InstallOutcome } from './types.js';
 
@@ -80,9 +80,7 @@ function verifyRev(url: string, rev: string, env: NodeJS.ProcessEnv): void {
 }
 
 function frameworkHooksInstalled(repo: RepoInfo): boolean {
-  return PRE_COMMIT_HOOK_TYPES.every((t) =>
-    (readIfExists(join(repo.commonDir, 'hooks', t)) ?? '').includes(PRE_COMMIT_MARKER),
-  );
+  return PRE_COMMIT_HOOK_TYPES.every((t) => (readIfExists(join(repo.commonDir, 'hooks', t)) ?? '').includes(PRE_COMMIT_MARKER));
 }
 
 export function installPreCommit(repo: RepoInfo, ctx: InstallContext, opts: PreCommitOptions): InstallOutcome {

@@ -31,9 +31,7 @@ export async function loadServerPolicy(file: string): Promise<ServerPolicy> {
   const policy = await loadPolicyFile(file, 'server');
   if (policy === null) throw new ConfigError('config file not found', file, null, null, null, 'check the --config path');
   // The copy lives alone in the bare repository: files it extends by path would not be found.
-  const extended = policy.sources.find(
-    (s) => !s.startsWith('preset:') && resolve(s) !== resolve(file) && resolve(s) !== real,
-  );
+  const extended = policy.sources.find((s) => !s.startsWith('preset:') && resolve(s) !== resolve(file) && resolve(s) !== real);
   if (extended) throw new GateError('config', msg.configRelativeExtends(file, extended), msg.configRelativeExtendsHint);
 
   if (ext === '.json') return { target: SERVER_POLICY_FILE_JSON, other: SERVER_POLICY_FILE, content: text };

@@ -4,7 +4,7 @@
 import type { Finding, Report } from '../findings/types.js';
 import { fingerprint } from './sarif.js';
 
-export interface CodeQualityIssue {
+interface CodeQualityIssue {
   description: string;
   check_name: string;
   fingerprint: string;
@@ -13,7 +13,7 @@ export interface CodeQualityIssue {
 }
 
 /** Path-less findings (a commit, a ref, the policy) are anchored to the policy file. */
-export function toCodeQuality(report: Report, anchorPath: string): CodeQualityIssue[] {
+function toCodeQuality(report: Report, anchorPath: string): CodeQualityIssue[] {
   return report.findings.map((f: Finding) => ({
     description: f.remediation ? `${f.message} — fix: ${f.remediation}` : f.message,
     check_name: f.rule,

@@ -40,7 +40,19 @@ describe('formatJson', () => {
       expect(Object.keys(f)).toEqual(KEYS);
     }
     const x = out.findings.find((f: { rule: string }) => f.rule === 'x');
-    expect(x).toEqual({ rule: 'x', severity: 'warn', message: 'm', path: null, line: null, column: null, commit: null, ref: null, remediation: null, fingerprint: findingFingerprint({ rule: 'x', path: null, message: 'm' }), covers: null });
+    expect(x).toEqual({
+      rule: 'x',
+      severity: 'warn',
+      message: 'm',
+      path: null,
+      line: null,
+      column: null,
+      commit: null,
+      ref: null,
+      remediation: null,
+      fingerprint: findingFingerprint({ rule: 'x', path: null, message: 'm' }),
+      covers: null,
+    });
   });
 
   it('is deterministic: same findings in any order and stats keys in any order give identical bytes', () => {
@@ -85,6 +97,10 @@ describe('formatJson', () => {
     const sarif = JSON.parse(formatSarif(r, [], { version: '0.0.0' }));
     const results = sarif.runs[0].results as { partialFingerprints: Record<string, string>; baselineState?: string; suppressions?: { kind: string }[] }[];
     expect(results[0]!.partialFingerprints[FINGERPRINT_KEY]).toBe(fp);
-    expect(results.map((x) => [x.baselineState, x.suppressions?.[0]?.kind ?? null])).toEqual([['new', null], ['unchanged', 'external'], ['new', 'inSource']]);
+    expect(results.map((x) => [x.baselineState, x.suppressions?.[0]?.kind ?? null])).toEqual([
+      ['new', null],
+      ['unchanged', 'external'],
+      ['new', 'inSource'],
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { fingerprintOf } from '../findings/fingerprint.js';
 import { decide, normalizeFindings, sortFindings } from '../findings/order.js';
 import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 
-export const REPORT_SCHEMA = 'safety-gate/report@1';
+const REPORT_SCHEMA = 'safety-gate/report@1';
 
 const STATS_ORDER = ['commits', 'files', 'blobsRead', 'bytesRead', 'skipped', 'durationMs', 'rules'] as const;
 
@@ -18,28 +18,20 @@ function int(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-export interface JsonFinding {
-  rule: string;
-  severity: 'block' | 'warn';
-  message: string;
-  path: string | null;
-  line: number | null;
-  column: number | null;
-  commit: string | null;
-  ref: string | null;
-  remediation: string | null;
+/** The report's stable subset of a Finding, every field always present. */
+interface JsonFinding extends Pick<Finding, 'rule' | 'severity' | 'message' | 'path' | 'line' | 'column' | 'commit' | 'ref' | 'remediation'> {
   /** Content fingerprint, the same value as SARIF's partialFingerprints and the baseline's. */
   fingerprint: string;
   /** `<rule>/new-exception`: the rule the new inline exception suppresses; otherwise null. */
   covers: string | null;
 }
 
-export interface JsonSuppressedFinding extends JsonFinding {
+interface JsonSuppressedFinding extends JsonFinding {
   reason: string;
   exceptionLine: number;
 }
 
-export function toJsonFinding(f: Finding): JsonFinding {
+function toJsonFinding(f: Finding): JsonFinding {
   return {
     rule: f.rule,
     severity: f.severity === 'warn' ? 'warn' : 'block',
@@ -64,7 +56,7 @@ function orderedStats(stats: Report['stats']): Record<string, unknown> {
   return out;
 }
 
-export function toJsonReport(report: Report): {
+function toJsonReport(report: Report): {
   schema: typeof REPORT_SCHEMA;
   decision: 'pass' | 'block';
   findings: JsonFinding[];

@@ -4,7 +4,6 @@
 
 // C0 controls, DEL, C1 controls, and the bidi embedding/override/isolate characters
 // (Trojan Source: CVE-2021-42574), plus line/paragraph separators.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -17,8 +17,9 @@ import { fingerprintOf, findingFingerprint } from '../findings/fingerprint.js';
 import { decide, normalizeFindings, sortFindings } from '../findings/order.js';
 import type { Finding, Report, Severity, SuppressedFinding } from '../findings/types.js';
 import type { RuleMeta } from '../rules/types.js';
+import type { Log, PhysicalLocation, Region, ReportingDescriptor, Result, Suppression } from 'sarif';
 
-export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const FINGERPRINT_KEY = 'safetyGateFindingHash/v3';
 const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/safety-gate';
 const DEFAULT_ANCHOR = 'safety-gate.config.yaml';
@@ -68,16 +69,6 @@ function firstParagraph(docs: string): string {
   return para.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-interface SarifRule {
-  id: string;
-  name: string;
-  shortDescription: { text: string };
-  fullDescription: { text: string };
-  help: { text: string; markdown: string };
-  defaultConfiguration: { level: 'error' | 'warning' };
-  properties: { tags: string[] };
-}
-
 function ruleName(id: string): string {
   // PascalCase of the id: GitHub shows `name` in some views; SARIF wants no '/' in it.
   return id
@@ -87,7 +78,7 @@ function ruleName(id: string): string {
     .join('');
 }
 
-function descriptor(meta: RuleMeta, sub?: string): SarifRule {
+function descriptor(meta: RuleMeta, sub?: string): ReportingDescriptor {
   const id = sub ? `${meta.id}/${sub}` : meta.id;
   const docs = meta.docs.trim() || meta.description;
   return {
@@ -101,7 +92,7 @@ function descriptor(meta: RuleMeta, sub?: string): SarifRule {
   };
 }
 
-function unknownDescriptor(id: string, severity: Severity): SarifRule {
+function unknownDescriptor(id: string, severity: Severity): ReportingDescriptor {
   const text = `safety-gate check ${id}`;
   return {
     id,
@@ -124,12 +115,12 @@ function messageText(f: Finding): string {
   return lines.join('\n');
 }
 
-export function toSarif(report: Report, rules: readonly RuleMeta[], opts: SarifOptions): Record<string, unknown> {
+function toSarif(report: Report, rules: readonly RuleMeta[], opts: SarifOptions): Log {
   const findings = normalizeFindings(report.findings);
 
-  const descriptors: SarifRule[] = [];
+  const descriptors: ReportingDescriptor[] = [];
   const index = new Map<string, number>();
-  const add = (d: SarifRule): void => {
+  const add = (d: ReportingDescriptor): void => {
     if (index.has(d.id)) return;
     index.set(d.id, descriptors.length);
     descriptors.push(d);
@@ -152,18 +143,18 @@ export function toSarif(report: Report, rules: readonly RuleMeta[], opts: SarifO
   }
   const withBaseline = report.baseline !== undefined && report.baseline !== null;
   const anchor = pathToUri(opts.anchorPath ?? DEFAULT_ANCHOR);
-  const entries: { f: Finding; state: 'new' | 'unchanged' | null; suppression: Record<string, string> | null }[] = [
+  const entries: { f: Finding; state: 'new' | 'unchanged' | null; suppression: Suppression | null }[] = [
     ...findings.map((f) => ({ f, state: withBaseline ? ('new' as const) : null, suppression: null })),
-    ...baselined.map((f) => ({ f, state: 'unchanged' as const, suppression: { kind: 'external', justification: `accepted by the baseline ${report.baseline}` } })),
-    ...suppressed.map((f) => ({ f, state: withBaseline ? ('new' as const) : null, suppression: { kind: 'inSource', justification: f.reason } })),
+    ...baselined.map((f) => ({ f, state: 'unchanged' as const, suppression: { kind: 'external' as const, justification: `accepted by the baseline ${report.baseline}` } })),
+    ...suppressed.map((f) => ({ f, state: withBaseline ? ('new' as const) : null, suppression: { kind: 'inSource' as const, justification: f.reason } })),
   ];
-  const results = entries.map(({ f, state, suppression }) => {
-    const region: Record<string, number> = {};
+  const results = entries.map(({ f, state, suppression }): Result => {
+    const region: Region = {};
     if (f.path !== null && f.line !== null && f.line >= 1) {
       region.startLine = f.line;
       if (f.column !== null && f.column >= 1) region.startColumn = f.column;
     }
-    const physicalLocation: Record<string, unknown> = {
+    const physicalLocation: PhysicalLocation = {
       artifactLocation: { uri: f.path !== null ? pathToUri(f.path) : anchor },
     };
     if (region.startLine !== undefined) physicalLocation.region = region;

@@ -16,10 +16,7 @@ describe('formatText', () => {
   });
 
   it('groups blocking findings before warnings and counts both', () => {
-    const out = formatText(
-      report([finding({ path: 'a.yaml', severity: 'warn', rule: 'ci-posture' }), finding({ path: 'z.env' }), finding({ path: 'b.env' })]),
-      { color: false },
-    );
+    const out = formatText(report([finding({ path: 'a.yaml', severity: 'warn', rule: 'ci-posture' }), finding({ path: 'z.env' }), finding({ path: 'b.env' })]), { color: false });
     const lines = out.trimEnd().split('\n');
     const iBlock = lines.indexOf('blocking:');
     const iWarn = lines.indexOf('warnings:');
@@ -87,8 +84,6 @@ describe('formatText', () => {
   });
 
   it('still says blocked when the engine blocked without findings', () => {
-    expect(formatText(report([], { decision: 'block' }), { color: false })).toBe(
-      'safety-gate: blocked — policy could not be satisfied\n',
-    );
+    expect(formatText(report([], { decision: 'block' }), { color: false })).toBe('safety-gate: blocked — policy could not be satisfied\n');
   });
 });

@@ -86,8 +86,7 @@ export function formatText(report: Report, opts: TextOptions): string {
   const where = opts.door ? ` (${printable(opts.door)})` : '';
   const blocked = report.decision === 'block' || decide(findings) === 'block';
   if (blocked) {
-    const counts =
-      findings.length > 0 ? `${plural(findings.length, 'finding')} (${blocking.length} blocking)` : 'policy could not be satisfied';
+    const counts = findings.length > 0 ? `${plural(findings.length, 'finding')} (${blocking.length} blocking)` : 'policy could not be satisfied';
     out.push(c.red(c.bold(`safety-gate: blocked — ${counts}${where}`)));
     const ids = [...new Set(blocking.map((f) => f.rule.split('/')[0]!))];
     if (ids.length > 0) out.push(c.dim(`details: ${ids.map((id) => `safety-gate explain ${printable(id)}`).join(' · ')}`));

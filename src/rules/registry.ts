@@ -43,7 +43,3 @@ export const rules: Rule<any>[] = [
   requiredChecks,
   // @rules-list (helpers: add entries above this line)
 ];
-
-export function findRule(id: string): Rule<unknown> | undefined {
-  return rules.find((r) => r.meta.id === id);
-}

@@ -8,13 +8,7 @@
 // so the hot path of a hook never pays for zod.
 
 import type { Blob } from '../changeset/blob.js';
-import type {
-  ChangeSet,
-  CommitInfo,
-  FileChange,
-  RefUpdate,
-  Snapshot,
-} from '../changeset/types.js';
+import type { ChangeSet, CommitInfo, FileChange, RefUpdate, Snapshot } from '../changeset/types.js';
 import type { FindingInput, Severity } from '../findings/types.js';
 import type { Policy } from '../config/schema.js';
 import type { PathMatcher } from '../engine/paths.js';

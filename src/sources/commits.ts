@@ -19,18 +19,12 @@ export interface CommitListing {
  * `--remotes=origin`, or `^<oid>`), oldest first, with their changes.
  * `refsByTip` maps a tip id to the refs being updated to it, for attribution.
  */
-export async function listCommits(
-  git: GitRunner,
-  tips: string[],
-  exclude: string[],
-  refsByTip: Map<string, string[]>,
-): Promise<CommitListing> {
+export async function listCommits(git: GitRunner, tips: string[], exclude: string[], refsByTip: Map<string, string[]>): Promise<CommitListing> {
   if (tips.length === 0) return { commits: [], changes: [] };
   const input = tips.join('\n') + '\n';
-  const log = await git.run(
-    ['log', '--stdin', '--source', '--topo-order', '--reverse', '-z', '--no-color', '--no-show-signature', `--format=${FORMAT}`, '--not', ...exclude],
-    { input },
-  );
+  const log = await git.run(['log', '--stdin', '--source', '--topo-order', '--reverse', '-z', '--no-color', '--no-show-signature', `--format=${FORMAT}`, '--not', ...exclude], {
+    input,
+  });
   const commits = parseLog(log.stdout, refsByTip);
   if (commits.length === 0) return { commits, changes: [] };
   // Rename detection only where a rule reads it: ordinary commits (task scope and protected

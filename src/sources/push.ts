@@ -19,36 +19,30 @@ interface RawUpdate {
   newOid: string;
 }
 
-/** pre-receive and post-receive style: `<old> SP <new> SP <ref>` per line. */
-export function parseReceiveInput(text: string): RawUpdate[] {
-  const out: RawUpdate[] = [];
+/** The hook's stdin as lines of space-separated fields; a line `valid` rejects fails closed (exit 2). */
+function stdinRecords(text: string, door: 'pre-receive' | 'pre-push', valid: (parts: string[]) => boolean, hint: string): string[][] {
+  const out: string[][] = [];
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line === '' && i === lines.length - 1) return;
     const parts = line.split(' ');
-    if (parts.length !== 3 || !OID.test(parts[0]!) || !OID.test(parts[1]!) || parts[0]!.length !== parts[1]!.length || !parts[2]) {
-      throw new GateError('stdin', msg.badStdinLine('pre-receive', i + 1, line), msg.badStdinHint);
-    }
-    out.push({ oldOid: parts[0]!, newOid: parts[1]!, ref: parts[2]!, localRef: null });
+    if (!valid(parts)) throw new GateError('stdin', msg.badStdinLine(door, i + 1, line), hint);
+    out.push(parts);
   });
   return out;
 }
 
+/** pre-receive and post-receive style: `<old> SP <new> SP <ref>` per line. */
+function parseReceiveInput(text: string): RawUpdate[] {
+  const valid = (p: string[]) => p.length === 3 && OID.test(p[0]!) && OID.test(p[1]!) && p[0]!.length === p[1]!.length && !!p[2];
+  return stdinRecords(text, 'pre-receive', valid, msg.badStdinHint).map((p) => ({ oldOid: p[0]!, newOid: p[1]!, ref: p[2]!, localRef: null }));
+}
+
 /** pre-push: `<local ref> SP <local oid> SP <remote ref> SP <remote oid>` per line. */
-export function parsePushInput(text: string): RawUpdate[] {
-  const out: RawUpdate[] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (line === '' && i === lines.length - 1) return;
-    const parts = line.split(' ');
-    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!) || !parts[0] || !parts[2]) {
-      throw new GateError('stdin', msg.badStdinLine('pre-push', i + 1, line), 'git itself feeds this hook; if you ran it by hand, pass "<local ref> <local oid> <remote ref> <remote oid>" lines');
-    }
-    out.push({ localRef: parts[0] === '(delete)' ? null : parts[0]!, newOid: parts[1]!, ref: parts[2]!, oldOid: parts[3]! });
-  });
-  return out;
+function parsePushInput(text: string): RawUpdate[] {
+  const valid = (p: string[]) => p.length === 4 && OID.test(p[1]!) && OID.test(p[3]!) && !!p[0] && !!p[2];
+  return stdinRecords(text, 'pre-push', valid, msg.badPushStdinHint).map((p) => ({ localRef: p[0] === '(delete)' ? null : p[0]!, newOid: p[1]!, ref: p[2]!, oldOid: p[3]! }));
 }
 
 async function classify(repo: RepoInfo, ctx: SourceContext, raw: RawUpdate[], strictOld: boolean): Promise<{ refs: RefUpdate[]; tips: Map<string, string[]> }> {

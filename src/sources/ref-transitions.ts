@@ -23,12 +23,12 @@ export interface TransitionOptions {
 }
 
 /** Refs whose moves are judged as transitions: branch-like refs, not tags, not notes. */
-export function judgedAsTransition(ref: string): boolean {
+function judgedAsTransition(ref: string): boolean {
   return !ref.startsWith('refs/tags/') && !ref.startsWith('refs/notes/');
 }
 
 /** The label a transition's pseudo commit carries in place of an object id. */
-export function transitionId(newOid: string, ref: string): string {
+function transitionId(newOid: string, ref: string): string {
   return `${newOid}@${ref}`;
 }
 

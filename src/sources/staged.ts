@@ -9,11 +9,7 @@ import { splitZ } from '../git/exec.js';
 import { EMPTY_TREE, type RepoInfo } from '../git/repo.js';
 import type { SourceContext } from './index.js';
 
-export async function stagedChangeSet(
-  repo: RepoInfo,
-  ctx: SourceContext,
-  opts: { message?: string | null; paths?: string[] },
-): Promise<ChangeSet> {
+export async function stagedChangeSet(repo: RepoInfo, ctx: SourceContext, opts: { message?: string | null; paths?: string[] }): Promise<ChangeSet> {
   const git = repo.git;
   const headOid = repo.head;
   const base = headOid ?? EMPTY_TREE[repo.objectFormat];

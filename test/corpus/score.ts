@@ -28,7 +28,7 @@ export interface CorpusCase {
   decision?: 'pass' | 'block';
 }
 
-export const CORPUS_DIR = import.meta.dirname;
+const CORPUS_DIR = import.meta.dirname;
 
 export function loadCases(): CorpusCase[] {
   const cases: CorpusCase[] = [];
@@ -54,7 +54,7 @@ export interface CaseOutcome {
   decision: { expected: 'pass' | 'block'; actual: 'pass' | 'block' };
 }
 
-export function expectedDecision(c: CorpusCase): 'pass' | 'block' {
+function expectedDecision(c: CorpusCase): 'pass' | 'block' {
   return c.decision ?? (c.expect.some((e) => (e.severity ?? 'block') === 'block') ? 'block' : 'pass');
 }
 

@@ -129,7 +129,11 @@ describe('signed task envelopes at pre-receive', () => {
     const w = setup(policy());
     agentCommit(w, { 'src/a.py': 'x = 2\n' }, ['Task-Scope: file:**', `Run-Id: ${RUN}`]);
     const self = agentPush(w);
-    expectRefused(w, self, /remote: .*task-scope\/unsigned\s+commit [0-9a-f]{12} by agent codex-bot claims Task-Scope: file:\*\* itself, without an envelope signed by the orchestrator role/);
+    expectRefused(
+      w,
+      self,
+      /remote: .*task-scope\/unsigned\s+commit [0-9a-f]{12} by agent codex-bot claims Task-Scope: file:\*\* itself, without an envelope signed by the orchestrator role/,
+    );
     expect(lastAudit(w).decision).toBe('block');
 
     const trailers = signTask('orch', envelope('src/**'), w.repo.path);
@@ -154,7 +158,11 @@ describe('signed task envelopes at pre-receive', () => {
     const w = setup(policy());
     agentCommit(w, { 'src/a.py': 'x = 2\n' }, signTask('mallory', envelope('src/**'), sb.dir));
     const dev = agentPush(w);
-    expectRefused(w, dev, /task-scope\/signature\s+the signed task envelope of [0-9a-f]{12} does not count: the task envelope is signed by mallory@example\.com, who holds none of the roles orchestrator/);
+    expectRefused(
+      w,
+      dev,
+      /task-scope\/signature\s+the signed task envelope of [0-9a-f]{12} does not count: the task envelope is signed by mallory@example\.com, who holds none of the roles orchestrator/,
+    );
     expect(dev.out).not.toMatch(/task-scope\/unsigned/); // one finding: the signature that does not count
 
     agentCommit(w, { 'src/a.py': 'x = 2\n' }, signTask('codex', envelope('src/**'), sb.dir));
@@ -167,7 +175,16 @@ describe('signed task envelopes at pre-receive', () => {
     const [v, data, sig] = trailers[2]!.slice('Task-Envelope: '.length).split(' ');
     const st = JSON.parse(Buffer.from(data!, 'base64').toString('utf8'));
     st.envelope.task_scope.target = '**';
-    const canonical = (x: unknown): unknown => (Array.isArray(x) ? x.map(canonical) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, canonical((x as Record<string, unknown>)[k])])) : x);
+    const canonical = (x: unknown): unknown =>
+      Array.isArray(x)
+        ? x.map(canonical)
+        : x && typeof x === 'object'
+          ? Object.fromEntries(
+              Object.keys(x)
+                .sort()
+                .map((k) => [k, canonical((x as Record<string, unknown>)[k])]),
+            )
+          : x;
     const forged = `Task-Envelope: ${v} ${Buffer.from(JSON.stringify(canonical(st))).toString('base64')} ${sig}`;
     agentCommit(w, { 'config/app.env': 'AGENT_MODE=OBSERVE\nX=1\n' }, ['Task-Scope: file:**', `Run-Id: ${RUN}`, forged]);
     expectRefused(w, agentPush(w), /task-scope\/signature\s+.*the signature of orch@example\.com over the task envelope does not verify \(altered or forged\)/);
@@ -177,10 +194,14 @@ describe('signed task envelopes at pre-receive', () => {
     const w = setup(policy());
     const trailers = signTask('orch', envelope('src/**'), sb.dir);
     agentCommit(w, { 'src/a.py': 'x = 2\n' }, ['Task-Scope: file:**', ...trailers.slice(1)]);
-    expectRefused(w, agentPush(w), /task-scope\/mismatch\s+commit trailers claim file:\*\* \(run 5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c\), but the envelope signed by orch@example\.com grants file:src\/\*\* .*a commit never widens its signed task/);
+    expectRefused(
+      w,
+      agentPush(w),
+      /task-scope\/mismatch\s+commit trailers claim file:\*\* \(run 5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c\), but the envelope signed by orch@example\.com grants file:src\/\*\* .*a commit never widens its signed task/,
+    );
   });
 
-  it('an agent pushing commits authored under a person\'s email is still an agent; a person pushing an agent\'s commit is not', () => {
+  it("an agent pushing commits authored under a person's email is still an agent; a person pushing an agent's commit is not", () => {
     const w = setup(policy());
     const human = { GIT_AUTHOR_NAME: 'Alice', GIT_AUTHOR_EMAIL: 'alice@example.com' };
     agentCommit(w, { 'src/a.py': 'x = 2\n' }, ['Task-Scope: file:**', `Run-Id: ${RUN}`], human);
@@ -202,12 +223,22 @@ describe('requires_approval at pre-receive', () => {
     const w = setup(policy({ requires_approval: true }));
     const c = agentCommit(w, { 'src/a.py': 'x = 2\n' }, signTask('orch', envelope('src/**'), sb.dir));
     const none = agentPush(w);
-    expectRefused(w, none, new RegExp(`remote: .*policy-record/approval\\s+agent push by codex-bot to protected branch refs/heads/main: commit ${c.slice(0, 12)} needs a person's signed approval \\(requires_approval: true\\); no signed approval for commit ${c.slice(0, 12)}`));
+    expectRefused(
+      w,
+      none,
+      new RegExp(
+        `remote: .*policy-record/approval\\s+agent push by codex-bot to protected branch refs/heads/main: commit ${c.slice(0, 12)} needs a person's signed approval \\(requires_approval: true\\); no signed approval for commit ${c.slice(0, 12)}`,
+      ),
+    );
 
     // The agent approves its own commit (its key is, wrongly, in the security role): not a person.
     const self = runCli(['approve', 'HEAD', '--key', keys.codex!, '--repo-id', REPO_ID, '--ref', 'main'], { cwd: w.repo.path, env: sb.env });
     expect(self.code, self.stderr).toBe(0);
-    expectRefused(w, pushAs(w.repo, AGENT_PUSHER, ['origin', 'HEAD:refs/heads/main', 'refs/notes/safety-gate']), /policy-record\/approval\s+.*codex@agents\.example\.com is an agent identity \(agents\.identities\); only a person approves/);
+    expectRefused(
+      w,
+      pushAs(w.repo, AGENT_PUSHER, ['origin', 'HEAD:refs/heads/main', 'refs/notes/safety-gate']),
+      /policy-record\/approval\s+.*codex@agents\.example\.com is an agent identity \(agents\.identities\); only a person approves/,
+    );
 
     // A person's approval: the push lands, the finding stays as a warning naming the approver.
     w.repo.git('update-ref', '-d', 'refs/notes/safety-gate');
@@ -226,10 +257,14 @@ describe('requires_approval at pre-receive', () => {
     expectLanded(w, r);
   });
 
-  it('judges the signed envelope\'s model at pre-receive (allowed_models), whoever pushes', () => {
+  it("judges the signed envelope's model at pre-receive (allowed_models), whoever pushes", () => {
     const w = setup(policy());
     agentCommit(w, { 'src/a.py': 'x = 5\n' }, signTask('orch', envelope('src/**', { model: 'gpt-4o-mini' }), sb.dir));
-    expectRefused(w, pushAs(w.repo, 'alice', ['origin', 'HEAD:refs/heads/main']), /policy-record\/model\s+task 5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c routes to model gpt-4o-mini, which the policy does not allow/);
+    expectRefused(
+      w,
+      pushAs(w.repo, 'alice', ['origin', 'HEAD:refs/heads/main']),
+      /policy-record\/model\s+task 5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c routes to model gpt-4o-mini, which the policy does not allow/,
+    );
     expect(lastAudit(w).task).toEqual({ run_id: RUN, stage: 'cleanup', model: 'gpt-4o-mini', lane: `${RUN}/file:src/**` });
   });
 });
@@ -269,7 +304,11 @@ describe('retry budget: exhausted after N blocked pushes, reset by a person', ()
     const after = agentPush(w);
     expect(after.out).not.toContain('retry-budget');
     expectLanded(w, after);
-    const decisions = w.server.auditLines().map((l) => JSON.parse(l)).filter((r) => r.task?.lane === lane).map((r) => r.decision);
+    const decisions = w.server
+      .auditLines()
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.task?.lane === lane)
+      .map((r) => r.decision);
     expect(decisions).toEqual(['block', 'block', 'block', 'block', 'pass']);
   });
 
@@ -305,7 +344,10 @@ describe('signed tasks at the client door (commit-msg)', () => {
     const ok = repo.gitResult(['commit', '-m', 'agent change', '-m', trailers.join('\n')], { env });
     expect(ok.stderr).not.toContain('task-scope');
     expect(ok.status, ok.stderr).toBe(0);
-    const log = readFileSync(join(repo.path, '.git', 'safety-gate', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(repo.path, '.git', 'safety-gate', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.at(-1)).toMatchObject({ door: 'commit-msg', decision: 'pass', task: { run_id: RUN, stage: 'cleanup', model: 'gpt-5.2-codex', lane: `${RUN}/file:src/**` } });
   });
 });
@@ -363,7 +405,10 @@ describe("README's agent pipeline", () => {
     expect(pushes.length).toBeGreaterThanOrEqual(5);
     const head = (cwd: string, rev: string) => spawnSync('git', ['rev-parse', rev], { cwd, env: sb.env, encoding: 'utf8' }).stdout.trim();
     expect(head(join(work, 'app.git'), 'refs/heads/main')).toBe(head(join(work, 'app'), 'HEAD'));
-    const audit = readFileSync(join(work, 'app.git', 'safety-gate', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = readFileSync(join(work, 'app.git', 'safety-gate', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const agentRecords = audit.filter((a) => a.task?.lane === lane);
     expect(agentRecords.map((a) => a.decision)).toEqual(['block', 'block', 'block', 'pass']);
     for (const a of agentRecords) expect(a.task).toEqual({ run_id: '5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c', stage: 'cleanup', model: 'gpt-5.2-codex', lane });

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const PEOPLE = ['alice', 'alice2', 'bob', 'carol', 'mallory', 'eve', 'rita', 'author', 'dave'] as const;
+const PEOPLE = ['alice', 'alice2', 'bob', 'carol', 'mallory', 'eve', 'rita', 'author', 'dave'] as const;
 export type Person = (typeof PEOPLE)[number];
 export const principal = (p: Person) => `${p === 'alice2' ? 'alice' : p}@example.com`;
 

@@ -40,7 +40,9 @@ describe('approvals at the client doors', () => {
     repo.git('add', '-A');
     const blocked = runCli(['hook', 'pre-commit'], { cwd: repo.path, env: repo.env });
     expect(blocked.code).toBe(1);
-    expect(blocked.stderr).toMatch(/protected file \.github\/workflows\/ci\.yml \(group ci-workflows\) added: no approved generator writes it: needs a signed approval \(safety-gate approve\); no signed approval for the staged tree [0-9a-f]{12} in refs\/notes\/safety-gate/);
+    expect(blocked.stderr).toMatch(
+      /protected file \.github\/workflows\/ci\.yml \(group ci-workflows\) added: no approved generator writes it: needs a signed approval \(safety-gate approve\); no signed approval for the staged tree [0-9a-f]{12} in refs\/notes\/safety-gate/,
+    );
 
     // An approval by someone without the role does not close it.
     const m = runCli(['approve', '--staged', '--key', keys.key('mallory')], { cwd: repo.path, env: repo.env });

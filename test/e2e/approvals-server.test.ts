@@ -80,7 +80,9 @@ function resign(line: string, edit: (s: Record<string, unknown>) => void, who: P
 
 function expectRejected(r: { code: number | null; out: string }, line: RegExp): void {
   expect(r.code).not.toBe(0);
-  expect(r.out).toMatch(/remote: .*protected-target .*protected file \.github\/workflows\/ci\.yml \(group ci-workflows\) added: no approved generator writes it: needs a signed approval/);
+  expect(r.out).toMatch(
+    /remote: .*protected-target .*protected file \.github\/workflows\/ci\.yml \(group ci-workflows\) added: no approved generator writes it: needs a signed approval/,
+  );
   expect(r.out).toMatch(line);
   expect(server.ref('refs/heads/main')).not.toBe(repo.head());
 }
@@ -92,11 +94,15 @@ describe('signed approvals at the server', () => {
     approve('alice', ['HEAD', '--reason', 'reviewed the new CI job', '--ref', 'main', '--covers', 'ci-workflows']);
     const r = pushAll();
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/remote: warnings:\s*\nremote: \.github\/workflows\/ci\.yml\s+protected-target\s+approved by alice@example.com \(reviewed the new CI job\): protected file \.github\/workflows\/ci\.yml/);
+    expect(r.out).toMatch(
+      /remote: warnings:\s*\nremote: \.github\/workflows\/ci\.yml\s+protected-target\s+approved by alice@example.com \(reviewed the new CI job\): protected file \.github\/workflows\/ci\.yml/,
+    );
     expect(server.ref('refs/heads/main')).toBe(c);
     const last = JSON.parse(server.auditLines().at(-1)!);
     expect(last.decision).toBe('pass');
-    expect(last.findings).toContainEqual(expect.objectContaining({ rule: 'protected-target', severity: 'warn', commit: c, approved_by: 'alice@example.com (reviewed the new CI job)' }));
+    expect(last.findings).toContainEqual(
+      expect.objectContaining({ rule: 'protected-target', severity: 'warn', commit: c, approved_by: 'alice@example.com (reviewed the new CI job)' }),
+    );
   });
 
   it('without any approval the push is refused and says what is missing', () => {
@@ -183,7 +189,10 @@ describe('signed approvals at the server', () => {
     setup({}, '');
     workflowChange();
     approve('alice');
-    expectRejected(pushAll(), /alice@example.com: the platform did not name the pusher \(GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER\), so no approval can be checked against it/);
+    expectRejected(
+      pushAll(),
+      /alice@example.com: the platform did not name the pusher \(GITHUB_USER_LOGIN, GL_USERNAME, GITEA_PUSHER_NAME, REMOTE_USER\), so no approval can be checked against it/,
+    );
   });
 
   it('a statement placed in the pushed tree instead of the notes ref counts for nothing', () => {
@@ -201,16 +210,15 @@ describe('signed approvals at the server', () => {
 
   it('a policy in the pushed tree that names its own approvers approves nothing', () => {
     setup();
-    repo.write(
-      'safety-gate.config.yaml',
-      stringify({ approvals: { ...approvalsPolicy(), allowed_signers: 'my_signers', roles: { security: ['mallory@example.com'] } } }),
-    );
+    repo.write('safety-gate.config.yaml', stringify({ approvals: { ...approvalsPolicy(), allowed_signers: 'my_signers', roles: { security: ['mallory@example.com'] } } }));
     repo.write('my_signers', `mallory@example.com ${keys.pub('mallory')}\n`);
     repo.commitAll('policy: mallory reviews security');
     approve('mallory');
     const r = pushAll();
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/protected file safety-gate.config.yaml \(group safety-gate-policy\) added: no approved generator writes it: needs a signed approval \(safety-gate approve\); mallory@example.com holds no role that may approve safety-gate-policy \(security; roles come from the server policy\)/);
+    expect(r.out).toMatch(
+      /protected file safety-gate.config.yaml \(group safety-gate-policy\) added: no approved generator writes it: needs a signed approval \(safety-gate approve\); mallory@example.com holds no role that may approve safety-gate-policy \(security; roles come from the server policy\)/,
+    );
   });
 
   it('each protected group of a path is satisfied on its own: a broader group never widens a narrower one', () => {
@@ -266,7 +274,9 @@ describe('policy_source: branch', () => {
     approve('mallory');
     const self = pushAll();
     expect(self.code).not.toBe(0);
-    expect(self.out).toMatch(/protected file safety-gate.config.yaml \(group safety-gate-policy\) modified: .*mallory@example.com holds no role that may approve safety-gate-policy \(security; roles come from the server policy\)/);
+    expect(self.out).toMatch(
+      /protected file safety-gate.config.yaml \(group safety-gate-policy\) modified: .*mallory@example.com holds no role that may approve safety-gate-policy \(security; roles come from the server policy\)/,
+    );
 
     // Even a policy alice approved cannot point the server at other allowed signers.
     repo.git('reset', '-q', '--hard', 'HEAD~1');
@@ -289,7 +299,9 @@ describe('the same approvals close other reviews', () => {
     repo.commitAll('quotes');
     const r = pushAll();
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/live-endpoint\/new-exception\s+new inline exception for live-endpoint: "read-only quotes for the ops dashboard" \(it suppresses: live Alpaca host api\.alpaca\.markets in runtime scope\); no signed approval for commit [0-9a-f]{12} in refs\/notes\/safety-gate/);
+    expect(r.out).toMatch(
+      /live-endpoint\/new-exception\s+new inline exception for live-endpoint: "read-only quotes for the ops dashboard" \(it suppresses: live Alpaca host api\.alpaca\.markets in runtime scope\); no signed approval for commit [0-9a-f]{12} in refs\/notes\/safety-gate/,
+    );
     approve('mallory');
     const m = pushAll();
     expect(m.out).toMatch(/mallory@example.com holds no role that may approve live-endpoint\/new-exception \(security; roles come from the server policy\)/);
@@ -403,7 +415,9 @@ describe('break-glass at the server', () => {
     expect(pending.stdout).toMatch(/^pending break-glass INC-42 on refs\/heads\/main/);
     const late = runCli(['audit', 'overdue', '--now', later], { cwd: server.path, env: sb.env });
     expect(late.code).toBe(1);
-    expect(late.stdout).toMatch(/^OVERDUE break-glass INC-42 on refs\/heads\/main at .* \(approved by alice@example.com and bob@example.com; bypassed live-endpoint, protected-target\): no follow-up naming "Incident: INC-42" passed the gate by /);
+    expect(late.stdout).toMatch(
+      /^OVERDUE break-glass INC-42 on refs\/heads\/main at .* \(approved by alice@example.com and bob@example.com; bypassed live-endpoint, protected-target\): no follow-up naming "Incident: INC-42" passed the gate by /,
+    );
 
     // The follow-up: back to the paper host, naming the incident, nothing bypassed.
     repo.write('config/app.env', 'APCA_API_BASE_URL=https://paper-api.alpaca.markets\n');

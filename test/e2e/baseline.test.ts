@@ -72,9 +72,7 @@ describe('baseline', () => {
     const scan = JSON.parse(cli(['scan', '--format', 'json']).stdout);
     expect(scan.decision).toBe('pass');
     expect(scan.findings).toEqual([]);
-    expect(scan.baselined.map((f: { fingerprint: string }) => f.fingerprint).sort()).toEqual(
-      file.findings.map((e: { fingerprint: string }) => e.fingerprint).sort(),
-    );
+    expect(scan.baselined.map((f: { fingerprint: string }) => f.fingerprint).sort()).toEqual(file.findings.map((e: { fingerprint: string }) => e.fingerprint).sort());
   });
 
   it('an unrelated edit and a moved line pass; a new finding in the same file blocks, with its reason', () => {
@@ -238,7 +236,10 @@ describe('baseline and the structure of the file', () => {
     repo.git('checkout', '-q', 'HEAD', '--', 'config/legacy.ini');
 
     // Red team yaml-reindent-to-top-level, and yaml-swap-values.
-    for (const [moved, line] of [['shadow: {}\nAGENT_MODE: EXECUTE\n', 2], ['shadow:\n  AGENT_MODE: OBSERVE\nAGENT_MODE: EXECUTE\n', 3]] as const) {
+    for (const [moved, line] of [
+      ['shadow: {}\nAGENT_MODE: EXECUTE\n', 2],
+      ['shadow:\n  AGENT_MODE: OBSERVE\nAGENT_MODE: EXECUTE\n', 3],
+    ] as const) {
       repo.write('config/profiles.yaml', moved);
       repo.git('add', '-A');
       const yaml = commit('promote the shadow setting');

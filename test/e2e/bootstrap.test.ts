@@ -65,7 +65,12 @@ function run(cmd: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessE
 
 function audit(repo: Repo): { door: string; decision: string }[] {
   const log = join(repo.path, '.git/safety-gate/audit.jsonl');
-  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 /** What `npm install --save-dev safety-gate` (and husky) leave in node_modules/.bin. */
@@ -128,9 +133,13 @@ describe('README client bootstrap', () => {
     const out = await bootstrap(repo, 'core.hooksPath');
     expect(out.out).toMatch(/safety-gate: passed — 1 commit, \d+ files checked \(pre-commit\)/);
     expect(repo.git('config', 'core.hooksPath').trim()).toBe('.safety-gate/hooks');
-    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(
-      ['.safety-gate/baseline.json', '.safety-gate/hooks/commit-msg', '.safety-gate/hooks/pre-commit', '.safety-gate/hooks/pre-push', 'safety-gate.config.yaml'],
-    );
+    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      '.safety-gate/baseline.json',
+      '.safety-gate/hooks/commit-msg',
+      '.safety-gate/hooks/pre-commit',
+      '.safety-gate/hooks/pre-push',
+      'safety-gate.config.yaml',
+    ]);
     expect(audit(repo).map((a) => `${a.door}:${a.decision}`)).toEqual(['pre-commit:pass', 'commit-msg:pass']);
     // The findings that were there are baselined; the next commit touching their file passes.
     repo.write('config/app.env', 'LOG_LEVEL=info\nAGENT_MODE=EXECUTE\n');
@@ -167,9 +176,13 @@ describe('README client bootstrap', () => {
     const out = await bootstrap(repo, 'husky');
     expect(out.out).toMatch(/safety-gate: passed — 1 commit, \d+ files checked \(pre-commit\)/);
     expect(repo.git('config', 'core.hooksPath').trim()).toBe('.husky/_');
-    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(
-      ['.husky/commit-msg', '.husky/pre-commit', '.husky/pre-push', '.safety-gate/baseline.json', 'safety-gate.config.yaml'],
-    );
+    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      '.husky/commit-msg',
+      '.husky/pre-commit',
+      '.husky/pre-push',
+      '.safety-gate/baseline.json',
+      'safety-gate.config.yaml',
+    ]);
     expect(audit(repo).map((a) => `${a.door}:${a.decision}`)).toEqual(['pre-commit:pass', 'commit-msg:pass']);
     await expectNoLoosening(repo, '.husky/commit-msg');
   });
@@ -179,9 +192,11 @@ describe('README client bootstrap', () => {
     const out = await bootstrap(repo, 'pre-commit framework', { 'safety-gate install --pre-commit': `--repo ${hookRepo} --rev ${hookRev}` });
     expect(out.out).toMatch(/safety-gate \(staged change\)\.+Passed/);
     expect(out.out).toMatch(/safety-gate \(commit message\)\.+Passed/);
-    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(
-      ['.pre-commit-config.yaml', '.safety-gate/baseline.json', 'safety-gate.config.yaml'],
-    );
+    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      '.pre-commit-config.yaml',
+      '.safety-gate/baseline.json',
+      'safety-gate.config.yaml',
+    ]);
     expect(audit(repo).map((a) => `${a.door}:${a.decision}`)).toEqual(['pre-commit:pass', 'commit-msg:pass']);
     const head = repo.head();
     repo.write('.pre-commit-config.yaml', `${readFileSync(join(repo.path, '.pre-commit-config.yaml'), 'utf8')}# edited\n`);

@@ -66,7 +66,9 @@ describe('approved generators at the server', () => {
     repo.commitAll('generated, with a local receipt');
     const r = pushMain();
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/remote: out\/data.txt\s+protected-target\s+protected file out\/data.txt \(output of generator upper\) added: generator upper is verified by receipts, which prove nothing on the server \(set verify: regenerate\): needs a signed approval \(safety-gate approve\)/);
+    expect(r.out).toMatch(
+      /remote: out\/data.txt\s+protected-target\s+protected file out\/data.txt \(output of generator upper\) added: generator upper is verified by receipts, which prove nothing on the server \(set verify: regenerate\): needs a signed approval \(safety-gate approve\)/,
+    );
     expect(server.ref('refs/heads/main')).toBeNull();
   });
 
@@ -146,7 +148,7 @@ writeFileSync('out/data.txt', String(Object.keys(networkInterfaces()).filter((n)
 describe('sentinels at the server', () => {
   const policy = { sentinels: [{ path: 'SHA256SUMS', covers: ['dist/**'] }] };
 
-  it('accepts the built-in generator\'s output, rejects an edit split over two commits of one push', () => {
+  it("accepts the built-in generator's output, rejects an edit split over two commits of one push", () => {
     setup(policy);
     repo.write('dist/a.bin', 'a\n');
     generate('sentinel:SHA256SUMS');

@@ -57,7 +57,9 @@ describe('pre-commit', () => {
     repo.git('add', '-A');
     const r = commit('-m', 'hand edit');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/out\/data.txt\s+protected-target\s+protected file out\/data.txt \(output of generator upper\) modified: out\/data.txt is not what generator upper produced \(edited by hand, or not staged\)/);
+    expect(r.out).toMatch(
+      /out\/data.txt\s+protected-target\s+protected file out\/data.txt \(output of generator upper\) modified: out\/data.txt is not what generator upper produced \(edited by hand, or not staged\)/,
+    );
     expect(r.out).toContain('fix: run `safety-gate generate upper` and stage its outputs');
     // The sentinel is stale too, at its line.
     expect(r.out).toMatch(/SHA256SUMS:1\s+sentinel\s+SHA256SUMS is stale for out\/data.txt/);

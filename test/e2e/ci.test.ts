@@ -91,7 +91,12 @@ function runAction(repo: Repo, github: Ctx, inputs: Record<string, string> = {})
     const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: repo.path, env, encoding: 'utf8' });
     steps.push({ name: step.name, status: r.status, out: `${r.stdout}${r.stderr}` });
     if (step.id) {
-      const outputs = Object.fromEntries(readFileSync(outFile, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      const outputs = Object.fromEntries(
+        readFileSync(outFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
       stepOutputs[step.id] = { outputs };
     }
     if (r.status !== 0) break;
@@ -160,12 +165,15 @@ describe('GitHub Action (action.yml)', () => {
 
 describe('GitLab CI template (ci/safety-gate.gitlab-ci.yml)', () => {
   it('include-able job: Code Quality report of the merge request, exit code as the job result', { timeout: 240_000 }, () => {
-    const template = parse(readFileSync(join(ROOT, 'ci/safety-gate.gitlab-ci.yml'), 'utf8')) as Record<string, {
-      variables: Record<string, string>;
-      before_script: string[];
-      script: string[];
-      artifacts: { when: string; reports: { codequality: string } };
-    }>;
+    const template = parse(readFileSync(join(ROOT, 'ci/safety-gate.gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      {
+        variables: Record<string, string>;
+        before_script: string[];
+        script: string[];
+        artifacts: { when: string; reports: { codequality: string } };
+      }
+    >;
     const job = template['safety-gate']!;
     expect(job.artifacts).toEqual({ when: 'always', reports: { codequality: 'gl-code-quality-report.json' } });
     // The package as the user would point at it: a tarball made with npm pack.
@@ -206,5 +214,3 @@ describe('GitLab CI template (ci/safety-gate.gitlab-ci.yml)', () => {
     expect(missing.stderr).toContain('set SAFETY_GATE_PACKAGE');
   });
 });
-
-

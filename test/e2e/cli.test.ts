@@ -43,7 +43,10 @@ describe('output conventions', () => {
     expect(r.stdout).toBe('# Rules\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const scan = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" scan --no-audit "${ROOT}" --format json | head -c 10`], { env: sb.env, encoding: 'utf8' });
+    const scan = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" scan --no-audit "${ROOT}" --format json | head -c 10`], {
+      env: sb.env,
+      encoding: 'utf8',
+    });
     expect(scan.stderr).not.toMatch(/EPIPE|internal error/);
   });
 
@@ -116,7 +119,9 @@ describe('paths and repositories', () => {
     const out = join(repo.path, 'reports/nested/out.sarif');
     const c = cli(['scan', '--format', 'sarif', '--output', 'reports/nested/out.sarif']);
     expect(c.code).toBe(2);
-    expect(c.stderr).toBe(`safety-gate: could not decide — cannot write the report to ${out}: the folder ${join(repo.path, 'reports/nested')} does not exist; create the folder first, or pass another --output path\n`);
+    expect(c.stderr).toBe(
+      `safety-gate: could not decide — cannot write the report to ${out}: the folder ${join(repo.path, 'reports/nested')} does not exist; create the folder first, or pass another --output path\n`,
+    );
     const notRepo = join(sb.dir, 'plain');
     mkdirSync(notRepo);
     const d = cli(['scan', notRepo]);
@@ -219,7 +224,10 @@ describe('configuration', () => {
 
   it('every rule name a report can print is one explain knows', () => {
     const list = cli(['explain']).stdout;
-    const ids = list.split('\n').map((l) => l.split(/\s+/)[0]!).filter((x) => /^[a-z-]+$/.test(x) && x !== 'safety-gate');
+    const ids = list
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]!)
+      .filter((x) => /^[a-z-]+$/.test(x) && x !== 'safety-gate');
     // Names the engine reports itself, as written in the sources.
     const literals = new Set<string>();
     for (const file of walk(join(ROOT, 'src'))) {
@@ -247,7 +255,9 @@ describe('configuration', () => {
 });
 
 function listing(dir: string): string[] {
-  return walk(dir).map((f) => `${f}:${statSync(f).size}`).sort();
+  return walk(dir)
+    .map((f) => `${f}:${statSync(f).size}`)
+    .sort();
 }
 
 function walk(dir: string): string[] {

@@ -11,10 +11,10 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-
 function bigPython(i: number): string {
   const lines = [`# module ${i}`, 'import os', ''];
-  for (let k = 0; k < 200; k++) lines.push(`def f_${i}_${k}(value, extra=None):`, `    if value is None or value > ${k}:`, `        return {"k": ${k}, "v": value, "path": os.sep}`, '    return None', '');
+  for (let k = 0; k < 200; k++)
+    lines.push(`def f_${i}_${k}(value, extra=None):`, `    if value is None or value > ${k}:`, `        return {"k": ${k}, "v": value, "path": os.sep}`, '    return None', '');
   return lines.join('\n');
 }
 
@@ -34,7 +34,9 @@ describe('pre-receive budget', () => {
     // The projection is made from the pace of reading blobs; Gate A's batched python3 compile
     // runs after the reading and is not projected (see the closing note of this change), so the
     // syntax check is the in-process one here.
-    const server = createServer(sb, `extends: [agenttrader-v2]\nlimits:\n  deadline_ms:\n    pre-receive: ${BUDGET}\n`, { hookEnv: 'SAFETY_GATE_PYTHON=off; export SAFETY_GATE_PYTHON\n' });
+    const server = createServer(sb, `extends: [agenttrader-v2]\nlimits:\n  deadline_ms:\n    pre-receive: ${BUDGET}\n`, {
+      hookEnv: 'SAFETY_GATE_PYTHON=off; export SAFETY_GATE_PYTHON\n',
+    });
     const repo = Repo.init(sb, 'work');
     repo.git('remote', 'add', 'origin', server.path);
     // ~30 MiB of distinct Python in runtime scope: every rule reads it; seconds even on a fast machine.
@@ -44,7 +46,9 @@ describe('pre-receive budget', () => {
     expect(r.code).not.toBe(0);
     const line = r.out.split('\n').find((l) => l.includes('too big for its'));
     expect(line, r.out).toBeDefined();
-    expect(line).toMatch(new RegExp(`remote: safety-gate: could not decide — pre-receive: too big for its ${BUDGET} ms budget: 1 commits, 600 blobs, [0-9.]+ MiB to read need about (\\d+) ms`));
+    expect(line).toMatch(
+      new RegExp(`remote: safety-gate: could not decide — pre-receive: too big for its ${BUDGET} ms budget: 1 commits, 600 blobs, [0-9.]+ MiB to read need about (\\d+) ms`),
+    );
     const projected = Number(/need about (\d+) ms/.exec(line!)![1]);
     const elapsed = Number(/ read after (\d+) ms/.exec(line!)![1]);
     expect(projected).toBeGreaterThan(BUDGET);

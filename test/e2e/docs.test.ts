@@ -41,10 +41,30 @@ describe('docs', () => {
     const sb = sandbox();
     try {
       const list = runCli(['explain'], { cwd: sb.home, env: sb.env }).stdout;
-      const ids = list.split('\n').map((l) => l.split(/\s+/)[0]).filter((x) => x && /^[a-z-]+$/.test(x) && x !== 'safety');
+      const ids = list
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0])
+        .filter((x) => x && /^[a-z-]+$/.test(x) && x !== 'safety');
       expect(ids.length).toBeGreaterThan(5);
       for (const id of ids) expect(readme).toContain(`\`${id}\``);
-      for (const cmd of ['scan', 'hook pre-commit', 'hook commit-msg', 'hook pre-push', 'hook pre-receive', 'hook pre-tool-use', 'install --agent-hooks', 'install', 'init', 'config', 'explain', 'generate', 'audit verify', 'audit export', 'audit overdue', 'approve']) {
+      for (const cmd of [
+        'scan',
+        'hook pre-commit',
+        'hook commit-msg',
+        'hook pre-push',
+        'hook pre-receive',
+        'hook pre-tool-use',
+        'install --agent-hooks',
+        'install',
+        'init',
+        'config',
+        'explain',
+        'generate',
+        'audit verify',
+        'audit export',
+        'audit overdue',
+        'approve',
+      ]) {
         expect(readme).toContain(`safety-gate ${cmd}`);
       }
     } finally {
@@ -69,7 +89,9 @@ describe("README's bootstrap sequence", () => {
       const r = spawnSync('bash', ['-c', script], { cwd: sb.dir, env: { ...sb.env, PATH: `${bin}:${sb.env.PATH}` }, encoding: 'utf8' });
       const out = `${r.stdout}${r.stderr}`;
       expect(r.status, out).toBe(0);
-      expect(out).toMatch(/remote: safety-gate\.config\.yaml\s+protected-target\s+protected file safety-gate\.config\.yaml \(group safety-gate-policy\) added: no approved generator writes it: needs a signed approval \(safety-gate approve\); no signed approval for commit/);
+      expect(out).toMatch(
+        /remote: safety-gate\.config\.yaml\s+protected-target\s+protected file safety-gate\.config\.yaml \(group safety-gate-policy\) added: no approved generator writes it: needs a signed approval \(safety-gate approve\); no signed approval for commit/,
+      );
       expect(out).toMatch(/remote: safety-gate\.config\.yaml\s+protected-target\s+approved by admin@example\.com \(bootstrap\)/);
       const head = (cwd: string, rev: string) => spawnSync('git', ['rev-parse', rev], { cwd, env: sb.env, encoding: 'utf8' }).stdout.trim();
       expect(head(join(sb.dir, 'app.git'), 'refs/heads/main')).toBe(head(join(sb.dir, 'app'), 'HEAD'));

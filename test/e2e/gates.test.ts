@@ -106,11 +106,7 @@ describe('Gate B', () => {
     expect(r.code).toBe(1);
     const findings = JSON.parse(r.stdout).findings.map((f: { rule: string; path: string }) => `${f.rule} ${f.path}`);
     expect(findings).toEqual(
-      expect.arrayContaining([
-        'script-risk/missing scripts/tools/Prune.SH',
-        'script-risk/missing scripts/tools/sync',
-        'script-risk/guard scripts/deploy/rollout.sh',
-      ]),
+      expect.arrayContaining(['script-risk/missing scripts/tools/Prune.SH', 'script-risk/missing scripts/tools/sync', 'script-risk/guard scripts/deploy/rollout.sh']),
     );
   });
 
@@ -129,7 +125,10 @@ describe('Gate B', () => {
     expect(r.out).toMatch(/remote: .*script-risk\/guard-downgrade/);
     expect(r.out).toMatch(/security review/);
     repo.git('reset', '-q', '--hard', 'HEAD~1');
-    repo.write('scripts/ci/script_risk_policy_manifest.json', MANIFEST('    {"path": "scripts/deploy/rollout.sh", "category": "deploy", "requires_exec_guard": true, "owner": "sre"}'));
+    repo.write(
+      'scripts/ci/script_risk_policy_manifest.json',
+      MANIFEST('    {"path": "scripts/deploy/rollout.sh", "category": "deploy", "requires_exec_guard": true, "owner": "sre"}'),
+    );
     repo.commitAll('owner');
     expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
   });
@@ -146,7 +145,10 @@ describe('Gate C, images and replicas through pre-receive', () => {
     expect(r.out).toMatch(/Cloud Build step/);
     // Every pushed version is checked: replace the refused commit rather than fixing on top.
     repo.git('reset', '-q', '--hard', 'HEAD~1');
-    repo.write('cloudbuild.yaml', 'options:\n  env: ["TRADING_MODE=paper"]\nsteps:\n  - name: gcr.io/cloud-builders/docker:24.0.9\n    args: ["build", "-t", "us-docker.pkg.dev/p/r/api:1.2.3", "."]\n');
+    repo.write(
+      'cloudbuild.yaml',
+      'options:\n  env: ["TRADING_MODE=paper"]\nsteps:\n  - name: gcr.io/cloud-builders/docker:24.0.9\n    args: ["build", "-t", "us-docker.pkg.dev/p/r/api:1.2.3", "."]\n',
+    );
     repo.commitAll('paper');
     expect(push(repo, ['-q', 'origin', 'main']).code).toBe(0);
   });

@@ -46,7 +46,9 @@ describe('inline exceptions, every rule', () => {
     expect(report.suppressed[0]!.reason).toBe('shadow replay harness, never deployed (SEC-31)');
     const blocked = commit('add the replay harness');
     expect(blocked.code).not.toBe(0);
-    expect(blocked.out).toMatch(/config\/replay\.env:1:\d+ {2}agent-mode\/new-exception {2}new inline exception for agent-mode: "shadow replay harness, never deployed \(SEC-31\)"/);
+    expect(blocked.out).toMatch(
+      /config\/replay\.env:1:\d+ {2}agent-mode\/new-exception {2}new inline exception for agent-mode: "shadow replay harness, never deployed \(SEC-31\)"/,
+    );
     expect(blocked.out).toMatch(/fix: an approver holding security runs `safety-gate approve --staged --key KEY`/);
     expect(blocked.out).not.toMatch(/ {2}agent-mode {2}AGENT_MODE/);
 
@@ -95,7 +97,9 @@ describe('inline exceptions, every rule', () => {
     repo.git('add', '-A');
     const r = commit('no reason');
     expect(r.code).not.toBe(0);
-    expect(r.out).toMatch(/config\/replay\.env:1:12 {2}agent-mode {2}AGENT_MODE is set to "EXECUTE" \(env file\): forbidden value \(the exception on line 1 has no reason, so it exempts nothing\)/);
+    expect(r.out).toMatch(
+      /config\/replay\.env:1:12 {2}agent-mode {2}AGENT_MODE is set to "EXECUTE" \(env file\): forbidden value \(the exception on line 1 has no reason, so it exempts nothing\)/,
+    );
     expect(r.out).not.toContain('new-exception');
     repo.commitAll('landed anyway');
     expect(JSON.parse(cli(['scan', '--list-suppressions', '--format', 'json']).stdout).suppressions).toEqual([]);

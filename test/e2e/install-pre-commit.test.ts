@@ -83,7 +83,12 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ status: number
 
 function auditLines(repo: Repo): { door: string; decision: string }[] {
   const log = join(repo.path, '.git/safety-gate/audit.jsonl');
-  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 describe.skipIf(!hasPreCommit).concurrent('pre-commit framework', () => {

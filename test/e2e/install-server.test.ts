@@ -36,7 +36,12 @@ const ref = (name: string) => spawnSync('git', ['rev-parse', '-q', '--verify', n
 
 const auditLines = () => {
   const log = join(bare, 'safety-gate/audit.jsonl');
-  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 };
 
 describe('install --server', () => {

@@ -209,7 +209,11 @@ describe('refs that are not commits', () => {
 });
 
 describe('missing objects', () => {
-  const undecided = (out: string) => out.split('\n').map((l) => l.trimEnd()).filter((l) => /safety-gate: could not decide/.test(l));
+  const undecided = (out: string) =>
+    out
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => /safety-gate: could not decide/.test(l));
 
   it('a missing previous version of a generated file is exit 2 with one line, not a pass', () => {
     setup();
@@ -255,7 +259,11 @@ describe('missing objects', () => {
 });
 
 describe('the policy itself', () => {
-  const undecided = (out: string) => out.split('\n').map((l) => l.trimEnd()).filter((l) => /safety-gate: could not decide/.test(l));
+  const undecided = (out: string) =>
+    out
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => /safety-gate: could not decide/.test(l));
 
   function lockedEdit(): void {
     repo.write('locked/data.txt', 'edited\n');
@@ -272,7 +280,9 @@ describe('the policy itself', () => {
     lockedEdit();
     const r = push(repo, ['origin', 'main']);
     expect(r.code).not.toBe(0);
-    expect(undecided(r.out)).toEqual([`remote: safety-gate: could not decide — no server policy: ${server.path}/safety-gate/policy.yaml does not exist; install one with \`safety-gate install --server <repo> --config FILE\`, or name one with --config / SAFETY_GATE_POLICY in the hook script`]);
+    expect(undecided(r.out)).toEqual([
+      `remote: safety-gate: could not decide — no server policy: ${server.path}/safety-gate/policy.yaml does not exist; install one with \`safety-gate install --server <repo> --config FILE\`, or name one with --config / SAFETY_GATE_POLICY in the hook script`,
+    ]);
     expect(server.ref('refs/heads/main')).not.toBe(repo.head());
   });
 
@@ -301,7 +311,10 @@ describe('the policy itself', () => {
 
   it('a typo in the installed policy is reported at that file and line, not at a preset', () => {
     setup();
-    execFileSync('sh', ['-c', `printf 'extends: [agenttrader-v2]\\nprotected_targets:\\n  locked: ["locked/**"]\\nrules:\\n  live-endpoint: blokc\\n' > "${server.path}/safety-gate/policy.yaml"`]);
+    execFileSync('sh', [
+      '-c',
+      `printf 'extends: [agenttrader-v2]\\nprotected_targets:\\n  locked: ["locked/**"]\\nrules:\\n  live-endpoint: blokc\\n' > "${server.path}/safety-gate/policy.yaml"`,
+    ]);
     lockedEdit();
     const r = push(repo, ['origin', 'main']);
     expect(r.code).not.toBe(0);
@@ -317,7 +330,10 @@ describe('the policy itself', () => {
       // The preset sets `live-endpoint: {severity: block, options: …}`; the user's shorthand wins.
       ['extends: [agenttrader-v2]\nrules:\n  live-endpoint: blokc\n', 'safety-gate.config.yaml:3:18: rules.live-endpoint.severity'],
       ['extends: [agenttrader-v2]\nruntime_scope:\n  exclude: [5]\n', 'safety-gate.config.yaml:3:13: runtime_scope.exclude[0]'],
-      ['extends: [agenttrader-v2]\nrules:\n  live-endpoint:\n    options:\n      allow_hostz: []\n', 'safety-gate.config.yaml:5:7: rules.live-endpoint.options.allow_hostz: unknown key'],
+      [
+        'extends: [agenttrader-v2]\nrules:\n  live-endpoint:\n    options:\n      allow_hostz: []\n',
+        'safety-gate.config.yaml:5:7: rules.live-endpoint.options.allow_hostz: unknown key',
+      ],
       ['extends: [agenttrader-v2]\nprotected_groups:\n  ci-workflows:\n    pathz: [x]\n', 'safety-gate.config.yaml:4:5: protected_groups.ci-workflows.pathz: unknown key'],
       ['extends: [agenttrader-v2]\nprotected_targets: [ci-workflowz]\n', 'safety-gate.config.yaml:2:21: protected_targets[0]: unknown protected group'],
     ];
@@ -334,7 +350,11 @@ describe('the policy itself', () => {
 });
 
 describe('audit on every decision', () => {
-  const undecided = (out: string) => out.split('\n').map((l) => l.trimEnd()).filter((l) => /safety-gate: could not decide/.test(l));
+  const undecided = (out: string) =>
+    out
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => /safety-gate: could not decide/.test(l));
   const records = () => server.auditLines().map((l) => JSON.parse(l));
   const verify = (log = `${server.path}/safety-gate/audit.jsonl`) =>
     spawnSync(process.execPath, [HOOK_CLI, 'audit', 'verify', '--log', log], { cwd: sb.dir, env: sb.env, encoding: 'utf8' });
@@ -403,7 +423,11 @@ describe('audit on every decision', () => {
       clones.map(
         (c, i) =>
           new Promise<number>((done) => {
-            const p = spawn('git', ['push', '-q', 'origin', i % 2 === 0 ? 'HEAD:refs/heads/main' : `HEAD:refs/heads/b${i}`], { cwd: c.path, env: sb.env, stdio: ['ignore', 'ignore', 'pipe'] });
+            const p = spawn('git', ['push', '-q', 'origin', i % 2 === 0 ? 'HEAD:refs/heads/main' : `HEAD:refs/heads/b${i}`], {
+              cwd: c.path,
+              env: sb.env,
+              stdio: ['ignore', 'ignore', 'pipe'],
+            });
             let err = '';
             p.stderr.on('data', (d: Buffer) => (err += d.toString()));
             p.on('close', (code) => {
@@ -414,7 +438,17 @@ describe('audit on every decision', () => {
       ),
     );
     const recs = records().slice(before);
-    const diag = JSON.stringify({ codes, decisions: recs.map((r) => [r.decision, r.error]), outs: outs.map((o) => o.split('\n').filter((l) => /safety-gate/.test(l)).slice(-1)[0]) });
+    const diag = JSON.stringify({
+      codes,
+      decisions: recs.map((r) => [r.decision, r.error]),
+      outs: outs.map(
+        (o) =>
+          o
+            .split('\n')
+            .filter((l) => /safety-gate/.test(l))
+            .slice(-1)[0],
+      ),
+    });
     expect(recs, diag).toHaveLength(20);
     // Under load some may hit the 4 s deadline: those are audited as error lines, still one each.
     expect(recs.every((r) => ['pass', 'block', 'error'].includes(r.decision))).toBe(true);
@@ -464,7 +498,9 @@ writeFileSync('out/data.txt', readFileSync('src/data.txt', 'utf8').toUpperCase()
     setup({
       extends: [],
       limits: { deadline_ms: { 'pre-receive': 60000 } },
-      generators: { upper: { command: [process.execPath, 'tools/gen.mjs'], inputs: ['src/**'], outputs: ['out/**'], verify: 'regenerate', server_command: [process.execPath, gen] } },
+      generators: {
+        upper: { command: [process.execPath, 'tools/gen.mjs'], inputs: ['src/**'], outputs: ['out/**'], verify: 'regenerate', server_command: [process.execPath, gen] },
+      },
     });
     repo.rm('locked').rm('README.md');
     repo.write('src/data.txt', 'hello\n');
@@ -537,7 +573,11 @@ describe('multi-ref pushes: the bad ref is found wherever it is in the list', ()
       const refs = branches(where);
       const r = push(repo, ['origin', ...refs]);
       expect(r.code).not.toBe(0);
-      expect(r.out).toMatch(new RegExp(`remote: locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`));
+      expect(r.out).toMatch(
+        new RegExp(
+          `remote: locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`,
+        ),
+      );
       for (const b of refs) expect(server.ref(`refs/heads/${b}`)).toBeNull();
     });
 
@@ -552,12 +592,21 @@ describe('multi-ref pushes: the bad ref is found wherever it is in the list', ()
       execFileSync('git', ['clone', '-q', '--bare', server.path, remote], { env: sb.env });
       repo.git('remote', 'add', 'plain', remote);
       repo.git('fetch', '-q', 'plain');
-      execFileSync('sh', ['-c', `printf '#!/bin/sh\\nexec "%s" "%s" hook pre-push "$@"\\n' "$1" "$2" > "$3" && chmod +x "$3"`, 'sh', process.execPath, HOOK_CLI, `${repo.path}/.git/hooks/pre-push`]);
+      execFileSync('sh', [
+        '-c',
+        `printf '#!/bin/sh\\nexec "%s" "%s" hook pre-push "$@"\\n' "$1" "$2" > "$3" && chmod +x "$3"`,
+        'sh',
+        process.execPath,
+        HOOK_CLI,
+        `${repo.path}/.git/hooks/pre-push`,
+      ]);
       const refs = branches(where);
       const r = repo.gitResult(['push', 'plain', ...refs]);
       expect(r.status).not.toBe(0);
       // The finding behind the refusal: the bad branch's edit, attributed to the bad ref.
-      expect(r.stderr).toMatch(new RegExp(`locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`));
+      expect(r.stderr).toMatch(
+        new RegExp(`locked/data\\.txt\\s+protected-target\\s+protected file locked/data\\.txt \\(group locked\\) modified.*refs/heads/${refs.find((x) => x.endsWith('bad'))}`),
+      );
       expect(r.stderr).toContain('failed to push some refs');
       for (const b of refs) {
         const has = spawnSync('git', ['rev-parse', '-q', '--verify', `refs/heads/${b}`], { cwd: remote, env: sb.env });

@@ -104,16 +104,24 @@ describe('server platforms', () => {
     const audit = join(sb.dir, 'gitlab-audit.jsonl');
     writeExec(join(repo, 'custom_hooks/pre-receive'), localize(readmeScript('gitlab'), audit));
     // Gitaly's part: run the repository's custom hook with GitLab's variables and git's stdin.
-    writeExec(join(repo, 'hooks/pre-receive'), '#!/bin/sh\nexport GL_ID=user-42 GL_USERNAME=alice GL_PROTOCOL=ssh GL_REPOSITORY=project-7\nexec "$(dirname "$0")/../custom_hooks/pre-receive"\n');
+    writeExec(
+      join(repo, 'hooks/pre-receive'),
+      '#!/bin/sh\nexport GL_ID=user-42 GL_USERNAME=alice GL_PROTOCOL=ssh GL_REPOSITORY=project-7\nexec "$(dirname "$0")/../custom_hooks/pre-receive"\n',
+    );
     const out = await goodBadGood('gitlab', repo, pushAsync(sb.env));
     expect(out).toContain('remote: GL-HOOK-ERR: config/app.env:1:12  agent-mode  AGENT_MODE is set to "EXECUTE"');
     expect(out).toContain('remote: GL-HOOK-ERR: safety-gate: blocked — 1 finding (1 blocking) (pre-receive)');
-    expect(out.split('\n').filter((l) => l.startsWith('remote: ') && l.trim() !== 'remote:').every((l) => l.startsWith('remote: GL-HOOK-ERR: '))).toBe(true);
+    expect(
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('remote: ') && l.trim() !== 'remote:')
+        .every((l) => l.startsWith('remote: GL-HOOK-ERR: ')),
+    ).toBe(true);
     expect(lastAudit(audit)).toMatchObject({ door: 'pre-receive', decision: 'pass', actor: { source: 'gitlab', name: 'alice' } });
     expect(readFileSync(audit, 'utf8')).toContain('"decision":"block"');
   });
 
-  it('Gitea / Forgejo: hooks/pre-receive.d/ behind Gitea\'s dispatcher, GITEA_PUSHER_NAME', async () => {
+  it("Gitea / Forgejo: hooks/pre-receive.d/ behind Gitea's dispatcher, GITEA_PUSHER_NAME", async () => {
     const repo = bare('gitea.git');
     // Gitea's generated hooks/pre-receive: every executable in pre-receive.d, the same stdin.
     writeExec(
@@ -212,7 +220,10 @@ describe('server platforms', () => {
       const out = await goodBadGood('http', url, pushAsync({ ...sb.env, GIT_TERMINAL_PROMPT: '0' }));
       expect(out).toContain('remote: config/app.env:1:12  agent-mode');
       expect(lastAudit(join(repo, 'safety-gate/audit.jsonl'))).toMatchObject({ decision: 'pass', actor: { source: 'remote-user', name: 'dave' } });
-      const anon = await pushAsync({ ...sb.env, GIT_TERMINAL_PROMPT: '0' })(new Repo(join(sb.dir, 'http-work'), sb.env), [`http://127.0.0.1:${port}/app.git`, 'HEAD:refs/heads/other']);
+      const anon = await pushAsync({ ...sb.env, GIT_TERMINAL_PROMPT: '0' })(new Repo(join(sb.dir, 'http-work'), sb.env), [
+        `http://127.0.0.1:${port}/app.git`,
+        'HEAD:refs/heads/other',
+      ]);
       expect(anon.status).not.toBe(0);
     } finally {
       await new Promise((r) => server.close(r));
@@ -229,7 +240,19 @@ describe('server platforms', () => {
     const port = await freePort();
     const daemon: ChildProcess = spawn(
       'git',
-      ['daemon', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${root}`, '--export-all', '--enable=receive-pack', '--reuseaddr', '--timeout=30', '--init-timeout=10', '--max-connections=4', root],
+      [
+        'daemon',
+        '--listen=127.0.0.1',
+        `--port=${port}`,
+        `--base-path=${root}`,
+        '--export-all',
+        '--enable=receive-pack',
+        '--reuseaddr',
+        '--timeout=30',
+        '--init-timeout=10',
+        '--max-connections=4',
+        root,
+      ],
       { env: sb.env, stdio: 'ignore' },
     );
     try {
@@ -322,5 +345,3 @@ async function waitForPort(port: number): Promise<void> {
   }
   throw new Error(`git daemon did not listen on ${port}`);
 }
-
-

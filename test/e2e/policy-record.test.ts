@@ -121,7 +121,10 @@ describe('allowed_models at pre-commit', () => {
     const good = repo.gitResult(['commit', '-m', 'agent work'], { env });
     expect(good.stderr).not.toContain('policy-record');
     expect(good.status).toBe(0);
-    const lines = readFileSync(join(repo.path, '.git/safety-gate/audit.jsonl'), 'utf8').trim().split('\n').map((l: string) => JSON.parse(l));
+    const lines = readFileSync(join(repo.path, '.git/safety-gate/audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l: string) => JSON.parse(l));
     expect(lines.map((l) => [l.door, l.decision, l.task?.model])).toEqual([
       ['pre-commit', 'block', 'gpt-4o-mini'],
       ['pre-commit', 'pass', 'gpt-5.2-codex'],

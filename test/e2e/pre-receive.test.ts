@@ -20,13 +20,6 @@ function clone(name = 'work'): Repo {
   return new Repo(`${sb.dir}/${name}`, sb.env);
 }
 
-function seed(): string {
-  repo.write('README.md', 'hello\n').write('locked/data.txt', 'v1\n');
-  const c = repo.commitAll('seed');
-  // Seed through a server without the hook, then install it: the protected file pre-exists.
-  return c;
-}
-
 beforeEach(() => {
   sb = sandbox();
 });
@@ -256,7 +249,11 @@ describe('pre-receive faults: exit 2, one clear line, push rejected', () => {
     const r = spawnSync(process.execPath, [CLI, 'hook', 'pre-receive'], { cwd: server.path, env, input, encoding: 'utf8' });
     return { code: r.status, stderr: r.stderr, stdout: r.stdout };
   }
-  const oneLine = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('safety-gate: could not decide'));
+  const oneLine = (s: string) =>
+    s
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('safety-gate: could not decide'));
 
   it('malformed stdin', () => {
     setup();

@@ -53,7 +53,8 @@ function payload(tool: string, input: Record<string, unknown>, cwd = repo.path):
 /** Table rows name paths as '@/rel' (in the repository) or '@@/rel' (beside it): the repository exists only once a test runs. */
 function resolveRow(input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) out[k] = typeof v === 'string' && v.startsWith('@@/') ? join(sb.dir, v.slice(3)) : typeof v === 'string' && v.startsWith('@/') ? abs(v.slice(2)) : v;
+  for (const [k, v] of Object.entries(input))
+    out[k] = typeof v === 'string' && v.startsWith('@@/') ? join(sb.dir, v.slice(3)) : typeof v === 'string' && v.startsWith('@/') ? abs(v.slice(2)) : v;
   return out;
 }
 
@@ -76,7 +77,7 @@ describe('hook pre-tool-use', () => {
     ['Bash sed -i on a workflow', 'Bash', { command: "sed -i 's/push/pull_request/' .github/workflows/ci.yml" }, '.github/workflows/ci.yml'],
     ['Bash rm -r of the workflows directory', 'Bash', { command: 'rm -rf .github' }, '.github/workflows/ci.yml'],
     ['Bash cp into the workflows directory', 'Bash', { command: 'cp docs/guide.md .github/workflows' }, '.github/workflows/guide.md'],
-    ['Bash writing through $VAR set in the same command', 'Bash', { command: "D=$'.github/workflows'; printf x > \"$D/ci.yml\"" }, '.github/workflows/ci.yml'],
+    ['Bash writing through $VAR set in the same command', 'Bash', { command: 'D=$\'.github/workflows\'; printf x > "$D/ci.yml"' }, '.github/workflows/ci.yml'],
   ])('refuses %s (exit 2, reason on stderr)', (_name, tool, input, path) => {
     const r = hook(payload(tool, resolveRow(input)));
     expect(r.code).toBe(2);
@@ -91,7 +92,7 @@ describe('hook pre-tool-use', () => {
     ['Write outside the repository', 'Write', { file_path: '@@/elsewhere.txt', content: 'x' }],
     ['Bash that writes only ordinary files', 'Bash', { command: 'mkdir -p out && echo hi > out/log.txt 2>&1 && cat docs/guide.md | tee notes.txt' }],
     ['Bash that writes nothing', 'Bash', { command: 'git status --short && git diff --stat && ls -la' }],
-    ['Bash committing with a heredoc message', 'Bash', { command: "git commit -m \"$(cat <<'EOF'\nfix: step\nEOF\n)\"" }],
+    ['Bash committing with a heredoc message', 'Bash', { command: 'git commit -m "$(cat <<\'EOF\'\nfix: step\nEOF\n)"' }],
     ['Read', 'Read', { file_path: '@/.github/workflows/ci.yml' }],
     ['Grep', 'Grep', { pattern: 'push' }],
   ])('allows %s (exit 0)', (_name, tool, input) => {
@@ -138,7 +139,10 @@ describe('hook pre-tool-use', () => {
     expect(hook(payload('Bash', { command: 'git commit -n -m x' })).code).toBe(2);
     expect(readFileSync(join(repo.path, '.git/index')).equals(before.index)).toBe(true);
     expect(repo.git('count-objects', '-v')).toBe(before.objects);
-    const lines = readFileSync(join(repo.path, '.git/safety-gate/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(repo.path, '.git/safety-gate/audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.door, l.decision])).toEqual([
       ['pre-tool-use', 'block'],
       ['pre-tool-use', 'pass'],
@@ -189,7 +193,9 @@ describe('install --agent-hooks', () => {
     const s = settings();
     expect(s.model).toBe('x');
     expect(s.hooks.PostToolUse).toHaveLength(1);
-    expect(s.hooks.PreToolUse).toEqual([{ matcher: 'Edit|MultiEdit|Write|NotebookEdit|Bash', hooks: [{ type: 'command', command: expect.stringContaining('hook pre-tool-use || exit 2') }] }]);
+    expect(s.hooks.PreToolUse).toEqual([
+      { matcher: 'Edit|MultiEdit|Write|NotebookEdit|Bash', hooks: [{ type: 'command', command: expect.stringContaining('hook pre-tool-use || exit 2') }] },
+    ]);
     const second = runCli(['install', '--agent-hooks'], { cwd: repo.path, env: sb.env });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('nothing changed');
@@ -219,7 +225,7 @@ describe('install --agent-hooks', () => {
 });
 
 describe('README: Agents told before they edit', () => {
-  it('runs the section\'s commands with the output it shows', () => {
+  it("runs the section's commands with the output it shows", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Agents told before they edit'), readme.indexOf('## Performance'));
     const console = section.slice(section.indexOf('```console\n') + 11, section.indexOf('```\n', section.indexOf('```console')));
@@ -227,7 +233,10 @@ describe('README: Agents told before they edit', () => {
     expect(steps).toHaveLength(2);
     expect(runCli(['install', '--agent-hooks'], { cwd: repo.path, env: sb.env }).code).toBe(0);
     for (const step of steps) {
-      const [command, ...shown] = step.replace(/\\\n\s+/g, '').split('\n').filter(Boolean);
+      const [command, ...shown] = step
+        .replace(/\\\n\s+/g, '')
+        .split('\n')
+        .filter(Boolean);
       const json = /echo '([^']*)'/.exec(command!)![1]!.replace('/tmp/demo', repo.path);
       const r = hook(json);
       expect(shown.at(-1)).toBe(`exit ${r.code}`);

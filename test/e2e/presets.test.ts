@@ -12,7 +12,8 @@ const scan = () => {
 };
 
 const NODE_PROJECT: Record<string, string> = {
-  '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm test\n',
+  '.github/workflows/ci.yml':
+    'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm test\n',
   'docker-compose.yml': 'services:\n  db:\n    image: postgres\n  execution-agent:\n    image: node:20\n',
   Dockerfile: 'FROM node\nENV TRADING_MODE=live\n',
   'scripts/deploy.sh': '#!/bin/sh\necho deploy\n',

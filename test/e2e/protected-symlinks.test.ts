@@ -72,7 +72,9 @@ describe('the target of a protected symlink is protected', () => {
     const tip = repo.commitAll('edit link target');
     const r = pushMain();
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/remote: .*protected file conf\/pc\.yaml \(visible as \.pre-commit-config\.yaml through symlink \.pre-commit-config\.yaml \(group hook-installs\)\) modified/);
+    expect(r.out).toMatch(
+      /remote: .*protected file conf\/pc\.yaml \(visible as \.pre-commit-config\.yaml through symlink \.pre-commit-config\.yaml \(group hook-installs\)\) modified/,
+    );
     expect(server.ref('refs/heads/main')).not.toBe(tip);
     // The link's group decides who approves: bob (oncall) is enough, as for the link itself.
     approve('bob');
@@ -92,7 +94,9 @@ describe('the target of a protected symlink is protected', () => {
     repo.commitAll('edit the end of the chain');
     const r = pushMain();
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/remote: .*protected file conf\/pc\.yaml \(visible as \.pre-commit-config\.yaml through symlink \.pre-commit-config\.yaml → a\.yaml → c \(group hook-installs\)\)/);
+    expect(r.out).toMatch(
+      /remote: .*protected file conf\/pc\.yaml \(visible as \.pre-commit-config\.yaml through symlink \.pre-commit-config\.yaml → a\.yaml → c \(group hook-installs\)\)/,
+    );
   });
 
   it('a protected directory that is a link: files added under its target', () => {
@@ -150,7 +154,13 @@ describe('every door: client pre-commit and the agent PreToolUse hook', () => {
   });
 
   it('pre-tool-use: an agent Write of the link target is refused before it happens', () => {
-    const input = JSON.stringify({ session_id: 's', cwd: local.path, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: join(local.path, 'conf/pc.yaml'), content: EVIL } });
+    const input = JSON.stringify({
+      session_id: 's',
+      cwd: local.path,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: join(local.path, 'conf/pc.yaml'), content: EVIL },
+    });
     const r = runCli(['hook', 'pre-tool-use'], { cwd: local.path, env: sb.env, input });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/protected-target/);

@@ -119,10 +119,11 @@ describe('pre-receive reads settings, workloads and hosts the way their consumer
   });
 
   it('agenttrader-v2 runtime scope: a service named audit, vendored settings and *.test.env config are read; test code is not', () => {
-    expectRefused(
-      { 'services/audit/app.env': 'AGENT_MODE=EXECUTE\n', 'backend/vendor/settings.env': 'AGENT_MODE=EXECUTE\n', 'config/app.test.env': 'AGENT_MODE=EXECUTE\n' },
-      [/remote: .*services\/audit\/app\.env:1.*agent-mode/, /remote: .*backend\/vendor\/settings\.env:1.*agent-mode/, /remote: .*config\/app\.test\.env:1.*agent-mode/],
-    );
+    expectRefused({ 'services/audit/app.env': 'AGENT_MODE=EXECUTE\n', 'backend/vendor/settings.env': 'AGENT_MODE=EXECUTE\n', 'config/app.test.env': 'AGENT_MODE=EXECUTE\n' }, [
+      /remote: .*services\/audit\/app\.env:1.*agent-mode/,
+      /remote: .*backend\/vendor\/settings\.env:1.*agent-mode/,
+      /remote: .*config\/app\.test\.env:1.*agent-mode/,
+    ]);
     expectAccepted({ 'services/api/guard.test.ts': 'process.env.AGENT_MODE = "EXECUTE";\n' });
   });
 

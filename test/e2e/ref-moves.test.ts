@@ -130,7 +130,12 @@ describe('ref moves at the server are judged by what they change on the ref', ()
   it('a fast-forward of main onto a branch already on the server that sets AGENT_MODE=EXECUTE is refused', () => {
     const seed = setup();
     const legacy = legacyBranch(seed, 'EXECUTE');
-    expectRefused(push(repo, ['origin', `${legacy}:refs/heads/main`]), 'refs/heads/main', seed, /remote: config\/app\.env:1:\d+\s+agent-mode\b.*\[[0-9a-f]{12} refs\/heads\/main\]/);
+    expectRefused(
+      push(repo, ['origin', `${legacy}:refs/heads/main`]),
+      'refs/heads/main',
+      seed,
+      /remote: config\/app\.env:1:\d+\s+agent-mode\b.*\[[0-9a-f]{12} refs\/heads\/main\]/,
+    );
   });
 
   it('the clean twin of that fast-forward passes', () => {
@@ -207,7 +212,12 @@ describe('ref moves at the server are judged by what they change on the ref', ()
   it('deleting a protected branch is refused; deleting another branch is not', () => {
     const seed = setup();
     unhooked(['origin', `${seed}:refs/heads/prod`, `${seed}:refs/heads/feature`]);
-    expectRefused(push(repo, ['origin', ':refs/heads/prod']), 'refs/heads/prod', seed, /remote: .*ref-integrity\/protected-branch-deleted\s+this push deletes the protected branch refs\/heads\/prod/);
+    expectRefused(
+      push(repo, ['origin', ':refs/heads/prod']),
+      'refs/heads/prod',
+      seed,
+      /remote: .*ref-integrity\/protected-branch-deleted\s+this push deletes the protected branch refs\/heads\/prod/,
+    );
     const r = push(repo, ['origin', ':refs/heads/feature']);
     expect(r.code, r.out).toBe(0);
     expect(server.ref('refs/heads/feature')).toBeNull();

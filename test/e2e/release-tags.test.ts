@@ -46,7 +46,12 @@ function setup(release: Record<string, unknown> = {}): string {
   execFileSync('git', ['clone', '-q', server.url, join(sb.dir, 'work')], { env: sb.env });
   repo = new Repo(join(sb.dir, 'work'), sb.env);
   repo.write('CHANGELOG.md', '# Changelog\n\n## 1.0.0 - 2026-12-02\n\n- Safety: paper-only lock kept.\n- Config: none.\n- Rollout: none.\n');
-  repo.write('k8s/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api@sha256:' + 'a'.repeat(64) + '\n');
+  repo.write(
+    'k8s/deploy.yaml',
+    'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api@sha256:' +
+      'a'.repeat(64) +
+      '\n',
+  );
   const c = repo.commitAll('release 1.0.0');
   pushOk(['origin', 'HEAD:refs/heads/main']);
   return c;
@@ -91,7 +96,9 @@ describe('release-tags at the server', () => {
     setup();
     tag('agenttrader-v2/v1.0');
     const out = pushRefused(pushTag('agenttrader-v2/v1.0'));
-    expect(out).toMatch(/release-tags\/name\s+release tag agenttrader-v2\/v1\.0 does not match the release naming policy \(agenttrader-v2\/vMAJOR\.MINOR\.PATCH or agenttrader-v2\/vMAJOR\.MINOR\.PATCH-rc\.N\)/);
+    expect(out).toMatch(
+      /release-tags\/name\s+release tag agenttrader-v2\/v1\.0 does not match the release naming policy \(agenttrader-v2\/vMAJOR\.MINOR\.PATCH or agenttrader-v2\/vMAJOR\.MINOR\.PATCH-rc\.N\)/,
+    );
     tag('AgentTrader-V2/v1.0.0');
     expect(pushRefused(pushTag('AgentTrader-V2/v1.0.0'))).toMatch(/release-tags\/name\s+release tag AgentTrader-V2\/v1\.0\.0 does not match/);
     tag('v1.0', { lightweight: true });
@@ -109,10 +116,14 @@ describe('release-tags at the server', () => {
   it('signature: unsigned, signed by a non-release key, by an unknown key, or by a revoked one is refused', () => {
     setup();
     tag('agenttrader-v2/v1.0.0', { signer: null });
-    expect(pushRefused(pushTag('agenttrader-v2/v1.0.0'))).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.0\.0 is not signed by a release signer: the tag is not signed/);
+    expect(pushRefused(pushTag('agenttrader-v2/v1.0.0'))).toMatch(
+      /release-tags\/signature\s+release tag agenttrader-v2\/v1\.0\.0 is not signed by a release signer: the tag is not signed/,
+    );
     repo.git('tag', '-d', 'agenttrader-v2/v1.0.0');
     tag('agenttrader-v2/v1.0.0', { signer: 'mallory' });
-    expect(pushRefused(pushTag('agenttrader-v2/v1.0.0'))).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.0\.0 is not signed by a release signer: the tag is signed by mallory@example\.com, who holds no role release \(roles come from the server policy\)/);
+    expect(pushRefused(pushTag('agenttrader-v2/v1.0.0'))).toMatch(
+      /release-tags\/signature\s+release tag agenttrader-v2\/v1\.0\.0 is not signed by a release signer: the tag is signed by mallory@example\.com, who holds no role release \(roles come from the server policy\)/,
+    );
     repo.git('tag', '-d', 'agenttrader-v2/v1.0.0');
     tag('agenttrader-v2/v1.0.0', { signer: 'eve' });
     expect(pushRefused(pushTag('agenttrader-v2/v1.0.0'))).toMatch(/the tag is signed with a key that is not in the server's allowed signers \(SHA256:/);
@@ -122,13 +133,15 @@ describe('release-tags at the server', () => {
     expect(server.ref('refs/tags/agenttrader-v2/v1.0.0')).toBeNull();
   });
 
-  it('signature: a forged tag (carol\'s signature over other bytes) is refused by verify-tag\'s exit status', () => {
+  it("signature: a forged tag (carol's signature over other bytes) is refused by verify-tag's exit status", () => {
     setup();
     tag('agenttrader-v2/v1.0.0');
     const body = repo.git('cat-file', 'tag', 'agenttrader-v2/v1.0.0').replace('release agenttrader-v2/v1.0.0', 'release agenttrader-v2/v1.0.0 (edited)');
     const forged = execFileSync('git', ['hash-object', '-t', 'tag', '-w', '--stdin'], { cwd: repo.path, env: sb.env, input: body, encoding: 'utf8' }).trim();
     repo.git('update-ref', 'refs/tags/agenttrader-v2/v1.0.0', forged);
-    expect(pushRefused(pushTag('agenttrader-v2/v1.0.0'))).toMatch(/release-tags\/signature\s+.*the signature of carol@example\.com does not verify \(the tag was altered after signing, or the signature is forged\)/);
+    expect(pushRefused(pushTag('agenttrader-v2/v1.0.0'))).toMatch(
+      /release-tags\/signature\s+.*the signature of carol@example\.com does not verify \(the tag was altered after signing, or the signature is forged\)/,
+    );
   });
 
   it('target: a signed tag object made for another version is refused under this name', () => {
@@ -146,7 +159,9 @@ describe('release-tags at the server', () => {
     pushOk(pushTag('agenttrader-v2/v1.0.0'));
     const tree = repo.git('rev-parse', 'HEAD^{tree}').trim();
     repo.git('-c', 'gpg.format=ssh', '-c', `user.signingkey=${keys.key('carol')}`, 'tag', '-s', '-m', 'a tree', 'agenttrader-v2/v1.0.1', tree);
-    expect(pushRefused(pushTag('agenttrader-v2/v1.0.1'))).toMatch(new RegExp(`release-tags/target\\s+release tag agenttrader-v2/v1\\.0\\.1 names a tree \\(${tree.slice(0, 12)}\\), not a commit`));
+    expect(pushRefused(pushTag('agenttrader-v2/v1.0.1'))).toMatch(
+      new RegExp(`release-tags/target\\s+release tag agenttrader-v2/v1\\.0\\.1 names a tree \\(${tree.slice(0, 12)}\\), not a commit`),
+    );
   });
 
   it('branch: a release off main is refused; an rc from a feature branch is refused, from release/* it lands', () => {
@@ -156,9 +171,13 @@ describe('release-tags at the server', () => {
     const f = repo.commitAll('feature work');
     pushOk(['origin', 'feature']);
     tag('agenttrader-v2/v1.1.0');
-    expect(pushRefused(pushTag('agenttrader-v2/v1.1.0'))).toMatch(new RegExp(`release-tags/branch\\s+release tag agenttrader-v2/v1\\.1\\.0 names commit ${f.slice(0, 12)}, which is not reachable from main`));
+    expect(pushRefused(pushTag('agenttrader-v2/v1.1.0'))).toMatch(
+      new RegExp(`release-tags/branch\\s+release tag agenttrader-v2/v1\\.1\\.0 names commit ${f.slice(0, 12)}, which is not reachable from main`),
+    );
     tag('agenttrader-v2/v1.1.0-rc.1');
-    expect(pushRefused(pushTag('agenttrader-v2/v1.1.0-rc.1'))).toMatch(/release-tags\/branch\s+pre-release tag agenttrader-v2\/v1\.1\.0-rc\.1 names commit [0-9a-f]{12}, which is not reachable from release\/\*, main/);
+    expect(pushRefused(pushTag('agenttrader-v2/v1.1.0-rc.1'))).toMatch(
+      /release-tags\/branch\s+pre-release tag agenttrader-v2\/v1\.1\.0-rc\.1 names commit [0-9a-f]{12}, which is not reachable from release\/\*, main/,
+    );
     pushOk(['origin', 'feature:refs/heads/release/1.1']);
     pushOk(pushTag('agenttrader-v2/v1.1.0-rc.1'));
     expect(server.ref('refs/tags/agenttrader-v2/v1.1.0-rc.1')).not.toBeNull();
@@ -170,7 +189,11 @@ describe('release-tags at the server', () => {
     const c = repo.commitAll('no entry for 1.1.0');
     pushOk(['origin', 'HEAD:refs/heads/main']);
     tag('agenttrader-v2/v1.1.0');
-    expect(pushRefused(pushTag('agenttrader-v2/v1.1.0'))).toMatch(new RegExp(`CHANGELOG\\.md\\s+release-tags/changelog\\s+release tag agenttrader-v2/v1\\.1\\.0: CHANGELOG\\.md in the tagged tree \\(${c.slice(0, 12)}\\) has no heading naming version 1\\.1\\.0`));
+    expect(pushRefused(pushTag('agenttrader-v2/v1.1.0'))).toMatch(
+      new RegExp(
+        `CHANGELOG\\.md\\s+release-tags/changelog\\s+release tag agenttrader-v2/v1\\.1\\.0: CHANGELOG\\.md in the tagged tree \\(${c.slice(0, 12)}\\) has no heading naming version 1\\.1\\.0`,
+      ),
+    );
     repo.git('tag', '-d', 'agenttrader-v2/v1.1.0');
     repo.write('CHANGELOG.md', '# Changelog\n\n## [1.1.0] - 2026-12-02\n\n## 1.1.10\n');
     repo.commitAll('changelog for 1.1.0');
@@ -201,7 +224,9 @@ describe('release-tags at the server', () => {
     pushOk(['origin', 'HEAD:refs/heads/main']);
     repo.git('tag', '-d', 'agenttrader-v2/v1.0.0');
     tag('agenttrader-v2/v1.0.0');
-    expect(pushRefused(['-f', ...pushTag('agenttrader-v2/v1.0.0')])).toMatch(new RegExp(`release-tags/immutable\\s+this push moves the release tag agenttrader-v2/v1\\.0\\.0 \\(${old.slice(0, 12)} -> [0-9a-f]{12}\\); release tags are immutable`));
+    expect(pushRefused(['-f', ...pushTag('agenttrader-v2/v1.0.0')])).toMatch(
+      new RegExp(`release-tags/immutable\\s+this push moves the release tag agenttrader-v2/v1\\.0\\.0 \\(${old.slice(0, 12)} -> [0-9a-f]{12}\\); release tags are immutable`),
+    );
     // The moved value is judged too: break-glass for the move alone never lets an unsigned value through.
     repo.git('tag', '-d', 'agenttrader-v2/v1.0.0');
     tag('agenttrader-v2/v1.0.0', { signer: null });
@@ -209,7 +234,20 @@ describe('release-tags at the server', () => {
     const unsigned = pushRefused(['-f', ...pushTag('agenttrader-v2/v1.0.0')]);
     expect(unsigned).toMatch(/release-tags\/immutable\s+this push moves the release tag/);
     expect(unsigned).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.0\.0 is not signed by a release signer: the tag is not signed/);
-    const onlyMove = [moved, '--break-glass', '--incident', 'INC-76', '--bypass', 'release-tags/immutable', '--rollback', 'retag', '--ref', 'refs/tags/agenttrader-v2/v1.0.0', '--repo-id', REPO_ID];
+    const onlyMove = [
+      moved,
+      '--break-glass',
+      '--incident',
+      'INC-76',
+      '--bypass',
+      'release-tags/immutable',
+      '--rollback',
+      'retag',
+      '--ref',
+      'refs/tags/agenttrader-v2/v1.0.0',
+      '--repo-id',
+      REPO_ID,
+    ];
     for (const who of ['alice', 'bob'] as const) expect(runCli(['approve', ...onlyMove, '--key', keys.key(who)], { cwd: repo.path, env: repo.env }).code).toBe(0);
     const still = pushRefused(['-f', ...pushTag('agenttrader-v2/v1.0.0'), 'refs/notes/safety-gate']);
     expect(still).toMatch(/release-tags\/immutable\s+bypassed under break-glass INC-76/);
@@ -220,7 +258,22 @@ describe('release-tags at the server', () => {
     expect(del).toMatch(new RegExp(`release-tags/immutable\\s+this push deletes the release tag agenttrader-v2/v1\\.0\\.0 \\(${c.slice(0, 12)}\\); release tags are immutable`));
     expect(server.ref('refs/tags/agenttrader-v2/v1.0.0')).toBe(old);
 
-    const glass = [c, '--break-glass', '--incident', 'INC-77', '--bypass', 'release-tags', '--rollback', 'push the tag again from the signed object', '--reason', 'tagged the wrong build', '--ref', 'refs/tags/agenttrader-v2/v1.0.0', '--repo-id', REPO_ID];
+    const glass = [
+      c,
+      '--break-glass',
+      '--incident',
+      'INC-77',
+      '--bypass',
+      'release-tags',
+      '--rollback',
+      'push the tag again from the signed object',
+      '--reason',
+      'tagged the wrong build',
+      '--ref',
+      'refs/tags/agenttrader-v2/v1.0.0',
+      '--repo-id',
+      REPO_ID,
+    ];
     for (const who of ['alice', 'bob'] as const) {
       const r = runCli(['approve', ...glass, '--key', keys.key(who)], { cwd: repo.path, env: repo.env });
       expect(r.code, r.stderr).toBe(0);
@@ -257,11 +310,22 @@ describe('audit export --release', () => {
     const dir = join(sb.dir, 'evidence', 'v1.1.0');
     const r = runCli(['audit', 'export', '--release', 'agenttrader-v2/v1.1.0', '--output', dir], { cwd: server.path, env: sb.env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`release bundle for agenttrader-v2/v1\\.1\\.0 \\(commit ${c.slice(0, 12)}, previous release agenttrader-v2/v1\\.0\\.0\\) written to .*: 10 files, 2 decision record\\(s\\); log verified`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `release bundle for agenttrader-v2/v1\\.1\\.0 \\(commit ${c.slice(0, 12)}, previous release agenttrader-v2/v1\\.0\\.0\\) written to .*: 10 files, 2 decision record\\(s\\); log verified`,
+      ),
+    );
 
     const read = (rel: string) => readFileSync(join(dir, rel), 'utf8');
     const bundle = JSON.parse(read('bundle.json'));
-    expect(bundle).toMatchObject({ tag: 'agenttrader-v2/v1.1.0', version: '1.1.0', prerelease: false, commit: c, previous_release: { tag: 'agenttrader-v2/v1.0.0', commit: c0 }, retention: { class: 'release-7y', days: 2557 } });
+    expect(bundle).toMatchObject({
+      tag: 'agenttrader-v2/v1.1.0',
+      version: '1.1.0',
+      prerelease: false,
+      commit: c,
+      previous_release: { tag: 'agenttrader-v2/v1.0.0', commit: c0 },
+      retention: { class: 'release-7y', days: 2557 },
+    });
     expect(bundle.deployment_manifests).toEqual(['infra/run.tf', 'k8s/deploy.yaml', 'k8s/worker.yaml']);
     expect(bundle.unpinned_images).toEqual(['ghcr.io/acme/worker:1.4']);
 
@@ -288,7 +352,17 @@ describe('audit export --release', () => {
 
     // SHA256SUMS covers every other file, and sha256sum itself agrees.
     const sums = read('SHA256SUMS').trim().split('\n');
-    expect(sums.map((l) => l.slice(66)).sort()).toEqual(['bundle.json', 'decisions.json', 'deployment/images.json', 'deployment/infra/run.tf', 'deployment/k8s/deploy.yaml', 'deployment/k8s/worker.yaml', 'script-risk/manifest.diff', 'script-risk/manifest.json', 'tag-object.txt']);
+    expect(sums.map((l) => l.slice(66)).sort()).toEqual([
+      'bundle.json',
+      'decisions.json',
+      'deployment/images.json',
+      'deployment/infra/run.tf',
+      'deployment/k8s/deploy.yaml',
+      'deployment/k8s/worker.yaml',
+      'script-risk/manifest.diff',
+      'script-risk/manifest.json',
+      'tag-object.txt',
+    ]);
     expect(execFileSync('sha256sum', ['-c', '--strict', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' })).toMatch(/bundle\.json: OK/);
     writeFileSync(join(dir, 'deployment/images.json'), '[]\n');
     expect(() => execFileSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: dir, stdio: 'pipe' })).toThrow();
@@ -321,7 +395,9 @@ describe('release-tags at pre-push', () => {
     const oid = () => repo.git('rev-parse', 'agenttrader-v2/v1.1.0').trim();
     const bad = hook(`refs/tags/agenttrader-v2/v1.1.0 ${oid()} refs/tags/agenttrader-v2/v1.1.0 ${zero}\n`);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/release-tags\/signature\s+release tag agenttrader-v2\/v1\.1\.0 is not signed by a release signer: the tag is signed by mallory@example\.com, who holds no role release/);
+    expect(bad.stderr).toMatch(
+      /release-tags\/signature\s+release tag agenttrader-v2\/v1\.1\.0 is not signed by a release signer: the tag is signed by mallory@example\.com, who holds no role release/,
+    );
 
     repo.git('tag', '-d', 'agenttrader-v2/v1.1.0');
     tag('agenttrader-v2/v1.1.0', { rev: c });
@@ -355,12 +431,19 @@ describe("README's release tags sequence", () => {
     expect(r.status, out).toBe(0);
     expect(out).toMatch(/remote: .*release-tags\/annotated\s+release tag agenttrader-v2\/v2\.4\.1 is lightweight/);
     expect(out).toMatch(/\* \[new tag\]\s+agenttrader-v2\/v2\.4\.1 -> agenttrader-v2\/v2\.4\.1/);
-    expect(out).toMatch(/safety-gate audit: release bundle for agenttrader-v2\/v2\.4\.1 \(commit [0-9a-f]{12}, first release\) written to .*evidence-v2\.4\.1: 6 files, 3 decision record\(s\); log verified/);
+    expect(out).toMatch(
+      /safety-gate audit: release bundle for agenttrader-v2\/v2\.4\.1 \(commit [0-9a-f]{12}, first release\) written to .*evidence-v2\.4\.1: 6 files, 3 decision record\(s\); log verified/,
+    );
     expect(out).toMatch(/remote: .*release-tags\/immutable\s+this push deletes the release tag agenttrader-v2\/v2\.4\.1/);
     expect(out).toMatch(/release-tags\/immutable\s+bypassed under break-glass INC-9 \(approved by alice@example\.com and bob@example\.com\)/);
     const app = join(sb.dir, 'app.git');
     expect(spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/tags/agenttrader-v2/v2.4.1'], { cwd: app, env: sb.env }).status).not.toBe(0);
-    const last = JSON.parse(readFileSync(join(app, 'safety-gate', 'audit.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+    const last = JSON.parse(
+      readFileSync(join(app, 'safety-gate', 'audit.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    );
     expect(last).toMatchObject({ decision: 'override', retention_class: 'release-7y' });
   });
 });

@@ -65,7 +65,10 @@ function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(',')}}`;
 }
 
 describe('client doors: pre-commit through core.hooksPath', () => {
@@ -182,7 +185,10 @@ describe('client doors: pre-commit through core.hooksPath', () => {
       ),
     );
     rmSync(join(repo.path, '.git', 'index.lock'));
-    expect(runs.map((r) => r.code), runs.map((r) => r.err).join('\n')).toEqual([0, 0, 0, 0]);
+    expect(
+      runs.map((r) => r.code),
+      runs.map((r) => r.err).join('\n'),
+    ).toEqual([0, 0, 0, 0]);
     const list = JSON.parse(cli(repo, ['check', 'list', '--format', 'json']).stdout);
     expect(list.receipts.map((x: { check: string }) => x.check).sort(), runs.map((r) => r.err).join('\n')).toEqual(['c1', 'c2', 'c3', 'c4']);
   });
@@ -336,7 +342,21 @@ describe('server: pre-receive on a protected branch wants a ci signature', () =>
     server = createServer(sb, glass, { name: 'glass.git', hookEnv: 'export REMOTE_USER=dave\n' });
     repo.git('remote', 'set-url', 'origin', server.url);
     for (const who of ['carol', 'mallory'] as const) {
-      const r = cli(repo, ['approve', 'HEAD', '--break-glass', '--incident', 'INC-7', '--bypass', 'required-checks', '--rollback', 'revert HEAD', '--key', keys.key(who), '--repo-id', REPO_ID]);
+      const r = cli(repo, [
+        'approve',
+        'HEAD',
+        '--break-glass',
+        '--incident',
+        'INC-7',
+        '--bypass',
+        'required-checks',
+        '--rollback',
+        'revert HEAD',
+        '--key',
+        keys.key(who),
+        '--repo-id',
+        REPO_ID,
+      ]);
       expect(r.code, r.stderr).toBe(0);
     }
     const r = push(repo, ['origin', 'HEAD:refs/heads/main', 'refs/notes/safety-gate']);
@@ -382,13 +402,17 @@ describe('scan --range reports the tips that lack evidence', () => {
     const json = cli(repo, ['scan', '--range', `${base}..HEAD`, '--format', 'json', '--no-audit']);
     expect(json.code).toBe(1);
     const findings = JSON.parse(json.stdout).findings.filter((f: { rule: string }) => f.rule === 'required-checks/skipped-check');
-    expect(findings.map((f: { commit: string; message: string }) => [f.commit, f.message.split(':')[0]])).toEqual([[tip, `required check unit has no passing receipt for commit ${tip.slice(0, 12)} (tree ${repo.git('rev-parse', 'HEAD^{tree}').trim().slice(0, 12)})`]]);
+    expect(findings.map((f: { commit: string; message: string }) => [f.commit, f.message.split(':')[0]])).toEqual([
+      [tip, `required check unit has no passing receipt for commit ${tip.slice(0, 12)} (tree ${repo.git('rev-parse', 'HEAD^{tree}').trim().slice(0, 12)})`],
+    ]);
     const text = cli(repo, ['scan', '--range', `${base}..HEAD`, '--no-audit']);
     expect(text.stdout + text.stderr).toContain(`required check unit has no passing receipt for commit ${tip.slice(0, 12)}`);
     // check verify --range: the same tips, for CI.
     const v = cli(repo, ['check', 'verify', '--range', `${base}..HEAD`, '--format', 'json']);
     expect(v.code).toBe(1);
-    expect(JSON.parse(v.stdout).tips.map((t: { commit: string; ok: boolean; checks: { why: string[] }[] }) => [t.commit, t.ok, t.checks[0]!.why])).toEqual([[tip, false, ['no receipt']]]);
+    expect(JSON.parse(v.stdout).tips.map((t: { commit: string; ok: boolean; checks: { why: string[] }[] }) => [t.commit, t.ok, t.checks[0]!.why])).toEqual([
+      [tip, false, ['no receipt']],
+    ]);
     expect(cli(repo, ['check', 'run', 'unit', '--rev', 'HEAD']).code).toBe(0);
     expect(cli(repo, ['scan', '--range', `${base}..HEAD`, '--no-audit']).code).toBe(0);
     expect(cli(repo, ['check', 'verify', '--range', `${base}..HEAD`]).stdout).toBe(`ok    unit on ${tip.slice(0, 12)} (unsigned receipt)\n`);
@@ -421,7 +445,9 @@ describe("README's required-checks pipeline", () => {
     expect(r.status, out).toBe(0);
     expect(out).toMatch(/required-checks\/skipped-check\s+required check unit has no passing receipt for the staged tree \(tree [0-9a-f]{12}\): no receipt/);
     expect(out).toMatch(/check unit passed on tree [0-9a-f]{12}/);
-    expect(out).toMatch(/remote: .*required check unit has no passing receipt for refs\/heads\/main at [0-9a-f]{12} \(tree [0-9a-f]{12}\): a passing receipt is unsigned; only receipts signed by the ci role count here/);
+    expect(out).toMatch(
+      /remote: .*required check unit has no passing receipt for refs\/heads\/main at [0-9a-f]{12} \(tree [0-9a-f]{12}\): a passing receipt is unsigned; only receipts signed by the ci role count here/,
+    );
     expect(out).toMatch(/required check unit has no passing receipt for commit [0-9a-f]{12}/);
     expect(out).toMatch(/ok {4}unit on [0-9a-f]{12} \(signed by ci@example\.com\)/);
     const head = (cwd: string, rev: string) => spawnSync('git', ['rev-parse', rev], { cwd, env: sb.env, encoding: 'utf8' }).stdout.trim();

@@ -27,7 +27,12 @@ function findingsOf(out: string, branch: string): string[] {
   return out
     .split('\n')
     .filter((l) => l.startsWith('remote: '))
-    .map((l) => l.replaceAll(branch, '<branch>').replace(/\b(?:run|id) [0-9a-f-]{8,}/g, '<run>').trimEnd())
+    .map((l) =>
+      l
+        .replaceAll(branch, '<branch>')
+        .replace(/\b(?:run|id) [0-9a-f-]{8,}/g, '<run>')
+        .trimEnd(),
+    )
     .filter((l) => /block|warn|agent-mode|live-endpoint|image-pinning|replicas|secrets|readable-content/.test(l));
 }
 

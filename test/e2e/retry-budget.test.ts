@@ -52,7 +52,11 @@ describe('retry budget at pre-receive', () => {
     expect(third.out).not.toMatch(/agent-mode\s/);
     expect(server.ref('refs/heads/main')).not.toBe(repo.head());
 
-    const decisions = server.auditLines().map((l) => JSON.parse(l)).filter((r) => r.task?.lane === `${RUN}/file:config/**`).map((r) => r.decision);
+    const decisions = server
+      .auditLines()
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.task?.lane === `${RUN}/file:config/**`)
+      .map((r) => r.decision);
     expect(decisions).toEqual(['block', 'block', 'block']);
 
     // Another run is another lane: the same clean change lands.

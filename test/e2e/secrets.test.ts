@@ -53,7 +53,12 @@ describe('secrets, client commit', () => {
     ]);
     expect(sarif.stdout).toContain('secrets/aws-access-key-id');
     const audit = readFileSync(join(repo.path, '.git/safety-gate/audit.jsonl'), 'utf8');
-    const hashes = audit.split('\n').filter(Boolean).flatMap((l) => JSON.parse(l).findings).filter((f: { rule: string }) => f.rule.startsWith('secrets/')).map((f: { secret_sha256?: string }) => f.secret_sha256);
+    const hashes = audit
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((l) => JSON.parse(l).findings)
+      .filter((f: { rule: string }) => f.rule.startsWith('secrets/'))
+      .map((f: { secret_sha256?: string }) => f.secret_sha256);
     expect(hashes.length).toBeGreaterThan(0);
     for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/);
     expectNoSecret(out, json.stdout, json.stderr, sarif.stdout, audit);

@@ -108,7 +108,10 @@ describe('one-file server bundle', () => {
     console.log(`bundle pre-receive, good push: ${Date.now() - t1} ms`);
     expect(ok.status, ok.stderr).toBe(0);
     expect(spawnSync('git', ['rev-parse', 'main'], { cwd: bare, env: sb.env, encoding: 'utf8' }).stdout.trim()).toBe(good);
-    const audit = readFileSync(join(bare, 'safety-gate/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = readFileSync(join(bare, 'safety-gate/audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(audit.map((a) => a.decision)).toEqual(['pass', 'block', 'pass']);
   });
 

@@ -69,7 +69,10 @@ describe('the installed server hook starts node with a clean Node environment', 
       expect(tip()).not.toBe(bad);
       // The platform identity and git's quarantine survive the scrub: the actor is recorded and
       // the pushed (quarantined) objects were read.
-      const audit = readFileSync(join(bare, 'safety-gate/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const audit = readFileSync(join(bare, 'safety-gate/audit.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(audit.at(-1).decision).toBe('block');
       expect(audit.at(-1).actor).toMatchObject({ name: 'mallory' });
     });
@@ -84,7 +87,7 @@ describe('the installed server hook starts node with a clean Node environment', 
     expect(tip()).toBe(c);
   });
 
-  it('the script (also the bundle\'s, which installs the same one) unsets the variables before exec', () => {
+  it("the script (also the bundle's, which installs the same one) unsets the variables before exec", () => {
     for (const chained of [false, true]) {
       const s = serverHookScript('/usr/bin/node', '/opt/safety-gate/safety-gate-server.cjs', chained);
       const unsetAt = s.indexOf('unset NODE_OPTIONS NODE_PATH NODE_REPL_EXTERNAL_MODULE NODE_V8_COVERAGE');
@@ -114,7 +117,10 @@ describe('the CLI refuses pre-receive when NODE_OPTIONS preloads code', () => {
     const lines = r.out.split('\n').filter((l) => l.startsWith('remote: '));
     expect(lines.filter((l) => /NODE_OPTIONS preloads code/.test(l))).toHaveLength(1);
     expect(tip()).toBeNull();
-    const audit = readFileSync(join(bare, 'safety-gate/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = readFileSync(join(bare, 'safety-gate/audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(JSON.stringify(audit.at(-1))).toContain('NODE_OPTIONS preloads code');
   });
 

@@ -20,7 +20,9 @@ interface Case {
 }
 
 describe('task-scope corpus (engine, real git)', () => {
-  for (const name of readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     it(name, async () => {
       const c = parse(readFileSync(join(DIR, name), 'utf8')) as Case;
       const { findings } = await checkChange({

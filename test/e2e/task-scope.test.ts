@@ -67,10 +67,17 @@ describe('client hooks with SAFETY_GATE_TASK', () => {
     const env = { ...repo.env, ...AGENT, SAFETY_GATE_TASK: task({ kind: 'function', target: 'src/engine.ts#Engine.step' }) };
     repo.write('src/engine.ts', ENGINE.replace('return n + 1;', 'return n + 2;'));
     repo.git('add', '-A');
-    const r = commit(repo, ['-q', '-m', 'step by two', '--trailer', 'Task-Scope: function:src/engine.ts#Engine.step', '--trailer', 'Run-Id: 3b9e7c1e-5d0a-4f7b-9d3c-2a1f0e9d8c7b'], env);
+    const r = commit(
+      repo,
+      ['-q', '-m', 'step by two', '--trailer', 'Task-Scope: function:src/engine.ts#Engine.step', '--trailer', 'Run-Id: 3b9e7c1e-5d0a-4f7b-9d3c-2a1f0e9d8c7b'],
+      env,
+    );
     expect(r.out).not.toContain('task-scope');
     expect(r.code).toBe(0);
-    const log = readFileSync(join(repo.path, '.git', 'safety-gate', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(repo.path, '.git', 'safety-gate', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log.map((l) => [l.door, l.decision, l.run_id])).toEqual([
       ['pre-commit', 'pass', '3b9e7c1e-5d0a-4f7b-9d3c-2a1f0e9d8c7b'],
       ['commit-msg', 'pass', '3b9e7c1e-5d0a-4f7b-9d3c-2a1f0e9d8c7b'],
@@ -136,7 +143,10 @@ describe('pre-push and scan --range: commits are judged by their trailers', () =
     const base = repo.head();
     repo.write('src/engine.ts', ENGINE.replace('return n + 1;', 'return n + 2;').replace('this.running = false;', 'this.running = !this.running;'));
     repo.git('add', '-A');
-    const c = commit(repo, ['-q', '--no-verify', '-m', 'x', '--trailer', 'Task-Scope: function:src/engine.ts#Engine.step', '--trailer', 'Run-Id: run-7'], { ...repo.env, ...AGENT });
+    const c = commit(repo, ['-q', '--no-verify', '-m', 'x', '--trailer', 'Task-Scope: function:src/engine.ts#Engine.step', '--trailer', 'Run-Id: run-7'], {
+      ...repo.env,
+      ...AGENT,
+    });
     expect(c.code).toBe(0);
     const r = repo.gitResult(['push', 'origin', 'main']);
     expect(r.status).not.toBe(0);

@@ -9,7 +9,7 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
 
 /** Environment for child processes: the parent's minus every GIT_* and SAFETY_GATE_* variable. */
-export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (k.startsWith('GIT_') || k.startsWith('SAFETY_GATE_') || k === 'HUSKY') continue;
@@ -99,10 +99,7 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a user would. */
-export function runCli(
-  args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
-): CliResult {
+export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,
     env: opts.env,

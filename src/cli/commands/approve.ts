@@ -19,7 +19,8 @@ import { NAMESPACE, NOTES_REF, encodeEntry, parseDuration, parseNote, statementB
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
 
-const USAGE = 'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT] | --reset-lane LANE --key KEY [--reason TEXT]';
+const USAGE =
+  'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT] | --reset-lane LANE --key KEY [--reason TEXT]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let parsed;
@@ -48,7 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { values: o, positionals } = parsed;
   const breakGlass = o['break-glass'] === true;
-  if (!o.key) throw new GateError('usage', 'approve needs --key (the approver\'s ssh private key)', USAGE);
+  if (!o.key) throw new GateError('usage', "approve needs --key (the approver's ssh private key)", USAGE);
   if (o['reset-lane'] !== undefined) return resetLane(o['reset-lane'], { key: o.key, reason: o.reason, repoId: o['repo-id'], config: o.config, positionals }, io);
   if (o.staged ? positionals.length > 0 : positionals.length !== 1) throw new GateError('usage', o.staged ? '--staged takes no revision' : 'approve takes one revision', USAGE);
   if (breakGlass && (!o.incident || !o.bypass || !o.rollback)) throw new GateError('usage', 'break-glass needs --incident, --bypass and --rollback', USAGE);
@@ -148,7 +149,13 @@ async function resetLane(lane: string, o: { key: string; reason?: string; repoId
   if (obj.code !== 0) throw new GateError('git', `git hash-object failed: ${obj.stderr.toString().trim()}`, 'check that the repository is writable');
   const target = obj.stdout.toString('utf8').trim();
   const existing = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'show', target], { okCodes: [0, 1, 128] });
-  const lines = existing.code === 0 ? existing.stdout.toString('utf8').split('\n').filter((l) => l.trim() !== '') : [];
+  const lines =
+    existing.code === 0
+      ? existing.stdout
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+      : [];
   lines.push(line);
   const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
   if (add.code !== 0) throw new GateError('git', `git notes add failed: ${add.stderr.toString().trim()}`, 'check that the repository is writable');
@@ -157,7 +164,10 @@ async function resetLane(lane: string, o: { key: string; reason?: string; repoId
 }
 
 function list(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {

@@ -1,10 +1,10 @@
 // `safety-gate audit verify|export`: check the hash chain of the audit log, and export evidence.
 // Exit codes: 0 the log verifies, 1 it was tampered with, 2 it could not be read (or bad usage).
-import { execFile } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
 import { auditLogPathForGitDir } from '../../audit/log.js';
 import type { CliIO } from '../io.js';
-import { gitEnv } from '../../git/exec.js';
+import { createGitRunner } from '../../git/exec.js';
 
 const USAGE = `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
        safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
@@ -28,37 +28,32 @@ interface Parsed {
   rest: string[];
 }
 
+/** Each known flag takes a value (`--log PATH`, `--log=PATH`); node:util parseArgs, strict. */
 function parseFlags(argv: string[], known: readonly string[]): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: Object.fromEntries(known.map((name) => [name, { type: 'string' as const }])), allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
   const flags = new Map<string, string>();
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      rest.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-    let value: string | undefined;
-    if (eq >= 0) value = a.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i += 1;
-    }
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} needs a value`);
     flags.set(name, value);
   }
-  return { flags, rest };
+  return { flags, rest: parsed.positionals };
 }
 
-function gitCommonDir(io: CliIO): Promise<string> {
-  return new Promise((res, rej) => {
-    execFile('git', ['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: gitEnv(io.env), encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) rej(new Error((stderr || err.message).trim().split('\n')[0] ?? 'git rev-parse failed'));
-      else res(stdout.replace(/\n$/, ''));
-    });
-  });
+function textOrJson(flags: Map<string, string>): 'text' | 'json' {
+  const format = flags.get('format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  return format;
+}
+
+async function gitCommonDir(io: CliIO): Promise<string> {
+  const r = await createGitRunner(io.cwd, io.env).run(['rev-parse', '--git-common-dir'], { okCodes: [0, 128, 129] });
+  if (r.code !== 0) throw new Error(r.stderr.trim().split('\n')[0] || `git rev-parse exited with ${r.code}`);
+  return r.stdout.toString('utf8').replace(/\n$/, '');
 }
 
 /** `--log`, else `<git common dir>/safety-gate/audit.jsonl` (the bare repository itself on a server). */
@@ -89,8 +84,7 @@ function write(stream: NodeJS.WritableStream, text: string): void {
 async function verify(argv: string[], io: CliIO): Promise<number> {
   const { flags, rest } = parseFlags(argv, ['log', 'expect-head', 'format']);
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
-  const format = flags.get('format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  const format = textOrJson(flags);
   const expectHead = flags.get('expect-head');
   if (expectHead !== undefined && !/^[0-9a-fA-F]{64}$/.test(expectHead.trim())) {
     throw new UsageError('--expect-head takes the 64-hex head hash printed by an earlier `audit verify`');
@@ -177,11 +171,18 @@ async function exportRelease(flags: Map<string, string>, io: CliIO): Promise<num
   const path = await logPath(flags, io);
   if (!(await import('node:fs')).existsSync(path)) throw readFailure(path, Object.assign(new Error('missing'), { code: 'ENOENT' }));
   const policy = await releasePolicy(flags.get('config'), io);
-  const [{ writeReleaseBundle, BundleError }, { createGitRunner }, { GateError }] = await Promise.all([import('../../audit/release-bundle.js'), import('../../git/exec.js'), import('../../errors.js')]);
+  const [{ writeReleaseBundle, BundleError }, { createGitRunner }, { GateError }] = await Promise.all([
+    import('../../audit/release-bundle.js'),
+    import('../../git/exec.js'),
+    import('../../errors.js'),
+  ]);
   try {
     const r = await writeReleaseBundle({ git: createGitRunner(io.cwd, io.env), logPath: path, tag: flags.get('release')!, output: resolve(io.cwd, output), policy });
     const state = r.verified ? 'log verified' : 'log TAMPERED (see decisions.json)';
-    write(io.stderr, `safety-gate audit: release bundle for ${flags.get('release')} (commit ${r.commit.slice(0, 12)}${r.previous ? `, previous release ${r.previous}` : ', first release'}) written to ${r.dir}: ${r.files.length} files, ${r.records} decision record(s); ${state}\n`);
+    write(
+      io.stderr,
+      `safety-gate audit: release bundle for ${flags.get('release')} (commit ${r.commit.slice(0, 12)}${r.previous ? `, previous release ${r.previous}` : ', first release'}) written to ${r.dir}: ${r.files.length} files, ${r.records} decision record(s); ${state}\n`,
+    );
     return r.verified ? 0 : 1;
   } catch (e) {
     if (e instanceof BundleError) throw new ReadError(e.message, e.hint);
@@ -226,8 +227,7 @@ async function releasePolicy(config: string | undefined, io: CliIO) {
 async function overdueCmd(argv: string[], io: CliIO): Promise<number> {
   const { flags, rest } = parseFlags(argv, ['log', 'now', 'format']);
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
-  const format = flags.get('format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${format}`);
+  const format = textOrJson(flags);
   const nowText = flags.get('now');
   const now = nowText === undefined ? Date.now() : Date.parse(nowText);
   if (Number.isNaN(now)) throw new UsageError(`--now takes an ISO time, not ${nowText}`);
@@ -239,13 +239,16 @@ async function overdueCmd(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     throw readFailure(path, e);
   }
-  const records = text.split('\n').filter(Boolean).map((line, i) => {
-    try {
-      return JSON.parse(line);
-    } catch {
-      throw new ReadError(`line ${i + 1} of ${path} is not JSON`, 'run `safety-gate audit verify` to see what happened to the log');
-    }
-  });
+  const records = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line, i) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        throw new ReadError(`line ${i + 1} of ${path} is not JSON`, 'run `safety-gate audit verify` to see what happened to the log');
+      }
+    });
   const { findOverdue } = await import('../../approvals/overdue.js');
   const items = await findOverdue(records, now, (commits) => incidentTrailers(io, commits));
   const overdue = items.filter((i) => i.status === 'overdue');
@@ -263,25 +266,31 @@ async function overdueCmd(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** Incident: trailers of the commits this repository has (one git process). */
-function incidentTrailers(io: CliIO, commits: string[]): Promise<Map<string, string[]>> {
-  if (commits.length === 0) return Promise.resolve(new Map());
-  return new Promise((res, rej) => {
-    const child = execFile(
-      'git',
+async function incidentTrailers(io: CliIO, commits: string[]): Promise<Map<string, string[]>> {
+  if (commits.length === 0) return new Map();
+  let stdout: string;
+  try {
+    const r = await createGitRunner(io.cwd, io.env).run(
       ['log', '--no-walk=unsorted', '--ignore-missing', '--stdin', '--format=%H%x00%(trailers:key=Incident,valueonly,separator=%x1f)%x1e'],
-      { cwd: io.cwd, env: io.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout) => {
-        if (err) return rej(new ReadError(`cannot read the commits of the log: ${err.message.split('\n')[0]}`, 'run in the repository whose log this is'));
-        const out = new Map<string, string[]>();
-        for (const rec of stdout.split('\x1e')) {
-          const [oid, values] = rec.replace(/^\n/, '').split('\0');
-          if (oid && values !== undefined) out.set(oid.trim(), values.split('\x1f').map((v) => v.trim()).filter(Boolean));
-        }
-        res(out);
-      },
+      { input: commits.join('\n') + '\n' },
     );
-    child.stdin?.end(commits.join('\n') + '\n');
-  });
+    stdout = r.stdout.toString('utf8');
+  } catch (e) {
+    throw new ReadError(`cannot read the commits of the log: ${(e as Error).message.split('\n')[0]}`, 'run in the repository whose log this is');
+  }
+  const out = new Map<string, string[]>();
+  for (const rec of stdout.split('\x1e')) {
+    const [oid, values] = rec.replace(/^\n/, '').split('\0');
+    if (oid && values !== undefined)
+      out.set(
+        oid.trim(),
+        values
+          .split('\x1f')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      );
+  }
+  return out;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

@@ -62,7 +62,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const { values: o, positionals } = parsed;
   const sub = positionals[0];
-  if (sub !== 'run' && sub !== 'list' && sub !== 'verify') throw new GateError('usage', sub ? `unknown check command "${sub}"` : 'check needs a command: run, list or verify', USAGE);
+  if (sub !== 'run' && sub !== 'list' && sub !== 'verify')
+    throw new GateError('usage', sub ? `unknown check command "${sub}"` : 'check needs a command: run, list or verify', USAGE);
   if ([o.tree, o.rev, o.range].filter(Boolean).length > 1) throw new GateError('usage', 'give one of --tree, --rev, --range', USAGE);
   if (o.range && sub !== 'verify') throw new GateError('usage', '--range goes with check verify', USAGE);
   const format = o.format ?? 'text';
@@ -106,11 +107,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const name = positionals[1];
     if (!name || positionals.length !== 2) throw new GateError('usage', 'check run takes one check name', USAGE);
     const def = policy.checks?.[name];
-    if (!def) throw new GateError('usage', `the policy defines no check "${name}" (defined: ${Object.keys(policy.checks ?? {}).sort().join(', ') || 'none'})`, 'define it under checks: in the policy');
+    if (!def)
+      throw new GateError(
+        'usage',
+        `the policy defines no check "${name}" (defined: ${
+          Object.keys(policy.checks ?? {})
+            .sort()
+            .join(', ') || 'none'
+        })`,
+        'define it under checks: in the policy',
+      );
     let key: string | null = null;
     if (o.key) {
       key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
-      if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of the ssh private key that signs receipts (CI\'s key)');
+      if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, "pass the path of the ssh private key that signs receipts (CI's key)");
     }
     io.stderr.write(`safety-gate: running check ${name} on tree ${tree.slice(0, 12)}: ${def.command.join(' ')}\n`);
     const { receipt, outcome } = await runCheck({ name, def, tree, repoId, repoCwd: repo.workTree ?? repo.gitDir, env: io.env, sink: (b) => io.stderr.write(b) });
@@ -153,7 +163,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (o.range) {
       const l = await text(['rev-list', '--parents', o.range, '--']);
       if (l === null) throw new GateError('usage', `${o.range} is not a commit range`, 'name a range A..B of existing commits');
-      const rows = l.split('\n').filter(Boolean).map((x) => x.split(' '));
+      const rows = l
+        .split('\n')
+        .filter(Boolean)
+        .map((x) => x.split(' '));
       const parents = new Set(rows.flatMap((r) => r.slice(1)));
       for (const [c] of rows) if (!parents.has(c!)) subjects.push({ commit: c!, tree: (await text(['rev-parse', `${c}^{tree}`]))! });
     } else subjects.push({ commit: o.rev ? await text(['rev-parse', '--verify', '-q', `${o.rev}^{commit}`]) : null, tree });
@@ -163,12 +176,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const entries = await receiptsFor(read, notes, tree);
 
   if (sub === 'list') {
-    const rows = entries.map((e) => ({ check: e.receipt?.check ?? null, tree: e.receipt?.tree ?? null, exit_code: e.receipt?.exit_code ?? null, signed: e.signature !== null, time: e.receipt?.time ?? null, runner: e.receipt?.runner ?? null, problem: e.problem }));
+    const rows = entries.map((e) => ({
+      check: e.receipt?.check ?? null,
+      tree: e.receipt?.tree ?? null,
+      exit_code: e.receipt?.exit_code ?? null,
+      signed: e.signature !== null,
+      time: e.receipt?.time ?? null,
+      runner: e.receipt?.runner ?? null,
+      problem: e.problem,
+    }));
     if (format === 'json') io.stdout.write(JSON.stringify({ tree, receipts: rows }, null, 2) + '\n');
     else {
       if (rows.length === 0) io.stdout.write(`no receipts for tree ${tree.slice(0, 12)} in ${CHECKS_NOTES_REF}\n`);
       for (const r of rows) {
-        io.stdout.write(r.problem ? `?  an entry ${r.problem}\n` : `${r.exit_code === 0 ? 'ok' : 'FAIL'}  ${r.check}  exit ${r.exit_code}  ${r.signed ? 'signed' : 'unsigned'}  ${r.time}  ${r.runner!.user}@${r.runner!.host}\n`);
+        io.stdout.write(
+          r.problem
+            ? `?  an entry ${r.problem}\n`
+            : `${r.exit_code === 0 ? 'ok' : 'FAIL'}  ${r.check}  exit ${r.exit_code}  ${r.signed ? 'signed' : 'unsigned'}  ${r.time}  ${r.runner!.user}@${r.runner!.host}\n`,
+        );
       }
     }
     return EXIT.pass;
@@ -179,7 +204,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 async function verify(
   policy: Policy,
   subjects: { commit: string | null; tree: string }[],
-  o: { read: NoteReader; notes: string[]; git: (args: string[]) => Promise<string | null>; range: string | null; signed: boolean; repoId: string; base: string; format: string; io: CliIO },
+  o: {
+    read: NoteReader;
+    notes: string[];
+    git: (args: string[]) => Promise<string | null>;
+    range: string | null;
+    signed: boolean;
+    repoId: string;
+    base: string;
+    format: string;
+    io: CliIO;
+  },
 ): Promise<number> {
   const options = (policy.rules['required-checks']?.options ?? {}) as { signer_role?: string; client_evidence?: string };
   const role = options.signer_role ?? 'ci';
@@ -190,11 +225,23 @@ async function verify(
       // The tip's author and committer never sign its evidence (as in pre-receive).
       const self = s.commit ? ((await o.git(['show', '-s', '--no-show-signature', '--format=%ae%n%ce', s.commit])) ?? '').split('\n').filter(Boolean) : [];
       const entries = await receiptsFor(o.read, o.notes, s.tree);
-      const verdicts = await judgeTree(policy, policy.record.required_checks, s.tree, entries, { signed: o.signed || options.client_evidence === 'signed', role, signersBase: o.base, pusher: null, selfEmails: self, repoId: o.repoId }, sigs);
+      const verdicts = await judgeTree(
+        policy,
+        policy.record.required_checks,
+        s.tree,
+        entries,
+        { signed: o.signed || options.client_evidence === 'signed', role, signersBase: o.base, pusher: null, selfEmails: self, repoId: o.repoId },
+        sigs,
+      );
       results.push({ ...s, ok: verdicts.every((v) => v.ok), verdicts });
     }
     const ok = results.every((r) => r.ok);
-    const json = (r: (typeof results)[number]) => ({ commit: r.commit, tree: r.tree, ok: r.ok, checks: r.verdicts.map((v) => ({ check: v.check, ok: v.ok, signer: v.signer, why: [...new Set(v.why)] })) });
+    const json = (r: (typeof results)[number]) => ({
+      commit: r.commit,
+      tree: r.tree,
+      ok: r.ok,
+      checks: r.verdicts.map((v) => ({ check: v.check, ok: v.ok, signer: v.signer, why: [...new Set(v.why)] })),
+    });
     if (o.format === 'json') {
       o.io.stdout.write(JSON.stringify(o.range ? { range: o.range, ok, tips: results.map(json) } : json(results[0]!), null, 2) + '\n');
     } else {
@@ -202,7 +249,10 @@ async function verify(
       if (o.range && results.length === 0) o.io.stdout.write(`the range ${o.range} holds no commit\n`);
       for (const r of results) {
         const at = o.range ? ` on ${r.commit!.slice(0, 12)}` : '';
-        for (const v of r.verdicts) o.io.stdout.write(v.ok ? `ok    ${v.check}${at}${v.signer ? ` (signed by ${v.signer})` : ' (unsigned receipt)'}\n` : `MISS  ${v.check}${at}: ${[...new Set(v.why)].join('; ')}\n`);
+        for (const v of r.verdicts)
+          o.io.stdout.write(
+            v.ok ? `ok    ${v.check}${at}${v.signer ? ` (signed by ${v.signer})` : ' (unsigned receipt)'}\n` : `MISS  ${v.check}${at}: ${[...new Set(v.why)].join('; ')}\n`,
+          );
       }
     }
     return ok ? EXIT.pass : EXIT.block;

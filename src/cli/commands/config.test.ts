@@ -31,7 +31,9 @@ describe('safety-gate config', () => {
     const { cli, out } = io(repo.path);
     expect(await run([], cli)).toBe(0);
     const text = out();
-    expect(text).toMatch(/^# Resolved safety-gate policy, as configuration that loads on its own \(extends: \[\]\)\.\n# Sources, in merge order \(later ones win\):\n#   preset:recommended\n#   preset:agenttrader-v2\n#   safety-gate\.config\.yaml\n# hash: [0-9a-f]{64}\n/);
+    expect(text).toMatch(
+      /^# Resolved safety-gate policy, as configuration that loads on its own \(extends: \[\]\)\.\n# Sources, in merge order \(later ones win\):\n#   preset:recommended\n#   preset:agenttrader-v2\n#   safety-gate\.config\.yaml\n# hash: [0-9a-f]{64}\n/,
+    );
     const body = parse(text);
     // The schema's own keys: the output is configuration.
     expect(body.extends).toEqual([]);

@@ -15,16 +15,16 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha256Hex } from '../../change-control/blob-hash.js';
-import { buildModel, type GeneratorSpec } from '../../change-control/model.js';
-import { diffStates, fingerprint, writeReceipt, type FileStates, type Receipt } from '../../change-control/receipts.js';
-import { renderSentinel } from '../../change-control/sentinel-format.js';
-import { candidatePaths, hashFiles, readBlobs } from '../../change-control/worktree.js';
+import { sha256Hex } from '../../rules/_change-control/blob-hash.js';
+import { buildModel, type GeneratorSpec } from '../../rules/_change-control/model.js';
+import { diffStates, fingerprint, writeReceipt, type FileStates, type Receipt } from '../../rules/_change-control/receipts.js';
+import { renderSentinel } from '../../rules/_change-control/sentinel-format.js';
+import { candidatePaths, hashFiles, readBlobs } from '../worktree.js';
 import { createPathMatcher } from '../../engine/paths.js';
 import { EXIT, GateError } from '../../errors.js';
 import { createGitRunner, splitZ, type GitRunner } from '../../git/exec.js';
 import { openRepo } from '../../git/repo.js';
-import { msg } from '../../messages.js';
+import { generateMsg, msg } from '../../messages.js';
 import type { CliIO } from '../io.js';
 
 function execText(argv: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ ok: boolean; out: string }> {
@@ -36,7 +36,10 @@ function execText(argv: readonly string[], opts: { cwd: string; env: NodeJS.Proc
 }
 
 /** Runs the generator with the terminal's stdout/stderr forwarded; never a shell. */
-function runGenerator(argv: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; io: CliIO }): Promise<{ code: number | null; error: string | null; timedOut: boolean }> {
+function runGenerator(
+  argv: readonly string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; io: CliIO },
+): Promise<{ code: number | null; error: string | null; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = execFile(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' }, (err) => {
       const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string; code?: number | string }) | null;
@@ -92,7 +95,7 @@ async function writeSentinel(gen: GeneratorSpec, git: GitRunner, root: string, f
   );
   const entries = Object.entries(states).map(([p, s]) => {
     const bytes = s.mode === '120000' ? Buffer.from(readlinkSync(join(root, p))) : contents.get(s.oid);
-    if (!bytes) throw new GateError('git', `cannot read back the content of ${p}`, 'retry; the repository may be corrupt');
+    if (!bytes) throw new GateError('git', generateMsg.unreadable(p), generateMsg.unreadableHint);
     return { path: spec.entryPath(p), hex: sha256Hex(bytes) };
   });
   const text = renderSentinel(spec.format, entries);
@@ -119,10 +122,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     },
   });
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new GateError('usage', `unknown format "${format}" (text or json)`, msg.usageHint);
+  if (format !== 'text' && format !== 'json') throw new GateError('usage', generateMsg.badFormat(format), msg.usageHint);
 
   const repo = await openRepo(io.cwd, io.env);
-  if (!repo.workTree) throw new GateError('usage', 'safety-gate generate needs a work tree (this repository is bare)', 'run it in a clone');
+  if (!repo.workTree) throw new GateError('usage', generateMsg.bare, generateMsg.bareHint);
   const root = repo.workTree;
   const { loadPolicyCached } = await import('../../config/cache.js');
   const policy = await loadPolicyCached({ cwd: root, configFile: values.config, mode: 'client', gitDir: repo.commonDir });
@@ -130,18 +133,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (values.list) {
     if (format === 'json') {
-      io.stdout.write(JSON.stringify(model.generators.map((g) => ({ id: g.id, command: g.command, inputs: g.inputGlobs, outputs: g.outputGlobs, verify: g.verify, server: g.server })), null, 2) + '\n');
+      io.stdout.write(
+        JSON.stringify(
+          model.generators.map((g) => ({ id: g.id, command: g.command, inputs: g.inputGlobs, outputs: g.outputGlobs, verify: g.verify, server: g.server })),
+          null,
+          2,
+        ) + '\n',
+      );
     } else if (model.generators.length === 0) io.stdout.write('no generators in the policy\n');
     else for (const g of model.generators) io.stdout.write(`${g.id}\t${g.sentinel ? '(built-in sentinel writer)' : g.command.join(' ')}\t→ ${g.outputGlobs.join(', ')}\n`);
     return EXIT.pass;
   }
 
   const id = positionals[0];
-  if (!id || positionals.length > 1) throw new GateError('usage', 'usage: safety-gate generate <generator-id> [--stage]', 'list the generators with safety-gate generate --list');
+  if (!id || positionals.length > 1) throw new GateError('usage', generateMsg.usage, generateMsg.usageHint);
   const gen = model.generator(id);
   if (!gen) {
     const known = model.generators.map((g) => g.id).join(', ') || 'none';
-    throw new GateError('usage', `unknown generator "${id}" (defined: ${known})`, 'define it under generators in the policy');
+    throw new GateError('usage', generateMsg.unknown(id, known), generateMsg.unknownHint);
   }
 
   const git = createGitRunner(root, io.env);
@@ -153,9 +162,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     await writeSentinel(gen, git, root, repo.objectFormat);
   } else {
     const r = await runGenerator(gen.command, { cwd: root, env, timeoutMs: gen.timeoutMs, io });
-    if (r.error) throw new GateError('io', `generator ${gen.id} could not start: ${r.error}`, `check that ${gen.command[0]} is installed and on PATH`);
-    if (r.timedOut) throw new GateError('io', `generator ${gen.id} did not finish within ${gen.timeoutMs} ms`, 'raise its timeout_ms, or make it faster');
-    if (r.code !== 0) throw new GateError('io', `generator ${gen.id} failed (exit ${r.code})`, 'fix the failure; no receipt was written');
+    if (r.error) throw new GateError('io', generateMsg.noStart(gen.id, r.error), generateMsg.noStartHint(gen.command[0]));
+    if (r.timedOut) throw new GateError('io', generateMsg.timedOut(gen.id, gen.timeoutMs), generateMsg.timedOutHint);
+    if (r.code !== 0) throw new GateError('io', generateMsg.failed(gen.id, r.code), generateMsg.failedHint);
   }
 
   const after = await candidatePaths(git);
@@ -164,7 +173,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // Inputs that are not outputs must not move while the generator runs.
   const moved = diffStates(before, inputs).filter((d) => !gen.isOutput(d.path));
   if (moved.length > 0) {
-    throw new GateError('io', `input ${moved[0]!.path} changed while generator ${gen.id} ran`, 'run the generator again once nothing else writes its inputs');
+    throw new GateError('io', generateMsg.inputMoved(moved[0]!.path, gen.id), generateMsg.inputMovedHint);
   }
 
   let version: string | null = null;

@@ -1,6 +1,7 @@
 // `safety-gate hook <pre-commit|commit-msg|pre-push|pre-receive>`: the doors git calls, and
 // `hook pre-tool-use`, the door a coding agent calls before each tool call.
 // Every failure blocks: 1 for policy, 2 when the gate could not decide (also a block).
+import { HOOKS } from '../../doors.js';
 import { readFileSync } from 'node:fs';
 import { GateError, EXIT } from '../../errors.js';
 import { msg } from '../../messages.js';
@@ -10,14 +11,19 @@ import type { SourceRequest } from '../../sources/index.js';
 import { runDoor, type OutputOptions } from '../run-door.js';
 import { parseCommand } from '../args.js';
 
-const HOOKS = ['pre-commit', 'commit-msg', 'pre-push', 'pre-receive', 'pre-tool-use'] as const;
-
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommand('hook', 'see safety-gate hook --help', argv, io, {
-    format: { type: 'string' },
-    output: { type: 'string' },
-    config: { type: 'string' },
-  }, { positionals: true });
+  const parsed = parseCommand(
+    'hook',
+    'see safety-gate hook --help',
+    argv,
+    io,
+    {
+      format: { type: 'string' },
+      output: { type: 'string' },
+      config: { type: 'string' },
+    },
+    { positionals: true },
+  );
   if (!parsed) return EXIT.pass;
   const { positionals, verbosity } = parsed;
   const values = parsed.values as { format?: string; output?: string; config?: string };

@@ -7,8 +7,6 @@ import { GateError } from '../../errors.js';
 import { DEFAULT_CONFIG_FILE, SEARCH_PLACES } from '../../config/search-places.js';
 import type { CliIO } from '../io.js';
 
-const USAGE_HINT = 'usage: safety-gate init [--preset NAME] [--force]';
-
 /** What each built-in preset turns on, as `init` reports its choice (it asks nothing). */
 const PRESET_SUMMARY: Record<string, string> = {
   recommended: 'policy, hooks and CI protected, live broker hosts, AGENT_MODE=EXECUTE, parse checks',
@@ -71,9 +69,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // Prove the written file loads before telling anyone to rely on it.
   await loadPolicy({ cwd: root, root, mode: 'client', configFile: target });
 
-  const chose = values.preset === 'recommended' && !argv.some((a) => a === '--preset' || a.startsWith('--preset='))
-    ? `extends recommended, the default: ${PRESET_SUMMARY.recommended}; --preset agenttrader-v2 adds the AgentTrader gates`
-    : `extends ${preset}${PRESET_SUMMARY[preset] ? `: ${PRESET_SUMMARY[preset]}` : ''}`;
+  const chose =
+    values.preset === 'recommended' && !argv.some((a) => a === '--preset' || a.startsWith('--preset='))
+      ? `extends recommended, the default: ${PRESET_SUMMARY.recommended}; --preset agenttrader-v2 adds the AgentTrader gates`
+      : `extends ${preset}${PRESET_SUMMARY[preset] ? `: ${PRESET_SUMMARY[preset]}` : ''}`;
   io.stdout.write(`wrote ${DEFAULT_CONFIG_FILE} (${chose}); see the result with: safety-gate config\n`);
   const others = SEARCH_PLACES.filter((p) => p !== DEFAULT_CONFIG_FILE && p !== 'package.json' && existsSync(join(root, p)));
   if (others.length) {

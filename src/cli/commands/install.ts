@@ -59,7 +59,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
 
   let outcome: InstallOutcome;
   if (values['agent-hooks']) {
-    if (modes.length > 0 || values.server !== undefined) throw usage('--agent-hooks installs the coding agent\'s hook only; run the git hook install separately');
+    if (modes.length > 0 || values.server !== undefined) throw usage("--agent-hooks installs the coding agent's hook only; run the git hook install separately");
     const repo = workTree(io.cwd, io.env);
     if (repo === null) throw new GateError('usage', msg.notARepo(io.cwd), msg.notARepoHint);
     outcome = (await import('../../install/agent-hooks.js')).installAgentHooks(repo, ctx);

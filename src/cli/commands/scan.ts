@@ -14,22 +14,29 @@ import { parseOutput } from './hook.js';
 const SCAN_USAGE = USAGES.scan!;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommand('scan', SCAN_USAGE, argv, io, {
-    staged: { type: 'boolean' },
-    index: { type: 'boolean' },
-    range: { type: 'string' },
-    rev: { type: 'string' },
-    format: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    config: { type: 'string' },
-    'no-audit': { type: 'boolean' },
-    'list-suppressions': { type: 'boolean' },
-    history: { type: 'boolean' },
-    'no-git': { type: 'boolean' },
-    'exit-code': { type: 'string' },
-    all: { type: 'boolean' },
-    baseline: { type: 'string' },
-  }, { positionals: true });
+  const parsed = parseCommand(
+    'scan',
+    SCAN_USAGE,
+    argv,
+    io,
+    {
+      staged: { type: 'boolean' },
+      index: { type: 'boolean' },
+      range: { type: 'string' },
+      rev: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      config: { type: 'string' },
+      'no-audit': { type: 'boolean' },
+      'list-suppressions': { type: 'boolean' },
+      history: { type: 'boolean' },
+      'no-git': { type: 'boolean' },
+      'exit-code': { type: 'string' },
+      all: { type: 'boolean' },
+      baseline: { type: 'string' },
+    },
+    { positionals: true },
+  );
   if (!parsed) return 0;
   const { values, positionals, verbosity } = parsed;
   // As the framework's safety-gate-scan hook: a skip must show as Skipped (pre-commit's SKIP).
@@ -64,13 +71,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values['no-git']) ({ io, cleanup } = await folderAsIndex(io));
   try {
     const code = await runDoor(io, {
-    door: 'scan',
-    request,
-    output: parseOutput(str(values.format), str(values.output), 'text'),
-    configFile: str(values.config),
-    baselineFile: str(values.baseline),
-    audit: !values['no-audit'],
-    verbosity,
+      door: 'scan',
+      request,
+      output: parseOutput(str(values.format), str(values.output), 'text'),
+      configFile: str(values.config),
+      baselineFile: str(values.baseline),
+      audit: !values['no-audit'],
+      verbosity,
     });
     return code === EXIT.block ? blockCode : code;
   } finally {
@@ -87,14 +94,22 @@ async function folderAsIndex(io: CliIO): Promise<{ io: CliIO; cleanup: () => voi
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { spawnSync } = await import('node:child_process');
+  const { gitSync } = await import('../../git/exec.js');
   const gitDir = mkdtempSync(join(tmpdir(), 'safety-gate-no-git-'));
   const cleanup = () => rmSync(gitDir, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = { ...io.env, GIT_DIR: gitDir, GIT_WORK_TREE: io.cwd, GIT_INDEX_FILE: join(gitDir, 'index') };
   delete env.GIT_OBJECT_DIRECTORY;
   delete env.GIT_ALTERNATE_OBJECT_DIRECTORIES;
-  for (const args of [['init', '-q'], ['-c', 'core.autocrlf=false', 'add', '-A', '-f', '--', '.']]) {
-    const r = spawnSync('git', args, { cwd: io.cwd, env, encoding: 'utf8' });
+  for (const args of [
+    ['init', '-q'],
+    ['-c', 'core.autocrlf=false', 'add', '-A', '-f', '--', '.'],
+  ]) {
+    let r: { status: number; stderr: string; error?: Error };
+    try {
+      r = gitSync(args, io.cwd, env);
+    } catch (e) {
+      r = { status: -1, stderr: '', error: e as Error };
+    }
     if (r.status !== 0) {
       cleanup();
       const detail = (r.error?.message ?? r.stderr.trim().split('\n')[0]) || `exit ${r.status}`;

@@ -14,7 +14,7 @@ import { splitZ } from '../../git/exec.js';
 import type { SuppressedFinding } from '../../findings/types.js';
 import type { CliIO } from '../io.js';
 
-export interface ListedException {
+interface ListedException {
   path: string;
   line: number;
   column: number;

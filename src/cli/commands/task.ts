@@ -9,7 +9,7 @@
 //
 // Printed on stdout (or written to --out); the agent adds them as the last paragraph of every
 // commit message (`git commit -m "…" -m "$(cat task.trailers)"`). The server counts the scope
-// only from the signed envelope (src/change-control/signed-task.ts).
+// only from the signed envelope (src/sources/signed-task.ts).
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -41,12 +41,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   // The envelope is validated exactly as the gate will read it (SPEC-260 schema).
   const file = resolve(io.cwd, positionals[1]!);
-  const { loadTaskEnvelope } = await import('../../change-control/task.js');
+  const { loadTaskEnvelope } = await import('../../sources/task.js');
   const task = loadTaskEnvelope(file);
   if (!task.scope) throw new GateError('usage', `${positionals[1]} has no task_scope: a signed task grants an explicit scope`, 'add task_scope {kind, target} to the envelope');
   const envelope = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
 
-  const { TASK_NAMESPACE, TASK_STATEMENT, TASK_TRAILER, encodeTrailerValue, statementBytes } = await import('../../change-control/signed-task.js');
+  const { TASK_NAMESPACE, TASK_STATEMENT, TASK_TRAILER, encodeTrailerValue, statementBytes } = await import('../../sources/signed-task.js');
   const { formatTrailers } = await import('../../rules/task-scope/scope.js');
   const now = Date.now();
   const statement = {

@@ -8,10 +8,7 @@ const Roles = z.array(z.string().min(1));
 const Duration = z.string().regex(/^\d+(?:\.\d+)?\s*[smhdw]$/, { message: 'must be a duration like 30m, 4h, 7d' });
 
 /** A protected group's approvers: any of these roles (one approver), or roles with a threshold of distinct approvers. */
-export const ApprovalRequirement = z.union([
-  Roles,
-  z.object({ roles: Roles.min(1), threshold: z.number().int().min(1).default(1) }).strict(),
-]);
+const ApprovalRequirement = z.union([Roles, z.object({ roles: Roles.min(1), threshold: z.number().int().min(1).default(1) }).strict()]);
 
 export const approvalsShape = {
   approvals: z

@@ -18,7 +18,7 @@ const Duration = z.string().regex(/^\d+(?:\.\d+)?\s*[smhdw]$/, { message: 'must 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' });
 const Env = z.record(EnvName, z.string());
 
-export const CheckDefinition = z
+const CheckDefinition = z
   .object({
     /** argv; the first element is the program (looked up on PATH), never a shell line. */
     command: z.array(z.string().min(1)).min(1),
@@ -39,5 +39,3 @@ export const checksShape = {
     .strict()
     .optional(),
 } as const;
-
-export type CheckDefinitionInput = z.input<typeof CheckDefinition>;

@@ -49,7 +49,16 @@ export const releaseTagsShape = {
       /** Moving or deleting an existing release tag is refused (break-glass can allow it). */
       immutable: z.boolean().default(true),
       /** Deployment manifests of the tagged tree, copied into `audit export --release` bundles with their image digests. */
-      deployment_manifests: Globs.default(['k8s/**', 'deploy/**', 'cloudrun/**', 'infra/**', '**/*.k8s.{yaml,yml}', '**/kustomization.{yaml,yml}', '**/docker-compose*.{yaml,yml}', '**/compose*.{yaml,yml}']),
+      deployment_manifests: Globs.default([
+        'k8s/**',
+        'deploy/**',
+        'cloudrun/**',
+        'infra/**',
+        '**/*.k8s.{yaml,yml}',
+        '**/kustomization.{yaml,yml}',
+        '**/docker-compose*.{yaml,yml}',
+        '**/compose*.{yaml,yml}',
+      ]),
     })
     .strict()
     .superRefine((v, ctx) => {

@@ -10,7 +10,10 @@ describe('resolvedStrings', () => {
   it('base64 fragments hold at every alignment and are found inside any encoding of the word', () => {
     for (const pre of ['', 'x', 'xy', 'https://api.']) {
       const enc = Buffer.from(`${pre}alpaca.markets`).toString('base64');
-      expect(frags.some((f) => enc.includes(f)), pre).toBe(true);
+      expect(
+        frags.some((f) => enc.includes(f)),
+        pre,
+      ).toBe(true);
     }
     expect(base64Fragments('abc')).toEqual([]);
   });

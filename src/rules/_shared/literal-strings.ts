@@ -60,7 +60,8 @@ const JOIN_PY = /(["'])([^"'\n\\]{0,8})\1\s*\.\s*join\s*\(\s*[[(]\s*((?:(["'])[^
 const JOIN_JS = /\[\s*((?:(["'`])[^"'`\n\\$]*\2\s*,\s*)*(["'`])[^"'`\n\\$]*\3)\s*,?\s*\]\s*\.\s*join\s*\(\s*(["'`])([^"'`\n\\]{0,8})\4\s*\)/g;
 const ITEM = /(["'`])([^"'`\n\\]*)\1/g;
 const items = (list: string): string[] => [...list.matchAll(ITEM)].map((m) => m[2]!);
-const SHELL_ASSIGN = /^[ \t]*(?:(?:export|readonly|local|ARG|ENV)[ \t]+|declare[ \t]+(?:-[A-Za-z]+[ \t]+)*)?([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"$`\\\n]*)"|'([^'\n]*)'|([^\s"'$`\\;&|]*))[ \t]*(?:[;#&|]|$)/gm;
+const SHELL_ASSIGN =
+  /^[ \t]*(?:(?:export|readonly|local|ARG|ENV)[ \t]+|declare[ \t]+(?:-[A-Za-z]+[ \t]+)*)?([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"$`\\\n]*)"|'([^'\n]*)'|([^\s"'$`\\;&|]*))[ \t]*(?:[;#&|]|$)/gm;
 const B64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 
 /**

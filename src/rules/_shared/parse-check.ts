@@ -335,15 +335,12 @@ type BabelParser = typeof import('@babel/parser');
 type BabelPlugin = import('@babel/parser').ParserPlugin;
 type BabelOptions = import('@babel/parser').ParserOptions;
 let babelModule: Promise<BabelParser> | undefined;
-let babelLoadMs = 0;
 
 /** Loads @babel/parser once (lazily). */
-export function loadBabelParser(): Promise<BabelParser> {
+function loadBabelParser(): Promise<BabelParser> {
   if (!babelModule) {
-    const t0 = performance.now();
     babelModule = import('@babel/parser')
       .then((m) => {
-        babelLoadMs = performance.now() - t0;
         // CommonJS: named exports through Node's static analysis, or only under `default` when bundled.
         return (typeof m.parse === 'function' ? m : (m as unknown as { default: BabelParser }).default) as BabelParser;
       })
@@ -353,10 +350,6 @@ export function loadBabelParser(): Promise<BabelParser> {
       });
   }
   return babelModule;
-}
-
-export function babelParserLoadMs(): number {
-  return babelLoadMs;
 }
 
 type Dialect = 'ts' | 'tsx' | 'dts' | 'js';
@@ -609,7 +602,7 @@ function paramInfo(p: PyNode): { name: string | null; kind: 'plain' | 'default' 
  * `await` outside a function, `del` of a call or literal, a starred assignment target that is
  * not inside a list or tuple, decimal literals with leading zeros (`0777`). The earliest wins.
  */
-export async function firstStrictError(tree: PyTree, _text: string): Promise<ParseProblem | null> {
+async function firstStrictError(tree: PyTree, _text: string): Promise<ParseProblem | null> {
   const caps = await queryPython(tree, STRICT_QUERY);
   let best: ParseProblem | null = null;
   const consider = (offset: number, message: string) => {

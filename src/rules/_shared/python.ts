@@ -19,7 +19,7 @@ import type { Blob } from '../../changeset/blob.js';
 import { treeSitter, treeSitterLanguage } from './tree-sitter.js';
 import type { Node, Parser, Query, QueryCapture, Tree } from 'web-tree-sitter';
 
-export type { Node as PyNode, Tree as PyTree, QueryCapture as PyCapture } from 'web-tree-sitter';
+export type { Node as PyNode, Tree as PyTree } from 'web-tree-sitter';
 
 const stats = { loadMs: 0, parses: 0, parseMs: 0, bytes: 0 };
 let parserPromise: Promise<Parser> | undefined;
@@ -35,7 +35,7 @@ async function createParser(): Promise<Parser> {
 }
 
 /** The shared parser (loaded once per process). A failed load is retried on the next call. */
-export function loadPythonParser(): Promise<Parser> {
+function loadPythonParser(): Promise<Parser> {
   if (!parserPromise) {
     parserPromise = createParser().catch((e: unknown) => {
       parserPromise = undefined;
@@ -153,12 +153,7 @@ export function firstCompileError(tree: Tree, text: string): PyCompileError | nu
   };
   const syntax = firstSyntaxError(tree);
   if (syntax) {
-    consider(
-      syntax.offset,
-      syntax.kind === 'missing'
-        ? `syntax error: missing '${syntax.token}'`
-        : `syntax error: unexpected ${syntax.token ? `'${syntax.token}'` : 'input'}`,
-    );
+    consider(syntax.offset, syntax.kind === 'missing' ? `syntax error: missing '${syntax.token}'` : `syntax error: unexpected ${syntax.token ? `'${syntax.token}'` : 'input'}`);
   }
 
   /** Indentation before `offset` when it is the first non-blank of its line, else null. */
@@ -184,9 +179,7 @@ export function firstCompileError(tree: Tree, text: string): PyCompileError | nu
         else if (ind !== indent) {
           consider(
             st.startIndex,
-            ind.length > indent.length
-              ? `indentation error: unexpected indent${where}`
-              : `indentation error: unindent does not match the indentation of the block${where}`,
+            ind.length > indent.length ? `indentation error: unexpected indent${where}` : `indentation error: unindent does not match the indentation of the block${where}`,
           );
           return;
         }
@@ -218,10 +211,10 @@ export function firstCompileError(tree: Tree, text: string): PyCompileError | nu
   const visitStatement = (st: Node, ctx: Ctx, ind: string | null): void => {
     switch (st.type) {
       case 'print_statement':
-        consider(st.startIndex, "syntax error: Python 2 print statement (use print(...))");
+        consider(st.startIndex, 'syntax error: Python 2 print statement (use print(...))');
         return;
       case 'exec_statement':
-        consider(st.startIndex, "syntax error: Python 2 exec statement (use exec(...))");
+        consider(st.startIndex, 'syntax error: Python 2 exec statement (use exec(...))');
         return;
       case 'return_statement':
         if (!ctx.inFunction) consider(st.startIndex, "syntax error: 'return' outside function");

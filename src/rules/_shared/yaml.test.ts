@@ -15,9 +15,7 @@ describe('loadYamlDocuments', () => {
   });
 
   it('resolves aliases and merge keys; explicit keys win', async () => {
-    const r = await loadYamlDocuments(
-      blob('base: &b {X: one, Y: two}\nsvc:\n  <<: *b\n  Y: mine\n  Z: *b\n'),
-    );
+    const r = await loadYamlDocuments(blob('base: &b {X: one, Y: two}\nsvc:\n  <<: *b\n  Y: mine\n  Z: *b\n'));
     const svc = mapGet(r.docs[0]!.contents, 'svc');
     expect(scalarText(mapGet(svc, 'X'))).toBe('one');
     expect(mapPair(svc, 'X')!.merged).toBe(true);
@@ -50,12 +48,21 @@ describe('loadYamlDocuments', () => {
     });
     expect(n).toBeLessThan(10);
     const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
     const bomb = await loadYamlDocuments(blob(levels.join('\n') + '\n'));
     let visits = 0;
-    walkYaml(bomb.docs[0]!.contents, () => {
-      visits++;
-    }, 1000);
+    walkYaml(
+      bomb.docs[0]!.contents,
+      () => {
+        visits++;
+      },
+      1000,
+    );
     expect(visits).toBeLessThanOrEqual(1000);
   });
 

@@ -73,13 +73,13 @@ export interface YamlSeq {
 
 export type YamlNode = YamlScalar | YamlMap | YamlSeq;
 
-export interface YamlError {
+interface YamlError {
   message: string;
   line: number;
   column: number;
 }
 
-export interface YamlDoc {
+interface YamlDoc {
   /** 0-based index of the document in the stream. */
   index: number;
   contents: YamlNode | null;
@@ -160,8 +160,7 @@ export function parseYamlText(text: string, Y: YamlModule): YamlLoadResult {
     const memo = new Map<unknown, YamlNode>();
     const inProgress = new Set<unknown>();
 
-    const rangePos = (n: { range?: [number, number, number] | null | undefined } | null | undefined): YamlPos =>
-      posOf(n?.range?.[0] ?? 0);
+    const rangePos = (n: { range?: [number, number, number] | null | undefined } | null | undefined): YamlPos => posOf(n?.range?.[0] ?? 0);
 
     const resolveAlias = (n: unknown): unknown => {
       let cur = n;
@@ -328,12 +327,7 @@ export function scalarText(node: YamlNode | null | undefined): string | null {
   return isYamlScalar(node) ? node.text : null;
 }
 
-/** Items of a sequence, or [] when the node is not one. */
-export function seqItems(node: YamlNode | null | undefined): YamlNode[] {
-  return isYamlSeq(node) ? node.items.filter((x): x is YamlNode => x !== null) : [];
-}
-
-export interface YamlWalkContext {
+interface YamlWalkContext {
   /** Keys and indexes from the document root to this node. */
   path: readonly (string | number)[];
   /** Parent map or sequence; null at the root. */

@@ -22,7 +22,7 @@ export const Setting = z
     message: 'a setting needs `forbidden` values, `allowed` values or both',
   });
 
-export const DEFAULT_SETTINGS: z.output<typeof Setting>[] = [
+const DEFAULT_SETTINGS: z.output<typeof Setting>[] = [
   {
     name: 'AGENT_MODE',
     aliases: [],

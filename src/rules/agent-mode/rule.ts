@@ -34,7 +34,7 @@ function label(syntax: string): string {
   return syntax;
 }
 
-export function describeValue(value: string): string {
+function describeValue(value: string): string {
   const v = value.length > 60 ? `${value.slice(0, 57)}...` : value;
   return JSON.stringify(v);
 }
@@ -52,7 +52,7 @@ export interface Verdict {
  * backtick command) rather than taken whole from the deployer's environment (`$X`, `${X}`,
  * `${{ vars.X }}`, `{{ .Values.x }}`, `var.x`): the gate cannot know what it will be.
  */
-export function computedValue(value: string): boolean {
+function computedValue(value: string): boolean {
   return /\$\(|`/.test(value);
 }
 
@@ -62,7 +62,7 @@ const WHY_LIST = 'a list is not one value';
 const WHY_COMPUTED = 'computed when the file runs ($(…) or a backtick command)';
 
 /** Judge one assignment against the settings (keys by normalizeKey); null when it is fine or not judged. */
-export function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Verdict | null {
+function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Verdict | null {
   const setting = byKey.get(normalizeKey(a.key));
   if (!setting) return null;
   const norm = (x: string) => normalizeValue(x, setting.case_sensitive);
@@ -219,7 +219,10 @@ export const agentMode = defineRule<AgentModeOptions>({
         await judgeFile(file.path, await readSettings(file.path, blob, names), report);
         // Files a compose or Kustomize file makes the runtime read, wherever they are.
         if (/\.ya?ml$/i.test(file.path) && /env_file|envs:|files:/.test(blob.text)) {
-          const refs = referencedFiles(file.path, (await loadYamlDocuments(blob)).docs.map((d) => d.contents));
+          const refs = referencedFiles(
+            file.path,
+            (await loadYamlDocuments(blob)).docs.map((d) => d.contents),
+          );
           if (refs.length === 0) return;
           const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
           for (const ref of refs) {
@@ -236,35 +239,33 @@ export const agentMode = defineRule<AgentModeOptions>({
     };
 
     async function judgeFile(path: string, assignments: Assignment[], report: Report, via = ''): Promise<void> {
-        const seen = new Set<string>();
-        for (const a of assignments) {
-          const v = judge(a, byKey);
-          if (!v) continue;
-          const key = `${v.setting.name}\0${a.line}\0${a.column}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const s = v.setting;
-          const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
-          const shownValue = a.shape === 'null' ? 'null' : a.shape === 'list' ? `[${a.value}]` : describeValue(a.value.trim());
-          const message =
-            v.kind === 'forbidden'
-              ? `${shown} is set to ${shownValue} (${label(a.syntax)}): forbidden value`
-              : v.kind === 'not-allowed'
-                ? `${shown} is set to ${shownValue} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`
-                : `${shown} is set to ${shownValue} (${label(a.syntax)}): cannot be verified as ${s.allowed ? s.allowed.join('/') : `never ${s.forbidden.join('/')}`}; ${v.why}`;
-          const remediation =
-            s.remediation ??
-            (v.kind === 'forbidden' || !s.allowed
-              ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})`
-              : `set ${s.name} to ${s.allowed.join(' or ')}`);
-          report({ message: message + via, path, line: a.line, column: a.column, remediation });
-        }
+      const seen = new Set<string>();
+      for (const a of assignments) {
+        const v = judge(a, byKey);
+        if (!v) continue;
+        const key = `${v.setting.name}\0${a.line}\0${a.column}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const s = v.setting;
+        const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
+        const shownValue = a.shape === 'null' ? 'null' : a.shape === 'list' ? `[${a.value}]` : describeValue(a.value.trim());
+        const message =
+          v.kind === 'forbidden'
+            ? `${shown} is set to ${shownValue} (${label(a.syntax)}): forbidden value`
+            : v.kind === 'not-allowed'
+              ? `${shown} is set to ${shownValue} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`
+              : `${shown} is set to ${shownValue} (${label(a.syntax)}): cannot be verified as ${s.allowed ? s.allowed.join('/') : `never ${s.forbidden.join('/')}`}; ${v.why}`;
+        const remediation =
+          s.remediation ??
+          (v.kind === 'forbidden' || !s.allowed ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})` : `set ${s.name} to ${s.allowed.join(' or ')}`);
+        report({ message: message + via, path, line: a.line, column: a.column, remediation });
+      }
     }
   },
 });
 
 /** Settings by normalised key (name and aliases; the first setting claiming a key keeps it). */
-export function settingsByKey(settings: readonly AgentModeSetting[]): Map<string, AgentModeSetting> {
+function settingsByKey(settings: readonly AgentModeSetting[]): Map<string, AgentModeSetting> {
   const byKey = new Map<string, AgentModeSetting>();
   for (const s of settings) {
     const k = normalizeKey(s.name);
@@ -279,7 +280,7 @@ export function settingsByKey(settings: readonly AgentModeSetting[]): Map<string
  * `agentmode`, `agent.mode`, `agent-mode`, `agent__mode`) and the first word as an enclosing
  * YAML/JSON map key (`agent:`, `"agent"`) for nested config.
  */
-export function keyKeywords(keys: Iterable<string>): string[] {
+function keyKeywords(keys: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const k of keys) {
     const words = k.split('_').filter((w) => w !== '');
@@ -297,7 +298,7 @@ export function keyKeywords(keys: Iterable<string>): string[] {
  * list of strings or of {path}), Kustomize configMapGenerator / secretGenerator `envs:` (env
  * files) and `files:` (`[key=]path`). Paths are resolved against the manifest's directory.
  */
-export function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
+function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
   const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
   const out = new Map<string, boolean>();
   const add = (p: string, dotenv: boolean) => {

@@ -1,7 +1,7 @@
 // generated-file: SignedSource verification of every signed file a change writes.
 import { describe, expect, it } from 'vitest';
 import { checkChange } from '../../../test/helpers/rule-harness.js';
-import { signSource, signingToken } from '../../change-control/signed-source.js';
+import { signSource, signingToken } from '../_change-control/signed-source.js';
 
 const config = { extends: [] };
 const signed = (body: string, partial = false) => signSource(`/**\n * ${signingToken(partial)}\n */\n${body}`);

@@ -1,7 +1,7 @@
 // generated-file: a file that carries a SignedSource signature must still match it.
 // (Protection of generated files by their marker is protected-target's job; this rule checks
 // the content of every signed file a change writes, wherever it lives.)
-import { checkSignature } from '../../change-control/signed-source.js';
+import { checkSignature } from '../_change-control/signed-source.js';
 import type { FileChange } from '../../changeset/types.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import type { GeneratedFileOptions } from './options.js';

@@ -80,7 +80,7 @@ function lineSpans(text: string): { start: number; end: number }[] {
 export function terraformImages(text: string): CommandImage[] {
   const out: CommandImage[] = [];
   for (const m of text.matchAll(/^[ \t]*(?:image|image_uri|container_image)[ \t]*=[ \t]*"([^"\n]*)"/gm)) {
-    out.push({ ref: m[1]!, offset: m.index + m[0].lastIndexOf(m[1]!) , where: 'terraform image' });
+    out.push({ ref: m[1]!, offset: m.index + m[0].lastIndexOf(m[1]!), where: 'terraform image' });
   }
   for (const m of text.matchAll(/"(?:image|Image)"[ \t]*:[ \t]*"([^"\n]*)"/g)) {
     out.push({ ref: m[1]!, offset: m.index + m[0].lastIndexOf(m[1]!), where: 'terraform image' });
@@ -89,4 +89,5 @@ export function terraformImages(text: string): CommandImage[] {
 }
 
 /** A template placeholder standing for a whole image reference (REPLACE_ME_IMAGE, <IMAGE>, __IMAGE__). */
-export const PLACEHOLDER = /^(?:<[^<>\s]+>|__[A-Za-z0-9_]+__|(?:[A-Za-z0-9]+[_-])*(?:REPLACE[_-]?ME|PLACEHOLDER|CHANGE[_-]?ME|TODO|TBD|FIXME|XXX+|YOUR[_-][A-Za-z0-9_-]+)(?:[_-][A-Za-z0-9]+)*)$/i;
+export const PLACEHOLDER =
+  /^(?:<[^<>\s]+>|__[A-Za-z0-9_]+__|(?:[A-Za-z0-9]+[_-])*(?:REPLACE[_-]?ME|PLACEHOLDER|CHANGE[_-]?ME|TODO|TBD|FIXME|XXX+|YOUR[_-][A-Za-z0-9_-]+)(?:[_-][A-Za-z0-9]+)*)$/i;

@@ -48,7 +48,7 @@ function unquote(s: string): string {
 
 export function dockerfileImages(text: string): DockerImageUse[] {
   const physical: { text: string; offset: number }[] = [];
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     const nl = text.indexOf('\n', start);
     const end = nl === -1 ? text.length : nl;
     let line = text.slice(start, end);

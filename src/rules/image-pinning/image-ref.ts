@@ -24,8 +24,7 @@ export type Verdict =
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 const TAG = /^[\w\u0001][\w.\u0001-]{0,127}$/;
 const NAME_CHARS = /^[A-Za-z0-9._\-/:\u0001]+$/;
-const FILE_EXT =
-  /\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|avif|heic|img|iso|qcow2|raw|vhdx?|vmdk|ova|ovf|tar|gz|tgz|xz|zip|yaml|yml|json|txt|md|html?)$/i;
+const FILE_EXT = /\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|avif|heic|img|iso|qcow2|raw|vhdx?|vmdk|ova|ovf|tar|gz|tgz|xz|zip|yaml|yml|json|txt|md|html?)$/i;
 
 export interface JudgeOptions {
   /** Tags treated like `latest` (case-insensitive). */

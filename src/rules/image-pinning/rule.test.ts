@@ -105,15 +105,13 @@ describe('dockerfileImages', () => {
     expect(refs('FROM golang:1.22 AS Build\nFROM build\n')).toEqual([['golang:1.22', 'FROM']]);
   });
   it('recognises Dockerfile names', () => {
-    for (const p of ['Dockerfile', 'a/Dockerfile.prod', 'x/api.Dockerfile', 'Containerfile', 'build/dockerfile-dev'])
-      expect(isDockerfilePath(p)).toBe(true);
+    for (const p of ['Dockerfile', 'a/Dockerfile.prod', 'x/api.Dockerfile', 'Containerfile', 'build/dockerfile-dev']) expect(isDockerfilePath(p)).toBe(true);
     for (const p of ['Dockerfile.dockerignore', 'docs/dockerfiles.md', 'x.yaml']) expect(isDockerfilePath(p)).toBe(false);
   });
 });
 
 describe('yamlImages', () => {
-  const uses = (text: string, path = 'k8s/x.yaml') =>
-    yamlImages(parseYamlText(text, Y), yamlFlavour(path)).map((u) => [u.ref, u.line, u.column]);
+  const uses = (text: string, path = 'k8s/x.yaml') => yamlImages(parseYamlText(text, Y), yamlFlavour(path)).map((u) => [u.ref, u.line, u.column]);
   it('image keys at any depth, aliases reported where used, quotes skipped', () => {
     const t = [
       'x-img: &img nginx:latest',
@@ -149,7 +147,8 @@ describe('yamlImages', () => {
     ]);
   });
   it('kustomize images, {name, tag} maps, CircleCI machine images', () => {
-    const k = 'resources: [deploy.yaml]\nimages:\n  - name: ghcr.io/acme/api\n    newTag: latest\n  - name: ghcr.io/acme/web\n    newTag: 1.2.3\n  - name: x\n    newName: ghcr.io/acme/x\n    digest: sha256:abc\n';
+    const k =
+      'resources: [deploy.yaml]\nimages:\n  - name: ghcr.io/acme/api\n    newTag: latest\n  - name: ghcr.io/acme/web\n    newTag: 1.2.3\n  - name: x\n    newName: ghcr.io/acme/x\n    digest: sha256:abc\n';
     expect(uses(k, 'k8s/overlays/prod/kustomization.yaml')).toEqual([
       ['ghcr.io/acme/api:latest', 4, 13],
       ['ghcr.io/acme/web:1.2.3', 6, 13],
@@ -166,15 +165,11 @@ describe('yamlImages', () => {
       '    args: [--image, gcr.io/p/app]',
       'images: [gcr.io/p/app]',
     ].join('\n');
-    expect(uses(t, 'cloudbuild.yaml').map((u) => u[0])).toEqual([
-      'gcr.io/cloud-builders/gcloud',
-      `gcr.io/${MARK}/app:latest`,
-      'gcr.io/cloud-builders/docker:24',
-      'gcr.io/p/app',
-    ]);
+    expect(uses(t, 'cloudbuild.yaml').map((u) => u[0])).toEqual(['gcr.io/cloud-builders/gcloud', `gcr.io/${MARK}/app:latest`, 'gcr.io/cloud-builders/docker:24', 'gcr.io/p/app']);
   });
   it('github actions container / uses docker://', () => {
-    const t = 'jobs:\n  a:\n    container: node\n    services:\n      db:\n        image: postgres:16\n    steps:\n      - uses: docker://alpine\n      - uses: actions/checkout@v4\n';
+    const t =
+      'jobs:\n  a:\n    container: node\n    services:\n      db:\n        image: postgres:16\n    steps:\n      - uses: docker://alpine\n      - uses: actions/checkout@v4\n';
     expect(uses(t, '.github/workflows/ci.yml').map((u) => u[0])).toEqual(['node', 'postgres:16', 'docker://alpine']);
   });
 });
@@ -194,7 +189,8 @@ describe('image-pinning through the engine', () => {
   it('reports latest, tagless and Dockerfile FROM with positions; passes pinned', async () => {
     const { findings } = await checkChange({
       files: {
-        'k8s/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: nginx:latest\n        - name: b\n          image: nginx:1.27\n',
+        'k8s/deploy.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: nginx:latest\n        - name: b\n          image: nginx:1.27\n',
         'services/api/Dockerfile': 'FROM python\nFROM python:3.12 AS b\nFROM b\n',
         'docs/example.yaml': 'image: nginx:latest\n',
       },

@@ -54,7 +54,7 @@ What passes
   (!Ref Param), file names and URLs, secret selectors in arguments (--update-secrets=N=s:latest).
   A registry port is not a tag: localhost:5000/app is tagless, localhost:5000/app:1.2 is pinned.
   Defaults are judged: \${TAG:-latest} and \`ARG TAG=latest\` + \`FROM app:\${TAG}\` are latest.
-  A reference that is wholly a variable (\$IMAGE, an ARG without default) cannot be judged.
+  A reference that is wholly a variable ($IMAGE, an ARG without default) cannot be judged.
   Not followed across files: a Kustomize overlay that sets the tag of an image a base manifest
   leaves tagless (the base is reported: pin it there or list the name in allow_images).
   CircleCI \`machine: {image: …}\` is a VM image and is not checked.
@@ -160,7 +160,8 @@ function commandUses(result: YamlLoadResult, text: string, cloudbuild: boolean):
       const images = mapPair(root, 'images')?.value;
       if (isYamlSeq(images)) {
         images.items.forEach((it) => {
-          if (isYamlScalar(it) && typeof it.value === 'string') out.push({ ref: it.text, line: it.pos.line, column: it.pos.column + (it.style === 'QUOTE_DOUBLE' || it.style === 'QUOTE_SINGLE' ? 1 : 0), where: 'images[]' });
+          if (isYamlScalar(it) && typeof it.value === 'string')
+            out.push({ ref: it.text, line: it.pos.line, column: it.pos.column + (it.style === 'QUOTE_DOUBLE' || it.style === 'QUOTE_SINGLE' ? 1 : 0), where: 'images[]' });
         });
       }
       const steps = mapPair(root, 'steps')?.value;

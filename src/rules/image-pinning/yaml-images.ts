@@ -137,7 +137,7 @@ export function yamlImages(result: YamlLoadResult, flavour: YamlFlavour): YamlIm
           argNodes.forEach((a, idx) => {
             const s = stringScalar(a);
             if (!s) return;
-            const seqPos = isYamlSeq(args) ? args.itemPos[idx] ?? null : null;
+            const seqPos = isYamlSeq(args) ? (args.itemPos[idx] ?? null) : null;
             imageFlags(s, seqPos, argNodes, idx, add, out);
           });
         }

@@ -2,20 +2,12 @@ import { z } from 'zod';
 
 const Globs = z.array(z.string().min(1));
 
-export const LANGUAGES = ['python', 'typescript', 'javascript', 'yaml', 'json', 'shell'] as const;
+const LANGUAGES = ['python', 'typescript', 'javascript', 'yaml', 'json', 'shell'] as const;
 
-export const DEFAULT_PARSE_EXCLUDE = [
-  '**/node_modules/**',
-  '**/vendor/**',
-  '**/third_party/**',
-  '**/*.min.js',
-  '**/testdata/**',
-  '**/fixtures/**',
-  '**/__fixtures__/**',
-];
+const DEFAULT_PARSE_EXCLUDE = ['**/node_modules/**', '**/vendor/**', '**/third_party/**', '**/*.min.js', '**/testdata/**', '**/fixtures/**', '**/__fixtures__/**'];
 
 /** JSON files that their tools read with comments and trailing commas (JSONC). */
-export const DEFAULT_JSONC = [
+const DEFAULT_JSONC = [
   '**/*.jsonc',
   '**/tsconfig.json',
   '**/tsconfig.*.json',
@@ -69,7 +61,10 @@ export const optionsSchema = z
          */
         python_compiler: z.enum(['auto', 'builtin']).default('auto'),
         /** The Python the project targets ("3.12"): an older interpreter on the machine is not used. */
-        python_version: z.string().regex(/^3(?:\.\d+){0,2}$/).optional(),
+        python_version: z
+          .string()
+          .regex(/^3(?:\.\d+){0,2}$/)
+          .optional(),
       })
       .strict()
       .default(parseCheckDefault),

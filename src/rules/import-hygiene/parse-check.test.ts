@@ -1,31 +1,14 @@
 // Unit tests of src/rules/_shared/parse-check.ts and src/rules/_shared/python.ts.
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
-import {
-  checkJson,
-  checkPython,
-  checkTsJs,
-  checkYaml,
-  isPythonShebang,
-  isTemplatedYaml,
-  languageOf,
-} from '../_shared/parse-check.js';
+import { checkJson, checkPython, checkTsJs, checkYaml, isPythonShebang, isTemplatedYaml, languageOf } from '../_shared/parse-check.js';
 import { firstSyntaxError, parsePython, parsePythonBlob, pythonParserStats } from '../_shared/python.js';
 
 const blob = (text: string) => new Blob('1'.repeat(40), Buffer.from(text));
 const at = (text: string, p: { offset: number } | null) => (p ? blob(text).position(p.offset) : null);
 
 describe('checkJson', () => {
-  const valid = [
-    '{}',
-    '[]',
-    '[ ]',
-    '{"a": [1, -2.5e+3, 0, true, false, null, "x\\u00e9\\n"], "b": {}}',
-    '\ufeff{"bom": 1}',
-    '  "just a string"  ',
-    '0',
-    '[[[[[]]]]]',
-  ];
+  const valid = ['{}', '[]', '[ ]', '{"a": [1, -2.5e+3, 0, true, false, null, "x\\u00e9\\n"], "b": {}}', '\ufeff{"bom": 1}', '  "just a string"  ', '0', '[[[[[]]]]]'];
   for (const t of valid) it(`accepts ${JSON.stringify(t)}`, () => expect(checkJson(t)).toBeNull());
 
   const invalid: [string, number, number][] = [

@@ -99,7 +99,10 @@ describe('CPython batch compiler', () => {
   it('a pool without an interpreter answers unavailable', async () => {
     const pool = new PythonCompilerPool({ command: '/nonexistent/python3', spreadBytes: 1 });
     const r = await pool.settle([pool.compile(Buffer.from('x = (\n')), pool.compile(Buffer.from('y = (\n'))]);
-    expect(r).toEqual([{ status: 'fulfilled', value: 'unavailable' }, { status: 'fulfilled', value: 'unavailable' }]);
+    expect(r).toEqual([
+      { status: 'fulfilled', value: 'unavailable' },
+      { status: 'fulfilled', value: 'unavailable' },
+    ]);
     expect(pool.unavailable).toBe(true);
   });
   if (!hasPython) it.skip('python3 is not on this machine: the CPython tests are skipped', () => {});

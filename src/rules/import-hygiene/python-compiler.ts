@@ -39,7 +39,7 @@ while True:
     out.flush()
 `;
 
-export interface CompileError {
+interface CompileError {
   message: string;
   /** 1-based; null when the compiler gives no position (null bytes in 3.11). */
   line: number | null;
@@ -65,11 +65,6 @@ export interface PythonCompilerOptions {
 }
 
 const stats = { started: 0, startMs: 0, compiled: 0, version: null as string | null };
-
-/** Numbers of this process: interpreters started, time to their handshake, versions compiled. */
-export function pythonCompilerStats(): typeof stats {
-  return { ...stats };
-}
 
 function versionAtLeast(have: string, want: string): boolean {
   const a = have.split('.').map((x) => Number.parseInt(x, 10) || 0);

@@ -82,11 +82,7 @@ describe('findSysPathMutations', () => {
 
 // A hand-built context: the rule with a path matcher over a runtime scope, fed file views.
 const SCOPE = { include: ['backend/**', 'scripts/**', '**/*.json', '**/*.yaml', '**/*.ts', '**/*.js'], exclude: ['**/tests/**'] };
-async function runRule(
-  files: Record<string, string>,
-  old: Record<string, string> = {},
-  options: Partial<ImportHygieneOptions> = {},
-): Promise<(FindingInput & { line: number })[]> {
+async function runRule(files: Record<string, string>, old: Record<string, string> = {}, options: Partial<ImportHygieneOptions> = {}): Promise<(FindingInput & { line: number })[]> {
   const opts = { ...optionsSchema.parse(undefined), ...options } as ImportHygieneOptions;
   const ctx = {
     options: opts,
@@ -164,14 +160,26 @@ describe('import-hygiene rule', () => {
   });
   it('extensionless python scripts in scope are parsed', async () => {
     const f = await runRule({ 'scripts/run': '#!/usr/bin/env python3\nprint "x"\n', 'scripts/run.sh': 'echo (\n' });
-    expect(f.map((x) => [x.path, x.line])).toEqual([['scripts/run', 2], ['scripts/run.sh', 1]]);
+    expect(f.map((x) => [x.path, x.line])).toEqual([
+      ['scripts/run', 2],
+      ['scripts/run.sh', 1],
+    ]);
   });
 });
 
 describe('mayMutateSysPath prefilter', () => {
   it('lets every mutation form through and skips the common imports', async () => {
     const { mayMutateSysPath } = await import('./sys-path.js');
-    for (const t of ['sys.path.insert(0, x)', 'sys .path', '(sys).path', 'from sys import path', 'import sys as s', 'import os, sys as s', 'site.addsitedir(x)', 'setattr(sys, "path", [])'])
+    for (const t of [
+      'sys.path.insert(0, x)',
+      'sys .path',
+      '(sys).path',
+      'from sys import path',
+      'import sys as s',
+      'import os, sys as s',
+      'site.addsitedir(x)',
+      'setattr(sys, "path", [])',
+    ])
       expect(mayMutateSysPath(t)).toBe(true);
     for (const t of ['import sys\nsys.exit(os.path.join("a"))\n', 'import os\n', 'from pathlib import Path\n']) expect(mayMutateSysPath(t)).toBe(false);
   });

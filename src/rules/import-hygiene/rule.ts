@@ -328,8 +328,7 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
             path,
             line: pos.line,
             column: pos.column,
-            remediation:
-              'remove the sys.path change; import through the package (absolute imports, an installed package, or PYTHONPATH set by the entrypoint)',
+            remediation: 'remove the sys.path change; import through the package (absolute imports, an installed package, or PYTHONPATH set by the entrypoint)',
           });
         }
       },

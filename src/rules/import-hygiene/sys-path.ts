@@ -24,20 +24,7 @@ export interface SysPathMutation {
   code: string;
 }
 
-const MUTATORS = new Set([
-  'insert',
-  'append',
-  'extend',
-  'remove',
-  'pop',
-  'clear',
-  'reverse',
-  'sort',
-  '__setitem__',
-  '__delitem__',
-  '__iadd__',
-  '__imul__',
-]);
+const MUTATORS = new Set(['insert', 'append', 'extend', 'remove', 'pop', 'clear', 'reverse', 'sort', '__setitem__', '__delitem__', '__iadd__', '__imul__']);
 
 const QUERY = `
 (import_statement) @import
@@ -127,7 +114,13 @@ export async function findSysPathMutations(tree: PyTree, text: string): Promise<
     if (n.type === 'subscript') {
       // sys.modules["sys"]
       const v = unwrap(n.childForFieldName('value'));
-      return !!v && v.type === 'attribute' && v.childForFieldName('attribute')?.text === 'modules' && isSys(v.childForFieldName('object')) && strLit(n.childForFieldName('subscript'), 'sys');
+      return (
+        !!v &&
+        v.type === 'attribute' &&
+        v.childForFieldName('attribute')?.text === 'modules' &&
+        isSys(v.childForFieldName('object')) &&
+        strLit(n.childForFieldName('subscript'), 'sys')
+      );
     }
     return false;
   };
@@ -193,7 +186,8 @@ export async function findSysPathMutations(tree: PyTree, text: string): Promise<
           const method = fn.childForFieldName('attribute')?.text ?? '';
           const obj = fn.childForFieldName('object');
           if (MUTATORS.has(method) && isSysPath(obj)) add(n);
-          else if (MUTATORS.has(method) && unwrap(obj)?.text === 'list' && isSysPath(callArgs(n)[0] ?? null)) add(n); // list.insert(sys.path, …)
+          else if (MUTATORS.has(method) && unwrap(obj)?.text === 'list' && isSysPath(callArgs(n)[0] ?? null))
+            add(n); // list.insert(sys.path, …)
           else if (method === 'addsitedir') {
             const o = unwrap(obj);
             if (o?.type === 'identifier' && siteNames.has(o.text)) add(n);
@@ -204,11 +198,7 @@ export async function findSysPathMutations(tree: PyTree, text: string): Promise<
             const args = n.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
             const target = unwrap(args[0] ?? null);
             const attr = args[1];
-            if (
-              isSys(target ?? null) &&
-              attr?.type === 'string' &&
-              /^[rRuUbB]*(['"])path\1$/.test(attr.text)
-            ) {
+            if (isSys(target ?? null) && attr?.type === 'string' && /^[rRuUbB]*(['"])path\1$/.test(attr.text)) {
               add(n);
             }
           }

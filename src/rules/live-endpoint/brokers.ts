@@ -43,12 +43,7 @@ export const BUILTIN_BROKERS: readonly BrokerEntry[] = [
     // https://docs.alpaca.markets/docs/streaming-market-data (stream.data.alpaca.markets, stream.data.sandbox.alpaca.markets)
     live: ['api.alpaca.markets', 'broker-api.alpaca.markets'],
     paper: ['paper-api.alpaca.markets', 'broker-api.sandbox.alpaca.markets'],
-    market_data: [
-      'data.alpaca.markets',
-      'stream.data.alpaca.markets',
-      'data.sandbox.alpaca.markets',
-      'stream.data.sandbox.alpaca.markets',
-    ],
+    market_data: ['data.alpaca.markets', 'stream.data.alpaca.markets', 'data.sandbox.alpaca.markets', 'stream.data.sandbox.alpaca.markets'],
     suggest: {
       'api.alpaca.markets': 'paper-api.alpaca.markets',
       'broker-api.alpaca.markets': 'broker-api.sandbox.alpaca.markets',
@@ -231,9 +226,6 @@ export const BUILTIN_BROKERS: readonly BrokerEntry[] = [
     paper: ['demo-futures.kraken.com'],
     market_data: ['ws.kraken.com', 'beta-ws.kraken.com'],
     suggest: { 'futures.kraken.com': 'demo-futures.kraken.com' },
-    docs: [
-      'https://docs.kraken.com/exchange/api-reference/spot-websocket',
-      'https://support.kraken.com/articles/360024809011-api-testing-environment-derivatives',
-    ],
+    docs: ['https://docs.kraken.com/exchange/api-reference/spot-websocket', 'https://support.kraken.com/articles/360024809011-api-testing-environment-derivatives'],
   },
 ];

@@ -16,7 +16,9 @@ interface Case {
 }
 
 const DIR = join(import.meta.dirname, '../../../test/corpus/live-endpoint');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const key = (f: { rule: string; path: string | null; line?: number | null }) => `${f.rule}|${f.path}|${f.line ?? '-'}`;
 
 describe('live-endpoint corpus (hand-built engine)', () => {

@@ -123,7 +123,9 @@ describe('adversarial spellings', () => {
 
 describe('HostTable', () => {
   it('uses broker labels as keywords, with fullwidth spellings', () => {
-    expect(table.keywords).toEqual(expect.arrayContaining(['alpaca', 'oanda', 'tradier', 'ibkr', 'interactivebrokers', 'tradestation', 'binance', 'coinbase', 'kraken', 'ａｌｐａｃａ']));
+    expect(table.keywords).toEqual(
+      expect.arrayContaining(['alpaca', 'oanda', 'tradier', 'ibkr', 'interactivebrokers', 'tradestation', 'binance', 'coinbase', 'kraken', 'ａｌｐａｃａ']),
+    );
     for (const k of table.keywords) expect(k).toBe(k.toLowerCase());
   });
 
@@ -160,7 +162,7 @@ describe('HostTable', () => {
 });
 
 describe('hosts read through the WHATWG URL parser', () => {
-  it('parseHostPattern takes the parser\'s host: percent-escapes, UTS-46, IPv6 brackets', () => {
+  it("parseHostPattern takes the parser's host: percent-escapes, UTS-46, IPv6 brackets", () => {
     expect(parseHostPattern('https://%61pi.alpaca.markets')).toEqual({ host: 'api.alpaca.markets', wildcard: false });
     expect(parseHostPattern('ａｐｉ.alpaca.markets')).toEqual({ host: 'api.alpaca.markets', wildcard: false });
     expect(parseHostPattern('http://[2001:db8::1]:8443/x')).toEqual({ host: '[2001:db8::1]', wildcard: false });

@@ -62,7 +62,7 @@ export function parseHostPattern(raw: string): HostPattern | null {
 }
 
 /** Whether `host` equals `base` or is a subdomain of it. */
-export function isUnder(host: string, base: string): boolean {
+function isUnder(host: string, base: string): boolean {
   return host === base || host.endsWith(`.${base}`);
 }
 
@@ -87,6 +87,7 @@ const RUN_AT = new RegExp(`${LABEL}(?:${SEP}${LABEL})+`, 'uy');
 // ASCII-only fast path of RUN_AT; valid when the character after its match is ASCII.
 const RUN_AT_ASCII = new RegExp(`[A-Za-z0-9_-]+(?:${SEP}[A-Za-z0-9_-]+)+`, 'y');
 // Mapped to nothing by IDNA 2003 nameprep (RFC 3454 B.1), for runs the WHATWG parser rejects.
+// eslint-disable-next-line no-misleading-character-class -- each code point is listed alone, none combines
 const IGNORED = /[\u00AD\u034F\u1806\u180B-\u180D\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
 // A run preceded by '*' + separator is a wildcard (`*.x`, regex `.*\.x`).
 const WILDCARD_BEFORE = new RegExp(`\\*${SEP}$`);
@@ -310,7 +311,7 @@ export interface LiveInfo {
   suggest: string | null;
 }
 
-export interface BrokerInput {
+interface BrokerInput {
   name: string;
   live: readonly string[];
   paper: readonly string[];

@@ -15,9 +15,7 @@ describe('live-endpoint rule', () => {
 
   it('defaults validate and carry the built-in broker table', () => {
     const o = optionsSchema.parse(undefined);
-    expect(o.brokers.map((b) => b.name)).toEqual(
-      expect.arrayContaining(['Alpaca', 'OANDA', 'Tradier', 'Interactive Brokers', 'TradeStation', 'Binance', 'Coinbase', 'Kraken']),
-    );
+    expect(o.brokers.map((b) => b.name)).toEqual(expect.arrayContaining(['Alpaca', 'OANDA', 'Tradier', 'Interactive Brokers', 'TradeStation', 'Binance', 'Coinbase', 'Kraken']));
     expect(o.new_exception_severity).toBe('block');
   });
 

@@ -113,9 +113,7 @@ function suggestion(info: LiveInfo): string {
 }
 
 function describe(hit: LiveHit): string {
-  return hit.wildcard
-    ? `wildcard *.${hit.host} covers live ${hit.info.broker} host ${hit.info.pattern}`
-    : `live ${hit.info.broker} host ${hit.host}`;
+  return hit.wildcard ? `wildcard *.${hit.host} covers live ${hit.info.broker} host ${hit.info.pattern}` : `live ${hit.info.broker} host ${hit.host}`;
 }
 
 function isRegular(change: FileChange): boolean {

@@ -36,7 +36,12 @@ describe('policy-record', () => {
   });
 
   it('is no push, so no run window applies to a commit', async () => {
-    const r = await checkChange({ config: { ...base, run_windows: ['sun:00:00-00:01'] }, files: { 'src/a.py': 'x = 1\n' }, task: task({ model: 'gpt-5.2' }), env: { SAFETY_GATE_TEST_NOW: '2026-12-02T12:00:00Z' } });
+    const r = await checkChange({
+      config: { ...base, run_windows: ['sun:00:00-00:01'] },
+      files: { 'src/a.py': 'x = 1\n' },
+      task: task({ model: 'gpt-5.2' }),
+      env: { SAFETY_GATE_TEST_NOW: '2026-12-02T12:00:00Z' },
+    });
     expect(ours(r.findings)).toEqual([]);
   });
 });

@@ -17,9 +17,8 @@ import { inWindow, localTime, parseRunWindow, type RunWindow } from './run-windo
 
 const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-export const msgs = {
-  outside: (who: string, windows: string[], tz: string, now: string) =>
-    `agent push by ${who} outside every run window (${windows.join(', ')} ${tz}); it is ${now} ${tz} now`,
+const msgs = {
+  outside: (who: string, windows: string[], tz: string, now: string) => `agent push by ${who} outside every run window (${windows.join(', ')} ${tz}); it is ${now} ${tz} now`,
   outsideFix: (tz: string) => `push again inside a run window (run_windows, in ${tz}), or have a person push it`,
   model: (runId: string, model: string, allowed: string[]) => `task ${runId} routes to model ${model}, which the policy does not allow (allowed_models: ${allowed.join(', ')})`,
   modelFix: (allowed: string[]) => `route the task to one of ${allowed.join(', ')}, or change allowed_models (a reviewed policy change)`,
@@ -40,7 +39,7 @@ export const policyRecord = defineRule<PolicyRecordOptions>({
   meta: {
     id: 'policy-record',
     family: 'agent lane',
-    description: "Enforces the SPEC-260 policy record for agent runs: run windows, allowed models, the cost ceiling, human approval.",
+    description: 'Enforces the SPEC-260 policy record for agent runs: run windows, allowed models, the cost ceiling, human approval.',
     defaultSeverity: 'block',
     subRules: ['run-window', 'model', 'cost', 'approval'],
     docs: `SPEC-260's automation policy record is a contract, not decoration. For agent runs:
@@ -116,7 +115,13 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
             if (info.transition) {
               const move = info.transition;
               if (isProtected(move.ref) && !/^0+$/.test(move.newOid) && !changeSet.commits.some((x) => x.oid === move.newOid && x.refs.includes(move.ref))) {
-                report({ subRule: 'approval', message: msgs.approval(agent, move.newOid, move.ref), remediation: msgs.approvalFix(move.newOid, move.ref), commit: info.oid, ref: move.ref });
+                report({
+                  subRule: 'approval',
+                  message: msgs.approval(agent, move.newOid, move.ref),
+                  remediation: msgs.approvalFix(move.newOid, move.ref),
+                  commit: info.oid,
+                  ref: move.ref,
+                });
               }
               continue;
             }

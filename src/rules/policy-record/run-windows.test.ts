@@ -31,7 +31,7 @@ describe('run windows', () => {
     expect(inWindow(w(text), at(iso), 'UTC')).toBe(expected);
   });
 
-  it('reads the time in the policy\'s timezone', () => {
+  it("reads the time in the policy's timezone", () => {
     // 08:30 UTC is 09:30 in Berlin (CET, UTC+1) on a Wednesday.
     expect(inWindow(w('weekday:09:00-18:00'), at('2026-12-02T08:30:00Z'), 'Europe/Berlin')).toBe(true);
     expect(inWindow(w('weekday:09:00-18:00'), at('2026-12-02T08:30:00Z'), 'UTC')).toBe(false);

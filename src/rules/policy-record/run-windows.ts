@@ -20,7 +20,18 @@ export interface RunWindow {
 }
 
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
-const FULL: Record<string, string> = { sunday: 'sun', monday: 'mon', tuesday: 'tue', wednesday: 'wed', thursday: 'thu', friday: 'fri', saturday: 'sat', tues: 'tue', thur: 'thu', thurs: 'thu' };
+const FULL: Record<string, string> = {
+  sunday: 'sun',
+  monday: 'mon',
+  tuesday: 'tue',
+  wednesday: 'wed',
+  thursday: 'thu',
+  friday: 'fri',
+  saturday: 'sat',
+  tues: 'tue',
+  thur: 'thu',
+  thurs: 'thu',
+};
 
 function day(name: string): number | null {
   const n = name.toLowerCase();
@@ -46,7 +57,10 @@ export function parseRunWindow(text: string): RunWindow | string {
   if (start === end) return `"${text}": the window is empty (start equals end)`;
   if (start === 1440) return `"${text}": a window cannot start at 24:00`;
   const days = new Set<number>();
-  for (const part of spec!.toLowerCase().split(',').map((s) => s.trim())) {
+  for (const part of spec!
+    .toLowerCase()
+    .split(',')
+    .map((s) => s.trim())) {
     if (part === 'daily' || part === 'everyday' || part === 'any') [0, 1, 2, 3, 4, 5, 6].forEach((d) => days.add(d));
     else if (part === 'weekday' || part === 'weekdays') [1, 2, 3, 4, 5].forEach((d) => days.add(d));
     else if (part === 'weekend' || part === 'weekends') [0, 6].forEach((d) => days.add(d));

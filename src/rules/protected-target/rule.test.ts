@@ -55,7 +55,9 @@ describe('protected groups: every way of changing a path', () => {
     repo.git('add', '-A');
     const fs = await staged(repo);
     expect(rules(fs)).toEqual(['protected-target config/policy.yaml', 'protected-target manifest/a.json', 'protected-target manifest/new.json']);
-    expect(fs.map((f) => f.message).join('\n')).toMatch(/config\/policy.yaml \(group policy\) deleted: no approved generator writes it: needs a signed approval \(safety-gate approve\)/);
+    expect(fs.map((f) => f.message).join('\n')).toMatch(
+      /config\/policy.yaml \(group policy\) deleted: no approved generator writes it: needs a signed approval \(safety-gate approve\)/,
+    );
   });
 
   it('rename out of and into a protected group (with rename detection)', async () => {

@@ -14,13 +14,13 @@
 // symlink makes visible elsewhere, and `./`, `..`, case and Unicode spellings where the policy
 // declares a case-insensitive filesystem.
 import { entryKind, type FileChange } from '../../changeset/types.js';
-import { findGeneratedMarker, manualSections, onlyManualSectionsChanged, type GeneratedMarker } from '../../change-control/markers.js';
-import { buildModel, type ChangeControlModel } from '../../change-control/model.js';
-import { aliasesOf, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from '../../change-control/paths.js';
-import { perRun } from '../../change-control/run-cache.js';
-import { attributesBefore, linksAfter, linksBefore } from '../../change-control/tree-facts.js';
-import { attributeValue } from '../../change-control/gitattributes.js';
-import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../../change-control/verify.js';
+import { findGeneratedMarker, manualSections, onlyManualSectionsChanged, type GeneratedMarker } from '../_change-control/markers.js';
+import { buildModel, type ChangeControlModel } from '../_change-control/model.js';
+import { aliasesOf, pathKey, resolveLinkTarget, resolveThroughLinks, spellings, type LinkInfo } from '../../engine/spellings.js';
+import { perRun } from '../../engine/run-cache.js';
+import { attributesBefore, linksAfter, linksBefore } from '../_change-control/tree-facts.js';
+import { attributeValue } from '../_change-control/gitattributes.js';
+import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../_change-control/verify.js';
 import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
 import type { ProtectedTargetOptions } from './options.js';
 
@@ -40,9 +40,7 @@ function describe(change: FileChange, focus: string): string {
       return `changed type (${entryKind(change.oldMode)} → ${entryKind(change.newMode)})`;
     default:
       if (change.newMode === '160000') return `submodule moved to ${change.newOid?.slice(0, 12)}`;
-      return change.oldMode !== change.newMode && change.oldOid === change.newOid
-        ? `mode changed ${change.oldMode} → ${change.newMode}`
-        : 'modified';
+      return change.oldMode !== change.newMode && change.oldOid === change.newOid ? `mode changed ${change.oldMode} → ${change.newMode}` : 'modified';
   }
 }
 
@@ -206,7 +204,10 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
             // before it: the target of a link that sits at a protected path (file or directory
             // link, through chains) is read under that path, so it is protected with its groups.
             const shown = new Set<string>();
-            for (const [side, map] of [['', links], [' (before this change)', linksOld]] as const) {
+            for (const [side, map] of [
+              ['', links],
+              [' (before this change)', linksOld],
+            ] as const) {
               const { names, complete } = aliasesOf(p, map, ci);
               if (!complete) add(p, `visible under more than ${names.length - 1} names through symlinks${side}, too many to check`);
               for (const { alias, via } of names) {
@@ -286,7 +287,13 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
       const seen = perRun(ctx.git, `note:${note}`, () => ({ done: false }));
       if (seen.done || !pendingReport) return;
       seen.done = true;
-      pendingReport({ subRule: 'isolation', severity: 'warn', message: note, commit: view.info.oid, remediation: 'run the server where `unshare -rn` works (root, or unprivileged user namespaces enabled)' });
+      pendingReport({
+        subRule: 'isolation',
+        severity: 'warn',
+        message: note,
+        commit: view.info.oid,
+        remediation: 'run the server where `unshare -rn` works (root, or unprivileged user namespaces enabled)',
+      });
     };
 
     return {

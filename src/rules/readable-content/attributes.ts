@@ -3,7 +3,7 @@
 // expanded on checkout) and `working-tree-encoding=<enc>` (re-encoded on checkout). Read the
 // way git reads the file: `#` comments, a quoted pattern, `-attr` / `!attr` unset or reset,
 // `[attr]macro` definitions expanded where the macro is used.
-import { attributeTokens } from '../../change-control/gitattributes.js';
+import { attributeTokens } from '../_change-control/gitattributes.js';
 
 export interface ByteAttribute {
   /** 1-based line. */
@@ -54,7 +54,11 @@ export function byteAttributes(text: string): ByteAttribute[] {
  * include glob of the scope.
  */
 export function candidatePaths(dir: string, pattern: string, includes: readonly string[]): string[] {
-  const rep = (p: string) => p.replace(/\*\*/g, 'x').replace(/\[[^\]]*\]/g, 'x').replace(/[*?]/g, 'x');
+  const rep = (p: string) =>
+    p
+      .replace(/\*\*/g, 'x')
+      .replace(/\[[^\]]*\]/g, 'x')
+      .replace(/[*?]/g, 'x');
   const base = dir === '' ? '' : `${dir}/`;
   let p = pattern;
   const anchored = p.replace(/\/$/, '').includes('/');

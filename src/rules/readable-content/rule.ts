@@ -17,7 +17,9 @@ const LFS = 'version https://git-lfs.github.com/spec/v1';
 
 /** Extensions of text formats a runtime or tool reads (beyond those the settings readers know). */
 const TEXT_EXT = new Set(
-  'toml ini cfg conf config properties xml txt csv tsv sql service timer socket target mk make gradle kts groovy java kt scala go rs rb php pl pm lua r cs fs vb swift c h cc cpp hpp m mm ps1 psm1 bat cmd vbs j2 jinja jinja2 tmpl tpl mustache hbs erb template html htm css scss vue svelte md rst adoc ipynb'.split(' '),
+  'toml ini cfg conf config properties xml txt csv tsv sql service timer socket target mk make gradle kts groovy java kt scala go rs rb php pl pm lua r cs fs vb swift c h cc cpp hpp m mm ps1 psm1 bat cmd vbs j2 jinja jinja2 tmpl tpl mustache hbs erb template html htm css scss vue svelte md rst adoc ipynb'.split(
+    ' ',
+  ),
 );
 
 function namedLikeText(path: string): boolean {

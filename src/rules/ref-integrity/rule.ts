@@ -23,7 +23,7 @@ import { defineRule } from '../types.js';
 import type { RefIntegrityOptions } from './options.js';
 
 /** Notes refs whose history is evidence: the signed approvals and the required-checks receipts. */
-export const EVIDENCE_NOTES_REFS = ['refs/notes/safety-gate', 'refs/notes/safety-gate-checks'] as const;
+const EVIDENCE_NOTES_REFS = ['refs/notes/safety-gate', 'refs/notes/safety-gate-checks'] as const;
 
 export function isEvidenceNotesRef(ref: string): boolean {
   // Case-insensitive, like replace refs: on a case-insensitive file system it is the same file.

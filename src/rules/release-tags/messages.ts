@@ -8,7 +8,8 @@ export const releaseMsg = {
   lightweightFix: (name: string) => `delete it locally and tag again with a message and a signature: git tag -s -m "…" ${name} <commit>`,
   notCommit: (name: string, type: string, oid: string) => `release tag ${name} names a ${type} (${s(oid)}), not a commit`,
   notCommitFix: 'tag the release commit itself',
-  nameMismatch: (name: string, inner: string | null) => `release tag ${name} is a tag object made for ${inner === null ? 'no name' : `"${inner}"`}: its signature vouches for another tag`,
+  nameMismatch: (name: string, inner: string | null) =>
+    `release tag ${name} is a tag object made for ${inner === null ? 'no name' : `"${inner}"`}: its signature vouches for another tag`,
   nameMismatchFix: (name: string) => `create the tag under its own name: git tag -s -m "…" ${name} <commit>`,
   unsigned: (name: string, why: string) => `release tag ${name} is not signed by a release signer: ${why}`,
   unsignedFix: (name: string, roles: string) => `a signer holding ${roles} tags it: git -c gpg.format=ssh -c user.signingkey=KEY tag -s -m "…" ${name} <commit>`,
@@ -16,10 +17,13 @@ export const releaseMsg = {
   noSignersFix: 'the server policy names approvals.allowed_signers, a file of the server',
   offBranch: (name: string, kind: string, commit: string, branches: string) => `${kind} tag ${name} names commit ${s(commit)}, which is not reachable from ${branches}`,
   offBranchFix: (kind: string, branches: string) => `${kind === 'release' ? 'merge the change into' : 'tag a commit of'} ${branches} (push the branch first), then tag that commit`,
-  noChangelog: (name: string, file: string, version: string, commit: string) => `release tag ${name}: ${file} in the tagged tree (${s(commit)}) has no heading naming version ${version}`,
+  noChangelog: (name: string, file: string, version: string, commit: string) =>
+    `release tag ${name}: ${file} in the tagged tree (${s(commit)}) has no heading naming version ${version}`,
   noChangelogFile: (name: string, file: string, commit: string) => `release tag ${name}: the tagged tree (${s(commit)}) has no ${file}`,
-  noChangelogFix: (file: string, version: string) => `add a heading such as "## ${version}" to ${file} with the safety-relevant changes, config/schema changes and rollout notes, commit, and tag that commit`,
-  noChecks: (name: string, commit: string) => `release tag ${name} names commit ${s(commit)}, for which the audit log holds no pass decision: the blocking checks are not known to have passed on it`,
+  noChangelogFix: (file: string, version: string) =>
+    `add a heading such as "## ${version}" to ${file} with the safety-relevant changes, config/schema changes and rollout notes, commit, and tag that commit`,
+  noChecks: (name: string, commit: string) =>
+    `release tag ${name} names commit ${s(commit)}, for which the audit log holds no pass decision: the blocking checks are not known to have passed on it`,
   noChecksFix: 'push the commit to its branch first (the gate records the pass), then push the tag',
   moved: (name: string, from: string, to: string) => `this push moves the release tag ${name} (${s(from)} -> ${s(to)}); release tags are immutable`,
   deleted: (name: string, was: string) => `this push deletes the release tag ${name} (${s(was)}); release tags are immutable`,

@@ -29,8 +29,10 @@ describe('release tag name templates', () => {
       'xagenttrader-v2/v1.0.0',
       'agenttrader-v2/v1.0.0/extra',
       'agenttrader-v2/v-1.0.0',
-    ]) expect(matchTemplate(rel, name), name).toBeNull();
-    for (const name of ['agenttrader-v2/v1.0.0', 'agenttrader-v2/v1.0.0-rc.', 'agenttrader-v2/v1.0.0-rc.01', 'agenttrader-v2/v1.0.0-rc1', 'agenttrader-v2/v1.0.0-RC.1']) expect(matchTemplate(rc, name), name).toBeNull();
+    ])
+      expect(matchTemplate(rel, name), name).toBeNull();
+    for (const name of ['agenttrader-v2/v1.0.0', 'agenttrader-v2/v1.0.0-rc.', 'agenttrader-v2/v1.0.0-rc.01', 'agenttrader-v2/v1.0.0-rc1', 'agenttrader-v2/v1.0.0-RC.1'])
+      expect(matchTemplate(rc, name), name).toBeNull();
   });
 
   it('rejects templates that cannot name a version', () => {
@@ -68,7 +70,10 @@ describe('release tag name templates', () => {
   it('orders versions by semver precedence (a pre-release before its release)', () => {
     const r = nameRules({ prefix: '', release: 'vMAJOR.MINOR.PATCH', prerelease: 'vMAJOR.MINOR.PATCH-rc.N' });
     const names = ['v1.10.0', 'v1.2.0', 'v1.2.0-rc.10', 'v1.2.0-rc.2', 'v0.9.9', 'v1.2.0'];
-    const sorted = names.map((n) => ({ n, v: parseTagName(r, n)! })).sort((a, b) => compareVersions(a.v, b.v)).map((x) => x.n);
+    const sorted = names
+      .map((n) => ({ n, v: parseTagName(r, n)! }))
+      .sort((a, b) => compareVersions(a.v, b.v))
+      .map((x) => x.n);
     expect(sorted).toEqual(['v0.9.9', 'v1.2.0-rc.2', 'v1.2.0-rc.10', 'v1.2.0', 'v1.2.0', 'v1.10.0']);
   });
 });

@@ -3,7 +3,7 @@
 // Each placeholder matches a number as semver writes it (0, or digits without a leading zero);
 // everything else must match exactly. No zod here: the rule's hot path imports this file.
 
-export type Placeholder = 'MAJOR' | 'MINOR' | 'PATCH' | 'N';
+type Placeholder = 'MAJOR' | 'MINOR' | 'PATCH' | 'N';
 
 export interface Template {
   text: string;
@@ -50,7 +50,8 @@ export function compileTemplate(text: string): Template | string {
   const rcs = order.filter((x) => x === 'N').length;
   if (rcs > 1) return `must name N at most once (found ${rcs})`;
   // Two placeholders side by side (MAJORMINOR) cannot be told apart.
-  if (order.length > 0 && [...text.matchAll(TOKEN)].some((m, i, all) => i > 0 && all[i - 1]!.index + all[i - 1]![0].length === m.index)) return 'needs literal text between placeholders';
+  if (order.length > 0 && [...text.matchAll(TOKEN)].some((m, i, all) => i > 0 && all[i - 1]!.index + all[i - 1]![0].length === m.index))
+    return 'needs literal text between placeholders';
   return { text, regex: new RegExp(source), order, prerelease: rcs === 1 };
 }
 

@@ -13,7 +13,17 @@ describe('changelog headings', () => {
   });
 
   it('never counts another version, plain text, code blocks or non-headings', () => {
-    for (const text of ['## 2.4.10\n', '## 12.4.1\n', '## 2.4.1-rc.3\n', '## 2.4.1.2\n', 'text about 2.4.1\n', '```\n## 2.4.1\n```\n', '##2.4.1\n', '- 2.4.1\n---\n', '    ## 2.4.1\n']) {
+    for (const text of [
+      '## 2.4.10\n',
+      '## 12.4.1\n',
+      '## 2.4.1-rc.3\n',
+      '## 2.4.1.2\n',
+      'text about 2.4.1\n',
+      '```\n## 2.4.1\n```\n',
+      '##2.4.1\n',
+      '- 2.4.1\n---\n',
+      '    ## 2.4.1\n',
+    ]) {
       expect(hasVersionHeading(text, '2.4.1'), text).toBe(false);
     }
     expect(hasVersionHeading('## 2.4.1\n', '2.4.1-rc.3')).toBe(false);

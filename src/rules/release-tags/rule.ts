@@ -16,7 +16,6 @@ import { isAbsolute, join } from 'node:path';
 import picomatch from 'picomatch';
 import { parseAllowedSigners, type SignerLine } from '../../approvals/ssh.js';
 import type { RefUpdate } from '../../changeset/types.js';
-import type { ReleaseTagsPolicy } from '../../config/schema.js';
 import { defineRule, type GitAccess, type Report } from '../types.js';
 import { releaseMsg as m } from './messages.js';
 import { describeNames, nameRules, parseTagName, releaseTagName, type TagVersion } from './name.js';
@@ -159,7 +158,14 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
         const blob = entry && (entry.mode === '100644' || entry.mode === '100755') ? await git.readBlob(entry.oid) : null;
         if (!entry || !blob) report({ subRule: 'changelog', message: m.noChangelogFile(name, file, commit), commit, remediation: m.noChangelogFix(file, version.version), ...at });
         else if (!hasVersionHeading(blob.text, version.version)) {
-          report({ subRule: 'changelog', message: m.noChangelog(name, file, version.version, commit), commit, path: file, ref: at.ref, remediation: m.noChangelogFix(file, version.version) });
+          report({
+            subRule: 'changelog',
+            message: m.noChangelog(name, file, version.version, commit),
+            commit,
+            path: file,
+            ref: at.ref,
+            remediation: m.noChangelogFix(file, version.version),
+          });
         }
       }
       // The evidence is the server's own log: a client's log knows only what this clone pushed,
@@ -210,7 +216,10 @@ function branchReach(git: GitAccess, withRemotes: boolean): (patterns: readonly 
         }),
     ));
   return async (patterns, commit) => {
-    const match = picomatch(patterns.map((p) => (p.startsWith('refs/') ? p : `refs/heads/${p}`)), { dot: true });
+    const match = picomatch(
+      patterns.map((p) => (p.startsWith('refs/') ? p : `refs/heads/${p}`)),
+      { dot: true },
+    );
     for (const h of await list()) {
       if (!match(h.ref)) continue;
       if (h.oid === commit) return true;

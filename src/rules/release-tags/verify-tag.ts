@@ -80,7 +80,8 @@ export async function verifyReleaseSignature(
 ): Promise<SignerVerdict> {
   const sig = tag.signature;
   if (!sig) return { ok: false, why: 'the tag is not signed' };
-  if (sig.kind !== 'ssh') return { ok: false, why: `the tag carries a ${sig.kind === 'pgp' ? 'PGP' : 'X.509'} signature; release tags are signed with SSH keys (git tag -s with gpg.format=ssh)` };
+  if (sig.kind !== 'ssh')
+    return { ok: false, why: `the tag carries a ${sig.kind === 'pgp' ? 'PGP' : 'X.509'} signature; release tags are signed with SSH keys (git tag -s with gpg.format=ssh)` };
   const blob = dearmor(sig.armored);
   const info = blob ? sigInfo(blob) : null;
   if (!info) return { ok: false, why: 'the tag carries an SSH signature block that cannot be read' };
@@ -110,13 +111,16 @@ export async function verifyReleaseSignature(
     // A valid signature or not, this key's principals hold no signer role: name them (the key is
     // in the allowed signers), and say whether the signature itself verifies.
     const any = await gitVerifyTag(git, oid, signers);
-    return { ok: false, why: `the tag is signed by ${signerNames.join(', ')}${any === 0 ? '' : ' (and the signature does not verify)'}, who holds no role ${roleText} (roles come from the server policy)` };
+    return {
+      ok: false,
+      why: `the tag is signed by ${signerNames.join(', ')}${any === 0 ? '' : ' (and the signature does not verify)'}, who holds no role ${roleText} (roles come from the server policy)`,
+    };
   }
   return { ok: false, why: `the signature of ${holders[0]} does not verify (the tag was altered after signing, or the signature is forged)` };
 }
 
 /** `git verify-tag --raw` against exactly these allowed signers; returns its exit status. */
-export async function gitVerifyTag(git: GitAccess, oid: string, lines: SignerLine[]): Promise<number> {
+async function gitVerifyTag(git: GitAccess, oid: string, lines: SignerLine[]): Promise<number> {
   const files = verifyFiles(lines);
   try {
     const args = ['-c', 'gpg.format=ssh', '-c', 'gpg.ssh.program=ssh-keygen', '-c', `gpg.ssh.allowedSignersFile=${files.signers}`];

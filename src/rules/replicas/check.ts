@@ -49,19 +49,12 @@ export interface ReplicaCheck {
   max: number;
 }
 
-const REPLICA_WORKLOADS = new Set([
-  'deployment',
-  'statefulset',
-  'replicaset',
-  'replicationcontroller',
-  'rollout',
-  'deploymentconfig',
-]);
+const REPLICA_WORKLOADS = new Set(['deployment', 'statefulset', 'replicaset', 'replicationcontroller', 'rollout', 'deploymentconfig']);
 const ALWAYS_RUNNING = new Set(['daemonset', 'pod']);
 const GENERIC_KEYS = new Set(['replicas', 'replicacount', 'minreplicas', 'maxreplicas', 'minreplicacount', 'maxreplicacount']);
 
 /** A replica value: a number, or null when it cannot be verified. */
-export function replicaValue(node: YamlNode | null): number | null | 'unset' {
+function replicaValue(node: YamlNode | null): number | null | 'unset' {
   if (node === null) return 'unset';
   if (!isYamlScalar(node)) return null;
   if (node.value === null) return 'unset';
@@ -70,7 +63,7 @@ export function replicaValue(node: YamlNode | null): number | null | 'unset' {
   return numberFromText(node.value);
 }
 
-export function numberFromText(text: string): number | null {
+function numberFromText(text: string): number | null {
   const t = expandVars(text.trim().replace(/^(["'])(.*)\1$/, '$2')).trim();
   if (t.includes(MARK)) return null;
   return /^[+]?\d+$/.test(t) ? Number(t) : null;
@@ -92,13 +85,7 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
   };
 
   /** value > max, unverifiable, or (with a default) absent. */
-  const judge = (
-    pair: YamlPair | undefined,
-    what: string,
-    dflt: number | null,
-    missingAt: { line: number; column: number },
-    label: string,
-  ): void => {
+  const judge = (pair: YamlPair | undefined, what: string, dflt: number | null, missingAt: { line: number; column: number }, label: string): void => {
     const v = replicaValue(pair?.value ?? null);
     if (v === 'unset') {
       if (dflt !== null && dflt > check.max) {
@@ -241,11 +228,7 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
 
 /** Workload identified by its labels (metadata, pod template, selector) or its containers' image names. */
 function identifiedByLabelsOrImages(doc: YamlMap, nameMatches: (n: string) => boolean): boolean {
-  const labelMaps = [
-    getIn(doc, ['metadata', 'labels']),
-    getIn(doc, ['spec', 'template', 'metadata', 'labels']),
-    getIn(doc, ['spec', 'selector', 'matchLabels']),
-  ];
+  const labelMaps = [getIn(doc, ['metadata', 'labels']), getIn(doc, ['spec', 'template', 'metadata', 'labels']), getIn(doc, ['spec', 'selector', 'matchLabels'])];
   for (const m of labelMaps) {
     if (!isYamlMap(m)) continue;
     for (const p of m.pairs) {
@@ -295,15 +278,14 @@ function kustomizePatches(doc: YamlMap, inMatched: boolean, nameMatches: (n: str
       const tLabels = scalarText(mapGetNode(target, 'labelSelector')) ?? '';
       const inlineName = /^\s*name\s*:\s*["']?([^\s"']+)/m.exec(text)?.[1] ?? '';
       const relevant =
-        inMatched ||
-        (tName !== '' && nameMatches(tName)) ||
-        tLabels.split(/[,=!\s()]+/).some((w) => w !== '' && nameMatches(w)) ||
-        (inlineName !== '' && nameMatches(inlineName));
+        inMatched || (tName !== '' && nameMatches(tName)) || tLabels.split(/[,=!\s()]+/).some((w) => w !== '' && nameMatches(w)) || (inlineName !== '' && nameMatches(inlineName));
       if (!relevant) continue;
       const at = patchP ? posOf(patchP, patchP.keyPos) : { line: (item as YamlNode).pos.line, column: (item as YamlNode).pos.column };
       const label = `kustomize ${key} patch`;
       // JSON 6902: `path: /spec/replicas` followed by `value: N` (YAML or JSON form).
-      const ops = text.matchAll(/"?path"?\s*:\s*"?(\/[^\s",}]*\/(?:replicas|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount))"?[\s\S]{0,80}?"?value"?\s*:\s*"?([^\s",}]+)"?/g);
+      const ops = text.matchAll(
+        /"?path"?\s*:\s*"?(\/[^\s",}]*\/(?:replicas|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount))"?[\s\S]{0,80}?"?value"?\s*:\s*"?([^\s",}]+)"?/g,
+      );
       let found = false;
       for (const m of ops) {
         found = true;
@@ -318,7 +300,12 @@ function kustomizePatches(doc: YamlMap, inMatched: boolean, nameMatches: (n: str
 }
 
 function judgeText(judge: Judge, value: string, what: string, at: { line: number; column: number }, label: string): void {
-  const fake = { key: what, keyPos: { ...at, offset: 0 }, valuePos: { ...at, offset: 0 }, value: { kind: 'scalar', value: value, text: value, source: value, tag: null, style: 'PLAIN', pos: { ...at, offset: 0 } } } as unknown as YamlPair;
+  const fake = {
+    key: what,
+    keyPos: { ...at, offset: 0 },
+    valuePos: { ...at, offset: 0 },
+    value: { kind: 'scalar', value: value, text: value, source: value, tag: null, style: 'PLAIN', pos: { ...at, offset: 0 } },
+  } as unknown as YamlPair;
   judge(fake, what, null, at, label);
 }
 
@@ -335,9 +322,7 @@ function pairLabel(path: readonly (string | number)[], key: string): string {
 export function templateReplicaProblems(text: string, max: number): ReplicaProblem[] {
   const out: ReplicaProblem[] = [];
   text.split('\n').forEach((l, i) => {
-    const m = /^(\s*(?:-\s+)?)(replicas|replicaCount|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)(\s*:\s*)(.*?)\s*$/.exec(
-      l.replace(/\r$/, ''),
-    );
+    const m = /^(\s*(?:-\s+)?)(replicas|replicaCount|minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)(\s*:\s*)(.*?)\s*$/.exec(l.replace(/\r$/, ''));
     if (!m) return;
     let v = m[4]!;
     const hash = v.search(/(^|\s)#/);
@@ -435,7 +420,8 @@ export function terraformReplicaProblems(text: string, matchedFile: boolean, nam
     const judgeAttr = (re: RegExp, what: string, dflt: number | null) => {
       const a = re.exec(block);
       if (!a) {
-        if (dflt !== null && dflt > max) out.push({ message: `${label}: ${what} is not set (defaults to ${dflt}); must be ${max}`, line: lineOf(m.index), column: colOf(m.index + m[0].search(/\S/)) });
+        if (dflt !== null && dflt > max)
+          out.push({ message: `${label}: ${what} is not set (defaults to ${dflt}); must be ${max}`, line: lineOf(m.index), column: colOf(m.index + m[0].search(/\S/)) });
         return;
       }
       const off = m.index + a.index + a[0].length - a[1]!.length;

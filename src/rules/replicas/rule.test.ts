@@ -56,7 +56,8 @@ describe('replicaProblems', () => {
     expect(lines('kind: List\nitems:\n  - kind: Deployment\n    metadata: {name: execution-agent}\n    spec: {replicas: 1}\n')).toEqual([5]);
   });
   it('compose: deploy.replicas, scale, default 1, named services only unless the file matches', () => {
-    const t = 'services:\n  execution-agent:\n    image: x:1\n    deploy:\n      replicas: 0\n  execution_agent_2:\n    image: x:1\n    scale: 2\n  execution-agent-3:\n    image: x:1\n  redis:\n    image: redis:7\n';
+    const t =
+      'services:\n  execution-agent:\n    image: x:1\n    deploy:\n      replicas: 0\n  execution_agent_2:\n    image: x:1\n    scale: 2\n  execution-agent-3:\n    image: x:1\n  redis:\n    image: redis:7\n';
     expect(lines(t)).toEqual([8, 9]);
     expect(lines(t, true)).toEqual([8, 9, 11]);
   });

@@ -47,7 +47,7 @@ What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtim
                          key named like the workload (executionAgent: {replicaCount: 1}), or
                          anywhere in a matching file
   Multi-document files and \`kind: List\` are read item by item. Values: numbers, numeric
-  strings and \${N:-0} defaults; a value that cannot be verified (\$N, a template expression) is
+  strings and \${N:-0} defaults; a value that cannot be verified ($N, a template expression) is
   reported. Templates that are not YAML until rendered (Helm) are read line by line when they
   match \`globs\`. Jobs and CronJobs (run to completion) are not checked.
 
@@ -62,12 +62,12 @@ Fix: set \`replicas: 0\` (and remove autoscalers of the agent); scaling it up is
 production-lock unlock that goes through review.`;
 
 /** Normalised form of a workload name: lower case, without '-', '_', '.' and spaces. */
-export function normaliseName(name: string): string {
+function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
 /** The words of a name as people write them: split at `-`, `_`, `.`, spaces, camelCase and digits. */
-export function nameTokens(name: string): string[] {
+function nameTokens(name: string): string[] {
   return name
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/([A-Za-z])([0-9])|([0-9])([A-Za-z])/g, (_m, a, b, c, d) => (a ? `${a} ${b}` : `${c} ${d}`))
@@ -167,7 +167,13 @@ export const replicas = defineRule<ReplicasOptions>({
             ? terraformReplicaProblems(blob.text, isMatched, nameMatches, o.max_replicas)
             : kubectlScaleProblems(blob.text, nameMatches, o.max_replicas);
           for (const p of problems) {
-            report({ message: p.message, path, line: p.line, column: p.column, remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)` });
+            report({
+              message: p.message,
+              path,
+              line: p.line,
+              column: p.column,
+              remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`,
+            });
           }
           return;
         }

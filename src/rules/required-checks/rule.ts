@@ -18,7 +18,7 @@ import type { RefIntegrityOptions } from '../ref-integrity/options.js';
 import { defineRule, type GitAccess } from '../types.js';
 import type { RequiredChecksOptions } from './options.js';
 
-export const msgs = {
+const msgs = {
   skipped: (check: string, what: string, tree: string, why: string) => `required check ${check} has no passing receipt for ${what} (tree ${tree.slice(0, 12)}): ${why}`,
   fixClient: (check: string, rev: string | null) =>
     `run \`safety-gate check run ${check}${rev ? ` --rev ${rev.slice(0, 12)}` : ''}\` (it runs on exactly this tree and records a receipt in ${CHECKS_NOTES_REF}), then ${rev ? 'push' : 'commit'} again`,
@@ -103,7 +103,10 @@ ordinary approval closes the finding only where approvals.rules names required-c
     const identities = policy.changeControl.agents?.identities ?? [];
     const isAgentName = identities.length > 0 ? picomatch(identities, { nocase: true, dot: true }) : () => false;
     const ri = (policy.rules['ref-integrity']?.options ?? {}) as Partial<RefIntegrityOptions>;
-    const isProtected = protectedBranchMatcher([...(options.protected_branches ?? ri.protected_branches ?? ['main', 'master', 'release/*']), ...policy.server.protectedBranches], null);
+    const isProtected = protectedBranchMatcher(
+      [...(options.protected_branches ?? ri.protected_branches ?? ['main', 'master', 'release/*']), ...policy.server.protectedBranches],
+      null,
+    );
 
     return {
       async checkRun(run, report) {
@@ -158,7 +161,13 @@ ordinary approval closes the finding only where approvals.rules names required-c
           for (const s of subjects) {
             const tree = s.commit === null ? await out(git, ['write-tree']) : await out(git, ['rev-parse', '--verify', '-q', `${s.commit}^{tree}`]);
             if (!tree) {
-              report({ subRule: 'skipped-check', message: `cannot read the tree of ${s.what}, so no receipt can be checked`, commit: s.commit, ref: s.ref, remediation: 'resolve unmerged paths (git status) and try again' });
+              report({
+                subRule: 'skipped-check',
+                message: `cannot read the tree of ${s.what}, so no receipt can be checked`,
+                commit: s.commit,
+                ref: s.ref,
+                remediation: 'resolve unmerged paths (git status) and try again',
+              });
               continue;
             }
             const self: string[] = [];
@@ -173,7 +182,14 @@ ordinary approval closes the finding only where approvals.rules names required-c
               if (who) self.push(...who.split('\n').filter(Boolean));
             }
             const signed = (server && s.ref !== null) || options.client_evidence === 'signed';
-            const req: EvidenceRequirement = { signed, role: options.signer_role, signersBase, pusher, selfEmails: self, repoId: policy.approvals?.repo_id ?? policy.policyId ?? 'default' };
+            const req: EvidenceRequirement = {
+              signed,
+              role: options.signer_role,
+              signersBase,
+              pusher,
+              selfEmails: self,
+              repoId: policy.approvals?.repo_id ?? policy.policyId ?? 'default',
+            };
             const entries = await receiptsFor(read, notes, tree);
             for (const v of await judgeTree(policy, required, tree, entries, req, sigs)) {
               if (v.ok) continue;

@@ -8,7 +8,7 @@ import { laneOf } from '../../audit/lane.js';
 import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
 import type { RetryBudgetOptions } from './options.js';
 
-export const msgs = {
+const msgs = {
   exhausted: (lane: string, used: number, max: number, since: string) =>
     `retry budget exhausted (${used} of ${max}) for task lane ${lane}${since}: no more attempts of this task are accepted`,
   exhaustedFix: (lane: string) =>

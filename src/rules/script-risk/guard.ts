@@ -47,7 +47,7 @@ function blank(text: string, ranges: [number, number][]): string {
 const DEAD_CONDITIONS = new Set(['False', '0', 'None', "''", '""', '()', '[]', '{}', 'TYPE_CHECKING', 'typing.TYPE_CHECKING', '(False)', 'notTrue', 'not1']);
 
 /** Python source with comments and strings blanked (same length, same lines). */
-export async function pythonCode(blob: Blob): Promise<string> {
+async function pythonCode(blob: Blob): Promise<string> {
   const tree = await parsePythonBlob(blob);
   return blob.parseAsync('script-risk:python-code', async (b) => {
     const caps = await queryPython(tree, '(comment) @c (string) @s (if_statement) @if (while_statement) @while');
@@ -147,7 +147,7 @@ const SHELL_KEYWORDS = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'un
  * separator), skipping keywords and variable assignments; '' when the command is only
  * assignments; the word itself when `offset` lies in it.
  */
-export function commandWord(code: string, offset: number): string {
+function commandWord(code: string, offset: number): string {
   const ls = code.lastIndexOf('\n', offset - 1) + 1;
   let segStart = ls;
   for (let j = offset - 1; j >= ls; j--) {
@@ -178,9 +178,9 @@ function shellGuardIsText(code: string, offset: number): boolean {
   return TEXT_COMMANDS.has(w);
 }
 
-export type ScriptKind = 'python' | 'shell' | 'other';
+type ScriptKind = 'python' | 'shell' | 'other';
 
-export function scriptKind(path: string, text: string): ScriptKind {
+function scriptKind(path: string, text: string): ScriptKind {
   if (/\.pyw?$/i.test(path)) return 'python';
   if (/\.(?:sh|bash|zsh|ksh)$/i.test(path)) return 'shell';
   const first = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
@@ -190,18 +190,14 @@ export function scriptKind(path: string, text: string): ScriptKind {
 }
 
 /** The first guard pattern found in code, with its offset; null when none. */
-export async function findGuard(
-  blob: Blob,
-  path: string,
-  patterns: readonly string[],
-): Promise<{ pattern: string; offset: number } | null> {
+export async function findGuard(blob: Blob, path: string, patterns: readonly string[]): Promise<{ pattern: string; offset: number } | null> {
   const text = blob.text;
   // Cheap exit: no pattern anywhere in the text.
   if (!patterns.some((p) => text.includes(p))) return null;
   const kind = scriptKind(path, text);
   const code = kind === 'python' ? await pythonCode(blob) : kind === 'shell' ? shellCode(text) : text;
   for (const p of patterns) {
-    for (let from = 0; ; ) {
+    for (let from = 0; ;) {
       const at = findPattern(code.slice(from), p);
       if (at === -1) break;
       const abs = from + at;

@@ -14,21 +14,21 @@
 // Further keys (owner, notes, …) are allowed at both levels; paths are repository-relative.
 import { z } from 'zod';
 
-export const ManifestEntry = z.looseObject({
+const ManifestEntry = z.looseObject({
   path: z.string().trim().min(1, 'path must be a non-empty string'),
   category: z.string().trim().min(1, 'category must be a non-empty string'),
   requires_exec_guard: z.boolean().default(false),
 });
 
-export const ManifestTop = z.looseObject({
+const ManifestTop = z.looseObject({
   version: z.union([z.number(), z.string()]).optional(),
   categories: z.array(z.string().trim().min(1)).optional(),
   scripts: z.array(z.unknown()),
 });
 
-export type ManifestEntryValue = z.output<typeof ManifestEntry>;
+type ManifestEntryValue = z.output<typeof ManifestEntry>;
 
-export interface SchemaIssue {
+interface SchemaIssue {
   /** Path of keys/indexes into the manifest. */
   path: (string | number)[];
   message: string;

@@ -2,7 +2,36 @@ import { z } from 'zod';
 
 const Globs = z.array(z.string().min(1));
 
-export const DEFAULT_SCRIPT_EXTENSIONS = ['sh', 'bash', 'zsh', 'ksh', 'dash', 'fish', 'py', 'pyw', 'js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'rb', 'pl', 'php', 'ps1', 'psm1', 'bat', 'cmd', 'command', 'r', 'lua', 'tcl', 'awk', 'groovy', 'kts'];
+const DEFAULT_SCRIPT_EXTENSIONS = [
+  'sh',
+  'bash',
+  'zsh',
+  'ksh',
+  'dash',
+  'fish',
+  'py',
+  'pyw',
+  'js',
+  'mjs',
+  'cjs',
+  'ts',
+  'mts',
+  'cts',
+  'rb',
+  'pl',
+  'php',
+  'ps1',
+  'psm1',
+  'bat',
+  'cmd',
+  'command',
+  'r',
+  'lua',
+  'tcl',
+  'awk',
+  'groovy',
+  'kts',
+];
 
 export const optionsSchema = z
   .object({

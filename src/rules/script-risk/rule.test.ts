@@ -35,7 +35,9 @@ describe('guard detection', () => {
   });
   it('python: comments and strings (docstrings) do not count', async () => {
     expect(await findGuard(blob('"""Calls require_exec_guard( later."""\n# require_exec_guard(\nx = "exec_guard."\n'), 'scripts/a.py', PATTERNS)).toBeNull();
-    expect(await findGuard(blob('from scripts.lib.exec_guard import require_exec_guard\nrequire_exec_guard("MUST_LOCK")\n'), 'scripts/a.py', PATTERNS)).toMatchObject({ pattern: 'require_exec_guard(' });
+    expect(await findGuard(blob('from scripts.lib.exec_guard import require_exec_guard\nrequire_exec_guard("MUST_LOCK")\n'), 'scripts/a.py', PATTERNS)).toMatchObject({
+      pattern: 'require_exec_guard(',
+    });
     expect(await findGuard(blob('#!/usr/bin/env bash\nsource scripts/lib/exec_guard.sh\nrequire_exec_guard( "x" )\n'), 'scripts/a.sh', PATTERNS)).not.toBeNull();
     expect(await findGuard(blob('#!/usr/bin/env bash\n# require_exec_guard(\n'), 'scripts/a.sh', PATTERNS)).toBeNull();
   });

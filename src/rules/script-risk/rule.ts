@@ -10,15 +10,7 @@ import picomatch from 'picomatch';
 import type { Snapshot, TreeEntry } from '../../changeset/types.js';
 import { isTreeScan, snapshotOfChanges } from '../_shared/changes-snapshot.js';
 import { checkJson } from '../_shared/parse-check.js';
-import {
-  getIn,
-  isYamlMap,
-  isYamlScalar,
-  isYamlSeq,
-  loadYamlDocuments,
-  mapPair,
-  type YamlNode,
-} from '../_shared/yaml.js';
+import { getIn, isYamlMap, isYamlScalar, isYamlSeq, loadYamlDocuments, mapPair, type YamlNode } from '../_shared/yaml.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 import { findGuard } from './guard.js';
 import type { ScriptRiskOptions } from './options.js';
@@ -188,9 +180,7 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
     return {
       async checkCommit(commit: CommitView, report: Report) {
         // Cheap exit: the commit does not touch the scripts or the manifest.
-        const touched = commit.changes.some(
-          (c) => inRoots(c.path) || (c.oldPath !== null && inRoots(c.oldPath)) || isManifest(c.path) || isManifest(c.oldPath),
-        );
+        const touched = commit.changes.some((c) => inRoots(c.path) || (c.oldPath !== null && inRoots(c.oldPath)) || isManifest(c.path) || isManifest(c.oldPath));
         if (!touched) return;
         const manifestChanged = commit.changes.some((c) => isManifest(c.path) || isManifest(c.oldPath));
         const changedPaths = new Set(commit.changes.map((c) => norm(c.path)));
@@ -214,7 +204,6 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
       report: Report,
     ): Promise<void> {
       {
-
         // Report each problem once per run (the first commit that has it).
         const emit = (key: string, f: Parameters<Report>[0]) => {
           if (reported.has(key)) return;

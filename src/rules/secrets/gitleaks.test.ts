@@ -83,9 +83,20 @@ describe('gitleaks config', () => {
 
   it('[[allowlists]] with targetRules and condition AND', () => {
     const text = [
-      '[[rules]]', 'id = "a"', "regex = '''key_([a-z0-9]{12})'''", '',
-      '[[rules]]', 'id = "b"', "regex = '''tok_([a-z0-9]{12})'''", '',
-      '[[allowlists]]', 'targetRules = ["a"]', 'condition = "AND"', "paths = ['''^fixtures/''']", 'stopwords = ["fake"]', '',
+      '[[rules]]',
+      'id = "a"',
+      "regex = '''key_([a-z0-9]{12})'''",
+      '',
+      '[[rules]]',
+      'id = "b"',
+      "regex = '''tok_([a-z0-9]{12})'''",
+      '',
+      '[[allowlists]]',
+      'targetRules = ["a"]',
+      'condition = "AND"',
+      "paths = ['''^fixtures/''']",
+      'stopwords = ["fake"]',
+      '',
     ].join('\n');
     const c = compileGitleaks(text, 'g.toml');
     const rules = c.rules.map((r) => compileRule(r));

@@ -103,7 +103,8 @@ export function compileGitleaks(text: string, file: string): CompiledGitleaks {
       if (k === 'useDefault') useDefault = ext[k] === true;
       else if (k === 'path') err('[extend] path is not supported: merge the base config into this file', at(k));
       else if (k === 'disabledRules') {
-        if (Array.isArray(ext[k]) && (ext[k] as unknown[]).length > 0) err('[extend] disabledRules names gitleaks\' own default rules; turn built-in detectors off with rules.secrets.options.disable', at(k));
+        if (Array.isArray(ext[k]) && (ext[k] as unknown[]).length > 0)
+          err("[extend] disabledRules names gitleaks' own default rules; turn built-in detectors off with rules.secrets.options.disable", at(k));
       } else err(`unknown [extend] key "${k}"`, at(k));
     }
   }
@@ -189,7 +190,9 @@ export function compileGitleaks(text: string, file: string): CompiledGitleaks {
       regex,
       secretGroup,
       entropy,
-      keywords: strings(raw.keywords, `${owner}: keywords`, at('keywords')).map((k) => k.toLowerCase()).filter((k) => k.length > 0),
+      keywords: strings(raw.keywords, `${owner}: keywords`, at('keywords'))
+        .map((k) => k.toLowerCase())
+        .filter((k) => k.length > 0),
       path,
       allowlists: allowRaw.map((a) => allowlist(a.raw, a.sec, owner, false)),
     };

@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => sb.cleanup());
 
-const RULE = '[[rules]]\nid = "acme"\nregex = \'\'\'acme_[a-z0-9]{8}\'\'\'\nkeywords = ["acme_"]\n';
+const RULE = "[[rules]]\nid = \"acme\"\nregex = '''acme_[a-z0-9]{8}'''\nkeywords = [\"acme_\"]\n";
 const POLICY = 'extends: [recommended]\nrules:\n  secrets:\n    severity: block\n    options:\n      gitleaks_config: rules/gitleaks.toml\n';
 const secretsOf = (p: { rules: Record<string, { options: unknown }> }) => p.rules.secrets!.options as SecretsOptions;
 

@@ -51,7 +51,3 @@ export interface CompiledGitleaks {
   /** `[extend] useDefault = true`: the built-in detectors stand in for gitleaks' defaults. */
   useDefault: boolean;
 }
-
-export function emptyAllowlist(): Allowlist {
-  return { condition: 'OR', regexTarget: 'secret', regexes: [], paths: [], stopwords: [], commits: [], targetRules: [] };
-}

@@ -62,7 +62,7 @@ describe('RE2 → JavaScript', () => {
     expect(r.test('keyab')).toBe(false);
   });
 
-  it('\\S inside a class is RE2\'s: vertical tab and no-break space are not space there', () => {
+  it("\\S inside a class is RE2's: vertical tab and no-break space are not space there", () => {
     const r = re('^[\\S]+$');
     expect(r.test('a\vb\u00a0c')).toBe(true);
     expect(r.test('a b')).toBe(false);

@@ -218,7 +218,7 @@ export function translateRe2(pattern: string): Translated {
       if (src.startsWith('[:', pos)) {
         const end = src.indexOf(':]', pos + 2);
         if (end === -1) fail('unterminated POSIX class');
-        let name = src.slice(pos + 2, end);
+        const name = src.slice(pos + 2, end);
         pos = end + 2;
         if (name.startsWith('^')) fail(`negated POSIX class [:${name}:] inside brackets has no safe JavaScript equivalent`);
         const expansion = POSIX[name];

@@ -114,7 +114,7 @@ describe('secrets rule', () => {
     expect(brief(findings)).toEqual(['warn secrets/acme-token app.cfg:1:12']);
     await expect(
       checkChange({
-        old: { 'g.toml': '[[rules]]\nid = "lazy"\nregex = \'\'\'(?U)k=(.+)\'\'\'\n' },
+        old: { 'g.toml': "[[rules]]\nid = \"lazy\"\nregex = '''(?U)k=(.+)'''\n" },
         config: { extends: ['agenttrader-v2'], rules: { secrets: { options: { gitleaks_config: 'g.toml' } } } },
         files: { 'a.txt': 'x\n' },
       }),

@@ -43,7 +43,7 @@ export interface ScanTarget {
 
 const MAX_HITS_PER_BLOB = 200;
 
-export function compilePattern(p: Pattern, extra = ''): RegExp {
+function compilePattern(p: Pattern, extra = ''): RegExp {
   const flags = [...new Set((p.flags + extra).split(''))].join('');
   return new RegExp(p.source, flags);
 }
@@ -90,7 +90,7 @@ function test(re: RegExp, s: string): boolean {
 }
 
 /** gitleaks semantics: OR — any criterion given allows; AND — every criterion given must. */
-export function allowed(a: CompiledAllowlist, c: { secret: string; match: string; line: string; path: string; commit: string | null }): boolean {
+function allowed(a: CompiledAllowlist, c: { secret: string; match: string; line: string; path: string; commit: string | null }): boolean {
   const target = a.list.regexTarget === 'match' ? c.match : a.list.regexTarget === 'line' ? c.line : c.secret;
   const lower = c.secret.toLowerCase();
   const checks: boolean[] = [];
@@ -117,7 +117,7 @@ function secretOf(m: RegExpExecArray, group: number): { secret: string; offset: 
 }
 
 /** Does any of the rule's keywords occur in the blob (no keywords: always)? */
-export function wants(rule: SecretRule, hits: ReadonlySet<string>): boolean {
+function wants(rule: SecretRule, hits: ReadonlySet<string>): boolean {
   return rule.keywords.length === 0 || rule.keywords.some((k) => hits.has(k));
 }
 

@@ -1,9 +1,9 @@
 // sentinel: a hash manifest must list exactly the files it covers, with the sha256 of their
 // content, in every checked commit (and in the index for the staged change).
-import { buildModel } from '../../change-control/model.js';
-import { flushShaCache, loadShaCache } from '../../change-control/sha-cache.js';
-import { perRun } from '../../change-control/run-cache.js';
-import { evaluateSentinel, evaluateSentinelAfter } from '../../change-control/sentinel-check.js';
+import { buildModel } from '../_change-control/model.js';
+import { flushShaCache, loadShaCache } from '../_change-control/sha-cache.js';
+import { perRun } from '../../engine/run-cache.js';
+import { evaluateSentinel, evaluateSentinelAfter } from '../_change-control/sentinel-check.js';
 import type { TreeEntry } from '../../changeset/types.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 
@@ -68,7 +68,8 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
         for (const s of model.sentinels) {
           const entries = new Map<string, TreeEntry>();
           for (const ch of run.changeSet.changes) {
-            if (ch.status !== 'D' && ch.newOid && ch.newMode && (s.covered(ch.path) || s.isSentinel(ch.path))) entries.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
+            if (ch.status !== 'D' && ch.newOid && ch.newMode && (s.covered(ch.path) || s.isSentinel(ch.path)))
+              entries.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
           }
           const { problems } = await withCache(() => evaluateSentinel(ctx.git, s, entries, ci));
           for (const p of problems) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadTaskEnvelope } from '../../../src/change-control/task.js';
+import { loadTaskEnvelope } from '../../sources/task.js';
 import type { Policy } from '../../config/schema.js';
 import { runFake } from './fake.js';
 
@@ -21,7 +21,9 @@ interface Case {
 }
 
 describe('task-scope corpus (rule only)', () => {
-  const names = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+  const names = readdirSync(DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   it('has at least 20 cases', () => expect(names.length).toBeGreaterThanOrEqual(20));
   for (const name of names) {
     it(name, async () => {

@@ -10,9 +10,9 @@ import type { FindingInput } from '../../findings/types.js';
 import type { CommitView, GitAccess } from '../types.js';
 import { taskScope } from './rule.js';
 
-export type Files = Record<string, string | Buffer | null>;
+type Files = Record<string, string | Buffer | null>;
 
-export interface FakeCommit {
+interface FakeCommit {
   old: Files;
   files: Files;
   /** Merge: the other parent's tree (first parent is `old`). */
@@ -54,9 +54,10 @@ function diff(old: Files, files: Files, commit: string | null, store: Map<string
     const newOid = oidOf(data);
     store.set(newOid, data);
     if (oldOid === newOid) continue;
-    const change: FileChange = before == null
-      ? { status: 'A', path, oldPath: null, oldMode: null, newMode: '100644', oldOid: null, newOid, commit }
-      : { status: 'M', path, oldPath: path, oldMode: '100644', newMode: '100644', oldOid, newOid, commit };
+    const change: FileChange =
+      before == null
+        ? { status: 'A', path, oldPath: null, oldMode: null, newMode: '100644', oldOid: null, newOid, commit }
+        : { status: 'M', path, oldPath: path, oldMode: '100644', newMode: '100644', oldOid, newOid, commit };
     if (other) {
       const o = other[path];
       const otherOid = o == null ? null : oidOf(toBuf(o));

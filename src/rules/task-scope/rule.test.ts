@@ -46,7 +46,9 @@ describe('task-scope rule', () => {
     const bad = ok.replace('return 2;', 'return 20;');
     const f = await runFake({ task: envelope('function', 'src/m.ts#a'), commits: [staged({ 'src/m.ts': ts }, { 'src/m.ts': bad })] });
     expect(f).toMatchObject([{ rule: 'task-scope', path: 'src/m.ts', line: 6, column: 11 }]);
-    expect(f[0]!.message).toBe('out of scope, pending review: changed outside the scoped function(s) at line 6, column 11, after a (line 6, column 11 in the previous version); task run-1 may change only a in this file');
+    expect(f[0]!.message).toBe(
+      'out of scope, pending review: changed outside the scoped function(s) at line 6, column 11, after a (line 6, column 11 in the previous version); task run-1 may change only a in this file',
+    );
   });
 
   it('function scope: other files, new and deleted scoped files block', async () => {
@@ -92,10 +94,23 @@ describe('task-scope rule', () => {
   it('malformed trailers fail closed', async () => {
     const cases = [
       [{ key: 'Task-Scope', value: 'file:src/**' }],
-      [{ key: 'task-scope', value: 'files:src/**' }, { key: 'Run-Id', value: 'r' }],
-      [{ key: 'Task-Scope', value: 'file:a' }, { key: 'Task-Scope', value: 'file:b' }, { key: 'Run-Id', value: 'r' }],
-      [{ key: 'Task-Scope', value: 'function:src/a.ts' }, { key: 'Run-Id', value: 'r' }],
-      [{ key: 'Task-Scope', value: 'function:src/a.rb#x' }, { key: 'Run-Id', value: 'r' }],
+      [
+        { key: 'task-scope', value: 'files:src/**' },
+        { key: 'Run-Id', value: 'r' },
+      ],
+      [
+        { key: 'Task-Scope', value: 'file:a' },
+        { key: 'Task-Scope', value: 'file:b' },
+        { key: 'Run-Id', value: 'r' },
+      ],
+      [
+        { key: 'Task-Scope', value: 'function:src/a.ts' },
+        { key: 'Run-Id', value: 'r' },
+      ],
+      [
+        { key: 'Task-Scope', value: 'function:src/a.rb#x' },
+        { key: 'Run-Id', value: 'r' },
+      ],
     ];
     for (const trailers of cases) {
       const f = await runFake({ commits: [{ old: {}, files: { 'src/a.ts': '1' }, trailers }] });
@@ -111,7 +126,14 @@ describe('task-scope rule', () => {
     expect(await runFake({ changeControl: cc, commits: [{ ...commit, author: 'Codex@Agents.example.com' }] })).toMatchObject([{ rule: 'task-scope/missing' }]);
     expect(await runFake({ changeControl: cc, actor: 'bot-recompile', commits: [{ ...commit, author: 'dev@example.com' }] })).toMatchObject([{ rule: 'task-scope/missing' }]);
     expect(await runFake({ changeControl: cc, actor: 'alice', commits: [{ ...commit, author: 'dev@example.com' }] })).toEqual([]);
-    const scoped = { ...commit, author: 'codex@agents.example.com', trailers: [{ key: 'Task-Scope', value: 'file:a.ts' }, { key: 'Run-Id', value: 'r' }] };
+    const scoped = {
+      ...commit,
+      author: 'codex@agents.example.com',
+      trailers: [
+        { key: 'Task-Scope', value: 'file:a.ts' },
+        { key: 'Run-Id', value: 'r' },
+      ],
+    };
     expect(await runFake({ changeControl: cc, commits: [scoped] })).toEqual([]);
     // At pre-commit the envelope covers the commit being made…
     expect(await runFake({ changeControl: cc, task: envelope('file', 'a.ts'), commits: [{ ...commit, author: 'codex@agents.example.com', message: null }] })).toEqual([]);

@@ -14,7 +14,7 @@ import type { Blob } from '../../changeset/blob.js';
 import { entryKind, type FileChange, type TaskEnvelope } from '../../changeset/types.js';
 import { agentMatcher } from '../../approvals/agents.js';
 import { GateError } from '../../errors.js';
-import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from '../../change-control/function-span/index.js';
+import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from './function-span/index.js';
 import { isEvidenceNotesRef } from '../ref-integrity/rule.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { TaskScopeOptions } from './options.js';
@@ -52,7 +52,7 @@ function faithfulText(blob: Blob): boolean {
   return !t.includes('\uFFFD') || Buffer.from(t, 'utf8').equals(blob.bytes);
 }
 
-export const msgs = {
+const msgs = {
   outside: (change: FileChange, task: TaskEnvelope, scopeText: string) =>
     `out of scope, pending review: ${change.path} ${describe(change)}, outside the scope of task ${task.runId} (${scopeText})`,
   outsideFix: (path: string) => `revert the change to ${path}, or have it reviewed and run under a task whose scope covers it`,
@@ -68,13 +68,15 @@ export const msgs = {
     `out of scope, pending review: ${path} could not be read (missing, or over limits.max_blob_bytes), so task ${task.runId}'s function scope cannot be verified`,
   notText: (path: string, task: TaskEnvelope) =>
     `out of scope, pending review: ${path} is binary or not valid UTF-8, so task ${task.runId}'s function scope cannot be verified byte for byte`,
-  noScope: (task: TaskEnvelope) =>
-    `task ${task.runId} (${task.source}) has no task_scope: agent tasks need an explicit file, function or stage scope`,
+  noScope: (task: TaskEnvelope) => `task ${task.runId} (${task.source}) has no task_scope: agent tasks need an explicit file, function or stage scope`,
   noScopeFix: 'give the task a task_scope ({kind: file|function|stage, target}) or a Task-Scope trailer',
   agentUnscoped: (who: string) => `commit by agent ${who} carries no task scope (no ${SCOPE_TRAILER} trailer)`,
   agentUnscopedFix: (task: TaskEnvelope | null) =>
     task?.scope
-      ? `add the trailers the server checks: git commit --amend ${formatTrailers(task).split('\n').map((l) => `--trailer "${l}"`).join(' ')}`
+      ? `add the trailers the server checks: git commit --amend ${formatTrailers(task)
+          .split('\n')
+          .map((l) => `--trailer "${l}"`)
+          .join(' ')}`
       : `run the agent under a SPEC-260 task (SAFETY_GATE_TASK) and add "${SCOPE_TRAILER}: <kind>:<target>" and "${RUN_TRAILER}: <id>" trailers to its commits`,
   badTrailers: (oid: string | null, problem: string) => `task trailers of ${shortOid(oid)} are not valid: ${problem}`,
   badTrailersFix: `write one "${SCOPE_TRAILER}: file|function|stage:<target>" and one "${RUN_TRAILER}: <id>" trailer`,
@@ -84,9 +86,11 @@ export const msgs = {
   unknownStageFix: (stage: string) => `define stages.${stage} (a list of globs) in the policy, or use an existing stage`,
   unsigned: (who: string, oid: string | null, trailer: TaskEnvelope | null) =>
     `commit ${shortOid(oid)} by agent ${who} ${trailer?.scope ? `claims ${SCOPE_TRAILER}: ${trailer.scope.kind}:${short(trailer.scope.target, 60)} itself` : 'names no task'}, without an envelope signed by the orchestrator role (agents.require_signed_tasks): a scope the agent writes itself is not trusted`,
-  unsignedFix: 'the orchestrator signs the task (`safety-gate task sign task.json --key KEY --out task.trailers`) and every commit carries its trailers (`git commit -m "…" -m "$(cat task.trailers)"`)',
+  unsignedFix:
+    'the orchestrator signs the task (`safety-gate task sign task.json --key KEY --out task.trailers`) and every commit carries its trailers (`git commit -m "…" -m "$(cat task.trailers)"`)',
   badSignature: (oid: string | null, problem: string) => `the signed task envelope of ${shortOid(oid)} does not count: ${problem}`,
-  badSignatureFix: 'carry the Task-Envelope trailer exactly as `safety-gate task sign` wrote it, signed by a key of the orchestrator role (approvals.task_signers) in the server\'s allowed signers',
+  badSignatureFix:
+    "carry the Task-Envelope trailer exactly as `safety-gate task sign` wrote it, signed by a key of the orchestrator role (approvals.task_signers) in the server's allowed signers",
   wider: (signed: TaskEnvelope, trailer: TaskEnvelope) =>
     `commit trailers claim ${trailer.scope ? `${trailer.scope.kind}:${short(trailer.scope.target, 60)}` : 'no scope'} (run ${trailer.runId}), but the envelope signed by ${signed.signedBy} grants ${signed.scope ? `${signed.scope.kind}:${short(signed.scope.target, 60)}` : 'no scope'} (run ${signed.runId}): a commit never widens its signed task`,
   widerFix: (signed: TaskEnvelope) => `use the trailers of the signed task: ${formatTrailers(signed).replace(/\n/g, ', ')}`,
@@ -220,13 +224,14 @@ scope covers it.`,
       const regular = (m: string | null) => m === '100644' || m === '100755';
       // Only an edit in place qualifies; for a merge, against any parent with the same mode
       // (the combined diff lists the path because it differs from every parent).
-      const oldOids: string[] = !regular(change.newMode) || change.newOid === null
-        ? []
-        : change.parents
-          ? change.parents.filter((pp) => pp.oid !== null && pp.mode === change.newMode).map((pp) => pp.oid!)
-          : change.status === 'M' && change.oldMode === change.newMode && change.oldOid !== null
-            ? [change.oldOid]
-            : [];
+      const oldOids: string[] =
+        !regular(change.newMode) || change.newOid === null
+          ? []
+          : change.parents
+            ? change.parents.filter((pp) => pp.oid !== null && pp.mode === change.newMode).map((pp) => pp.oid!)
+            : change.status === 'M' && change.oldMode === change.newMode && change.oldOid !== null
+              ? [change.oldOid]
+              : [];
       const shapeOk = oldOids.length > 0;
       if (!shapeOk) {
         report({
@@ -251,7 +256,11 @@ scope covers it.`,
       let first: FunctionEditProblem | null = null;
       const spans = (blob: Blob) =>
         findSpansInBlob(blob, lang, names, change.path).catch((e: unknown) => {
-          throw new GateError('internal', `task-scope: the ${lang} parser failed on ${change.path}: ${(e as Error).message}`, 'reinstall safety-gate (its typescript / web-tree-sitter dependencies are missing or broken)');
+          throw new GateError(
+            'internal',
+            `task-scope: the ${lang} parser failed on ${change.path}: ${(e as Error).message}`,
+            'reinstall safety-gate (its typescript / web-tree-sitter dependencies are missing or broken)',
+          );
         });
       const newSpans = await spans(newBlob);
       for (const oid of oldOids) {
@@ -298,7 +307,8 @@ scope covers it.`,
           // no branch brings: every path it changes is a note (an object id, in git's fan-out), it
           // holds statements, not source, and ref-integrity guards its history. A commit of source
           // pushed under such a ref is judged as always.
-          if (info.refs.length > 0 && info.refs.every(isEvidenceNotesRef) && view.changes.every((c) => NOTE_PATH.test(c.path) && (c.oldPath === null || NOTE_PATH.test(c.oldPath)))) continue;
+          if (info.refs.length > 0 && info.refs.every(isEvidenceNotesRef) && view.changes.every((c) => NOTE_PATH.test(c.path) && (c.oldPath === null || NOTE_PATH.test(c.oldPath))))
+            continue;
           const commit = info.oid;
           const pending = commit === null;
           const fromTrailers = readTrailerTask(info.trailers, pending ? 'the commit message' : `trailers of ${shortOid(commit)}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTaskEnvelope, taskFromTrailers as reexported } from '../../change-control/task.js';
+import { loadTaskEnvelope, taskFromTrailers as reexported } from '../../sources/task.js';
 import { GateError } from '../../errors.js';
 import { canonicalScope, formatTrailers, joinTargets, parseFunctionTarget, parseScope, readTrailerTask, splitTargets, taskFromTrailers } from './scope.js';
 
@@ -31,7 +31,13 @@ describe('target lists', () => {
     expect(parseScope({ kind: 'file', target: ' , ' })).toMatchObject({ ok: false });
     expect(parseScope({ kind: 'function', target: 'a.ts#f, b.py#C.g' })).toEqual({
       ok: true,
-      scope: { kind: 'function', functions: [{ path: 'a.ts', name: 'f' }, { path: 'b.py', name: 'C.g' }] },
+      scope: {
+        kind: 'function',
+        functions: [
+          { path: 'a.ts', name: 'f' },
+          { path: 'b.py', name: 'C.g' },
+        ],
+      },
     });
     expect(canonicalScope({ kind: 'file', target: 'b, a' })).toBe(canonicalScope({ kind: 'file', target: 'a,b' }));
   });
@@ -50,12 +56,33 @@ describe('trailers', () => {
   });
 
   it('problems: two scopes, unknown kind, no run id, a run id with spaces', () => {
-    expect(readTrailerTask([{ key: 'Task-Scope', value: 'file:a' }, { key: 'Task-Scope', value: 'file:b' }, { key: 'Run-Id', value: 'r' }]).problem).toMatch(/2 Task-Scope trailers/);
-    expect(readTrailerTask([{ key: 'Task-Scope', value: 'module:a' }, { key: 'Run-Id', value: 'r' }]).problem).toMatch(/expected <kind>:<target>/);
+    expect(
+      readTrailerTask([
+        { key: 'Task-Scope', value: 'file:a' },
+        { key: 'Task-Scope', value: 'file:b' },
+        { key: 'Run-Id', value: 'r' },
+      ]).problem,
+    ).toMatch(/2 Task-Scope trailers/);
+    expect(
+      readTrailerTask([
+        { key: 'Task-Scope', value: 'module:a' },
+        { key: 'Run-Id', value: 'r' },
+      ]).problem,
+    ).toMatch(/expected <kind>:<target>/);
     expect(readTrailerTask([{ key: 'Task-Scope', value: 'file:a' }]).problem).toMatch(/without a Run-Id/);
-    expect(readTrailerTask([{ key: 'Task-Scope', value: 'file:a' }, { key: 'Run-Id', value: 'a b' }]).problem).toMatch(/whitespace/);
+    expect(
+      readTrailerTask([
+        { key: 'Task-Scope', value: 'file:a' },
+        { key: 'Run-Id', value: 'a b' },
+      ]).problem,
+    ).toMatch(/whitespace/);
     // The same Run-Id twice is harmless.
-    expect(readTrailerTask([{ key: 'Run-Id', value: 'r' }, { key: 'Run-Id', value: 'r' }]).problem).toBeNull();
+    expect(
+      readTrailerTask([
+        { key: 'Run-Id', value: 'r' },
+        { key: 'Run-Id', value: 'r' },
+      ]).problem,
+    ).toBeNull();
   });
 
   it('formats the trailers an agent should write', () => {

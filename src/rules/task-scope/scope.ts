@@ -11,10 +11,10 @@
 // Commas inside `{…}` or `[…]` do not separate (`src/{a,b}/**` is one glob); `\,` is a literal
 // comma. Whitespace around items is ignored (git unfolds long trailers with a space).
 import type { TaskEnvelope, Trailer } from '../../changeset/types.js';
-import { spanLanguage, FUNCTION_SCOPE_EXTENSIONS } from '../../change-control/function-span/index.js';
+import { spanLanguage, FUNCTION_SCOPE_EXTENSIONS } from './function-span/index.js';
 
-export type ScopeKind = 'file' | 'function' | 'stage';
-export const SCOPE_KINDS: readonly ScopeKind[] = ['file', 'function', 'stage'];
+type ScopeKind = 'file' | 'function' | 'stage';
+const SCOPE_KINDS: readonly ScopeKind[] = ['file', 'function', 'stage'];
 
 export const SCOPE_TRAILER = 'Task-Scope';
 export const RUN_TRAILER = 'Run-Id';
@@ -26,10 +26,7 @@ export interface FunctionTarget {
   name: string;
 }
 
-export type ParsedScope =
-  | { kind: 'file'; globs: string[] }
-  | { kind: 'stage'; stage: string }
-  | { kind: 'function'; functions: FunctionTarget[] };
+export type ParsedScope = { kind: 'file'; globs: string[] } | { kind: 'stage'; stage: string } | { kind: 'function'; functions: FunctionTarget[] };
 
 /** Split a target list on commas outside braces/brackets; `\,` stays a literal comma. */
 export function splitTargets(target: string): string[] {

@@ -15,18 +15,7 @@
 // assignment is reported at the value.
 import { normalizeValue, evaluateDefaults, type Assignment } from '../_shared/settings/index.js';
 import { shellAssignmentsIn } from '../_shared/settings/tree.js';
-import {
-  getIn,
-  isYamlMap,
-  isYamlScalar,
-  mapGet,
-  mapPair,
-  walkYaml,
-  type YamlMap,
-  type YamlNode,
-  type YamlPos,
-  type YamlScalar,
-} from '../_shared/yaml.js';
+import { getIn, isYamlMap, isYamlScalar, mapGet, mapPair, walkYaml, type YamlMap, type YamlNode, type YamlPos, type YamlScalar } from '../_shared/yaml.js';
 
 export interface CiCheck {
   variable: string;
@@ -45,9 +34,7 @@ export interface CiIssue {
 }
 
 type Mode =
-  | { state: 'ok'; where: string }
-  | { state: 'bad'; value: string; pos: { line: number; column: number }; where: string }
-  | { state: 'dynamic'; expr: string; where: string };
+  { state: 'ok'; where: string } | { state: 'bad'; value: string; pos: { line: number; column: number }; where: string } | { state: 'dynamic'; expr: string; where: string };
 
 interface Ctx {
   text: string;
@@ -249,7 +236,10 @@ function githubJobs(ctx: Ctx, root: YamlMap): void {
         if (isYamlMap(withMap)) {
           for (const p of withMap.pairs) {
             if (p.key === null || p.key.toLowerCase() !== v.toLowerCase() || !isYamlScalar(p.value)) continue;
-            reportBad(ctx, scalarMode(ctx, p.value, p.valuePos ?? p.value.pos, `input ${p.key} of the reusable workflow called by job "${jobName}"`, getIn(job, ['strategy', 'matrix'])));
+            reportBad(
+              ctx,
+              scalarMode(ctx, p.value, p.valuePos ?? p.value.pos, `input ${p.key} of the reusable workflow called by job "${jobName}"`, getIn(job, ['strategy', 'matrix'])),
+            );
           }
         }
         continue;
@@ -268,8 +258,14 @@ function githubJobs(ctx: Ctx, root: YamlMap): void {
 /** The variable unset for what follows: `env -u X`, `env --unset=X`, `unset X`, `env -i` (empty environment). */
 function unsetIn(script: string, variable: string): string | null {
   const v = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(String.raw`(?:^|[\s;&|(])(env\s+(?:-[A-Za-z]+\s+|--\S+\s+)*(?:-u\s*|--unset[=\s])${v}\b|unset\s+(?:-v\s+)?(?:\w+\s+)*${v}\b|env\s+(?:-\S+\s+)*(?:-i|--ignore-environment)\b)`, 'm');
-  const code = script.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  const re = new RegExp(
+    String.raw`(?:^|[\s;&|(])(env\s+(?:-[A-Za-z]+\s+|--\S+\s+)*(?:-u\s*|--unset[=\s])${v}\b|unset\s+(?:-v\s+)?(?:\w+\s+)*${v}\b|env\s+(?:-\S+\s+)*(?:-i|--ignore-environment)\b)`,
+    'm',
+  );
+  const code = script
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n');
   const m = re.exec(code);
   return m ? m[1]!.trim() : null;
 }
@@ -291,7 +287,11 @@ function githubSteps(ctx: Ctx, owner: string, steps: YamlNode | null, matrix: Ya
     const run = mapGet(step, 'run');
     const uses = mapGet(step, 'uses');
     const assignments = isYamlScalar(run) ? shellAssignmentsIn(run, text, ctx.cache) : [];
-    const inline = inlineMode(ctx, assignments.filter((a) => !a.syntax.startsWith('env-file-write')), 'run script');
+    const inline = inlineMode(
+      ctx,
+      assignments.filter((a) => !a.syntax.startsWith('env-file-write')),
+      'run script',
+    );
     reportBad(ctx, inline);
     let test: string | null = null;
     if (isYamlScalar(run) && typeof run.value === 'string') test = check.testCommand(run.value);
@@ -330,7 +330,11 @@ function githubSteps(ctx: Ctx, owner: string, steps: YamlNode | null, matrix: Ya
       );
     }
     // $GITHUB_ENV writes take effect for the following steps.
-    const written = inlineMode(ctx, assignments.filter((a) => a.syntax.startsWith('env-file-write')), 'GITHUB_ENV');
+    const written = inlineMode(
+      ctx,
+      assignments.filter((a) => a.syntax.startsWith('env-file-write')),
+      'GITHUB_ENV',
+    );
     reportBad(ctx, written);
     if (written) persisted = written;
   }
@@ -438,7 +442,10 @@ function gitlabJobs(ctx: Ctx, root: YamlMap, inheritedOk: boolean): void {
       const inline = inlineMode(ctx, inlineAssignments, 'script');
       const inherited: Mode | undefined = inheritedOk ? { state: 'ok', where: 'global variables of the including file' } : undefined;
       const effective = inline ?? jv ?? globalVars ?? inherited;
-      const upTo = lines.slice(0, lines.findIndex((l) => l.line === test!.line) + 1).map((l) => String(l.line.value ?? '')).join('\n');
+      const upTo = lines
+        .slice(0, lines.findIndex((l) => l.line === test!.line) + 1)
+        .map((l) => String(l.line.value ?? ''))
+        .join('\n');
       const unset = unsetIn(upTo, v);
       if (unset) {
         ctx.issues.push({

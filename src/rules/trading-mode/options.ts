@@ -29,20 +29,14 @@ export const DEFAULT_TEST_COMMANDS = [
   String.raw`\bgcloud\s+builds\s+submit\b`,
 ];
 
-export const DEFAULT_TEST_CONFIGS = ['**/pytest.ini', '**/pyproject.toml', '**/setup.cfg', '**/tox.ini', '**/conftest.py', '**/.pytest.ini'];
+const DEFAULT_TEST_CONFIGS = ['**/pytest.ini', '**/pyproject.toml', '**/setup.cfg', '**/tox.ini', '**/conftest.py', '**/.pytest.ini'];
 
 /** `uses:` actions (owner/repo[/path], before `@`) that run tests or builds. */
-export const DEFAULT_TEST_ACTIONS = [
-  'docker/build-push-action',
-  'docker/bake-action',
-  'cypress-io/github-action',
-  'gradle/gradle-build-action',
-  'pavelzw/pytest-action',
-];
+export const DEFAULT_TEST_ACTIONS = ['docker/build-push-action', 'docker/bake-action', 'cypress-io/github-action', 'gradle/gradle-build-action', 'pavelzw/pytest-action'];
 
-export const DEFAULT_GITLAB = ['.gitlab-ci.yml', '.gitlab-ci.yaml', '.gitlab/**/*.yml', '.gitlab/**/*.yaml', '**/*.gitlab-ci.yml', '**/*.gitlab-ci.yaml'];
-export const DEFAULT_ACTIONS = ['.github/actions/**/action.yml', '.github/actions/**/action.yaml'];
-export const DEFAULT_CLOUDBUILD = ['**/cloudbuild*.yaml', '**/cloudbuild*.yml', '**/cloudbuild*.json'];
+const DEFAULT_GITLAB = ['.gitlab-ci.yml', '.gitlab-ci.yaml', '.gitlab/**/*.yml', '.gitlab/**/*.yaml', '**/*.gitlab-ci.yml', '**/*.gitlab-ci.yaml'];
+const DEFAULT_ACTIONS = ['.github/actions/**/action.yml', '.github/actions/**/action.yaml'];
+const DEFAULT_CLOUDBUILD = ['**/cloudbuild*.yaml', '**/cloudbuild*.yml', '**/cloudbuild*.json'];
 
 export const optionsSchema = z
   .object({

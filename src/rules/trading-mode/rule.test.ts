@@ -19,12 +19,20 @@ const check: CiCheck = {
 async function gh(text: string) {
   const r = await loadYamlDocuments(new Blob('0'.repeat(40), Buffer.from(text)));
   expect(r.errors).toEqual([]);
-  return analyzeGithub(r.docs.map((d) => d.contents), text, check).map((i) => `${i.kind}@${i.line}:${i.column}`);
+  return analyzeGithub(
+    r.docs.map((d) => d.contents),
+    text,
+    check,
+  ).map((i) => `${i.kind}@${i.line}:${i.column}`);
 }
 async function gl(text: string) {
   const r = await loadYamlDocuments(new Blob('0'.repeat(40), Buffer.from(text)));
   expect(r.errors).toEqual([]);
-  return analyzeGitlab(r.docs.map((d) => d.contents), text, check).map((i) => `${i.kind}@${i.line}:${i.column}`);
+  return analyzeGitlab(
+    r.docs.map((d) => d.contents),
+    text,
+    check,
+  ).map((i) => `${i.kind}@${i.line}:${i.column}`);
 }
 
 describe('test/build command detection', () => {
@@ -56,10 +64,7 @@ describe('test/build command detection', () => {
     'echo "running pytest next"',
     '# pytest',
     'pip install ruff mypy',
-  ])(
-    'not %s',
-    (script) => expect(check.testCommand(script)).toBeNull(),
-  );
+  ])('not %s', (script) => expect(check.testCommand(script)).toBeNull());
   it('matches actions by prefix before @', () => {
     expect(check.isTestAction('docker/build-push-action@v6')).toBe(true);
     expect(check.isTestAction('actions/checkout@v4')).toBe(false);
@@ -141,7 +146,14 @@ describe('rule', () => {
     expect(checker.files!(change('docs/ci.yml'))).toBe(false);
     const text = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python -m pytest\n';
     const found: FindingInput[] = [];
-    const view = { change: change('.github/workflows/ci.yml'), path: '.github/workflows/ci.yml', commit: null, newBlob: async () => new Blob('1'.repeat(40), Buffer.from(text)), oldBlob: async () => null, hits: new Set<string>() } satisfies FileView;
+    const view = {
+      change: change('.github/workflows/ci.yml'),
+      path: '.github/workflows/ci.yml',
+      commit: null,
+      newBlob: async () => new Blob('1'.repeat(40), Buffer.from(text)),
+      oldBlob: async () => null,
+      hits: new Set<string>(),
+    } satisfies FileView;
     await checker.checkFile!(view, (f) => found.push(f));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ line: 6, column: 9, path: '.github/workflows/ci.yml' });

@@ -23,7 +23,8 @@ import {
 } from './ci.js';
 import type { TradingModeOptions } from './options.js';
 
-const DOCS = `Gate C: "CI must explicitly set TRADING_MODE=paper for tests and builds". Every CI job
+const DOCS =
+  `Gate C: "CI must explicitly set TRADING_MODE=paper for tests and builds". Every CI job
 that runs tests, builds or lints must have TRADING_MODE=paper in effect, and test runner
 configuration must not set it to anything else.
 
@@ -45,7 +46,9 @@ python -m pytest/unittest/compileall, tox, nox, npm/yarn/pnpm test/build/lint, v
 make test/check/build, go test/build, cargo, mvn, gradle, docker build, bazel, dotnet, ruff,
 flake8, pylint, mypy, black, isort, eslint, prettier, yamllint, shellcheck, pre-commit,
 gcloud builds submit …) or its uses: is one of test_actions (docker/build-push-action …).
-  - ` + '`${{ matrix.X }}`' + ` resolves through strategy.matrix: every value (include entries too)
+  - ` +
+  '`${{ matrix.X }}`' +
+  ` resolves through strategy.matrix: every value (include entries too)
     must be paper. Any other expression (vars, secrets, inputs) is not an explicit paper.
   - \`env -u TRADING_MODE\`, \`env --unset=TRADING_MODE\`, \`unset TRADING_MODE\` or \`env -i\`
     in the script of a step (GitLab: in the job's script lines up to the test) removes it:
@@ -99,7 +102,7 @@ export const tradingMode = defineRule<TradingModeOptions>({
         report({ message: i.message, path, line: i.line, column: i.column, remediation: i.remediation, ...(commit !== undefined ? { commit } : {}) });
       }
     };
-    const analyzeYaml = async (blob: Blob, path: string, kind: 'github' | 'gitlab' | 'action' | 'cloudbuild', inheritedOk = false): Promise<CiIssue[]> => {
+    const analyzeYaml = async (blob: Blob, _path: string, kind: 'github' | 'gitlab' | 'action' | 'cloudbuild', inheritedOk = false): Promise<CiIssue[]> => {
       const result = await loadYamlDocuments(blob);
       if (result.errors.length > 0) return [];
       const roots = result.docs.map((d) => d.contents);
@@ -134,9 +137,7 @@ export const tradingMode = defineRule<TradingModeOptions>({
 
     /** Changed YAML files a GitLab main file includes (and no glob names): judged as GitLab CI. */
     const checkIncluded = async (snapshot: Snapshot, changes: readonly FileChange[], report: Report, commit: string | null) => {
-      const candidates = changes.filter(
-        (c) => c.status !== 'D' && c.newOid && (c.newMode === '100644' || c.newMode === '100755') && /\.ya?ml$/i.test(c.path) && !isCi(c.path),
-      );
+      const candidates = changes.filter((c) => c.status !== 'D' && c.newOid && (c.newMode === '100644' || c.newMode === '100755') && /\.ya?ml$/i.test(c.path) && !isCi(c.path));
       if (candidates.length === 0) return;
       const inc = await includesOf(snapshot);
       if (!inc) return;

@@ -13,7 +13,7 @@ import { shellWrites, type ShellWrite } from './shell-writes.js';
 
 const EditSchema = z.looseObject({ old_string: z.string(), new_string: z.string(), replace_all: z.boolean().optional() });
 
-export const ToolCallSchema = z.looseObject({
+const ToolCallSchema = z.looseObject({
   tool_name: z.string().min(1),
   tool_input: z.looseObject({}),
   cwd: z.string().optional(),

@@ -39,7 +39,10 @@ export async function proposedIndex(workTree: string, env: NodeJS.ProcessEnv, ed
       GIT_LITERAL_PATHSPECS: '1',
     };
     const inTmp = createGitRunner(workTree, next);
-    const modes = await currentModes(inTmp, edits.map((e) => e.path));
+    const modes = await currentModes(
+      inTmp,
+      edits.map((e) => e.path),
+    );
     const zero = '0'.repeat(objectFormat === 'sha1' ? 40 : 64);
     let info = '';
     for (const e of edits) {

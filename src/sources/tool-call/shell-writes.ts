@@ -19,7 +19,7 @@ import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { treeSitter, treeSitterLanguage } from '../../rules/_shared/tree-sitter.js';
 
-export type WriteOp = 'write' | 'delete';
+type WriteOp = 'write' | 'delete';
 
 export interface ShellWrite {
   /** Absolute path (posix), or null when the target cannot be known. */
@@ -164,7 +164,9 @@ class Analyzer {
     try {
       if (tree.rootNode.hasError) {
         const bad = firstError(tree.rootNode);
-        this.problems.push(`the gate cannot parse this command (syntax error near ${JSON.stringify(bad?.text.slice(0, 40) ?? '')}), so it cannot tell what it writes; split it into simpler commands`);
+        this.problems.push(
+          `the gate cannot parse this command (syntax error near ${JSON.stringify(bad?.text.slice(0, 40) ?? '')}), so it cannot tell what it writes; split it into simpler commands`,
+        );
         return;
       }
       this.statements(tree.rootNode.namedChildren, state);
@@ -308,7 +310,7 @@ class Analyzer {
       return;
     }
     let p = v.value;
-    if (p === '' || p === '-' ) return;
+    if (p === '' || p === '-') return;
     if (!p.startsWith('/')) {
       if (state.cwd === null) {
         this.writes.push({ path: null, op, via, text: `${p} (relative to a directory only known at run time)`, glob: false });
@@ -371,7 +373,10 @@ class Analyzer {
         return { value: out, dynamic, glob: false, why };
       }
       case 'concatenation': {
-        const unquoted = node.namedChildren.filter((c) => c?.type === 'word').map((c) => c!.text).join('');
+        const unquoted = node.namedChildren
+          .filter((c) => c?.type === 'word')
+          .map((c) => c!.text)
+          .join('');
         if (/\{[^}]*(,|\.\.)[^}]*\}/.test(unquoted)) return { value: node.text, dynamic: true, glob: false, why: 'brace expansion' };
         let out = '';
         let dynamic = false;
@@ -456,7 +461,8 @@ class Analyzer {
       if (!head) return;
       if (head.dynamic) {
         // A command name built at run time could be anything, including a writer.
-        if (words.some((w, i) => i > 0 && !w.value.startsWith('-'))) this.problems.push(`cannot tell which command ${JSON.stringify(head.node.text.slice(0, 40))} runs (${head.why ?? 'only known at run time'})`);
+        if (words.some((w, i) => i > 0 && !w.value.startsWith('-')))
+          this.problems.push(`cannot tell which command ${JSON.stringify(head.node.text.slice(0, 40))} runs (${head.why ?? 'only known at run time'})`);
         return;
       }
       const name = posix.basename(head.value);
@@ -608,7 +614,8 @@ class Analyzer {
           if ((name === 'curl' && (w === '-o' || w === '--output')) || (name === 'wget' && (w === '-O' || w === '--output-document'))) {
             const t = rest[i + 1];
             if (t) this.target(t, 'write', name, state, t.node.text);
-          } else if (name === 'curl' && (w === '-O' || w === '--remote-name' || w === '--remote-name-all')) this.problems.push('curl -O names the file after the URL (only known at run time)');
+          } else if (name === 'curl' && (w === '-O' || w === '--remote-name' || w === '--remote-name-all'))
+            this.problems.push('curl -O names the file after the URL (only known at run time)');
         }
         return;
       }
@@ -617,7 +624,8 @@ class Analyzer {
       case 'cpio':
       case '7z':
       case 'bsdtar':
-        if (name !== 'tar' || rest.some((w) => /^-?[a-zA-Z]*x/.test(w.value) || w.value === '--extract')) this.problems.push(`${name} extracts files named only inside the archive`);
+        if (name !== 'tar' || rest.some((w) => /^-?[a-zA-Z]*x/.test(w.value) || w.value === '--extract'))
+          this.problems.push(`${name} extracts files named only inside the archive`);
         return;
       case 'patch':
         this.problems.push('patch writes the files named inside the patch: apply it with the edit tool, or stage it and let the commit be judged');
@@ -650,7 +658,7 @@ class Analyzer {
         continue;
       }
       if (w === '-c') {
-        if (/^core\.hookspath=/i.test(args[i + 1]?.value ?? '')) this.problems.push('git -c core.hooksPath=… runs git without the gate\'s hooks');
+        if (/^core\.hookspath=/i.test(args[i + 1]?.value ?? '')) this.problems.push("git -c core.hooksPath=… runs git without the gate's hooks");
         i += 2;
         continue;
       }
@@ -662,7 +670,7 @@ class Analyzer {
     const inner: State = { cwd, vars: state.vars };
     const paths = (from: typeof rest) => {
       const dd = from.findIndex((w) => w.value === '--');
-      return (dd === -1 ? from.filter((w) => !w.value.startsWith('-')) : from.slice(dd + 1));
+      return dd === -1 ? from.filter((w) => !w.value.startsWith('-')) : from.slice(dd + 1);
     };
     switch (sub) {
       case 'commit':
@@ -680,7 +688,7 @@ class Analyzer {
       case 'config':
         if (rest.some((w) => /^core\.hookspath$/i.test(w.value))) {
           const reading = rest.some((w) => w.value === '--get' || w.value === '--list' || w.value === '-l') || rest.filter((w) => !w.value.startsWith('-')).length < 2;
-          if (!reading) this.problems.push('git config core.hooksPath moves the gate\'s client hooks away');
+          if (!reading) this.problems.push("git config core.hooksPath moves the gate's client hooks away");
         }
         return;
       case 'rm':
@@ -693,7 +701,14 @@ class Analyzer {
         for (const w of sources) this.target(w, 'delete', 'git mv', inner, w.node.text);
         if (!dest) return;
         if (sources.length === 1 && !sources[0]!.dynamic) this.target(dest, 'write', 'git mv', inner, dest.node.text, posix.basename(sources[0]!.value));
-        else for (const w of sources) this.target(w.dynamic || dest.dynamic ? { ...w, dynamic: true } : { value: posix.join(dest.value, posix.basename(w.value)), dynamic: false, glob: false }, 'write', 'git mv', inner);
+        else
+          for (const w of sources)
+            this.target(
+              w.dynamic || dest.dynamic ? { ...w, dynamic: true } : { value: posix.join(dest.value, posix.basename(w.value)), dynamic: false, glob: false },
+              'write',
+              'git mv',
+              inner,
+            );
         return;
       }
       case 'restore':
@@ -703,9 +718,7 @@ class Analyzer {
         // `restore --source=<rev> f`) does change it.
         const dd = rest.findIndex((w) => w.value === '--');
         const fromTree =
-          sub === 'checkout'
-            ? dd > 0 && rest.slice(0, dd).some((w) => !w.value.startsWith('-'))
-            : rest.some((w) => w.value === '-s' || w.value.startsWith('--source'));
+          sub === 'checkout' ? dd > 0 && rest.slice(0, dd).some((w) => !w.value.startsWith('-')) : rest.some((w) => w.value === '-s' || w.value.startsWith('--source'));
         if (!fromTree) return;
         const ps = sub === 'checkout' ? rest.slice(dd + 1) : positionalGit(rest, /^(-s|--source)$/);
         for (const w of ps) this.target(w, 'write', `git ${sub}`, inner, w.node.text);
@@ -741,7 +754,33 @@ function positionalGit<T extends Value>(args: T[], argOpts: RegExp): T[] {
 
 /** Commands that write the files they are given (for xargs / find -exec). */
 function writes(name: string): boolean {
-  return ['tee', 'sed', 'gsed', 'perl', 'cp', 'mv', 'install', 'ln', 'rm', 'unlink', 'shred', 'rmdir', 'touch', 'truncate', 'chmod', 'chown', 'chgrp', 'dd', 'patch', 'git', 'rsync', 'awk', 'gawk'].includes(name) || SHELLS.has(name);
+  return (
+    [
+      'tee',
+      'sed',
+      'gsed',
+      'perl',
+      'cp',
+      'mv',
+      'install',
+      'ln',
+      'rm',
+      'unlink',
+      'shred',
+      'rmdir',
+      'touch',
+      'truncate',
+      'chmod',
+      'chown',
+      'chgrp',
+      'dd',
+      'patch',
+      'git',
+      'rsync',
+      'awk',
+      'gawk',
+    ].includes(name) || SHELLS.has(name)
+  );
 }
 
 /** GNU sed: -i / -iSUFFIX / -Ei / --in-place[=SUFFIX]; -e, -f and -l take an argument. */
@@ -839,7 +878,51 @@ function firstError(node: Node): Node | null {
  * them names a command this module treats as writing (or as running other commands), the
  * analysis below cannot find a write either, and the grammar need not be loaded (~150 ms).
  */
-const WRITING_WORDS = ['tee', 'sed', 'gsed', 'perl', 'awk', 'gawk', 'cp', 'mv', 'install', 'ln', 'rsync', 'rm', 'unlink', 'shred', 'rmdir', 'touch', 'truncate', 'chmod', 'chown', 'chgrp', 'dd', 'curl', 'wget', 'tar', 'unzip', 'cpio', '7z', 'bsdtar', 'patch', 'git', 'eval', 'xargs', 'parallel', 'find', 'export', 'declare', 'typeset', 'readonly', 'local', 'SAFETY_GATE_SKIP', 'HUSKY', ...WRAPPERS, ...SHELLS];
+const WRITING_WORDS = [
+  'tee',
+  'sed',
+  'gsed',
+  'perl',
+  'awk',
+  'gawk',
+  'cp',
+  'mv',
+  'install',
+  'ln',
+  'rsync',
+  'rm',
+  'unlink',
+  'shred',
+  'rmdir',
+  'touch',
+  'truncate',
+  'chmod',
+  'chown',
+  'chgrp',
+  'dd',
+  'curl',
+  'wget',
+  'tar',
+  'unzip',
+  'cpio',
+  '7z',
+  'bsdtar',
+  'patch',
+  'git',
+  'eval',
+  'xargs',
+  'parallel',
+  'find',
+  'export',
+  'declare',
+  'typeset',
+  'readonly',
+  'local',
+  'SAFETY_GATE_SKIP',
+  'HUSKY',
+  ...WRAPPERS,
+  ...SHELLS,
+];
 const WORDS_THAT_MATTER = new RegExp(String.raw`[<>\x60$\\'"*?[{(~]|\b(${WRITING_WORDS.join('|')})\b`);
 
 export function mayWrite(command: string): boolean {

@@ -37,8 +37,8 @@ import type { Assignment, Keep, SettingsFormat } from './types.js';
 import { lineStarts, normalizedKeep, positionsOf } from './values.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
-export { normalizeValue, normalizeKey, normalizedKeep, evaluateDefaults } from './values.js';
-export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readProperties, readPython, readShell, readToml, readTree, readXml, parseJsonTree };
+export { normalizeValue, normalizeKey, evaluateDefaults } from './values.js';
+export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readPython, readShell };
 
 const EXT: Record<string, SettingsFormat> = {
   yaml: 'yaml',
@@ -174,7 +174,12 @@ async function embeddedYaml(roots: readonly (YamlNode | null)[], text: string, k
     const innerStarts = lineStarts(inner);
     const map = scalarMapper(s, text, starts, posOf);
     const toFile = (line: number, column: number) => map((innerStarts[line - 1] ?? 0) + column - 1);
-    for (const a of readTree(parsed.docs.map((d) => d.contents), inner, 'yaml', keep)) {
+    for (const a of readTree(
+      parsed.docs.map((d) => d.contents),
+      inner,
+      'yaml',
+      keep,
+    )) {
       const v = toFile(a.line, a.column);
       const k = toFile(a.keyLine, a.keyColumn);
       out.push({ ...a, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: `kustomize-patch/${a.syntax}` });
@@ -220,7 +225,15 @@ async function embeddedFiles(roots: readonly (YamlNode | null)[], text: string, 
     try {
       if (format === 'yaml') {
         const parsed = parseYamlText(inner, await loadYamlModule());
-        found = parsed.errors.length > 0 ? readLines(inner, names) : readTree(parsed.docs.map((d) => d.contents), inner, 'yaml', keep);
+        found =
+          parsed.errors.length > 0
+            ? readLines(inner, names)
+            : readTree(
+                parsed.docs.map((d) => d.contents),
+                inner,
+                'yaml',
+                keep,
+              );
       } else if (format === 'json') found = readTree([parseJsonTree(inner)], inner, 'json', keep);
       else if (format === 'lines') found = readLines(inner, names);
       else found = READERS[format](inner, keep);
@@ -258,7 +271,16 @@ async function embeddedFiles(roots: readonly (YamlNode | null)[], text: string, 
           const map = scalarMapper(it, text, starts!, posOf!);
           const k = map(0);
           const v = map(m[0].length);
-          out.push({ key: m[1]!, value: it.value.slice(m[0].length), dynamic: false, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: 'kustomize-literal' });
+          out.push({
+            key: m[1]!,
+            value: it.value.slice(m[0].length),
+            dynamic: false,
+            line: v.line,
+            column: v.column,
+            keyLine: k.line,
+            keyColumn: k.column,
+            syntax: 'kustomize-literal',
+          });
         }
       }
     }

@@ -4,7 +4,7 @@
 import type { YamlMap, YamlNode, YamlPos, YamlScalar, YamlSeq } from '../yaml.js';
 import { lineStarts } from './values.js';
 
-export class JsonError extends Error {
+class JsonError extends Error {
   constructor(
     message: string,
     readonly offset: number,

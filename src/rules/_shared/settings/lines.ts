@@ -19,7 +19,7 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
     text = text.replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}|\{#[\s\S]*?#\}/g, (m) => m.replace(/[^\n]/g, ' '));
   }
   const lines: { text: string; start: number }[] = [];
-  for (let i = 0; i <= text.length; ) {
+  for (let i = 0; i <= text.length;) {
     let eol = text.indexOf('\n', i);
     if (eol === -1) eol = text.length;
     lines.push({ text: text.slice(i, eol).replace(/\r$/, ''), start: i });
@@ -123,7 +123,7 @@ function escapeRe(s: string): string {
 }
 
 /** The line without its comment: whole-line comments and trailing ` #` / ` //` outside quotes. */
-export function stripComment(line: string): string {
+function stripComment(line: string): string {
   const t = line.trimStart();
   if (t.startsWith('#') || t.startsWith('//') || t.startsWith(';') || t.startsWith('<!--') || t.startsWith('/*')) return '';
   let quote: string | null = null;

@@ -62,7 +62,16 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
   const environAt = new Set<number>();
   for (let j = 0; j < T.length; j++) {
     if (is(j, 'name', 'environ') && is(j + 1, 'name', 'as') && is(j + 2, 'name') && (is(j - 1, 'name', 'import') || p(j - 1, ','))) environNames.add(T[j + 2]!.value);
-    if (is(j, 'name') && p(j + 1, '=') && (is(j - 1, 'nl') || j === 0) && is(j + 2, 'name', 'os') && p(j + 3, '.') && is(j + 4, 'name', 'environ') && (is(j + 5, 'nl') || j + 5 >= T.length)) environNames.add(T[j]!.value);
+    if (
+      is(j, 'name') &&
+      p(j + 1, '=') &&
+      (is(j - 1, 'nl') || j === 0) &&
+      is(j + 2, 'name', 'os') &&
+      p(j + 3, '.') &&
+      is(j + 4, 'name', 'environ') &&
+      (is(j + 5, 'nl') || j + 5 >= T.length)
+    )
+      environNames.add(T[j]!.value);
     if (is(j, 'name', 'getattr') && p(j + 1, '(') && is(j + 2, 'name') && p(j + 3, ',') && is(j + 4, 'string', 'environ') && p(j + 5, ')')) environAt.add(j + 5);
   }
   const isEnviron = (i: number) => environAt.has(i) || (is(i, 'name') && environNames.has(T[i]!.value) && !p(i - 1, 'def'));

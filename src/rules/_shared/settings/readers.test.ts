@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../../changeset/blob.js';
-import {
-  detectFormat,
-  normalizeValue,
-  readDockerfile,
-  readDotenv,
-  readHcl,
-  readJavaScript,
-  readLines,
-  readPython,
-  readSettings,
-  readShell,
-  type Assignment,
-} from './index.js';
+import { detectFormat, normalizeValue, readDockerfile, readDotenv, readHcl, readJavaScript, readLines, readPython, readSettings, readShell, type Assignment } from './index.js';
 
 const kv = (as: Assignment[]) => as.map((a) => `${a.key}=${a.value}${a.dynamic ? ' (dynamic)' : ''} @${a.line}:${a.column}`);
 const only = (as: Assignment[], key = 'AGENT_MODE') => kv(as.filter((a) => a.key === key));
@@ -109,7 +97,7 @@ describe('shell', () => {
       'AGENT_MODE=OFF @7:21',
       'AGENT_MODE=x @8:19',
       'AGENT_MODE=$(cat mode) (dynamic) @11:12',
-      "AGENT_MODE=q @12:23",
+      'AGENT_MODE=q @12:23',
     ]);
     expect(only(readShell(t), 'TRADING_MODE')).toEqual(['TRADING_MODE=live @8:34']);
   });
@@ -126,12 +114,7 @@ describe('shell', () => {
       'kubectl set env deploy/x AGENT_MODE=EXECUTE',
       'grep -e AGENT_MODE=EXECUTE file',
     ].join('\n');
-    expect(only(readShell(t))).toEqual([
-      'AGENT_MODE=EXECUTE @2:17',
-      'AGENT_MODE=OFF @4:67',
-      'AGENT_MODE=EXECUTE @6:12',
-      'AGENT_MODE=EXECUTE @9:37',
-    ]);
+    expect(only(readShell(t))).toEqual(['AGENT_MODE=EXECUTE @2:17', 'AGENT_MODE=OFF @4:67', 'AGENT_MODE=EXECUTE @6:12', 'AGENT_MODE=EXECUTE @9:37']);
     expect(only(readShell(t), 'TRADING_MODE')).toEqual(['TRADING_MODE=live @4:51', 'TRADING_MODE=paper @8:20']);
   });
 });
@@ -178,12 +161,7 @@ describe('hcl', () => {
       'AGENT_MODE = "${var.mode}"',
       'z = jsonencode({ AGENT_MODE = "EXECUTE" })',
     ].join('\n');
-    expect(only(readHcl(t))).toEqual([
-      'AGENT_MODE=EXECUTE @3:16',
-      'AGENT_MODE=execute @8:11',
-      'AGENT_MODE=${var.mode} (dynamic) @12:14',
-      'AGENT_MODE=EXECUTE @13:31',
-    ]);
+    expect(only(readHcl(t))).toEqual(['AGENT_MODE=EXECUTE @3:16', 'AGENT_MODE=execute @8:11', 'AGENT_MODE=${var.mode} (dynamic) @12:14', 'AGENT_MODE=EXECUTE @13:31']);
     expect(only(readHcl(t), 'TRADING_MODE')).toEqual(['TRADING_MODE=live @10:39']);
   });
 });
@@ -238,12 +216,7 @@ describe('javascript', () => {
       'const re = /AGENT_MODE = "EXECUTE"/;',
       'const FORBIDDEN = { AGENT_MODE: "EXECUTE" };',
     ].join('\n');
-    expect(only(readJavaScript(t))).toEqual([
-      'AGENT_MODE=EXECUTE @2:26',
-      'AGENT_MODE=OFF @4:37',
-      'AGENT_MODE=EXECUTE @6:49',
-      'AGENT_MODE=EXECUTE @7:28',
-    ]);
+    expect(only(readJavaScript(t))).toEqual(['AGENT_MODE=EXECUTE @2:26', 'AGENT_MODE=OFF @4:37', 'AGENT_MODE=EXECUTE @6:49', 'AGENT_MODE=EXECUTE @7:28']);
     expect(only(readJavaScript(t), 'TRADING_MODE')).toEqual(['TRADING_MODE=live @3:31']);
   });
 });

@@ -309,7 +309,10 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       const target = rest[1];
       if (!NAME_ONLY.test(target.value)) return;
       const args = rest.slice(3);
-      const f = formatPrintf(rest[2].value, args.map((a) => a.value));
+      const f = formatPrintf(
+        rest[2].value,
+        args.map((a) => a.value),
+      );
       if (f !== null) emit(target.value, target.start, rest[2].start, f, rest[2].dynamic || args.some((a) => a.dynamic), 'shell-printf-v');
       return;
     }

@@ -152,7 +152,16 @@ export function readToml(text: string, pos = positionsOf(text), keep: Keep = kee
         if (m && keep(m[1]!)) {
           const kp = pos(at);
           const vp = pos(at + m[0].length);
-          out.push({ key: m[1]!, value: item.slice(m[0].length), dynamic: false, line: vp.line, column: vp.column, keyLine: kp.line, keyColumn: kp.column, syntax: 'toml-env-string' });
+          out.push({
+            key: m[1]!,
+            value: item.slice(m[0].length),
+            dynamic: false,
+            line: vp.line,
+            column: vp.column,
+            keyLine: kp.line,
+            keyColumn: kp.column,
+            syntax: 'toml-env-string',
+          });
         }
         continue;
       }

@@ -150,11 +150,7 @@ function eachMap(root: YamlNode | null, visit: (m: YamlMap, parents: readonly st
 }
 
 /** Shell assignments in a YAML/JSON string scalar (a `run:` or `script:` line), positioned in the file. */
-export function shellAssignmentsIn(
-  s: YamlScalar,
-  text: string,
-  cache: { starts?: number[]; posOf?: (o: number) => { line: number; column: number } } = {},
-): Assignment[] {
+export function shellAssignmentsIn(s: YamlScalar, text: string, cache: { starts?: number[]; posOf?: (o: number) => { line: number; column: number } } = {}): Assignment[] {
   if (typeof s.value !== 'string') return [];
   cache.starts ??= lineStarts(text);
   cache.posOf ??= positionsOf(text);
@@ -175,12 +171,7 @@ export function dedupe(out: Assignment[]): Assignment[] {
 }
 
 /** Map an offset in a scalar's value to a position in the file. */
-export function scalarMapper(
-  s: YamlScalar,
-  text: string,
-  starts: number[],
-  posOf: (o: number) => { line: number; column: number },
-): OffsetMapper {
+export function scalarMapper(s: YamlScalar, text: string, starts: number[], posOf: (o: number) => { line: number; column: number }): OffsetMapper {
   const value = typeof s.value === 'string' ? s.value : s.text;
   const start = s.pos.offset;
   const end = Math.max(s.end, start);

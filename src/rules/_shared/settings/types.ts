@@ -39,16 +39,4 @@ export const keepAll: Keep = () => true;
 export type OffsetMapper = (offset: number) => { line: number; column: number };
 
 /** The settings format a reader understands. */
-export type SettingsFormat =
-  | 'yaml'
-  | 'json'
-  | 'dotenv'
-  | 'dockerfile'
-  | 'shell'
-  | 'hcl'
-  | 'python'
-  | 'javascript'
-  | 'properties'
-  | 'toml'
-  | 'xml'
-  | 'lines';
+export type SettingsFormat = 'yaml' | 'json' | 'dotenv' | 'dockerfile' | 'shell' | 'hcl' | 'python' | 'javascript' | 'properties' | 'toml' | 'xml' | 'lines';

@@ -97,7 +97,7 @@ export function evaluateDefaults(raw: string): Evaluated {
 }
 
 /** Index of the `}` closing the `{` at `open`, or -1. */
-export function matchBrace(s: string, open: number): number {
+function matchBrace(s: string, open: number): number {
   let depth = 0;
   for (let i = open; i < s.length; i++) {
     const c = s[i];
@@ -153,9 +153,6 @@ export function positionsOf(text: string): (offset: number) => { line: number; c
     return { line: lo + 1, column: offset - starts[lo]! + 1 };
   };
 }
-
-/** Identifier-ish setting key (env var names and the like). */
-export const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
  * `$K` / `${K}` / `${K:-w}` replaced by the value the same file gave K (a Dockerfile ARG or

@@ -29,7 +29,7 @@ export interface TestFinding {
 const ROOT = join(import.meta.dirname, '../../../..');
 
 /** The agenttrader-v2 preset's runtime scope (read from the preset file). */
-export function presetScope(): ScopeGlobs {
+function presetScope(): ScopeGlobs {
   const doc = parseYaml(readFileSync(join(ROOT, 'presets/agenttrader-v2.yaml'), 'utf8')) as { runtime_scope: ScopeGlobs };
   return doc.runtime_scope;
 }
@@ -57,7 +57,9 @@ export interface RunInput {
 export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
   const old = input.old ?? {};
   const changes: FileChange[] = [];
-  const deleted = Object.entries(input.files).filter(([p, c]) => c === null && p in old).map(([p]) => p);
+  const deleted = Object.entries(input.files)
+    .filter(([p, c]) => c === null && p in old)
+    .map(([p]) => p);
   const usedAsRename = new Set<string>();
   for (const [path, content] of Object.entries(input.files)) {
     if (content === null) continue;
@@ -137,7 +139,14 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
       const path = change.oldPath ?? change.path;
       const fresh = await liveEndpoint.create(ctx);
       const got: { rule: string; line: number }[] = [];
-      const view: FileView = { change: { ...change, status: 'A', path, oldPath: null, oldOid: null, oldMode: null, newOid: change.oldOid }, path, commit: null, newBlob: async () => oldBlob, oldBlob: async () => null, hits: new Set((fresh.keywords ?? []).filter((k) => oldBlob.lower.includes(k))) };
+      const view: FileView = {
+        change: { ...change, status: 'A', path, oldPath: null, oldOid: null, oldMode: null, newOid: change.oldOid },
+        path,
+        commit: null,
+        newBlob: async () => oldBlob,
+        oldBlob: async () => null,
+        hits: new Set((fresh.keywords ?? []).filter((k) => oldBlob.lower.includes(k))),
+      };
       await fresh.checkFile!(view, (f) => {
         if (typeof f.line === 'number') got.push({ rule: f.subRule ? `live-endpoint/${f.subRule}` : 'live-endpoint', line: f.line });
       });

@@ -5,7 +5,10 @@ import { assignment, fake, type Detector } from './types.js';
 export const binance: Detector = {
   id: 'binance-api-key',
   description: 'Binance API key or secret',
-  docs: ['https://developers.binance.com/docs/binance-spot-api-docs/rest-api/endpoint-security-type', 'https://developers.binance.com/docs/binance-spot-api-docs/rest-api/request-security'],
+  docs: [
+    'https://developers.binance.com/docs/binance-spot-api-docs/rest-api/endpoint-security-type',
+    'https://developers.binance.com/docs/binance-spot-api-docs/rest-api/request-security',
+  ],
   keywords: ['binance', 'mbx-apikey'],
   regex: assignment('binance|x-mbx', 'key|secret', '[A-Za-z0-9]{64}'),
   secretGroup: 1,

@@ -17,10 +17,6 @@ export const coinbase: Detector = {
       fake('COINBASE_API_SECRET=', 'fAKe0123456789abcdefQWERTYuiopAS', 'DFGHjklZXCVbnm+/0123456789abcdefghijklmnopqrstuvwx=='),
       fake('cdp_api_key_secret: "', 'zFAKEfake0123456789abcdefQWERTYuiop', 'ASDFGHjkl/+=', '"'),
     ],
-    negative: [
-      'COINBASE_API_SECRET=${COINBASE_API_SECRET}',
-      'coinbase_secret = get_secret("coinbase")',
-      'COINBASE_API_KEY_NAME=organizations/{org_id}/apiKeys/{key_id}',
-    ],
+    negative: ['COINBASE_API_SECRET=${COINBASE_API_SECRET}', 'coinbase_secret = get_secret("coinbase")', 'COINBASE_API_KEY_NAME=organizations/{org_id}/apiKeys/{key_id}'],
   },
 };

@@ -36,7 +36,11 @@ describe('built-in detectors', () => {
       });
       d.samples.negative.forEach((s, i) => {
         it(`ignores negative sample ${i + 1}`, () => {
-          expect(run(s).filter((h) => h.ruleId === d.id).map((h) => h.ruleId)).toEqual([]);
+          expect(
+            run(s)
+              .filter((h) => h.ruleId === d.id)
+              .map((h) => h.ruleId),
+          ).toEqual([]);
         });
       });
     });

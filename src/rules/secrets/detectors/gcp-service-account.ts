@@ -16,7 +16,15 @@ export const gcpServiceAccount: Detector = {
   rotate: 'delete the key (gcloud iam service-accounts keys delete), create a new one or move to workload identity, and review the audit logs',
   samples: {
     positive: [
-      fake('{\n  "type": "service_account",\n  "project_id": "fake-project",\n  "private_key_id": "0f",\n  "private_key": "-----BEGIN ', 'PRIVATE KEY-----\\n', BODY, '\\n', BODY, '\\n-----END ', 'PRIVATE KEY-----\\n",\n  "client_email": "x@fake-project.iam.gserviceaccount.com"\n}'),
+      fake(
+        '{\n  "type": "service_account",\n  "project_id": "fake-project",\n  "private_key_id": "0f",\n  "private_key": "-----BEGIN ',
+        'PRIVATE KEY-----\\n',
+        BODY,
+        '\\n',
+        BODY,
+        '\\n-----END ',
+        'PRIVATE KEY-----\\n",\n  "client_email": "x@fake-project.iam.gserviceaccount.com"\n}',
+      ),
     ],
     negative: [
       '{"type": "service_account", "private_key": "", "client_email": "x@fake.iam.gserviceaccount.com"}',

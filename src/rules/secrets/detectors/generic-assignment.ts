@@ -9,7 +9,25 @@ import { fake, type Detector } from './types.js';
 // characters on either side of its keyword: unbounded runs of one class around the keyword made a
 // 40 kB word of separators cost seconds (every start position times every split).
 const KEY = '[A-Za-z0-9_.-]{0,64}(?:secret|token|password|passwd|api[_-]?key)[A-Za-z0-9_.-]{0,64}';
-const STOPWORDS = ['example', 'changeme', 'change_me', 'placeholder', 'dummy', 'sample', 'your_', 'your-', 'xxxx', 'redacted', '****', 'todo', 'fixme', 'notasecret', 'not-a-secret', 'insert', 'replace'];
+const STOPWORDS = [
+  'example',
+  'changeme',
+  'change_me',
+  'placeholder',
+  'dummy',
+  'sample',
+  'your_',
+  'your-',
+  'xxxx',
+  'redacted',
+  '****',
+  'todo',
+  'fixme',
+  'notasecret',
+  'not-a-secret',
+  'insert',
+  'replace',
+];
 
 function threshold(n: number): number {
   return Math.min(3.5, 0.85 * Math.log2(n));
@@ -20,7 +38,10 @@ export const genericAssignment: Detector = {
   description: 'secret assigned to a *_SECRET / *_TOKEN / PASSWORD / *_API_KEY setting',
   docs: ['https://en.wikipedia.org/wiki/Entropy_(information_theory)', 'https://cwe.mitre.org/data/definitions/798.html'],
   keywords: ['secret', 'token', 'password', 'passwd', 'api_key', 'apikey', 'api-key'],
-  regex: new RegExp(`(?<![A-Za-z0-9_.-])${KEY}["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}(?:"([^"\\s]{8,200})"|'([^'\\s]{8,200})'|\`([^\`\\s]{8,200})\`|([^\\s"'\`;,()[\\]{}]{8,200})(?=[\\s"'\`;,)\\]]|$))`, 'i'),
+  regex: new RegExp(
+    `(?<![A-Za-z0-9_.-])${KEY}["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}(?:"([^"\\s]{8,200})"|'([^'\\s]{8,200})'|\`([^\`\\s]{8,200})\`|([^\\s"'\`;,()[\\]{}]{8,200})(?=[\\s"'\`;,)\\]]|$))`,
+    'i',
+  ),
   secretGroup: 0,
   entropy: 0,
   stopwords: STOPWORDS,

@@ -14,17 +14,13 @@ export const githubToken: Detector = {
   regex: /(?<![A-Za-z0-9_])((?:gh[pousr]_[A-Za-z0-9]{36,251})|(?:github_pat_[A-Za-z0-9_]{82}))(?![A-Za-z0-9_])/,
   secretGroup: 1,
   entropy: 3,
-  rotate: 'revoke the token (Settings → Developer settings, or the app\'s installation), create a new one with the least scope, and check the security log',
+  rotate: "revoke the token (Settings → Developer settings, or the app's installation), create a new one with the least scope, and check the security log",
   samples: {
     positive: [
       fake('GITHUB_TOKEN=', 'ghp', '_', 'FAKEfakeFAKEfake0123456789abcdefABCD'),
       fake('token: ', 'ghs', '_', 'FAKE0123456789fakeFAKEfakeQWERTYuiop'),
       fake('pat = "', 'github_pat', '_', '11FAKEFAKE0', 'fakefakefakeFAKEFAKEfake_', 'FAKEfake0123456789abcdefghijklmnopqrstuvwxyzAB', '"'),
     ],
-    negative: [
-      fake('GITHUB_TOKEN=', 'ghp', '_', 'short'),
-      'uses: ${{ secrets.GITHUB_TOKEN }}',
-      fake('id = "', 'ghp', '_', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '"'),
-    ],
+    negative: [fake('GITHUB_TOKEN=', 'ghp', '_', 'short'), 'uses: ${{ secrets.GITHUB_TOKEN }}', fake('id = "', 'ghp', '_', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '"')],
   },
 };

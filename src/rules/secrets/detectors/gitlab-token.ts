@@ -9,7 +9,8 @@ export const gitlabToken: Detector = {
   description: 'GitLab token',
   docs: ['https://docs.gitlab.com/security/tokens/#token-prefixes'],
   keywords: ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glcbt-', 'glimt-', 'glft-', 'glsoat-', 'gloas-', 'glffct-', 'glagent-', 'gr1348941'],
-  regex: /(?<![A-Za-z0-9_-])((?:(?:glpat|gldt|glrt|glptt|glcbt|glimt|glft|glsoat|gloas|glffct|glagent)-|GR1348941)[A-Za-z0-9_-]{20,300}(?:\.[A-Za-z0-9_-]{2,64}){0,3})(?![A-Za-z0-9_-])/,
+  regex:
+    /(?<![A-Za-z0-9_-])((?:(?:glpat|gldt|glrt|glptt|glcbt|glimt|glft|glsoat|gloas|glffct|glagent)-|GR1348941)[A-Za-z0-9_-]{20,300}(?:\.[A-Za-z0-9_-]{2,64}){0,3})(?![A-Za-z0-9_-])/,
   secretGroup: 1,
   entropy: 3,
   rotate: 'revoke the token in GitLab (User/Project/Group settings → Access tokens, or the runner), create a new one, and review the audit events',

@@ -16,10 +16,6 @@ export const kraken: Detector = {
       fake('KRAKEN_API_KEY=', 'fakeFAKEfake0123456789abcdefQWERTY', 'uiopASDFGHjklZXCVbnm+/'),
       fake('KRAKEN_PRIVATE_KEY="', 'fAKe0123456789abcdefQWERTYuiopASDFGHjklZXC', 'Vbnm+/0123456789abcdefghijklmnopqrstuvwxyzAB==', '"'),
     ],
-    negative: [
-      'KRAKEN_API_KEY=${KRAKEN_API_KEY}',
-      fake('kraken_key = "', 'fakeFAKEfake0123456789', '"'),
-      'KRAKEN_API_URL=https://api.kraken.com/0/private/Balance',
-    ],
+    negative: ['KRAKEN_API_KEY=${KRAKEN_API_KEY}', fake('kraken_key = "', 'fakeFAKEfake0123456789', '"'), 'KRAKEN_API_URL=https://api.kraken.com/0/private/Balance'],
   },
 };

@@ -5,7 +5,11 @@ import { fake, type Detector } from './types.js';
 export const npmToken: Detector = {
   id: 'npm-token',
   description: 'npm access token',
-  docs: ['https://docs.npmjs.com/about-access-tokens', 'https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/', 'https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration'],
+  docs: [
+    'https://docs.npmjs.com/about-access-tokens',
+    'https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/',
+    'https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration',
+  ],
   keywords: ['npm_', '_authtoken'],
   regex: /(?:(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_]))|(?:_authToken\s*=\s*["']?([A-Za-z0-9_.+/=-]{20,}))/,
   secretGroup: 0,
@@ -17,10 +21,6 @@ export const npmToken: Detector = {
       fake('//registry.npmjs.org/:_authToken=', 'npm', '_', 'FAKEfakeFAKEfake0123456789abcdefQWER'),
       fake('//npm.example.internal/:_authToken=', '0fa4e1c2-fake-4b7d-9e3f-', '0123456789ab'),
     ],
-    negative: [
-      '//registry.npmjs.org/:_authToken=${NPM_TOKEN}',
-      'const npm_package_version = process.env.npm_package_version',
-      fake('NPM_TOKEN=', 'npm', '_', 'short'),
-    ],
+    negative: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'const npm_package_version = process.env.npm_package_version', fake('NPM_TOKEN=', 'npm', '_', 'short')],
   },
 };

@@ -16,14 +16,24 @@ export const privateKey: Detector = {
   validate(secret) {
     // A real key body is base64: headers (Proc-Type, Comment) and line breaks aside, at least
     // 64 base64 characters and nothing like a placeholder ("...", "<key>").
-    const body = secret.replace(/\\[rn]/g, '\n').split('\n').filter((l) => !/^[A-Za-z-]+:/.test(l.trim())).join('').replace(/\s+/g, '');
+    const body = secret
+      .replace(/\\[rn]/g, '\n')
+      .split('\n')
+      .filter((l) => !/^[A-Za-z-]+:/.test(l.trim()))
+      .join('')
+      .replace(/\s+/g, '');
     return body.length >= 64 && /^[A-Za-z0-9+/=]+$/.test(body);
   },
   rotate: 'generate a new key pair, replace the public key wherever it is trusted (authorized_keys, the issuer, the certificate) and revoke the old one',
   samples: {
     positive: [
       fake('-----BEGIN RSA ', 'PRIVATE KEY-----\n', BODY, '\n', BODY.slice(0, 40), '\n-----END RSA ', 'PRIVATE KEY-----\n'),
-      fake('-----BEGIN OPENSSH ', 'PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACBfakefakefakefakefake\n-----END OPENSSH ', 'PRIVATE KEY-----'),
+      fake(
+        '-----BEGIN OPENSSH ',
+        'PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+        'QyNTUxOQAAACBfakefakefakefakefake\n-----END OPENSSH ',
+        'PRIVATE KEY-----',
+      ),
       fake('key = "-----BEGIN ', 'PRIVATE KEY-----\\n', BODY, '\\n-----END ', 'PRIVATE KEY-----\\n"'),
       fake('-----BEGIN EC ', 'PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FAKE\n\n', BODY, '\n-----END EC ', 'PRIVATE KEY-----'),
     ],

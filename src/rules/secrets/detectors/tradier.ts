@@ -13,10 +13,7 @@ export const tradier: Detector = {
   entropy: 3.2,
   rotate: 'revoke the token at dash.tradier.com → API Access, generate a new one, and review account activity',
   samples: {
-    positive: [
-      fake('TRADIER_ACCESS_TOKEN=', 'FAKEfake0123', 'QWERTYuiop98'),
-      fake('tradier_api_key: "', 'zFAKEfake0123456789abcd', '"'),
-    ],
+    positive: [fake('TRADIER_ACCESS_TOKEN=', 'FAKEfake0123', 'QWERTYuiop98'), fake('tradier_api_key: "', 'zFAKEfake0123456789abcd', '"')],
     negative: [
       'TRADIER_ACCESS_TOKEN=${TRADIER_TOKEN}',
       'TRADIER_TOKEN_URL=https://api.tradier.com/v1/oauth/accesstoken',

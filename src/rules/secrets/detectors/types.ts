@@ -6,7 +6,7 @@
 // (`fake('AKIA', '…')`), so that no file of this repository holds a string that looks like a
 // live credential to a push-protection scanner.
 
-export interface DetectorMatchContext {
+interface DetectorMatchContext {
   /** The whole regex match. */
   match: string;
   /** Text of the file (for detectors that need a second, file-level signal). */
@@ -42,7 +42,7 @@ export function fake(...parts: string[]): string {
 }
 
 /** Case-insensitive source for ASCII letters, for the parts of a pattern whose case does not matter. */
-export function ci(source: string): string {
+function ci(source: string): string {
   return source.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 }
 

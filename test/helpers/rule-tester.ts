@@ -1,0 +1,55 @@
+// A rule tester in the style of @typescript-eslint/rule-tester, over the real engine: each case
+// is a real staged change in a temporary repository (test/helpers/rule-harness.ts), checked by
+// `check()` exactly as the pre-commit door does. `valid` cases must give the rule no finding;
+// `invalid` cases must give exactly the listed findings of the rule (its own id or one of its
+// sub-rules), in the engine's order, each matching the fields it names.
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/findings/types.js';
+import { checkChange, type ChangeInput } from './rule-harness.js';
+
+export interface RuleCase extends ChangeInput {
+  name: string;
+}
+
+interface ExpectedFinding {
+  /** Sub-rule id ('undecodable' → '<rule>/undecodable'); omit for the rule's own id. */
+  subRule?: string;
+  path?: string | null;
+  line?: number | null;
+  severity?: Finding['severity'];
+  message?: string | RegExp;
+}
+
+export interface InvalidCase extends RuleCase {
+  findings: readonly ExpectedFinding[];
+}
+
+/** The findings of `ruleId` (and its sub-rules) for one change. */
+async function findingsOf(ruleId: string, input: ChangeInput): Promise<Finding[]> {
+  const { findings } = await checkChange(input);
+  return findings.filter((f) => f.rule === ruleId || f.rule.startsWith(`${ruleId}/`));
+}
+
+export function ruleTester(ruleId: string, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }): void {
+  describe(`${ruleId} (rule tester, real engine)`, () => {
+    for (const c of cases.valid) {
+      it(`valid: ${c.name}`, async () => {
+        expect((await findingsOf(ruleId, c)).map((f) => `${f.rule} ${f.path}:${f.line} ${f.message}`)).toEqual([]);
+      });
+    }
+    for (const c of cases.invalid) {
+      it(`invalid: ${c.name}`, async () => {
+        const got = await findingsOf(ruleId, c);
+        expect(got.map((f) => f.rule)).toEqual(c.findings.map((e) => (e.subRule ? `${ruleId}/${e.subRule}` : ruleId)));
+        c.findings.forEach((e, i) => {
+          const f = got[i]!;
+          if (e.path !== undefined) expect(f.path).toBe(e.path);
+          if (e.line !== undefined) expect(f.line).toBe(e.line);
+          if (e.severity !== undefined) expect(f.severity).toBe(e.severity);
+          if (typeof e.message === 'string') expect(f.message).toBe(e.message);
+          else if (e.message) expect(f.message).toMatch(e.message);
+        });
+      });
+    }
+  });
+}

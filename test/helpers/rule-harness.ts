@@ -23,11 +23,22 @@ export interface ChangeResult {
   report: Report;
 }
 
+/**
+ * The case's config, judged at any hour and without CI evidence: agenttrader-v2's run window
+ * (weekdays 09-18 UTC) and required checks would otherwise add policy-record and required-checks
+ * findings to every agent case, depending on when the suite runs. A case that names run_windows
+ * or required_checks keeps its own; both rules have their own tests.
+ */
+function harnessConfig(config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const c = config ?? { extends: ['agenttrader-v2'] };
+  return { run_windows: ['daily:00:00-24:00'], required_checks: [], ...c };
+}
+
 export async function checkChange(input: ChangeInput): Promise<ChangeResult> {
   const sb = sandbox();
   try {
     const repo = Repo.init(sb);
-    writeFileSync(join(repo.path, 'safety-gate.config.yaml'), stringify(input.config ?? { extends: ['agenttrader-v2'] }));
+    writeFileSync(join(repo.path, 'safety-gate.config.yaml'), stringify(harnessConfig(input.config)));
     for (const [path, content] of Object.entries(input.old ?? {})) repo.write(path, content);
     repo.commitAll('old');
     for (const [path, content] of Object.entries(input.files)) {

@@ -29,13 +29,14 @@ export function auditHistory(logPath: string): AuditHistory {
   return {
     blockedAttempts(lane, since) {
       // A substring test first: most lines belong to other lanes and are never parsed.
-      const needle = `"lane":${JSON.stringify(lane)}`;
+      const needle = JSON.stringify(lane);
       let n = 0;
       for (const line of read()) {
         if (!line.includes(needle)) continue;
         try {
-          const rec = JSON.parse(line) as { decision?: string; time?: string; task?: { lane?: string } };
-          if (rec.task?.lane !== lane || rec.decision !== 'block') continue;
+          const rec = JSON.parse(line) as { decision?: string; time?: string; task?: { lane?: string }; lanes?: unknown };
+          const ofLane = rec.task?.lane === lane || (Array.isArray(rec.lanes) && rec.lanes.includes(lane));
+          if (!ofLane || rec.decision !== 'block') continue;
           // A record without a readable time is counted: it cannot lower a count.
           if (since !== undefined && Date.parse(rec.time ?? '') <= since) continue;
           n++;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeSet, CommitInfo, SignedTask } from '../changeset/types.js';
-import { laneOf } from './lane.js';
+import { encodeTrailerValue } from '../sources/signed-task.js';
+import { laneOf, lanesOf } from './lane.js';
 
 const RUN = '5f1d7c2e-8a4b-4e0f-9c6d-3b2a1f0e9d8c';
 const c = (oid: string, trailers: [string, string][], refs = ['refs/heads/main']): CommitInfo => ({
@@ -137,5 +138,56 @@ describe('laneOf', () => {
         ]),
       )?.lane,
     ).toBe('r1/file:a');
+  });
+
+  it('lanesOf: a push carrying two tasks is an attempt of both (a fresh task cannot shelter a spent one)', () => {
+    const both = cs(
+      [c('a', []), c('b', [])],
+      new Map([
+        ['a', signed('config/**')],
+        ['b', signed('src/**', 'r2')],
+      ]),
+    );
+    expect(laneOf(both)).toBeNull();
+    expect(lanesOf(both)).toEqual([`${RUN}/file:config/**`, 'r2/file:src/**']);
+    // An empty commit claiming another lane in its own trailers counts too.
+    expect(
+      lanesOf(
+        cs(
+          [
+            c('a', []),
+            c('e', [
+              ['Task-Scope', 'file:x'],
+              ['Run-Id', 'r3'],
+            ]),
+          ],
+          new Map([['a', signed('config/**')]]),
+        ),
+      ),
+    ).toEqual([`${RUN}/file:config/**`, 'r3/file:x']);
+  });
+
+  it('lanesOf: a moved tip that carries only its Task-Envelope names the lane inside it', () => {
+    const st = {
+      type: 'safety-gate/task@1' as const,
+      repo: 'acme/app',
+      issued_at: '2026-12-01T00:00:00Z',
+      expires_at: '2026-12-09T00:00:00Z',
+      envelope: { run_id: RUN, task_scope: { kind: 'file', target: 'config/**' } },
+    };
+    const tip: CommitInfo = {
+      ...c('t@refs/heads/main', [], ['refs/heads/main']),
+      message: null,
+      transition: {
+        ref: 'refs/heads/main',
+        base: 'b0',
+        newOid: 't',
+        author: null,
+        committer: null,
+        tipTrailers: [{ key: 'Task-Envelope', value: encodeTrailerValue(st, Buffer.from('sig')) }],
+      },
+    };
+    expect(lanesOf(cs([tip]))).toEqual([`${RUN}/file:config/**`]);
+    expect(laneOf(cs([tip]))?.lane).toBe(`${RUN}/file:config/**`);
   });
 });

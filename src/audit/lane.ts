@@ -2,9 +2,10 @@
 // task's scope. The client has it from the envelope; pushed commits from their signed envelopes
 // (Task-Envelope trailers, which also give the model and stage) when they all name one lane,
 // else from their Run-Id and Task-Scope trailers, when every commit of the push names the same.
-import type { ChangeSet, CommitInfo } from '../changeset/types.js';
+import type { ChangeSet, CommitInfo, Trailer } from '../changeset/types.js';
 import { canonicalScope, readTrailerTask } from '../rules/task-scope/scope.js';
 import type { AuditTask } from './record.js';
+import { decodeTrailerValue } from '../sources/signed-task.js';
 
 export function laneOf(cs: ChangeSet): AuditTask | null {
   const task = cs.task;
@@ -45,13 +46,60 @@ function laneOfMoves(cs: ChangeSet): AuditTask | null {
   const moves = cs.commits.filter((c) => c.transition && !notesOnly(c));
   let found = null as AuditTask | null;
   for (const m of moves) {
-    const t = readTrailerTask(m.transition!.tipTrailers ?? []).task;
-    if (!t || !t.runId) return null;
-    const key: AuditTask = { run_id: t.runId, stage: null, model: null, lane: lane(t.runId, t.scope, null) };
+    const key = tipLane(m.transition!.tipTrailers ?? []);
+    if (!key) return null;
     if (found && found.lane !== key.lane) return null;
     found = key;
   }
   return found;
+}
+
+/**
+ * The lane a tip's trailers name: its Run-Id and Task-Scope, else the task inside its
+ * Task-Envelope (read, not verified: the envelope was verified when the commit was pushed, and a
+ * forged one can only add attempts to a lane, never take any away).
+ */
+function tipLane(trailers: readonly Trailer[]): AuditTask | null {
+  const t = readTrailerTask(trailers).task;
+  if (t?.runId) return { run_id: t.runId, stage: null, model: null, lane: lane(t.runId, t.scope, null) };
+  for (const tr of trailers) {
+    if (tr.key.toLowerCase() !== 'task-envelope') continue;
+    const d = decodeTrailerValue(tr.value);
+    if (!d.ok) continue;
+    const env = d.statement.envelope as { run_id?: unknown; stage?: unknown; task_scope?: { kind?: unknown; target?: unknown } };
+    if (typeof env.run_id !== 'string') continue;
+    const scope =
+      env.task_scope && typeof env.task_scope.kind === 'string'
+        ? { kind: env.task_scope.kind, target: Array.isArray(env.task_scope.target) ? env.task_scope.target.join(', ') : String(env.task_scope.target ?? '') }
+        : null;
+    const stage = typeof env.stage === 'string' ? env.stage : null;
+    return { run_id: env.run_id, stage, model: null, lane: lane(env.run_id, scope, stage) };
+  }
+  return null;
+}
+
+/**
+ * Every lane a change is an attempt of: the client's envelope, each signed envelope, each
+ * commit's own trailers, each moved tip's. A push that carries several tasks is counted against
+ * all of them and refused when any is spent (else a commit of a second, fresh task in the same
+ * push made the first one's push "no lane" and every attempt free).
+ */
+export function lanesOf(cs: ChangeSet): string[] {
+  const out = new Set<string>();
+  if (cs.task) out.add(lane(cs.task.runId, cs.task.scope, cs.task.stage));
+  for (const c of cs.commits) {
+    if ((c.oid === null && c.message === null) || notesOnly(c)) continue;
+    if (c.transition) {
+      const t = tipLane(c.transition.tipTrailers ?? []);
+      if (t) out.add(t.lane);
+      continue;
+    }
+    const s = cs.signedTasks?.get(c.oid);
+    if (s?.ok) out.add(lane(s.task.runId, s.task.scope, s.task.stage));
+    const t = readTrailerTask(c.trailers).task;
+    if (t?.runId) out.add(lane(t.runId, t.scope, null));
+  }
+  return [...out].sort();
 }
 
 /**

@@ -82,6 +82,8 @@ export interface AuditRecordInput {
   retention_class?: string | null;
   override?: AuditOverride | null;
   task?: AuditTask | null;
+  /** Every task lane this decision is an attempt of (retry budgets); omitted when none. */
+  lanes?: string[];
   /** For decision 'error': the one-line reason the gate could not decide. */
   error?: string | null;
   duration_ms?: number | null;
@@ -107,6 +109,8 @@ export interface AuditRecord {
   retention_class: string;
   override: AuditOverride | null;
   task: AuditTask | null;
+  /** Present when the decision is an attempt of one or more task lanes. */
+  lanes?: string[];
   error: string | null;
   duration_ms: number | null;
   /** sha256 hex of the previous line's exact bytes (without its newline); 64 zeros for the first. */
@@ -169,6 +173,7 @@ export function buildRecord(input: AuditRecordInput, seq: number, prev: string, 
     retention_class: recordRetentionClass(input.retention_class, { decision: input.decision, refs }),
     override: input.override ?? null,
     task: input.task ?? null,
+    ...(input.lanes && input.lanes.length > 0 ? { lanes: [...input.lanes] } : {}),
     error: input.error ?? null,
     duration_ms: typeof input.duration_ms === 'number' && Number.isFinite(input.duration_ms) ? Math.round(input.duration_ms) : null,
     prev,

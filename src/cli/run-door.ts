@@ -16,7 +16,7 @@ import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
 import { appendAuditRecord, appendAuditRecordSync, type AuditRecordInput } from '../audit/log.js';
 import { auditLogPath } from '../audit/path.js';
-import { laneOf } from '../audit/lane.js';
+import { laneOf, lanesOf } from '../audit/lane.js';
 import { formatText } from '../reporters/text.js';
 import type { Verbosity } from './args.js';
 import { startProgress } from './progress.js';
@@ -323,6 +323,7 @@ async function audit(io: CliIO, opts: DoorOptions, result: CheckResult, started:
       actor: changeSet.actor,
       retention_class: result.overrides.length > 0 ? 'override-7y' : policy.audit.retentionClass,
       task: laneOf(changeSet),
+      lanes: lanesOf(changeSet),
       duration_ms: Date.now() - started,
       // The server's log is the evidence and is flushed to disk; a client log (which its owner can
       // rewrite anyway) skips the 3-4 ms fsync that would dominate a commit's hook time.

@@ -11,6 +11,7 @@
 import type { TaskEnvelope } from '../../changeset/types.js';
 import { agentMatcher } from '../../approvals/agents.js';
 import { protectedBranchMatcher } from '../ref-integrity/rule.js';
+import { GateError } from '../../errors.js';
 import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
 import type { PolicyRecordOptions } from './options.js';
 import { inWindow, localTime, parseRunWindow, type RunWindow } from './run-windows.js';
@@ -77,10 +78,17 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
     const tz = record.run_windows_timezone;
     const windows: RunWindow[] = record.run_windows.map((t) => parseRunWindow(t)).filter((w): w is RunWindow => typeof w !== 'string');
     const agents = agentMatcher(ctx.policy);
-    const isProtected = protectedBranchMatcher(ctx.policy.server.protectedBranches, ctx.policy.server.policyBranch);
+    // The branches every agent-lane rule protects: ref-integrity's (default main, master,
+    // release/*) with the server's own, as required-checks judges them; server.protected_branches
+    // alone (main) let unapproved agent commits land on release/* and master.
+    const ri = (ctx.policy.rules['ref-integrity']?.options ?? {}) as { protected_branches?: string[] };
+    const isProtected = protectedBranchMatcher(
+      [...(ri.protected_branches ?? ['main', 'master', 'release/*']), ...ctx.policy.server.protectedBranches],
+      ctx.policy.server.policyBranch,
+    );
 
     return {
-      checkRun(run: RunView, report: Report) {
+      async checkRun(run: RunView, report: Report) {
         const { changeSet } = run;
         // The tasks of this run: the client's envelope, and every signed envelope a commit carries.
         const tasks = new Map<string, TaskEnvelope>();
@@ -106,29 +114,28 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
           report({ subRule: 'run-window', message: msgs.outside(agent, record.run_windows, tz, clock(ctx.now, tz)), remediation: msgs.outsideFix(tz), ref: run.refs[0]!.ref });
         }
         if (record.requires_approval === true) {
-          // Each commit the push brings to a protected branch; a move of a protected branch onto
-          // commits it did not bring (already on another ref) needs the approval of its tip there.
+          // Each commit the push brings to a protected branch needs a person's approval. A move of
+          // a protected branch onto commits already on another ref brings every commit between
+          // its old tip and the new one: each of them, not only the tip (approving the tip of a
+          // feature branch must not carry the unreviewed commits under it).
           const brought = new Set<string>();
+          const need = (oid: string, ref: string, finding: string | null) => {
+            if (brought.has(oid)) return;
+            brought.add(oid);
+            report({ subRule: 'approval', message: msgs.approval(agent, oid, ref), remediation: msgs.approvalFix(oid, ref), commit: finding ?? oid, ref });
+          };
           for (const c of run.commits) {
             const info = c.info;
-            if (info.oid === null) continue;
-            if (info.transition) {
-              const move = info.transition;
-              if (isProtected(move.ref) && !/^0+$/.test(move.newOid) && !changeSet.commits.some((x) => x.oid === move.newOid && x.refs.includes(move.ref))) {
-                report({
-                  subRule: 'approval',
-                  message: msgs.approval(agent, move.newOid, move.ref),
-                  remediation: msgs.approvalFix(move.newOid, move.ref),
-                  commit: info.oid,
-                  ref: move.ref,
-                });
-              }
-              continue;
-            }
+            if (info.oid === null || info.transition) continue;
             const ref = info.refs.find(isProtected);
-            if (!ref || brought.has(info.oid)) continue;
-            brought.add(info.oid);
-            report({ subRule: 'approval', message: msgs.approval(agent, info.oid, ref), remediation: msgs.approvalFix(info.oid, ref), commit: info.oid, ref });
+            if (ref) need(info.oid, ref, null);
+          }
+          for (const c of run.commits) {
+            const move = c.info.transition;
+            if (!move || !isProtected(move.ref) || /^0+$/.test(move.newOid)) continue;
+            const r = await ctx.git.run(['rev-list', move.newOid, `^${move.base}`]);
+            if (r.code !== 0) throw new GateError('git', `git rev-list ${move.base}..${move.newOid} failed (exit ${r.code})`, 'check the repository, then push again');
+            for (const oid of r.stdout.toString('utf8').split('\n').filter(Boolean)) need(oid, move.ref, null);
           }
         }
       },

@@ -25,6 +25,9 @@ export const releaseMsg = {
   noChecks: (name: string, commit: string) =>
     `release tag ${name} names commit ${s(commit)}, for which the audit log holds no pass decision: the blocking checks are not known to have passed on it`,
   noChecksFix: 'push the commit to its branch first (the gate records the pass), then push the tag',
+  shadow: (ref: string, name: string) =>
+    `${ref} would stand in for the release name ${name} (git resolves refs/<name> and refs/heads/<name> like refs/tags/<name>); only release tags may carry release names`,
+  shadowFix: (name: string) => `push it under another name (outside ${name.split('/')[0]}/), or as the signed release tag refs/tags/${name}`,
   moved: (name: string, from: string, to: string) => `this push moves the release tag ${name} (${s(from)} -> ${s(to)}); release tags are immutable`,
   deleted: (name: string, was: string) => `this push deletes the release tag ${name} (${s(was)}); release tags are immutable`,
   immutableFix: (commit: string | null, ref: string) =>

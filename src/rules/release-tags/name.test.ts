@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, compileTemplate, matchTemplate, nameRules, parseTagName, releaseTagName, type Template } from './name.js';
+import { compareVersions, compileTemplate, matchTemplate, nameRules, parseTagName, releaseTagName, shadowedReleaseName, type Template } from './name.js';
 
 const t = (text: string) => compileTemplate(text) as Template;
 
@@ -75,5 +75,19 @@ describe('release tag name templates', () => {
       .sort((a, b) => compareVersions(a.v, b.v))
       .map((x) => x.n);
     expect(sorted).toEqual(['v0.9.9', 'v1.2.0-rc.2', 'v1.2.0-rc.10', 'v1.2.0', 'v1.2.0', 'v1.10.0']);
+  });
+});
+
+describe('shadowedReleaseName', () => {
+  const r = nameRules({ prefix: 'agenttrader-v2/', release: 'agenttrader-v2/vMAJOR.MINOR.PATCH', prerelease: null });
+  it('names refs outside refs/tags/ that a release name would resolve to', () => {
+    expect(shadowedReleaseName(r, 'refs/agenttrader-v2/v1.1.0')).toBe('agenttrader-v2/v1.1.0');
+    expect(shadowedReleaseName(r, 'refs/heads/agenttrader-v2/v1.1.0')).toBe('agenttrader-v2/v1.1.0');
+    expect(shadowedReleaseName(r, 'refs/remotes/AgentTrader-V2/v1.1.0')).toBe('AgentTrader-V2/v1.1.0');
+  });
+  it('leaves release tags and other refs alone', () => {
+    expect(shadowedReleaseName(r, 'refs/tags/agenttrader-v2/v1.1.0')).toBeNull();
+    expect(shadowedReleaseName(r, 'refs/heads/main')).toBeNull();
+    expect(shadowedReleaseName(r, 'refs/heads/feature/agenttrader-v2/v1')).toBeNull();
   });
 });

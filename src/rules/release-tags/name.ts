@@ -91,6 +91,22 @@ export function releaseTagName(rules: NameRules, ref: string): string | null {
   return name.toLowerCase().startsWith(rules.prefix.toLowerCase()) ? name : null;
 }
 
+/**
+ * The release-tag name a ref outside refs/tags/ would stand in for: git resolves a short name
+ * `agenttrader-v2/v1.1.0` as refs/<name> before refs/tags/<name>, and refs/heads/<name>,
+ * refs/remotes/<name> after it, so such a ref makes `git rev-parse`, `git archive` and
+ * checkouts of the release name read it (or be ambiguous). null for other refs.
+ */
+export function shadowedReleaseName(rules: NameRules, ref: string): string | null {
+  if (ref.startsWith('refs/tags/') || !ref.startsWith('refs/')) return null;
+  const rest = ref.slice('refs/'.length);
+  const prefix = rules.prefix.toLowerCase();
+  for (const name of [rest, rest.replace(/^heads\//, ''), rest.replace(/^remotes\//, '')]) {
+    if (name.toLowerCase().startsWith(prefix)) return name;
+  }
+  return null;
+}
+
 /** The version of a release tag name (release or pre-release), null when it matches neither template. */
 export function parseTagName(rules: NameRules, name: string): TagVersion | null {
   return matchTemplate(rules.release, name) ?? (rules.prerelease ? matchTemplate(rules.prerelease, name) : null);

@@ -18,7 +18,7 @@ import { parseAllowedSigners, type SignerLine } from '../../approvals/ssh.js';
 import type { RefUpdate } from '../../changeset/types.js';
 import { defineRule, type GitAccess, type Report } from '../types.js';
 import { releaseMsg as m } from './messages.js';
-import { describeNames, nameRules, parseTagName, releaseTagName, type TagVersion } from './name.js';
+import { describeNames, nameRules, parseTagName, releaseTagName, shadowedReleaseName, type TagVersion } from './name.js';
 import { parseTagObject, verifyReleaseSignature } from './verify-tag.js';
 import { hasVersionHeading } from './changelog.js';
 
@@ -28,7 +28,7 @@ export const releaseTags = defineRule<Record<string, never>>({
     family: 'release tags',
     description: 'Release tags: naming, annotated and signed by a release signer, on main / release branches, with a changelog entry and passed checks, immutable',
     defaultSeverity: 'block',
-    subRules: ['name', 'annotated', 'target', 'signature', 'branch', 'changelog', 'checks', 'immutable'],
+    subRules: ['name', 'annotated', 'target', 'signature', 'branch', 'changelog', 'checks', 'immutable', 'shadow'],
     docs: `Enforces the release tagging policy on every tag under \`release_tags.prefix\` that a push
 creates, moves or deletes (pre-receive; pre-push judges the same with the client's files).
 Inactive unless the policy has a \`release_tags:\` section (the agenttrader-v2 preset has one).
@@ -75,6 +75,10 @@ Every decision about a tag is audited with retention class release-7y, whatever
 audit.retention_class says. \`safety-gate audit export --release <tag> --output DIR\` writes the
 release's evidence bundle.
 
+shadow: a ref outside refs/tags/ whose name a release tag's short name resolves to
+(refs/agenttrader-v2/v1.1.0, refs/heads/agenttrader-v2/…, refs/remotes/agenttrader-v2/…): git
+reads refs/<name> before refs/tags/<name>, so it would stand in for the release.
+
 Configuration (release_tags:): prefix, release, prerelease, annotated, signed, signer_roles,
 release_branches, prerelease_branches, changelog, checks_evidence, immutable,
 deployment_manifests (globs of the bundle's deployment manifests).`,
@@ -91,6 +95,18 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
     return {
       async checkRun(run, report) {
         for (const r of run.refs) {
+          const shadow = r.kind === 'delete' ? null : shadowedReleaseName(names, r.ref);
+          if (shadow !== null) {
+            report({
+              subRule: 'shadow',
+              message: m.shadow(r.ref, shadow),
+              commit: r.peeled?.type === 'commit' ? r.peeled.oid : null,
+              ref: r.ref,
+              path: null,
+              remediation: m.shadowFix(shadow),
+            });
+            continue;
+          }
           const name = releaseTagName(names, r.ref);
           if (name === null) continue;
           if (r.kind !== 'create' && cfg.immutable) {

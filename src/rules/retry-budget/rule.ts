@@ -4,7 +4,7 @@
 // pre-receive, which no pushed commit can touch — since the latest signed lane reset
 // (src/approvals/lane-reset.ts). Once `max_retries_per_task` attempts were blocked, every
 // further attempt of that lane is refused; one attempt before that, a warning.
-import { laneOf } from '../../audit/lane.js';
+import { lanesOf } from '../../audit/lane.js';
 import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
 import type { RetryBudgetOptions } from './options.js';
 
@@ -55,24 +55,26 @@ With no max_retries_per_task in the policy nothing is counted.`,
     return {
       async checkRun(run: RunView, report: Report) {
         if (max === null) return;
-        const task = laneOf(run.changeSet);
-        if (!task) return;
-        let used = ctx.history.blockedAttempts(task.lane);
-        let since = '';
-        let rejected: string[] = [];
-        // Near or past the end: a signed reset restarts the count (read only then).
-        if (used >= max - 1 && used > 0) {
-          const { latestReset } = await import('../../approvals/lane-reset.js');
-          const reset = await latestReset(ctx.policy, ctx.git, run.changeSet, run.changeSet.origin === 'receive', task.lane, ctx.now);
-          rejected = reset.rejected;
-          if (reset.at !== null) {
-            used = ctx.history.blockedAttempts(task.lane, reset.at);
-            since = ` since the reset by ${reset.by} at ${new Date(reset.at).toISOString()}`;
+        // Every lane the change is an attempt of: a push that also carries another task's
+        // commit is still an attempt of each (lanesOf), and is refused when any is spent.
+        for (const lane of lanesOf(run.changeSet)) {
+          let used = ctx.history.blockedAttempts(lane);
+          let since = '';
+          let rejected: string[] = [];
+          // Near or past the end: a signed reset restarts the count (read only then).
+          if (used >= max - 1 && used > 0) {
+            const { latestReset } = await import('../../approvals/lane-reset.js');
+            const reset = await latestReset(ctx.policy, ctx.git, run.changeSet, run.changeSet.origin === 'receive', lane, ctx.now);
+            rejected = reset.rejected;
+            if (reset.at !== null) {
+              used = ctx.history.blockedAttempts(lane, reset.at);
+              since = ` since the reset by ${reset.by} at ${new Date(reset.at).toISOString()}`;
+            }
           }
+          const why = rejected.length > 0 ? `; ${[...new Set(rejected)].join('; ')}` : '';
+          if (used >= max) report({ message: msgs.exhausted(lane, Math.min(used, max), max, since) + why, remediation: msgs.exhaustedFix(lane) });
+          else if (used === max - 1) report({ subRule: 'last-attempt', severity: 'warn', message: msgs.lastAttempt(lane, used, max, since), remediation: msgs.lastAttemptFix });
         }
-        const why = rejected.length > 0 ? `; ${[...new Set(rejected)].join('; ')}` : '';
-        if (used >= max) report({ message: msgs.exhausted(task.lane, Math.min(used, max), max, since) + why, remediation: msgs.exhaustedFix(task.lane) });
-        else if (used === max - 1) report({ subRule: 'last-attempt', severity: 'warn', message: msgs.lastAttempt(task.lane, used, max, since), remediation: msgs.lastAttemptFix });
       },
     };
   },

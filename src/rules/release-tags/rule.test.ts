@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasVersionHeading } from './changelog.js';
-import { parseTagObject } from './verify-tag.js';
+import { parseAllowedSigners } from '../../approvals/ssh.js';
+import { parseTagObject, validAt } from './verify-tag.js';
 
 describe('changelog headings', () => {
   it('finds exactly the version in ATX and setext headings', () => {
@@ -40,5 +41,20 @@ describe('tag objects', () => {
     expect(parseTagObject(head + 'msg\n-----BEGIN SSH SIGNATURE-----\nx\n-----END SSH SIGNATURE-----\n-----BEGIN PGP SIGNATURE-----\ny\n')!.signature?.kind).toBe('pgp');
     expect(parseTagObject(head + 'msg\n')!.signature).toBeNull();
     expect(parseTagObject('type commit\n\n')).toBeNull();
+  });
+});
+
+describe('validAt: the server clock judges a release key, not the tagger date', () => {
+  const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKfakefakefakefakefakefakefakefakefakefakefake';
+  const line = (opts: string) => parseAllowedSigners(`carol@example.com ${opts} ${key}`)[0]!;
+  const at = (iso: string) => Date.parse(iso);
+  it('an expired key is not valid now, whatever date a tag claims', () => {
+    expect(validAt(line('valid-before="20260101Z"'), at('2026-12-02T12:00:00Z'))).toBe(false);
+    expect(validAt(line('valid-before="20270101Z"'), at('2026-12-02T12:00:00Z'))).toBe(true);
+  });
+  it('a key not yet valid, and one without limits', () => {
+    expect(validAt(line('valid-after="202612030000Z"'), at('2026-12-02T12:00:00Z'))).toBe(false);
+    expect(validAt(line('namespaces="git",valid-after="20261201Z"'), at('2026-12-02T12:00:00Z'))).toBe(true);
+    expect(validAt(parseAllowedSigners(`carol@example.com ${key}`)[0]!, at('2026-12-02T12:00:00Z'))).toBe(true);
   });
 });

@@ -83,7 +83,7 @@ Configuration (release_tags:): prefix, release, prerelease, annotated, signed, s
 release_branches, prerelease_branches, changelog, checks_evidence, immutable,
 deployment_manifests (globs of the bundle's deployment manifests).`,
   },
-  create({ policy, git, trustsLocalState, history }) {
+  create({ policy, git, trustsLocalState, history, now }) {
     const cfg = policy.releaseTags ?? null;
     if (!cfg) return {};
     const names = nameRules(cfg);
@@ -149,7 +149,7 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
           const s = loadSigners();
           if ('problem' in s) report({ subRule: 'signature', message: m.noSigners(s.problem), commit, remediation: m.noSignersFix, ...at });
           else {
-            const v = await verifyReleaseSignature(git, r.newOid, tag, s.lines, policy.approvals?.roles ?? {}, cfg!.signer_roles);
+            const v = await verifyReleaseSignature(git, r.newOid, tag, s.lines, policy.approvals?.roles ?? {}, cfg!.signer_roles, now);
             if (!v.ok) report({ subRule: 'signature', message: m.unsigned(name, v.why), commit, remediation: m.unsignedFix(name, cfg!.signer_roles.join('/')), ...at });
           }
         }

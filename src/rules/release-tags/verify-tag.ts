@@ -77,6 +77,7 @@ export async function verifyReleaseSignature(
   signers: SignerLine[],
   roles: Record<string, string[]>,
   signerRoles: readonly string[],
+  now: number = Date.now(),
 ): Promise<SignerVerdict> {
   const sig = tag.signature;
   if (!sig) return { ok: false, why: 'the tag is not signed' };
@@ -90,6 +91,10 @@ export async function verifyReleaseSignature(
   const revoked = own.find((l) => l.revoked);
   if (revoked) return { ok: false, why: `the tag is signed with a revoked key of ${revoked.principals[0]} (${info.fingerprint})` };
   if (own.length === 0) return { ok: false, why: `the tag is signed with a key that is not in the server's allowed signers (${info.fingerprint})` };
+  // git verify-tag judges valid-after/valid-before at the tagger's date, which the signer writes:
+  // a key that expired is still "valid" for a back-dated tag. The server's clock decides here.
+  if (!own.some((l) => validAt(l, now)))
+    return { ok: false, why: `the tag is signed with a key of ${own[0]!.principals[0]} that is not valid now (valid-after/valid-before in the allowed signers)` };
   // The file git verifies against: only role holders, each line cut down to its role principals.
   const roleLines: SignerLine[] = [];
   for (const l of signers) {
@@ -98,7 +103,7 @@ export async function verifyReleaseSignature(
       continue;
     }
     const ps = l.principals.filter((p) => members.has(p));
-    if (ps.length === 0) continue;
+    if (ps.length === 0 || !validAt(l, now)) continue;
     const rest = l.text.slice(l.text.indexOf(' ') + 1);
     roleLines.push({ ...l, principals: ps, text: `${ps.join(',')} ${rest}` });
   }
@@ -131,4 +136,25 @@ async function gitVerifyTag(git: GitAccess, oid: string, lines: SignerLine[]): P
   } finally {
     removeVerifyFiles(files);
   }
+}
+
+/**
+ * Whether an allowed-signers line's valid-after / valid-before options (ssh-keygen's
+ * YYYYMMDD[HHMM[SS]], UTC with a trailing Z, else the machine's local time) admit `now`.
+ */
+export function validAt(line: SignerLine, now: number): boolean {
+  for (const m of line.text.matchAll(/(?:^|[\s,])(valid-after|valid-before)="?(\d{8}(?:\d{4}(?:\d{2})?)?)(Z?)"?/gi)) {
+    const d = m[2]!;
+    const [y, mo, da, h, mi, se] = [d.slice(0, 4), d.slice(4, 6), d.slice(6, 8), d.slice(8, 10) || '00', d.slice(10, 12) || '00', d.slice(12, 14) || '00'].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const t = m[3] ? Date.UTC(y, mo - 1, da, h, mi, se) : new Date(y, mo - 1, da, h, mi, se).getTime();
+    if (m[1]!.toLowerCase() === 'valid-after' ? now < t : now >= t) return false;
+  }
+  return true;
 }

@@ -91,8 +91,10 @@ const RUN_AT_ASCII = new RegExp(`[A-Za-z0-9_-]+(?:${SEP}[A-Za-z0-9_-]+)+`, 'y');
 const IGNORED = /[\u00AD\u034F\u1806\u180B-\u180D\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
 // A run preceded by '*' + separator is a wildcard (`*.x`, regex `.*\.x`).
 const WILDCARD_BEFORE = new RegExp(`\\*${SEP}$`);
-// String concatenation between two literals: closing quote, operator or nothing, opening quote.
-const JOIN = /(["'`])[ \t]*(?:\+|\.\.|\.|~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|~)?[ \t]*)?(["'`])/g;
+// String concatenation between two literals: closing quote, operator or nothing, opening quote;
+// and the escapes of the ASCII tab and newlines (\t \n \r), which the WHATWG URL parser removes
+// from anywhere in a URL ("https://api.alpaca\t.markets" is api.alpaca.markets to it).
+const JOIN = /(["'`])[ \t]*(?:\+|\.\.|\.|~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|~)?[ \t]*)?(["'`])|\\[tnr]/g;
 
 export interface HostCandidate {
   /** Normalised lower-case host. */

@@ -6,10 +6,12 @@
 //   git-attribute  a .gitattributes line (any directory) that makes git write other bytes
 //                  than the blob for runtime-scope paths: filter=, export-subst, ident,
 //                  working-tree-encoding=
+//   gitlink        a submodule (gitlink) added or moved in runtime scope: its content is another
+//                  repository's commit, which no rule ever reads
 import type { FileChange } from '../../changeset/types.js';
 import { knownBinaryFormat } from '../../changeset/blob.js';
 import { detectFormat } from '../_shared/settings/index.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { byteAttributes, candidatePaths } from './attributes.js';
 import type { ReadableContentOptions } from './options.js';
 
@@ -53,6 +55,9 @@ other rule silently skips them (principle 10: read bytes the way their consumer 
                                   $Format:…$), ident ($Id$ on checkout) or
                                   working-tree-encoding=<enc> (re-encoded on checkout), directly
                                   or through an [attr] macro.
+  readable-content/gitlink        a submodule (gitlink, mode 160000) added, moved or pointed at
+                                  another commit in runtime scope: what is deployed there is a
+                                  commit of another repository, which no rule reads.
 
 Out of reach: binary files with an unknown extension are not read (they are not config a
 runtime parses as text); filters configured only in .git/config or info/attributes are the
@@ -69,7 +74,7 @@ export const readableContent = defineRule<ReadableContentOptions>({
     family: 'forbidden modes',
     description: 'Reports runtime-scope files whose deployed bytes the gate cannot read: undecodable text, Git LFS pointers, byte-changing .gitattributes.',
     defaultSeverity: 'block',
-    subRules: ['undecodable', 'lfs-pointer', 'git-attribute'],
+    subRules: ['undecodable', 'lfs-pointer', 'git-attribute', 'gitlink'],
     docs: DOCS,
   },
   create(ctx: RuleContext<ReadableContentOptions>) {
@@ -85,6 +90,22 @@ export const readableContent = defineRule<ReadableContentOptions>({
       files(change: FileChange) {
         if (change.newMode !== '100644' && change.newMode !== '100755') return false;
         return isGitattributes(change.path) || inScope(change.path);
+      },
+      // Gitlinks never reach checkFile (there is no blob to read): judged from the changes.
+      checkRun(run: RunView, report: Report) {
+        for (const c of run.commits) {
+          for (const change of c.changes) {
+            if (change.status === 'D' || change.newMode !== '160000' || !inScope(change.path)) continue;
+            report({
+              subRule: 'gitlink',
+              message: `${change.path} is a submodule (gitlink to ${change.newOid?.slice(0, 12) ?? '?'}) in runtime scope: its content is another repository's commit and was not checked`,
+              path: change.path,
+              line: null,
+              commit: c.info.oid,
+              remediation: 'vendor the code as regular files (so the gate reads them), or move the submodule out of runtime scope (readable-content scope.exclude)',
+            });
+          }
+        }
       },
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();

@@ -86,4 +86,14 @@ describe("README's agent run", () => {
     expect(out).toContain(`retry budget exhausted (2 of 2) for task lane ${LANE}`);
     expect(git(join(work, 'app.git'), 'rev-parse', 'refs/heads/main')).not.toBe(git(join(work, 'app'), 'rev-parse', 'HEAD'));
   });
+
+  it('a release tag on a commit whose tree has no CI-signed receipt is refused, although the gate passed that commit', () => {
+    const block = readmeBlock();
+    expect(block).toContain('git clone -q app.git rel && cd rel\n');
+    const { out, work } = run(block.replace('git clone -q app.git rel && cd rel\n', 'git clone -q app.git rel && cd rel && git reset -q --hard HEAD~1\n'));
+    expect(out).toMatch(
+      /release-tags\/checks\s+release tag app\/v1\.0\.0 names commit [0-9a-f]{12}, whose tree has no passing receipt signed by CI for every required check \(unit: /,
+    );
+    expect(spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/tags/app/v1.0.0'], { cwd: join(work, 'app.git'), env: sb.env }).status).not.toBe(0);
+  });
 });

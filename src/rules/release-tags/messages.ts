@@ -25,6 +25,10 @@ export const releaseMsg = {
   noChecks: (name: string, commit: string) =>
     `release tag ${name} names commit ${s(commit)}, for which the audit log holds no pass decision: the blocking checks are not known to have passed on it`,
   noChecksFix: 'push the commit to its branch first (the gate records the pass), then push the tag',
+  noReceipts: (name: string, commit: string, why: string) =>
+    `release tag ${name} names commit ${s(commit)}, whose tree has no passing receipt signed by CI for every required check (${why})`,
+  noReceiptsFix: (commit: string) =>
+    `CI runs \`safety-gate check run <name> --rev ${s(commit)} --key CI_KEY\` for each required check and pushes refs/notes/safety-gate-checks, then push the tag`,
   shadow: (ref: string, name: string) =>
     `${ref} would stand in for the release name ${name} (git resolves refs/<name> and refs/heads/<name> like refs/tags/<name>); only release tags may carry release names`,
   shadowFix: (name: string) => `push it under another name (outside ${name.split('/')[0]}/), or as the signed release tag refs/tags/${name}`,

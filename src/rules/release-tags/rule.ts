@@ -14,8 +14,12 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import picomatch from 'picomatch';
+import { pusherIdentity } from '../../approvals/identity.js';
 import { parseAllowedSigners, type SignerLine } from '../../approvals/ssh.js';
-import type { RefUpdate } from '../../changeset/types.js';
+import { SignatureChecker, judgeTree } from '../../checks/evidence.js';
+import { notesCommits, receiptsFor } from '../../checks/notes.js';
+import { CHECKS_NOTES_REF } from '../../checks/receipt.js';
+import type { ChangeSet, RefUpdate } from '../../changeset/types.js';
 import { defineRule, type GitAccess, type Report } from '../types.js';
 import { releaseMsg as m } from './messages.js';
 import { describeNames, nameRules, parseTagName, releaseTagName, shadowedReleaseName, type TagVersion } from './name.js';
@@ -70,6 +74,9 @@ break-glass lets it through: two approvers of approvals.break_glass sign
 carries refs/notes/safety-gate; the decision is audited as an override. A moved tag's new value
 is judged by every other sub-rule as well, so a break-glass for the move alone
 (--bypass release-tags/immutable) never lets an unsigned or off-branch value through.
+With required_checks in the policy the tagged tree also needs a passing receipt of each,
+signed by the ci role (required-checks' signer_role), as a protected branch does: a push judges
+required checks on its tips only, so a pass of an intermediate commit is no evidence of them.
 
 Every decision about a tag is audited with retention class release-7y, whatever
 audit.retention_class says. \`safety-gate audit export --release <tag> --output DIR\` writes the
@@ -92,8 +99,10 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
     const loadSigners = () => (signers ??= readSigners(policy.approvals?.allowed_signers, trustsLocalState ? (git.workTree ?? git.gitDir) : git.gitDir));
     // Client doors also count the remote-tracking branches (origin/main is what the server has).
     const branches = branchReach(git, trustsLocalState);
+    let current: { changeSet: ChangeSet; pushedNotes: string[] } | null = null;
     return {
       async checkRun(run, report) {
+        current = { changeSet: run.changeSet, pushedNotes: run.refs.filter((r) => r.ref === CHECKS_NOTES_REF && r.kind !== 'delete').map((r) => r.newOid) };
         for (const r of run.refs) {
           const shadow = r.kind === 'delete' ? null : shadowedReleaseName(names, r.ref);
           if (shadow !== null) {
@@ -191,6 +200,48 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
         // Seam: signed required-check receipts (refs/notes/safety-gate-checks, issue 8 "Required
         // checks") become a further checks_evidence value verified here.
         report({ subRule: 'checks', message: m.noChecks(name, commit), commit, remediation: m.noChecksFix, ...at });
+      }
+      // With required checks in the policy, a pass of the commit is not enough (a push judges
+      // required checks on its tips only, so an intermediate commit passed without them): the
+      // tagged tree needs a passing receipt of each, signed by the ci role, as on a protected branch.
+      const required = policy.record.required_checks;
+      if (required.length > 0 && !trustsLocalState && current) {
+        const why = await missingSignedReceipts(commit, required, current);
+        if (why.length > 0) report({ subRule: 'checks', message: m.noReceipts(name, commit, why.slice(0, 3).join('; ')), commit, remediation: m.noReceiptsFix(commit), ...at });
+      }
+    }
+
+    async function missingSignedReceipts(commit: string, required: readonly string[], cur: { changeSet: ChangeSet; pushedNotes: string[] }): Promise<string[]> {
+      const tree = (await git.run(['rev-parse', '--verify', '-q', `${commit}^{tree}`])).stdout.toString('utf8').trim();
+      if (!tree) return [`the tree of ${commit.slice(0, 12)} cannot be read`];
+      const notes = await notesCommits(git, cur.pushedNotes);
+      const read = async (c: string, path: string) => {
+        const e = await git.snapshot(c).entry(path);
+        const blob = e ? await git.readBlob(e.oid) : null;
+        return blob ? blob.text : null;
+      };
+      const who = (await git.run(['show', '-s', '--no-show-signature', '--format=%ae%n%ce', commit])).stdout.toString('utf8').split('\n').filter(Boolean);
+      const role = ((policy.rules['required-checks']?.options ?? {}) as { signer_role?: string }).signer_role ?? 'ci';
+      const sigs = new SignatureChecker(policy, git.gitDir);
+      try {
+        const verdicts = await judgeTree(
+          policy,
+          required,
+          tree,
+          await receiptsFor(read, notes, tree),
+          {
+            signed: true,
+            role,
+            signersBase: git.gitDir,
+            pusher: pusherIdentity(policy.approvals?.identities ?? {}, cur.changeSet.actor),
+            selfEmails: who,
+            repoId: policy.approvals?.repo_id ?? policy.policyId ?? 'default',
+          },
+          sigs,
+        );
+        return verdicts.filter((v) => !v.ok).map((v) => `${v.check}: ${[...new Set(v.why)].join(', ') || 'no receipt'}`);
+      } finally {
+        sigs.close();
       }
     }
   },

@@ -124,4 +124,7 @@ cat "$RESULTS/real-memory.json"
 
 node bench/summarize.mjs "$RESULTS" | tee "$RESULTS/summary.md"
 bash bench/secrets.sh "$WORK" "$RESULTS" "$RUNS"
-node bench/warm.mjs "$REAL" "$RESULTS" --runs "${BENCH_WARM_RUNS:-5}" | tee "$RESULTS/warm.md"
+# The 32,000-commit memory point costs minutes of CPU per variant: with BENCH_HUGE=1 (as linear.mjs).
+WARM_PUSHES=500,2000,8000
+if [ -n "${BENCH_HUGE:-}" ]; then WARM_PUSHES=500,2000,8000,32000; fi
+node bench/warm.mjs "$REAL" "$RESULTS" --runs "${BENCH_WARM_RUNS:-3}" --pushes "$WARM_PUSHES" | tee "$RESULTS/warm.md"

@@ -7,7 +7,7 @@
 //
 // The signed data is exactly the decoded statement bytes. Nothing in a statement is trusted
 // until its signature verifies against the policy's allowed signers.
-import { canonicalJson } from '../config/canonical.js';
+import { canonicalJson, decodeCanonical } from '../config/canonical.js';
 
 export const NAMESPACE = 'safety-gate-approval';
 export const NOTES_REF = 'refs/notes/safety-gate';
@@ -78,23 +78,9 @@ export function parseNote(text: string): Entry[] {
     }
     entry.data = Buffer.from(parts[2]!, 'base64');
     entry.signature = Buffer.from(parts[3]!, 'base64');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(entry.data.toString('utf8'));
-    } catch {
-      entry.problem = 'holds a statement that is not JSON';
-      continue;
-    }
-    const problem = shapeProblem(parsed);
-    if (problem) {
-      entry.problem = problem;
-      continue;
-    }
-    if (canonicalJson(parsed) !== entry.data.toString('utf8')) {
-      entry.problem = 'holds a statement that is not in canonical form';
-      continue;
-    }
-    entry.statement = parsed as Statement;
+    const d = decodeCanonical<Statement>(entry.data, 'statement', shapeProblem);
+    if ('problem' in d) entry.problem = d.problem;
+    else entry.statement = d.value;
   }
   return out;
 }

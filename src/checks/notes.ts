@@ -34,6 +34,21 @@ export function gitNoteReader(git: GitLike): NoteReader {
   };
 }
 
+/** The part of a rule's GitAccess a snapshot reader needs. */
+interface SnapshotGit {
+  snapshot(rev: string): { entry(path: string): Promise<{ oid: string } | null> };
+  readBlob(oid: string): Promise<{ text: string } | null>;
+}
+
+/** A NoteReader for rules: through the run's snapshots and its one cat-file (no process per note). */
+export function snapshotNoteReader(git: SnapshotGit): NoteReader {
+  return async (commit, path) => {
+    const e = await git.snapshot(commit).entry(path);
+    const blob = e ? await git.readBlob(e.oid) : null;
+    return blob ? blob.text : null;
+  };
+}
+
 /** Every receipt attached to `object` in any of the notes commits, each line once. */
 export async function receiptsFor(read: NoteReader, commits: readonly string[], object: string): Promise<ReceiptEntry[]> {
   const out = new Map<string, ReceiptEntry>();

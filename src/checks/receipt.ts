@@ -14,7 +14,7 @@
 // `git commit` runs (pre-commit has only the index's tree). The receipt names its tree as well,
 // so a note copied onto another tree is "a receipt for another tree".
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../config/canonical.js';
+import { canonicalJson, decodeCanonical } from '../config/canonical.js';
 import type { ResolvedCheck } from '../config/schema.js';
 
 export const CHECK_NAMESPACE = 'safety-gate-check';
@@ -101,23 +101,9 @@ export function parseReceiptNote(text: string): ReceiptEntry[] {
     }
     entry.data = Buffer.from(parts[2]!, 'base64');
     entry.signature = parts[3] === '-' ? null : Buffer.from(parts[3]!, 'base64');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(entry.data.toString('utf8'));
-    } catch {
-      entry.problem = 'holds a receipt that is not JSON';
-      continue;
-    }
-    const problem = shapeProblem(parsed);
-    if (problem) {
-      entry.problem = problem;
-      continue;
-    }
-    if (canonicalJson(parsed) !== entry.data.toString('utf8')) {
-      entry.problem = 'holds a receipt that is not in canonical form';
-      continue;
-    }
-    entry.receipt = parsed as CheckReceipt;
+    const d = decodeCanonical<CheckReceipt>(entry.data, 'receipt', shapeProblem);
+    if ('problem' in d) entry.problem = d.problem;
+    else entry.receipt = d.value;
   }
   return out;
 }

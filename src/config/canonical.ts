@@ -13,3 +13,22 @@ function sortKeys(value: unknown): unknown {
   }
   return out;
 }
+
+/**
+ * A signed statement's bytes as JSON that must already be canonical (what was signed is what is
+ * read: no second spelling of the same statement), checked against `shape`. `what` names it in
+ * the problem ("statement", "receipt").
+ */
+export function decodeCanonical<T>(data: Buffer, what: string, shape: (v: unknown) => string | null): { value: T } | { problem: string } {
+  const text = data.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { problem: `holds a ${what} that is not JSON` };
+  }
+  const problem = shape(parsed);
+  if (problem) return { problem };
+  if (canonicalJson(parsed) !== text) return { problem: `holds a ${what} that is not in canonical form` };
+  return { value: parsed as T };
+}

@@ -17,7 +17,7 @@ import picomatch from 'picomatch';
 import { pusherIdentity } from '../../approvals/identity.js';
 import { parseAllowedSigners, type SignerLine } from '../../approvals/ssh.js';
 import { SignatureChecker, judgeTree } from '../../checks/evidence.js';
-import { notesCommits, receiptsFor } from '../../checks/notes.js';
+import { notesCommits, receiptsFor, snapshotNoteReader } from '../../checks/notes.js';
 import { CHECKS_NOTES_REF } from '../../checks/receipt.js';
 import type { ChangeSet, RefUpdate } from '../../changeset/types.js';
 import { defineRule, type GitAccess, type Report } from '../types.js';
@@ -215,11 +215,6 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
       const tree = (await git.run(['rev-parse', '--verify', '-q', `${commit}^{tree}`])).stdout.toString('utf8').trim();
       if (!tree) return [`the tree of ${commit.slice(0, 12)} cannot be read`];
       const notes = await notesCommits(git, cur.pushedNotes);
-      const read = async (c: string, path: string) => {
-        const e = await git.snapshot(c).entry(path);
-        const blob = e ? await git.readBlob(e.oid) : null;
-        return blob ? blob.text : null;
-      };
       const who = (await git.run(['show', '-s', '--no-show-signature', '--format=%ae%n%ce', commit])).stdout.toString('utf8').split('\n').filter(Boolean);
       const role = ((policy.rules['required-checks']?.options ?? {}) as { signer_role?: string }).signer_role ?? 'ci';
       const sigs = new SignatureChecker(policy, git.gitDir);
@@ -228,7 +223,7 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
           policy,
           required,
           tree,
-          await receiptsFor(read, notes, tree),
+          await receiptsFor(snapshotNoteReader(git), notes, tree),
           {
             signed: true,
             role,

@@ -11,7 +11,7 @@
 import picomatch from 'picomatch';
 import { pusherIdentity, type Pusher } from '../../approvals/identity.js';
 import { SignatureChecker, judgeTree, type EvidenceRequirement } from '../../checks/evidence.js';
-import { notesCommits, receiptsFor, type NoteReader } from '../../checks/notes.js';
+import { notesCommits, receiptsFor, snapshotNoteReader } from '../../checks/notes.js';
 import { CHECKS_NOTES_REF } from '../../checks/receipt.js';
 import { protectedBranchMatcher } from '../ref-integrity/rule.js';
 import type { RefIntegrityOptions } from '../ref-integrity/options.js';
@@ -148,12 +148,7 @@ ordinary approval closes the finding only where approvals.rules names required-c
 
         const pushed = run.refs.filter((r) => r.ref === CHECKS_NOTES_REF && r.kind !== 'delete').map((r) => r.newOid);
         const notes = await notesCommits(git, pushed);
-        const read: NoteReader = async (commit, path) => {
-          const e = await git.snapshot(commit).entry(path);
-          if (!e) return null;
-          const blob = await git.readBlob(e.oid);
-          return blob ? blob.text : null;
-        };
+        const read = snapshotNoteReader(git);
         const signersBase = server ? git.gitDir : (git.workTree ?? git.gitDir);
         const sigs = new SignatureChecker(policy, signersBase);
         const pusher: Pusher | null = server ? pusherIdentity(policy.approvals?.identities ?? {}, changeSet.actor) : null;

@@ -90,8 +90,12 @@ export function lanesOf(cs: ChangeSet): string[] {
   for (const c of cs.commits) {
     if ((c.oid === null && c.message === null) || notesOnly(c)) continue;
     if (c.transition) {
-      const t = tipLane(c.transition.tipTrailers ?? []);
-      if (t) out.add(t.lane);
+      // Every commit the move brings, not only its tip: a fresh task's commit on top of a spent
+      // one must not carry the spent one's work onto the branch as "another lane".
+      for (const trailers of [c.transition.tipTrailers ?? [], ...(c.transition.broughtTrailers ?? [])]) {
+        const t = tipLane(trailers);
+        if (t) out.add(t.lane);
+      }
       continue;
     }
     const s = cs.signedTasks?.get(c.oid);

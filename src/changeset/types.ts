@@ -112,6 +112,8 @@ export interface RefTransition {
    * attempt of the task that made its tip, and counts against that task's retry budget.
    */
   tipTrailers?: Trailer[];
+  /** The trailers of every commit the move brings onto the ref (tip first): each is an attempt of its task too. */
+  broughtTrailers?: Trailer[][];
 }
 
 export type RefUpdateKind = 'create' | 'update' | 'delete';

@@ -66,9 +66,11 @@ export async function addRefTransitions(cs: ChangeSet, git: GitRunner, objects: 
     const { changes } = parseRawRecords(splitZ(diff.stdout), 0, id);
     if (changes.length === 0) continue;
     const head = await commitHeader(objects, tip);
-    const trailers = await git.run(['log', '-1', '--no-show-signature', '--format=%(trailers:only,unfold)', tip]);
-    const tipTrailers = parseTrailers(trailers.stdout.toString('utf8'));
-    const transition: RefTransition = { ref: r.ref, base, newOid: tip, author: head.author, committer: head.committer, tipTrailers };
+    // Trailers of the tip and of every commit the move brings (tip first): one git log per move.
+    const brought = await git.run(['log', '--no-show-signature', '-z', '--format=%(trailers:only,unfold)', tip, `^${base}`]);
+    const tipTrailers = parseTrailers(splitZ(brought.stdout)[0] ?? '');
+    const broughtTrailers = splitZ(brought.stdout).map(parseTrailers);
+    const transition: RefTransition = { ref: r.ref, base, newOid: tip, author: head.author, committer: head.committer, tipTrailers, broughtTrailers };
     // No message, no trailers, no author for the rules: the move is not one commit's work (the
     // tip's task trailers do not describe what it brings), and the commits it brings are judged
     // on their own. Approvals read the tip's author and committer from `transition`.

@@ -96,4 +96,44 @@ describe("README's agent run", () => {
     );
     expect(spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/tags/app/v1.0.0'], { cwd: join(work, 'app.git'), env: sb.env }).status).not.toBe(0);
   });
+
+  it('a move of main onto a feature branch needs every commit it brings approved, not only the tip', () => {
+    const amend = 'git commit -q --amend -m "Paper mode" -m "$(cat ../task.trailers)"\n';
+    const block = readmeBlock();
+    expect(block).toContain(amend);
+    // A second in-scope commit on the task branch; the person approves only the tip (HEAD).
+    const second = 'echo 1 > config/retries && git add -A && git commit -q -m "Retries" -m "$(cat ../task.trailers)"\n';
+    const { out, work } = run(block.replace(amend, amend + second));
+    const app = join(work, 'app');
+    const first = git(app, 'rev-parse', 'HEAD~1');
+    expect(out).toMatch(
+      new RegExp(`policy-record/approval\\s+agent push by codex-bot to protected branch refs/heads/main: commit ${first.slice(0, 12)} needs a person's signed approval`),
+    );
+    expect(git(join(work, 'app.git'), 'rev-parse', 'refs/heads/main')).not.toBe(git(app, 'rev-parse', 'HEAD'));
+  });
+
+  it('a push that also carries a second task is an attempt of both lanes: the spent lane still refuses it', () => {
+    const block = readmeBlock()
+      .split('\n')
+      .filter((l) => !l.includes('--reset-lane'))
+      .join('\n');
+    // Before the landing push, a commit signed for another run rides along (a fresh lane).
+    const landing = 'git push origin HEAD:main                             # lands: signed task, CI receipt, approval';
+    expect(block).toContain(landing);
+    const other = [
+      `sed 's/0b6f2c1e-3d4a-4b5c-8d9e-0f1a2b3c4d5e/1c7a3d2f-4e5b-4c6d-9e0f-1a2b3c4d5e6f/' ../task.json > ../task2.json`,
+      'safety-gate task sign ../task2.json --key ../orchestrator_key --repo-id acme/app --out ../task2.trailers',
+      'git commit -q --allow-empty -m "Other task" -m "$(cat ../task2.trailers)"',
+    ].join('\n');
+    const { out, work } = run(block.replace(landing, `${other}\n${landing}`));
+    expect(out).toContain(`retry budget exhausted (2 of 2) for task lane ${LANE}`);
+    const server = join(work, 'app.git');
+    const audit = readFileSync(join(server, 'safety-gate', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditLine & { lanes?: string[] });
+    const last = audit.filter((a) => a.refs.some((r) => r.ref === 'refs/heads/main')).at(-1)!;
+    expect(last.decision).toBe('block');
+    expect(last.lanes).toEqual([LANE, '1c7a3d2f-4e5b-4c6d-9e0f-1a2b3c4d5e6f/file:config/**']);
+  });
 });

@@ -200,7 +200,7 @@ async function terraformImageList(path: string, text: string): Promise<ImageEntr
 
 /** Images a YAML manifest names (the image-pinning reader), each with its digest or null. */
 async function yamlImageList(path: string, text: string): Promise<ImageEntry[]> {
-  const [{ loadYamlModule, parseYamlText }, { yamlImages, yamlFlavour }] = await Promise.all([import('../rules/_shared/yaml.js'), import('../rules/image-pinning/yaml-images.js')]);
+  const [{ loadYamlModule, parseYamlText }, { yamlImages, yamlFlavour }] = await Promise.all([import('../readers/yaml.js'), import('../rules/image-pinning/yaml-images.js')]);
   const parsed = parseYamlText(text, await loadYamlModule());
   return yamlImages(parsed, yamlFlavour(path)).map((u) => {
     const m = DIGEST.exec(u.raw.trim());

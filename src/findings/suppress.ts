@@ -5,7 +5,7 @@
 //     <code>  # safety-gate: allow <rule>[, <rule>…] -- <reason>
 //
 // (any comment syntax, on the finding's line or alone on the line above; see
-// src/rules/_shared/suppressions.ts for the grammar). A rule never handles its own exceptions:
+// src/readers/suppressions.ts for the grammar). A rule never handles its own exceptions:
 // it reports what it finds, and here:
 //
 // - an exception with a reason, for the finding's rule (`agent-mode`) or its exact sub-rule
@@ -24,7 +24,7 @@
 //   suppressed inline.
 import type { Blob } from '../changeset/blob.js';
 import type { FileChange } from '../changeset/types.js';
-import { parseSuppressionLine, parseSuppressions, type Suppression } from '../rules/_shared/suppressions.js';
+import { parseSuppressionLine, parseSuppressions, type Suppression } from '../readers/suppressions.js';
 import { findingFingerprint, lineContext, normaliseLine } from './fingerprint.js';
 import type { Finding, Severity, SuppressedFinding } from './types.js';
 

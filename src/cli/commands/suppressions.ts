@@ -71,7 +71,7 @@ async function everyAllowComment(
   git: { run(args: string[], opts?: { okCodes?: number[] }): Promise<{ code: number; stdout: Buffer }> },
   rev: string,
 ): Promise<{ path: string; line: number; column: number; rule: string; reason: string | null }[]> {
-  const { listSuppressions } = await import('../../rules/_shared/suppressions.js');
+  const { listSuppressions } = await import('../../readers/suppressions.js');
   const ls = await git.run(['ls-tree', '-r', '-z', '--full-tree', rev], { okCodes: [0, 128] });
   if (ls.code !== 0) throw new GateError('usage', `cannot resolve ${rev}`);
   const objects = new CatFile(gitDir, io.env);

@@ -1,10 +1,10 @@
 // agent-mode (Gates B and C): forbidden values for named settings, read the way the runtime
-// reads them. The readers in ../_shared/settings turn each file into assignments (key, value,
+// reads them. The readers in ../../readers/settings turn each file into assignments (key, value,
 // position); this rule keeps those of the configured settings and judges their values.
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
 import type { FileChange } from '../../changeset/types.js';
-import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../_shared/settings/index.js';
-import { loadYamlDocuments, type YamlNode } from '../_shared/yaml.js';
+import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../../readers/settings/index.js';
+import { loadYamlDocuments, type YamlNode } from '../../readers/yaml.js';
 import { normalizeRepoPath } from '../../engine/paths.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkChange } from '../../../test/helpers/rule-harness.js';
 import { Blob } from '../../changeset/blob.js';
-import { parseYamlText } from '../_shared/yaml.js';
+import { parseYamlText } from '../../readers/yaml.js';
 import * as Y from 'yaml';
 import { dockerfileImages } from './dockerfile.js';
 import { expandVars, judgeImage, MARK } from './image-ref.js';

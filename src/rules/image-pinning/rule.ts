@@ -4,7 +4,7 @@
 // Hot path: YAML reaches the parser only when it mentions `image`, `container`, `docker://` or
 // Cloud Build `steps`; Dockerfiles are read with a small line reader. No zod, no static yaml.
 import type { FileChange } from '../../changeset/types.js';
-import { isYamlMap, isYamlScalar, isYamlSeq, loadYamlDocuments, mapPair, scalarText, walkYaml, type YamlLoadResult, type YamlScalar } from '../_shared/yaml.js';
+import { isYamlMap, isYamlScalar, isYamlSeq, loadYamlDocuments, mapPair, scalarText, walkYaml, type YamlLoadResult, type YamlScalar } from '../../readers/yaml.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import { commandImages, PLACEHOLDER, terraformImages } from './command-images.js';
 import { dockerfileImages } from './dockerfile.js';

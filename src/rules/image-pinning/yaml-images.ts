@@ -21,8 +21,8 @@
 //
 // Not images: `image:` next to `build:` / `context:` / `dockerfile:` (compose and Skaffold name
 // the image they build), values with custom YAML tags (`!Ref Param`), file names and URLs.
-import type { YamlLoadResult, YamlMap, YamlNode, YamlPair, YamlScalar } from '../_shared/yaml.js';
-import { isYamlMap, isYamlScalar, isYamlSeq, mapPair, scalarText, walkYaml } from '../_shared/yaml.js';
+import type { YamlLoadResult, YamlMap, YamlNode, YamlPair, YamlScalar } from '../../readers/yaml.js';
+import { isYamlMap, isYamlScalar, isYamlSeq, mapPair, scalarText, walkYaml } from '../../readers/yaml.js';
 import { expandVars } from './image-ref.js';
 
 export interface YamlImageUse {

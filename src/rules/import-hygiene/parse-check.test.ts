@@ -1,8 +1,8 @@
-// Unit tests of src/rules/_shared/parse-check.ts and src/rules/_shared/python.ts.
+// Unit tests of src/readers/parse-check.ts and src/readers/python.ts.
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
-import { checkJson, checkPython, checkTsJs, checkYaml, isPythonShebang, isTemplatedYaml, languageOf } from '../_shared/parse-check.js';
-import { firstSyntaxError, parsePython, parsePythonBlob, pythonParserStats } from '../_shared/python.js';
+import { checkJson, checkPython, checkTsJs, checkYaml, isPythonShebang, isTemplatedYaml, languageOf } from '../../readers/parse-check.js';
+import { firstSyntaxError, parsePython, parsePythonBlob, pythonParserStats } from '../../readers/python.js';
 
 const blob = (text: string) => new Blob('1'.repeat(40), Buffer.from(text));
 const at = (text: string, p: { offset: number } | null) => (p ? blob(text).position(p.offset) : null);

@@ -3,7 +3,7 @@ import { Blob } from '../../changeset/blob.js';
 import type { FileChange } from '../../changeset/types.js';
 import { createPathMatcher } from '../../engine/paths.js';
 import type { FindingInput } from '../../findings/types.js';
-import { parsePython } from '../_shared/python.js';
+import { parsePython } from '../../readers/python.js';
 import type { FileView, RuleContext, RunView } from '../types.js';
 import { optionsSchema, type ImportHygieneOptions } from './options.js';
 import { importHygiene } from './rule.js';

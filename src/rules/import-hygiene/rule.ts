@@ -10,7 +10,7 @@
 import type { Blob } from '../../changeset/blob.js';
 import type { FileChange, Snapshot } from '../../changeset/types.js';
 import { GateError } from '../../errors.js';
-import { isTreeScan, snapshotOfChanges } from '../_shared/changes-snapshot.js';
+import { isTreeScan, snapshotOfChanges } from '../../changeset/changes-snapshot.js';
 import {
   checkJson,
   checkPython,
@@ -23,8 +23,8 @@ import {
   languageOf,
   type ParseLanguage,
   type ParseProblem,
-} from '../_shared/parse-check.js';
-import { parsePythonBlob, queryPython } from '../_shared/python.js';
+} from '../../readers/parse-check.js';
+import { parsePythonBlob, queryPython } from '../../readers/python.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { bashSyntaxCheck } from './bash-check.js';
 import type { ImportHygieneOptions } from './options.js';

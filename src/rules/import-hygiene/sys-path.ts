@@ -12,8 +12,8 @@
 // importlib), `sys.modules["sys"]`; `getattr(<sys>, "path")`, `vars(<sys>)["path"]`,
 // `<sys>.__dict__["path"]`; unbound methods `list.insert(<sys.path>, …)` (any mutator).
 // Not followed: names computed at run time (`getattr(sys, name)`, `__import__(modname)`).
-import type { PyNode, PyTree } from '../_shared/python.js';
-import { queryPython } from '../_shared/python.js';
+import type { PyNode, PyTree } from '../../readers/python.js';
+import { queryPython } from '../../readers/python.js';
 
 export interface SysPathMutation {
   /** UTF-16 offset of the mutating expression or statement. */

@@ -9,7 +9,7 @@ import type { Blob } from '../../changeset/blob.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { BUILTIN_BROKERS } from './brokers.js';
 import { findLiveHosts, HostTable, type LiveHit, type LiveInfo } from './hosts.js';
-import { base64Fragments, resolvedStrings } from '../_shared/literal-strings.js';
+import { base64Fragments, resolvedStrings } from '../../readers/literal-strings.js';
 import type { LiveEndpointOptions } from './options.js';
 
 const DOCS = `Blocks live (real-money) broker hosts in runtime-scope code and config, and new
@@ -148,7 +148,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
     // this rule reports every live host, and the engine suppresses the ones a reasoned
     // exception covers and reports the exceptions a change adds as live-endpoint/new-exception.
     // Base64 spellings of the keywords (every alignment), so the prefilter lets an encoded host
-    // through to the decoder in ../_shared/literal-strings.ts.
+    // through to the decoder in ../../readers/literal-strings.ts.
     const b64 = [...new Set(table.keywords.flatMap((k) => base64Fragments(k)))];
     const checkBlob = async (file: FileView, blob: Blob, report: Report) => {
       const seen = new Set<string>();

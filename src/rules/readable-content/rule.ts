@@ -10,7 +10,7 @@
 //                  repository's commit, which no rule ever reads
 import type { FileChange } from '../../changeset/types.js';
 import { knownBinaryFormat } from '../../changeset/blob.js';
-import { detectFormat } from '../_shared/settings/index.js';
+import { detectFormat } from '../../readers/settings/index.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { byteAttributes, candidatePaths } from './attributes.js';
 import type { ReadableContentOptions } from './options.js';

@@ -32,7 +32,7 @@ import {
   type YamlNode,
   type YamlPair,
   type YamlPos,
-} from '../_shared/yaml.js';
+} from '../../readers/yaml.js';
 import { expandVars, MARK } from '../image-pinning/image-ref.js';
 
 export interface ReplicaProblem {

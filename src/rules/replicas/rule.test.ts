@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yaml';
-import { parseYamlText } from '../_shared/yaml.js';
+import { parseYamlText } from '../../readers/yaml.js';
 import { replicaProblems, templateReplicaProblems } from './check.js';
 import { nameMatcher, nameWords } from './rule.js';
 

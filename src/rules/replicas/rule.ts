@@ -4,7 +4,7 @@
 // Hot path: a YAML/JSON file is parsed only when it matches the globs, or when its text holds
 // every word of one of the workload names (e.g. `execution` and `agent`).
 import type { FileChange } from '../../changeset/types.js';
-import { loadYamlDocuments } from '../_shared/yaml.js';
+import { loadYamlDocuments } from '../../readers/yaml.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import { kubectlScaleProblems, replicaProblems, templateReplicaProblems, terraformReplicaProblems } from './check.js';
 import type { ReplicasOptions } from './options.js';

@@ -12,7 +12,7 @@
 //           assigned to a variable, is text, not a call.
 // Patterns are literal; an end that is a word character must sit at a word boundary.
 import type { Blob } from '../../changeset/blob.js';
-import { parsePythonBlob, queryPython } from '../_shared/python.js';
+import { parsePythonBlob, queryPython } from '../../readers/python.js';
 
 const WORD = /[A-Za-z0-9_]/;
 

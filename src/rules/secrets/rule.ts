@@ -5,7 +5,7 @@
 // message shows it redacted, the audit log keeps a hash.
 import type { FileChange } from '../../changeset/types.js';
 import { GateError } from '../../errors.js';
-import { suppressionCovering } from '../_shared/suppressions.js';
+import { suppressionCovering } from '../../readers/suppressions.js';
 import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
 import { DETECTORS } from './detectors/index.js';
 import type { SecretsOptions } from './options.js';

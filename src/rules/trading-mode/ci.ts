@@ -13,9 +13,9 @@
 //   `trigger:` jobs run no script. `include:`d files are not followed.
 // Anywhere in the file, a literal non-paper value in an env/variables map or a run/script
 // assignment is reported at the value.
-import { normalizeValue, evaluateDefaults, type Assignment } from '../_shared/settings/index.js';
-import { shellAssignmentsIn } from '../_shared/settings/tree.js';
-import { getIn, isYamlMap, isYamlScalar, mapGet, mapPair, walkYaml, type YamlMap, type YamlNode, type YamlPos, type YamlScalar } from '../_shared/yaml.js';
+import { normalizeValue, evaluateDefaults, type Assignment } from '../../readers/settings/index.js';
+import { shellAssignmentsIn } from '../../readers/settings/tree.js';
+import { getIn, isYamlMap, isYamlScalar, mapGet, mapPair, walkYaml, type YamlMap, type YamlNode, type YamlPos, type YamlScalar } from '../../readers/yaml.js';
 
 export interface CiCheck {
   variable: string;

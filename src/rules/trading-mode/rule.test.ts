@@ -3,7 +3,7 @@ import { Blob } from '../../changeset/blob.js';
 import type { FileChange } from '../../changeset/types.js';
 import { createPathMatcher } from '../../engine/paths.js';
 import type { FindingInput } from '../../findings/types.js';
-import { loadYamlDocuments } from '../_shared/yaml.js';
+import { loadYamlDocuments } from '../../readers/yaml.js';
 import type { FileView, RuleContext } from '../types.js';
 import { actionMatcher, analyzeGithub, analyzeGitlab, commandMatcher, type CiCheck } from './ci.js';
 import { DEFAULT_TEST_ACTIONS, DEFAULT_TEST_COMMANDS, optionsSchema, type TradingModeOptions } from './options.js';

@@ -4,9 +4,9 @@
 // workflow that never mentions TRADING_MODE is exactly what it must catch).
 import type { Blob } from '../../changeset/blob.js';
 import type { FileChange, Snapshot } from '../../changeset/types.js';
-import { normalizeValue } from '../_shared/settings/index.js';
-import { isTreeScan, snapshotOfChanges } from '../_shared/changes-snapshot.js';
-import { loadYamlDocuments } from '../_shared/yaml.js';
+import { normalizeValue } from '../../readers/settings/index.js';
+import { isTreeScan, snapshotOfChanges } from '../../changeset/changes-snapshot.js';
+import { loadYamlDocuments } from '../../readers/yaml.js';
 import { defineRule, type CommitView, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import {
   actionMatcher,

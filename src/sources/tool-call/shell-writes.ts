@@ -17,7 +17,7 @@
 // the server still judge whatever they write.
 import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { treeSitter, treeSitterLanguage } from '../../rules/_shared/tree-sitter.js';
+import { treeSitter, treeSitterLanguage } from '../../readers/tree-sitter.js';
 
 type WriteOp = 'write' | 'delete';
 

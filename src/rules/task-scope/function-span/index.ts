@@ -8,7 +8,7 @@
 // Parsers are loaded only when one of these is called (TypeScript: `import('typescript')`;
 // Python: web-tree-sitter + tree-sitter-python.wasm). Nothing here reads git.
 import type { Blob } from '../../../changeset/blob.js';
-import { parsePythonBlob } from '../../_shared/python.js';
+import { parsePythonBlob } from '../../../readers/python.js';
 import { compareOutsideSpans } from './compare.js';
 import { PYTHON_EXTENSIONS, pythonSpans, pythonSpansFromTree } from './python.js';
 import { TYPESCRIPT_EXTENSIONS, typescriptSpans } from './typescript.js';

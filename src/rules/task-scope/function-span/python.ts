@@ -1,5 +1,5 @@
 // Function spans in Python, in-process with web-tree-sitter and the tree-sitter-python grammar
-// (through src/rules/_shared/python.ts, which loads the parser lazily once per process).
+// (through src/readers/python.ts, which loads the parser lazily once per process).
 //
 // Addressable: `def`, `async def` and `class` (a name level each). Compound statements (if,
 // try, with, for, while, match) are transparent: a `def` inside `if TYPE_CHECKING:` is
@@ -7,7 +7,7 @@
 // the body, and includes the `#` comment lines directly above it (no blank line between, the
 // comment alone on its line: what `inspect.getcomments` calls the doc comment). The docstring
 // is part of the body.
-import { parsePython, type PyNode, type PyTree } from '../../_shared/python.js';
+import { parsePython, type PyNode, type PyTree } from '../../../readers/python.js';
 import { resolveSpans, type Decl, type SpanResult } from './types.js';
 
 export const PYTHON_EXTENSIONS = ['.py', '.pyi'];

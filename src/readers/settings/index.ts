@@ -19,7 +19,7 @@
 // A YAML or JSON file with a syntax error is read with the line reader (so a broken file or a
 // Helm template still gets `AGENT_MODE: EXECUTE` caught); reporting the parse error itself is
 // the import-hygiene rule's job.
-import type { Blob } from '../../../changeset/blob.js';
+import type { Blob } from '../../changeset/blob.js';
 import { loadYamlDocuments, loadYamlModule, parseYamlText, walkYaml, type YamlNode, type YamlScalar } from '../yaml.js';
 import { readDockerfile } from './dockerfile.js';
 import { readDotenv } from './dotenv.js';

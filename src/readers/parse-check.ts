@@ -11,7 +11,7 @@
 //   shellKind(path, text)        'bash' / 'sh' scripts checked with `bash -n` (import-hygiene)
 //
 // No parser is loaded at import time.
-import type { Blob } from '../../changeset/blob.js';
+import type { Blob } from '../changeset/blob.js';
 import { firstCompileError, parsePythonBlob, queryPython, type PyNode, type PyTree } from './python.js';
 import { loadYamlDocuments } from './yaml.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Blob } from '../../../changeset/blob.js';
+import { Blob } from '../../changeset/blob.js';
 import { detectFormat, normalizeValue, readDockerfile, readDotenv, readHcl, readJavaScript, readLines, readPython, readSettings, readShell, type Assignment } from './index.js';
 
 const kv = (as: Assignment[]) => as.map((a) => `${a.key}=${a.value}${a.dynamic ? ' (dynamic)' : ''} @${a.line}:${a.column}`);

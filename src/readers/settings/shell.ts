@@ -15,7 +15,7 @@
 // `tee`, a pipe into `kubectl apply -f -`); a heredoc only printed to the terminal is a
 // message. Comments
 // (`#` at the start of a word) never match. Values with `$X`, `$(…)` or backticks are dynamic.
-import { decodeEscapeAt } from '../../../changeset/unescape.js';
+import { decodeEscapeAt } from '../../changeset/unescape.js';
 import { readDotenv } from './dotenv.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, matchParen, positionsOf } from './values.js';

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { embedded } from '../../embedded.js';
+import { embedded } from '../embedded.js';
 import type { Language } from 'web-tree-sitter';
 
 type TreeSitter = typeof import('web-tree-sitter');

@@ -5,7 +5,7 @@
 // the opening quotes is trimmed, a line-ending backslash swallows the newline and following
 // whitespace), literal '…' and multi-line literal '''…'''. Non-string values (numbers, booleans,
 // dates) are reported as written; in arrays only `"K=V"` strings count (pytest-env). `#` starts a comment outside strings.
-import { decodeEscapeAt } from '../../../changeset/unescape.js';
+import { decodeEscapeAt } from '../../changeset/unescape.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
 

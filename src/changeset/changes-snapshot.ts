@@ -2,7 +2,7 @@
 // every file of the tree is in the change set as an addition, so the change set IS the tree.
 // Rules that judge a whole tree (the script-risk manifest, packages of entrypoints) use this
 // to run on a scan as they run on a commit's snapshot.
-import type { FileChange, Snapshot, TreeEntry } from '../../changeset/types.js';
+import type { FileChange, Snapshot, TreeEntry } from './types.js';
 
 export function snapshotOfChanges(changes: readonly FileChange[], id = 'scan'): Snapshot {
   let entries: TreeEntry[] | null = null;

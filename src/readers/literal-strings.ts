@@ -16,7 +16,7 @@
 // Each view carries the offset in the file the reader reports (the scalar, the join, the line,
 // the literal). Values computed at run time (variables set by commands, f-strings and
 // templates with fields, functions other than join and b64decode) stay out of reach.
-import type { Blob } from '../../changeset/blob.js';
+import type { Blob } from '../changeset/blob.js';
 import { substituteKnown } from './settings/values.js';
 import { loadYamlDocuments, walkYaml } from './yaml.js';
 

@@ -12,7 +12,7 @@
 //     (explicit keys win; among merge sources the first wins), in written order;
 //   - positions are where the node is written; a pair's `valuePos` is where its value is
 //     written in that pair (the `*alias` token when the value is an alias).
-import type { Blob } from '../../changeset/blob.js';
+import type { Blob } from '../changeset/blob.js';
 
 export interface YamlPos {
   /** 1-based. */

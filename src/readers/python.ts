@@ -15,7 +15,7 @@
 //
 // Trees are never deleted: a memoised tree lives as long as its blob (one run). Call
 // `tree.delete()` yourself on trees from `parsePython` that you do not keep.
-import type { Blob } from '../../changeset/blob.js';
+import type { Blob } from '../changeset/blob.js';
 import { treeSitter, treeSitterLanguage } from './tree-sitter.js';
 import type { Node, Parser, Query, QueryCapture, Tree } from 'web-tree-sitter';
 

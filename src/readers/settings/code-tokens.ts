@@ -2,7 +2,7 @@
 // to environment settings without ever matching inside comments or unrelated strings.
 // Not full parsers: a token stream with string values decoded and positions kept.
 
-import { decodeEscapeAt } from '../../../changeset/unescape.js';
+import { decodeEscapeAt } from '../../changeset/unescape.js';
 import type { Assignment, Keep } from './types.js';
 
 /** Token tests and assignment output shared by the Python and JS/TS readers. */

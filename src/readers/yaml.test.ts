@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Blob } from '../../changeset/blob.js';
+import { Blob } from '../changeset/blob.js';
 import { getIn, loadYamlDocuments, mapGet, mapPair, scalarText, walkYaml, type YamlNode } from './yaml.js';
 
 const blob = (text: string) => new Blob('0'.repeat(40), Buffer.from(text));

@@ -4,7 +4,7 @@
 //   KEY=value # comment  (a '#' after whitespace starts a comment in an unquoted value)
 //   ${X:-default} expansions in unquoted and double-quoted values (dotenv-expand, python-dotenv)
 // Whole-line comments and blank lines are skipped; CRLF line ends are accepted.
-import { decodeEscapeAt } from '../../../changeset/unescape.js';
+import { decodeEscapeAt } from '../../changeset/unescape.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, positionsOf, substituteKnown } from './values.js';
 

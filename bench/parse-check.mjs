@@ -9,7 +9,7 @@
 //   floor       node start-up only (what `node -e 0` costs)
 //   typescript  the previous check: TypeScript's createSourceFile, plus for JS files the one-file
 //               program's syntactic pass (TypeScript-only syntax in .js); replicated here
-//   current     checkTsJs from src/readers/parse-check.ts as it is in the working tree,
+//   current     checkTsJs from src/readers/parse-check/index.ts as it is in the working tree,
 //               bundled by esbuild with the CLI's externals (what dist/cli.js runs)
 // Reported per variant and file: median and min of wall time of the whole process, its CPU time
 // (user + system of the whole process from its start to the end of the first check), and inside it
@@ -48,7 +48,7 @@ const currentEntry = join(WORK, 'current-entry.ts');
 writeFileSync(
   currentEntry,
   `import { Blob } from ${JSON.stringify(join(ROOT, 'src/changeset/blob.ts'))};
-import { checkTsJs } from ${JSON.stringify(join(ROOT, 'src/readers/parse-check.ts'))};
+import { checkTsJs } from ${JSON.stringify(join(ROOT, 'src/readers/parse-check/index.ts'))};
 export async function check(text: string, path: string) {
   const b = new Blob('0'.repeat(40), Buffer.from(text));
   const p = await checkTsJs(b, path);

@@ -1,7 +1,7 @@
 // Unit tests of src/readers/parse-check.ts and src/readers/python.ts.
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
-import { checkJson, checkPython, checkTsJs, checkYaml, isPythonShebang, isTemplatedYaml, languageOf } from '../../readers/parse-check.js';
+import { checkJson, checkPython, checkTsJs, checkYaml, isPythonShebang, isTemplatedYaml, languageOf } from '../../readers/parse-check/index.js';
 import { firstSyntaxError, parsePython, parsePythonBlob, pythonParserStats } from '../../readers/python.js';
 
 const blob = (text: string) => new Blob('1'.repeat(40), Buffer.from(text));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
-import { checkPython } from '../../readers/parse-check.js';
+import { checkPython } from '../../readers/parse-check/index.js';
 import { bashSyntaxCheck } from './bash-check.js';
 import { PythonCompiler, PythonCompilerPool } from './python-compiler.js';
 

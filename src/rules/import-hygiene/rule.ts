@@ -23,7 +23,7 @@ import {
   languageOf,
   type ParseLanguage,
   type ParseProblem,
-} from '../../readers/parse-check.js';
+} from '../../readers/parse-check/index.js';
 import { parsePythonBlob, queryPython } from '../../readers/python.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { bashSyntaxCheck } from './bash-check.js';

@@ -9,7 +9,7 @@ import type { Blob } from '../../changeset/blob.js';
 import picomatch from 'picomatch';
 import type { Snapshot, TreeEntry } from '../../changeset/types.js';
 import { isTreeScan, snapshotOfChanges } from '../../changeset/changes-snapshot.js';
-import { checkJson } from '../../readers/parse-check.js';
+import { checkJson } from '../../readers/parse-check/index.js';
 import { getIn, isYamlMap, isYamlScalar, isYamlSeq, loadYamlDocuments, mapPair, type YamlNode } from '../../readers/yaml.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 import { findGuard } from './guard.js';

@@ -181,6 +181,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
       paths: own ? createPathMatcher(rulePolicy.runtimeScope, rulePolicy.caseInsensitivePaths) : paths,
       trustsLocalState: input.trustsLocalState,
       now: input.now,
+      deadlineAt: input.deadlineAt,
       history: cacheable ? tracked(input.history, taint) : input.history,
     };
     const checker = await rule.create(ctx);

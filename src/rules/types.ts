@@ -66,6 +66,8 @@ export interface RuleContext<O> {
   trustsLocalState: boolean;
   /** Time of the run (ms since epoch), fixed for determinism. */
   now: number;
+  /** Wall-clock time (ms since epoch) by which the run must decide: the bound for code a rule runs but does not control (a team's patterns). */
+  deadlineAt: number;
   /** Earlier decisions from the audit log this door trusts (the server's own in pre-receive). */
   history: AuditHistory;
 }

@@ -129,4 +129,38 @@ describe('secrets, pre-receive (promoted to block)', () => {
     const json = runCli(['scan', '--range', 'main..bad', '--format', 'json'], { cwd: repo.path, env: sb.env });
     expectNoSecret(r.out, server.auditLines().join('\n'), json.stdout, json.stderr);
   });
+
+  it('a team pattern that backtracks on the pushed bytes is stopped at the deadline: could not decide, one line, one audit line', () => {
+    // `(a+)+$` on 40 a's and a b takes longer than the age of the universe in a backtracking
+    // engine; gitleaks (RE2) would answer at once. The gate must not hang the push.
+    const policy = {
+      extends: ['recommended'],
+      rules: { secrets: { severity: 'block', options: { gitleaks_config: 'gitleaks.toml' } } },
+      limits: { deadline_ms: { 'pre-receive': 2500 } },
+    };
+    const server = createServer(sb, policy);
+    writeFileSync(
+      join(server.path, 'safety-gate', 'gitleaks.toml'),
+      ['[[rules]]', 'id = "slow-token"', "regex = '''slowtoken=(a+)+$'''", 'keywords = ["slowtoken="]', ''].join('\n'),
+    );
+    execFileSync('git', ['clone', '-q', server.url, `${sb.dir}/work`], { env: sb.env });
+    const repo = new Repo(`${sb.dir}/work`, sb.env);
+    repo.write('services/slow.cfg', `slowtoken=${'a'.repeat(40)}b\n`);
+    repo.commitAll('slow');
+    const started = Date.now();
+    const r = push(repo, ['origin', 'main']);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('pre-receive hook declined');
+    expect(r.out).toMatch(
+      /remote: safety-gate: could not decide — secrets: the pattern slow-token was still matching services\/slow\.cfg \(blob [0-9a-f]{12}\) at the deadline; blocking to stay safe; rewrite that pattern in gitleaks.toml/,
+    );
+    expect(r.out).not.toMatch(/safety-gate: passed/);
+    expect(server.ref('refs/heads/main')).toBeNull();
+    const lines = server.auditLines();
+    expect(lines).toHaveLength(1);
+    const last = JSON.parse(lines[0]!);
+    expect(last.decision).toBe('error');
+    expect(last.error).toMatch(/slow-token/);
+  });
 });

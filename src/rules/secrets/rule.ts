@@ -10,6 +10,8 @@ import { defineRule, type FileView, type Report, type RuleContext } from '../typ
 import { DETECTORS } from './detectors/index.js';
 import type { SecretsOptions } from './options.js';
 import { redact, secretHash } from './redact.js';
+import { runBounded, TimeBoundExceeded } from './bounded.js';
+import { secretsMsg } from './messages.js';
 import { compileAllowlist, compileRule, detectorRule, scan, type CompiledRule } from './scan.js';
 
 const RULE_ID = 'secrets';
@@ -43,7 +45,10 @@ Your gitleaks rules (rules.secrets.options.gitleaks_config: PATH)
   scoped flags, \\A, \\z, (?P<name>, [[:alpha:]], \\Q…\\E, \\x{…}, \\pL); what has no exact
   equivalent ((?U), \\C, negated POSIX classes, …) is refused with file:line naming the rule, and
   the gate cannot decide (exit 2) until it is fixed. A rule without keywords makes every file
-  reach the patterns. Binary files (a NUL in the first 8000 bytes) are not read.
+  reach the patterns. Binary files (a NUL in the first 8000 bytes) are not read. JavaScript's
+  engine backtracks where RE2 does not, so your patterns run under the door's deadline
+  (limits.deadline_ms): one that is still matching a file at the deadline stops the run there
+  (exit 2, audited, naming the pattern and the file) instead of hanging the push.
 
 Options (rules.secrets.options)
   gitleaks_config   PATH of a gitleaks TOML config (above).
@@ -113,6 +118,8 @@ export const secrets = defineRule<SecretsOptions>({
     for (const r of o.gitleaks?.rules ?? []) rules.push(compileRule(r));
     for (const d of DETECTORS) if (!disabled.has(d.id)) rules.push(compileRule(detectorRule(d), { validate: d.validate, rotate: d.rotate }));
     const global = (o.gitleaks?.allowlists ?? []).map(compileAllowlist);
+    // A team's patterns (rules and allowlists) run under a hard bound: see bounded.ts.
+    const teamPatterns = (o.gitleaks?.rules.length ?? 0) > 0 || global.length > 0;
     const excluded = ctx.paths.glob(o.exclude ?? []);
     const everyFile = rules.some((r) => r.rule.keywords.length === 0);
     const keywords = everyFile ? undefined : [...new Set(rules.flatMap((r) => r.rule.keywords))];
@@ -126,7 +133,19 @@ export const secrets = defineRule<SecretsOptions>({
         if (!blob || blob.isBinary) return;
         const text = blob.text;
         const hits = keywords ? file.hits : new Set(rules.flatMap((r) => r.rule.keywords).filter((k) => blob.lower.includes(k)));
-        const found = scan({ text, path: file.path, commit: file.commit?.oid ?? null, hits }, rules, global);
+        const target = { text, path: file.path, commit: file.commit?.oid ?? null, hits };
+        const progress = { rule: null as string | null };
+        let found;
+        try {
+          found = teamPatterns ? runBounded(() => scan(target, rules, global, progress), ctx.deadlineAt - Date.now()) : scan(target, rules, global);
+        } catch (e) {
+          if (!(e instanceof TimeBoundExceeded)) throw e;
+          throw new GateError(
+            'deadline',
+            secretsMsg.patternTooSlow(progress.rule ?? '?', file.path, blob.oid),
+            secretsMsg.patternTooSlowHint(o.gitleaks_config ?? 'gitleaks_config'),
+          );
+        }
         if (found.length === 0) return;
         // Reported where it is introduced: a secret the previous version already held (for a
         // merge: any parent's version) belongs to the commit that brought it, not to every later

@@ -125,11 +125,13 @@ function wants(rule: SecretRule, hits: ReadonlySet<string>): boolean {
  * Every secret in the text, in rule order then position; overlapping matches are reported once,
  * by the first rule. Global allowlists apply after each rule's own.
  */
-export function scan(target: ScanTarget, rules: readonly CompiledRule[], global: readonly CompiledAllowlist[]): Hit[] {
+export function scan(target: ScanTarget, rules: readonly CompiledRule[], global: readonly CompiledAllowlist[], progress?: { rule: string | null }): Hit[] {
   const out: Hit[] = [];
   const taken: [number, number][] = [];
   for (const r of rules) {
     if (!wants(r.rule, target.hits)) continue;
+    // Which rule is matching, for the one line a pattern that never finishes leaves.
+    if (progress) progress.rule = r.rule.id;
     if (r.path && !test(r.path, target.path)) continue;
     const globals = global.filter((g) => g.list.targetRules.length === 0 || g.list.targetRules.includes(r.rule.id));
     if (!r.re) {

@@ -105,6 +105,7 @@ export async function runFake(run: FakeRun): Promise<FakeFinding[]> {
     paths: createPathMatcher({ include: ['**'], exclude: [] }, !!run.caseInsensitive),
     trustsLocalState: true,
     now: 0,
+    deadlineAt: Number.MAX_SAFE_INTEGER,
     history: { blockedAttempts: () => 0 },
   });
   const views: CommitView[] = [];

@@ -89,6 +89,7 @@ export async function runLiveEndpoint(input: RunInput): Promise<TestFinding[]> {
     paths: createPathMatcher(input.scope ?? presetScope(), false),
     trustsLocalState: true,
     now: 0,
+    deadlineAt: Number.MAX_SAFE_INTEGER,
     history: { blockedAttempts: () => 0 },
   };
   const checker = await liveEndpoint.create(ctx);

@@ -1,10 +1,14 @@
 // pre-receive: every ref update is also judged by what it changes on THAT ref. The commits a
 // push makes new are judged one by one (push.ts); a ref update that brings no new commit (a
 // rewind, a fast-forward onto a commit another branch already has, a merge that takes a side
-// already on the server) changes what the ref holds all the same. So each update of a
-// branch-like ref (anything outside refs/tags/ and refs/notes/) becomes one pseudo commit: its
-// changes are the tree diff from the ref's old tip to its new tip, attributed to the ref, so
-// that every rule and every ref-bound approval sees "this change lands on <ref>".
+// already on the server) changes what the ref holds all the same. So each update of any ref that
+// names a commit (branches, tags, notes, refs/pull/*, anything else) becomes one pseudo commit:
+// its changes are the tree diff from the ref's old tip to its new tip, attributed to the ref, so
+// that every rule and every ref-bound approval sees "this change lands on <ref>". A tag is a new
+// name deploy pipelines check out: one at a commit already on the server but never judged on a
+// protected branch is judged by what it adds to the protected branches, like a new branch there.
+// Only the gate's own evidence refs (signed approvals and check receipts, notes commits judged by
+// ref-integrity and read by the gate) are not: their trees are statements, not a checkout.
 //
 // A created ref has no old tip: it is judged from its nearest ancestor on a protected branch
 // (what it adds to what is already protected); with no such ancestor, by its commits alone (as
@@ -15,6 +19,8 @@ import { parseRawRecords } from '../git/diff.js';
 import { parseTrailers } from './commits.js';
 import { splitZ, type GitRunner } from '../git/exec.js';
 import { GateError } from '../errors.js';
+import { NOTES_REF } from '../approvals/statement.js';
+import { CHECKS_NOTES_REF } from '../checks/receipt.js';
 import { msg } from '../messages.js';
 
 export interface TransitionOptions {
@@ -22,9 +28,12 @@ export interface TransitionOptions {
   protectedBranches: string[];
 }
 
-/** Refs whose moves are judged as transitions: branch-like refs, not tags, not notes. */
+const EVIDENCE_REFS = new Set([NOTES_REF, CHECKS_NOTES_REF]);
+
+/** Refs whose moves are judged as transitions: every ref but the gate's own evidence notes. */
 function judgedAsTransition(ref: string): boolean {
-  return !ref.startsWith('refs/tags/') && !ref.startsWith('refs/notes/');
+  // Case-insensitive: on a case-insensitive file system refs/Notes/safety-gate is the same file.
+  return !EVIDENCE_REFS.has(ref.toLowerCase());
 }
 
 /** The label a transition's pseudo commit carries in place of an object id. */

@@ -144,6 +144,47 @@ describe('ref moves at the server are judged by what they change on the ref', ()
     expectLanded(push(repo, ['origin', `${legacy}:refs/heads/main`]), 'refs/heads/main', legacy);
   });
 
+  // A tag is a new name for content that deploy pipelines check out: one at a commit the
+  // server holds but never judged on a protected branch is judged by what it adds there.
+  it.each([
+    ['a lightweight tag', 'refs/tags/deploy-1', false],
+    ['an annotated tag', 'refs/tags/deploy-2', true],
+    ['a notes ref', 'refs/notes/deploy', false],
+    ['a ref outside heads, tags and notes', 'refs/deploy/prod', false],
+  ])('%s at a pre-gate commit that sets AGENT_MODE=EXECUTE is refused; its clean twin lands', (_what, ref, annotated) => {
+    const seed = setup();
+    const legacy = legacyBranch(seed, 'EXECUTE');
+    let src = legacy;
+    if (annotated) {
+      repo.git('tag', '-a', '-m', 'deploy', 'deploy-2', legacy);
+      src = 'refs/tags/deploy-2';
+    }
+    expectRefused(
+      push(repo, ['origin', `${src}:${ref}`]),
+      ref,
+      null,
+      new RegExp(`remote: config/app\\.env:1:\\d+\\s+agent-mode\\b.*\\[[0-9a-f]{12} ${ref.replace(/\//g, '\\/')}\\]`),
+    );
+    if (annotated) repo.git('tag', '-d', 'deploy-2');
+    repo.git('checkout', '-q', '-b', 'legacy-clean', seed);
+    repo.write('config/app.env', 'AGENT_MODE=OBSERVE\n');
+    const clean = repo.commitAll('pre-gate settings, clean');
+    unhooked(['origin', 'legacy-clean']);
+    repo.git('checkout', '-q', 'main');
+    if (annotated) repo.git('tag', '-a', '-m', 'deploy', 'deploy-2', clean);
+    const r = push(repo, ['origin', `${annotated ? 'refs/tags/deploy-2' : clean}:${ref}`]);
+    expect(r.code, r.out).toBe(0);
+    expect(server.ref(ref)).not.toBeNull();
+  });
+
+  it("a tag of main's tip is not re-judged: nothing is added to the protected branch", () => {
+    const seed = setup();
+    repo.git('tag', 'v1', seed);
+    const r = push(repo, ['origin', 'refs/tags/v1']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/remote: safety-gate: passed — 0 files checked/);
+  });
+
   it('a merge into main of such a branch is refused (the merge commit alone shows nothing)', () => {
     const seed = setup();
     repo.write('README.md', 'main moved on\n');

@@ -102,10 +102,12 @@ Fix: only add to the notes ref: fetch it, merge your notes into it
 (git notes --ref=safety-gate merge -s cat_sort_uniq refs/notes/origin-safety-gate), push without
 '+'. A server administrator who must rewrite it does so on the server itself.
 
-Moves: on the server every update of a branch-like ref (anything outside refs/tags/ and
-refs/notes/) is also judged as the diff from the ref's old tip to its new tip (a new ref: from
-its nearest ancestor on a protected branch), so a rewind, a fast-forward onto a commit already on
-the server or a merge that takes such a side is judged by what it changes on that ref.
+Moves: on the server every update of a ref that names a commit (branches, tags, notes,
+refs/pull/*, anything else but the gate's own evidence notes) is also judged as the diff from the
+ref's old tip to its new tip (a new ref: from its nearest ancestor on a protected branch), so a
+rewind, a fast-forward onto a commit already on the server, a merge that takes such a side, or a
+tag (lightweight or annotated) at a commit never judged on a protected branch is judged by what
+it changes on that ref.
 
 Other refs: refs outside refs/heads/ and refs/tags/ (refs/notes/*, refs/pull/*, anything else)
 are judged like branches: every commit they make new is checked by every rule.`,

@@ -44,7 +44,7 @@ export interface EngineInput {
   trustsLocalState: boolean;
   /**
    * The policy one rule is judged by when it is not `policy` (client doors: protected-target by
-   * the policy in force before the change, src/engine/base.ts). Undefined: `policy`.
+   * the policy in force before the change, src/doors/base.ts). Undefined: `policy`.
    */
   policyFor?: (ruleId: string) => Policy | undefined;
   now: number;

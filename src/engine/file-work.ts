@@ -225,7 +225,7 @@ function replay(run: EngineRun, change: FileChange, plans: Planned[]): void {
  * cacheable rule's result is stored when it read nothing but the file.
  */
 async function checkOne(run: EngineRun, change: FileChange, plans: Planned[], blob: Blob, found: ReadonlySet<string>, binary: boolean): Promise<void> {
-  const { input, stats, cache, taint } = run;
+  const { input, stats, cache } = run;
   stats.blobsRead++;
   stats.bytesRead += blob.size;
   let ranAny = false;
@@ -259,49 +259,59 @@ async function checkOne(run: EngineRun, change: FileChange, plans: Planned[], bl
       await r.checker.checkFile!(view, report);
       continue;
     }
-    // A cacheable rule: what it reports is recorded, and stored only if it read nothing but
-    // the file and reported nothing after it returned.
-    const view: FileView = {
-      get change() {
-        taint.tainted = true;
-        return change;
-      },
-      path: change.path,
-      get commit() {
-        taint.tainted = true;
-        return run.commitByOid.get(change.commit) ?? null;
-      },
-      newBlob: async () => blob,
-      oldBlob: async () => {
-        taint.tainted = true;
-        return oldBlob();
-      },
-      hits,
-    };
-    const got: FindingInput[] = [];
-    let open = true;
-    let stored = false;
-    const ctxKey = r.cacheContext;
-    const recording: Report = (f) => {
-      if (open) got.push(f);
-      else if (stored) {
-        stored = false;
-        cache!.drop(ctxKey, fileKey);
-      }
-      report(f);
-    };
-    taint.active = true;
-    taint.tainted = false;
-    try {
-      await r.checker.checkFile!(view, recording);
-    } finally {
-      taint.active = false;
-      open = false;
-    }
-    if (!taint.tainted) {
-      cache!.put(ctxKey, fileKey, got);
-      stored = true;
-    }
+    await checkCacheable(run, { r, ctxKey: r.cacheContext, change, blob, hits, fileKey, oldBlob, report });
   }
   if (binary && !ranAny) stats.skippedBinary++;
+}
+
+/**
+ * A cacheable rule's checkFile: what it reports is recorded, and stored in the result cache only
+ * if it read nothing but the file (the taint flag) and reported nothing after it returned.
+ */
+async function checkCacheable(
+  run: EngineRun,
+  job: { r: ActiveRule; ctxKey: string; change: FileChange; blob: Blob; hits: Set<string>; fileKey: string; oldBlob: () => Promise<Blob | null>; report: Report },
+): Promise<void> {
+  const { r, ctxKey, change, blob, hits, fileKey, oldBlob, report } = job;
+  const { cache, taint } = run;
+  const view: FileView = {
+    get change() {
+      taint.tainted = true;
+      return change;
+    },
+    path: change.path,
+    get commit() {
+      taint.tainted = true;
+      return run.commitByOid.get(change.commit) ?? null;
+    },
+    newBlob: async () => blob,
+    oldBlob: async () => {
+      taint.tainted = true;
+      return oldBlob();
+    },
+    hits,
+  };
+  const got: FindingInput[] = [];
+  let open = true;
+  let stored = false;
+  const recording: Report = (f) => {
+    if (open) got.push(f);
+    else if (stored) {
+      stored = false;
+      cache!.drop(ctxKey, fileKey);
+    }
+    report(f);
+  };
+  taint.active = true;
+  taint.tainted = false;
+  try {
+    await r.checker.checkFile!(view, recording);
+  } finally {
+    taint.active = false;
+    open = false;
+  }
+  if (!taint.tainted) {
+    cache!.put(ctxKey, fileKey, got);
+    stored = true;
+  }
 }

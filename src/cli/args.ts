@@ -53,4 +53,16 @@ export function parseCommand<O extends Options>(
   return { values, positionals: parsed.positionals, verbosity: { quiet: values.quiet === true, verbose: values.verbose === true } };
 }
 
+/**
+ * node:util parseArgs with positionals, for the commands that print their own usage (approve,
+ * check, task): a bad flag is a usage error whose hint is that usage.
+ */
+export function parseWithUsage<O extends Options>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs<{ args: string[]; allowPositionals: true; options: O }>({ args: argv, allowPositionals: true, options });
+  } catch (e) {
+    throw new GateError('usage', (e as Error).message, usage);
+  }
+}
+
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

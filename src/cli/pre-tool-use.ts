@@ -88,12 +88,9 @@ async function auditRefusal(
   plan: import('../sources/tool-call/plan.js').ToolCallPlan,
   started: number,
 ): Promise<void> {
-  const [{ loadPolicyFor, actorFromEnv }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([
-    import('../engine/check.js'),
-    import('../audit/log.js'),
-    import('../audit/path.js'),
-  ]);
-  const policy = await loadPolicyFor({ cwd: io.cwd, env: io.env, door: 'pre-tool-use', request: { kind: 'staged' }, configFile }, repo);
+  const [{ doorSpec }, { appendAuditRecord }, { auditLogPath }] = await Promise.all([import('../doors/door.js'), import('../audit/log.js'), import('../audit/path.js')]);
+  const door = doorSpec('pre-tool-use');
+  const policy = await door.policy({ cwd: io.cwd, env: io.env, repo, request: { kind: 'staged' }, configFile });
   if (!policy.audit.enabled) return;
   await appendAuditRecord(
     auditLogPath(io.env, policy.audit.path, repo.commonDir),
@@ -105,7 +102,7 @@ async function auditRefusal(
       policy_id: policy.policyId,
       decision: 'block',
       findings: plan.refusals.map((r) => ({ rule: 'pre-tool-use', severity: 'block' as const, path: r.path, line: null, commit: null })),
-      actor: actorFromEnv(io.env, false),
+      actor: door.actor(io.env),
       retention_class: policy.audit.retentionClass,
       duration_ms: Date.now() - started,
     },

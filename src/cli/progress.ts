@@ -3,7 +3,7 @@
 // terminal; pre-receive (whose stderr git relays as `remote:` lines) one plain line after 3 s.
 // Nothing for pipes, CI logs or JSON consumers.
 import type { ChangeSet } from '../changeset/types.js';
-import type { Door } from '../engine/check.js';
+import type { Door } from '../doors.js';
 import type { CliIO } from './io.js';
 
 export interface Progress {

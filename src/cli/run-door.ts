@@ -2,7 +2,9 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { actorFromEnv, check, deadlineFor, type CheckResult, type Door } from '../engine/check.js';
+import type { Door } from '../doors.js';
+import { check, deadlineFor, type CheckResult } from '../doors/check.js';
+import { doorSpec } from '../doors/door.js';
 import { DEFAULT_DEADLINE_MS, PRE_RECEIVE_DEADLINE_MS } from '../config/deadlines.js';
 import type { RepoInfo } from '../git/repo.js';
 import type { Policy } from '../config/schema.js';
@@ -177,7 +179,7 @@ function errorRecord(io: CliIO, opts: DoorOptions, state: RunState, started: num
     policy_id: state.policy?.policyId ?? null,
     decision: 'error',
     findings: [],
-    actor: actorFromEnv(io.env, opts.door === 'pre-receive'),
+    actor: doorSpec(opts.door).actor(io.env),
     retention_class: state.policy?.audit.retentionClass ?? null,
     duration_ms: Date.now() - started,
     error,
@@ -351,9 +353,9 @@ function scanAuditPath(io: CliIO): string {
 /** A skip is a decision too: record it, and tell the user the server still checks. */
 async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promise<boolean> {
   const { openRepo } = await import('../git/repo.js');
-  const { loadPolicyFor, actorFromEnv } = await import('../engine/check.js');
+  const door = doorSpec(opts.door);
   const repo = await openRepo(io.cwd, io.env);
-  const policy = await loadPolicyFor({ cwd: io.cwd, env: io.env, door: opts.door, request: opts.request, configFile: opts.configFile }, repo);
+  const policy = await door.policy({ cwd: io.cwd, env: io.env, repo, request: opts.request, configFile: opts.configFile });
   if (!policy.client.allowSkip) {
     io.stderr.write(`${msg.prefix}: SAFETY_GATE_SKIP is not allowed by this policy (client.allow_skip: false)\n`);
     return false;
@@ -370,7 +372,7 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
       policy_id: policy.policyId,
       decision: 'skip',
       findings: [],
-      actor: actorFromEnv(io.env, false),
+      actor: door.actor(io.env),
       retention_class: policy.audit.retentionClass,
       duration_ms: Date.now() - started,
     });

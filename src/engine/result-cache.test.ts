@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { check } from './check.js';
+import { check } from '../doors/check.js';
 import { RESULT_CACHE_FILE, ResultCache, resultCacheEnabled } from './result-cache.js';
 import { Repo, sandbox, type Sandbox } from '../../test/helpers/repo.js';
 

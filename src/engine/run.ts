@@ -1,24 +1,29 @@
-// The engine: runs every enabled rule over a change set. It knows nothing of hooks.
+// The engine: runs every enabled rule over a change set. It knows nothing of hooks: the door
+// (src/doors/) resolves the policy, the task, the actor and the change set, and hands them over
+// resolved; the engine only runs the rules (src/engine/check.ts then applies the baseline and
+// approvals and decides).
 //
-// Per run: rule checkers are created once; commits go to checkCommit; each unique blob id is
-// read once through the single cat-file process, goes through one literal prefilter pass for
-// the keywords of every rule of every path that holds it, and is shared by all of them;
-// checkRun closes. Blobs are read in bounded batches so memory does not grow with
-// the size of a push.
-import { Blob } from '../changeset/blob.js';
+// A run, step by step (runEngine): checkers are created once (checkers.ts); commits go to
+// checkCommit, with the versions around each change prefetched a window at a time; each unique
+// blob id is read once through the single cat-file process, goes through one literal prefilter
+// pass for the keywords of every rule of every path that holds it, and is shared by all of them
+// (file-work.ts); checkRun closes; findings are attributed (rule, severity, commit, ref), a ref
+// move's duplicates dropped, inline exceptions applied (exceptions.ts). The deadline is checked
+// between steps and projected during the file phase (deadline.ts).
+import type { Blob } from '../changeset/blob.js';
 import type { ChangeSet, CommitInfo, FileChange, Snapshot } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
 import type { AuditHistory } from '../audit/history.js';
-import { GateError } from '../errors.js';
-import type { Finding, FindingInput, Severity, SuppressedFinding } from '../findings/types.js';
-import { applyInlineExceptions } from '../findings/suppress.js';
-import { msg } from '../messages.js';
-import type { CommitView, FileView, GitAccess, Report, Rule, RuleChecker } from '../rules/types.js';
-import { createPathMatcher } from './paths.js';
+import type { Finding, FindingInput, SuppressedFinding } from '../findings/types.js';
+import type { CommitView, GitAccess, Report, Rule } from '../rules/types.js';
+import { createPathMatcher, type PathMatcher } from './paths.js';
 import { KeywordScanner } from './keywords.js';
-import { symlinkAliases } from './symlink-aliases.js';
 import { markSuperseded } from './superseded.js';
-import { CACHEABLE_RULES, ResultCache, type CachedResult } from './result-cache.js';
+import type { ResultCache } from './result-cache.js';
+import { buildCheckers, type ActiveRule, type Taint } from './checkers.js';
+import { Deadline } from './deadline.js';
+import { applyExceptions } from './exceptions.js';
+import { runFileChecks } from './file-work.js';
 
 export interface EngineInput {
   changeSet: ChangeSet;
@@ -39,7 +44,7 @@ export interface EngineInput {
   trustsLocalState: boolean;
   /**
    * The policy one rule is judged by when it is not `policy` (client doors: protected-target by
-   * the policy in force before the change, src/engine/base.ts). Undefined: `policy`.
+   * the policy in force before the change, src/doors/base.ts). Undefined: `policy`.
    */
   policyFor?: (ruleId: string) => Policy | undefined;
   now: number;
@@ -69,58 +74,140 @@ export interface EngineResult {
   };
 }
 
-interface ActiveRule {
-  rule: Rule<unknown>;
-  checker: RuleChecker;
-  /** A fresh checker with the same context (findings of an old version, src/findings/suppress.ts). */
-  fresh(): Promise<RuleChecker>;
-  severity: Severity;
-  keywords: readonly string[] | null;
-  /** Result-cache context of this rule (null: its results are never cached). */
-  cacheContext: string | null;
+/** What the steps of one run share. */
+export interface EngineRun {
+  input: EngineInput;
+  active: ActiveRule[];
+  findings: Finding[];
+  /** The change whose new content a checkFile finding is about: inline exceptions and fingerprints read the finding's line from it. */
+  origin: Map<Finding, FileChange>;
+  stats: EngineResult['stats'];
+  commitByOid: Map<string | null, CommitInfo>;
+  /** The matcher of the run's policy (globs, runtime scope). */
+  paths: PathMatcher;
+  cache: ResultCache | null;
+  taint: Taint;
+  scanner: KeywordScanner;
+  deadline: Deadline;
+  /** The `report` a rule gets: turns what it says into a Finding attributed to the rule, the commit and the ref. */
+  reporter(a: ActiveRule, defaults: ReportDefaults): Report;
+}
+
+/** Where a finding is, unless the rule says otherwise. */
+interface ReportDefaults {
+  path?: string | null;
+  commit?: string | null;
+  /** The path is a symlink to this one: the message says so. */
+  aliasOf?: string;
+  /** The change a checkFile finding is about (see EngineRun.origin). */
+  change?: FileChange;
+}
+
+/** Commits whose surrounding versions are prefetched at once. */
+const PREFETCH_COMMITS = 64;
+/** Bytes prefetched per window at the most. */
+const PREFETCH_BYTES = 8 * 1024 * 1024;
+
+export async function runEngine(input: EngineInput): Promise<EngineResult> {
+  const run = startRun(input);
+  run.active = await buildCheckers(input, run);
+  run.stats.rules = run.active.length;
+  const commitViews = commitViewsOf(input);
+  await runCommitChecks(run, commitViews);
+  markSuperseded(input.changeSet);
+  await runFileChecks(run);
+  run.deadline.check();
+  await runRunChecks(run, commitViews);
+  dedupeMoves(run.findings, run.commitByOid);
+  const done = await applyExceptions(run);
+  return { findings: done.findings, suppressed: done.suppressed, stats: run.stats };
+}
+
+/** The run's shared state: nothing read yet, no checker created yet. */
+function startRun(input: EngineInput): EngineRun {
+  const cs = input.changeSet;
+  const findings: Finding[] = [];
+  const origin = new Map<Finding, FileChange>();
+  const commitByOid = new Map<string | null, CommitInfo>();
+  for (const c of cs.commits) commitByOid.set(c.oid, c);
+  return {
+    input,
+    active: [],
+    findings,
+    origin,
+    stats: { commits: cs.commits.filter((c) => !c.transition).length, files: cs.changes.length, blobsRead: 0, bytesRead: 0, skipped: 0, skippedBinary: 0, rules: 0 },
+    commitByOid,
+    paths: createPathMatcher(input.policy.runtimeScope, input.policy.caseInsensitivePaths),
+    cache: input.resultCache ?? null,
+    taint: { active: false, tainted: false },
+    scanner: new KeywordScanner(),
+    deadline: new Deadline(input.deadlineAt, input.now, input.deadlineLabel),
+    reporter: (a, defaults) => attribute(a, defaults, commitByOid, findings, origin),
+  };
 }
 
 /**
- * Whether a cacheable rule's checkFile looked beyond (path, mode, bytes, options, policy) while
- * it ran: the commit, the change record, the old version, the repository, the audit history.
- * The file phase runs one checkFile at a time, so one flag serves every rule.
+ * Attribution: a rule says what and where; the engine fills the rule id (with its sub-rule), the
+ * severity in force, the commit and the first ref that brings it, so that no rule needs to know
+ * which door called it.
  */
-interface Taint {
-  active: boolean;
-  tainted: boolean;
+function attribute(a: ActiveRule, defaults: ReportDefaults, commitByOid: Map<string | null, CommitInfo>, findings: Finding[], origin: Map<Finding, FileChange>): Report {
+  return (f: FindingInput) => {
+    const commit = f.commit !== undefined ? f.commit : (defaults.commit ?? null);
+    const info = commitByOid.get(commit);
+    const path = f.path !== undefined ? f.path : (defaults.path ?? null);
+    const finding: Finding = {
+      rule: f.subRule ? `${a.rule.meta.id}/${f.subRule}` : a.rule.meta.id,
+      severity: f.severity ?? a.severity,
+      message: defaults.aliasOf ? `${f.message} (through a symlink to ${defaults.aliasOf})` : f.message,
+      path,
+      line: f.line ?? null,
+      column: f.column ?? null,
+      commit,
+      ref: f.ref ?? info?.refs[0] ?? null,
+      remediation: f.remediation ?? null,
+      ...(f.secretHash ? { secretHash: f.secretHash } : {}),
+      ...(f.groups && f.groups.length > 0 ? { groups: f.groups } : {}),
+    };
+    if (defaults.change && path === defaults.change.path && commit === defaults.change.commit) origin.set(finding, defaults.change);
+    findings.push(finding);
+  };
 }
 
-/** `target` with every property read and method call during a checkFile marking it tainted. */
-function tracked<T extends object>(target: T, taint: Taint): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      const value = Reflect.get(t, prop, t) as unknown;
-      if (typeof value === 'function') {
-        return (...args: unknown[]) => {
-          if (taint.active) taint.tainted = true;
-          return (value as (...a: unknown[]) => unknown).apply(t, args);
-        };
-      }
-      if (taint.active) taint.tainted = true;
-      return value;
-    },
-  });
+/** Each commit with its changes and the snapshots around it (the index for the commit being made). */
+function commitViewsOf(input: EngineInput): CommitView[] {
+  const cs = input.changeSet;
+  const changesByCommit = new Map<string | null, FileChange[]>();
+  for (const ch of cs.changes) {
+    const list = changesByCommit.get(ch.commit);
+    if (list) list.push(ch);
+    else changesByCommit.set(ch.commit, [ch]);
+  }
+  return cs.commits.map((info) => ({
+    info,
+    changes: changesByCommit.get(info.oid) ?? [],
+    snapshot: input.snapshot(info.oid ?? 'index'),
+    parentSnapshot: info.parents[0] ? input.snapshot(info.parents[0]) : null,
+  }));
 }
 
-const BATCH_FILES = 64;
-
-/** A rule for one path of a blob, with its cached result when the result cache has one. */
-interface Planned {
-  r: ActiveRule;
-  cached: CachedResult | undefined;
+/**
+ * Step 2, commits: checkCommit of every rule over each commit. Rules about changes read the
+ * versions around each change (generated markers of the old version, symlink targets): they are
+ * fetched for a window of commits at once, so a push costs a few round trips to cat-file per
+ * window instead of one per file.
+ */
+async function runCommitChecks(run: EngineRun, commitViews: CommitView[]): Promise<void> {
+  const commitRules = run.active.filter((a) => a.checker.checkCommit);
+  for (let w = 0; w < commitViews.length; w += PREFETCH_COMMITS) {
+    const window = commitViews.slice(w, w + PREFETCH_COMMITS);
+    if (commitRules.length > 0) await prefetch(window, run.input);
+    for (const view of window) {
+      run.deadline.check();
+      for (const a of commitRules) await a.checker.checkCommit!(view, run.reporter(a, { commit: view.info.oid }));
+    }
+  }
 }
-
-/** Everything the rules want of one blob: each path (change) holding it, with its rules. */
-interface BlobWork {
-  oid: string;
-  items: { change: FileChange; rules: ActiveRule[] }[];
-}
-const PREFETCH_COMMITS = 64;
 
 /** Warms the run's blob cache with both sides of every small regular-file change in `views`. */
 async function prefetch(views: CommitView[], input: EngineInput): Promise<void> {
@@ -147,438 +234,13 @@ async function prefetch(views: CommitView[], input: EngineInput): Promise<void> 
   }
   await Promise.all(chosen.map((oid) => input.git.readBlob(oid).catch(() => null)));
 }
-const PREFETCH_BYTES = 8 * 1024 * 1024;
-const BATCH_BYTES = 32 * 1024 * 1024;
 
-function isRegularFile(change: FileChange): boolean {
-  return change.newMode === '100644' || change.newMode === '100755';
-}
-
-export async function runEngine(input: EngineInput): Promise<EngineResult> {
-  const { changeSet: cs, policy } = input;
-  const findings: Finding[] = [];
-  const stats = { commits: cs.commits.filter((c) => !c.transition).length, files: cs.changes.length, blobsRead: 0, bytesRead: 0, skipped: 0, skippedBinary: 0, rules: 0 };
-  const checkDeadline = () => {
-    if (Date.now() > input.deadlineAt) throw new GateError('deadline', msg.deadline(input.deadlineLabel, input.deadlineAt - input.now), msg.deadlineHint);
-  };
-
-  const paths = createPathMatcher(policy.runtimeScope, policy.caseInsensitivePaths);
-  const cache = input.resultCache ?? null;
-  const taint: Taint = { active: false, tainted: false };
-  const active: ActiveRule[] = [];
-  for (const rule of input.rules) {
-    const own = input.policyFor?.(rule.meta.id);
-    const rulePolicy = own ?? policy;
-    const setting = rulePolicy.rules[rule.meta.id] ?? (own ? policy.rules[rule.meta.id] : undefined);
-    if (!setting) throw new GateError('config', `the policy has no settings for rule ${rule.meta.id}`, 'run `safety-gate config` to rebuild the policy');
-    if (setting.severity === 'off') continue;
-    const cacheable = cache !== null && CACHEABLE_RULES.has(rule.meta.id);
-    const ctx = {
-      options: setting.options,
-      severity: setting.severity,
-      policy: rulePolicy,
-      git: cacheable ? tracked(input.git, taint) : input.git,
-      paths: own ? createPathMatcher(rulePolicy.runtimeScope, rulePolicy.caseInsensitivePaths) : paths,
-      trustsLocalState: input.trustsLocalState,
-      now: input.now,
-      deadlineAt: input.deadlineAt,
-      history: cacheable ? tracked(input.history, taint) : input.history,
-    };
-    const checker = await rule.create(ctx);
-    const fresh = async () => rule.create(ctx);
-    const keywords = checker.keywords ? checker.keywords.map((k) => k.toLowerCase()) : null;
-    const cacheContext =
-      cacheable && checker.checkFile
-        ? cache.context({
-            rule: rule.meta.id,
-            setting,
-            // Everything of the policy but the other rules' settings (and where it was read from).
-            policy: { ...rulePolicy, rules: undefined, hash: undefined, sources: undefined },
-            keywords,
-            undecodable: checker.undecodable === true,
-            trustsLocalState: input.trustsLocalState,
-            objectFormat: cs.objectFormat,
-          })
-        : null;
-    active.push({ rule, checker, fresh, severity: setting.severity, keywords, cacheContext });
+/** Step 4, the run as a whole: checkRun settles what needs every commit and file (a sentinel and the files it covers, a task's whole diff). */
+async function runRunChecks(run: EngineRun, commitViews: CommitView[]): Promise<void> {
+  const cs = run.input.changeSet;
+  for (const a of run.active) {
+    if (a.checker.checkRun) await a.checker.checkRun({ changeSet: cs, commits: commitViews, refs: cs.refs }, run.reporter(a, {}));
   }
-  stats.rules = active.length;
-
-  const commitByOid = new Map<string | null, CommitInfo>();
-  for (const c of cs.commits) commitByOid.set(c.oid, c);
-
-  // The change whose new content a checkFile finding is about: inline exceptions and
-  // fingerprints read the finding's line from it.
-  const origin = new Map<Finding, FileChange>();
-  const reporter = (a: ActiveRule, defaults: { path?: string | null; commit?: string | null; aliasOf?: string; change?: FileChange }): Report => {
-    return (f: FindingInput) => {
-      const commit = f.commit !== undefined ? f.commit : (defaults.commit ?? null);
-      const info = commitByOid.get(commit);
-      const path = f.path !== undefined ? f.path : (defaults.path ?? null);
-      const finding: Finding = {
-        rule: f.subRule ? `${a.rule.meta.id}/${f.subRule}` : a.rule.meta.id,
-        severity: f.severity ?? a.severity,
-        message: defaults.aliasOf ? `${f.message} (through a symlink to ${defaults.aliasOf})` : f.message,
-        path,
-        line: f.line ?? null,
-        column: f.column ?? null,
-        commit,
-        ref: f.ref ?? info?.refs[0] ?? null,
-        remediation: f.remediation ?? null,
-        ...(f.secretHash ? { secretHash: f.secretHash } : {}),
-        ...(f.groups && f.groups.length > 0 ? { groups: f.groups } : {}),
-      };
-      if (defaults.change && path === defaults.change.path && commit === defaults.change.commit) origin.set(finding, defaults.change);
-      findings.push(finding);
-    };
-  };
-
-  // --- commits ---
-  const changesByCommit = new Map<string | null, FileChange[]>();
-  for (const ch of cs.changes) {
-    const list = changesByCommit.get(ch.commit);
-    if (list) list.push(ch);
-    else changesByCommit.set(ch.commit, [ch]);
-  }
-  const commitViews: CommitView[] = cs.commits.map((info) => ({
-    info,
-    changes: changesByCommit.get(info.oid) ?? [],
-    snapshot: input.snapshot(info.oid ?? 'index'),
-    parentSnapshot: info.parents[0] ? input.snapshot(info.parents[0]) : null,
-  }));
-  // Rules about changes read the versions around each change (generated markers of the old
-  // version, symlink targets): fetch them for a window of commits at once, so a push costs a
-  // few round trips to cat-file per window instead of one per file.
-  const commitRules = active.filter((a) => a.checker.checkCommit);
-  for (let w = 0; w < commitViews.length; w += PREFETCH_COMMITS) {
-    const window = commitViews.slice(w, w + PREFETCH_COMMITS);
-    if (commitRules.length > 0) await prefetch(window, input);
-    for (const view of window) {
-      checkDeadline();
-      for (const a of commitRules) await a.checker.checkCommit!(view, reporter(a, { commit: view.info.oid }));
-    }
-  }
-
-  // --- files: content work once per blob id ---
-  // Every (blob, path) a rule wants is collected first and grouped by blob id: the blob is read
-  // once, the keyword prefilter runs once over its bytes for the union of every interested
-  // rule's keywords, parsed forms are shared by all its paths, and they are freed (tree-sitter
-  // trees included) when its last path is done. Groups are read in bounded batches.
-  const scanner = new KeywordScanner();
-  const flushGroups = async (work: BlobWork[]) => {
-    checkDeadline();
-    const sizes = work.map((w) => blobSizes.get(w.oid));
-    let group: { work: BlobWork; plans: Planned[][]; blob: Promise<Blob | null> | null }[] = [];
-    let groupBytes = 0;
-    const runGroup = async () => {
-      for (const g of group) await checkBlob(g.work, g.plans, g.blob ? await g.blob : null);
-      group = [];
-      groupBytes = 0;
-    };
-    for (let i = 0; i < work.length; i++) {
-      const w = work[i]!;
-      const size = sizes[i];
-      if (size === null || size === undefined) throw new GateError('object', msg.objectMissing(w.oid), msg.objectMissingHint);
-      if (size > policy.limits.maxBlobBytes) {
-        for (const { change } of w.items) {
-          stats.skipped++;
-          findings.push({
-            rule: 'oversized-file',
-            severity: policy.limits.onOversized,
-            message: msg.oversized(change.path, size, policy.limits.maxBlobBytes),
-            path: change.path,
-            line: null,
-            column: null,
-            commit: change.commit,
-            ref: commitByOid.get(change.commit)?.refs[0] ?? null,
-            remediation: msg.oversizedFix,
-          });
-        }
-        continue;
-      }
-      // What the result cache already knows: a blob every rule of every path has a result for
-      // is not read at all.
-      const plans = w.items.map((item) =>
-        item.rules.map((r): Planned => ({
-          r,
-          cached: r.cacheContext && lookUp ? cache!.get(r.cacheContext, ResultCache.fileKey(w.oid, item.change.newMode, item.change.path)) : undefined,
-        })),
-      );
-      if (plans.every((p) => p.every((x) => x.cached))) {
-        totalBytes -= size;
-        group.push({ work: w, plans, blob: null });
-        continue;
-      }
-      if (groupBytes + size > BATCH_BYTES && group.length > 0) await runGroup();
-      group.push({ work: w, plans, blob: (input.readBlobOnce ?? input.git.readBlob)(w.oid) });
-      groupBytes += size;
-    }
-    await runGroup();
-  };
-
-  const checkBlob = async (work: BlobWork, plans: Planned[][], blob: Blob | null) => {
-    if (!blob) {
-      if (!plans.every((p) => p.every((x) => x.cached))) throw new GateError('object', msg.objectMissing(work.oid), msg.objectMissingHint);
-      work.items.forEach((item, i) => replay(item.change, plans[i]!));
-      return;
-    }
-    // One pass over the raw bytes for the union of every interested rule's keywords.
-    const wanted = new Set<string>();
-    for (const item of work.items) for (const r of item.rules) if (r.keywords) for (const k of r.keywords) wanted.add(k);
-    const found = scanner.scan(blob, [...wanted]);
-    const binary = blob.isBinary;
-    try {
-      for (let i = 0; i < work.items.length; i++) await checkOne(work.items[i]!.change, plans[i]!, blob, found, binary);
-    } finally {
-      blob.dispose();
-    }
-    // The first blob pays for loading parsers: the pace is taken from the ones after it.
-    if (paceFrom === 0) paceFrom = Date.now();
-    else {
-      doneBytes += blob.size;
-      doneBlobs++;
-    }
-    checkDeadline();
-    project();
-  };
-
-  // A deadline the user can trust: once a tenth of the budget has gone into reading files (the
-  // first blob, which loads the parsers, not counted), the pace so far says whether the rest fits. A push that clearly cannot make it is stopped then,
-  // with what it would need and how to allow it, instead of when the budget has run out (or
-  // when the platform kills the hook without a word).
-  const budgetMs = input.deadlineAt - input.now;
-  let totalBytes = 0;
-  let doneBytes = 0;
-  let doneBlobs = 0;
-  let paceFrom = 0;
-  const project = () => {
-    const now = Date.now();
-    const spent = now - paceFrom;
-    if (doneBlobs < 8 || doneBytes >= totalBytes || spent < Math.max(100, budgetMs * 0.1)) return;
-    const projected = Math.round(now - input.now + ((totalBytes - doneBytes) * spent) / doneBytes);
-    if (projected <= budgetMs * 1.25) return;
-    throw new GateError(
-      'deadline',
-      msg.deadlineProjected(input.deadlineLabel, budgetMs, {
-        commits: cs.commits.length,
-        blobs: blobSizes.size,
-        bytes: totalBytes,
-        done: doneBytes,
-        elapsed: now - input.now,
-        projected,
-      }),
-      msg.deadlineProjectedHint(input.deadlineLabel, Math.ceil((projected * 1.5) / 1000) * 1000),
-    );
-  };
-
-  const fileDefaults = (change: FileChange) => ({ path: change.path, commit: change.commit, aliasOf: change.aliasOf, change });
-  /** Cached results, reported as the rule reported them. */
-  const replay = (change: FileChange, plans: Planned[]) => {
-    for (const { r, cached } of plans) {
-      const report = reporter(r, fileDefaults(change));
-      for (const f of cached!) report(f);
-    }
-  };
-
-  const checkOne = async (change: FileChange, plans: Planned[], blob: Blob, found: ReadonlySet<string>, binary: boolean) => {
-    stats.blobsRead++;
-    stats.bytesRead += blob.size;
-    let ranAny = false;
-    const fileKey = ResultCache.fileKey(blob.oid, change.newMode, change.path);
-    for (const { r, cached } of plans) {
-      if (cached) {
-        const report = reporter(r, fileDefaults(change));
-        for (const f of cached) report(f);
-        continue;
-      }
-      let hits: Set<string>;
-      if (r.keywords) {
-        hits = new Set(r.keywords.filter((k) => found.has(k)));
-        if (hits.size === 0 && !(r.checker.undecodable && binary && !blob.isText)) {
-          if (r.cacheContext) cache!.put(r.cacheContext, fileKey, []);
-          continue;
-        }
-      } else {
-        // Rules without keywords (parse checks) have nothing to say about binary content.
-        if (binary) {
-          if (r.cacheContext) cache!.put(r.cacheContext, fileKey, []);
-          continue;
-        }
-        hits = new Set();
-      }
-      ranAny = true;
-      const oldBlob = async () => (change.oldOid && change.oldMode !== '160000' ? input.git.readBlob(change.oldOid) : null);
-      const report = reporter(r, fileDefaults(change));
-      if (!r.cacheContext) {
-        const view: FileView = { change, path: change.path, commit: commitByOid.get(change.commit) ?? null, newBlob: async () => blob, oldBlob, hits };
-        await r.checker.checkFile!(view, report);
-        continue;
-      }
-      // A cacheable rule: what it reports is recorded, and stored only if it read nothing but
-      // the file and reported nothing after it returned.
-      const view: FileView = {
-        get change() {
-          taint.tainted = true;
-          return change;
-        },
-        path: change.path,
-        get commit() {
-          taint.tainted = true;
-          return commitByOid.get(change.commit) ?? null;
-        },
-        newBlob: async () => blob,
-        oldBlob: async () => {
-          taint.tainted = true;
-          return oldBlob();
-        },
-        hits,
-      };
-      const got: FindingInput[] = [];
-      let open = true;
-      let stored = false;
-      const ctxKey = r.cacheContext;
-      const recording: Report = (f) => {
-        if (open) got.push(f);
-        else if (stored) {
-          stored = false;
-          cache!.drop(ctxKey, fileKey);
-        }
-        report(f);
-      };
-      taint.active = true;
-      taint.tainted = false;
-      try {
-        await r.checker.checkFile!(view, recording);
-      } finally {
-        taint.active = false;
-        open = false;
-      }
-      if (!taint.tainted) {
-        cache!.put(ctxKey, fileKey, got);
-        stored = true;
-      }
-    }
-    if (binary && !ranAny) stats.skippedBinary++;
-  };
-
-  markSuperseded(cs);
-  // Tree scans have no commits: every file, links included, is in `changes` already.
-  const aliases =
-    cs.commits.length > 0 && cs.changes.some((c) => c.newMode === '120000' || c.oldMode === '120000' || !paths.runtimeScope()(c.path))
-      ? await symlinkAliases(cs.commits, cs.changes, {
-          readBlob: (oid) => input.git.readBlob(oid),
-          snapshot: input.snapshot,
-          readTree: input.readTree,
-          workTree: input.git.workTree,
-          inScope: paths.runtimeScope(),
-        })
-      : [];
-  const seen = new Set<string>();
-  const byBlob = new Map<string, BlobWork>();
-  for (const change of [...cs.changes, ...aliases]) {
-    if (change.status === 'D' || change.newOid === null || change.newMode === '160000') continue;
-    // A ref move's version of a file is read again only when no commit of the push that lands
-    // on that same ref had it (its findings would say the same thing; see dedupeMoves).
-    const move = commitByOid.get(change.commit)?.transition;
-    const key = move ? `${change.newOid}\0${change.path}\0${move.ref}` : `${change.newOid}\0${change.path}`;
-    if (seen.has(key)) continue;
-    const interested = active.filter((a) => a.checker.checkFile && (a.checker.files ? a.checker.files(change) : isRegularFile(change)));
-    if (interested.length === 0) continue;
-    seen.add(key);
-    if (!move) for (const ref of commitByOid.get(change.commit)?.refs ?? []) seen.add(`${key}\0${ref}`);
-    let w = byBlob.get(change.newOid);
-    if (!w) byBlob.set(change.newOid, (w = { oid: change.newOid, items: [] }));
-    w.items.push({ change, rules: interested });
-  }
-  seen.clear();
-  // Sizes first (one batch-check round trip per chunk): the oversized are never read, and the
-  // bytes to read are known before reading starts.
-  const blobSizes = new Map<string, number | null>();
-  const oids = [...byBlob.keys()];
-  for (let i = 0; i < oids.length; i += 512) {
-    const chunk = oids.slice(i, i + 512);
-    const got = await Promise.all(chunk.map((oid) => input.objectSize(oid)));
-    chunk.forEach((oid, k) => {
-      blobSizes.set(oid, got[k] ?? null);
-      const size = got[k];
-      if (size !== null && size !== undefined && size <= policy.limits.maxBlobBytes) totalBytes += size;
-    });
-  }
-  // A big cache file is read only when the run has enough blobs for it to pay.
-  const lookUp = cache !== null && cache.worthReading(byBlob.size);
-  let batch: BlobWork[] = [];
-  for (const w of byBlob.values()) {
-    batch.push(w);
-    if (batch.length >= BATCH_FILES) {
-      await flushGroups(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) await flushGroups(batch);
-
-  // --- the run as a whole ---
-  checkDeadline();
-  for (const a of active) {
-    if (a.checker.checkRun) await a.checker.checkRun({ changeSet: cs, commits: commitViews, refs: cs.refs }, reporter(a, {}));
-  }
-
-  dedupeMoves(findings, commitByOid);
-
-  // --- inline exceptions (every rule, one mechanism) and content fingerprints ---
-  const changeAt = new Map<string, FileChange>();
-  for (const c of cs.changes) changeAt.set(`${c.commit}\0${c.path}`, c);
-  const byId = new Map(active.map((a) => [a.rule.meta.id, a]));
-  // What a rule reports on the previous version of a changed file: an inline exception there
-  // counts as already reviewed only if it suppressed one of these (src/findings/suppress.ts).
-  // Asked only for exceptions whose content key the old text holds, so it is rare: the old
-  // blob goes through the same prefilter and checkFile as in its own run, on a fresh checker
-  // (no state shared with this run), then checkRun, which some rules use to settle what
-  // checkFile started. Rules without checkFile cannot say: null (the exception counts as new).
-  const oldRuns = new Map<string, Promise<{ rule: string; line: number }[] | null>>();
-  const findingsOfOldVersion = async (a: ActiveRule | undefined, change: FileChange): Promise<{ rule: string; line: number }[] | null> => {
-    if (!a || !a.checker.checkFile || !change.oldOid || change.oldMode === '160000') return null;
-    const old = await input.git.readBlob(change.oldOid);
-    if (!old) return null;
-    const hits = a.keywords ? scanner.scan(old, [...a.keywords]) : new Set<string>();
-    if (a.keywords ? hits.size === 0 && !(a.checker.undecodable && old.isBinary && !old.isText) : old.isBinary) return [];
-    const path = change.oldPath ?? change.path;
-    // The old version seen on its own, as an addition: what the content itself holds.
-    const view: FileChange = { status: 'A', path, oldPath: null, oldMode: null, newMode: change.oldMode, oldOid: null, newOid: change.oldOid, commit: change.commit };
-    const got: { rule: string; line: number }[] = [];
-    const report: Report = (f) => {
-      const at = f.path !== undefined && f.path !== null ? f.path : path;
-      if (at === path && typeof f.line === 'number') got.push({ rule: f.subRule ? `${a.rule.meta.id}/${f.subRule}` : a.rule.meta.id, line: f.line });
-    };
-    const checker = await a.fresh();
-    await checker.checkFile!({ change: view, path, commit: null, newBlob: async () => old, oldBlob: async () => null, hits }, report);
-    if (checker.checkRun) {
-      await checker.checkRun({ changeSet: { ...cs, refs: [], commits: [], changes: [view] }, commits: [], refs: [] }, report);
-    }
-    return got;
-  };
-  const done = await applyInlineExceptions({
-    findings,
-    origin,
-    changeOf: (commit, path) => changeAt.get(`${commit}\0${path}`),
-    readBlob: (oid) => input.git.readBlob(oid),
-    ruleSees: (rule, change) => {
-      const a = byId.get(rule);
-      if (!a) return false;
-      return a.checker.files ? a.checker.files(change) : isRegularFile(change);
-    },
-    oldFindings: (rule, change) => {
-      const memoKey = `${rule}\0${change.oldOid}\0${change.oldPath ?? change.path}`;
-      let p = oldRuns.get(memoKey);
-      if (!p) oldRuns.set(memoKey, (p = findingsOfOldVersion(byId.get(rule), change)));
-      return p;
-    },
-    newExceptionSeverity: (rule) => {
-      const sev = (policy.rules[rule]?.options as { new_exception_severity?: unknown } | undefined)?.new_exception_severity;
-      return sev === 'warn' ? 'warn' : 'block';
-    },
-    tree: cs.origin === 'tree',
-  });
-  return { findings: done.findings, suppressed: done.suppressed, stats };
 }
 
 /**

@@ -1,7 +1,8 @@
 // The active agent task on the client: a SPEC-260 model request envelope (JSON) in the file
-// named by SAFETY_GATE_TASK. The engine imports this module lazily, only when that variable is
-// set (it loads zod). The server never reads it: pushed commits carry their task in trailers
-// (`taskFromTrailers`, re-exported here; the rule imports it from the zod-free scope module).
+// named by SAFETY_GATE_TASK. The client doors (src/doors/task.ts) import this module lazily,
+// only when that variable is set (it loads zod). The server never reads it: pushed commits carry
+// their task in trailers (`taskFromTrailers`, re-exported here; the rule imports it from the
+// zod-free scope module).
 //
 //   {
 //     "run_id": "7f0c2a4e-…",                 required: a UUID (SPEC-260: "run_id": "uuid")

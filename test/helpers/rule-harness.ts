@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { check } from '../../src/engine/check.js';
+import { check } from '../../src/doors/check.js';
 import type { Finding, Report } from '../../src/findings/types.js';
 import { Repo, sandbox } from './repo.js';
 

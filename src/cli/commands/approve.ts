@@ -10,7 +10,6 @@
 // the git note of the commit (or staged tree) under refs/notes/safety-gate, next to the entries
 // already there (merge, never overwrite). The signer sends it with the change:
 // `git push origin <refspec> refs/notes/safety-gate`.
-import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { EXIT, GateError } from '../../errors.js';
@@ -18,36 +17,32 @@ import { openRepo } from '../../git/repo.js';
 import { NAMESPACE, NOTES_REF, encodeEntry, parseDuration, parseNote, statementBytes, type Statement } from '../../approvals/statement.js';
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
+import { parseWithUsage } from '../args.js';
+import { repoIdFor } from '../repo-id.js';
 
 const USAGE =
   'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT] | --reset-lane LANE --key KEY [--reason TEXT]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        key: { type: 'string' },
-        reason: { type: 'string' },
-        expires: { type: 'string' },
-        ref: { type: 'string' },
-        covers: { type: 'string' },
-        staged: { type: 'boolean' },
-        'break-glass': { type: 'boolean' },
-        incident: { type: 'string' },
-        bypass: { type: 'string' },
-        rollback: { type: 'string' },
-        'repo-id': { type: 'string' },
-        'reset-lane': { type: 'string' },
-        config: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new GateError('usage', (e as Error).message, USAGE);
-  }
-  const { values: o, positionals } = parsed;
+  const { values: o, positionals } = parseWithUsage(
+    argv,
+    {
+      key: { type: 'string' },
+      reason: { type: 'string' },
+      expires: { type: 'string' },
+      ref: { type: 'string' },
+      covers: { type: 'string' },
+      staged: { type: 'boolean' },
+      'break-glass': { type: 'boolean' },
+      incident: { type: 'string' },
+      bypass: { type: 'string' },
+      rollback: { type: 'string' },
+      'repo-id': { type: 'string' },
+      'reset-lane': { type: 'string' },
+      config: { type: 'string' },
+    },
+    USAGE,
+  );
   const breakGlass = o['break-glass'] === true;
   if (!o.key) throw new GateError('usage', "approve needs --key (the approver's ssh private key)", USAGE);
   if (o['reset-lane'] !== undefined) return resetLane(o['reset-lane'], { key: o.key, reason: o.reason, repoId: o['repo-id'], config: o.config, positionals }, io);
@@ -88,7 +83,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     for (const commit of commits) subjects.push({ commit, tree: (await git(['rev-parse', `${commit}^{tree}`])).out, parentTree: null, target: commit });
   }
 
-  const repoId = o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config));
+  const repoId = await repoIdFor(io, o['repo-id'], o.config);
   const now = Date.now();
   for (const subject of subjects) await signOne(subject);
   return EXIT.pass;
@@ -137,7 +132,7 @@ async function resetLane(lane: string, o: { key: string; reason?: string; repoId
   const repo = await openRepo(io.cwd, io.env);
   const statement = {
     type: RESET_TYPE as typeof RESET_TYPE,
-    repo: o.repoId ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config)),
+    repo: await repoIdFor(io, o.repoId, o.config),
     lane,
     reason: o.reason ?? '',
     issued_at: new Date().toISOString(),
@@ -168,15 +163,4 @@ function list(text: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {
-  const { loadPolicy } = await import('../../config/load.js');
-  const { repoIdOf } = await import('../../approvals/apply.js');
-  try {
-    const policy = await loadPolicy({ cwd: io.cwd, configFile, mode: 'client' });
-    return repoIdOf(policy);
-  } catch {
-    return 'default';
-  }
 }

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { check } from '../../engine/check.js';
+import { check } from '../../doors/check.js';
 import { GateError, EXIT } from '../../errors.js';
 import { msg } from '../../messages.js';
 import type { CliIO } from '../io.js';

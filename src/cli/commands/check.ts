@@ -13,7 +13,6 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sshSign } from '../../approvals/ssh.js';
 import { acquireLock } from '../../audit/lock.js';
 import { SignatureChecker, judgeTree, type CheckVerdict } from '../../checks/evidence.js';
@@ -25,6 +24,7 @@ import { EXIT, GateError } from '../../errors.js';
 import { createGitRunner } from '../../git/exec.js';
 import { openRepo } from '../../git/repo.js';
 import type { CliIO } from '../io.js';
+import { parseWithUsage } from '../args.js';
 
 export const USAGE = `usage: safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]
        safety-gate check list [--tree TREE | --rev REV] [--format text|json]
@@ -41,26 +41,20 @@ verify  whether each required check (required_checks) has a passing receipt for 
 Push receipts with the branch: git push origin <branch> ${CHECKS_NOTES_REF}`;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        key: { type: 'string' },
-        tree: { type: 'string' },
-        rev: { type: 'string' },
-        'repo-id': { type: 'string' },
-        config: { type: 'string' },
-        format: { type: 'string' },
-        signed: { type: 'boolean' },
-        range: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new GateError('usage', (e as Error).message, USAGE);
-  }
-  const { values: o, positionals } = parsed;
+  const { values: o, positionals } = parseWithUsage(
+    argv,
+    {
+      key: { type: 'string' },
+      tree: { type: 'string' },
+      rev: { type: 'string' },
+      'repo-id': { type: 'string' },
+      config: { type: 'string' },
+      format: { type: 'string' },
+      signed: { type: 'boolean' },
+      range: { type: 'string' },
+    },
+    USAGE,
+  );
   const sub = positionals[0];
   if (sub !== 'run' && sub !== 'list' && sub !== 'verify')
     throw new GateError('usage', sub ? `unknown check command "${sub}"` : 'check needs a command: run, list or verify', USAGE);

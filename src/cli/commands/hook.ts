@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { GateError, EXIT } from '../../errors.js';
 import { msg } from '../../messages.js';
 import { readAll, type CliIO } from '../io.js';
-import type { Door } from '../../engine/check.js';
+import type { Door } from '../../doors.js';
 import type { SourceRequest } from '../../sources/index.js';
 import { runDoor, type OutputOptions } from '../run-door.js';
 import { parseCommand } from '../args.js';

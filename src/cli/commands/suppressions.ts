@@ -8,7 +8,7 @@
 // listed; `--all` lists those too, as `ineffective`, with the cause.
 import { GateError } from '../../errors.js';
 import { msg } from '../../messages.js';
-import { check } from '../../engine/check.js';
+import { check } from '../../doors/check.js';
 import { CatFile } from '../../git/cat-file.js';
 import { splitZ } from '../../git/exec.js';
 import type { SuppressedFinding } from '../../findings/types.js';

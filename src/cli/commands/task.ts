@@ -10,28 +10,23 @@
 // Printed on stdout (or written to --out); the agent adds them as the last paragraph of every
 // commit message (`git commit -m "…" -m "$(cat task.trailers)"`). The server counts the scope
 // only from the signed envelope (src/sources/signed-task.ts).
-import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { EXIT, GateError } from '../../errors.js';
 import { parseDuration } from '../../approvals/statement.js';
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
+import { parseWithUsage } from '../args.js';
+import { repoIdFor } from '../repo-id.js';
 
 const USAGE = 'usage: safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { key: { type: 'string' }, expires: { type: 'string' }, 'repo-id': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
-    });
-  } catch (e) {
-    throw new GateError('usage', (e as Error).message, USAGE);
-  }
-  const { values: o, positionals } = parsed;
+  const { values: o, positionals } = parseWithUsage(
+    argv,
+    { key: { type: 'string' }, expires: { type: 'string' }, 'repo-id': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
+    USAGE,
+  );
   if (positionals[0] !== 'sign' || positionals.length !== 2) throw new GateError('usage', 'task takes: sign <envelope.json>', USAGE);
   if (!o.key) throw new GateError('usage', "task sign needs --key (the orchestrator's ssh private key)", USAGE);
   const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
@@ -51,7 +46,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const now = Date.now();
   const statement = {
     type: TASK_STATEMENT as typeof TASK_STATEMENT,
-    repo: o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config)),
+    repo: await repoIdFor(io, o['repo-id'], o.config),
     issued_at: new Date(now).toISOString(),
     expires_at: new Date(now + expiresIn).toISOString(),
     envelope,
@@ -64,15 +59,4 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`safety-gate: task ${task.runId} (${task.scope.kind}:${task.scope.target}) signed; its commit trailers are in ${o.out}\n`);
   } else io.stdout.write(text);
   return EXIT.pass;
-}
-
-async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {
-  const { loadPolicy } = await import('../../config/load.js');
-  const { repoIdOf } = await import('../../approvals/apply.js');
-  try {
-    const policy = await loadPolicy({ cwd: io.cwd, configFile, mode: 'client' });
-    return repoIdOf(policy);
-  } catch {
-    return 'default';
-  }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { check } from '../../engine/check.js';
+import { check } from '../../doors/check.js';
 import type { Finding } from '../../findings/types.js';
 import { run as generate } from '../../cli/commands/generate.js';
 import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';

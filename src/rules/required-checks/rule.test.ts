@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { check } from '../../engine/check.js';
+import { check } from '../../doors/check.js';
 import type { SourceRequest } from '../../sources/index.js';
 import { createGitRunner } from '../../git/exec.js';
 import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';

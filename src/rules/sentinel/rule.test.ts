@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { check } from '../../engine/check.js';
+import { check } from '../../doors/check.js';
 import type { Finding } from '../../findings/types.js';
 import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';
 

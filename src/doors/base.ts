@@ -6,7 +6,7 @@
 //   staged change (pre-commit, commit-msg, scan --staged)  HEAD (none on the first commit)
 //   pre-push                                              the remote's old tip of the pushed ref, or the parent
 //                                                         of the oldest pushed commit (none for a new root);
-//                                                         the baseline: each pushed commit's parent (check.ts)
+//                                                         the baseline: each pushed commit's parent (baselinesFor)
 //   scan --range A..B                                     A
 //   scan [--rev REV]                                      REV (nothing is changing)
 //   pre-receive                                           the server policy's branch tip, before any ref moves
@@ -19,8 +19,8 @@ import type { RepoInfo } from '../git/repo.js';
 import { parseRange } from '../sources/range.js';
 import type { SourceRequest } from '../sources/index.js';
 import type { Baseline } from '../findings/baseline.js';
-
-export type ReadAt = (rev: string, path: string) => Promise<string | null>;
+import type { Baselines } from '../engine/check.js';
+import type { ReadAt } from './door.js';
 
 const ZERO = /^0+$/;
 
@@ -142,7 +142,7 @@ export function withoutConfiguredProtection(current: Policy): Policy {
   };
 }
 
-export interface BaselineRequest {
+interface BaselineRequest {
   /** `scan --baseline FILE`: a file on disk, relative to the working directory. */
   explicit?: string;
   cwd: string;
@@ -152,7 +152,7 @@ export interface BaselineRequest {
 }
 
 /** The baseline in force, or null. A baseline that exists but is not valid fails closed (exit 2). */
-export async function loadBaseline(req: BaselineRequest): Promise<Baseline | null> {
+async function loadBaseline(req: BaselineRequest): Promise<Baseline | null> {
   const { DEFAULT_BASELINE_PATH, parseBaseline, BaselineError } = await import('../findings/baseline.js');
   const parse = async (text: string, label: string) => {
     try {
@@ -181,4 +181,45 @@ export async function loadBaseline(req: BaselineRequest): Promise<Baseline | nul
   const text = await req.readAt(req.base, path);
   if (text === null) return null;
   return parse(text, `${req.base.slice(0, 12)}:${path}`);
+}
+
+export interface BaselinesRequest {
+  request: SourceRequest;
+  cwd: string;
+  policy: Policy;
+  base: string | null;
+  readAt: ReadAt;
+  /** `scan --baseline FILE`. */
+  explicit?: string;
+}
+
+/**
+ * The baselines the engine applies. pre-push: each pushed commit is judged by the baseline of
+ * its parent (the adoption commit and the work after it can go out in one push); the server and
+ * range scans by one trusted state (the branch tip, A).
+ */
+export async function baselinesFor(changeSet: ChangeSet, req: BaselinesRequest): Promise<Baselines> {
+  const baseline = await loadBaseline({ explicit: req.explicit, cwd: req.cwd, policy: req.policy, base: req.base, readAt: req.readAt });
+  const perCommit =
+    req.request.kind === 'push' && !req.explicit
+      ? await baselinesOfParents(changeSet, (rev) => loadBaseline({ cwd: req.cwd, policy: req.policy, base: rev, readAt: req.readAt }))
+      : null;
+  return {
+    of: perCommit ? (commit) => (commit !== null && perCommit.has(commit) ? perCommit.get(commit)! : baseline) : baseline,
+    source: baseline ?? (perCommit ? ([...perCommit.values()].find((b) => b !== null) ?? null) : null),
+  };
+}
+
+/** The baseline at each pushed commit's first parent (null: none there), read once per parent. */
+async function baselinesOfParents(cs: ChangeSet, load: (rev: string) => Promise<Baseline | null>): Promise<Map<string, Baseline | null>> {
+  const byParent = new Map<string, Promise<Baseline | null>>();
+  const out = new Map<string, Baseline | null>();
+  for (const c of cs.commits) {
+    const parent = c.parents[0];
+    if (!c.oid || !parent) continue;
+    let p = byParent.get(parent);
+    if (!p) byParent.set(parent, (p = load(parent)));
+    out.set(c.oid, await p);
+  }
+  return out;
 }

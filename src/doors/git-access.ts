@@ -20,6 +20,8 @@ export interface RunGit {
   snapshots: Map<string, Snapshot>;
   /** Root trees of the listed commits (git log %T): a snapshot of one of them starts at its tree. */
   commitTrees: Map<string, string>;
+  /** The parsed trees the rules' snapshots share (4,000 at the most). */
+  trees: TreeCache;
   /** Reads a blob without keeping it in the shared cache (the file phase reads each blob once). */
   readBlobOnce(oid: string): Promise<Blob | null>;
   readTree(oid: string): Promise<{ name: string; mode: string; oid: string }[]>;
@@ -113,6 +115,7 @@ export function runGit(repo: RepoInfo, objects: CatFile, policy: Policy): RunGit
     snapshot,
     snapshots,
     commitTrees,
+    trees,
     objectSize,
     readBlobOnce: async (oid) => {
       const hit = blobs.get(oid);

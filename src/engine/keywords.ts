@@ -30,8 +30,21 @@ function plainAscii(bytes: Buffer): string | null {
 
 export class KeywordScanner {
   private readonly compiled = new Map<string, RegExp>();
+  /** Each rule's keyword list (by identity), numbered: a union is keyed by the numbers. */
+  private readonly listIds = new WeakMap<readonly string[], number>();
+  private readonly unions = new Map<string, string[]>();
+  private nextId = 0;
+
+  /** Compiled alternations of the lists `scanUnion` built, by identity (no key to build per blob). */
+  private readonly byList = new WeakMap<readonly string[], { gi?: RegExp; g?: RegExp }>();
 
   private regex(keywords: readonly string[], flags: 'gi' | 'g'): RegExp {
+    const mine = this.byList.get(keywords);
+    if (mine) return (mine[flags] ??= this.regexByKey(keywords, flags));
+    return this.regexByKey(keywords, flags);
+  }
+
+  private regexByKey(keywords: readonly string[], flags: 'gi' | 'g'): RegExp {
     const key = `${flags}\0${keywords.join('\0')}`;
     let r = this.compiled.get(key);
     if (!r) {
@@ -48,6 +61,31 @@ export class KeywordScanner {
       this.compiled.set(key, r);
     }
     return r;
+  }
+
+  /**
+   * `scan` for the union of several keyword lists (the rules interested in one blob). The union
+   * is built once per combination of lists, not once per blob: a rule's list can hold hundreds
+   * of keywords (live-endpoint's base64 spellings), and a tree scan has one blob per file.
+   */
+  scanUnion(blob: Blob, lists: readonly (readonly string[] | null)[]): Set<string> {
+    const ids = new Set<number>();
+    for (const list of lists) {
+      if (!list || list.length === 0) continue;
+      let id = this.listIds.get(list);
+      if (id === undefined) this.listIds.set(list, (id = this.nextId++));
+      ids.add(id);
+    }
+    const key = [...ids].sort((a, b) => a - b).join(',');
+    let union = this.unions.get(key);
+    if (!union) {
+      const all = new Set<string>();
+      for (const list of lists) if (list) for (const k of list) all.add(k);
+      if (this.unions.size > 256) this.unions.clear();
+      this.unions.set(key, (union = [...all]));
+      this.byList.set(union, {});
+    }
+    return this.scan(blob, union);
   }
 
   /** The keywords of `wanted` (lower-case, deduplicated) that occur in `blob`. */

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheDir, cacheFile, commandKey, readCache, writeCache } from './code-cache.js';
+import { cacheDir, cacheFile, commandKey, prune, readCache, writeCache } from './code-cache.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -70,5 +70,24 @@ describe('code cache of the CLI bundle', () => {
     const d = tmp();
     writeFileSync(join(d, 'file'), '');
     expect(() => writeCache(join(d, 'file', 'c.v8'), Buffer.from('x'))).not.toThrow();
+  });
+
+  it('files of earlier builds are removed after a week; other files are left alone', () => {
+    const d = tmp();
+    const old = (name: string) => {
+      writeFileSync(join(d, name), 'x');
+      const t = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+      utimesSync(join(d, name), t, t);
+    };
+    old('gate-v20-x64-1-2-3-4-scan.v8');
+    old('gate-v20-x64-1-2-3-4-scan.v8.123.tmp');
+    old('unrelated.txt');
+    writeFileSync(join(d, 'gate-v20-x64-9-9-9-9-scan.v8'), 'x');
+    prune(d, Date.now());
+    expect(existsSync(join(d, 'gate-v20-x64-1-2-3-4-scan.v8'))).toBe(false);
+    expect(existsSync(join(d, 'gate-v20-x64-1-2-3-4-scan.v8.123.tmp'))).toBe(false);
+    expect(existsSync(join(d, 'unrelated.txt'))).toBe(true);
+    expect(existsSync(join(d, 'gate-v20-x64-9-9-9-9-scan.v8'))).toBe(true);
+    expect(() => prune(join(d, 'missing'), Date.now())).not.toThrow();
   });
 });

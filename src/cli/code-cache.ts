@@ -1,7 +1,7 @@
 // The V8 code cache of the CLI bundle (see launch.ts): where it lives, how it is checked.
 // Node built-ins only: this runs before anything else on every hook.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -61,11 +61,34 @@ export function writeCache(file: string, data: Buffer): void {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC}${sha256(data)}\n`, 'latin1'), data]), { mode: 0o600 });
     renameSync(tmp, file);
+    prune(dirname(file), Date.now());
   } catch {
     try {
       unlinkSync(tmp);
     } catch {
       // nothing was written
+    }
+  }
+}
+
+/** A week: caches of earlier builds (another name) are removed when a new one is written. */
+const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+/** Removes cache and temporary files not written for MAX_AGE_MS (a cache in use is rewritten then). */
+export function prune(dir: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/^gate-.*\.v8(?:\.\d+\.tmp)?$/.test(name)) continue;
+    try {
+      const path = join(dir, name);
+      if (now - statSync(path).mtimeMs > MAX_AGE_MS) unlinkSync(path);
+    } catch {
+      // gone already, or not ours to remove
     }
   }
 }

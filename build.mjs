@@ -1,5 +1,6 @@
-// Bundles the CLI so a hook loads one small entry chunk; zod, yaml and the parsers sit in
-// chunks loaded on demand (a hook with a cached policy never loads them).
+// Bundles the CLI: dist/gate.cjs (the whole CLI, one file, run through a V8 code cache by
+// dist/cli.js); code loaded with `await import()` is evaluated on demand only (a hook with a
+// cached policy never runs zod, yaml or the parsers).
 import { rmSync, chmodSync, renameSync, existsSync, readdirSync, readFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -84,21 +85,36 @@ if (args.includes('--bundle-only')) {
 
 // Build beside dist/ and swap at the end: a failed build never leaves a half-written CLI.
 const tmp = `dist.tmp-${process.pid}`;
+// The CLI is one CommonJS file, dist/gate.cjs, run by dist/cli.js (src/cli/launch.ts) through a
+// V8 code cache: node 20 caches compiled code only for scripts, not for ES modules. Modules
+// loaded with `await import()` stay lazy: their code is evaluated on first use only.
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: tmp,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: `${tmp}/gate.cjs`,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   minifySyntax: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS dependencies bundled into ESM still require() node builtins.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __sgCreateRequire } from 'node:module';\nconst require = __sgCreateRequire(import.meta.url);" },
-  // Packages that ship wasm/native assets or load code at run time stay in node_modules.
-  external: ['cosmiconfig', 'typescript', 'web-tree-sitter', 'tree-sitter-python'],
+  minifyWhitespace: true,
+  // `import()` as require(): a script run through vm.Script has no dynamic import in node 20.
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__sgImportMetaUrl' },
+  banner: { js: "var __sgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Packages that ship wasm/native assets or load code at run time stay in node_modules, and so
+  // do the big parsers only some runs need (required on first use, CommonJS).
+  external: ['cosmiconfig', 'typescript', 'web-tree-sitter', 'tree-sitter-python', '@babel/parser'],
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: ['src/cli/launch.ts'],
+  outfile: `${tmp}/cli.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });
 chmodSync(`${tmp}/cli.js`, 0o755);

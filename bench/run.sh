@@ -38,7 +38,7 @@ if [ "${BENCH_ONLY:-}" != real ]; then
 echo "== pre-commit, 10 staged files: the gate vs node -e 0"
 (cd "$WORK/commit10" && node "$CLI" hook pre-commit >/dev/null 2>&1 || true
  hyperfine -N -i --warmup 5 --runs "$RUNS" --export-json "$RESULTS/pre-commit.json" \
-   'node -e 0' "node $CLI hook pre-commit")
+   'node -e 0' "node $CLI hook pre-commit" "env SAFETY_GATE_CODE_CACHE=off node $CLI hook pre-commit")
 
 echo "== pre-receive, a push of $COMMITS commits: the gate vs cat-file --batch over the same new blobs vs git log -p"
 (cd "$WORK/server.git" && hyperfine -i --warmup 2 --runs "$RUNS" --export-json "$RESULTS/pre-receive.json" \
@@ -54,6 +54,22 @@ node bench/patterns.mjs "$CLI" "$WORK/tree10k" > "$WORK/patterns.txt"
    "node $CLI scan --no-audit > /dev/null" \
    "rg -i -c -f $WORK/patterns.txt . > /dev/null" \
    "git secrets --scan -r . > /dev/null 2>&1")
+
+SCAN_FILES=${BENCH_SCAN_FILES:-100000}
+echo "== scan of a $SCAN_FILES-file tree: the gate vs ripgrep with equivalent patterns, CPU and peak RSS"
+# BENCH_SCAN_FILES sets the size (0 skips it); the fixture is cached in $WORK-scan-<files>.
+if [ "$SCAN_FILES" -gt 0 ]; then
+  BIG=$WORK-scan-$SCAN_FILES
+  [ -d "$BIG/tree10k" ] || node bench/fixtures.mjs "$BIG" --commits 2 --files "$SCAN_FILES" >/dev/null
+  printf 'extends: [agenttrader-v2]\nlimits:\n  deadline_ms:\n    scan: 3600000\n' > "$BIG/tree10k/safety-gate.config.yaml"
+  node bench/patterns.mjs "$CLI" "$BIG/tree10k" > "$BIG/patterns.txt"
+  (cd "$BIG/tree10k" && hyperfine --warmup 1 --runs "${BENCH_SCAN_RUNS:-3}" -i --export-json "$RESULTS/scan-big.json" \
+     "node $CLI scan --no-audit > /dev/null" \
+     "rg -i -c -f $BIG/patterns.txt . > /dev/null")
+  big() { (cd "$BIG/tree10k" && { /usr/bin/time -f '%M %e %U %S' "$@" 2>&1 >/dev/null || true; } | tail -n 1); }
+  printf '{"files": %d, "gate": "%s", "rg": "%s"}\n' "$SCAN_FILES" "$(big node "$CLI" scan --no-audit)" "$(big rg -i -c -f "$BIG/patterns.txt" .)" > "$RESULTS/scan-big-memory.json"
+  cat "$RESULTS/scan-big-memory.json"
+fi
 
 echo "== peak memory of pre-receive: $((COMMITS / 4)) vs $COMMITS commits"
 # The peak RSS whatever the decision (a blocked push is measured too; pipefail must not stop the bench).

@@ -195,9 +195,10 @@ async function checkBlob(run: EngineRun, phase: FilePhase, work: BlobWork, plans
     return;
   }
   // One pass over the raw bytes for the union of every interested rule's keywords.
-  const wanted = new Set<string>();
-  for (const item of work.items) for (const r of item.rules) if (r.keywords) for (const k of r.keywords) wanted.add(k);
-  const found = run.scanner.scan(blob, [...wanted]);
+  const found = run.scanner.scanUnion(
+    blob,
+    work.items.flatMap((item) => item.rules.map((r) => r.keywords)),
+  );
   const binary = blob.isBinary;
   try {
     for (let i = 0; i < work.items.length; i++) await checkOne(run, work.items[i]!.change, plans[i]!, blob, found, binary);

@@ -55,3 +55,21 @@ describe('KeywordScanner on text the readers decode (the lower-cased view)', () 
     }
   });
 });
+
+describe('KeywordScanner.scanUnion', () => {
+  it('finds what scan finds for the union of the lists, whatever their order or repetition', () => {
+    const a = ['replica', 'image'];
+    const b = ['image', 'agent_mode', 'mode'];
+    const c = ['alpaca'];
+    const scanner = new KeywordScanner();
+    const blob = (t: string) => new Blob('0'.repeat(40), Buffer.from(t, 'utf8'));
+    for (const text of ['AGENT_MODE=x image: y', 'replicas: 0', 'api.alpaca.markets', 'nothing', 'AGENT\\u005FMODE=1']) {
+      const union = [...new Set([...a, ...b, ...c])];
+      const expected = new KeywordScanner().scan(blob(text), union);
+      expect(scanner.scanUnion(blob(text), [a, b, null, c])).toEqual(expected);
+      expect(scanner.scanUnion(blob(text), [c, b, a, a])).toEqual(expected);
+      expect(scanner.scanUnion(blob(text), [b])).toEqual(new KeywordScanner().scan(blob(text), b));
+    }
+    expect(scanner.scanUnion(blob('image'), [null, []])).toEqual(new Set());
+  });
+});

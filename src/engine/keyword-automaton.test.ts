@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { KeywordAutomaton } from './keyword-automaton.js';
+
+const found = (a: KeywordAutomaton, text: string) => new Set([...a.scan(text)].map((i) => a.keywords[i]));
+
+describe('KeywordAutomaton', () => {
+  it('finds every keyword that occurs, nested, overlapping and sharing prefixes or suffixes', () => {
+    const a = new KeywordAutomaton(['he', 'she', 'his', 'hers', 'x'], false);
+    expect(found(a, 'ushers')).toEqual(new Set(['she', 'he', 'hers']));
+    expect(found(a, 'hi')).toEqual(new Set());
+    expect(found(a, '')).toEqual(new Set());
+  });
+
+  it('folds ASCII letters only when asked, and nothing else', () => {
+    const words = ['agent_mode', 'ｉｂｋｒ', 'k'];
+    expect(found(new KeywordAutomaton(words, true), 'AGENT_MODE ＩＢＫＲ')).toEqual(new Set(['agent_mode']));
+    expect(found(new KeywordAutomaton(words, false), 'AGENT_MODE ｉｂｋｒ \u212A')).toEqual(new Set(['ｉｂｋｒ']));
+  });
+
+  it('drops duplicate keywords, and an empty keyword occurs everywhere', () => {
+    const a = new KeywordAutomaton(['ab', 'ab', '', 'b'], false);
+    expect(a.keywords).toEqual(['ab', '', 'b']);
+    expect(found(a, 'xab')).toEqual(new Set(['ab', '', 'b']));
+    expect(found(a, 'x')).toEqual(new Set(['']));
+  });
+
+  it('agrees with includes() on random text for hundreds of keywords', () => {
+    let seed = 3;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const alphabet = 'abcAB_.:\u00e9\uff41';
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    for (let round = 0; round < 40; round++) {
+      const fold = round % 2 === 0;
+      const words = Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => word(1 + Math.floor(rnd() * 6)));
+      const keywords = fold ? words.map((w) => w.toLowerCase()) : words;
+      const a = new KeywordAutomaton(keywords, fold);
+      for (let t = 0; t < 10; t++) {
+        const text = word(Math.floor(rnd() * 400));
+        const hay = fold ? text.replace(/[A-Z]/g, (c) => c.toLowerCase()) : text;
+        expect(found(a, text)).toEqual(new Set(keywords.filter((k) => hay.includes(k))));
+      }
+    }
+  });
+});

@@ -19,6 +19,7 @@ import type { RepoInfo } from '../git/repo.js';
 import { parseRange } from '../sources/range.js';
 import type { SourceRequest } from '../sources/index.js';
 import type { Baseline } from '../findings/baseline.js';
+import { engineMsg } from '../messages.js';
 
 export type ReadAt = (rev: string, path: string) => Promise<string | null>;
 
@@ -158,7 +159,7 @@ export async function loadBaseline(req: BaselineRequest): Promise<Baseline | nul
     try {
       return await parseBaseline(text, label);
     } catch (e) {
-      if (e instanceof BaselineError) throw new GateError('config', `baseline ${e.message}`, 'regenerate it with `safety-gate baseline` (a reviewed change), or remove it');
+      if (e instanceof BaselineError) throw new GateError('config', engineMsg.baselineInvalid(e.message), engineMsg.baselineInvalidHint);
       throw e;
     }
   };
@@ -168,7 +169,7 @@ export async function loadBaseline(req: BaselineRequest): Promise<Baseline | nul
       text = await readFile(path, 'utf8');
     } catch {
       if (!required) return null;
-      throw new GateError('config', `baseline ${label} cannot be read`, 'check the path given to --baseline or `baseline:` in the policy');
+      throw new GateError('config', engineMsg.baselineUnreadable(label), engineMsg.baselineUnreadableHint);
     }
     return parse(text, label);
   };

@@ -6,7 +6,7 @@ import { Blob } from '../changeset/blob.js';
 import type { Actor, ChangeSet, Snapshot, TaskEnvelope } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, engineMsg } from '../messages.js';
 import type { Finding, Report, SuppressedFinding } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
@@ -102,11 +102,11 @@ export async function loadPolicyFor(opts: CheckOptions, repo: RepoInfo, readAt?:
         try {
           text = readFileSync(path, 'utf8');
         } catch {
-          throw new GateError('config', `no server policy: ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+          throw new GateError('config', engineMsg.noServerPolicyFile(file), engineMsg.noServerPolicyFileHint);
         }
         assertPolicyText(text, file);
         const policy = await loadPolicyFile(path, 'server');
-        if (!policy) throw new GateError('config', `the server policy ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+        if (!policy) throw new GateError('config', engineMsg.serverPolicyMissing(file), engineMsg.serverPolicyMissingHint);
         return policy;
       });
     }
@@ -135,7 +135,7 @@ async function loadBasePolicy(base: string, readAt: ReadAt): Promise<Policy> {
   for (const place of SEARCH_PLACES) {
     if ((await readAt(base, place)) === null) continue;
     if (isCodeConfig(place)) {
-      throw new GateError('config', `${base}:${place} is configuration code, which a range scan never runs`, 'pass a YAML or JSON policy with --config');
+      throw new GateError('config', engineMsg.rangeConfigCode(base, place), engineMsg.rangeConfigCodeHint);
     }
     const policy = await load.loadPolicyFromTree(tree, place);
     if (policy) return policy;
@@ -395,7 +395,7 @@ function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, start
   const fake = env.SAFETY_GATE_TEST_NOW;
   if (!fake || (server && !policy.testing.allowClockOverride)) return started;
   const t = Date.parse(fake);
-  if (Number.isNaN(t)) throw new GateError('usage', `SAFETY_GATE_TEST_NOW=${JSON.stringify(fake)} is not an ISO time`, 'unset it, or give a time like 2026-12-05T10:00:00Z');
+  if (Number.isNaN(t)) throw new GateError('usage', engineMsg.badTestNow(JSON.stringify(fake)), engineMsg.badTestNowHint);
   return t;
 }
 

@@ -12,7 +12,7 @@ import type { AuditHistory } from '../audit/history.js';
 import { GateError } from '../errors.js';
 import type { Finding, FindingInput, Severity, SuppressedFinding } from '../findings/types.js';
 import { applyInlineExceptions } from '../findings/suppress.js';
-import { msg } from '../messages.js';
+import { msg, engineMsg } from '../messages.js';
 import type { CommitView, FileView, GitAccess, Report, Rule, RuleChecker } from '../rules/types.js';
 import { createPathMatcher } from './paths.js';
 import { KeywordScanner } from './keywords.js';
@@ -170,7 +170,7 @@ export async function runEngine(input: EngineInput): Promise<EngineResult> {
     const own = input.policyFor?.(rule.meta.id);
     const rulePolicy = own ?? policy;
     const setting = rulePolicy.rules[rule.meta.id] ?? (own ? policy.rules[rule.meta.id] : undefined);
-    if (!setting) throw new GateError('config', `the policy has no settings for rule ${rule.meta.id}`, 'run `safety-gate config` to rebuild the policy');
+    if (!setting) throw new GateError('config', engineMsg.noRuleSettings(rule.meta.id), engineMsg.noRuleSettingsHint);
     if (setting.severity === 'off') continue;
     const cacheable = cache !== null && CACHEABLE_RULES.has(rule.meta.id);
     const ctx = {

@@ -17,8 +17,7 @@ import { EXIT, GateError } from '../../errors.js';
 import { parseDuration } from '../../approvals/statement.js';
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
-
-const USAGE = 'usage: safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]';
+import { cliMsg } from '../../messages.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let parsed;
@@ -29,21 +28,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       options: { key: { type: 'string' }, expires: { type: 'string' }, 'repo-id': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
     });
   } catch (e) {
-    throw new GateError('usage', (e as Error).message, USAGE);
+    throw new GateError('usage', (e as Error).message, cliMsg.taskUsage);
   }
   const { values: o, positionals } = parsed;
-  if (positionals[0] !== 'sign' || positionals.length !== 2) throw new GateError('usage', 'task takes: sign <envelope.json>', USAGE);
-  if (!o.key) throw new GateError('usage', "task sign needs --key (the orchestrator's ssh private key)", USAGE);
+  if (positionals[0] !== 'sign' || positionals.length !== 2) throw new GateError('usage', cliMsg.taskSignOnly, cliMsg.taskUsage);
+  if (!o.key) throw new GateError('usage', cliMsg.taskNeedsKey, cliMsg.taskUsage);
   const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
-  if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of the orchestrator ssh private key');
+  if (!existsSync(key)) throw new GateError('usage', cliMsg.noKeyFile(o.key), cliMsg.taskNoKeyFileHint);
   const expiresIn = parseDuration(o.expires ?? '7d');
-  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', `--expires takes a duration like 30m, 4h or 7d, not ${o.expires}`, USAGE);
+  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', cliMsg.badExpires(o.expires), cliMsg.taskUsage);
 
   // The envelope is validated exactly as the gate will read it (SPEC-260 schema).
   const file = resolve(io.cwd, positionals[1]!);
   const { loadTaskEnvelope } = await import('../../sources/task.js');
   const task = loadTaskEnvelope(file);
-  if (!task.scope) throw new GateError('usage', `${positionals[1]} has no task_scope: a signed task grants an explicit scope`, 'add task_scope {kind, target} to the envelope');
+  if (!task.scope) throw new GateError('usage', cliMsg.taskNoScope(positionals[1]), cliMsg.taskNoScopeHint);
   const envelope = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
 
   const { TASK_NAMESPACE, TASK_STATEMENT, TASK_TRAILER, encodeTrailerValue, statementBytes } = await import('../../sources/signed-task.js');
@@ -57,7 +56,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     envelope,
   };
   const signed = await sshSign(key, TASK_NAMESPACE, statementBytes(statement));
-  if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+  if (!signed.blob) throw new GateError('io', cliMsg.sshSignFailed(o.key, signed.error), cliMsg.sshSignFailedHint);
   const text = `${formatTrailers(task)}\n${TASK_TRAILER}: ${encodeTrailerValue(statement, signed.blob)}\n`;
   if (o.out) {
     writeFileSync(resolve(io.cwd, o.out), text);

@@ -10,7 +10,6 @@
 // the git note of the commit (or staged tree) under refs/notes/safety-gate, next to the entries
 // already there (merge, never overwrite). The signer sends it with the change:
 // `git push origin <refspec> refs/notes/safety-gate`.
-import { parseArgs } from 'node:util';
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { EXIT, GateError } from '../../errors.js';
@@ -19,33 +18,29 @@ import { NAMESPACE, NOTES_REF, encodeEntry, parseDuration, parseNote, statementB
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
+import { parseOrUsage } from '../args.js';
+import { policyRepoId } from '../repo-id.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        key: { type: 'string' },
-        reason: { type: 'string' },
-        expires: { type: 'string' },
-        ref: { type: 'string' },
-        covers: { type: 'string' },
-        staged: { type: 'boolean' },
-        'break-glass': { type: 'boolean' },
-        incident: { type: 'string' },
-        bypass: { type: 'string' },
-        rollback: { type: 'string' },
-        'repo-id': { type: 'string' },
-        'reset-lane': { type: 'string' },
-        config: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new GateError('usage', (e as Error).message, cliMsg.approveUsage);
-  }
-  const { values: o, positionals } = parsed;
+  const { values: o, positionals } = parseOrUsage(
+    argv,
+    {
+      key: { type: 'string' },
+      reason: { type: 'string' },
+      expires: { type: 'string' },
+      ref: { type: 'string' },
+      covers: { type: 'string' },
+      staged: { type: 'boolean' },
+      'break-glass': { type: 'boolean' },
+      incident: { type: 'string' },
+      bypass: { type: 'string' },
+      rollback: { type: 'string' },
+      'repo-id': { type: 'string' },
+      'reset-lane': { type: 'string' },
+      config: { type: 'string' },
+    },
+    cliMsg.approveUsage,
+  );
   const breakGlass = o['break-glass'] === true;
   if (!o.key) throw new GateError('usage', cliMsg.approveNeedsKey, cliMsg.approveUsage);
   if (o['reset-lane'] !== undefined) return resetLane(o['reset-lane'], { key: o.key, reason: o.reason, repoId: o['repo-id'], config: o.config, positionals }, io);
@@ -167,15 +162,4 @@ function list(text: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {
-  const { loadPolicy } = await import('../../config/load.js');
-  const { repoIdOf } = await import('../../approvals/apply.js');
-  try {
-    const policy = await loadPolicy({ cwd: io.cwd, configFile, mode: 'client' });
-    return repoIdOf(policy);
-  } catch {
-    return 'default';
-  }
 }

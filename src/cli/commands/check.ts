@@ -13,7 +13,6 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sshSign } from '../../approvals/ssh.js';
 import { acquireLock } from '../../audit/lock.js';
 import { SignatureChecker, judgeTree, type CheckVerdict } from '../../checks/evidence.js';
@@ -26,28 +25,23 @@ import { createGitRunner } from '../../git/exec.js';
 import { openRepo } from '../../git/repo.js';
 import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
+import { parseOrUsage } from '../args.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        key: { type: 'string' },
-        tree: { type: 'string' },
-        rev: { type: 'string' },
-        'repo-id': { type: 'string' },
-        config: { type: 'string' },
-        format: { type: 'string' },
-        signed: { type: 'boolean' },
-        range: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new GateError('usage', (e as Error).message, cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE));
-  }
-  const { values: o, positionals } = parsed;
+  const { values: o, positionals } = parseOrUsage(
+    argv,
+    {
+      key: { type: 'string' },
+      tree: { type: 'string' },
+      rev: { type: 'string' },
+      'repo-id': { type: 'string' },
+      config: { type: 'string' },
+      format: { type: 'string' },
+      signed: { type: 'boolean' },
+      range: { type: 'string' },
+    },
+    cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE),
+  );
   const sub = positionals[0];
   if (sub !== 'run' && sub !== 'list' && sub !== 'verify')
     throw new GateError('usage', sub ? cliMsg.unknownCheckCommand(sub) : cliMsg.checkNeedsCommand, cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE));

@@ -10,7 +10,6 @@
 // Printed on stdout (or written to --out); the agent adds them as the last paragraph of every
 // commit message (`git commit -m "…" -m "$(cat task.trailers)"`). The server counts the scope
 // only from the signed envelope (src/sources/signed-task.ts).
-import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { EXIT, GateError } from '../../errors.js';
@@ -18,19 +17,15 @@ import { parseDuration } from '../../approvals/statement.js';
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
+import { parseOrUsage } from '../args.js';
+import { policyRepoId } from '../repo-id.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { key: { type: 'string' }, expires: { type: 'string' }, 'repo-id': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
-    });
-  } catch (e) {
-    throw new GateError('usage', (e as Error).message, cliMsg.taskUsage);
-  }
-  const { values: o, positionals } = parsed;
+  const { values: o, positionals } = parseOrUsage(
+    argv,
+    { key: { type: 'string' }, expires: { type: 'string' }, 'repo-id': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
+    cliMsg.taskUsage,
+  );
   if (positionals[0] !== 'sign' || positionals.length !== 2) throw new GateError('usage', cliMsg.taskSignOnly, cliMsg.taskUsage);
   if (!o.key) throw new GateError('usage', cliMsg.taskNeedsKey, cliMsg.taskUsage);
   const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
@@ -63,15 +58,4 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`safety-gate: task ${task.runId} (${task.scope.kind}:${task.scope.target}) signed; its commit trailers are in ${o.out}\n`);
   } else io.stdout.write(text);
   return EXIT.pass;
-}
-
-async function policyRepoId(io: CliIO, configFile: string | undefined): Promise<string> {
-  const { loadPolicy } = await import('../../config/load.js');
-  const { repoIdOf } = await import('../../approvals/apply.js');
-  try {
-    const policy = await loadPolicy({ cwd: io.cwd, configFile, mode: 'client' });
-    return repoIdOf(policy);
-  } catch {
-    return 'default';
-  }
 }

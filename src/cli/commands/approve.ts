@@ -19,6 +19,7 @@ import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
 import { parseOrUsage } from '../args.js';
+import { noteLines } from '../../checks/notes.js';
 import { policyRepoId } from '../repo-id.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -142,14 +143,7 @@ async function resetLane(lane: string, o: { key: string; reason?: string; repoId
   const obj = await repo.git.run(['hash-object', '-w', '--stdin'], { input: laneObjectContent(lane), okCodes: [0, 128] });
   if (obj.code !== 0) throw new GateError('git', cliMsg.hashObjectFailed(obj.stderr.toString().trim()), cliMsg.hashObjectFailedHint);
   const target = obj.stdout.toString('utf8').trim();
-  const existing = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'show', target], { okCodes: [0, 1, 128] });
-  const lines =
-    existing.code === 0
-      ? existing.stdout
-          .toString('utf8')
-          .split('\n')
-          .filter((l) => l.trim() !== '')
-      : [];
+  const lines = noteLines(await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'show', target], { okCodes: [0, 1, 128] }));
   lines.push(line);
   const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
   if (add.code !== 0) throw new GateError('git', cliMsg.notesAddFailed(add.stderr.toString().trim()), cliMsg.notesAddFailedHint);

@@ -13,7 +13,7 @@
 //   - positions are where the node is written; a pair's `valuePos` is where its value is
 //     written in that pair (the `*alias` token when the value is an alias).
 import type { Blob } from '../changeset/blob.js';
-import { lineStarts, positionIn } from '../changeset/lines.js';
+import { lastAtOrBefore, lineStarts } from '../changeset/lines.js';
 
 export interface YamlPos {
   /** 1-based. */
@@ -121,7 +121,10 @@ export function loadYamlDocuments(blob: Blob): Promise<YamlLoadResult> {
 /** Pure parse of YAML text with an already loaded `yaml` module. */
 export function parseYamlText(text: string, Y: YamlModule): YamlLoadResult {
   const starts = lineStarts(text);
-  const posOf = (offset: number): YamlPos => ({ ...positionIn(starts, offset), offset });
+  const posOf = (offset: number): YamlPos => {
+    const i = lastAtOrBefore(starts, offset);
+    return { line: i + 1, column: offset - starts[i]! + 1, offset };
+  };
 
   const result: YamlLoadResult = { docs: [], errors: [] };
   let parsed: ReturnType<YamlModule['parseAllDocuments']>;

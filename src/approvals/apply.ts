@@ -164,6 +164,8 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
   const repoId = repoIdOf(policy);
   const pusherNames = pusherIdentity(ap.identities, changeSet.actor);
   const agents = agentMatcher(policy);
+  // What every approval is checked against: this repository, now, not by the pusher or an agent.
+  const binding = { repoId, now: input.now, pusher: pusherNames, server: input.server, changeSet, window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000, agents };
   try {
     for (const subject of subjects.values()) {
       const trees = await subjectTrees(git, subject);
@@ -180,15 +182,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
           rejections.push(r.why);
           continue;
         }
-        const why = await bindingProblem(r.v, subject, trees, {
-          repoId,
-          now: input.now,
-          pusher: pusherNames,
-          server: input.server,
-          changeSet,
-          window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000,
-          agents,
-        });
+        const why = await bindingProblem(r.v, subject, trees, binding);
         if (why) rejections.push(`${r.v.principal}: ${why}`);
         else valid.push(r.v);
       }
@@ -260,15 +254,7 @@ export async function applyApprovals(input: ApprovalsInput): Promise<ApprovalsOu
             )) {
               const r = await verifyEntry(entry);
               if (!r.ok || r.v.statement.kind !== 'approval') continue;
-              const problem = await bindingProblem(r.v, sub, t, {
-                repoId,
-                now: input.now,
-                pusher: pusherNames,
-                server: input.server,
-                changeSet,
-                window: parseDuration(ap.break_glass_window) ?? 4 * 3_600_000,
-                agents,
-              });
+              const problem = await bindingProblem(r.v, sub, t, binding);
               if (!problem) pool.push(r.v);
               else rejections.push(`${r.v.principal} (for commit ${short(c.oid)}): ${problem}`);
             }

@@ -14,6 +14,16 @@ const c = (oid: string, trailers: [string, string][], refs = ['refs/heads/main']
   trailers: trailers.map(([key, value]) => ({ key, value })),
   refs,
 });
+/** A commit whose own trailers claim a lane: Task-Scope and Run-Id. */
+const scoped = (oid: string, scope: string, run: string, refs?: string[]) =>
+  c(
+    oid,
+    [
+      ['Task-Scope', scope],
+      ['Run-Id', run],
+    ],
+    refs,
+  );
 const signed = (scope: string, run = RUN): SignedTask => ({
   ok: true,
   signer: 'orch@example.com',
@@ -28,10 +38,7 @@ describe('laneOf', () => {
   });
 
   it('is not diluted by a commit that claims another lane itself, or none', () => {
-    const junk = c('b', [
-      ['Task-Scope', 'file:docs/**'],
-      ['Run-Id', 'other'],
-    ]);
+    const junk = scoped('b', 'file:docs/**', 'other');
     expect(laneOf(cs([c('a', []), junk, c('d', [])], new Map([['a', signed('config/**')]])))?.lane).toBe(`${RUN}/file:config/**`);
   });
 
@@ -47,44 +54,12 @@ describe('laneOf', () => {
         ),
       ),
     ).toBeNull();
-    expect(
-      laneOf(
-        cs([
-          c('a', [
-            ['Task-Scope', 'file:a'],
-            ['Run-Id', 'r1'],
-          ]),
-          c('b', [
-            ['Task-Scope', 'file:b'],
-            ['Run-Id', 'r1'],
-          ]),
-        ]),
-      ),
-    ).toBeNull();
-    expect(
-      laneOf(
-        cs([
-          c('a', [
-            ['Task-Scope', 'file:a'],
-            ['Run-Id', 'r1'],
-          ]),
-        ]),
-      )?.lane,
-    ).toBe('r1/file:a');
+    expect(laneOf(cs([scoped('a', 'file:a', 'r1'), scoped('b', 'file:b', 'r1')]))).toBeNull();
+    expect(laneOf(cs([scoped('a', 'file:a', 'r1')]))?.lane).toBe('r1/file:a');
   });
 
   it('leaves notes commits out (approvals pushed with the work)', () => {
-    expect(
-      laneOf(
-        cs([
-          c('a', [
-            ['Task-Scope', 'file:a'],
-            ['Run-Id', 'r1'],
-          ]),
-          c('n', [], ['refs/notes/safety-gate']),
-        ]),
-      )?.lane,
-    ).toBe('r1/file:a');
+    expect(laneOf(cs([scoped('a', 'file:a', 'r1'), c('n', [], ['refs/notes/safety-gate'])]))?.lane).toBe('r1/file:a');
   });
 
   it('a push that brings no commit of its own is an attempt of the task that made its tip', () => {
@@ -127,10 +102,7 @@ describe('laneOf', () => {
     expect(
       laneOf(
         cs([
-          c('a', [
-            ['Task-Scope', 'file:a'],
-            ['Run-Id', 'r1'],
-          ]),
+          scoped('a', 'file:a', 'r1'),
           move('a', [
             ['Task-Scope', 'file:z'],
             ['Run-Id', 'r9'],
@@ -151,20 +123,7 @@ describe('laneOf', () => {
     expect(laneOf(both)).toBeNull();
     expect(lanesOf(both)).toEqual([`${RUN}/file:config/**`, 'r2/file:src/**']);
     // An empty commit claiming another lane in its own trailers counts too.
-    expect(
-      lanesOf(
-        cs(
-          [
-            c('a', []),
-            c('e', [
-              ['Task-Scope', 'file:x'],
-              ['Run-Id', 'r3'],
-            ]),
-          ],
-          new Map([['a', signed('config/**')]]),
-        ),
-      ),
-    ).toEqual([`${RUN}/file:config/**`, 'r3/file:x']);
+    expect(lanesOf(cs([c('a', []), scoped('e', 'file:x', 'r3')], new Map([['a', signed('config/**')]])))).toEqual([`${RUN}/file:config/**`, 'r3/file:x']);
   });
 
   it('lanesOf: a moved tip that carries only its Task-Envelope names the lane inside it', () => {

@@ -13,6 +13,7 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { GateError } from '../errors.js';
+import { auditMsg } from '../messages.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). Default 5000. */
@@ -118,7 +119,7 @@ function attempt(lockPath: string, token: string, staleMs: number, now: number):
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EEXIST') {
-      throw new GateError('io', `cannot create audit lock ${lockPath}: ${code ?? String(e)}`, 'check that the audit directory is writable');
+      throw new GateError('io', auditMsg.lockUncreatable(lockPath, code ?? String(e)), auditMsg.lockUncreatableHint);
     }
   }
   if (fd !== null) {
@@ -148,7 +149,7 @@ function attempt(lockPath: string, token: string, staleMs: number, now: number):
 }
 
 function lockedTooLong(lockPath: string, timeoutMs: number): GateError {
-  return new GateError('io', `audit log is locked (${lockPath}) for more than ${timeoutMs} ms`, `if no safety-gate process is running, delete ${lockPath}`);
+  return new GateError('io', auditMsg.locked(lockPath, timeoutMs), auditMsg.lockedHint(lockPath));
 }
 
 /**

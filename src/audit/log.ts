@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { GateError } from '../errors.js';
 import { acquireLock, acquireLockSync, type HeldLock, type LockOptions } from './lock.js';
 import { buildRecord, GENESIS_PREV, sha256Hex, type AuditRecord, type AuditRecordInput } from './record.js';
+import { auditMsg } from '../messages.js';
 
 export type { AuditRecord, AuditRecordInput } from './record.js';
 
@@ -110,7 +111,7 @@ function readTail(fd: number, size: number, logPath: string): Tail {
   // Nothing but garbage since the start of the file (a crash during the very first write).
   if (reachedStart && prev !== null) return { prev, nextSeq: skipped + 1, torn };
   // No parseable record in the tail we are willing to read: refuse to guess a sequence number.
-  throw new GateError('io', `audit log ${logPath} ends in unreadable lines`, `run \`safety-gate audit verify --log ${logPath}\` and restore the log from its evidence export`);
+  throw new GateError('io', auditMsg.unreadableTail(logPath), auditMsg.unreadableTailHint(logPath));
 }
 
 export interface AppendOptions extends LockOptions {
@@ -138,7 +139,7 @@ function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
   } catch (e) {
-    throw new GateError('io', `cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'check permissions on the repository directory');
+    throw new GateError('io', auditMsg.dirUncreatable(dir, (e as NodeJS.ErrnoException).code ?? String(e)), auditMsg.dirUncreatableHint);
   }
 }
 
@@ -168,7 +169,7 @@ function appendLocked(logPath: string, input: AuditRecordInput, opts: AppendOpti
     try {
       fd = openSync(logPath, 'a+', 0o644);
     } catch (e) {
-      throw new GateError('io', `cannot open audit log ${logPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'check permissions on the audit log');
+      throw new GateError('io', auditMsg.unopenable(logPath, (e as NodeJS.ErrnoException).code ?? String(e)), auditMsg.unopenableHint);
     }
     const size = fstatSync(fd).size;
     created = size === 0;
@@ -179,7 +180,7 @@ function appendLocked(logPath: string, input: AuditRecordInput, opts: AppendOpti
     // One write(2) on an O_APPEND descriptor: the line lands whole at the end of the file.
     const n = writeSync(fd, bytes, 0, bytes.length);
     if (n !== bytes.length) {
-      throw new GateError('io', `short write to audit log ${logPath} (${n} of ${bytes.length} bytes)`, 'check free disk space, then run `safety-gate audit verify`');
+      throw new GateError('io', auditMsg.shortWrite(logPath, n, bytes.length), auditMsg.shortWriteHint);
     }
     writeHead(logPath, { v: 1, seq: record.seq, head: sha256Hex(line) });
   } catch (e) {
@@ -196,7 +197,7 @@ function appendLocked(logPath: string, input: AuditRecordInput, opts: AppendOpti
       if (created) syncDir(dir);
     }
   } catch (e) {
-    throw new GateError('io', `cannot sync audit log ${logPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'check the disk, then run `safety-gate audit verify`');
+    throw new GateError('io', auditMsg.unsyncable(logPath, (e as NodeJS.ErrnoException).code ?? String(e)), auditMsg.unsyncableHint);
   } finally {
     closeSync(fd);
   }
@@ -210,7 +211,7 @@ function writeHead(logPath: string, head: AuditHead): void {
     writeFileSync(tmp, JSON.stringify(head) + '\n', { mode: 0o644 });
     renameSync(tmp, file);
   } catch (e) {
-    throw new GateError('io', `cannot write the audit head ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'check permissions on the audit directory');
+    throw new GateError('io', auditMsg.headUnwritable(file, (e as NodeJS.ErrnoException).code ?? String(e)), auditMsg.headUnwritableHint);
   }
 }
 

@@ -62,16 +62,19 @@ export async function receiptsFor(read: NoteReader, commits: readonly string[], 
   return [...out.values()];
 }
 
+/** The non-empty lines of a `git notes show` (none when the object has no note). */
+export function noteLines(shown: { code: number; stdout: Buffer }): string[] {
+  return shown.code === 0
+    ? shown.stdout
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+    : [];
+}
+
 /** Adds one receipt line to the note of `object`, keeping every line already there. */
 export async function addReceiptLine(git: GitLike, object: string, line: string): Promise<{ ok: boolean; error: string; lines: number }> {
-  const existing = await git.run(['notes', `--ref=${CHECKS_NOTES_REF}`, 'show', object]);
-  const lines =
-    existing.code === 0
-      ? existing.stdout
-          .toString('utf8')
-          .split('\n')
-          .filter((l) => l.trim() !== '')
-      : [];
+  const lines = noteLines(await git.run(['notes', `--ref=${CHECKS_NOTES_REF}`, 'show', object]));
   if (!lines.includes(line)) lines.push(line);
   const add = await git.run(['notes', `--ref=${CHECKS_NOTES_REF}`, 'add', '-f', '-F', '-', object], lines.join('\n') + '\n');
   return { ok: add.code === 0, error: add.code === 0 ? '' : `git notes add exited with ${add.code}`, lines: lines.length };

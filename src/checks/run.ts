@@ -16,6 +16,7 @@ import { GateError } from '../errors.js';
 import { createGitRunner } from '../git/exec.js';
 import { VERSION } from '../version.js';
 import { RECEIPT_TYPE, commandDigest, type CheckReceipt } from './receipt.js';
+import { engineMsg } from '../messages.js';
 
 /** Variables of the caller's environment a check inherits; everything else comes from the policy. */
 const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP', 'USER', 'LOGNAME', 'SystemRoot', 'PATHEXT'];
@@ -35,9 +36,9 @@ async function materialise(repoCwd: string, callerEnv: NodeJS.ProcessEnv, tree: 
   const git = createGitRunner(repoCwd, { ...callerEnv, GIT_INDEX_FILE: join(dir, 'index') });
   try {
     const rt = await git.run(['read-tree', tree], { okCodes: [0, 128] });
-    if (rt.code !== 0) throw new GateError('git', `cannot read tree ${tree}: ${rt.stderr.trim().split('\n').pop() ?? ''}`, 'name a tree or commit that exists in this repository');
+    if (rt.code !== 0) throw new GateError('git', engineMsg.checkTreeUnreadable(tree, rt.stderr.trim().split('\n').pop() ?? ''), engineMsg.checkTreeUnreadableHint);
     const co = await git.run(['checkout-index', '-a', '-f', `--prefix=${work}/`], { okCodes: [0, 1, 128] });
-    if (co.code !== 0) throw new GateError('git', `cannot check out tree ${tree}: ${co.stderr.trim().split('\n').pop() ?? ''}`, 'check that the repository is readable');
+    if (co.code !== 0) throw new GateError('git', engineMsg.checkTreeNoCheckout(tree, co.stderr.trim().split('\n').pop() ?? ''), engineMsg.checkTreeNoCheckoutHint);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;

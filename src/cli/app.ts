@@ -1,7 +1,7 @@
 // The command dispatcher: parses the command and runs it. Commands load on demand so a hook
 // never pays for the code of `install` or `config`.
 import { GateError, EXIT } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, cliMsg } from '../messages.js';
 import type { CliIO, Command } from './io.js';
 import { VERSION } from '../version.js';
 
@@ -53,7 +53,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const args = [...argv];
   while (args[0] === '-C') {
     const dir = args[1];
-    if (!dir) throw new GateError('usage', '-C needs a directory', msg.usageHint);
+    if (!dir) throw new GateError('usage', cliMsg.dashCNeedsDir, msg.usageHint);
     const { resolve } = await import('node:path');
     const { requireDir } = await import('./paths.js');
     io = { ...io, cwd: requireDir(resolve(io.cwd, dir)) };

@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GateError } from '../errors.js';
 import type { CliIO } from './io.js';
+import { cliMsg } from '../messages.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -42,27 +43,27 @@ export function parseCommand<O extends Options>(
   try {
     parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: opts.positionals ?? false, strict: true });
   } catch (e) {
-    throw new GateError('usage', `${command}: ${(e as Error).message.split('\n')[0]}`, `see safety-gate ${command} --help`);
+    throw new GateError('usage', cliMsg.badArgs(command, (e as Error).message.split('\n')[0]), cliMsg.seeHelp(command));
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help) {
     io.stdout.write(usage.endsWith('\n') ? usage : `${usage}\n`);
     return null;
   }
-  if (values.quiet && values.verbose) throw new GateError('usage', `${command}: use --quiet or --verbose, not both`, `see safety-gate ${command} --help`);
+  if (values.quiet && values.verbose) throw new GateError('usage', cliMsg.quietAndVerbose(command), cliMsg.seeHelp(command));
   return { values, positionals: parsed.positionals, verbosity: { quiet: values.quiet === true, verbose: values.verbose === true } };
 }
 
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 /**
- * node:util parseArgs with positionals, for the commands that print their own usage (approve,
- * check, task): a bad flag is a usage error whose hint is that usage.
+ * parseArgs (strict, positionals allowed) for the commands that answer a bad flag with their
+ * one usage line (approve, check, task): the parser's message, the usage as the hint.
  */
-export function parseWithUsage<O extends Options>(argv: string[], options: O, usage: string) {
+export function parseOrUsage<O extends Options>(argv: string[], options: O, usage: string) {
   try {
-    return parseArgs<{ args: string[]; allowPositionals: true; options: O }>({ args: argv, allowPositionals: true, options });
+    return parseArgs({ args: argv, allowPositionals: true, options });
   } catch (e) {
     throw new GateError('usage', (e as Error).message, usage);
   }
 }
-
-export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -2,7 +2,7 @@
 // them, so a typo is one line naming the path (not `spawn git ENOENT`).
 import { statSync } from 'node:fs';
 import { GateError } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, cliMsg } from '../messages.js';
 
 export function requireDir(dir: string): string {
   let st;
@@ -11,6 +11,6 @@ export function requireDir(dir: string): string {
   } catch {
     throw new GateError('usage', msg.noSuchDir(dir), msg.noSuchDirHint);
   }
-  if (!st.isDirectory()) throw new GateError('usage', `${dir} is not a folder`, msg.noSuchDirHint);
+  if (!st.isDirectory()) throw new GateError('usage', cliMsg.notAFolder(dir), msg.noSuchDirHint);
   return dir;
 }

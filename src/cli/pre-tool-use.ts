@@ -11,7 +11,7 @@ import { realpathSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { GateError, EXIT } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, cliMsg } from '../messages.js';
 import { readAll, type CliIO } from './io.js';
 import { runDoor } from './run-door.js';
 
@@ -33,7 +33,7 @@ async function decide(io: CliIO, configFile: string | undefined): Promise<number
   try {
     call = parseToolCall((await readAll(io.stdin)).toString('utf8'));
   } catch (e) {
-    if (e instanceof ToolCallError) throw new GateError('stdin', `pre-tool-use: ${e.message}`, 'the agent runtime feeds this hook; check its hook configuration');
+    if (e instanceof ToolCallError) throw new GateError('stdin', cliMsg.toolCallBad(e.message), cliMsg.toolCallBadHint);
     throw e;
   }
   if (!TOOLS_THAT_WRITE.has(call.tool_name)) return EXIT.pass;
@@ -41,7 +41,7 @@ async function decide(io: CliIO, configFile: string | undefined): Promise<number
   const { openRepo } = await import('../git/repo.js');
   const cwd = call.cwd && isAbsolute(call.cwd) ? call.cwd : (io.env.CLAUDE_PROJECT_DIR ?? io.cwd);
   const repo = await openRepo(cwd, io.env, { withHead: true });
-  if (!repo.workTree) throw new GateError('usage', 'pre-tool-use: runs in a work tree, not a bare repository', 'install the agent hooks in a clone');
+  if (!repo.workTree) throw new GateError('usage', cliMsg.toolCallBare, cliMsg.toolCallBareHint);
   const workTree = realpathSync(repo.workTree);
   const gitDirs = [...new Set([repo.gitDir, repo.commonDir].map((d) => realpathSync(d)))];
   let plan;
@@ -56,7 +56,7 @@ async function decide(io: CliIO, configFile: string | undefined): Promise<number
       },
     });
   } catch (e) {
-    if (e instanceof ToolCallError) throw new GateError('stdin', `pre-tool-use: ${e.message}`, 'the agent runtime feeds this hook; check its hook configuration');
+    if (e instanceof ToolCallError) throw new GateError('stdin', cliMsg.toolCallBad(e.message), cliMsg.toolCallBadHint);
     throw e;
   }
 

@@ -12,7 +12,7 @@ import { gitCommonDirWithoutGit } from '../audit/locate.js';
 import { rules as registeredRules } from '../rules/registry.js';
 import { GateError, EXIT } from '../errors.js';
 import type { Report } from '../findings/types.js';
-import { msg } from '../messages.js';
+import { msg, auditMsg } from '../messages.js';
 import type { SourceRequest } from '../sources/index.js';
 import type { CliIO } from './io.js';
 import { VERSION } from '../version.js';
@@ -141,7 +141,7 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       await audit(io, opts, result, started);
     } catch (e) {
       const inner = e instanceof GateError ? e : new GateError('io', String((e as Error)?.message ?? e));
-      throw new GateError('io', `the decision (${result.report.decision}) could not be recorded: ${inner.message}`, inner.hint ?? 'make the audit log writable, then push again');
+      throw new GateError('io', auditMsg.decisionUnrecorded(result.report.decision, inner.message), inner.hint ?? 'make the audit log writable, then push again');
     }
   }
   if (!(opts.quietPass && result.report.findings.length === 0)) await emit(io, opts, result);
@@ -346,7 +346,7 @@ function auditPath(io: CliIO, configured: string, commonDir: string): string {
 function scanAuditPath(io: CliIO): string {
   if (io.env.SAFETY_GATE_AUDIT_LOG) return io.env.SAFETY_GATE_AUDIT_LOG;
   const state = io.env.XDG_STATE_HOME || (io.env.HOME ? join(io.env.HOME, '.local', 'state') : null);
-  if (!state) throw new GateError('io', 'no place for the scan audit log: neither XDG_STATE_HOME nor HOME is set', 'set SAFETY_GATE_AUDIT_LOG, or pass --no-audit');
+  if (!state) throw new GateError('io', auditMsg.noScanLogPlace, auditMsg.noScanLogPlaceHint);
   return join(state, 'safety-gate', 'audit.jsonl');
 }
 

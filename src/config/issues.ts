@@ -2,6 +2,7 @@
 // Merged configuration is validated as a whole, so an issue is traced back to the file that
 // supplied the value: the highest-priority layer holding the longest prefix of the issue's path.
 import type { z } from 'zod';
+import { configMsg } from '../messages.js';
 import { ConfigError } from '../errors.js';
 import { keyPathString, type ConfigSource, type KeyPath } from './source.js';
 
@@ -163,7 +164,7 @@ function supplies(data: unknown, path: KeyPath): boolean {
 
 export function problemError(problem: Problem, source: ConfigSource | null, more = 0, hint?: string): ConfigError {
   const pos = source?.locate(problem.path, problem.atKey ?? false) ?? null;
-  const suffix = more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : '';
+  const suffix = more > 0 ? configMsg.moreProblems(more) : '';
   return new ConfigError(
     problem.message + suffix,
     source?.display ?? null,

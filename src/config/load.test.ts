@@ -1,33 +1,21 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
-import { Repo, sandbox, type Sandbox } from '../../test/helpers/repo.js';
+import { Repo, type Sandbox, tempRepo } from '../../test/helpers/repo.js';
 import { loadPolicy, loadPolicyFile, loadPresetPolicy, listPresets } from './load.js';
 import { policyHash } from './resolve.js';
 import { ROOT } from '../../test/helpers/repo.js';
+import { configError } from '../../test/helpers/errors.js';
+import { SPEC_260_RECORD } from '../../test/helpers/spec-260.js';
 
 let sb: Sandbox;
 let repo: Repo;
 
-beforeEach(() => {
-  sb = sandbox();
-  repo = Repo.init(sb);
-});
+beforeEach(() => ({ sb, repo } = tempRepo()));
 afterEach(() => sb.cleanup());
 
 const load = (extra: { cwd?: string; configFile?: string; mode?: 'client' | 'server' } = {}) =>
   loadPolicy({ cwd: extra.cwd ?? repo.path, mode: extra.mode ?? 'client', ...(extra.configFile ? { configFile: extra.configFile } : {}) });
-
-async function configError(p: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 // The automation policy record exactly as SPEC-260 prints it, kept as a fixture so the tests do
 // not depend on the spec being checked out beside the repository (it is checked against the
@@ -305,15 +293,7 @@ describe('errors name file:line:column and the key path', () => {
 describe('SPEC-260 automation policy record is valid configuration as it stands', () => {
   const expectRecord = (p: Awaited<ReturnType<typeof load>>) => {
     expect(p.policyId).toBe('string');
-    expect(p.record).toEqual({
-      requires_approval: true,
-      max_cost_usd: 500,
-      allowed_models: ['gpt-5.2-codex', 'gpt-5.2'],
-      run_windows: ['weekday:09:00-18:00'],
-      run_windows_timezone: 'UTC',
-      required_checks: ['build-and-verify', 'test-suite'],
-      max_retries_per_task: 30,
-    });
+    expect(p.record).toEqual(SPEC_260_RECORD);
     expect(Object.keys(p.protectedTargets)).toEqual(['manifest-hashes', 'generated-files']);
     expect(p.protectedTargets['manifest-hashes']).toContain('**/*.sha256');
     expect(p.protectedTargets['generated-files']).toContain('**/__generated__/**');

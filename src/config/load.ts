@@ -15,6 +15,7 @@ import { isCodeConfig, isPackageJson, MODULE_NAME, PACKAGE_PROP, SEARCH_PLACES }
 import { packageInfo, presetPath, presetsDir } from './package-root.js';
 import { topLevelOrSelf } from '../git/exec.js';
 import { embedded } from '../embedded.js';
+import { configMsg } from '../messages.js';
 
 export type Mode = 'client' | 'server';
 
@@ -59,8 +60,6 @@ interface Ctx {
   tree: TreeReader | null;
 }
 
-const SERVER_CODE_HINT = 'convert it to YAML or JSON (safety-gate.config.yaml)';
-
 export async function loadPolicy(opts: LoadOptions): Promise<Policy> {
   return (await loadPolicyTraced(opts)).policy;
 }
@@ -72,11 +71,11 @@ export async function loadPolicyTraced(opts: LoadOptions): Promise<TracedPolicy>
   if (opts.configFile) {
     const path = resolve(opts.cwd, opts.configFile);
     const src = await readDiskConfig(path, { kind: 'file', path }, ctx);
-    if (!src) throw new ConfigError('config file not found', displayPath(path, ctx), null, null, null, 'check the --config path');
+    if (!src) throw new ConfigError(configMsg.fileNotFound, displayPath(path, ctx), null, null, null, configMsg.fileNotFoundHint);
     top = src;
   } else {
     const found = (await discover(root, ctx)) ?? (await presetSource('recommended', ctx));
-    if (!found) throw new GateError('internal', 'the built-in recommended preset is missing', 'reinstall safety-gate');
+    if (!found) throw new GateError('internal', configMsg.noRecommendedPreset, configMsg.noRecommendedPresetHint);
     top = found;
   }
   const policy = await buildPolicy(top, ctx);
@@ -87,7 +86,7 @@ export async function loadPolicyTraced(opts: LoadOptions): Promise<TracedPolicy>
 export async function loadPresetPolicy(name: string): Promise<Policy> {
   const ctx: Ctx = { mode: 'server', displayBase: null, files: new Map(), cacheable: true, tree: null };
   const src = await presetSource(name, ctx);
-  if (!src) throw new ConfigError(`unknown preset "${name}" (available: ${listPresets().join(', ')})`);
+  if (!src) throw new ConfigError(configMsg.unknownPreset(name, listPresets().join(', ')));
   return buildPolicy(src, ctx);
 }
 
@@ -186,7 +185,7 @@ async function loadRuleFiles(policy: Policy, layers: ConfigSource[], ctx: Ctx): 
   try {
     compiled = compileGitleaks(text, display);
   } catch (e) {
-    if (e instanceof GitleaksConfigError) throw new ConfigError(e.message, e.file, e.line, null, null, 'fix the gitleaks config (safety-gate explain secrets lists what it reads)');
+    if (e instanceof GitleaksConfigError) throw new ConfigError(e.message, e.file, e.line, null, null, configMsg.gitleaksHint);
     throw e;
   }
   const { hash: _h, sources, ...body } = policy;
@@ -275,8 +274,8 @@ async function readText(path: string): Promise<string | null> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    if (code === 'EISDIR') throw new ConfigError('is a directory, not a config file', path);
-    throw new GateError('io', `cannot read ${path}: ${(e as Error).message}`, 'check the file permissions');
+    if (code === 'EISDIR') throw new ConfigError(configMsg.isDirectory, path);
+    throw new GateError('io', configMsg.unreadable(path, (e as Error).message), configMsg.unreadableHint);
   }
 }
 
@@ -285,14 +284,14 @@ async function readDiskConfig(path: string, origin: Origin, ctx: Ctx): Promise<C
   const display = displayPath(path, ctx);
   if (isCodeConfig(path)) {
     if (!(await exists(path))) return null;
-    if (ctx.mode === 'server') throw new ConfigError('server mode reads YAML or JSON only; it never runs configuration code', display, null, null, null, SERVER_CODE_HINT);
+    if (ctx.mode === 'server') throw new ConfigError(configMsg.serverNoCode, display, null, null, null, configMsg.serverNoCodeHint);
     ctx.cacheable = false;
     const { cosmiconfig } = await import('cosmiconfig');
     let result;
     try {
       result = await cosmiconfig(MODULE_NAME, { searchStrategy: 'none', cache: false }).load(path);
     } catch (e) {
-      throw new ConfigError(`cannot load: ${firstLine(e)}`, display);
+      throw new ConfigError(configMsg.cannotLoad(firstLine(e)), display);
     }
     return codeSource(origin, path, display, result?.config ?? {});
   }
@@ -314,7 +313,7 @@ function parseDisk(path: string, text: string, origin: Origin, display: string, 
 async function readTreeConfig(path: string, ctx: Ctx): Promise<ConfigSource | null> {
   const tree = ctx.tree!;
   const display = `${tree.label}:${path}`;
-  if (isCodeConfig(path)) throw new ConfigError('server mode reads YAML or JSON only; it never runs configuration code', display, null, null, null, SERVER_CODE_HINT);
+  if (isCodeConfig(path)) throw new ConfigError(configMsg.serverNoCode, display, null, null, null, configMsg.serverNoCodeHint);
   const text = await tree.read(path);
   if (text === null) return null;
   const origin: Origin = { kind: 'tree', rev: tree.rev, revLabel: tree.label, path };
@@ -338,7 +337,7 @@ async function discover(root: string, ctx: Ctx): Promise<ConfigSource | null> {
       const path = join(root, place);
       if (!(await isFile(path))) continue;
       if (isCodeConfig(path)) {
-        throw new ConfigError('server mode reads YAML or JSON only; it never runs configuration code', displayPath(path, ctx), null, null, null, SERVER_CODE_HINT);
+        throw new ConfigError(configMsg.serverNoCode, displayPath(path, ctx), null, null, null, configMsg.serverNoCodeHint);
       }
       const src = await readDiskConfig(path, { kind: 'file', path }, ctx);
       if (!src) continue;
@@ -374,7 +373,7 @@ async function discover(root: string, ctx: Ctx): Promise<ConfigSource | null> {
   } catch (e) {
     if (e instanceof GateError) throw e;
     const file = (e as { filepath?: string }).filepath;
-    throw new ConfigError(`cannot load: ${firstLine(e)}`, file ? displayPath(file, ctx) : null);
+    throw new ConfigError(configMsg.cannotLoad(firstLine(e)), file ? displayPath(file, ctx) : null);
   }
   // package.json files without our key were read but do not count.
   for (const [p, src] of parsed) if (isPackageJson(p) && src.data === undefined) ctx.files.delete(p);

@@ -4,6 +4,7 @@
 import { ConfigError } from '../errors.js';
 import type { ConfigSource } from './source.js';
 import { problemError } from './issues.js';
+import { configMsg } from '../messages.js';
 
 export type Plain = Record<string, unknown>;
 
@@ -65,6 +66,6 @@ export function assertMapping(src: ConfigSource): void {
   }
   if (!isPlainObject(src.data)) {
     const pos = src.locate([]);
-    throw new ConfigError('configuration must be a mapping of keys to values', src.display, pos?.line ?? null, pos?.column ?? null);
+    throw new ConfigError(configMsg.notAMapping, src.display, pos?.line ?? null, pos?.column ?? null);
   }
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GateError } from '../errors.js';
 import { embedded } from '../embedded.js';
+import { configMsg } from '../messages.js';
 
 export interface PackageInfo {
   root: string;
@@ -38,7 +39,7 @@ export function packageInfo(): PackageInfo {
     }
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new GateError('internal', 'cannot find the safety-gate package (package.json) above its code', 'reinstall safety-gate');
+      throw new GateError('internal', configMsg.noPackage, configMsg.noPackageHint);
     }
     dir = parent;
   }

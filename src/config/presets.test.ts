@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createPathMatcher } from '../engine/paths.js';
 import { listPresets, loadPresetPolicy } from './load.js';
 import { SEARCH_PLACES } from './search-places.js';
+import { SPEC_260_RECORD } from '../../test/helpers/spec-260.js';
 
 describe('presets', () => {
   test('recommended and agenttrader-v2 ship', () => {
@@ -42,15 +43,7 @@ describe('presets', () => {
     const p = await loadPresetPolicy('agenttrader-v2');
     expect(p.sources).toEqual(['preset:recommended', 'preset:agenttrader-v2']);
     expect(p.policyId).toBe('agenttrader-v2');
-    expect(p.record).toEqual({
-      requires_approval: true,
-      max_cost_usd: 500,
-      allowed_models: ['gpt-5.2-codex', 'gpt-5.2'],
-      run_windows: ['weekday:09:00-18:00'],
-      run_windows_timezone: 'UTC',
-      required_checks: ['build-and-verify', 'test-suite'],
-      max_retries_per_task: 30,
-    });
+    expect(p.record).toEqual(SPEC_260_RECORD);
     const m = createPathMatcher(p.runtimeScope, false);
     expect(Object.keys(p.protectedTargets).sort()).toEqual(
       ['ci-workflows', 'gate-definitions', 'generated-files', 'hook-installs', 'manifest-hashes', 'safety-gate-policy'].sort(),

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readOr } from './cache-files.js';
 import { ConfigError, GateError } from '../errors.js';
 import type { Policy } from './schema.js';
+import { configMsg } from '../messages.js';
 
 /** Where `install --server --config FILE` keeps the trusted policy, relative to $GIT_DIR. */
 export const SERVER_POLICY_FILE = 'safety-gate/policy.yaml';
@@ -34,17 +35,17 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
   const hasYaml = existsSync(yamlPath);
   const hasJson = existsSync(jsonPath);
   if (hasYaml && hasJson) {
-    throw new ConfigError(`both ${SERVER_POLICY_FILE} and ${SERVER_POLICY_FILE_JSON} exist`, opts.gitDir, null, null, null, 'remove one of them');
+    throw new ConfigError(configMsg.bothServerPolicies(SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON), opts.gitDir, null, null, null, configMsg.bothServerPoliciesHint);
   }
   // No installed policy is not "the recommended preset": a deleted or never-installed file must
   // not quietly judge pushes by a weaker policy than the one meant for this repository.
   if (!hasYaml && !hasJson) {
-    throw new GateError('config', `no server policy: ${yamlPath} does not exist`, NO_POLICY_HINT);
+    throw new GateError('config', configMsg.noServerPolicy(yamlPath), configMsg.noServerPolicyHint);
   }
   const file = hasYaml ? yamlPath : jsonPath;
   assertPolicyText(readOr(file), file);
   const base = await load.loadPolicyFile(file, 'server');
-  if (base === null) throw new GateError('config', `no server policy: ${file} does not exist`, NO_POLICY_HINT);
+  if (base === null) throw new GateError('config', configMsg.noServerPolicy(file), configMsg.noServerPolicyHint);
   if (base.server.policySource !== 'branch') return base;
 
   const { policyBranch, policyPath } = base.server;
@@ -66,11 +67,7 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
   // it. A policy the branch once held and lost (deleted, moved) never falls back to another one.
   if (fromBranch === null && !(await everHeld(opts.runGit, rev, policyPath))) return base;
   if (fromBranch === null) {
-    throw new GateError(
-      'config',
-      `no server policy: ${policyBranch} has no ${policyPath} (policy_source: branch)`,
-      `restore ${policyPath} on ${policyBranch} with an administrator's push, or set server.policy_source: file in ${file}`,
-    );
+    throw new GateError('config', configMsg.branchLacksPolicy(policyBranch, policyPath), configMsg.branchLacksPolicyHint(policyPath, policyBranch, file));
   }
   // The branch's config cannot redirect where the server reads its policy.
   const { hash: _h, sources, ...body } = fromBranch;
@@ -80,25 +77,19 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
   return withHash({ ...body, approvals, server: base.server }, [...base.sources.filter((s) => !s.startsWith('preset:')), ...sources]);
 }
 
-const NO_POLICY_HINT = 'install one with `safety-gate install --server <repo> --config FILE`, or name one with --config / SAFETY_GATE_POLICY in the hook script';
-
 /**
  * A server policy that says nothing (zero bytes, blank, only comments, a null document) is a
  * truncated or emptied file, not an instruction to use the recommended preset: refuse it.
  */
 export function assertPolicyText(text: string | null, where: string): void {
-  if (text === null) throw new GateError('config', `no server policy: ${where} cannot be read`, NO_POLICY_HINT);
+  if (text === null) throw new GateError('config', configMsg.serverPolicyUnreadable(where), configMsg.noServerPolicyHint);
   const meaningful = text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n|\r/)
     .map((l) => l.trim())
     .some((l) => l !== '' && !l.startsWith('#') && l !== '---' && l !== '...' && l !== '~' && l !== 'null' && l !== '{}' && l !== '""' && l !== "''");
   if (!meaningful) {
-    throw new GateError(
-      'config',
-      `the server policy ${where} is empty`,
-      'restore it; an empty policy is never read as the recommended preset on the server (write `extends: [recommended]` to mean that)',
-    );
+    throw new GateError('config', configMsg.serverPolicyEmpty(where), configMsg.serverPolicyEmptyHint);
   }
 }
 
@@ -107,7 +98,7 @@ async function git(runGit: RunGit, args: readonly string[]): Promise<GitRunResul
   try {
     r = await runGit(args);
   } catch (e) {
-    throw new GateError('git', `git ${args[0]} failed: ${(e as Error).message}`, 'check that git is installed and the repository is readable');
+    throw new GateError('git', configMsg.serverGitFailed(args[0], (e as Error).message), configMsg.serverGitFailedHint);
   }
   return { ...r, out: r.stdout.toString(), err: (r.stderr ?? '').toString() };
 }
@@ -116,7 +107,7 @@ async function git(runGit: RunGit, args: readonly string[]): Promise<GitRunResul
 /** Whether any commit reachable from `rev` touched `path` (a policy once there, now gone). */
 async function everHeld(runGit: RunGit, rev: string, path: string): Promise<boolean> {
   const r = await git(runGit, ['log', '-1', '--format=%H', '--full-history', rev, '--', path]);
-  if (r.code !== 0) throw new GateError('git', `cannot read the history of ${path}: ${r.err.trim() || `git exited with ${r.code}`}`, 'check the server policy settings');
+  if (r.code !== 0) throw new GateError('git', configMsg.policyHistoryUnreadable(path, r.err.trim() || configMsg.gitExited(r.code)), configMsg.policyHistoryUnreadableHint);
   return r.out.trim() !== '';
 }
 
@@ -124,21 +115,21 @@ async function resolveRef(runGit: RunGit, ref: string): Promise<string | null> {
   const r = await git(runGit, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (r.code === 0) return r.out.trim();
   if (r.code === 1 && r.err.trim() === '') return null;
-  throw new GateError('git', `cannot resolve ${ref}: ${r.err.trim() || `git exited with ${r.code}`}`, 'check the server policy_branch setting');
+  throw new GateError('git', configMsg.policyBranchUnresolved(ref, r.err.trim() || configMsg.gitExited(r.code)), configMsg.policyBranchUnresolvedHint);
 }
 
 async function readBlobAt(runGit: RunGit, rev: string, path: string, label: string): Promise<string | null> {
   const ls = await git(runGit, ['ls-tree', '-z', '--full-tree', rev, '--', path]);
-  if (ls.code !== 0) throw new GateError('git', `cannot list ${label}:${path}: ${ls.err.trim() || `git exited with ${ls.code}`}`, 'check the server policy settings');
+  if (ls.code !== 0) throw new GateError('git', configMsg.policyUnlisted(label, path, ls.err.trim() || configMsg.gitExited(ls.code)), configMsg.policyUnlistedHint);
   const entry = ls.out.split('\0').find((e) => e.endsWith(`\t${path}`));
   if (!entry) return null;
   const [meta] = entry.split('\t');
   const [mode, type, oid] = meta!.split(' ');
   if (type !== 'blob' || mode === '120000') {
-    throw new ConfigError('policy must be a regular file (not a directory, symlink or submodule)', `${label}:${path}`);
+    throw new ConfigError(configMsg.policyNotAFile, `${label}:${path}`);
   }
   const cat = await git(runGit, ['cat-file', 'blob', oid!]);
   if (cat.code !== 0)
-    throw new GateError('object', `cannot read ${label}:${path}: ${cat.err.trim() || `git exited with ${cat.code}`}`, 'check the repository for corruption (git fsck)');
+    throw new GateError('object', configMsg.policyBlobUnreadable(label, path, cat.err.trim() || configMsg.gitExited(cat.code)), configMsg.policyBlobUnreadableHint);
   return cat.out;
 }

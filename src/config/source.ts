@@ -2,6 +2,7 @@
 // YAML and JSON are both parsed with `yaml` (JSON is YAML 1.2) so every error can name its place.
 import { LineCounter, parseDocument, stringify, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { configMsg } from '../messages.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -55,13 +56,13 @@ export function parseConfigText(text: string, origin: Origin, id: string, displa
   if (err) {
     const pos = lineCounter.linePos(err.pos[0]);
     const message = MESSAGES[err.code] ?? err.message.split('\n')[0]!.replace(/\.$/, '');
-    throw new ConfigError(`YAML syntax error: ${message}`, display, pos.line, pos.col);
+    throw new ConfigError(configMsg.yamlSyntax(message), display, pos.line, pos.col);
   }
   let full: unknown;
   try {
     full = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new ConfigError(`cannot read YAML: ${(e as Error).message}`, display);
+    throw new ConfigError(configMsg.yamlUnreadable((e as Error).message), display);
   }
   let data: unknown = full;
   for (const seg of prefix) data = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[seg as string] : undefined;

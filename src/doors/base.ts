@@ -21,6 +21,7 @@ import type { SourceRequest } from '../sources/index.js';
 import type { Baseline } from '../findings/baseline.js';
 import type { Baselines } from '../engine/check.js';
 import type { ReadAt } from './door.js';
+import { engineMsg } from '../messages.js';
 
 const ZERO = /^0+$/;
 
@@ -158,7 +159,7 @@ async function loadBaseline(req: BaselineRequest): Promise<Baseline | null> {
     try {
       return await parseBaseline(text, label);
     } catch (e) {
-      if (e instanceof BaselineError) throw new GateError('config', `baseline ${e.message}`, 'regenerate it with `safety-gate baseline` (a reviewed change), or remove it');
+      if (e instanceof BaselineError) throw new GateError('config', engineMsg.baselineInvalid(e.message), engineMsg.baselineInvalidHint);
       throw e;
     }
   };
@@ -168,7 +169,7 @@ async function loadBaseline(req: BaselineRequest): Promise<Baseline | null> {
       text = await readFile(path, 'utf8');
     } catch {
       if (!required) return null;
-      throw new GateError('config', `baseline ${label} cannot be read`, 'check the path given to --baseline or `baseline:` in the policy');
+      throw new GateError('config', engineMsg.baselineUnreadable(label), engineMsg.baselineUnreadableHint);
     }
     return parse(text, label);
   };

@@ -2,6 +2,7 @@
 // (the door's policy, the agent task, the actor, the change set, the state before the change,
 // its baselines, the clock, git access), then let the engine judge (src/engine/check.ts).
 // Returns the report; printing and the audit record are the caller's (src/cli/run-door.ts).
+import { engineMsg } from '../messages.js';
 import { resolve } from 'node:path';
 import type { ChangeSet } from '../changeset/types.js';
 import type { Policy } from '../config/schema.js';
@@ -145,7 +146,7 @@ function clockFor(env: NodeJS.ProcessEnv, server: boolean, policy: Policy, start
   const fake = env.SAFETY_GATE_TEST_NOW;
   if (!fake || (server && !policy.testing.allowClockOverride)) return started;
   const t = Date.parse(fake);
-  if (Number.isNaN(t)) throw new GateError('usage', `SAFETY_GATE_TEST_NOW=${JSON.stringify(fake)} is not an ISO time`, 'unset it, or give a time like 2026-12-05T10:00:00Z');
+  if (Number.isNaN(t)) throw new GateError('usage', engineMsg.badTestNow(JSON.stringify(fake)), engineMsg.badTestNowHint);
   return t;
 }
 

@@ -1,6 +1,7 @@
 // Where a door's policy comes from. Trust comes from outside the change: the server reads its
 // own file or the protected branch's tip (never the pushed commits), a range scan the policy of
 // its base; a client discovers the repository's policy (or takes --config).
+import { engineMsg } from '../messages.js';
 import { join, resolve } from 'node:path';
 import type { Policy } from '../config/schema.js';
 import { GateError } from '../errors.js';
@@ -40,11 +41,11 @@ export async function serverPolicy(ctx: PolicyContext): Promise<Policy> {
       try {
         text = readFileSync(path, 'utf8');
       } catch {
-        throw new GateError('config', `no server policy: ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+        throw new GateError('config', engineMsg.noServerPolicyFile(file), engineMsg.noServerPolicyFileHint);
       }
       assertPolicyText(text, file);
       const policy = await loadPolicyFile(path, 'server');
-      if (!policy) throw new GateError('config', `the server policy ${file} does not exist`, 'install it, or fix --config / SAFETY_GATE_POLICY in the hook script');
+      if (!policy) throw new GateError('config', engineMsg.serverPolicyMissing(file), engineMsg.serverPolicyMissingHint);
       return policy;
     });
   }
@@ -76,7 +77,7 @@ async function basePolicy(base: string, readAt: ReadAt): Promise<Policy> {
   for (const place of SEARCH_PLACES) {
     if ((await readAt(base, place)) === null) continue;
     if (isCodeConfig(place)) {
-      throw new GateError('config', `${base}:${place} is configuration code, which a range scan never runs`, 'pass a YAML or JSON policy with --config');
+      throw new GateError('config', engineMsg.rangeConfigCode(base, place), engineMsg.rangeConfigCodeHint);
     }
     const policy = await load.loadPolicyFromTree(tree, place);
     if (policy) return policy;

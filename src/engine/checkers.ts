@@ -2,6 +2,7 @@
 // severity, the policy it is judged by, git access). A cacheable rule sees git and the audit
 // history through a proxy that notes any look beyond the file it is judging, so that only
 // results that depend on the file alone are stored in the result cache.
+import { engineMsg } from '../messages.js';
 import { GateError } from '../errors.js';
 import type { Severity } from '../findings/types.js';
 import type { Rule, RuleChecker } from '../rules/types.js';
@@ -62,7 +63,7 @@ export async function buildCheckers(input: EngineInput, { paths, cache, taint }:
     const own = input.policyFor?.(rule.meta.id);
     const rulePolicy = own ?? policy;
     const setting = rulePolicy.rules[rule.meta.id] ?? (own ? policy.rules[rule.meta.id] : undefined);
-    if (!setting) throw new GateError('config', `the policy has no settings for rule ${rule.meta.id}`, 'run `safety-gate config` to rebuild the policy');
+    if (!setting) throw new GateError('config', engineMsg.noRuleSettings(rule.meta.id), engineMsg.noRuleSettingsHint);
     if (setting.severity === 'off') continue;
     const cacheable = cache !== null && CACHEABLE_RULES.has(rule.meta.id);
     const ctx = {

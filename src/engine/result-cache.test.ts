@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { check } from '../doors/check.js';
 import { RESULT_CACHE_FILE, ResultCache, resultCacheEnabled } from './result-cache.js';
-import { Repo, sandbox, type Sandbox } from '../../test/helpers/repo.js';
+import { Repo, type Sandbox, tempRepo } from '../../test/helpers/repo.js';
 
 const PARTS = {
   rule: 'agent-mode',
@@ -184,10 +184,7 @@ describe('result cache file', () => {
 describe('result cache in the engine', () => {
   let sb: Sandbox;
   let repo: Repo;
-  beforeEach(() => {
-    sb = sandbox();
-    repo = Repo.init(sb);
-  });
+  beforeEach(() => ({ sb, repo } = tempRepo()));
   afterEach(() => sb.cleanup());
 
   const config = (extra: Record<string, unknown> = {}) => repo.write('safety-gate.config.yaml', stringify({ extends: ['agenttrader-v2'], ...extra }));

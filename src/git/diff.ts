@@ -3,7 +3,7 @@
 // merge resolution).
 import type { ChangeStatus, FileChange } from '../changeset/types.js';
 import { GateError } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, engineMsg } from '../messages.js';
 
 const ZERO = /^0+$/;
 
@@ -115,7 +115,7 @@ export function parseRawRecords(fields: string[], start: number, commit: string 
 }
 
 function bad(head: string): GateError {
-  return new GateError('git', `unexpected diff output ${JSON.stringify(head.slice(0, 80))}`, msg.internalHint);
+  return new GateError('git', engineMsg.badDiffOutput(JSON.stringify(head.slice(0, 80))), msg.internalHint);
 }
 
 /** Parse `git diff-tree --stdin -z -r --raw -c …` output: commit id fields followed by their records. */

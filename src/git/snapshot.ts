@@ -4,7 +4,7 @@
 // object once and starts no process per commit. The index is listed once with `git ls-files`.
 import type { Snapshot, TreeEntry } from '../changeset/types.js';
 import { GateError } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, engineMsg } from '../messages.js';
 import type { ObjectReader } from './cat-file.js';
 import { splitZ, type GitRunner } from './exec.js';
 
@@ -48,7 +48,7 @@ export function parseTree(data: Buffer, oidBytes: number): RawEntry[] {
   while (i < data.length) {
     const sp = data.indexOf(0x20, i);
     const nul = data.indexOf(0, sp);
-    if (sp === -1 || nul === -1 || nul + 1 + oidBytes > data.length) throw new GateError('object', 'a tree object is malformed', msg.objectMissingHint);
+    if (sp === -1 || nul === -1 || nul + 1 + oidBytes > data.length) throw new GateError('object', engineMsg.treeMalformed, msg.objectMissingHint);
     const mode = data.toString('latin1', i, sp).padStart(6, '0');
     const name = data.toString('utf8', sp + 1, nul);
     const oid = data.toString('hex', nul + 1, nul + 1 + oidBytes);
@@ -82,10 +82,10 @@ export function commitSnapshot(objects: ObjectReader, trees: TreeCache, git: Git
         if (o.type === 'tree') return oid;
         const text = o.data.toString('utf8');
         const m = o.type === 'commit' ? /^tree ([0-9a-f]+)$/m.exec(text) : o.type === 'tag' ? /^object ([0-9a-f]+)$/m.exec(text) : null;
-        if (!m) throw new GateError('object', `${oid} is a ${o.type}, not a commit or tree`, msg.objectMissingHint);
+        if (!m) throw new GateError('object', engineMsg.notCommitOrTree(oid, o.type), msg.objectMissingHint);
         oid = m[1]!;
       }
-      throw new GateError('object', `${rev} does not lead to a tree`, msg.objectMissingHint);
+      throw new GateError('object', engineMsg.noTree(rev), msg.objectMissingHint);
     })());
 
   const walk = async (treeOid: string, prefix: string, match: ((p: string) => boolean) | undefined, out: TreeEntry[]) => {

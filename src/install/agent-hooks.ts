@@ -48,10 +48,9 @@ export function installAgentHooks(repo: RepoInfo, ctx: InstallContext): InstallO
     }
   }
   const hooks = (settings.hooks ?? {}) as Record<string, unknown>;
-  if (typeof hooks !== 'object' || Array.isArray(hooks))
-    throw new GateError('usage', msg.agentSettingsInvalid(AGENT_SETTINGS, '"hooks" is not an object'), msg.agentSettingsInvalidHint);
+  if (typeof hooks !== 'object' || Array.isArray(hooks)) throw new GateError('usage', msg.agentSettingsInvalid(AGENT_SETTINGS, msg.hooksNotObject), msg.agentSettingsInvalidHint);
   const pre = (hooks.PreToolUse ?? []) as HookEntry[];
-  if (!Array.isArray(pre)) throw new GateError('usage', msg.agentSettingsInvalid(AGENT_SETTINGS, '"hooks.PreToolUse" is not a list'), msg.agentSettingsInvalidHint);
+  if (!Array.isArray(pre)) throw new GateError('usage', msg.agentSettingsInvalid(AGENT_SETTINGS, msg.preToolUseNotList), msg.agentSettingsInvalidHint);
   if (pre.some(callsGateHook)) return { changed: false, summary: msg.agentHooksUnchanged(AGENT_SETTINGS) };
 
   const command = agentHookCommand(repo.top);

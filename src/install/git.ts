@@ -2,6 +2,7 @@
 // installer a straight line that is easy to read and to make idempotent.
 import { isAbsolute, join, resolve } from 'node:path';
 import { GateError } from '../errors.js';
+import { msg } from './messages.js';
 import { gitSync } from '../git/exec.js';
 
 export { gitSync as gitTry } from '../git/exec.js';
@@ -10,7 +11,7 @@ export function git(args: string[], cwd: string, env: NodeJS.ProcessEnv): string
   const r = gitSync(args, cwd, env);
   if (r.status !== 0) {
     const detail = r.stderr.trim().split('\n')[0] || `exit ${r.status}`;
-    throw new GateError('git', `git ${args.join(' ')} failed: ${detail}`, 'check the repository and try again');
+    throw new GateError('git', msg.gitFailed(args.join(' '), detail), msg.gitFailedHint);
   }
   return r.stdout;
 }

@@ -9,6 +9,8 @@ export const INSTALL_USAGE = [
 
 export const msg = {
   agentSettingsInvalid: (file: string, detail: string) => `${file} cannot be read as settings: ${detail}`,
+  hooksNotObject: '"hooks" is not an object',
+  preToolUseNotList: '"hooks.PreToolUse" is not a list',
   agentSettingsInvalidHint: 'fix the JSON (or move the file away) and run safety-gate install --agent-hooks again',
   agentHookAdded: (file: string, command: string) => `added a PreToolUse hook to ${file}: ${command}`,
   agentHooksDone: (file: string) => `safety-gate: agent hooks installed in ${file}; commit it, so every clone's agent is told before it edits`,
@@ -26,6 +28,7 @@ export const msg = {
   oursHooksPath: (value: string) => `core.hooksPath is ${value} (safety-gate install --hooks-path); not switching managers`,
   oursHooksPathHint: 'rerun with --force to switch, or keep the current installation',
   activeHooks: (dir: string, names: string[]) => `${dir} has active hooks (${names.join(', ')}) that core.hooksPath would disable`,
+  activePreCommitHooksHint: 'these are pre-commit framework hooks: run safety-gate install --pre-commit instead, or rerun with --force',
   activeHooksHint: 'move their commands into your hook manager, or rerun with --force to disable them',
   forcedOverActiveHooks: (dir: string, names: string[]) =>
     `note: ${dir}/{${names.join(',')}} no longer run (core.hooksPath takes precedence); move them elsewhere if you still need them`,
@@ -85,4 +88,9 @@ export const msg = {
   appended: (file: string, line: string) => `added to ${file}: ${line}`,
   setConfig: (key: string, value: string) => `set ${key}=${value}`,
   autoChoice: (mode: string, why: string) => `using --${mode} (${why})`,
+
+  gitFailed: (args: string, detail: string) => `git ${args} failed: ${detail}`,
+  gitFailedHint: 'check the repository and try again',
+  origExists: (file: string) => `${file} already exists; not overwriting it`,
+  origExistsHint: 'merge the two hooks by hand, then rerun install --server',
 };

@@ -5,6 +5,7 @@ import { extname, resolve } from 'node:path';
 import { ConfigError, GateError } from '../errors.js';
 import { SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON } from '../config/server.js';
 import { msg } from './messages.js';
+import { configMsg } from '../messages.js';
 
 export { SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON };
 
@@ -29,7 +30,7 @@ export async function loadServerPolicy(file: string): Promise<ServerPolicy> {
   }
   const { loadPolicyFile } = await import('../config/load.js');
   const policy = await loadPolicyFile(file, 'server');
-  if (policy === null) throw new ConfigError('config file not found', file, null, null, null, 'check the --config path');
+  if (policy === null) throw new ConfigError(configMsg.fileNotFound, file, null, null, null, configMsg.fileNotFoundHint);
   // The copy lives alone in the bare repository: files it extends by path would not be found.
   const extended = policy.sources.find((s) => !s.startsWith('preset:') && resolve(s) !== resolve(file) && resolve(s) !== real);
   if (extended) throw new GateError('config', msg.configRelativeExtends(file, extended), msg.configRelativeExtendsHint);

@@ -105,7 +105,7 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
   if (foreign) {
     if (!ctx.force) throw new GateError('usage', msg.foreignPreReceive(hookFile), msg.foreignPreReceiveHint);
     if (existsSync(join(hooksDir, ORIG))) {
-      throw new GateError('usage', `${join(hooksDir, ORIG)} already exists; not overwriting it`, 'merge the two hooks by hand, then rerun install --server');
+      throw new GateError('usage', msg.origExists(join(hooksDir, ORIG)), msg.origExistsHint);
     }
   }
 

@@ -13,6 +13,7 @@
 //   - positions are where the node is written; a pair's `valuePos` is where its value is
 //     written in that pair (the `*alias` token when the value is an alias).
 import type { Blob } from '../changeset/blob.js';
+import { lastAtOrBefore, lineStarts } from '../changeset/lines.js';
 
 export interface YamlPos {
   /** 1-based. */
@@ -117,25 +118,12 @@ export function loadYamlDocuments(blob: Blob): Promise<YamlLoadResult> {
   return blob.parseAsync('yaml', async (b) => parseYamlText(b.text, await loadYamlModule()));
 }
 
-/** Line starts of a text (line 1 at index 0), \n terminated. */
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
 /** Pure parse of YAML text with an already loaded `yaml` module. */
 export function parseYamlText(text: string, Y: YamlModule): YamlLoadResult {
-  const starts = lineStartsOf(text);
+  const starts = lineStarts(text);
   const posOf = (offset: number): YamlPos => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1, offset };
+    const i = lastAtOrBefore(starts, offset);
+    return { line: i + 1, column: offset - starts[i]! + 1, offset };
   };
 
   const result: YamlLoadResult = { docs: [], errors: [] };

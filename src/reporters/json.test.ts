@@ -12,21 +12,8 @@ describe('formatJson', () => {
     expect(Object.keys(out)).toEqual(['schema', 'decision', 'findings', 'baselined', 'suppressed', 'baseline', 'stats']);
     expect(out.schema).toBe('safety-gate/report@1');
     expect(out.decision).toBe('block');
-    expect(out.findings).toEqual([
-      {
-        rule: 'forbidden-value',
-        severity: 'block',
-        message: 'AGENT_MODE=EXECUTE is committed',
-        path: 'config/app.env',
-        line: 3,
-        column: 1,
-        commit: 'a'.repeat(40),
-        ref: 'refs/heads/main',
-        remediation: 'set AGENT_MODE to a non-execute mode',
-        fingerprint: findingFingerprint(finding()),
-        covers: null,
-      },
-    ]);
+    // Every field of the finding as it is, plus its fingerprint and what an approval covers.
+    expect(out.findings).toEqual([{ ...finding(), fingerprint: findingFingerprint(finding()), covers: null }]);
     expect(Object.keys(out.findings[0])).toEqual(KEYS);
     expect(Object.keys(out.stats).slice(0, 7)).toEqual(['commits', 'files', 'blobsRead', 'bytesRead', 'skipped', 'durationMs', 'rules']);
   });

@@ -4,7 +4,7 @@
 // remote (its remote-tracking refs and the remote ids git gave us).
 import type { ChangeSet, RefUpdate, RefUpdateKind } from '../changeset/types.js';
 import { GateError } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, engineMsg } from '../messages.js';
 import type { RepoInfo } from '../git/repo.js';
 import { listCommits } from './commits.js';
 import type { SourceContext } from './index.js';
@@ -100,15 +100,15 @@ async function peel(ctx: SourceContext, oid: string, type: string): Promise<{ oi
     const tag = await ctx.objects.read(current);
     if (!tag) throw new GateError('object', msg.objectMissing(current), msg.objectMissingHint);
     const m = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(tag.data.toString('utf8'));
-    if (!m) throw new GateError('object', `tag ${current} is malformed`, msg.objectMissingHint);
+    if (!m) throw new GateError('object', engineMsg.tagMalformed(current), msg.objectMissingHint);
     current = m[1]!;
     t = m[2]!;
     // The tag's word for the type is checked against the object itself.
     const info = await ctx.objects.info(current);
     if (!info) throw new GateError('object', msg.objectMissing(current), msg.objectMissingHint);
-    if (info.type !== t) throw new GateError('object', `tag ${oid} says ${current} is a ${t}, but it is a ${info.type}`, msg.objectMissingHint);
+    if (info.type !== t) throw new GateError('object', engineMsg.tagTypeLie(oid, current, t, info.type), msg.objectMissingHint);
   }
-  throw new GateError('object', `${oid} does not lead to a commit, tree or blob`, msg.objectMissingHint);
+  throw new GateError('object', engineMsg.refLeadsNowhere(oid), msg.objectMissingHint);
 }
 
 export async function receiveChangeSet(repo: RepoInfo, ctx: SourceContext, stdin: string): Promise<ChangeSet> {

@@ -2,7 +2,7 @@
 // diffs), exactly as a push of those commits would be checked.
 import type { ChangeSet } from '../changeset/types.js';
 import { GateError } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, engineMsg } from '../messages.js';
 import type { RepoInfo } from '../git/repo.js';
 import { listCommits } from './commits.js';
 import type { SourceContext } from './index.js';
@@ -10,7 +10,7 @@ import type { SourceContext } from './index.js';
 /** `A..B` (either side defaulting to HEAD, as git does). Symmetric `A...B` is refused. */
 export function parseRange(range: string): { from: string; to: string } {
   const m = /^(.*?)(\.\.\.?)(.*)$/.exec(range);
-  if (!m || m[2] !== '..') throw new GateError('usage', `--range needs A..B, got ${JSON.stringify(range)}`, msg.usageHint);
+  if (!m || m[2] !== '..') throw new GateError('usage', engineMsg.badRange(JSON.stringify(range)), msg.usageHint);
   return { from: m[1] || 'HEAD', to: m[3] || 'HEAD' };
 }
 

@@ -22,10 +22,9 @@ import { z } from 'zod';
 import type { TaskEnvelope } from '../changeset/types.js';
 import { ConfigError } from '../errors.js';
 import { joinTargets, parseScope, runIdProblem } from '../rules/task-scope/scope.js';
+import { configMsg } from '../messages.js';
 
 export { taskFromTrailers } from '../rules/task-scope/scope.js';
-
-const HINT = 'fix the task envelope named by SAFETY_GATE_TASK (SPEC-260 model request envelope), or unset SAFETY_GATE_TASK';
 
 const NonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -151,7 +150,7 @@ export function loadTaskEnvelope(path: string): TaskEnvelope {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new ConfigError(`cannot read the task envelope (SAFETY_GATE_TASK): ${why}`, path, null, null, null, HINT);
+    throw new ConfigError(configMsg.taskUnreadable(why), path, null, null, null, configMsg.taskHint);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
@@ -161,10 +160,10 @@ export function loadTaskEnvelope(path: string): TaskEnvelope {
   } catch {
     const { offset, what } = jsonError(text);
     const at = lineColumn(text, offset);
-    throw new ConfigError(`the task envelope is not valid JSON: ${what}`, path, at.line, at.column, null, HINT);
+    throw new ConfigError(configMsg.taskNotJson(what), path, at.line, at.column, null, configMsg.taskHint);
   }
   const r = validateEnvelope(data, path);
-  if ('problem' in r) throw new ConfigError(r.problem, path, null, null, r.keyPath, HINT);
+  if ('problem' in r) throw new ConfigError(r.problem, path, null, null, r.keyPath, configMsg.taskHint);
   return r.task;
 }
 

@@ -4,7 +4,7 @@
 // checkout, HEAD's tree), read from `ls-files --stage` so nothing is written to the repository.
 import type { ChangeSet, FileChange } from '../changeset/types.js';
 import { GateError } from '../errors.js';
-import { msg } from '../messages.js';
+import { msg, engineMsg } from '../messages.js';
 import { splitZ } from '../git/exec.js';
 import type { RepoInfo } from '../git/repo.js';
 import type { SourceContext } from './index.js';
@@ -38,7 +38,7 @@ async function indexFiles(repo: RepoInfo): Promise<FileChange[]> {
     const tab = rec.indexOf('\t');
     const [mode, oid, stage] = rec.slice(0, tab).split(' ');
     const path = rec.slice(tab + 1);
-    if (stage !== '0') throw new GateError('usage', `the index has an unresolved merge conflict in ${path}`, 'resolve the conflict and stage the result, then scan again');
+    if (stage !== '0') throw new GateError('usage', engineMsg.indexConflict(path), engineMsg.indexConflictHint);
     changes.push(added(path, mode!, oid!));
   }
   return changes;

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_proce
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, chmodSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
@@ -90,6 +91,23 @@ export class Repo {
   head(): string {
     return this.git('rev-parse', 'HEAD').trim();
   }
+}
+
+/** A repository whose first commit holds `config` (safety-gate.config.yaml) and `old`; its sandbox goes on `boxes` to be cleaned up. */
+export function committedRepo(boxes: Sandbox[], config: Record<string, unknown>, old: Record<string, string>): Repo {
+  const sb = sandbox();
+  boxes.push(sb);
+  const repo = Repo.init(sb);
+  repo.write('safety-gate.config.yaml', stringifyYaml(config));
+  for (const [p, c] of Object.entries(old)) repo.write(p, c);
+  repo.commitAll('old');
+  return repo;
+}
+
+/** A sandbox with a fresh repository in it: `beforeEach(() => ({ sb, repo } = tempRepo()))`. */
+export function tempRepo(): { sb: Sandbox; repo: Repo } {
+  const sb = sandbox();
+  return { sb, repo: Repo.init(sb) };
 }
 
 export interface CliResult {

@@ -1,11 +1,14 @@
 // A rule tester in the style of @typescript-eslint/rule-tester, over the real engine: each case
-// is a real staged change in a temporary repository (test/helpers/rule-harness.ts), checked by
-// `check()` exactly as the pre-commit door does. `valid` cases must give the rule no finding;
+// is a real staged change in a temporary repository (test/helpers/rule-harness.ts `checkChange`),
+// checked by `check()` exactly as the pre-commit door does; or, given the rule itself
+// (`{ rule }`), the same change built in memory and run through `runEngine` with that rule alone
+// (`runRule`: no git, for rules whose cases need none). `valid` cases must give the rule no finding;
 // `invalid` cases must give exactly the listed findings of the rule (its own id or one of its
 // sub-rules), in the engine's order, each matching the fields it names.
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/types.js';
-import { checkChange, type ChangeInput } from './rule-harness.js';
+import type { Rule } from '../../src/rules/types.js';
+import { checkChange, runRule, type ChangeInput } from './rule-harness.js';
 
 export interface RuleCase extends ChangeInput {
   name: string;
@@ -25,21 +28,21 @@ export interface InvalidCase extends RuleCase {
 }
 
 /** The findings of `ruleId` (and its sub-rules) for one change. */
-async function findingsOf(ruleId: string, input: ChangeInput): Promise<Finding[]> {
-  const { findings } = await checkChange(input);
+async function findingsOf(ruleId: string, input: ChangeInput, rule: Rule<never> | undefined): Promise<Finding[]> {
+  const findings = rule ? await runRule(rule, { old: input.old, files: input.files, config: input.config }) : (await checkChange(input)).findings;
   return findings.filter((f) => f.rule === ruleId || f.rule.startsWith(`${ruleId}/`));
 }
 
-export function ruleTester(ruleId: string, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }): void {
-  describe(`${ruleId} (rule tester, real engine)`, () => {
+export function ruleTester(ruleId: string, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }, opts: { rule?: Rule<never> } = {}): void {
+  describe(`${ruleId} (rule tester, real engine${opts.rule ? ', in memory' : ''})`, () => {
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, async () => {
-        expect((await findingsOf(ruleId, c)).map((f) => `${f.rule} ${f.path}:${f.line} ${f.message}`)).toEqual([]);
+        expect((await findingsOf(ruleId, c, opts.rule)).map((f) => `${f.rule} ${f.path}:${f.line} ${f.message}`)).toEqual([]);
       });
     }
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, async () => {
-        const got = await findingsOf(ruleId, c);
+        const got = await findingsOf(ruleId, c, opts.rule);
         expect(got.map((f) => f.rule)).toEqual(c.findings.map((e) => (e.subRule ? `${ruleId}/${e.subRule}` : ruleId)));
         c.findings.forEach((e, i) => {
           const f = got[i]!;

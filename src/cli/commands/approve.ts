@@ -17,14 +17,13 @@ import { openRepo } from '../../git/repo.js';
 import { NAMESPACE, NOTES_REF, encodeEntry, parseDuration, parseNote, statementBytes, type Statement } from '../../approvals/statement.js';
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
-import { parseWithUsage } from '../args.js';
-import { repoIdFor } from '../repo-id.js';
-
-const USAGE =
-  'usage: safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,…] [--break-glass --incident ID --bypass RULE,… --rollback TEXT] | --reset-lane LANE --key KEY [--reason TEXT]';
+import { cliMsg } from '../../messages.js';
+import { parseOrUsage } from '../args.js';
+import { noteLines } from '../../checks/notes.js';
+import { policyRepoId } from '../repo-id.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values: o, positionals } = parseWithUsage(
+  const { values: o, positionals } = parseOrUsage(
     argv,
     {
       key: { type: 'string' },
@@ -41,18 +40,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       'reset-lane': { type: 'string' },
       config: { type: 'string' },
     },
-    USAGE,
+    cliMsg.approveUsage,
   );
   const breakGlass = o['break-glass'] === true;
-  if (!o.key) throw new GateError('usage', "approve needs --key (the approver's ssh private key)", USAGE);
+  if (!o.key) throw new GateError('usage', cliMsg.approveNeedsKey, cliMsg.approveUsage);
   if (o['reset-lane'] !== undefined) return resetLane(o['reset-lane'], { key: o.key, reason: o.reason, repoId: o['repo-id'], config: o.config, positionals }, io);
-  if (o.staged ? positionals.length > 0 : positionals.length !== 1) throw new GateError('usage', o.staged ? '--staged takes no revision' : 'approve takes one revision', USAGE);
-  if (breakGlass && (!o.incident || !o.bypass || !o.rollback)) throw new GateError('usage', 'break-glass needs --incident, --bypass and --rollback', USAGE);
-  if (!breakGlass && (o.incident || o.bypass || o.rollback)) throw new GateError('usage', '--incident, --bypass and --rollback go with --break-glass', USAGE);
+  if (o.staged ? positionals.length > 0 : positionals.length !== 1)
+    throw new GateError('usage', o.staged ? cliMsg.stagedNoRevision : cliMsg.approveOneRevision, cliMsg.approveUsage);
+  if (breakGlass && (!o.incident || !o.bypass || !o.rollback)) throw new GateError('usage', cliMsg.breakGlassNeeds, cliMsg.approveUsage);
+  if (!breakGlass && (o.incident || o.bypass || o.rollback)) throw new GateError('usage', cliMsg.breakGlassOnly, cliMsg.approveUsage);
   const expiresIn = parseDuration(o.expires ?? (breakGlass ? '4h' : '7d'));
-  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', `--expires takes a duration like 30m, 4h or 7d, not ${o.expires}`, USAGE);
+  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', cliMsg.badExpires(o.expires), cliMsg.approveUsage);
   const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
-  if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of your ssh private key (or of its .pub with an agent holding it)');
+  if (!existsSync(key)) throw new GateError('usage', cliMsg.noKeyFile(o.key), cliMsg.approveNoKeyFileHint);
 
   const repo = await openRepo(io.cwd, io.env);
   const git = async (args: string[], input?: string) => {
@@ -64,7 +64,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const subjects: { commit: string | null; tree: string; parentTree: string | null; target: string }[] = [];
   if (o.staged) {
     const w = await git(['write-tree']);
-    if (w.code !== 0) throw new GateError('git', 'cannot write the staged tree (unmerged paths?)', 'resolve conflicts and stage the change first');
+    if (w.code !== 0) throw new GateError('git', cliMsg.stagedTreeUnwritable, cliMsg.stagedTreeUnwritableHint);
     const head = await git(['rev-parse', '--verify', '-q', 'HEAD^{tree}']);
     subjects.push({ commit: null, tree: w.out, parentTree: head.code === 0 ? head.out : null, target: w.out });
   } else {
@@ -72,18 +72,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     let commits: string[];
     if (/^[^.]+\.\.[^.]+$/.test(rev)) {
       const l = await git(['rev-list', '--reverse', rev, '--']);
-      if (l.code !== 0) throw new GateError('usage', `${rev} is not a commit range`, 'name a range A..B of existing commits');
+      if (l.code !== 0) throw new GateError('usage', cliMsg.notACommitRange(rev), cliMsg.notACommitRangeHint);
       commits = l.out.split('\n').filter(Boolean);
-      if (commits.length === 0) throw new GateError('usage', `the range ${rev} holds no commit`, 'name a range A..B with B ahead of A');
+      if (commits.length === 0) throw new GateError('usage', cliMsg.emptyRange(rev), cliMsg.emptyRangeHint);
     } else {
       const c = await git(['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
-      if (c.code !== 0) throw new GateError('usage', `${rev} is not a commit`, 'name the commit to approve (a branch, a tag or an id)');
+      if (c.code !== 0) throw new GateError('usage', cliMsg.approveNotACommit(rev), cliMsg.approveNotACommitHint);
       commits = [c.out];
     }
     for (const commit of commits) subjects.push({ commit, tree: (await git(['rev-parse', `${commit}^{tree}`])).out, parentTree: null, target: commit });
   }
 
-  const repoId = await repoIdFor(io, o['repo-id'], o.config);
+  const repoId = o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config));
   const now = Date.now();
   for (const subject of subjects) await signOne(subject);
   return EXIT.pass;
@@ -104,7 +104,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ...(breakGlass ? { incident: o.incident!, bypass: list(o.bypass), rollback: o.rollback! } : {}),
     };
     const signed = await sshSign(key, NAMESPACE, statementBytes(statement));
-    if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+    if (!signed.blob) throw new GateError('io', cliMsg.sshSignFailed(o.key, signed.error), cliMsg.sshSignFailedHint);
     const line = encodeEntry(statement, signed.blob);
 
     // Merge, never overwrite: keep every entry already in the note.
@@ -112,7 +112,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const lines = existing.code === 0 ? existing.out.split('\n').filter((l) => l.trim() !== '') : [];
     if (!lines.includes(line)) lines.push(line);
     const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
-    if (add.code !== 0) throw new GateError('git', `git notes add failed: ${add.stderr.toString().trim()}`, 'check that the repository is writable');
+    if (add.code !== 0) throw new GateError('git', cliMsg.notesAddFailed(add.stderr.toString().trim()), cliMsg.notesAddFailedHint);
     const entries = parseNote(lines.join('\n')).length;
     const what = commit ? `commit ${commit.slice(0, 12)}` : `the staged tree ${tree.slice(0, 12)} (it carries over to the commit made from it)`;
     io.stderr.write(
@@ -124,36 +124,29 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 /** Sign a lane reset and add it to the note of the lane's object under refs/notes/safety-gate. */
 async function resetLane(lane: string, o: { key: string; reason?: string; repoId?: string; config?: string; positionals: string[] }, io: CliIO): Promise<number> {
-  if (o.positionals.length > 0) throw new GateError('usage', '--reset-lane takes no revision', USAGE);
-  if (lane.trim() === '' || /[\n\r]/.test(lane)) throw new GateError('usage', '--reset-lane needs the lane (run id/scope) as the refusal names it', USAGE);
+  if (o.positionals.length > 0) throw new GateError('usage', cliMsg.resetLaneNoRev, cliMsg.approveUsage);
+  if (lane.trim() === '' || /[\n\r]/.test(lane)) throw new GateError('usage', cliMsg.resetLaneNeedsLane, cliMsg.approveUsage);
   const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
-  if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of your ssh private key (or of its .pub with an agent holding it)');
+  if (!existsSync(key)) throw new GateError('usage', cliMsg.noKeyFile(o.key), cliMsg.approveNoKeyFileHint);
   const { RESET_NAMESPACE, RESET_TYPE, encodeReset, laneObjectContent, resetBytes } = await import('../../approvals/lane-reset.js');
   const repo = await openRepo(io.cwd, io.env);
   const statement = {
     type: RESET_TYPE as typeof RESET_TYPE,
-    repo: await repoIdFor(io, o.repoId, o.config),
+    repo: o.repoId ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config)),
     lane,
     reason: o.reason ?? '',
     issued_at: new Date().toISOString(),
   };
   const signed = await sshSign(key, RESET_NAMESPACE, resetBytes(statement));
-  if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+  if (!signed.blob) throw new GateError('io', cliMsg.sshSignFailed(o.key, signed.error), cliMsg.sshSignFailedHint);
   const line = encodeReset(statement, signed.blob);
   const obj = await repo.git.run(['hash-object', '-w', '--stdin'], { input: laneObjectContent(lane), okCodes: [0, 128] });
-  if (obj.code !== 0) throw new GateError('git', `git hash-object failed: ${obj.stderr.toString().trim()}`, 'check that the repository is writable');
+  if (obj.code !== 0) throw new GateError('git', cliMsg.hashObjectFailed(obj.stderr.toString().trim()), cliMsg.hashObjectFailedHint);
   const target = obj.stdout.toString('utf8').trim();
-  const existing = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'show', target], { okCodes: [0, 1, 128] });
-  const lines =
-    existing.code === 0
-      ? existing.stdout
-          .toString('utf8')
-          .split('\n')
-          .filter((l) => l.trim() !== '')
-      : [];
+  const lines = noteLines(await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'show', target], { okCodes: [0, 1, 128] }));
   lines.push(line);
   const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
-  if (add.code !== 0) throw new GateError('git', `git notes add failed: ${add.stderr.toString().trim()}`, 'check that the repository is writable');
+  if (add.code !== 0) throw new GateError('git', cliMsg.notesAddFailed(add.stderr.toString().trim()), cliMsg.notesAddFailedHint);
   io.stderr.write(`safety-gate: reset of task lane ${lane} signed and stored in ${NOTES_REF}; push it: git push origin ${NOTES_REF}\n`);
   return EXIT.pass;
 }

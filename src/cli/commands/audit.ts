@@ -5,11 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { auditLogPathForGitDir } from '../../audit/log.js';
 import type { CliIO } from '../io.js';
 import { createGitRunner } from '../../git/exec.js';
-
-const USAGE = `usage: safety-gate audit verify [--log PATH] [--expect-head HASH] [--format text|json]
-       safety-gate audit export [--log PATH] [--since ISO-DATE] [--run-id ID] [--output FILE]
-       safety-gate audit export --release TAG --output DIR [--log PATH] [--config POLICY]
-       safety-gate audit overdue [--log PATH] [--now ISO-TIME] [--format text|json]`;
+import { cliMsg } from '../../messages.js';
 
 class UsageError extends Error {}
 
@@ -307,14 +303,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       case '-h':
       case '--help':
       case 'help':
-        write(sub === undefined ? io.stderr : io.stdout, `${USAGE}\n`);
+        write(sub === undefined ? io.stderr : io.stdout, `${cliMsg.auditUsage}\n`);
         return sub === undefined ? 2 : 0;
       default:
         throw new UsageError(`unknown audit command ${sub}`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      write(io.stderr, `safety-gate audit: ${e.message}\n${USAGE}\n`);
+      write(io.stderr, `safety-gate audit: ${e.message}\n${cliMsg.auditUsage}\n`);
       return 2;
     }
     if (e instanceof ReadError) {

@@ -8,7 +8,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { check } from '../../doors/check.js';
 import { GateError, EXIT } from '../../errors.js';
-import { msg } from '../../messages.js';
+import { msg, cliMsg } from '../../messages.js';
 import type { CliIO } from '../io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -23,9 +23,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       format: { type: 'string' },
     },
   });
-  if (positionals.length > 0) throw new GateError('usage', `unexpected argument ${JSON.stringify(positionals[0])}`, msg.usageHint);
+  if (positionals.length > 0) throw new GateError('usage', cliMsg.unexpectedArg(JSON.stringify(positionals[0])), msg.usageHint);
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new GateError('usage', `--format must be text or json, not ${format}`, msg.usageHint);
+  if (format !== 'text' && format !== 'json') throw new GateError('usage', cliMsg.baselineFormat(format), msg.usageHint);
   const rev = values.rev ?? 'HEAD';
   const { openRepo } = await import('../../git/repo.js');
   const probe = await openRepo(io.cwd, io.env, { withHead: true });

@@ -24,24 +24,11 @@ import { EXIT, GateError } from '../../errors.js';
 import { createGitRunner } from '../../git/exec.js';
 import { openRepo } from '../../git/repo.js';
 import type { CliIO } from '../io.js';
-import { parseWithUsage } from '../args.js';
-
-export const USAGE = `usage: safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] [--repo-id ID] [--config FILE]
-       safety-gate check list [--tree TREE | --rev REV] [--format text|json]
-       safety-gate check verify [--tree TREE | --rev REV | --range A..B] [--signed] [--format text|json]
-
-run     runs the policy's check <name> (checks: in the policy) on exactly one tree, checked out
-        from git into a temporary directory (default: the index's tree, the one the next commit
-        gets), and records a receipt under ${CHECKS_NOTES_REF}, on the tree; --key signs it
-        (ssh-keygen -Y sign -n ${CHECK_NAMESPACE}). Exit 1 when the check fails (still recorded).
-list    the receipts recorded for the tree.
-verify  whether each required check (required_checks) has a passing receipt for the tree;
-        --signed: only receipts signed by the signer role (default ci) count, as in pre-receive;
-        --range A..B: each tip of the range (what CI runs and signs for).
-Push receipts with the branch: git push origin <branch> ${CHECKS_NOTES_REF}`;
+import { cliMsg } from '../../messages.js';
+import { parseOrUsage } from '../args.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values: o, positionals } = parseWithUsage(
+  const { values: o, positionals } = parseOrUsage(
     argv,
     {
       key: { type: 'string' },
@@ -53,15 +40,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       signed: { type: 'boolean' },
       range: { type: 'string' },
     },
-    USAGE,
+    cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE),
   );
   const sub = positionals[0];
   if (sub !== 'run' && sub !== 'list' && sub !== 'verify')
-    throw new GateError('usage', sub ? `unknown check command "${sub}"` : 'check needs a command: run, list or verify', USAGE);
-  if ([o.tree, o.rev, o.range].filter(Boolean).length > 1) throw new GateError('usage', 'give one of --tree, --rev, --range', USAGE);
-  if (o.range && sub !== 'verify') throw new GateError('usage', '--range goes with check verify', USAGE);
+    throw new GateError('usage', sub ? cliMsg.unknownCheckCommand(sub) : cliMsg.checkNeedsCommand, cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE));
+  if ([o.tree, o.rev, o.range].filter(Boolean).length > 1) throw new GateError('usage', cliMsg.checkOneSource, cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE));
+  if (o.range && sub !== 'verify') throw new GateError('usage', cliMsg.checkRangeVerifyOnly, cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE));
   const format = o.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new GateError('usage', `--format takes text or json, not ${format}`, USAGE);
+  if (format !== 'text' && format !== 'json') throw new GateError('usage', cliMsg.checkFormat(format), cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE));
 
   const repo = await openRepo(io.cwd, io.env);
   const git: GitLike = {
@@ -79,17 +66,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let tree: string;
   if (o.tree) {
     const t = await text(['rev-parse', '--verify', '-q', `${o.tree}^{tree}`]);
-    if (!t) throw new GateError('usage', `${o.tree} is not a tree`, 'name a tree id (git rev-parse HEAD^{tree}) or use --rev');
+    if (!t) throw new GateError('usage', cliMsg.notATree(o.tree), cliMsg.notATreeHint);
     tree = t;
   } else if (o.rev) {
     const t = await text(['rev-parse', '--verify', '-q', `${o.rev}^{tree}`]);
-    if (!t) throw new GateError('usage', `${o.rev} is not a commit`, 'name a commit (a branch, a tag or an id)');
+    if (!t) throw new GateError('usage', cliMsg.checkNotACommit(o.rev), cliMsg.checkNotACommitHint);
     tree = t;
   } else if (o.range) {
     tree = '';
   } else {
     const t = await indexTree(repo.git.cwd, io.env, text);
-    if (!t) throw new GateError('git', 'cannot write the staged tree (unmerged paths?)', 'resolve conflicts and stage the change first');
+    if (!t) throw new GateError('git', cliMsg.stagedTreeUnwritable, cliMsg.stagedTreeUnwritableHint);
     tree = t;
   }
 
@@ -99,22 +86,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (sub === 'run') {
     const name = positionals[1];
-    if (!name || positionals.length !== 2) throw new GateError('usage', 'check run takes one check name', USAGE);
+    if (!name || positionals.length !== 2) throw new GateError('usage', cliMsg.checkRunOneName, cliMsg.checkUsage(CHECKS_NOTES_REF, CHECK_NAMESPACE));
     const def = policy.checks?.[name];
     if (!def)
       throw new GateError(
         'usage',
-        `the policy defines no check "${name}" (defined: ${
+        cliMsg.noSuchCheck(
+          name,
           Object.keys(policy.checks ?? {})
             .sort()
-            .join(', ') || 'none'
-        })`,
-        'define it under checks: in the policy',
+            .join(', ') || 'none',
+        ),
+        cliMsg.noSuchCheckHint,
       );
     let key: string | null = null;
     if (o.key) {
       key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
-      if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, "pass the path of the ssh private key that signs receipts (CI's key)");
+      if (!existsSync(key)) throw new GateError('usage', cliMsg.noKeyFile(o.key), cliMsg.checkNoKeyFileHint);
     }
     io.stderr.write(`safety-gate: running check ${name} on tree ${tree.slice(0, 12)}: ${def.command.join(' ')}\n`);
     const { receipt, outcome } = await runCheck({ name, def, tree, repoId, repoCwd: repo.workTree ?? repo.gitDir, env: io.env, sink: (b) => io.stderr.write(b) });
@@ -122,7 +110,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     let sig: Buffer | null = null;
     if (key) {
       const signed = await sshSign(key, CHECK_NAMESPACE, receiptBytes(receipt));
-      if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+      if (!signed.blob) throw new GateError('io', cliMsg.sshSignFailed(o.key, signed.error), cliMsg.sshSignFailedHint);
       sig = signed.blob;
     }
     const line = encodeReceipt(receipt, sig);
@@ -138,7 +126,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     } finally {
       lock.release();
     }
-    if (!added.ok) throw new GateError('git', `cannot store the receipt: ${added.error}`, 'check that the repository is writable');
+    if (!added.ok) throw new GateError('git', cliMsg.receiptUnstored(added.error), cliMsg.receiptUnstoredHint);
     const verdict = receipt.exit_code === 0 ? 'passed' : `FAILED (exit ${receipt.exit_code}${outcome.timedOut ? ', timed out' : ''})`;
     if (format === 'json') io.stdout.write(JSON.stringify({ receipt, signed: sig !== null, notes_ref: CHECKS_NOTES_REF }) + '\n');
     io.stderr.write(
@@ -156,7 +144,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const subjects: { commit: string | null; tree: string }[] = [];
     if (o.range) {
       const l = await text(['rev-list', '--parents', o.range, '--']);
-      if (l === null) throw new GateError('usage', `${o.range} is not a commit range`, 'name a range A..B of existing commits');
+      if (l === null) throw new GateError('usage', cliMsg.notACommitRange(o.range), cliMsg.notACommitRangeHint);
       const rows = l
         .split('\n')
         .filter(Boolean)

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';
+import { Repo, type Sandbox, tempRepo } from '../../../test/helpers/repo.js';
 import { ConfigError } from '../../errors.js';
 import type { CliIO } from '../io.js';
 import { run } from './config.js';
@@ -19,10 +19,7 @@ function io(cwd: string) {
   return { cli, out: () => out };
 }
 
-beforeEach(() => {
-  sb = sandbox();
-  repo = Repo.init(sb);
-});
+beforeEach(() => ({ sb, repo } = tempRepo()));
 afterEach(() => sb.cleanup());
 
 describe('safety-gate config', () => {

@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import { relative, isAbsolute } from 'node:path';
 import { GateError } from '../../errors.js';
 import type { CliIO } from '../io.js';
-
-const USAGE_HINT = 'usage: safety-gate config [--format yaml|json] [--file FILE]';
+import { cliMsg } from '../../messages.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -18,7 +17,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     strict: true,
   });
   const format = values.format;
-  if (format !== 'yaml' && format !== 'json') throw new GateError('usage', `unknown format "${format}"`, USAGE_HINT);
+  if (format !== 'yaml' && format !== 'json') throw new GateError('usage', cliMsg.configFormat(format), cliMsg.configUsage);
 
   const { loadPolicy } = await import('../../config/load.js');
   const policy = await loadPolicy({ cwd: io.cwd, mode: 'client', ...(values.file ? { configFile: values.file } : {}) });

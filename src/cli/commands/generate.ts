@@ -181,7 +181,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const v = await execText(gen.versionCommand, { cwd: root, env, timeoutMs: 10000 });
     version = v.ok ? (v.out.split('\n')[0] ?? '').slice(0, 200) : null;
   }
-  const gitVersion = await execText(['git', '--version'], { cwd: root, env, timeoutMs: 10000 });
+  const gitVersion = (await git.run(['--version'])).stdout.toString('utf8').trim();
   const receipt: Receipt = {
     schema: 'safety-gate/receipt@1',
     generator: gen.id,
@@ -189,7 +189,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     cwd: '.',
     tools: {
       node: process.version,
-      git: gitVersion.out.replace(/^git version /, ''),
+      git: gitVersion.replace(/^git version /, ''),
       command: gen.sentinel ? 'safety-gate (built-in)' : whichProgram(gen.command[0]!, env, root),
       version,
     },

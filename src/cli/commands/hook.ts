@@ -4,7 +4,7 @@
 import { HOOKS } from '../../doors.js';
 import { readFileSync } from 'node:fs';
 import { GateError, EXIT } from '../../errors.js';
-import { msg } from '../../messages.js';
+import { msg, cliMsg } from '../../messages.js';
 import { readAll, type CliIO } from '../io.js';
 import type { Door } from '../../doors.js';
 import type { SourceRequest } from '../../sources/index.js';
@@ -29,7 +29,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const values = parsed.values as { format?: string; output?: string; config?: string };
   const door = positionals[0] as Door | undefined;
   if (!door || !(HOOKS as readonly string[]).includes(door)) {
-    throw new GateError('usage', `hook needs one of: ${HOOKS.join(', ')}`, msg.usageHint);
+    throw new GateError('usage', cliMsg.hookNeedsName(HOOKS.join(', ')), msg.usageHint);
   }
   if (door === 'pre-tool-use') {
     // The agent's hook protocol, not git's: its own input, exit codes and output.
@@ -59,12 +59,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       break;
     case 'commit-msg': {
       const file = positionals[1];
-      if (!file) throw new GateError('usage', 'hook commit-msg needs the message file git passes', msg.usageHint);
+      if (!file) throw new GateError('usage', cliMsg.commitMsgNeedsFile, msg.usageHint);
       let message: string;
       try {
         message = readFileSync(file, 'utf8');
       } catch (e) {
-        throw new GateError('io', `cannot read the commit message ${file}: ${(e as Error).message}`);
+        throw new GateError('io', cliMsg.commitMsgUnreadable(file, (e as Error).message));
       }
       request = { kind: 'message', message };
       break;
@@ -107,7 +107,7 @@ async function pushLineFromPreCommit(io: CliIO): Promise<{ remote: string; stdin
 export function parseOutput(format: string | undefined, output: string | undefined, fallback: 'text' | 'json' | 'sarif'): OutputOptions {
   const f = format ?? fallback;
   if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'codequality') {
-    throw new GateError('usage', `--format must be text, json, sarif or codequality, not ${JSON.stringify(f)}`, msg.usageHint);
+    throw new GateError('usage', cliMsg.hookFormat(JSON.stringify(f)), msg.usageHint);
   }
   return { format: f, file: output ?? null };
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';
+import { Repo, type Sandbox, tempRepo } from '../../../test/helpers/repo.js';
 import { loadPolicy, listPresets } from '../../config/load.js';
 import type { CliIO } from '../io.js';
 import { run } from './init.js';
@@ -20,10 +20,7 @@ function io(cwd: string) {
 
 const config = () => join(repo.path, 'safety-gate.config.yaml');
 
-beforeEach(() => {
-  sb = sandbox();
-  repo = Repo.init(sb);
-});
+beforeEach(() => ({ sb, repo } = tempRepo()));
 afterEach(() => sb.cleanup());
 
 describe('safety-gate init', () => {

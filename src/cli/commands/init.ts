@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { GateError } from '../../errors.js';
 import { DEFAULT_CONFIG_FILE, SEARCH_PLACES } from '../../config/search-places.js';
 import type { CliIO } from '../io.js';
+import { cliMsg } from '../../messages.js';
 
 /** What each built-in preset turns on, as `init` reports its choice (it asks nothing). */
 const PRESET_SUMMARY: Record<string, string> = {
@@ -58,12 +59,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { listPresets, gitTopLevel, loadPolicy } = await import('../../config/load.js');
   const presets = listPresets();
   if (!presets.includes(preset)) {
-    throw new GateError('usage', `unknown preset "${preset}"`, `choose one of: ${presets.join(', ')}`);
+    throw new GateError('usage', cliMsg.initUnknownPreset(preset), cliMsg.initUnknownPresetHint(presets.join(', ')));
   }
   const root = await gitTopLevel(io.cwd);
   const target = join(root, DEFAULT_CONFIG_FILE);
   if (existsSync(target) && !values.force) {
-    throw new GateError('usage', `${DEFAULT_CONFIG_FILE} already exists`, 'pass --force to overwrite it');
+    throw new GateError('usage', cliMsg.initExists(DEFAULT_CONFIG_FILE), cliMsg.initExistsHint);
   }
   writeFileSync(target, configTemplate(preset));
   // Prove the written file loads before telling anyone to rely on it.

@@ -7,6 +7,7 @@ import { isBare, workTree } from '../../install/git.js';
 import { msg, INSTALL_USAGE } from '../../install/messages.js';
 import { chooseMode, type ClientMode } from '../../install/choose.js';
 import type { InstallContext, InstallOutcome } from '../../install/types.js';
+import { cliMsg } from '../../messages.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
@@ -40,7 +41,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
       },
     }));
   } catch (e) {
-    throw new GateError('usage', `install: ${(e as Error).message}`, 'see safety-gate install --help');
+    throw new GateError('usage', cliMsg.install((e as Error).message), cliMsg.seeHelp('install'));
   }
   if (values.help) {
     io.stdout.write(`${INSTALL_USAGE}\n`);
@@ -54,7 +55,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     say: (line) => io.stdout.write(`${line}\n`),
   };
   const modes = (['husky', 'hooks-path', 'pre-commit'] as const).filter((m) => values[m] === true);
-  const usage = (what: string) => new GateError('usage', `install: ${what}`, 'see safety-gate install --help');
+  const usage = (what: string) => new GateError('usage', cliMsg.install(what), cliMsg.seeHelp('install'));
   if (modes.length > 1) throw usage(`choose one of --${modes.join(', --')}`);
 
   let outcome: InstallOutcome;

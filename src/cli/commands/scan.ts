@@ -10,6 +10,7 @@ import { parseCommand, str } from '../args.js';
 import { USAGES } from '../usage.js';
 import { runDoor } from '../run-door.js';
 import { parseOutput } from './hook.js';
+import { cliMsg } from '../../messages.js';
 
 const SCAN_USAGE = USAGES.scan!;
 
@@ -44,7 +45,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const { msg } = await import('../../messages.js');
     throw new GateError('usage', msg.skipUnderPreCommit, msg.skipUnderPreCommitHint);
   }
-  const usage = (what: string) => new GateError('usage', `scan: ${what}`, 'see safety-gate scan --help');
+  const usage = (what: string) => new GateError('usage', cliMsg.scan(what), cliMsg.seeHelp('scan'));
   const modes = (['staged', 'index', 'range', 'history', 'no-git'] as const).filter((m) => values[m] !== undefined && values[m] !== false);
   if (modes.length > 1) throw usage(`use only one of --${modes.join(', --')}`);
   if (values.rev !== undefined && modes.some((m) => m !== 'history')) throw usage(`--rev cannot be combined with --${modes[0]}`);
@@ -113,7 +114,7 @@ async function folderAsIndex(io: CliIO): Promise<{ io: CliIO; cleanup: () => voi
     if (r.status !== 0) {
       cleanup();
       const detail = (r.error?.message ?? r.stderr.trim().split('\n')[0]) || `exit ${r.status}`;
-      throw new GateError('io', `cannot read the folder ${io.cwd}: git ${args.at(-1) === '.' ? 'add' : 'init'} failed (${detail})`, 'check that the folder is readable');
+      throw new GateError('io', cliMsg.folderUnreadable(io.cwd, args.at(-1) === '.' ? 'add' : 'init', detail), cliMsg.folderUnreadableHint);
     }
   }
   return { io: { ...io, env }, cleanup };

@@ -73,7 +73,7 @@ async function everyAllowComment(
 ): Promise<{ path: string; line: number; column: number; rule: string; reason: string | null }[]> {
   const { listSuppressions } = await import('../../readers/suppressions.js');
   const ls = await git.run(['ls-tree', '-r', '-z', '--full-tree', rev], { okCodes: [0, 128] });
-  if (ls.code !== 0) throw new GateError('usage', `cannot resolve ${rev}`);
+  if (ls.code !== 0) throw new GateError('usage', msg.badRevision(rev));
   const objects = new CatFile(gitDir, io.env);
   const found: { path: string; line: number; column: number; rule: string; reason: string | null }[] = [];
   try {

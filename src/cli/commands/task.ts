@@ -16,29 +16,28 @@ import { EXIT, GateError } from '../../errors.js';
 import { parseDuration } from '../../approvals/statement.js';
 import { sshSign } from '../../approvals/ssh.js';
 import type { CliIO } from '../io.js';
-import { parseWithUsage } from '../args.js';
-import { repoIdFor } from '../repo-id.js';
-
-const USAGE = 'usage: safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]';
+import { cliMsg } from '../../messages.js';
+import { parseOrUsage } from '../args.js';
+import { policyRepoId } from '../repo-id.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values: o, positionals } = parseWithUsage(
+  const { values: o, positionals } = parseOrUsage(
     argv,
     { key: { type: 'string' }, expires: { type: 'string' }, 'repo-id': { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
-    USAGE,
+    cliMsg.taskUsage,
   );
-  if (positionals[0] !== 'sign' || positionals.length !== 2) throw new GateError('usage', 'task takes: sign <envelope.json>', USAGE);
-  if (!o.key) throw new GateError('usage', "task sign needs --key (the orchestrator's ssh private key)", USAGE);
+  if (positionals[0] !== 'sign' || positionals.length !== 2) throw new GateError('usage', cliMsg.taskSignOnly, cliMsg.taskUsage);
+  if (!o.key) throw new GateError('usage', cliMsg.taskNeedsKey, cliMsg.taskUsage);
   const key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
-  if (!existsSync(key)) throw new GateError('usage', `no key file ${o.key}`, 'pass the path of the orchestrator ssh private key');
+  if (!existsSync(key)) throw new GateError('usage', cliMsg.noKeyFile(o.key), cliMsg.taskNoKeyFileHint);
   const expiresIn = parseDuration(o.expires ?? '7d');
-  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', `--expires takes a duration like 30m, 4h or 7d, not ${o.expires}`, USAGE);
+  if (expiresIn === null || expiresIn <= 0) throw new GateError('usage', cliMsg.badExpires(o.expires), cliMsg.taskUsage);
 
   // The envelope is validated exactly as the gate will read it (SPEC-260 schema).
   const file = resolve(io.cwd, positionals[1]!);
   const { loadTaskEnvelope } = await import('../../sources/task.js');
   const task = loadTaskEnvelope(file);
-  if (!task.scope) throw new GateError('usage', `${positionals[1]} has no task_scope: a signed task grants an explicit scope`, 'add task_scope {kind, target} to the envelope');
+  if (!task.scope) throw new GateError('usage', cliMsg.taskNoScope(positionals[1]), cliMsg.taskNoScopeHint);
   const envelope = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
 
   const { TASK_NAMESPACE, TASK_STATEMENT, TASK_TRAILER, encodeTrailerValue, statementBytes } = await import('../../sources/signed-task.js');
@@ -46,13 +45,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const now = Date.now();
   const statement = {
     type: TASK_STATEMENT as typeof TASK_STATEMENT,
-    repo: await repoIdFor(io, o['repo-id'], o.config),
+    repo: o['repo-id'] ?? io.env.SAFETY_GATE_REPO_ID ?? (await policyRepoId(io, o.config)),
     issued_at: new Date(now).toISOString(),
     expires_at: new Date(now + expiresIn).toISOString(),
     envelope,
   };
   const signed = await sshSign(key, TASK_NAMESPACE, statementBytes(statement));
-  if (!signed.blob) throw new GateError('io', `ssh-keygen could not sign with ${o.key}: ${signed.error}`, 'check the key file (and its passphrase or agent)');
+  if (!signed.blob) throw new GateError('io', cliMsg.sshSignFailed(o.key, signed.error), cliMsg.sshSignFailedHint);
   const text = `${formatTrailers(task)}\n${TASK_TRAILER}: ${encodeTrailerValue(statement, signed.blob)}\n`;
   if (o.out) {
     writeFileSync(resolve(io.cwd, o.out), text);

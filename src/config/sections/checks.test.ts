@@ -1,29 +1,17 @@
 // `checks:` and `required_checks:` through the real loader: positions of errors, defaults, presets.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ConfigError } from '../../errors.js';
-import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';
+import { Repo, type Sandbox, tempRepo } from '../../../test/helpers/repo.js';
 import { loadPolicy } from '../load.js';
 import { policyToConfig } from '../to-config.js';
 import { commandDigest } from '../../checks/receipt.js';
+import { configError } from '../../../test/helpers/errors.js';
 
 let sb: Sandbox;
 let repo: Repo;
-beforeEach(() => {
-  sb = sandbox();
-  repo = Repo.init(sb);
-});
+beforeEach(() => ({ sb, repo } = tempRepo()));
 afterEach(() => sb.cleanup());
 
 const load = () => loadPolicy({ cwd: repo.path, mode: 'client' });
-async function configError(p: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('checks: and required_checks:', () => {
   test('a required check that is not defined is a config error at its file:line:col', async () => {

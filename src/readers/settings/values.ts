@@ -1,6 +1,8 @@
 // Value helpers shared by the readers: shell-style default substitution (`${X:-word}`), line
 // positions of a text, and the normalisation rules apply before comparing.
 
+import { lineStarts, positionIn } from '../../changeset/lines.js';
+
 /** Normalise a value as the runtime compares it: trimmed, one pair of surrounding quotes removed, case-folded. */
 export function normalizeValue(value: string, caseSensitive = false): string {
   let v = value.trim();
@@ -132,26 +134,12 @@ export function matchParen(s: string, open: number, limit = s.length): number {
   return -1;
 }
 
-/** Offsets where lines start (line 1 at index 0). */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
+export { lineStarts };
 
 /** A function mapping an offset of `text` to its 1-based line/column. */
 export function positionsOf(text: string): (offset: number) => { line: number; column: number } {
   const starts = lineStarts(text);
-  return (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
-  };
+  return (offset: number) => positionIn(starts, offset);
 }
 
 /**

@@ -11,6 +11,7 @@ import type { PathMatcher } from '../../engine/paths.js';
 import { GateError } from '../../errors.js';
 import { normalizeInside, pathKey } from '../../engine/spellings.js';
 import type { SentinelFormat } from './sentinel-format.js';
+import { changeControlMsg } from './messages.js';
 
 export interface SentinelSpec {
   path: string;
@@ -96,7 +97,7 @@ export function buildModel(policy: Policy, paths: PathMatcher): ChangeControlMod
   const sentinels: SentinelSpec[] = [];
   for (const s of cc.sentinels ?? []) {
     const own = normalizeInside(s.path);
-    if (own === null || own === '') throw new GateError('config', `sentinel path "${s.path}" is outside the repository`, 'give sentinels a repository-relative path');
+    if (own === null || own === '') throw new GateError('config', changeControlMsg.sentinelOutside(s.path), changeControlMsg.sentinelOutsideHint);
     const key = pathKey(own, ci);
     const isSentinel = remember((p: string) => p === own || pathKey(p, ci) === key);
     const coversMatch = paths.glob(s.covers);
@@ -105,11 +106,7 @@ export function buildModel(policy: Policy, paths: PathMatcher): ChangeControlMod
     let generator = s.generator;
     if (generator !== undefined) {
       if (!generators.some((g) => g.id === generator)) {
-        throw new GateError(
-          'config',
-          `sentinel ${s.path} names generator "${generator}", which is not defined under generators`,
-          'define the generator, or drop `generator:` to use the built-in sentinel generator',
-        );
+        throw new GateError('config', changeControlMsg.sentinelUnknownGenerator(s.path, generator), changeControlMsg.sentinelUnknownGeneratorHint);
       }
     } else {
       generator = generators.find((g) => g.isOutput(own))?.id ?? `${SENTINEL_GENERATOR_PREFIX}${own}`;

@@ -30,6 +30,7 @@ import { bashSyntaxCheck } from './bash-check.js';
 import type { ImportHygieneOptions } from './options.js';
 import { PythonCompilerPool, type CompileAnswer } from './python-compiler.js';
 import { findSysPathMutations, mayMutateSysPath, type SysPathMutation } from './sys-path.js';
+import { importHygieneMsg } from './messages.js';
 
 const DOCS = `Gate A (import hygiene) of the AgentTrader v2 CI/CD safety gates: no import-time hacks in
 runtime code, and nothing that does not even parse.
@@ -356,11 +357,7 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
             const r = results[i]!;
             const p = pendingPython[i]!;
             if (r.status === 'rejected') {
-              throw new GateError(
-                'internal',
-                `could not check Python syntax of ${p.path}: ${(r.reason as Error).message}`,
-                'retry; SAFETY_GATE_PYTHON=off (or parse_check.python_compiler: builtin) uses the in-process checker',
-              );
+              throw new GateError('internal', importHygieneMsg.pythonCheckFailed(p.path, (r.reason as Error).message), importHygieneMsg.pythonCheckFailedHint);
             }
             const a = r.value;
             if (a === null) continue;

@@ -1,15 +1,16 @@
-// The live-endpoint corpus (test/corpus/live-endpoint/*.yaml) through the hand-built engine of
-// __test__/context.ts: a fast check of the rule's own labels that needs no git. The real
+// The live-endpoint corpus (test/corpus/live-endpoint/*.yaml) through the rule alone, in memory
+// (test/helpers/rule-harness.ts `runRule`): a fast check of the rule's own labels that needs no git. The real
 // end-to-end run of the same cases (real git, engine and preset) is test/corpus/corpus.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runLiveEndpoint } from './__test__/context.js';
+import { runRule } from '../../../test/helpers/rule-harness.js';
+import { liveEndpoint } from './rule.js';
 
 interface Case {
   description: string;
-  config?: { rules?: Record<string, string | { severity?: string; options?: Record<string, unknown> }> };
+  config?: Record<string, unknown>;
   old?: Record<string, string>;
   files: Record<string, string | null>;
   expect: { rule: string; path: string | null; line?: number | null }[];
@@ -21,7 +22,7 @@ const files = readdirSync(DIR)
   .sort();
 const key = (f: { rule: string; path: string | null; line?: number | null }) => `${f.rule}|${f.path}|${f.line ?? '-'}`;
 
-describe('live-endpoint corpus (hand-built engine)', () => {
+describe('live-endpoint corpus (rule only, in memory)', () => {
   it('has at least 50 cases, positives and negatives', () => {
     const cases = files.map((f) => parse(readFileSync(join(DIR, f), 'utf8')) as Case);
     expect(cases.length).toBeGreaterThanOrEqual(50);
@@ -32,9 +33,7 @@ describe('live-endpoint corpus (hand-built engine)', () => {
   for (const f of files) {
     const c = parse(readFileSync(join(DIR, f), 'utf8')) as Case;
     it(`${f}: ${c.description}`, async () => {
-      const setting = c.config?.rules?.['live-endpoint'];
-      const severity = typeof setting === 'string' ? setting : setting?.severity;
-      const findings = severity === 'off' ? [] : await runLiveEndpoint({ old: c.old, files: c.files, options: typeof setting === 'object' ? setting.options : undefined });
+      const findings = await runRule(liveEndpoint, { old: c.old, files: c.files, config: { extends: ['agenttrader-v2'], ...c.config } });
       expect([...new Set(findings.map(key))].sort()).toEqual([...new Set(c.expect.map(key))].sort());
     });
   }

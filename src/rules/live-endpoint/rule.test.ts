@@ -1,9 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { optionsSchema } from './options.js';
 import { liveEndpoint } from './rule.js';
-import { runLiveEndpoint } from './__test__/context.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { ScopeGlobs } from '../../engine/paths.js';
+import type { Finding } from '../../findings/types.js';
+import { runRule } from '../../../test/helpers/rule-harness.js';
+import { ruleTester } from '../../../test/helpers/rule-tester.js';
 
-const brief = (fs: Awaited<ReturnType<typeof runLiveEndpoint>>) => fs.map((f) => `${f.rule} ${f.path}:${f.line}:${f.column}`);
+/** The rule under the agenttrader-v2 preset (its runtime scope and options), through the real engine in memory. */
+function runLiveEndpoint(input: {
+  old?: Record<string, string>;
+  files: Record<string, string | null>;
+  options?: Record<string, unknown>;
+  scope?: ScopeGlobs;
+  modes?: Record<string, string>;
+}) {
+  const rules = input.options ? { rules: { 'live-endpoint': { options: input.options } } } : {};
+  return runRule(liveEndpoint, {
+    old: input.old,
+    files: input.files,
+    modes: input.modes,
+    config: { extends: ['agenttrader-v2'], ...(input.scope ? { runtime_scope: input.scope } : {}), ...rules },
+  });
+}
+
+const brief = (fs: Finding[]) => fs.map((f) => `${f.rule} ${f.path}:${f.line}:${f.column}`);
 
 describe('live-endpoint rule', () => {
   it('has metadata, docs and a sub-rule', () => {
@@ -112,9 +135,9 @@ describe('live-endpoint rule', () => {
 
 describe('agenttrader-v2 preset block', () => {
   it('lists the built-in broker table verbatim (names, live, paper, market data)', async () => {
-    const { presetOptions } = await import('./__test__/context.js');
     const { BUILTIN_BROKERS } = await import('./brokers.js');
-    const o = optionsSchema.parse(presetOptions());
+    const preset = parse(readFileSync(join(import.meta.dirname, '../../../presets/agenttrader-v2.yaml'), 'utf8')) as { rules: { 'live-endpoint': { options: unknown } } };
+    const o = optionsSchema.parse(preset.rules['live-endpoint'].options);
     const pick = (b: { name: string; live: string[]; paper: string[]; market_data?: string[] | undefined }) => ({
       name: b.name,
       live: b.live,
@@ -126,3 +149,19 @@ describe('agenttrader-v2 preset block', () => {
     expect(o.new_exception_severity).toBe('block');
   });
 });
+
+ruleTester(
+  'live-endpoint',
+  {
+    valid: [{ name: 'a paper host', config: { extends: ['agenttrader-v2'] }, files: { 'config/a.yaml': 'url: https://paper-api.alpaca.markets\n' } }],
+    invalid: [
+      {
+        name: 'a live host in runtime scope',
+        config: { extends: ['agenttrader-v2'] },
+        files: { 'config/a.yaml': 'url: https://api.alpaca.markets\n' },
+        findings: [{ path: 'config/a.yaml', line: 1, message: 'live Alpaca host api.alpaca.markets in runtime scope' }],
+      },
+    ],
+  },
+  { rule: liveEndpoint },
+);

@@ -15,6 +15,7 @@ import { GateError } from '../../errors.js';
 import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
 import type { PolicyRecordOptions } from './options.js';
 import { inWindow, localTime, parseRunWindow, type RunWindow } from './run-windows.js';
+import { policyRecordMsg } from './messages.js';
 
 const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -134,7 +135,7 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
             const move = c.info.transition;
             if (!move || !isProtected(move.ref) || /^0+$/.test(move.newOid)) continue;
             const r = await ctx.git.run(['rev-list', move.newOid, `^${move.base}`]);
-            if (r.code !== 0) throw new GateError('git', `git rev-list ${move.base}..${move.newOid} failed (exit ${r.code})`, 'check the repository, then push again');
+            if (r.code !== 0) throw new GateError('git', policyRecordMsg.revListFailed(move.base, move.newOid, r.code), policyRecordMsg.revListFailedHint);
             for (const oid of r.stdout.toString('utf8').split('\n').filter(Boolean)) need(oid, move.ref, null);
           }
         }

@@ -4,11 +4,10 @@ import { symlinkSync, chmodSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { check } from '../../doors/check.js';
 import type { Finding } from '../../findings/types.js';
 import { run as generate } from '../../cli/commands/generate.js';
-import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';
+import { Repo, type Sandbox, committedRepo } from '../../../test/helpers/repo.js';
 
 const AT = '@';
 const boxes: Sandbox[] = [];
@@ -18,15 +17,7 @@ afterEach(() => {
 
 const BASE = { extends: [], protected_targets: { manifests: ['manifest/**'], policy: ['config/policy.yaml'] } };
 
-function repoWith(config: Record<string, unknown>, old: Record<string, string>): Repo {
-  const sb = sandbox();
-  boxes.push(sb);
-  const repo = Repo.init(sb);
-  repo.write('safety-gate.config.yaml', stringify(config));
-  for (const [p, c] of Object.entries(old)) repo.write(p, c);
-  repo.commitAll('old');
-  return repo;
-}
+const repoWith = (config: Record<string, unknown>, old: Record<string, string>) => committedRepo(boxes, config, old);
 
 async function staged(repo: Repo): Promise<Finding[]> {
   const { report } = await check({ cwd: repo.path, env: repo.env, door: 'pre-commit', request: { kind: 'staged' } });

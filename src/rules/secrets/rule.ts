@@ -110,7 +110,7 @@ export const secrets = defineRule<SecretsOptions>({
     const o = (ctx.options ?? {}) as Partial<SecretsOptions>;
     if (o.gitleaks_config && !o.gitleaks) {
       // The loader compiles gitleaks_config into the policy; a policy without it cannot be trusted.
-      throw new GateError('config', `rules.secrets.options.gitleaks_config (${o.gitleaks_config}) was not loaded`, 'run `safety-gate config` to rebuild the policy');
+      throw new GateError('config', secretsMsg.gitleaksNotLoaded(o.gitleaks_config), secretsMsg.gitleaksNotLoadedHint);
     }
     const disabled = new Set(o.disable ?? []);
     const rules: CompiledRule[] = [];

@@ -1,10 +1,9 @@
 // The sentinel rule over real staged changes and ranges of commits.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { check } from '../../doors/check.js';
 import type { Finding } from '../../findings/types.js';
-import { Repo, sandbox, type Sandbox } from '../../../test/helpers/repo.js';
+import { Repo, type Sandbox, committedRepo } from '../../../test/helpers/repo.js';
 
 const boxes: Sandbox[] = [];
 afterEach(() => {
@@ -13,15 +12,7 @@ afterEach(() => {
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function repoWith(config: Record<string, unknown>, old: Record<string, string>): Repo {
-  const sb = sandbox();
-  boxes.push(sb);
-  const repo = Repo.init(sb);
-  repo.write('safety-gate.config.yaml', stringify(config));
-  for (const [p, c] of Object.entries(old)) repo.write(p, c);
-  repo.commitAll('old');
-  return repo;
-}
+const repoWith = (config: Record<string, unknown>, old: Record<string, string>) => committedRepo(boxes, config, old);
 
 const only = (fs: Finding[]) => fs.filter((f) => f.rule === 'sentinel');
 const brief = (fs: Finding[]) => only(fs).map((f) => `${f.path}:${f.line ?? '-'} ${f.message}`);

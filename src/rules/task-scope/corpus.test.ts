@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadTaskEnvelope } from '../../sources/task.js';
-import type { Policy } from '../../config/schema.js';
-import { runFake } from './fake.js';
+import { runRule } from '../../../test/helpers/rule-harness.js';
+import { taskScope } from './rule.js';
 
 const DIR = resolve(import.meta.dirname, '../../../test/corpus/task-scope');
 
@@ -37,11 +37,7 @@ describe('task-scope corpus (rule only)', () => {
           task = loadTaskEnvelope(file);
         }
         const cfg = c.config ?? {};
-        const findings = await runFake({
-          task,
-          changeControl: { stages: cfg.stages, agents: cfg.agents } as Policy['changeControl'],
-          commits: [{ old: c.old ?? {}, files: c.files, message: null }],
-        });
+        const findings = await runRule(taskScope, { task, config: { stages: cfg.stages, agents: cfg.agents }, old: c.old ?? {}, files: c.files });
         const got = findings.map((f) => ({ rule: f.rule, path: f.path ?? null, line: f.line ?? null }));
         // The rule alone: other rules' expected findings of a case are the engine test's business.
         const want = c.expect.filter((e) => e.rule.startsWith('task-scope')).map((e) => ({ rule: e.rule, path: e.path ?? null, line: e.line ?? null }));

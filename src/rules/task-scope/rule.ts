@@ -19,6 +19,7 @@ import { isEvidenceNotesRef } from '../ref-integrity/rule.js';
 import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { TaskScopeOptions } from './options.js';
 import { canonicalScope, formatTrailers, parseScope, readTrailerTask, RUN_TRAILER, SCOPE_TRAILER } from './scope.js';
+import { taskScopeMsg } from './messages.js';
 
 const short = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const shortOid = (oid: string | null) => (oid ? oid.slice(0, 12) : 'the staged change');
@@ -256,11 +257,7 @@ scope covers it.`,
       let first: FunctionEditProblem | null = null;
       const spans = (blob: Blob) =>
         findSpansInBlob(blob, lang, names, change.path).catch((e: unknown) => {
-          throw new GateError(
-            'internal',
-            `task-scope: the ${lang} parser failed on ${change.path}: ${(e as Error).message}`,
-            'reinstall safety-gate (its typescript / web-tree-sitter dependencies are missing or broken)',
-          );
+          throw new GateError('internal', taskScopeMsg.parserFailed(lang, change.path, (e as Error).message), taskScopeMsg.parserFailedHint);
         });
       const newSpans = await spans(newBlob);
       for (const oid of oldOids) {

@@ -752,35 +752,35 @@ function positionalGit<T extends Value>(args: T[], argOpts: RegExp): T[] {
   return out;
 }
 
-/** Commands that write the files they are given (for xargs / find -exec). */
+/** Commands that write the files they are given (for xargs / find -exec), besides the shells. */
+const FILE_WRITERS = [
+  'tee',
+  'sed',
+  'gsed',
+  'perl',
+  'awk',
+  'gawk',
+  'cp',
+  'mv',
+  'install',
+  'ln',
+  'rsync',
+  'rm',
+  'unlink',
+  'shred',
+  'rmdir',
+  'touch',
+  'truncate',
+  'chmod',
+  'chown',
+  'chgrp',
+  'dd',
+  'patch',
+  'git',
+];
+
 function writes(name: string): boolean {
-  return (
-    [
-      'tee',
-      'sed',
-      'gsed',
-      'perl',
-      'cp',
-      'mv',
-      'install',
-      'ln',
-      'rm',
-      'unlink',
-      'shred',
-      'rmdir',
-      'touch',
-      'truncate',
-      'chmod',
-      'chown',
-      'chgrp',
-      'dd',
-      'patch',
-      'git',
-      'rsync',
-      'awk',
-      'gawk',
-    ].includes(name) || SHELLS.has(name)
-  );
+  return FILE_WRITERS.includes(name) || SHELLS.has(name);
 }
 
 /** GNU sed: -i / -iSUFFIX / -Ei / --in-place[=SUFFIX]; -e, -f and -l take an argument. */
@@ -879,27 +879,7 @@ function firstError(node: Node): Node | null {
  * analysis below cannot find a write either, and the grammar need not be loaded (~150 ms).
  */
 const WRITING_WORDS = [
-  'tee',
-  'sed',
-  'gsed',
-  'perl',
-  'awk',
-  'gawk',
-  'cp',
-  'mv',
-  'install',
-  'ln',
-  'rsync',
-  'rm',
-  'unlink',
-  'shred',
-  'rmdir',
-  'touch',
-  'truncate',
-  'chmod',
-  'chown',
-  'chgrp',
-  'dd',
+  ...FILE_WRITERS,
   'curl',
   'wget',
   'tar',
@@ -907,8 +887,6 @@ const WRITING_WORDS = [
   'cpio',
   '7z',
   'bsdtar',
-  'patch',
-  'git',
   'eval',
   'xargs',
   'parallel',

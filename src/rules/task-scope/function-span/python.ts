@@ -8,7 +8,7 @@
 // comment alone on its line: what `inspect.getcomments` calls the doc comment). The docstring
 // is part of the body.
 import { parsePython, type PyNode, type PyTree } from '../../../readers/python.js';
-import { resolveSpans, type Decl, type SpanResult } from './types.js';
+import { namePrefixes, resolveSpans, type Decl, type SpanResult } from './types.js';
 
 export const PYTHON_EXTENSIONS = ['.py', '.pyi'];
 
@@ -67,11 +67,7 @@ export function pythonSpansFromTree(tree: PyTree, text: string, names: readonly 
   const err = pythonSyntaxError(tree);
   if (err) return { ok: false, failure: { kind: 'syntax', offset: err.offset, detail: err.detail } };
   const wanted = new Set(names);
-  const prefixes = new Set<string>();
-  for (const n of names) {
-    const parts = n.split('.');
-    for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));
-  }
+  const prefixes = namePrefixes(names);
   const decls: Decl[] = [];
 
   // Statements of a module or block; `list` identifies the sibling list for adjacency.

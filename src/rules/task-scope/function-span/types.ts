@@ -28,6 +28,16 @@ export type SpanResult = { ok: true; spans: Span[] } | { ok: false; failure: Spa
 
 export type SpanLanguage = 'typescript' | 'python';
 
+/** The enclosing names of dotted names ('A.b.c' → 'A', 'A.b'): the declarations to descend into. */
+export function namePrefixes(names: readonly string[]): Set<string> {
+  const prefixes = new Set<string>();
+  for (const n of names) {
+    const parts = n.split('.');
+    for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));
+  }
+  return prefixes;
+}
+
 /**
  * Group the declarations found for each requested name. Several declarations with one name
  * form one span when they are consecutive siblings (TypeScript overload signatures and their

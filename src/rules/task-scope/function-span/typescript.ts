@@ -15,7 +15,7 @@
 // one, from its first decorator or modifier) to its end. A `const f = () => …;` statement
 // declaring only `f` spans the whole statement.
 import type * as TS from 'typescript';
-import { resolveSpans, type Decl, type SpanResult } from './types.js';
+import { namePrefixes, resolveSpans, type Decl, type SpanResult } from './types.js';
 
 type TypeScript = typeof TS;
 
@@ -132,11 +132,7 @@ function typescriptSpansWith(ts: TypeScript, text: string, names: readonly strin
   }
 
   const wanted = new Set(names);
-  const prefixes = new Set<string>();
-  for (const n of names) {
-    const parts = n.split('.');
-    for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));
-  }
+  const prefixes = namePrefixes(names);
   const decls: Decl[] = [];
   let listIds = 0;
 

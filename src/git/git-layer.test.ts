@@ -62,6 +62,46 @@ describe('snapshots', () => {
     cf.close();
   });
 
+  it('a memoised filtered listing selects what the plain one does, commit after commit, reading only new trees', async () => {
+    const r = Repo.init(sb, 'memo');
+    r.write('scripts/a.sh', 'a\n').write('scripts/deep/b.py', 'b\n').write('src/x.ts', 'x\n').write('docs/d.md', 'd\n');
+    const first = r.commitAll('one');
+    r.write('src/y.ts', 'y\n');
+    const second = r.commitAll('two');
+    r.write('scripts/deep/c.sh', 'c\n').rm('scripts/a.sh');
+    const third = r.commitAll('three');
+    const info = await openRepo(r.path, sb.env);
+    const cf = new CatFile(r.path, sb.env);
+    let reads = 0;
+    const counting = { info: (o: string) => cf.info(o), read: (o: string) => (reads++, cf.read(o)), close: () => cf.close() };
+    const trees = new TreeCache(counting, 20);
+    const match = (p: string, mode: string) => p.startsWith('scripts/') && mode !== '120000';
+    const listings: string[][] = [];
+    for (const rev of [first, second, third]) {
+      const snap = commitSnapshot(counting, trees, info.git, rev);
+      const memo = (await snap.list(match, { memo: true })).map((e) => `${e.mode} ${e.oid} ${e.path}`);
+      expect(memo).toEqual((await snap.list(match)).map((e) => `${e.mode} ${e.oid} ${e.path}`));
+      listings.push(memo.map((l) => l.split(' ')[2]!));
+    }
+    expect(listings).toEqual([
+      ['scripts/a.sh', 'scripts/deep/b.py'],
+      ['scripts/a.sh', 'scripts/deep/b.py'],
+      ['scripts/deep/b.py', 'scripts/deep/c.sh'],
+    ]);
+    // A fresh cache: after the first commit, the second's listing reads its root tree and its new
+    // src/ tree, nothing under scripts/ or docs/ (a plain listing walks all five trees).
+    const tree = (rev: string) => r.git('rev-parse', `${rev}^{tree}`).trim();
+    const fresh = new TreeCache(counting, 20);
+    await commitSnapshot(counting, fresh, info.git, first, tree).list(match, { memo: true });
+    reads = 0;
+    await commitSnapshot(counting, fresh, info.git, second, tree).list(match, { memo: true });
+    expect(reads).toBe(2);
+    reads = 0;
+    await commitSnapshot(counting, new TreeCache(counting, 20), info.git, second, tree).list(match);
+    expect(reads).toBe(5);
+    cf.close();
+  });
+
   it('the index snapshot sees staged content', async () => {
     repo.write('staged.txt', 's\n');
     repo.git('add', 'staged.txt');

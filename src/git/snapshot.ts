@@ -14,9 +14,23 @@ interface RawEntry {
   oid: string;
 }
 
-/** Parsed tree objects by id, bounded so memory does not grow with the size of a push. */
+type Match = (path: string, mode: string) => boolean;
+
+/** Entries a filtered listing may hold in its memo, all matchers together (about 100 bytes each). */
+const MEMO_ENTRIES = 200_000;
+/** Distinct matchers memoised at once (one per rule filter in practice). */
+const MEMO_MATCHERS = 64;
+
+/**
+ * Parsed tree objects by id, bounded so memory does not grow with the size of a push; and, per
+ * matcher, what a filtered listing selected under each (subtree id, path prefix): the next
+ * commit of a push shares nearly every subtree at the same place, so listing it reads and walks
+ * only its new tree objects (one per changed directory) instead of the whole tree.
+ */
 export class TreeCache {
   private readonly trees = new Map<string, Promise<RawEntry[]>>();
+  private readonly selected = new Map<Match, Map<string, Promise<TreeEntry[]>>>();
+  private held = 0;
   constructor(
     private readonly objects: ObjectReader,
     private readonly oidBytes: number,
@@ -38,6 +52,28 @@ export class TreeCache {
     this.trees.set(oid, t);
     if (this.trees.size > this.limit) this.trees.delete(this.trees.keys().next().value!);
     return t;
+  }
+
+  /** The memo of `match`'s selections, by `<tree id> NUL <prefix>`. */
+  memoOf(match: Match): Map<string, Promise<TreeEntry[]>> {
+    let m = this.selected.get(match);
+    if (!m) {
+      if (this.selected.size >= MEMO_MATCHERS) this.forget();
+      this.selected.set(match, (m = new Map()));
+    }
+    return m;
+  }
+
+  /** Count a memoised selection; past the bound every memo starts again (a push's memory stays flat). */
+  charge(entries: number): void {
+    this.held += entries + 1;
+    if (this.held > MEMO_ENTRIES) this.forget();
+  }
+
+  private forget(): void {
+    for (const m of this.selected.values()) m.clear();
+    this.selected.clear();
+    this.held = 0;
   }
 }
 
@@ -88,22 +124,36 @@ export function commitSnapshot(objects: ObjectReader, trees: TreeCache, git: Git
       throw new GateError('object', `${rev} does not lead to a tree`, msg.objectMissingHint);
     })());
 
-  const walk = async (treeOid: string, prefix: string, match: ((p: string) => boolean) | undefined, out: TreeEntry[]) => {
+  const walk = async (treeOid: string, prefix: string, match: Match | undefined, out: TreeEntry[], memo: boolean) => {
     const entries = await trees.read(treeOid);
     const subtrees: Promise<void>[] = [];
     for (const e of entries) {
       const path = prefix + e.name;
-      if (e.mode === '040000') subtrees.push(walk(e.oid, path + '/', match, out));
-      else if (!match || match(path)) out.push({ path, mode: e.mode, oid: e.oid });
+      if (e.mode === '040000') subtrees.push(match && memo ? selectUnder(e.oid, path + '/', match, out) : walk(e.oid, path + '/', match, out, false));
+      else if (!match || match(path, e.mode)) out.push({ path, mode: e.mode, oid: e.oid });
     }
     await Promise.all(subtrees);
+  };
+  // A subtree's selection, memoised: `match` sees only (path, mode), which the tree id and the
+  // prefix fix, so the same subtree at the same place selects the same entries.
+  const selectUnder = async (treeOid: string, prefix: string, match: Match, out: TreeEntry[]) => {
+    const memo = trees.memoOf(match);
+    const key = `${treeOid}\0${prefix}`;
+    let p = memo.get(key);
+    if (!p) {
+      const got: TreeEntry[] = [];
+      p = walk(treeOid, prefix, match, got, true).then(() => got);
+      memo.set(key, p);
+      p.then((g) => trees.charge(g.length)).catch(() => memo.delete(key));
+    }
+    for (const e of await p) out.push(e);
   };
 
   return {
     id: rev,
-    async list(match) {
+    async list(match, opts) {
       const out: TreeEntry[] = [];
-      await walk(await rootTree(), '', match, out);
+      await walk(await rootTree(), '', match, out, opts?.memo === true);
       return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
     async entry(path) {
@@ -139,7 +189,7 @@ export function indexSnapshot(git: GitRunner): Snapshot {
     id: 'index',
     async list(match) {
       const all = [...(await load()).values()];
-      return match ? all.filter((e) => match(e.path)) : all;
+      return match ? all.filter((e) => match(e.path, e.mode)) : all;
     },
     async entry(path) {
       return (await load()).get(path) ?? null;

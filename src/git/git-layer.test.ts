@@ -102,6 +102,26 @@ describe('snapshots', () => {
     cf.close();
   });
 
+  it('the tree cache holds trees up to a bound on their entries, newest first, and lists the same after evicting', async () => {
+    const info = await openRepo(repo.path, sb.env);
+    const cf = new CatFile(repo.path, sb.env);
+    let reads = 0;
+    const counting = { info: (o: string) => cf.info(o), read: (o: string) => (reads++, cf.read(o)), close: () => cf.close() };
+    const roomy = new TreeCache(counting, 20);
+    const tight = new TreeCache(counting, 20, 20000, 1);
+    const listing = async (t: TreeCache) => (await commitSnapshot(counting, t, info.git, 'HEAD').list()).map((e) => `${e.mode} ${e.path}`);
+    const want = await listing(roomy);
+    reads = 0;
+    expect(await listing(roomy)).toEqual(want);
+    expect(reads).toBe(0); // every tree held (HEAD resolves through rev-parse)
+    expect(await listing(tight)).toEqual(want);
+    reads = 0;
+    await listing(tight);
+    expect(reads).toBeGreaterThan(1); // one entry of room: the trees are read again
+    expect(want).toContain('100644 a.txt');
+    cf.close();
+  });
+
   it('the index snapshot sees staged content', async () => {
     repo.write('staged.txt', 's\n');
     repo.git('add', 'staged.txt');

@@ -29,29 +29,54 @@ const MEMO_MATCHERS = 64;
  */
 export class TreeCache {
   private readonly trees = new Map<string, Promise<RawEntry[]>>();
+  /** Entries of each parsed tree held, and their sum: the bound that memory follows. */
+  private readonly counts = new Map<string, number>();
+  private entries = 0;
   private readonly selected = new Map<Match, Map<string, Promise<TreeEntry[]>>>();
   private held = 0;
+  /**
+   * `limit`: tree objects held; `maxEntries`: their entries all together (about 150 bytes each
+   * parsed), so that a few big directories (a vendored tree of thousands of files) count for
+   * what they cost, and a long push's parsed trees stay a few MiB.
+   */
   constructor(
     private readonly objects: ObjectReader,
     private readonly oidBytes: number,
     private readonly limit = 20000,
+    private readonly maxEntries = 100_000,
   ) {}
 
   read(oid: string): Promise<RawEntry[]> {
-    let t = this.trees.get(oid);
+    const t = this.trees.get(oid);
     if (t) {
       // Refresh recency.
       this.trees.delete(oid);
       this.trees.set(oid, t);
       return t;
     }
-    t = this.objects.read(oid).then((o) => {
+    const p: Promise<RawEntry[]> = this.objects.read(oid).then((o) => {
       if (!o || o.type !== 'tree') throw new GateError('object', msg.objectMissing(oid), msg.objectMissingHint);
-      return parseTree(o.data, this.oidBytes);
+      const parsed = parseTree(o.data, this.oidBytes);
+      if (this.trees.get(oid) === p) {
+        this.counts.set(oid, parsed.length);
+        this.entries += parsed.length;
+        this.evict();
+      }
+      return parsed;
     });
-    this.trees.set(oid, t);
-    if (this.trees.size > this.limit) this.trees.delete(this.trees.keys().next().value!);
-    return t;
+    this.trees.set(oid, p);
+    this.evict();
+    return p;
+  }
+
+  /** Oldest first, down to both bounds (the newest tree always stays). */
+  private evict(): void {
+    while (this.trees.size > 1 && (this.trees.size > this.limit || this.entries > this.maxEntries)) {
+      const oldest = this.trees.keys().next().value!;
+      this.trees.delete(oldest);
+      this.entries -= this.counts.get(oldest) ?? 0;
+      this.counts.delete(oldest);
+    }
   }
 
   /** The memo of `match`'s selections, by `<tree id> NUL <prefix>`. */
@@ -85,13 +110,28 @@ export function parseTree(data: Buffer, oidBytes: number): RawEntry[] {
     const sp = data.indexOf(0x20, i);
     const nul = data.indexOf(0, sp);
     if (sp === -1 || nul === -1 || nul + 1 + oidBytes > data.length) throw new GateError('object', 'a tree object is malformed', msg.objectMissingHint);
-    const mode = data.toString('latin1', i, sp).padStart(6, '0');
+    const mode = modeAt(data, i, sp);
     const name = data.toString('utf8', sp + 1, nul);
     const oid = data.toString('hex', nul + 1, nul + 1 + oidBytes);
     out.push({ name, mode, oid });
     i = nul + 1 + oidBytes;
   }
   return out;
+}
+
+const MODES = ['100644', '100755', '120000', '160000'];
+
+/** The entry's mode, one shared string per usual mode (a parsed tree holds thousands). */
+function modeAt(data: Buffer, start: number, end: number): string {
+  if (end - start === 5 && data[start] === 0x34 && data.readUInt32BE(start + 1) === 0x30303030) return '040000';
+  if (end - start === 6) {
+    for (const m of MODES) {
+      let k = 0;
+      while (k < 6 && data[start + k] === m.charCodeAt(k)) k++;
+      if (k === 6) return m;
+    }
+  }
+  return data.toString('latin1', start, end).padStart(6, '0');
 }
 
 const HEX = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

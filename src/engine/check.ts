@@ -260,6 +260,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
 
     const changeSet = await changeSetPromise;
     for (const c of changeSet.commits) if (c.oid && c.tree) commitTrees.set(c.oid, c.tree);
+    trees.learn(changeSet.commits, changeSet.changes);
     // Refs that name trees or blobs: their content is checked like a root commit's.
     const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
     for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) snapshots.set(id, snap);

@@ -2,7 +2,7 @@
 // tree object at a time, with parsed tree objects shared between snapshots: consecutive commits
 // of a push share almost every subtree, so checking 2,000 commits reads each distinct tree
 // object once and starts no process per commit. The index is listed once with `git ls-files`.
-import type { Snapshot, TreeEntry } from '../changeset/types.js';
+import type { CommitInfo, FileChange, Snapshot, TreeEntry } from '../changeset/types.js';
 import { GateError } from '../errors.js';
 import { msg } from '../messages.js';
 import type { ObjectReader } from './cat-file.js';
@@ -34,6 +34,10 @@ export class TreeCache {
   private entries = 0;
   private readonly selected = new Map<Match, Map<string, Promise<TreeEntry[]>>>();
   private held = 0;
+  /** Commits whose changes against their first parent (or, for a root, the empty tree) are complete. */
+  private readonly diffs = new Map<string, { parent: string | null; changes: FileChange[] }>();
+  /** Per matcher, the last few commits' whole selections, by commit id. */
+  private readonly lists = new Map<Match, Map<string, Promise<TreeEntry[]>>>();
   /**
    * `limit`: tree objects held; `maxEntries`: their entries all together (about 150 bytes each
    * parsed), so that a few big directories (a vendored tree of thousands of files) count for
@@ -79,6 +83,63 @@ export class TreeCache {
     }
   }
 
+  /**
+   * The listed commits of a change set with their changes (`git diff-tree -r` against the first
+   * parent: complete, renames as both sides). A memoised listing of such a commit is its
+   * parent's with the changes applied when the parent's is at hand: no tree read at all.
+   * Merges are left out (a combined diff lists only what differs from every parent), and so is
+   * anything not listed by git log (ref moves, refs to trees), which is walked.
+   */
+  learn(commits: readonly CommitInfo[], changes: readonly FileChange[]): void {
+    const own = new Map<string, FileChange[]>();
+    for (const c of commits) if (c.oid && !c.transition && c.parents.length <= 1) own.set(c.oid, []);
+    for (const ch of changes) if (ch.commit !== null) own.get(ch.commit)?.push(ch);
+    for (const c of commits) {
+      const list = c.oid ? own.get(c.oid) : undefined;
+      if (list) this.diffs.set(c.oid!, { parent: c.parents[0] ?? null, changes: list });
+    }
+  }
+
+  /**
+   * A memoised whole listing of commit `rev` for `match`: the nearest listed ancestor's (held, or
+   * `walkOf` a commit the change set does not list, such as the pushed-onto tip), with every
+   * diff between them applied in order; `walkOf(rev)` when `rev` was not listed by git log.
+   */
+  listing(rev: string, match: Match, walkOf: (rev: string) => Promise<TreeEntry[]>): Promise<TreeEntry[]> {
+    let lru = this.lists.get(match);
+    if (!lru) {
+      if (this.lists.size >= MEMO_MATCHERS) this.lists.clear();
+      this.lists.set(match, (lru = new Map()));
+    }
+    const hit = lru.get(rev);
+    if (hit) return hit;
+    const chain: FileChange[][] = [];
+    let base: Promise<TreeEntry[]> | undefined;
+    for (let cur: string | null = rev; chain.length < MAX_CHAIN;) {
+      const held = cur === rev ? undefined : lru.get(cur);
+      if (held) {
+        base = held;
+        break;
+      }
+      const d = this.diffs.get(cur);
+      if (!d) {
+        base = walkOf(cur);
+        break;
+      }
+      chain.push(d.changes);
+      if (d.parent === null) {
+        base = Promise.resolve([]);
+        break;
+      }
+      cur = d.parent;
+    }
+    const p = base && chain.length > 0 ? base.then((entries) => applyDiffs(entries, chain.reverse(), match)) : (base ?? walkOf(rev));
+    lru.set(rev, p);
+    p.catch(() => lru.delete(rev));
+    if (lru.size > LISTINGS) lru.delete(lru.keys().next().value!);
+    return p;
+  }
+
   /** The memo of `match`'s selections, by `<tree id> NUL <prefix>`. */
   memoOf(match: Match): Map<string, Promise<TreeEntry[]>> {
     let m = this.selected.get(match);
@@ -100,6 +161,34 @@ export class TreeCache {
     this.selected.clear();
     this.held = 0;
   }
+}
+
+/** Whole listings kept per matcher: a push's commits come parent first, so a few suffice. */
+const LISTINGS = 8;
+
+const byPath = (a: TreeEntry, b: TreeEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Diffs walked back before a listing is taken from the tree instead. */
+const MAX_CHAIN = 100_000;
+
+/**
+ * An ancestor's selection with each commit's complete diff applied, oldest first: what walking
+ * the last commit's tree selects.
+ */
+function applyDiffs(ancestor: readonly TreeEntry[], diffs: readonly FileChange[][], match: Match): TreeEntry[] {
+  const out = new Map<string, TreeEntry>();
+  for (const e of ancestor) out.set(e.path, e);
+  for (const changes of diffs) {
+    for (const ch of changes) {
+      if (ch.status === 'R' && ch.oldPath !== null) out.delete(ch.oldPath);
+      if (ch.status !== 'C') out.delete(ch.path);
+    }
+    for (const ch of changes) {
+      if (ch.status === 'D' || ch.newMode === null || ch.newOid === null || ch.newMode === '040000') continue;
+      if (match(ch.path, ch.newMode)) out.set(ch.path, { path: ch.path, mode: ch.newMode, oid: ch.newOid });
+    }
+  }
+  return [...out.values()].sort(byPath);
 }
 
 /** `<mode> SP <name> NUL <raw id>` repeated. */
@@ -192,9 +281,14 @@ export function commitSnapshot(objects: ObjectReader, trees: TreeCache, git: Git
   return {
     id: rev,
     async list(match, opts) {
-      const out: TreeEntry[] = [];
-      await walk(await rootTree(), '', match, out, opts?.memo === true);
-      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const whole = async () => {
+        const out: TreeEntry[] = [];
+        await walk(await rootTree(), '', match, out, opts?.memo === true);
+        return out.sort(byPath);
+      };
+      if (!match || opts?.memo !== true) return whole();
+      const walkOf = (r: string) => (r === rev ? whole() : commitSnapshot(objects, trees, git, r, knownTree).list(match));
+      return [...(await trees.listing(rev, match, walkOf))];
     },
     async entry(path) {
       let tree = await rootTree();

@@ -249,6 +249,7 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
       readBlob,
       snapshot,
       objectType: async (oid) => (await objects.info(oid))?.type ?? null,
+      peel: (rev) => objects.peel(rev),
       run: async (args, input) => {
         const r = await repo.git.run(args, { input, okCodes: [0, 1, 2, 128] });
         return { stdout: r.stdout, code: r.code };

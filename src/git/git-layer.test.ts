@@ -32,6 +32,19 @@ describe('CatFile', () => {
     expect(info).toMatchObject({ type: 'blob', size: 6 });
   });
 
+  it('peels <id>^{tree} and ^{commit} as rev-parse does, through the same process', async () => {
+    const cf = new CatFile(repo.path, sb.env);
+    const head = repo.head();
+    expect(await cf.peel(`${head}^{tree}`)).toBe(repo.git('rev-parse', `${head}^{tree}`).trim());
+    expect(await cf.peel(`${head}^{commit}`)).toBe(head);
+    const blob = repo.git('rev-parse', `${head}:a.txt`).trim();
+    expect(await cf.peel(`${blob}^{tree}`)).toBeNull();
+    expect(await cf.peel(`${'1'.repeat(40)}^{tree}`)).toBeNull();
+    await expect(cf.peel(`${head}^{tree}\ninfo x`)).rejects.toThrow(/cannot be read/);
+    await expect(cf.peel('HEAD^{tree}')).rejects.toThrow(/cannot be read/);
+    cf.close();
+  });
+
   it('refuses object names that would desynchronise the protocol', async () => {
     const cf = new CatFile(repo.path, sb.env);
     await expect(cf.read('HEAD\ninfo x')).rejects.toThrow(/cannot be read/);

@@ -40,9 +40,15 @@ echo "== pre-commit, 10 staged files: the gate vs node -e 0"
  hyperfine -N -i --warmup 5 --runs "$RUNS" --export-json "$RESULTS/pre-commit.json" \
    'node -e 0' "node $CLI hook pre-commit" "env SAFETY_GATE_CODE_CACHE=off node $CLI hook pre-commit")
 
-echo "== pre-receive, a push of $COMMITS commits: the gate vs cat-file --batch over the same new blobs vs git log -p"
+echo "== pre-receive, a push of $COMMITS commits, cold (result cache off): the gate vs cat-file --batch over the same new blobs vs git log -p"
+# Cold is issue 12's criterion: SAFETY_GATE_CACHE=off, or every run after the first is warm.
+# BENCH_BASELINE_CLI=/path/to/old/dist/cli.js adds an older build to the same hyperfine run
+# (the pre-integrity build, for "unchanged or better"; findings may differ where rules were added).
+BASELINE=()
+[ -n "${BENCH_BASELINE_CLI:-}" ] && BASELINE=("SAFETY_GATE_CACHE=off node $BENCH_BASELINE_CLI hook pre-receive < $WORK/push-stdin.txt")
 (cd "$WORK/server.git" && hyperfine -i --warmup 2 --runs "$RUNS" --export-json "$RESULTS/pre-receive.json" \
-   "node $CLI hook pre-receive < $WORK/push-stdin.txt" \
+   "SAFETY_GATE_CACHE=off node $CLI hook pre-receive < $WORK/push-stdin.txt" \
+   "${BASELINE[@]}" \
    "git cat-file --batch < $WORK/push-blobs.txt > /dev/null" \
    "git log -p $(cat "$WORK/push-range.txt") > /dev/null")
 

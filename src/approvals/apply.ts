@@ -416,6 +416,7 @@ async function identEmail(git: GitAccess, v: string): Promise<string | null> {
 }
 
 async function revParse(git: GitAccess, rev: string): Promise<string | null> {
+  if (git.peel && /^[0-9a-f]+\^\{tree\}$/.test(rev)) return git.peel(rev);
   const r = await git.run(['rev-parse', '--verify', '-q', rev]);
   return r.code === 0 ? r.stdout.toString('utf8').trim() : null;
 }

@@ -21,7 +21,7 @@ export function snapshotOfChanges(changes: readonly FileChange[], id = 'scan'): 
   return {
     id,
     async list(match) {
-      return match ? all().filter((e) => match(e.path)) : [...all()];
+      return match ? all().filter((e) => match(e.path, e.mode)) : [...all()];
     },
     async entry(path) {
       all();

@@ -149,8 +149,13 @@ export interface Actor {
 export interface Snapshot {
   /** 'index' or a commit/tree id. */
   readonly id: string;
-  /** Entries whose path matches `match` (all when omitted). Cheap on repeat calls. */
-  list(match?: (path: string) => boolean): Promise<TreeEntry[]>;
+  /**
+   * Entries whose path (and mode) match `match` (all when omitted). With `memo: true`, `match`
+   * is one function for the whole run (made once, not a new closure per call) that depends on
+   * its arguments alone: commit snapshots then memoise what it selects under each subtree
+   * (src/git/snapshot.ts), so listing the next commit of a push walks only its new trees.
+   */
+  list(match?: (path: string, mode: string) => boolean, opts?: { memo?: boolean }): Promise<TreeEntry[]>;
   /** The entry at `path`, or null. */
   entry(path: string): Promise<TreeEntry | null>;
 }

@@ -36,6 +36,8 @@ export function startChangeSet(repo: RepoInfo, objects: CatFile, who: { actor: A
 /** What the policy adds to the change set: non-commit refs' content, and (pre-receive) every ref move judged as a whole. */
 export async function completeChangeSet(changeSet: ChangeSet, repo: RepoInfo, objects: CatFile, policy: Policy, run: RunGit): Promise<void> {
   for (const c of changeSet.commits) if (c.oid && c.tree) run.commitTrees.set(c.oid, c.tree);
+  // A listed commit's tree listing is derived from its parent's by the diff (no tree walk).
+  run.trees.learn(changeSet.commits, changeSet.changes);
   // Refs that name trees or blobs: their content is checked like a root commit's.
   const refOptions = policy.rules['ref-integrity']?.options as { non_commit_blob_path?: string | null } | undefined;
   for (const [id, snap] of await addNonCommitContent(changeSet, repo.git, { blobPath: refOptions?.non_commit_blob_path ?? null })) run.snapshots.set(id, snap);

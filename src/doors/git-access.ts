@@ -102,6 +102,7 @@ export function runGit(repo: RepoInfo, objects: CatFile, policy: Policy): RunGit
     readBlob,
     snapshot,
     objectType: async (oid) => (await objects.info(oid))?.type ?? null,
+    peel: (rev) => objects.peel(rev),
     run: async (args, input) => {
       const r = await repo.git.run(args, { input, okCodes: [0, 1, 2, 128] });
       return { stdout: r.stdout, code: r.code };

@@ -15,6 +15,9 @@ export interface ObjectData extends ObjectInfo {
   data: Buffer;
 }
 
+/** What peel() accepts: an object id and one peel, nothing that could hold whitespace. */
+const PEELABLE = /^[0-9a-fA-F]{4,64}\^\{(?:tree|commit)\}$/;
+
 export interface ObjectReader {
   info(oid: string): Promise<ObjectInfo | null>;
   read(oid: string): Promise<ObjectData | null>;
@@ -46,6 +49,16 @@ export class CatFile implements ObjectReader {
 
   info(oid: string): Promise<ObjectInfo | null> {
     return this.request('info', oid) as Promise<ObjectInfo | null>;
+  }
+
+  /**
+   * The id `<object id>^{tree}` / `^{commit}` peels to, as `git rev-parse --verify -q` gives it,
+   * through this process (cat-file reads revision expressions): a push that judges 1,600 commits
+   * started 1,600 `rev-parse` processes, each a fork of a heap of a GiB. Null when it does not peel.
+   */
+  async peel(rev: string): Promise<string | null> {
+    if (!PEELABLE.test(rev)) throw new GateError('object', msg.objectMissing(rev));
+    return (await (this.request('info', rev, true) as Promise<ObjectInfo | null>))?.oid ?? null;
   }
 
   read(oid: string): Promise<ObjectData | null> {
@@ -85,10 +98,10 @@ export class CatFile implements ObjectReader {
     return child;
   }
 
-  private request(kind: 'info' | 'contents', oid: string): Promise<ObjectInfo | ObjectData | null> {
+  private request(kind: 'info' | 'contents', oid: string, peeling = false): Promise<ObjectInfo | ObjectData | null> {
     if (this.failed) return Promise.reject(this.failed);
     // An object name with whitespace would desynchronise the protocol.
-    if (!/^[0-9a-fA-F]{4,64}$/.test(oid)) return Promise.reject(new GateError('object', msg.objectMissing(oid)));
+    if (!peeling && !/^[0-9a-fA-F]{4,64}$/.test(oid)) return Promise.reject(new GateError('object', msg.objectMissing(oid)));
     return new Promise((resolve, reject) => {
       this.queue.push({ kind, resolve, reject });
       this.outbox.push(`${kind} ${oid}\n`);

@@ -41,6 +41,12 @@ export interface GitAccess {
   snapshot(rev: string): Snapshot;
   /** Object type ('blob' | 'tree' | 'commit' | 'tag') or null when the object does not exist. */
   objectType(oid: string): Promise<string | null>;
+  /**
+   * `<object id>^{tree}` or `<object id>^{commit}` peeled through the run's cat-file process (no
+   * process per call; `git rev-parse --verify -q` otherwise): the id, or null when it does not
+   * peel to one. Absent on fakes.
+   */
+  peel?(rev: string): Promise<string | null>;
   /** Run a git command with the inherited (quarantine-aware) environment. No network commands. */
   run(args: readonly string[], input?: string | Buffer): Promise<{ stdout: Buffer; code: number }>;
   /** Absolute work tree root; null in a bare repository. */

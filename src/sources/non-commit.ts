@@ -38,7 +38,7 @@ export async function addNonCommitContent(cs: ChangeSet, git: GitRunner, opts: N
       changes = [{ status: 'A', path: entry.path, oldPath: null, oldMode: null, newMode: entry.mode, oldOid: null, newOid: entry.oid, commit: p.oid }];
       snapshots.set(p.oid, {
         id: p.oid,
-        list: async (match) => (!match || match(entry.path) ? [entry] : []),
+        list: async (match) => (!match || match(entry.path, entry.mode) ? [entry] : []),
         entry: async (path) => (path === entry.path ? entry : null),
       });
     }

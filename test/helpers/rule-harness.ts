@@ -122,7 +122,7 @@ function memorySnapshot(id: string, tree: Files, store: Map<string, Buffer>, mod
       return { path, mode: modes[path] ?? '100644', oid };
     })
     .sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { id, list: async (match) => entries.filter((e) => !match || match(e.path)), entry: async (path) => entries.find((e) => e.path === path) ?? null };
+  return { id, list: async (match) => entries.filter((e) => !match || match(e.path, e.mode)), entry: async (path) => entries.find((e) => e.path === path) ?? null };
 }
 
 function memoryChanges(c: MemoryCommit, commit: string | null, store: Map<string, Buffer>): FileChange[] {

@@ -41,9 +41,12 @@ function lruFor(git: GitAccess, filter: EntryFilter): Lru {
   return perRun(git, `tracked:${filter.id}`, () => new Lru());
 }
 
-async function listAll(snapshot: Snapshot, filter: EntryFilter): Promise<Entries> {
+async function listAll(git: GitAccess, snapshot: Snapshot, filter: EntryFilter): Promise<Entries> {
+  // One matcher per filter id for the run (the id names the filter): the snapshot memoises what
+  // it selects, so listing the next commit reads no tree (src/git/snapshot.ts).
+  const match = perRun(git, `tracked-match:${filter.id}`, () => filter.match);
   const out: Entries = new Map();
-  for (const e of await snapshot.list()) if (filter.match(e.path, e.mode)) out.set(e.path, e);
+  for (const e of await snapshot.list(match, { memo: true })) out.set(e.path, e);
   return out;
 }
 
@@ -52,7 +55,7 @@ function trackedOfSnapshot(git: GitAccess, filter: EntryFilter, snapshot: Snapsh
   const lru = lruFor(git, filter);
   let p = lru.get(snapshot.id);
   if (!p) {
-    p = listAll(snapshot, filter);
+    p = listAll(git, snapshot, filter);
     lru.set(snapshot.id, p);
   }
   return p;
@@ -81,7 +84,7 @@ export function trackedAfter(git: GitAccess, filter: EntryFilter, view: CommitVi
   if (key === 'index' || view.info.parents.length > 1) {
     // Merges: the combined diff is not against the first parent alone. The index lists in one
     // `git ls-files`, cheaper than walking HEAD's trees.
-    p = listAll(view.snapshot, filter);
+    p = listAll(git, view.snapshot, filter);
   } else if (view.parentSnapshot === null) {
     p = Promise.resolve(applyChanges(new Map(), view.changes, filter));
   } else {

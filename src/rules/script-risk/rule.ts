@@ -136,7 +136,7 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
     const listScripts = async (snapshot: Snapshot): Promise<Map<string, TreeEntry>> => {
       const scripts = new Map<string, TreeEntry>();
       const maybe: TreeEntry[] = [];
-      for (const e of await snapshot.list(inRoots)) {
+      for (const e of await snapshot.list(inRoots, { memo: true })) {
         if (e.mode === '160000' || e.mode === '040000') continue;
         if (isManifest(e.path)) continue;
         if (scriptByName(e.path, e.mode)) scripts.set(norm(e.path), e);

@@ -120,20 +120,31 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
               other heredoc bodies (env files, user_data) read as shell/env lines,
               "\${"literal"}" interpolation of literals
-  Python      os.environ["K"] = "V", setdefault, putenv, environ.update({…} / K="V"),
-              environ |= {…}, getenv/environ.get defaults, env dicts ({**os.environ, …},
-              env={…}), K = "V" statements, K="V" kwargs; os.environ reached as
-              from os import environ as E, E = os.environ, getattr(os, "environ");
-              a module constant the file sets once to a literal (MODE = "EXECUTE" …
-              os.environ["AGENT_MODE"] = MODE);
-              keys and values built from literal concatenation ("AGENT_" + "MODE"); string
-              escapes decoded (\\x, \\u, \\U, octal)
+  Python      os.environ["K"] = "V", __setitem__, setdefault, putenv, environ.update({…} /
+              K="V" / [("K", "V")]), environ |= {…}, getenv/environ.get defaults, env dicts
+              ({**os.environ, …}, env={…}), K = "V" statements, K="V" kwargs; one alias table
+              for os.environ: from os import environ as E, E = os.environ, getattr(os,
+              "environ"), vars(os)["environ"], os.__dict__["environ"], and its copies
+              (os.environ.copy(), dict(os.environ), copy.copy(…)) that code hands a child
+              process as env=; a module constant the file sets once to a literal (MODE =
+              "EXECUTE" … os.environ["AGENT_MODE"] = MODE); string escapes decoded
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
               Object.assign(process.env, {…}), Object.defineProperty(process.env, "K",
               {value: "V"}), Reflect.set(process.env, "K", "V"), destructuring defaults
-              const { K = "V" } = process.env, env objects, const K = "V"; escaped
-              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation,
-              template literals whose fields are string literals (\`EXE\${''}CUTE\`)
+              const { K = "V" } = process.env, env objects, const K = "V"; one alias table
+              for process.env: process["env"], globalThis/global/window.process.env,
+              require("process").env, const e = process.env, const { env: E } = process,
+              import { env } from "node:process", const p = process (p.env); escaped
+              identifiers (\\u0041GENT_MODE), template literals whose fields are string
+              literals (\`EXE\${''}CUTE\`)
+  Constants   keys and values (Python and JS/TS alike) that are pure expressions of literals
+              are computed first, by one evaluator (readers/settings/constants.ts): + and *,
+              Python % and str.format of literals, f-strings whose fields are literals,
+              str.join of a literal list, slices ([::-1]), chr, str, bytes([…]),
+              bytes.fromhex, base64/b32/b16 decoding, binascii.unhexlify, codecs.decode
+              (rot13, hex, base64), .decode/.encode, .upper/.lower/.strip/.replace/…;
+              JS [..].join, .concat, .repeat, .split/.reverse, String.fromCharCode, atob,
+              Buffer.from(…, "hex"|"base64").toString(), decodeURIComponent
   .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators
   TOML        tables, dotted and quoted keys, inline tables, basic/literal/multi-line strings
               unescaped the TOML way, "K=V" strings in arrays (pytest-env)
@@ -172,10 +183,15 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     {**os.environ, …}, {...process.env, …}, environ.update, Object.assign(process.env, …));
     a module constant named exactly like the setting (AGENT_MODE = "EXECUTE") counts too.
   - Out of reach (values computed at run time, so a reviewer must watch for them): keys or
-    values built from variables, function calls, format strings or f-strings with fields in
-    Python and JS/TS (os.environ[prefix + "MODE"], process.env[key], "EXE".join(…),
-    bytes.fromhex(…).decode(), template literals with \${…}: the Python and JS readers skip a
-    non-literal value instead of failing closed), values read from other
+    values with any operand that is not a literal in Python and JS/TS (a variable other than
+    a module constant set once, a parameter, a call of anything but the decoders listed
+    above, a float, os.environ[prefix + "MODE"], process.env[key], f"{mode}", template
+    literals with \${x}, a loop or comprehension: the Python and JS readers skip such a value
+    instead of failing closed); a key spelled only in an encoded form (hex, base64, char
+    codes) with no plain part of the setting name in the file: the prefilter looks for the
+    name's words and does not decode; an environment reached through a name rebound
+    later in the file (aliases are per file, not per line), setattr/exec/eval of
+    non-literal text, os.environ passed through a function; values read from other
     files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
     envs, Python exec/eval and shell eval of non-literal text, base64 outside Secret
     manifests, printf formats other than
@@ -288,6 +304,10 @@ function keyKeywords(keys: Iterable<string>): string[] {
     if (words.length > 1) {
       out.add(`${words[0]}:`);
       out.add(`"${words[0]}"`);
+      // A key computed from quoted parts ("_".join(['AGENT', 'MODE']), "AGENT_%s" % "MODE",
+      // ['AGENT_', 'MODE'].join('')): the constant evaluator computes it, the prefilter must let it through.
+      const last = words[words.length - 1]!;
+      for (const q of ['"', "'"]) for (const k of [`${q}${words[0]}${q}`, `${q}${words[0]}_`, `_${last}${q}`, `${q}${last}${q}`]) out.add(k);
     }
   }
   return [...out];

@@ -71,4 +71,15 @@ describe('pre-receive evaluates pure expressions of literals and follows environ
     );
     expectAccepted({ 'services/a.js': 'const e = { mode: 1 }; e.AGENT_MODE = "EXECUTE";\n' });
   });
+
+  it('shell: quoted arguments of export/env after quote removal, read splitting on the IFS in effect; a quoted command word passes', () => {
+    expectRefused(
+      {
+        'ops/a.sh': '#!/bin/sh\nexport "AGENT_MODE=EXECUTE"\n',
+        'ops/b.sh': '#!/bin/bash\nIFS== read -r K AGENT_MODE <<< "x=EXECUTE"; export AGENT_MODE\n',
+      },
+      [/remote: .*ops\/a\.sh:2.*agent-mode/, /remote: .*ops\/b\.sh:2.*agent-mode/],
+    );
+    expectAccepted({ 'ops/a.sh': '#!/bin/sh\necho "AGENT_MODE=EXECUTE is refused"\n', 'ops/b.sh': '#!/bin/bash\nread -r K AGENT_MODE <<< "x=EXECUTE OBSERVE"\n' });
+  });
 });

@@ -111,7 +111,10 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               stage's bare ARG) and earlier ENVs substituted into later values
   shell       export/declare -x/typeset/readonly/local, K=V, K=V cmd, env K=V, \${K:=V},
               \${K:-V}, $'…' (\\x, octal, \\u escapes), backslash-newline anywhere (also inside
-              K), printf -v K FMT ARGS (text, %s, %b), read K <<< word, docker -e/--env,
+              K), printf -v K FMT ARGS (text, %s, %b), read K <<< word (split on the IFS
+              in effect: IFS== read -r K V <<< "x=EXECUTE"), arguments of export/declare/
+              typeset/readonly/local/env taken after quote removal (export "K=V",
+              declare 'K'=V, export $'K=…', env "K=V" cmd), docker -e/--env,
               gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
               echo K=V >> $GITHUB_ENV (or >> /etc/environment), eval and sh/bash -c of
               literal text (read as a script), heredocs written to a file or a pipe (read as .env

@@ -82,4 +82,20 @@ describe('pre-receive evaluates pure expressions of literals and follows environ
     );
     expectAccepted({ 'ops/a.sh': '#!/bin/sh\necho "AGENT_MODE=EXECUTE is refused"\n', 'ops/b.sh': '#!/bin/bash\nread -r K AGENT_MODE <<< "x=EXECUTE OBSERVE"\n' });
   });
+
+  it('embedded: Argo CD Helm parameters set env values; Terraform images in one-line blocks; permitted twins pass', () => {
+    expectRefused(
+      {
+        'deploy/app.yaml':
+          'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source:\n    helm:\n      parameters:\n      - name: env.AGENT_MODE\n        value: EXECUTE\n',
+        'infra/k8s.tf': 'resource "kubernetes_deployment" "a" {\n  spec { template { spec { container { image = "nginx:latest" } } } }\n}\n',
+      },
+      [/remote: .*deploy\/app\.yaml:9.*agent-mode/, /remote: .*infra\/k8s\.tf:2.*image-pinning/],
+    );
+    expectAccepted({
+      'deploy/app.yaml':
+        'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source:\n    helm:\n      parameters:\n      - name: env.AGENT_MODE\n        value: OBSERVE\n',
+      'infra/k8s.tf': 'resource "kubernetes_deployment" "a" {\n  spec { template { spec { container { image = "nginx:1.27.3" } } } }\n}\n',
+    });
+  });
 });

@@ -100,7 +100,10 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               run/script/command/args strings; Kustomize patch strings (YAML in YAML);
               ConfigMap/Secret data/stringData entries named *.env, *.json, *.yaml,
               *.properties, *.toml, *.xml… read with that file's reader (Secret data and
-              binaryData are base64); Kustomize configMapGenerator/secretGenerator literals
+              binaryData are base64); Kustomize configMapGenerator/secretGenerator literals;
+              Argo CD Application/ApplicationSet spec.source(s).helm.parameters
+              {name: a.b.K, value} (a value path: its last segments are the key) and
+              helm.values strings (read as YAML; valuesObject is a map, read like any map)
   Referenced  compose env_file: and Kustomize envs:/files: are resolved in the same tree and
               read as env files (or by name), in scope whatever their directory
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json

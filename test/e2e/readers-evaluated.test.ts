@@ -98,4 +98,18 @@ describe('pre-receive evaluates pure expressions of literals and follows environ
       'infra/k8s.tf': 'resource "kubernetes_deployment" "a" {\n  spec { template { spec { container { image = "nginx:1.27.3" } } } }\n}\n',
     });
   });
+
+  it('files a compose or Kustomize file in the tree loads are judged when they change on their own', () => {
+    // The wiring lands clean; then only the out-of-scope env files change.
+    expectAccepted({
+      'docs/dev1.env': 'AGENT_MODE=OBSERVE\n',
+      'docker-compose.yml': 'services:\n  app:\n    image: "python:3.12.1"\n    env_file: docs/dev1.env\n',
+      'docs/dev3.env': 'AGENT_MODE=OBSERVE\n',
+      'k8s/kustomization.yaml': 'configMapGenerator:\n- name: app\n  envs: [../docs/dev3.env]\n',
+    });
+    expectRefused({ 'docs/dev1.env': 'AGENT_MODE=EXECUTE\n' }, [/remote: .*docs\/dev1\.env:1.*agent-mode.*loaded by docker-compose\.yml/]);
+    expectRefused({ 'docs/dev3.env': 'AGENT_MODE=EXECUTE\n' }, [/remote: .*docs\/dev3\.env:1.*agent-mode.*loaded by k8s\/kustomization\.yaml/]);
+    // A docs env file nothing loads stays out of scope.
+    expectAccepted({ 'docs/example.env': 'AGENT_MODE=EXECUTE\n' });
+  });
 });

@@ -4,9 +4,9 @@
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
 import type { FileChange } from '../../changeset/types.js';
 import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../../readers/settings/index.js';
-import { loadYamlDocuments, type YamlNode } from '../../readers/yaml.js';
-import { normalizeRepoPath } from '../../engine/paths.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { loadYamlDocuments } from '../../readers/yaml.js';
+import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
+import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
 const SYNTAX_LABEL: [RegExp, string][] = [
@@ -105,7 +105,11 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               {name: a.b.K, value} (a value path: its last segments are the key) and
               helm.values strings (read as YAML; valuesObject is a map, read like any map)
   Referenced  compose env_file: and Kustomize envs:/files: are resolved in the same tree and
-              read as env files (or by name), in scope whatever their directory
+              read as env files (or by name), in scope whatever their directory: when the
+              loading file changes, and when the loaded file changes on its own (an index of
+              the files that compose files, docker-compose*.y(a)ml / compose*.y(a)ml, and
+              kustomization.y(a)ml in the pushed tree load; a compose file of another name is
+              indexed only when it is itself in the change)
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
               scripts as shell (JSONC ok); \\u escapes in keys and values decoded
   .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…"
@@ -201,8 +205,7 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
     envs, Python exec/eval and shell eval of non-literal text, base64 outside Secret
     manifests, printf formats other than
-    %s/%b, shell arrays and indirect expansion (\${!name}), and an env file outside
-    runtime scope changed without the compose file that references it.
+    %s/%b, shell arrays and indirect expansion (\${!name}).
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
     file that lists forbidden pairs: write such lists as {name, forbidden} or keep them out of
     the runtime scope.
@@ -228,6 +231,7 @@ export const agentMode = defineRule<AgentModeOptions>({
     const names: ReadonlySet<string> = new Set(ctx.options.settings.flatMap((s) => [s.name, ...s.aliases]));
     // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
     // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
+    const loadedIndex = new RuntimeLoadedIndex((oid) => ctx.git.readBlob(oid));
     const keywords = [...keyKeywords(byKey.keys()), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
     return {
       keywords,
@@ -255,6 +259,26 @@ export const agentMode = defineRule<AgentModeOptions>({
             if (!b || !b.isText) continue;
             const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
             await judgeFile(ref.path, as, report, ` (read through ${file.path})`);
+          }
+        }
+      },
+      // Files a compose or Kustomize file in the tree loads, changed on their own (the loader
+      // unchanged): in runtime scope whatever their directory (readers/runtime-loaded.ts).
+      async checkRun(run: RunView, report: Report) {
+        let live = false;
+        for (const commit of run.commits) {
+          const candidates = commit.changes.filter((c) => c.status !== 'D' && c.newOid && (c.newMode === '100644' || c.newMode === '100755') && !inScope(c.path));
+          if (!live && candidates.length === 0) continue;
+          live = true; // from here on the index is carried commit to commit
+          const loaded = await loadedIndex.loadedIn(commit);
+          for (const c of candidates) {
+            const by = loaded.get(c.path);
+            // A loader changed in this commit already read its files (checkFile above).
+            if (!by || commit.changes.some((x) => x.path === by.loader && inScope(by.loader))) continue;
+            const b = await ctx.git.readBlob(c.newOid!);
+            if (!b || !b.isText) continue;
+            const as = await readSettings(by.ref.dotenv ? `${c.path}.env` : c.path, b, names);
+            await judgeFile(c.path, as, (f) => report({ ...f, commit: c.commit }), ` (loaded by ${by.loader})`);
           }
         }
       },
@@ -317,38 +341,4 @@ function keyKeywords(keys: Iterable<string>): string[] {
     }
   }
   return [...out];
-}
-
-/**
- * Files a YAML manifest makes the runtime read as config: compose `env_file:` (a string, a
- * list of strings or of {path}), Kustomize configMapGenerator / secretGenerator `envs:` (env
- * files) and `files:` (`[key=]path`). Paths are resolved against the manifest's directory.
- */
-function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
-  const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
-  const out = new Map<string, boolean>();
-  const add = (p: string, dotenv: boolean) => {
-    if (!p || p.includes('${') || /^[a-z]+:\/\//i.test(p) || p.startsWith('/')) return;
-    const n = normalizeRepoPath(dir + p);
-    if (n && !n.startsWith('..')) out.set(n, (out.get(n) ?? false) || dotenv);
-  };
-  const strings = (n: YamlNode | null | undefined, field?: string): string[] => {
-    if (!n) return [];
-    if (n.kind === 'scalar') return typeof n.value === 'string' ? [n.value] : [];
-    if (n.kind === 'seq') return n.items.flatMap((i) => (i?.kind === 'map' && field ? strings(i.pairs.find((p) => p.key === field)?.value) : strings(i)));
-    return [];
-  };
-  const visit = (n: YamlNode | null, depth: number): void => {
-    if (!n || depth > 8) return;
-    if (n.kind === 'seq') for (const i of n.items) visit(i, depth + 1);
-    if (n.kind !== 'map') return;
-    for (const p of n.pairs) {
-      if (p.key === 'env_file') for (const f of strings(p.value, 'path')) add(f, true);
-      else if (p.key === 'envs' && depth > 0) for (const f of strings(p.value)) add(f, true);
-      else if (p.key === 'files' && depth > 0) for (const f of strings(p.value)) add(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f, false);
-      else visit(p.value, depth + 1);
-    }
-  };
-  for (const r of roots) visit(r, 0);
-  return [...out].map(([path, dotenv]) => ({ path, dotenv }));
 }

@@ -1,0 +1,141 @@
+// Files that runtime configuration in the tree makes the runtime read: compose `env_file:` and
+// Kustomize configMapGenerator / secretGenerator `envs:` / `files:`. Such a file is runtime
+// content wherever it lives (docs/dev1.env loaded by docker-compose.yml is the container's
+// environment), so a change to it ON ITS OWN, the loading file unchanged, must be judged.
+//
+// `RuntimeLoadedIndex` answers "which loader in this commit's tree loads path P?". Built once
+// per push from one tree listing (the first commit that needs it), then carried from parent to
+// child through the commits' own changes (only changed loader files are re-read), so a push of
+// 2,000 commits walks one tree, not 2,000. Loaders are recognised by name (compose files:
+// docker-compose*.y(a)ml, compose*.y(a)ml; kustomization.y(a)ml, Kustomization).
+import type { Blob } from '../changeset/blob.js';
+import type { FileChange, Snapshot } from '../changeset/types.js';
+import { loadYamlDocuments, type YamlNode } from './yaml.js';
+
+export interface LoadedRef {
+  path: string;
+  /** Read as an env file (compose env_file, Kustomize envs) whatever its name. */
+  dotenv: boolean;
+}
+
+const LOADER = /(^|\/)((docker-)?compose([.-][^/]*)?\.ya?ml|kustomization\.ya?ml|Kustomization)$/i;
+
+/** A compose or Kustomize file by name: the files the index reads. */
+function isRuntimeLoader(path: string): boolean {
+  return LOADER.test(path);
+}
+
+/**
+ * Files a YAML manifest makes the runtime read as config: compose `env_file:` (a string, a
+ * list of strings or of {path}), Kustomize configMapGenerator / secretGenerator `envs:` (env
+ * files) and `files:` (`[key=]path`). Paths are resolved against the manifest's directory.
+ */
+export function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): LoadedRef[] {
+  const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
+  const out = new Map<string, boolean>();
+  const add = (p: string, dotenv: boolean) => {
+    if (!p || p.includes('${') || /^[a-z]+:\/\//i.test(p) || p.startsWith('/')) return;
+    const n = insideRepo(dir + p);
+    if (n) out.set(n, (out.get(n) ?? false) || dotenv);
+  };
+  const strings = (n: YamlNode | null | undefined, field?: string): string[] => {
+    if (!n) return [];
+    if (n.kind === 'scalar') return typeof n.value === 'string' ? [n.value] : [];
+    if (n.kind === 'seq') return n.items.flatMap((i) => (i?.kind === 'map' && field ? strings(i.pairs.find((p) => p.key === field)?.value) : strings(i)));
+    return [];
+  };
+  const visit = (n: YamlNode | null, depth: number): void => {
+    if (!n || depth > 8) return;
+    if (n.kind === 'seq') for (const i of n.items) visit(i, depth + 1);
+    if (n.kind !== 'map') return;
+    for (const p of n.pairs) {
+      if (p.key === 'env_file') for (const f of strings(p.value, 'path')) add(f, true);
+      else if (p.key === 'envs' && depth > 0) for (const f of strings(p.value)) add(f, true);
+      else if (p.key === 'files' && depth > 0) for (const f of strings(p.value)) add(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f, false);
+      else visit(p.value, depth + 1);
+    }
+  };
+  for (const r of roots) visit(r, 0);
+  return [...out].map(([path, dotenv]) => ({ path, dotenv }));
+}
+
+/** `a/./b/../c` → `a/c`; null when it climbs above the repository root. */
+function insideRepo(path: string): string | null {
+  const segs: string[] = [];
+  for (const s of path.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') {
+      if (segs.length === 0) return null;
+      segs.pop();
+    } else segs.push(s);
+  }
+  return segs.length > 0 ? segs.join('/') : null;
+}
+
+/** The references of one loader blob (memoised per blob: several rules and commits share it). */
+async function refsOfBlob(path: string, blob: Blob): Promise<LoadedRef[]> {
+  if (!/env_file|envs:|files:/.test(blob.text)) return [];
+  const docs = (await loadYamlDocuments(blob)).docs.map((d) => d.contents);
+  return referencedFiles(path, docs);
+}
+
+interface CommitLike {
+  info: { oid: string | null; parents: string[]; transition?: { newOid: string } };
+  changes: readonly FileChange[];
+  snapshot: Snapshot;
+}
+
+/** loader path → its references, for one tree state. */
+type LoaderMap = Map<string, LoadedRef[]>;
+
+export class RuntimeLoadedIndex {
+  private readonly byCommit = new Map<string, LoaderMap>();
+  private readonly byPath = new WeakMap<LoaderMap, Map<string, { loader: string; ref: LoadedRef }>>();
+
+  constructor(private readonly readBlob: (oid: string) => Promise<Blob | null>) {}
+
+  /** Which loader of `commit`'s tree loads each path (first loader by path order wins). */
+  async loadedIn(commit: CommitLike): Promise<Map<string, { loader: string; ref: LoadedRef }>> {
+    const map = await this.loaders(commit);
+    let byPath = this.byPath.get(map);
+    if (!byPath) {
+      byPath = new Map();
+      for (const loader of [...map.keys()].sort()) for (const ref of map.get(loader)!) if (!byPath.has(ref.path)) byPath.set(ref.path, { loader, ref });
+      this.byPath.set(map, byPath);
+    }
+    return byPath;
+  }
+
+  private async loaders(commit: CommitLike): Promise<LoaderMap> {
+    const oid = commit.info.transition?.newOid ?? commit.info.oid ?? 'index';
+    const known = this.byCommit.get(oid);
+    if (known) return known;
+    const parent = commit.info.parents.length === 1 && !commit.info.transition ? this.byCommit.get(commit.info.parents[0]!) : undefined;
+    let map: LoaderMap;
+    if (parent) {
+      // The parent's loaders, with this commit's changed loader files re-read.
+      map = parent;
+      const touched = commit.changes.filter((c) => isRuntimeLoader(c.path) || (c.oldPath !== null && isRuntimeLoader(c.oldPath)));
+      if (touched.length > 0) {
+        map = new Map(parent);
+        for (const c of touched) {
+          if (c.oldPath !== null) map.delete(c.oldPath);
+          map.delete(c.path);
+          if (c.status !== 'D' && c.newOid && isRuntimeLoader(c.path) && (c.newMode === '100644' || c.newMode === '100755')) await this.add(map, c.path, c.newOid);
+        }
+      }
+    } else {
+      map = new Map();
+      for (const e of await commit.snapshot.list(isRuntimeLoader)) if (e.mode === '100644' || e.mode === '100755') await this.add(map, e.path, e.oid);
+    }
+    this.byCommit.set(oid, map);
+    return map;
+  }
+
+  private async add(map: LoaderMap, path: string, oid: string): Promise<void> {
+    const blob = await this.readBlob(oid);
+    if (!blob || !blob.isText) return;
+    const refs = await blob.parseAsync(`runtime-loaded:${path}`, (b) => refsOfBlob(path, b));
+    if (refs.length > 0) map.set(path, refs);
+  }
+}

@@ -16,6 +16,11 @@ export interface LoadedRef {
   path: string;
   /** Read as an env file (compose env_file, Kustomize envs) whatever its name. */
   dotenv: boolean;
+  /**
+   * A Kustomize `resources:` entry (a manifest, or a directory holding a kustomization), with
+   * the kustomization's namePrefix / nameSuffix: the names it is deployed under.
+   */
+  resource?: { prefix: string; suffix: string };
 }
 
 const LOADER = /(^|\/)((docker-)?compose([.-][^/]*)?\.ya?ml|kustomization\.ya?ml|Kustomization)$/i;
@@ -56,7 +61,25 @@ export function referencedFiles(manifest: string, roots: readonly (YamlNode | nu
     }
   };
   for (const r of roots) visit(r, 0);
-  return [...out].map(([path, dotenv]) => ({ path, dotenv }));
+  const refs: LoadedRef[] = [...out].map(([path, dotenv]) => ({ path, dotenv }));
+  // Kustomize resources and the name transforms applied to them.
+  if (/(^|\/)(kustomization\.ya?ml|Kustomization)$/i.test(manifest)) {
+    for (const r of roots) {
+      if (r?.kind !== 'map') continue;
+      const text = (k: string) => {
+        const v = r.pairs.find((p) => p.key === k)?.value;
+        return v?.kind === 'scalar' && typeof v.value === 'string' ? v.value : '';
+      };
+      const resource = { prefix: text('namePrefix'), suffix: text('nameSuffix') };
+      for (const k of ['resources', 'bases']) {
+        for (const f of strings(r.pairs.find((p) => p.key === k)?.value)) {
+          const n = insideRepo(dir + f);
+          if (n && !/^[a-z]+:\/\//i.test(f)) refs.push({ path: n, dotenv: false, resource });
+        }
+      }
+    }
+  }
+  return refs;
 }
 
 /** `a/./b/../c` → `a/c`; null when it climbs above the repository root. */
@@ -74,7 +97,7 @@ function insideRepo(path: string): string | null {
 
 /** The references of one loader blob (memoised per blob: several rules and commits share it). */
 async function refsOfBlob(path: string, blob: Blob): Promise<LoadedRef[]> {
-  if (!/env_file|envs:|files:/.test(blob.text)) return [];
+  if (!/env_file|envs:|files:|resources:|bases:/.test(blob.text)) return [];
   const docs = (await loadYamlDocuments(blob)).docs.map((d) => d.contents);
   return referencedFiles(path, docs);
 }
@@ -92,6 +115,16 @@ export class RuntimeLoadedIndex {
   private readonly byCommit = new Map<string, LoaderMap>();
   private readonly byPath = new WeakMap<LoaderMap, Map<string, { loader: string; ref: LoadedRef }>>();
 
+  private static readonly shared = new WeakMap<object, RuntimeLoadedIndex>();
+
+  /** The index of one run, shared by every rule that reads through `git` (one tree walk per push). */
+  static of(git: { readBlob(oid: string): Promise<Blob | null> }): RuntimeLoadedIndex {
+    if (typeof git !== 'object' || git === null) return new RuntimeLoadedIndex((oid) => git.readBlob(oid));
+    let i = RuntimeLoadedIndex.shared.get(git);
+    if (!i) RuntimeLoadedIndex.shared.set(git, (i = new RuntimeLoadedIndex((oid) => git.readBlob(oid))));
+    return i;
+  }
+
   constructor(private readonly readBlob: (oid: string) => Promise<Blob | null>) {}
 
   /** Which loader of `commit`'s tree loads each path (first loader by path order wins). */
@@ -100,10 +133,34 @@ export class RuntimeLoadedIndex {
     let byPath = this.byPath.get(map);
     if (!byPath) {
       byPath = new Map();
-      for (const loader of [...map.keys()].sort()) for (const ref of map.get(loader)!) if (!byPath.has(ref.path)) byPath.set(ref.path, { loader, ref });
+      for (const loader of [...map.keys()].sort()) for (const ref of map.get(loader)!) if (!ref.resource && !byPath.has(ref.path)) byPath.set(ref.path, { loader, ref });
       this.byPath.set(map, byPath);
     }
     return byPath;
+  }
+
+  /**
+   * The name transforms Kustomize applies to the manifest at `path` in `commit`'s tree: one
+   * entry per kustomization chain that renders it (prefixes of overlays over bases compose:
+   * overlay prefix + base prefix + name + base suffix + overlay suffix).
+   */
+  async renames(commit: CommitLike, path: string): Promise<{ prefix: string; suffix: string; via: string }[]> {
+    const map = await this.loaders(commit);
+    const out: { prefix: string; suffix: string; via: string }[] = [];
+    const up = (target: string, prefix: string, suffix: string, depth: number) => {
+      for (const [loader, refs] of map) {
+        for (const r of refs) {
+          if (!r.resource || r.path !== target) continue;
+          const p = r.resource.prefix + prefix;
+          const s = suffix + r.resource.suffix;
+          if (p !== '' || s !== '') out.push({ prefix: p, suffix: s, via: loader });
+          const dir = loader.includes('/') ? loader.slice(0, loader.lastIndexOf('/')) : '';
+          if (depth < 4 && dir !== '') up(dir, p, s, depth + 1);
+        }
+      }
+    };
+    up(path, '', '', 0);
+    return out;
   }
 
   private async loaders(commit: CommitLike): Promise<LoaderMap> {

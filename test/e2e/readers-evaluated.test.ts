@@ -112,4 +112,14 @@ describe('pre-receive evaluates pure expressions of literals and follows environ
     // A docs env file nothing loads stays out of scope.
     expectAccepted({ 'docs/example.env': 'AGENT_MODE=EXECUTE\n' });
   });
+
+  it('Kustomize namePrefix makes a plain Deployment the execution agent: judged under the rendered name, both orders', () => {
+    const deployment = (n: number) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: agent}\nspec:\n  replicas: ${n}\n  template: {spec: {containers: [{name: a, image: "busybox:1.36"}]}}\n`;
+    expectAccepted({ 'deploy/base/agent.yaml': deployment(2) });
+    expectRefused({ 'deploy/base/kustomization.yaml': 'namePrefix: execution-\nresources: [agent.yaml]\n' }, [/remote: .*deploy\/base\/agent\.yaml:5.*replicas.*execution-agent/]);
+    expectAccepted({ 'deploy/base/agent.yaml': deployment(0) });
+    expectAccepted({ 'deploy/base/kustomization.yaml': 'namePrefix: execution-\nresources: [agent.yaml]\n' });
+    expectRefused({ 'deploy/base/agent.yaml': deployment(3) }, [/remote: .*deploy\/base\/agent\.yaml:5.*replicas.*rendered by deploy\/base\/kustomization\.yaml/]);
+  });
 });

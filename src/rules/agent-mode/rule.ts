@@ -231,7 +231,7 @@ export const agentMode = defineRule<AgentModeOptions>({
     const names: ReadonlySet<string> = new Set(ctx.options.settings.flatMap((s) => [s.name, ...s.aliases]));
     // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
     // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
-    const loadedIndex = new RuntimeLoadedIndex((oid) => ctx.git.readBlob(oid));
+    const loadedIndex = RuntimeLoadedIndex.of(ctx.git);
     const keywords = [...keyKeywords(byKey.keys()), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
     return {
       keywords,
@@ -252,7 +252,7 @@ export const agentMode = defineRule<AgentModeOptions>({
           if (refs.length === 0) return;
           const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
           for (const ref of refs) {
-            if (inScope(ref.path)) continue; // read on its own when it changes
+            if (ref.resource || inScope(ref.path)) continue; // read on its own when it changes
             const e = await snap.entry(ref.path);
             if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
             const b = await ctx.git.readBlob(e.oid);

@@ -74,7 +74,15 @@ function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Ver
     return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_LIST };
   }
   if (a.shape === 'null') return setting.allowed ? { setting, normalized: '', kind: 'unverifiable', why: WHY_NULL } : null;
-  if (a.dynamic) return computedValue(a.value) ? { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED } : null;
+  if (a.dynamic) {
+    if (computedValue(a.value)) return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED };
+    // The literal text around the references, each reference empty (a variable that is unset
+    // expands to nothing): EXECUTE${SUFFIX} is EXECUTE unless the deployer sets SUFFIX. A
+    // forbidden literal part is forbidden; nothing else is judged (the references are the
+    // deployer's: judged where they are committed).
+    const literal = norm(a.value.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|\$\{\{[^}]*\}\}/g, ''));
+    return literal !== '' && isForbidden(literal) ? { setting, normalized: literal, kind: 'forbidden' } : null;
+  }
   const v = norm(a.value);
   // Empty: fails closed where the setting must hold a permitted value; an empty value is never
   // one of a setting's forbidden values.
@@ -176,7 +184,8 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     value in effect, like os.getenv("K", "V") and process.env.K ?? "V".
   - Values taken whole from the deployer's environment ($X, \${X}, \${{ … }}, {{ … }}, var.x, a
     compose environment entry with no value) are not judged here: that value is judged where
-    it is committed, if it is.
+    it is committed, if it is. A value whose literal part alone is forbidden
+    (EXECUTE\${SUFFIX}, {{ .x }}EXECUTE: an unset variable expands to nothing) is forbidden.
   - A value computed when the file runs ($(cmd), \`cmd\`) fails closed: the file cannot show it
     stays permitted.
   - A list value fails closed (a runtime reads one value; a list holding a forbidden value is

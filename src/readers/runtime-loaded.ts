@@ -119,7 +119,8 @@ export class RuntimeLoadedIndex {
 
   /** The index of one run, shared by every rule that reads through `git` (one tree walk per push). */
   static of(git: { readBlob(oid: string): Promise<Blob | null> }): RuntimeLoadedIndex {
-    if (typeof git !== 'object' || git === null) return new RuntimeLoadedIndex((oid) => git.readBlob(oid));
+    const key: unknown = git;
+    if (typeof key !== 'object' || key === null) return new RuntimeLoadedIndex((oid) => git.readBlob(oid));
     let i = RuntimeLoadedIndex.shared.get(git);
     if (!i) RuntimeLoadedIndex.shared.set(git, (i = new RuntimeLoadedIndex((oid) => git.readBlob(oid))));
     return i;

@@ -152,7 +152,10 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               const { K = "V" } = process.env, env objects, const K = "V"; one alias table
               for process.env: process["env"], globalThis/global/window.process.env,
               require("process").env, const e = process.env, const { env: E } = process,
-              import { env } from "node:process", const p = process (p.env); escaped
+              import { env } from "node:process", const p = process (p.env),
+              TS-only syntax and sequences around it ((process.env as any), process.env!,
+              (<any>process.env), (0, process.env)); a const bound once to a literal
+              (const M = "EXECUTE" … process.env.K = M); escaped
               identifiers (\\u0041GENT_MODE), template literals whose fields are string
               literals (\`EXE\${''}CUTE\`)
   Constants   keys and values (Python and JS/TS alike) that are pure expressions of literals

@@ -55,7 +55,7 @@ export function referencedFiles(manifest: string, roots: readonly (YamlNode | nu
     if (n.kind !== 'map') return;
     for (const p of n.pairs) {
       if (p.key === 'env_file') for (const f of strings(p.value, 'path')) add(f, true);
-      else if (p.key === 'envs' && depth > 0) for (const f of strings(p.value)) add(f, true);
+      else if ((p.key === 'envs' || p.key === 'env') && depth > 0) for (const f of strings(p.value)) add(f, true);
       else if (p.key === 'files' && depth > 0) for (const f of strings(p.value)) add(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f, false);
       else visit(p.value, depth + 1);
     }
@@ -71,10 +71,17 @@ export function referencedFiles(manifest: string, roots: readonly (YamlNode | nu
         return v?.kind === 'scalar' && typeof v.value === 'string' ? v.value : '';
       };
       const resource = { prefix: text('namePrefix'), suffix: text('nameSuffix') };
-      for (const k of ['resources', 'bases']) {
+      for (const k of ['resources', 'bases', 'components']) {
         for (const f of strings(r.pairs.find((p) => p.key === k)?.value)) {
           const n = insideRepo(dir + f);
           if (n && !/^[a-z]+:\/\//i.test(f)) refs.push({ path: n, dotenv: false, resource });
+        }
+      }
+      // Patch files: manifests kustomize merges into the output.
+      for (const k of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) {
+        for (const f of strings(r.pairs.find((p) => p.key === k)?.value, 'path')) {
+          const n = f.includes('\n') || f.includes(':') ? null : insideRepo(dir + f);
+          if (n) refs.push({ path: n, dotenv: false });
         }
       }
     }
@@ -113,7 +120,7 @@ type LoaderMap = Map<string, LoadedRef[]>;
 
 export class RuntimeLoadedIndex {
   private readonly byCommit = new Map<string, LoaderMap>();
-  private readonly byPath = new WeakMap<LoaderMap, Map<string, { loader: string; ref: LoadedRef }>>();
+  private readonly byPath = new WeakMap<LoaderMap, { scope: (path: string) => boolean; map: Map<string, { loader: string; ref: LoadedRef }> }>();
 
   private static readonly shared = new WeakMap<object, RuntimeLoadedIndex>();
 
@@ -128,14 +135,37 @@ export class RuntimeLoadedIndex {
 
   constructor(private readonly readBlob: (oid: string) => Promise<Blob | null>) {}
 
-  /** Which loader of `commit`'s tree loads each path (first loader by path order wins). */
-  async loadedIn(commit: CommitLike): Promise<Map<string, { loader: string; ref: LoadedRef }>> {
+  /**
+   * Which loader of `commit`'s tree loads each path (first loader by path order wins). Only
+   * loaders that are deployed count: those in runtime scope (`inScope`), and the kustomizations
+   * of directories they list as resources or components (bases outside the scope, 4 deep).
+   */
+  async loadedIn(commit: CommitLike, inScope: (path: string) => boolean): Promise<Map<string, { loader: string; ref: LoadedRef }>> {
     const map = await this.loaders(commit);
-    let byPath = this.byPath.get(map);
+    const memo = this.byPath.get(map);
+    let byPath = memo?.scope === inScope ? memo.map : undefined;
     if (!byPath) {
       byPath = new Map();
-      for (const loader of [...map.keys()].sort()) for (const ref of map.get(loader)!) if (!ref.resource && !byPath.has(ref.path)) byPath.set(ref.path, { loader, ref });
-      this.byPath.set(map, byPath);
+      const live = new Set([...map.keys()].filter(inScope));
+      let frontier = [...live];
+      for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+        const next: string[] = [];
+        for (const loader of frontier) {
+          for (const ref of map.get(loader)!) {
+            if (!ref.resource) continue;
+            for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+              const k = `${ref.path}/${name}`;
+              if (map.has(k) && !live.has(k)) {
+                live.add(k);
+                next.push(k);
+              }
+            }
+          }
+        }
+        frontier = next;
+      }
+      for (const loader of [...live].sort()) for (const ref of map.get(loader)!) if (!byPath.has(ref.path)) byPath.set(ref.path, { loader, ref });
+      this.byPath.set(map, { scope: inScope, map: byPath });
     }
     return byPath;
   }

@@ -4,7 +4,7 @@
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
 import type { FileChange } from '../../changeset/types.js';
 import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../../readers/settings/index.js';
-import { loadYamlDocuments } from '../../readers/yaml.js';
+import { loadYamlDocuments, type YamlNode } from '../../readers/yaml.js';
 import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
@@ -112,11 +112,14 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               Argo CD Application/ApplicationSet spec.source(s).helm.parameters
               {name: a.b.K, value} (a value path: its last segments are the key) and
               helm.values strings (read as YAML; valuesObject is a map, read like any map)
-  Referenced  compose env_file: and Kustomize envs:/files: are resolved in the same tree and
-              read as env files (or by name), in scope whatever their directory: when the
+  Referenced  compose env_file: and Kustomize envs:/env:/files: are resolved in the same tree
+              and read as env files (or by name), and what a Kustomization renders
+              (resources and components: files, and directories followed to their
+              kustomization; patch files), in scope whatever their directory: when the
               loading file changes, and when the loaded file changes on its own (an index of
               the files that compose files, docker-compose*.y(a)ml / compose*.y(a)ml, and
-              kustomization.y(a)ml in the pushed tree load; a compose file of another name is
+              kustomization.y(a)ml in the pushed tree load, counting only loaders in
+              runtime scope and the bases they render; a compose file of another name is
               indexed only when it is itself in the change)
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
               scripts as shell (JSONC ok); \\u escapes in keys and values decoded
@@ -244,7 +247,19 @@ export const agentMode = defineRule<AgentModeOptions>({
     // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
     // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
     const loadedIndex = RuntimeLoadedIndex.of(ctx.git);
-    const keywords = [...keyKeywords(byKey.keys()), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
+    const keywords = [
+      ...keyKeywords(byKey.keys()),
+      'kind: secret',
+      'kind: "secret"',
+      "kind: 'secret'",
+      'binarydata:',
+      'env_file',
+      'configmapgenerator',
+      'secretgenerator',
+      'resources:',
+      'components:',
+      'patches',
+    ];
     return {
       keywords,
       files(change: FileChange) {
@@ -255,23 +270,40 @@ export const agentMode = defineRule<AgentModeOptions>({
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
         await judgeFile(file.path, await readSettings(file.path, blob, names), report);
-        // Files a compose or Kustomize file makes the runtime read, wherever they are.
-        if (/\.ya?ml$/i.test(file.path) && /env_file|envs:|files:/.test(blob.text)) {
-          const refs = referencedFiles(
-            file.path,
-            (await loadYamlDocuments(blob)).docs.map((d) => d.contents),
-          );
-          if (refs.length === 0) return;
+        // Files a compose or Kustomize file makes the runtime read, wherever they are
+        // (Kustomize resource and component directories followed to their kustomization).
+        if (/\.ya?ml$/i.test(file.path) && /env_file|envs?:|files:|resources:|components:|bases:|patches/.test(blob.text)) {
+          const roots = (await loadYamlDocuments(blob)).docs.map((d) => d.contents);
+          if (referencedFiles(file.path, roots).length === 0) return;
           const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
-          for (const ref of refs) {
-            if (ref.resource || inScope(ref.path)) continue; // read on its own when it changes
-            const e = await snap.entry(ref.path);
-            if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
-            const b = await ctx.git.readBlob(e.oid);
-            if (!b || !b.isText) continue;
-            const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
-            await judgeFile(ref.path, as, report, ` (read through ${file.path})`);
-          }
+          const seen = new Set<string>([file.path]);
+          const follow = async (loader: string, roots: readonly (YamlNode | null)[], depth: number): Promise<void> => {
+            for (const ref of referencedFiles(loader, roots)) {
+              if (seen.has(ref.path)) continue;
+              seen.add(ref.path);
+              const e = await snap.entry(ref.path);
+              if (ref.resource && depth < 4 && (!e || e.mode === '040000')) {
+                for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+                  const k = await snap.entry(`${ref.path}/${name}`);
+                  const kb = k && (k.mode === '100644' || k.mode === '100755') ? await ctx.git.readBlob(k.oid) : null;
+                  if (kb?.isText)
+                    await follow(
+                      `${ref.path}/${name}`,
+                      (await loadYamlDocuments(kb)).docs.map((d) => d.contents),
+                      depth + 1,
+                    );
+                }
+                continue;
+              }
+              if (inScope(ref.path)) continue; // read on its own when it changes
+              if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
+              const b = await ctx.git.readBlob(e.oid);
+              if (!b || !b.isText) continue;
+              const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
+              await judgeFile(ref.path, as, report, ` (read through ${loader === file.path ? file.path : `${file.path} → ${loader}`})`);
+            }
+          };
+          await follow(file.path, roots, 0);
         }
       },
       // Files a compose or Kustomize file in the tree loads, changed on their own (the loader
@@ -282,7 +314,7 @@ export const agentMode = defineRule<AgentModeOptions>({
           const candidates = commit.changes.filter((c) => c.status !== 'D' && c.newOid && (c.newMode === '100644' || c.newMode === '100755') && !inScope(c.path));
           if (!live && candidates.length === 0) continue;
           live = true; // from here on the index is carried commit to commit
-          const loaded = await loadedIndex.loadedIn(commit);
+          const loaded = await loadedIndex.loadedIn(commit, inScope);
           for (const c of candidates) {
             const by = loaded.get(c.path);
             // A loader changed in this commit already read its files (checkFile above).

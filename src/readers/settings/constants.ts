@@ -101,7 +101,10 @@ export function foldConstants(T: CodeTok[], lang: Lang, tokenize?: (text: string
       const ev = new Evaluator(T, lang, tokenize);
       const r = ev.expr(i);
       if (r && r.c.t === 'str' && r.c.v.length <= MAX_LEN && (r.end - i > 1 || t.fields)) {
-        out.push({ kind: 'string', value: r.c.v, start: t.start });
+        // Positioned at the first literal (not at an opening parenthesis).
+        let k = i;
+        while (k < r.end - 1 && T[k]!.kind === 'punct' && T[k]!.value === '(') k++;
+        out.push({ kind: 'string', value: r.c.v, start: T[k]!.start });
         i = r.end - 1;
         continue;
       }

@@ -6,17 +6,20 @@
 //
 //   yaml     multi-line scalars (folded `>`, literal `|`, multi-line plain and quoted): the value
 //            as the YAML parser reads it (the blob's cached parse, never a second one)
-//   joins    "sep".join(["a", "b", …]) (Python) and ["a", "b"].join("sep") (JS/TS): every
-//            element a string literal
 //   shell    $NAME / ${NAME} in a line, where the file sets NAME to one literal (NAME=v,
 //            export NAME=v, ARG/ENV NAME=v): the line as the shell/Docker expands it
 //   base64   [A-Za-z0-9+/_-]{16,} literals (standard or URL alphabet) that hold the base64 form
 //            of a wanted word at some alignment, decoded when the result is text (bounded:
 //            4 KiB per literal, 64 literals per file)
+//   code     Python and JS/TS expressions of literals, computed by the readers' constant
+//            evaluator: "sep".join(["a", "b"]), ["a", "b"].join("sep"), f"https://{'api'}.…",
+//            "https://%s.…" % "api", "…".format("api"), + …
 // Each view carries the offset in the file the reader reports (the scalar, the join, the line,
 // the literal). Values computed at run time (variables set by commands, f-strings and
 // templates with fields, functions other than join and b64decode) stay out of reach.
 import type { Blob } from '../changeset/blob.js';
+import { tokenizeJs, tokenizePython } from './settings/code-tokens.js';
+import { foldConstants } from './settings/constants.js';
 import { substituteKnown } from './settings/values.js';
 import { loadYamlDocuments, walkYaml } from './yaml.js';
 
@@ -56,13 +59,10 @@ export function base64Fragments(word: string): string[] {
   return [...out];
 }
 
-const JOIN_PY = /(["'])([^"'\n\\]{0,8})\1\s*\.\s*join\s*\(\s*[[(]\s*((?:(["'])[^"'\n\\]*\4\s*,\s*)*(["'])[^"'\n\\]*\5)\s*,?\s*[\])]\s*\)/g;
-const JOIN_JS = /\[\s*((?:(["'`])[^"'`\n\\$]*\2\s*,\s*)*(["'`])[^"'`\n\\$]*\3)\s*,?\s*\]\s*\.\s*join\s*\(\s*(["'`])([^"'`\n\\]{0,8})\4\s*\)/g;
-const ITEM = /(["'`])([^"'`\n\\]*)\1/g;
-const items = (list: string): string[] => [...list.matchAll(ITEM)].map((m) => m[2]!);
 const SHELL_ASSIGN =
   /^[ \t]*(?:(?:export|readonly|local|ARG|ENV)[ \t]+|declare[ \t]+(?:-[A-Za-z]+[ \t]+)*)?([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"$`\\\n]*)"|'([^'\n]*)'|([^\s"'$`\\;&|]*))[ \t]*(?:[;#&|]|$)/gm;
 const B64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const CODE = /\.(py|pyw|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx)$/i;
 
 /**
  * Views of `blob` in which some of `words` (lower-case) may appear, and of base64 literals
@@ -104,17 +104,6 @@ export async function resolvedStrings(path: string, blob: Blob, words: readonly 
     }
   }
 
-  if (anyWord && text.includes('join')) {
-    for (const m of text.matchAll(JOIN_PY)) {
-      const s = items(m[3]!).join(m[2]!);
-      if (hasWord(s)) out.push({ text: s, offset: m.index, via: 'join' });
-    }
-    for (const m of text.matchAll(JOIN_JS)) {
-      const s = items(m[1]!).join(m[5]!);
-      if (hasWord(s)) out.push({ text: s, offset: m.index, via: 'join' });
-    }
-  }
-
   if (anyWord && text.includes('$')) {
     // Names the file sets to one literal; a name set twice to different values is not known.
     const known = new Map<string, string | null>();
@@ -134,6 +123,19 @@ export async function resolvedStrings(path: string, blob: Blob, words: readonly 
         }
         at += line.length + 1;
       }
+    }
+  }
+
+  if (anyWord && CODE.test(path)) {
+    // Python and JS/TS: strings the constant evaluator computes from literals (f-strings of
+    // literals, % and format, concatenation, decoders, …: ./settings/constants.ts).
+    const py = /\.py[wi]?$/i.test(path);
+    const tokenize = py ? tokenizePython : tokenizeJs;
+    const raw = tokenize(text);
+    const literal = new Map<number, string>();
+    for (const t of raw) if (t.kind === 'string' && !t.dynamic) literal.set(t.start, t.value);
+    for (const t of foldConstants(raw, py ? 'python' : 'js', tokenize)) {
+      if (t.kind === 'string' && !t.dynamic && literal.get(t.start) !== t.value && hasWord(t.value)) out.push({ text: t.value, offset: t.start, via: 'constant expression' });
     }
   }
 

@@ -45,6 +45,15 @@ export interface CodeTok {
   start: number;
   /** Strings with interpolation (f-strings with `{}`, template literals with `${}`). */
   dynamic?: boolean;
+  /** Python bytes literal (b"…"). */
+  bytes?: boolean;
+  /**
+   * An f-string's replacement fields (source text of each expression, conversions and format
+   * specs excluded) and the literal pieces around them: value = pieces[0] + f(fields[0]) +
+   * pieces[1] + …. Absent when a field has a conversion or format spec (left dynamic).
+   */
+  fields?: string[];
+  pieces?: string[];
 }
 
 function isIdStart(c: number): boolean {
@@ -130,6 +139,9 @@ export function tokenizePython(text: string): CodeTok[] {
       const raw = prefix.includes('r');
       const fmt = prefix.includes('f');
       let dynamic = false;
+      let fields: string[] | null = fmt ? [] : null;
+      const pieces: string[] | null = fmt ? [] : null;
+      let pieceStart = 0;
       while (i < n && !text.startsWith(delim, i)) {
         const d = text[i]!;
         if (!triple && d === '\n') break;
@@ -158,6 +170,27 @@ export function tokenizePython(text: string): CodeTok[] {
             continue;
           }
           dynamic = true;
+          // The field's expression, up to its matching `}` (strings inside it skipped).
+          let depthF = 0;
+          let j = i;
+          for (; j < n; j++) {
+            const f = text[j]!;
+            if (f === '{' || f === '(' || f === '[') depthF++;
+            else if ((f === '}' || f === ')' || f === ']') && --depthF === 0) break;
+            else if ((f === '"' || f === "'") && f !== q) {
+              const e = text.indexOf(f, j + 1);
+              j = e === -1 ? n : e;
+            } else if (f === '\n' && !triple) break;
+          }
+          const expr = text.slice(i + 1, j);
+          if (text[j] === '}' && /^[^!:=]*$/.test(expr.replace(/(["'])[^"']*\1/g, '""')) && fields) {
+            pieces!.push(v.slice(pieceStart));
+            fields.push(expr);
+            pieceStart = v.length;
+            i = j + 1;
+            continue;
+          }
+          fields = null;
         }
         if (fmt && d === '}' && text[i + 1] === '}') {
           v += '}';
@@ -170,13 +203,17 @@ export function tokenizePython(text: string): CodeTok[] {
       i += text.startsWith(delim, i) ? delim.length : 0;
       const prev = toks[toks.length - 1];
       const gap = prev?.kind === 'string' ? text.slice(prevEnd(prev), start) : null;
+      const isBytes = prefix.includes('b');
+      const withFields = dynamic && fields && fields.length > 0 ? { fields, pieces: [...pieces!, v.slice(pieceStart)] } : {};
       if (prev && gap !== null && (depth > 0 ? /^\s*$/.test(gap) : /^[ \t]*$/.test(gap))) {
-        // implicit concatenation of adjacent literals
+        // implicit concatenation of adjacent literals (fields of either: left dynamic)
         prev.value += v;
         prev.dynamic ||= dynamic;
+        delete prev.fields;
+        delete prev.pieces;
         (prev as CodeTok & { end?: number }).end = i;
       } else {
-        const t: CodeTok & { end?: number } = { kind: 'string', value: v, start, dynamic, end: i };
+        const t: CodeTok & { end?: number } = { kind: 'string', value: v, start, dynamic, end: i, ...(isBytes ? { bytes: true } : {}), ...withFields };
         toks.push(t);
       }
       continue;
@@ -413,33 +450,4 @@ export function tokenizeJs(text: string): CodeTok[] {
     i += p.length;
   }
   return toks;
-}
-
-/**
- * `"a" + "b"` chains of plain literals folded into one string token (Python and JS evaluate them
- * before anything reads the value): subscripts and values built from literal concatenation.
- * A chain with any other operand is left alone (computed at run time).
- */
-export function foldConcat(T: CodeTok[]): CodeTok[] {
-  if (!T.some((t) => t.kind === 'punct' && t.value === '+')) return T;
-  const out: CodeTok[] = [];
-  for (let i = 0; i < T.length; i++) {
-    const t = T[i]!;
-    const prev = out[out.length - 1];
-    const before = out[out.length - 2];
-    if (t.kind === 'string' && prev?.kind === 'punct' && prev.value === '+' && before?.kind === 'string' && !before.dynamic && !t.dynamic && !isOperandEnd(out[out.length - 3])) {
-      out.pop();
-      out[out.length - 1] = { ...before, value: before.value + t.value };
-      continue;
-    }
-    out.push(t);
-  }
-  return out;
-}
-
-/** Whether a token ends an operand (so `x "a" + "b"` is not a literal chain: `x` binds first). */
-function isOperandEnd(t: CodeTok | undefined): boolean {
-  if (!t) return false;
-  if (t.kind === 'name' || t.kind === 'number') return !['return', 'in', 'not', 'and', 'or', 'if', 'else', 'lambda', 'yield', 'await', 'is'].includes(t.value);
-  return t.kind === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}' || t.value === '*' || t.value === '/' || t.value === '%' || t.value === '@');
 }

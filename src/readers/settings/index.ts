@@ -34,7 +34,7 @@ import { readToml } from './toml.js';
 import { readXml } from './xml.js';
 import { dedupe, readTree, scalarMapper } from './tree.js';
 import type { Assignment, Keep, SettingsFormat } from './types.js';
-import { lineStarts, normalizedKeep, positionsOf } from './values.js';
+import { evaluateDefaults, lineStarts, normalizedKeep, positionsOf } from './values.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
 export { normalizeValue, normalizeKey, evaluateDefaults } from './values.js';
@@ -256,6 +256,44 @@ async function embeddedFiles(roots: readonly (YamlNode | null)[], text: string, 
         for (const p of data.pairs) {
           if (p.key && p.value?.kind === 'scalar') await readEmbedded(p.key, p.value, field === 'binaryData' || (field === 'data' && kind.text === 'Secret'));
         }
+      }
+    }
+    // Argo CD Application / ApplicationSet: Helm parameters {name: a.b.K, value} (a value path,
+    // as helm --set reads it: judged by its trailing segments) and a `values: |` string (YAML).
+    const apiVersion = get(root, 'apiVersion');
+    if (apiVersion?.kind === 'scalar' && /^argoproj\.io\//.test(apiVersion.text) && kind?.kind === 'scalar' && /^Application(Set)?$/.test(kind.text)) {
+      const spec = kind.text === 'ApplicationSet' ? get(get(get(root, 'spec'), 'template'), 'spec') : get(root, 'spec');
+      const many = get(spec, 'sources');
+      const sources = [get(spec, 'source'), ...(many?.kind === 'seq' ? many.items : [])];
+      for (const src of sources) {
+        const helm = get(src, 'helm');
+        const params = get(helm, 'parameters');
+        if (params?.kind === 'seq') {
+          for (const item of params.items) {
+            const name = get(item, 'name');
+            const value = get(item, 'value');
+            if (name?.kind !== 'scalar' || value?.kind !== 'scalar') continue;
+            const segs = name.text.split(/(?<!\\)\./).map((x) => x.replace(/\\\./g, '.'));
+            for (let k = segs.length - 1; k >= Math.max(0, segs.length - 4); k--) {
+              const key = segs.slice(k).join('.');
+              if (!keep(key)) continue;
+              const ev = evaluateDefaults(value.text);
+              out.push({
+                key,
+                value: ev.value,
+                dynamic: ev.dynamic,
+                line: value.pos.line,
+                column: value.pos.column,
+                keyLine: name.pos.line,
+                keyColumn: name.pos.column,
+                syntax: 'argocd-helm-parameter',
+              });
+              break;
+            }
+          }
+        }
+        const values = get(helm, 'values');
+        if (values?.kind === 'scalar' && typeof values.value === 'string') await readEmbedded('values.yaml', values, false);
       }
     }
     for (const p of root.pairs) {

@@ -6,7 +6,8 @@
 //   env objects: { env: { K: "V" } } (also env_production…), { ...process.env, K: "V" }
 //   const K = "V" / let / var (K exactly the setting name, optional type annotation)
 // Template literals with `${}` are dynamic; only single literals are judged.
-import { foldConcat, tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
+import { tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
+import { foldConstants } from './constants.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
 
@@ -14,7 +15,7 @@ const ENV_KEY = /^(env|environment|env_[A-Za-z0-9_]+|[A-Za-z0-9_]*Env)$/;
 const CASE_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase']);
 
 export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
-  const T = foldConcat(tokenizeJs(text));
+  const T = canonicalEnv(inlineConstants(foldConstants(tokenizeJs(text), 'js', tokenizeJs)));
   const out: Assignment[] = [];
   const { is, p, emit } = tokenCursor(T, pos, keep, out, (key) => key.start + (key.kind === 'string' ? 1 : 0));
   const literalEnd = (i: number): number => {
@@ -175,4 +176,152 @@ export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep
     }
   }
   return out;
+}
+
+const PROCESS_MODULES = new Set(['process', 'node:process']);
+
+/**
+ * The token stream with every expression that is the process environment spelled
+ * `process.env` (three tokens at the expression's position), so the patterns above see one
+ * shape: `process["env"]`, `globalThis.process.env` (global, window, self), `require("process").env`,
+ * and names bound to either once in the file: `const e = process.env`, `const { env } = process`,
+ * `const { env: E } = require("node:process")`, `import { env } from "process"`,
+ * `const p = process` / `import p from "node:process"` / `import * as p from "process"` (then p.env).
+ */
+function canonicalEnv(T: CodeTok[]): CodeTok[] {
+  const is = (i: number, kind: CodeTok['kind'], value?: string) => {
+    const t = T[i];
+    return !!t && t.kind === kind && (value === undefined || t.value === value);
+  };
+  const p = (i: number, v: string) => is(i, 'punct', v);
+  const processNames = new Set(['process']);
+  const envNames = new Set<string>();
+  /** End (exclusive) of a `process` expression starting at i, or -1. */
+  const processEnd = (i: number): number => {
+    let j = i;
+    if ((is(j, 'name', 'globalThis') || is(j, 'name', 'global') || is(j, 'name', 'window') || is(j, 'name', 'self')) && p(j + 1, '.') && is(j + 2, 'name', 'process')) j += 2;
+    if (is(j, 'name') && processNames.has(T[j]!.value) && !p(j - 1, '.')) return j + 1;
+    if (is(j, 'name', 'require') && p(j + 1, '(') && is(j + 2, 'string') && PROCESS_MODULES.has(T[j + 2]!.value) && p(j + 3, ')')) return j + 4;
+    return -1;
+  };
+  /** End (exclusive) of an environment expression starting at i, or -1. */
+  const envEnd = (i: number): number => {
+    if (is(i, 'name') && envNames.has(T[i]!.value) && !p(i - 1, '.') && !p(i + 1, ':')) return i + 1;
+    const e = processEnd(i);
+    if (e === -1) return -1;
+    let end = -1;
+    if ((p(e, '.') || p(e, '?.')) && is(e + 1, 'name', 'env')) end = e + 2;
+    else if (p(e, '[') && is(e + 1, 'string', 'env') && p(e + 2, ']')) end = e + 3;
+    // TypeScript's non-null assertion changes nothing at run time: process.env!.K
+    if (end !== -1 && p(end, '!') && (p(end + 1, '.') || p(end + 1, '['))) end++;
+    return end;
+  };
+  /**
+   * `( … )` around the environment that evaluates to it: `(process.env as any)`,
+   * `(<any>process.env)`, `(0, process.env)` (a sequence yields its last operand); end or -1.
+   */
+  const wrappedEnd = (open: number): number => {
+    let j = open + 1;
+    while ((is(j, 'number') || is(j, 'string') || is(j, 'name')) && p(j + 1, ',')) j += 2;
+    if (p(j, '<') && is(j + 1, 'name') && p(j + 2, '>')) j += 3;
+    const e = p(j, '(') ? wrappedEnd(j) : envEnd(j);
+    if (e === -1) return -1;
+    let k = e;
+    if (is(k, 'name', 'as') || is(k, 'name', 'satisfies')) {
+      k++;
+      while (k < T.length && k < e + 16 && !p(k, ')') && (is(k, 'name') || p(k, '.') || p(k, '<') || p(k, '>') || p(k, '[') || p(k, ']') || p(k, ',') || p(k, '|'))) k++;
+    }
+    if (!p(k, ')')) return -1;
+    return p(k + 1, '!') && (p(k + 2, '.') || p(k + 2, '[')) ? k + 2 : k + 1;
+  };
+  const declEnds = (j: number) => !T[j] || p(j, ';') || p(j, ',') || p(j, '}') || (is(j, 'name') && !is(j, 'name', 'as'));
+  // Aliases (two passes: an alias of an alias).
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < T.length; j++) {
+      if ((is(j, 'name', 'const') || is(j, 'name', 'let') || is(j, 'name', 'var')) && is(j + 1, 'name') && p(j + 2, '=')) {
+        const e = envEnd(j + 3);
+        if (e !== -1 && declEnds(e)) envNames.add(T[j + 1]!.value);
+        const pe = processEnd(j + 3);
+        if (pe !== -1 && declEnds(pe)) processNames.add(T[j + 1]!.value);
+      }
+      // const { env, env: E } = process / require("process")
+      if (p(j, '{') && (is(j - 1, 'name', 'const') || is(j - 1, 'name', 'let') || is(j - 1, 'name', 'var') || is(j - 1, 'name', 'import'))) {
+        let close = j + 1;
+        while (close < T.length && close < j + 64 && !p(close, '}')) close++;
+        const fromProcess =
+          (p(close + 1, '=') && processEnd(close + 2) !== -1) || (is(close + 1, 'name', 'from') && is(close + 2, 'string') && PROCESS_MODULES.has(T[close + 2]!.value));
+        if (!fromProcess) continue;
+        for (let k = j + 1; k < close; k++) {
+          if (!(is(k, 'name', 'env') || is(k, 'string', 'env')) || !(p(k - 1, '{') || p(k - 1, ','))) continue;
+          if ((p(k + 1, ':') || is(k + 1, 'name', 'as')) && is(k + 2, 'name')) envNames.add(T[k + 2]!.value);
+          else if (p(k + 1, ',') || p(k + 1, '}') || p(k + 1, '=')) envNames.add('env');
+        }
+      }
+      // import p from "process" / import * as p from "node:process"
+      if (is(j, 'name', 'import')) {
+        const k = p(j + 1, '*') && is(j + 2, 'name', 'as') ? j + 3 : j + 1;
+        if (is(k, 'name') && is(k + 1, 'name', 'from') && is(k + 2, 'string') && PROCESS_MODULES.has(T[k + 2]!.value)) processNames.add(T[k]!.value);
+      }
+    }
+  }
+  const out: CodeTok[] = [];
+  for (let i = 0; i < T.length; i++) {
+    const t = T[i]!;
+    // the binding itself (const e = …, { env: E }) stays a name
+    const binding = t.kind === 'name' && (is(i - 1, 'name', 'const') || is(i - 1, 'name', 'let') || is(i - 1, 'name', 'var') || p(i - 1, ':') || is(i - 1, 'name', 'as'));
+    const e = p(i, '(') && !is(i - 1, 'name') && !p(i - 1, ')') ? wrappedEnd(i) : binding || t.kind !== 'name' ? -1 : envEnd(i);
+    if (e === -1 || (e === i + 3 && is(i, 'name', 'process') && is(i + 2, 'name', 'env'))) {
+      out.push(t);
+      continue;
+    }
+    out.push({ kind: 'name', value: 'process', start: t.start }, { kind: 'punct', value: '.', start: t.start }, { kind: 'name', value: 'env', start: t.start });
+    i = e - 1;
+  }
+  return out;
+}
+
+/**
+ * Names the file binds once, with `const`, to a string literal (after constant folding), read
+ * as that literal wherever they are used as a value: `const M = "EXECUTE"; process.env.K = M`.
+ * A name bound more than once (shadowed in a block, or also a `let`/`var`/parameter) is not
+ * known; property names (`x.M`, `{ M: … }`) are not references.
+ */
+function inlineConstants(T: CodeTok[]): CodeTok[] {
+  const is = (i: number, kind: CodeTok['kind'], value?: string) => {
+    const t = T[i];
+    return !!t && t.kind === kind && (value === undefined || t.value === value);
+  };
+  const consts = new Map<string, CodeTok | null>();
+  const bind = (name: string, lit: CodeTok | null) => consts.set(name, consts.has(name) ? null : lit);
+  for (let j = 0; j < T.length; j++) {
+    if (!(is(j, 'name', 'const') || is(j, 'name', 'let') || is(j, 'name', 'var')) || !is(j + 1, 'name')) continue;
+    const lit =
+      is(j, 'name', 'const') &&
+      is(j + 2, 'punct', '=') &&
+      is(j + 3, 'string') &&
+      !T[j + 3]!.dynamic &&
+      (is(j + 4, 'punct', ';') || is(j + 4, 'punct', ',') || is(j + 4, 'name') || j + 4 >= T.length)
+        ? T[j + 3]!
+        : null;
+    bind(T[j + 1]!.value, lit);
+  }
+  if (![...consts.values()].some((v) => v !== null)) return T;
+  // Any other binding of the name (assignment, parameter-like use before `=>`) makes it unknown.
+  for (let j = 0; j < T.length; j++) {
+    if (is(j, 'name') && consts.get(T[j]!.value) && !is(j - 1, 'name', 'const') && (is(j + 1, 'punct', '=') || is(j + 1, 'punct', '=>') || is(j - 1, 'name', 'function')))
+      consts.set(T[j]!.value, null);
+  }
+  return T.map((t, j) => {
+    if (t.kind !== 'name') return t;
+    const c = consts.get(t.value);
+    if (
+      !c ||
+      is(j - 1, 'name', 'const') ||
+      is(j - 1, 'punct', '.') ||
+      is(j - 1, 'punct', '?.') ||
+      (is(j + 1, 'punct', ':') && (is(j - 1, 'punct', '{') || is(j - 1, 'punct', ',')))
+    )
+      return t;
+    return { kind: 'string', value: c.value, start: t.start };
+  });
 }

@@ -9,7 +9,8 @@
 //     arguments and parameter defaults, where K is exactly the setting name
 // Only single literals are judged: "V".lower()/.upper()/.strip() count as "V"; f-strings with
 // fields are dynamic; anything else is skipped.
-import { foldConcat, tokenCursor, tokenizePython, type CodeTok } from './code-tokens.js';
+import { tokenCursor, tokenizePython, type CodeTok } from './code-tokens.js';
+import { foldConstants } from './constants.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { dedupe } from './tree.js';
 import { positionsOf } from './values.js';
@@ -18,7 +19,7 @@ const ENV_NAME = /^(env|environ|environment|[A-Za-z0-9_]*_env|[A-Za-z0-9_]*_envi
 const CASE_METHODS = new Set(['lower', 'upper', 'strip', 'casefold', 'lstrip', 'rstrip']);
 
 export function readPython(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
-  const T = foldConcat(tokenizePython(text));
+  const T = foldConstants(tokenizePython(text), 'python', tokenizePython);
   const out: Assignment[] = [];
   const { is, p, emit } = tokenCursor(T, pos, keep, out);
   /** Index after a literal value expression starting at i (a string, optionally with case methods), or -1. */
@@ -58,23 +59,35 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
   };
   // Names and expressions that are os.environ: `environ`, `from os import environ as E`,
   // `E = os.environ`, and `getattr(os, "environ")` (marked at its closing parenthesis).
+  // One alias table: names and expressions that are os.environ (or a copy of it, which code
+  // passes to a child process as env=…), marked at the expression's last token:
+  //   `environ` / `X.environ`, `from os import environ as E`, `getattr(X, "environ")`,
+  //   `vars(os)["environ"]` / `os.__dict__["environ"]`, `<environ>.copy()`, `dict(<environ>)`,
+  //   `copy.copy(<environ>)`, and a name bound to any of them (`e = os.environ`, `env = os.environ.copy()`).
+  // Keys and values have already been through the constant evaluator (getattr(os, "env" + "iron")).
   const environNames = new Set(['environ']);
   const environAt = new Set<number>();
-  for (let j = 0; j < T.length; j++) {
-    if (is(j, 'name', 'environ') && is(j + 1, 'name', 'as') && is(j + 2, 'name') && (is(j - 1, 'name', 'import') || p(j - 1, ','))) environNames.add(T[j + 2]!.value);
-    if (
-      is(j, 'name') &&
-      p(j + 1, '=') &&
-      (is(j - 1, 'nl') || j === 0) &&
-      is(j + 2, 'name', 'os') &&
-      p(j + 3, '.') &&
-      is(j + 4, 'name', 'environ') &&
-      (is(j + 5, 'nl') || j + 5 >= T.length)
-    )
-      environNames.add(T[j]!.value);
-    if (is(j, 'name', 'getattr') && p(j + 1, '(') && is(j + 2, 'name') && p(j + 3, ',') && is(j + 4, 'string', 'environ') && p(j + 5, ')')) environAt.add(j + 5);
+  const isEnviron = (i: number) => environAt.has(i) || (is(i, 'name') && environNames.has(T[i]!.value) && !p(i - 1, 'def') && !p(i + 1, '='));
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < T.length; j++) {
+      if (is(j, 'name', 'environ') && is(j + 1, 'name', 'as') && is(j + 2, 'name') && (is(j - 1, 'name', 'import') || p(j - 1, ','))) environNames.add(T[j + 2]!.value);
+      if (is(j, 'name', 'getattr') && p(j + 1, '(') && is(j + 2, 'name') && p(j + 3, ',') && is(j + 4, 'string', 'environ') && p(j + 5, ')')) environAt.add(j + 5);
+      if (p(j, '[') && is(j + 1, 'string', 'environ') && p(j + 2, ']') && (p(j - 1, ')') || is(j - 1, 'name', '__dict__'))) environAt.add(j + 2);
+      if (p(j, '.') && is(j + 1, 'name', 'copy') && p(j + 2, '(') && p(j + 3, ')') && isEnviron(j - 1)) environAt.add(j + 3);
+      if ((is(j, 'name', 'dict') && !p(j - 1, '.')) || (is(j, 'name', 'copy') && p(j - 1, '.') && is(j - 2, 'name', 'copy'))) {
+        // dict(<environ>), copy.copy(<environ>)
+        if (!p(j + 1, '(')) continue;
+        if (isEnviron(j + 2) && p(j + 3, ')')) environAt.add(j + 3);
+        else if (is(j + 2, 'name', 'os') && p(j + 3, '.') && isEnviron(j + 4) && p(j + 5, ')')) environAt.add(j + 5);
+      }
+      // NAME = <environ expression> at statement level
+      if (is(j, 'name') && p(j + 1, '=') && (j === 0 || is(j - 1, 'nl') || p(j - 1, ';'))) {
+        let k = j + 2;
+        while (k < T.length && !is(k, 'nl') && !p(k, ';')) k++;
+        if (k > j + 2 && isEnviron(k - 1)) environNames.add(T[j]!.value);
+      }
+    }
   }
-  const isEnviron = (i: number) => environAt.has(i) || (is(i, 'name') && environNames.has(T[i]!.value) && !p(i - 1, 'def'));
   /** Entries "K": "V" and K="V" at depth 1 of the bracket opened at `open`; returns the closing index. */
   const entries = (open: number, syntax: string): number => {
     let depth = 0;
@@ -122,10 +135,11 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
     // environ.setdefault / environ.get / environ.update
     if (isEnviron(i) && p(i + 1, '.') && is(i + 2, 'name') && p(i + 3, '(')) {
       const m = T[i + 2]!.value;
-      if ((m === 'setdefault' || m === 'get') && is(i + 4, 'string')) {
-        defaultArg(i + 4, m === 'get' ? 'python-default' : 'python-setdefault');
+      if ((m === 'setdefault' || m === 'get' || m === '__setitem__') && is(i + 4, 'string')) {
+        defaultArg(i + 4, m === 'get' ? 'python-default' : m === 'setdefault' ? 'python-setdefault' : 'python-environ');
       } else if (m === 'update') {
-        // update({"K": "V"}) or update(K="V")
+        // update({"K": "V"}), update(K="V") or update([("K", "V"), …])
+        if (p(i + 4, '[') || p(i + 4, '(')) pairs(i + 4);
         entries(p(i + 4, '{') ? i + 4 : i + 3, 'python-environ-update');
       }
       continue;
@@ -170,6 +184,20 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
     const valEnd = literalEnd(eq + 1);
     if (stmtStart && !(is(valEnd, 'nl') || valEnd >= T.length || p(valEnd, ';'))) continue;
     emit(t, T[eq + 1]!, stmtStart ? 'python-assign' : 'python-kwarg');
+  }
+
+  /** ("K", "V") / ["K", "V"] pairs at depth 1 of the sequence opened at `open` (environ.update([…])). */
+  function pairs(open: number): void {
+    let depth = 0;
+    for (let j = open; j < T.length; j++) {
+      const t = T[j]!;
+      if (t.kind === 'punct' && (t.value === '(' || t.value === '[' || t.value === '{')) {
+        depth++;
+        if (depth === 2 && is(j + 1, 'string') && p(j + 2, ',') && valueTok(j + 3) && (p(j + 4, ')') || p(j + 4, ']'))) emit(T[j + 1]!, valueTok(j + 3)!, 'python-environ-update');
+      } else if (t.kind === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}')) {
+        if (--depth === 0) return;
+      }
+    }
   }
 
   function defaultArg(keyIdx: number, syntax: string): void {

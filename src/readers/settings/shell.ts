@@ -330,21 +330,22 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       }
       if (vars.length === 0) return;
       const hs = c.herestring;
-      const parts = hs.value.trim().split(/[ \t\n]+/);
-      vars.forEach((v, k) => {
-        const value = k === vars.length - 1 ? parts.slice(k).join(' ') : (parts[k] ?? '');
-        emit(v.value, v.start, hs.start, value, hs.dynamic, 'shell-read-herestring');
-      });
+      // Fields are split on IFS as read does: the command's own IFS=… prefix, else the value
+      // the script set, else space/tab/newline (a dynamic IFS: the split is unknown).
+      const prefixIfs = words.slice(firstAssign, k).find((w) => w.assign!.key === 'IFS')?.assign;
+      const ifs = prefixIfs ? (prefixIfs.dynamic ? null : prefixIfs.value) : known.has('IFS') ? lookup('IFS') : ' \t\n';
+      const fields = ifs === null || ifs === undefined ? null : readFields(hs.value.replace(/\n$/, ''), ifs, vars.length);
+      vars.forEach((v, j) => emit(v.value, v.start, hs.start, fields?.[j] ?? '', hs.dynamic || fields === null, 'shell-read-herestring'));
       return;
     }
     if (DECLARERS.has(name)) {
-      for (const w of rest) if (w.assign) emitAssign(w, 'shell-export');
+      for (const w of rest) if (argAssign(w)) emitAssign(w, 'shell-export');
       return;
     }
     if (name === 'env') {
       for (let j = 0; j < rest.length; j++) {
         const w = rest[j]!;
-        if (w.assign) emitAssign(w, 'shell-env');
+        if (argAssign(w)) emitAssign(w, 'shell-env');
         else if (w.value === '-u' || w.value === '--unset' || w.value === '-C' || w.value === '--chdir') j++;
         else if (!w.value.startsWith('-')) break;
       }
@@ -375,7 +376,7 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       }
     }
     if (/(^|\/)kubectl$|(^|\/)oc$/.test(name) && rest[0]?.value === 'set' && rest[1]?.value === 'env') {
-      for (const w of rest.slice(2)) if (w.assign) emitAssign(w, 'kubectl-set-env');
+      for (const w of rest.slice(2)) if (argAssign(w)) emitAssign(w, 'kubectl-set-env');
     }
     // echo "K=V" >> "$GITHUB_ENV" / > .env / >> /etc/environment (pam_env reads K=V lines at login)
     if ((name === 'echo' || name === 'printf') && c.redirects.some((r) => /GITHUB_ENV|\.env\b|(^|\/)env$|(^|\/)environment$/.test(text.slice(r.start, r.end)))) {
@@ -387,6 +388,22 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
         }
       }
     }
+  }
+
+  /**
+   * An argument that a builtin or command receives as NAME=value text after the shell's word
+   * processing (quote removal, $'…' escapes, continuations): `export "K=V"`, `declare 'K'=V`,
+   * `env "K=V" cmd`. Only command-position assignments need NAME= unquoted; arguments are text.
+   */
+  function argAssign(w: Word): boolean {
+    if (w.assign) return true;
+    const m = NAME_EQ.exec(w.value);
+    if (!m) return false;
+    const raw = text.slice(w.start, w.end);
+    const eq = raw.indexOf('=');
+    const valueStart = w.start + (eq === -1 ? 0 : eq + 1);
+    w.assign = { key: m[1]!, valueStart, value: w.value.slice(m[0].length), dynamic: w.dynamic };
+    return true;
   }
 
   function emitAssign(w: Word, syntax: string): void {
@@ -514,4 +531,36 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
     seen.add(k);
     return true;
   });
+}
+
+/**
+ * The values `read` assigns to `count` names from `line`, split on `ifs` the way bash does:
+ * IFS white space (space, tab, newline in IFS) trims and separates as a run, every other IFS
+ * character separates on its own; the last name takes the rest of the line (trailing IFS
+ * white space removed).
+ */
+function readFields(line: string, ifs: string, count: number): string[] {
+  const white = [...ifs].filter((c) => c === ' ' || c === '\t' || c === '\n').join('');
+  const isWhite = (c: string) => white.includes(c);
+  const isDelim = (c: string) => ifs.includes(c);
+  const out: string[] = [];
+  let i = 0;
+  while (i < line.length && isWhite(line[i]!)) i++;
+  for (let f = 0; f < count; f++) {
+    if (f === count - 1) {
+      let rest = line.slice(i);
+      while (rest.length > 0 && isWhite(rest[rest.length - 1]!)) rest = rest.slice(0, -1);
+      out.push(rest);
+      break;
+    }
+    let j = i;
+    while (j < line.length && !isDelim(line[j]!)) j++;
+    out.push(line.slice(i, j));
+    i = j;
+    // one separator: white space around at most one non-white IFS character
+    while (i < line.length && isWhite(line[i]!)) i++;
+    if (i < line.length && isDelim(line[i]!) && !isWhite(line[i]!)) i++;
+    while (i < line.length && isWhite(line[i]!)) i++;
+  }
+  return out;
 }

@@ -5,8 +5,8 @@
 import type { FileChange } from '../../changeset/types.js';
 import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../../readers/settings/index.js';
 import { loadYamlDocuments, type YamlNode } from '../../readers/yaml.js';
-import { normalizeRepoPath } from '../../engine/paths.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
+import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
 const SYNTAX_LABEL: [RegExp, string][] = [
@@ -74,7 +74,15 @@ function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Ver
     return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_LIST };
   }
   if (a.shape === 'null') return setting.allowed ? { setting, normalized: '', kind: 'unverifiable', why: WHY_NULL } : null;
-  if (a.dynamic) return computedValue(a.value) ? { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED } : null;
+  if (a.dynamic) {
+    if (computedValue(a.value)) return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED };
+    // The literal text around the references, each reference empty (a variable that is unset
+    // expands to nothing): EXECUTE${SUFFIX} is EXECUTE unless the deployer sets SUFFIX. A
+    // forbidden literal part is forbidden; nothing else is judged (the references are the
+    // deployer's: judged where they are committed).
+    const literal = norm(a.value.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]*\}\}|\$\{\{[^}]*\}\}/g, ''));
+    return literal !== '' && isForbidden(literal) ? { setting, normalized: literal, kind: 'forbidden' } : null;
+  }
   const v = norm(a.value);
   // Empty: fails closed where the setting must hold a permitted value; an empty value is never
   // one of a setting's forbidden values.
@@ -100,9 +108,19 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               run/script/command/args strings; Kustomize patch strings (YAML in YAML);
               ConfigMap/Secret data/stringData entries named *.env, *.json, *.yaml,
               *.properties, *.toml, *.xml… read with that file's reader (Secret data and
-              binaryData are base64); Kustomize configMapGenerator/secretGenerator literals
-  Referenced  compose env_file: and Kustomize envs:/files: are resolved in the same tree and
-              read as env files (or by name), in scope whatever their directory
+              binaryData are base64); Kustomize configMapGenerator/secretGenerator literals;
+              Argo CD Application/ApplicationSet spec.source(s).helm.parameters
+              {name: a.b.K, value} (a value path: its last segments are the key) and
+              helm.values strings (read as YAML; valuesObject is a map, read like any map)
+  Referenced  compose env_file: and Kustomize envs:/env:/files: are resolved in the same tree
+              and read as env files (or by name), and what a Kustomization renders
+              (resources and components: files, and directories followed to their
+              kustomization; patch files), in scope whatever their directory: when the
+              loading file changes, and when the loaded file changes on its own (an index of
+              the files that compose files, docker-compose*.y(a)ml / compose*.y(a)ml, and
+              kustomization.y(a)ml in the pushed tree load, counting only loaders in
+              runtime scope and the bases they render; a compose file of another name is
+              indexed only when it is itself in the change)
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
               scripts as shell (JSONC ok); \\u escapes in keys and values decoded
   .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…"
@@ -111,7 +129,10 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               stage's bare ARG) and earlier ENVs substituted into later values
   shell       export/declare -x/typeset/readonly/local, K=V, K=V cmd, env K=V, \${K:=V},
               \${K:-V}, $'…' (\\x, octal, \\u escapes), backslash-newline anywhere (also inside
-              K), printf -v K FMT ARGS (text, %s, %b), read K <<< word, docker -e/--env,
+              K), printf -v K FMT ARGS (text, %s, %b), read K <<< word (split on the IFS
+              in effect: IFS== read -r K V <<< "x=EXECUTE"), arguments of export/declare/
+              typeset/readonly/local/env taken after quote removal (export "K=V",
+              declare 'K'=V, export $'K=…', env "K=V" cmd), docker -e/--env,
               gcloud --set-env-vars, kubectl set env, helm --set a.K=V,
               echo K=V >> $GITHUB_ENV (or >> /etc/environment), eval and sh/bash -c of
               literal text (read as a script), heredocs written to a file or a pipe (read as .env
@@ -120,20 +141,34 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
               other heredoc bodies (env files, user_data) read as shell/env lines,
               "\${"literal"}" interpolation of literals
-  Python      os.environ["K"] = "V", setdefault, putenv, environ.update({…} / K="V"),
-              environ |= {…}, getenv/environ.get defaults, env dicts ({**os.environ, …},
-              env={…}), K = "V" statements, K="V" kwargs; os.environ reached as
-              from os import environ as E, E = os.environ, getattr(os, "environ");
-              a module constant the file sets once to a literal (MODE = "EXECUTE" …
-              os.environ["AGENT_MODE"] = MODE);
-              keys and values built from literal concatenation ("AGENT_" + "MODE"); string
-              escapes decoded (\\x, \\u, \\U, octal)
+  Python      os.environ["K"] = "V", __setitem__, setdefault, putenv, environ.update({…} /
+              K="V" / [("K", "V")]), environ |= {…}, getenv/environ.get defaults, env dicts
+              ({**os.environ, …}, env={…}), K = "V" statements, K="V" kwargs; one alias table
+              for os.environ: from os import environ as E, E = os.environ, getattr(os,
+              "environ"), vars(os)["environ"], os.__dict__["environ"], and its copies
+              (os.environ.copy(), dict(os.environ), copy.copy(…)) that code hands a child
+              process as env=; a module constant the file sets once to a literal (MODE =
+              "EXECUTE" … os.environ["AGENT_MODE"] = MODE); string escapes decoded
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
               Object.assign(process.env, {…}), Object.defineProperty(process.env, "K",
               {value: "V"}), Reflect.set(process.env, "K", "V"), destructuring defaults
-              const { K = "V" } = process.env, env objects, const K = "V"; escaped
-              identifiers (\\u0041GENT_MODE), string escapes, literal concatenation,
-              template literals whose fields are string literals (\`EXE\${''}CUTE\`)
+              const { K = "V" } = process.env, env objects, const K = "V"; one alias table
+              for process.env: process["env"], globalThis/global/window.process.env,
+              require("process").env, const e = process.env, const { env: E } = process,
+              import { env } from "node:process", const p = process (p.env),
+              TS-only syntax and sequences around it ((process.env as any), process.env!,
+              (<any>process.env), (0, process.env)); a const bound once to a literal
+              (const M = "EXECUTE" … process.env.K = M); escaped
+              identifiers (\\u0041GENT_MODE), template literals whose fields are string
+              literals (\`EXE\${''}CUTE\`)
+  Constants   keys and values (Python and JS/TS alike) that are pure expressions of literals
+              are computed first, by one evaluator (readers/settings/constants.ts): + and *,
+              Python % and str.format of literals, f-strings whose fields are literals,
+              str.join of a literal list, slices ([::-1]), chr, str, bytes([…]),
+              bytes.fromhex, base64/b32/b16 decoding, binascii.unhexlify, codecs.decode
+              (rot13, hex, base64), .decode/.encode, .upper/.lower/.strip/.replace/…;
+              JS [..].join, .concat, .repeat, .split/.reverse, String.fromCharCode, atob,
+              Buffer.from(…, "hex"|"base64").toString(), decodeURIComponent
   .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators
   TOML        tables, dotted and quoted keys, inline tables, basic/literal/multi-line strings
               unescaped the TOML way, "K=V" strings in arrays (pytest-env)
@@ -155,7 +190,8 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     value in effect, like os.getenv("K", "V") and process.env.K ?? "V".
   - Values taken whole from the deployer's environment ($X, \${X}, \${{ … }}, {{ … }}, var.x, a
     compose environment entry with no value) are not judged here: that value is judged where
-    it is committed, if it is.
+    it is committed, if it is. A value whose literal part alone is forbidden
+    (EXECUTE\${SUFFIX}, {{ .x }}EXECUTE: an unset variable expands to nothing) is forbidden.
   - A value computed when the file runs ($(cmd), \`cmd\`) fails closed: the file cannot show it
     stays permitted.
   - A list value fails closed (a runtime reads one value; a list holding a forbidden value is
@@ -172,15 +208,19 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     {**os.environ, …}, {...process.env, …}, environ.update, Object.assign(process.env, …));
     a module constant named exactly like the setting (AGENT_MODE = "EXECUTE") counts too.
   - Out of reach (values computed at run time, so a reviewer must watch for them): keys or
-    values built from variables, function calls, format strings or f-strings with fields in
-    Python and JS/TS (os.environ[prefix + "MODE"], process.env[key], "EXE".join(…),
-    bytes.fromhex(…).decode(), template literals with \${…}: the Python and JS readers skip a
-    non-literal value instead of failing closed), values read from other
+    values with any operand that is not a literal in Python and JS/TS (a variable other than
+    a module constant set once, a parameter, a call of anything but the decoders listed
+    above, a float, os.environ[prefix + "MODE"], process.env[key], f"{mode}", template
+    literals with \${x}, a loop or comprehension: the Python and JS readers skip such a value
+    instead of failing closed); a key spelled only in an encoded form (hex, base64, char
+    codes) with no plain part of the setting name in the file: the prefilter looks for the
+    name's words and does not decode; an environment reached through a name rebound
+    later in the file (aliases are per file, not per line), setattr/exec/eval of
+    non-literal text, os.environ passed through a function; values read from other
     files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
     envs, Python exec/eval and shell eval of non-literal text, base64 outside Secret
     manifests, printf formats other than
-    %s/%b, shell arrays and indirect expansion (\${!name}), and an env file outside
-    runtime scope changed without the compose file that references it.
+    %s/%b, shell arrays and indirect expansion (\${!name}).
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
     file that lists forbidden pairs: write such lists as {name, forbidden} or keep them out of
     the runtime scope.
@@ -206,7 +246,20 @@ export const agentMode = defineRule<AgentModeOptions>({
     const names: ReadonlySet<string> = new Set(ctx.options.settings.flatMap((s) => [s.name, ...s.aliases]));
     // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
     // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
-    const keywords = [...keyKeywords(byKey.keys()), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:', 'env_file', 'configmapgenerator', 'secretgenerator'];
+    const loadedIndex = RuntimeLoadedIndex.of(ctx.git);
+    const keywords = [
+      ...keyKeywords(byKey.keys()),
+      'kind: secret',
+      'kind: "secret"',
+      "kind: 'secret'",
+      'binarydata:',
+      'env_file',
+      'configmapgenerator',
+      'secretgenerator',
+      'resources:',
+      'components:',
+      'patches',
+    ];
     return {
       keywords,
       files(change: FileChange) {
@@ -217,22 +270,59 @@ export const agentMode = defineRule<AgentModeOptions>({
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
         await judgeFile(file.path, await readSettings(file.path, blob, names), report);
-        // Files a compose or Kustomize file makes the runtime read, wherever they are.
-        if (/\.ya?ml$/i.test(file.path) && /env_file|envs:|files:/.test(blob.text)) {
-          const refs = referencedFiles(
-            file.path,
-            (await loadYamlDocuments(blob)).docs.map((d) => d.contents),
-          );
-          if (refs.length === 0) return;
+        // Files a compose or Kustomize file makes the runtime read, wherever they are
+        // (Kustomize resource and component directories followed to their kustomization).
+        if (/\.ya?ml$/i.test(file.path) && /env_file|envs?:|files:|resources:|components:|bases:|patches/.test(blob.text)) {
+          const roots = (await loadYamlDocuments(blob)).docs.map((d) => d.contents);
+          if (referencedFiles(file.path, roots).length === 0) return;
           const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
-          for (const ref of refs) {
-            if (inScope(ref.path)) continue; // read on its own when it changes
-            const e = await snap.entry(ref.path);
-            if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
-            const b = await ctx.git.readBlob(e.oid);
+          const seen = new Set<string>([file.path]);
+          const follow = async (loader: string, roots: readonly (YamlNode | null)[], depth: number): Promise<void> => {
+            for (const ref of referencedFiles(loader, roots)) {
+              if (seen.has(ref.path)) continue;
+              seen.add(ref.path);
+              const e = await snap.entry(ref.path);
+              if (ref.resource && depth < 4 && (!e || e.mode === '040000')) {
+                for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+                  const k = await snap.entry(`${ref.path}/${name}`);
+                  const kb = k && (k.mode === '100644' || k.mode === '100755') ? await ctx.git.readBlob(k.oid) : null;
+                  if (kb?.isText)
+                    await follow(
+                      `${ref.path}/${name}`,
+                      (await loadYamlDocuments(kb)).docs.map((d) => d.contents),
+                      depth + 1,
+                    );
+                }
+                continue;
+              }
+              if (inScope(ref.path)) continue; // read on its own when it changes
+              if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
+              const b = await ctx.git.readBlob(e.oid);
+              if (!b || !b.isText) continue;
+              const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
+              await judgeFile(ref.path, as, report, ` (read through ${loader === file.path ? file.path : `${file.path} → ${loader}`})`);
+            }
+          };
+          await follow(file.path, roots, 0);
+        }
+      },
+      // Files a compose or Kustomize file in the tree loads, changed on their own (the loader
+      // unchanged): in runtime scope whatever their directory (readers/runtime-loaded.ts).
+      async checkRun(run: RunView, report: Report) {
+        let live = false;
+        for (const commit of run.commits) {
+          const candidates = commit.changes.filter((c) => c.status !== 'D' && c.newOid && (c.newMode === '100644' || c.newMode === '100755') && !inScope(c.path));
+          if (!live && candidates.length === 0) continue;
+          live = true; // from here on the index is carried commit to commit
+          const loaded = await loadedIndex.loadedIn(commit, inScope);
+          for (const c of candidates) {
+            const by = loaded.get(c.path);
+            // A loader changed in this commit already read its files (checkFile above).
+            if (!by || commit.changes.some((x) => x.path === by.loader && inScope(by.loader))) continue;
+            const b = await ctx.git.readBlob(c.newOid!);
             if (!b || !b.isText) continue;
-            const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
-            await judgeFile(ref.path, as, report, ` (read through ${file.path})`);
+            const as = await readSettings(by.ref.dotenv ? `${c.path}.env` : c.path, b, names);
+            await judgeFile(c.path, as, (f) => report({ ...f, commit: c.commit }), ` (loaded by ${by.loader})`);
           }
         }
       },
@@ -288,41 +378,11 @@ function keyKeywords(keys: Iterable<string>): string[] {
     if (words.length > 1) {
       out.add(`${words[0]}:`);
       out.add(`"${words[0]}"`);
+      // A key computed from quoted parts ("_".join(['AGENT', 'MODE']), "AGENT_%s" % "MODE",
+      // ['AGENT_', 'MODE'].join('')): the constant evaluator computes it, the prefilter must let it through.
+      const last = words[words.length - 1]!;
+      for (const q of ['"', "'"]) for (const k of [`${q}${words[0]}${q}`, `${q}${words[0]}_`, `_${last}${q}`, `${q}${last}${q}`]) out.add(k);
     }
   }
   return [...out];
-}
-
-/**
- * Files a YAML manifest makes the runtime read as config: compose `env_file:` (a string, a
- * list of strings or of {path}), Kustomize configMapGenerator / secretGenerator `envs:` (env
- * files) and `files:` (`[key=]path`). Paths are resolved against the manifest's directory.
- */
-function referencedFiles(manifest: string, roots: readonly (YamlNode | null)[]): { path: string; dotenv: boolean }[] {
-  const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : '';
-  const out = new Map<string, boolean>();
-  const add = (p: string, dotenv: boolean) => {
-    if (!p || p.includes('${') || /^[a-z]+:\/\//i.test(p) || p.startsWith('/')) return;
-    const n = normalizeRepoPath(dir + p);
-    if (n && !n.startsWith('..')) out.set(n, (out.get(n) ?? false) || dotenv);
-  };
-  const strings = (n: YamlNode | null | undefined, field?: string): string[] => {
-    if (!n) return [];
-    if (n.kind === 'scalar') return typeof n.value === 'string' ? [n.value] : [];
-    if (n.kind === 'seq') return n.items.flatMap((i) => (i?.kind === 'map' && field ? strings(i.pairs.find((p) => p.key === field)?.value) : strings(i)));
-    return [];
-  };
-  const visit = (n: YamlNode | null, depth: number): void => {
-    if (!n || depth > 8) return;
-    if (n.kind === 'seq') for (const i of n.items) visit(i, depth + 1);
-    if (n.kind !== 'map') return;
-    for (const p of n.pairs) {
-      if (p.key === 'env_file') for (const f of strings(p.value, 'path')) add(f, true);
-      else if (p.key === 'envs' && depth > 0) for (const f of strings(p.value)) add(f, true);
-      else if (p.key === 'files' && depth > 0) for (const f of strings(p.value)) add(f.includes('=') ? f.slice(f.indexOf('=') + 1) : f, false);
-      else visit(p.value, depth + 1);
-    }
-  };
-  for (const r of roots) visit(r, 0);
-  return [...out].map(([path, dotenv]) => ({ path, dotenv }));
 }

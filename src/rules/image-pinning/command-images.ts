@@ -6,6 +6,8 @@
 //   any --image IMG / --image=IMG (gcloud run deploy, kubectl run, …)
 // and Terraform (`image = "…"`, `image_uri = "…"`, `"image": "…"` in jsonencode / heredoc JSON).
 // Offsets are UTF-16 offsets into the text given.
+import { readHcl } from '../../readers/settings/hcl.js';
+import { lineStarts } from '../../readers/settings/values.js';
 
 export interface CommandImage {
   ref: string;
@@ -76,16 +78,36 @@ function lineSpans(text: string): { start: number; end: number }[] {
   }
 }
 
-/** Images of a Terraform file: `image = "…"`, `image_uri = "…"`, and `"image": "…"` in JSON inside it. */
+const TF_IMAGE_KEYS = new Set(['image', 'image_uri', 'container_image', 'Image']);
+
+/**
+ * Images of a Terraform file, read with the HCL reader (readers/settings/hcl.ts): `image`,
+ * `image_uri`, `container_image` attributes at any depth of any block or object, however the
+ * blocks are laid out (`container { image = "…" }` on one line), in `jsonencode({…})` objects
+ * and JSON heredocs (ECS container_definitions), with HCL escapes and `${"lit"}` interpolation
+ * of literals applied. A file the reader cannot read falls back to `image = "…"` lines.
+ */
 export function terraformImages(text: string): CommandImage[] {
-  const out: CommandImage[] = [];
-  for (const m of text.matchAll(/^[ \t]*(?:image|image_uri|container_image)[ \t]*=[ \t]*"([^"\n]*)"/gm)) {
-    out.push({ ref: m[1]!, offset: m.index + m[0].lastIndexOf(m[1]!), where: 'terraform image' });
+  const starts = lineStarts(text);
+  let found: { value: string; line: number; column: number }[];
+  try {
+    found = readHcl(text, undefined, (k) => TF_IMAGE_KEYS.has(k));
+  } catch {
+    found = [];
+    for (const m of text.matchAll(/^[ \t]*(?:image|image_uri|container_image)[ \t]*=[ \t]*"([^"\n]*)"/gm)) {
+      const offset = m.index + m[0].lastIndexOf(m[1]!);
+      let line = 0;
+      while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+      found.push({ value: m[1]!, line: line + 1, column: offset - starts[line]! + 1 });
+    }
   }
-  for (const m of text.matchAll(/"(?:image|Image)"[ \t]*:[ \t]*"([^"\n]*)"/g)) {
-    out.push({ ref: m[1]!, offset: m.index + m[0].lastIndexOf(m[1]!), where: 'terraform image' });
-  }
-  return out.sort((a, b) => a.offset - b.offset);
+  // Positioned inside the quotes, at the reference itself.
+  return found
+    .map((a) => {
+      const at = (starts[a.line - 1] ?? 0) + a.column - 1;
+      return { ref: a.value, offset: text[at] === '"' ? at + 1 : at, where: 'terraform image' };
+    })
+    .sort((a, b) => a.offset - b.offset);
 }
 
 /** A template placeholder standing for a whole image reference (REPLACE_ME_IMAGE, <IMAGE>, __IMAGE__). */

@@ -34,8 +34,11 @@ Where it looks (files in the runtime scope)
   JSON manifests      "image" at any depth in JSON that is a manifest (apiVersion, containers,
                       containerDefinitions — ECS task definitions —, services, spec); app data
                       JSON is not read
-  Terraform (*.tf)    image = "…", image_uri = "…", container_image = "…", and "image": "…"
-                      in jsonencode / heredoc JSON (ECS container_definitions)
+  Terraform (*.tf)    image = "…", image_uri = "…", container_image = "…" at any depth of any
+                      block or object (read with the HCL reader, whatever the layout:
+                      container { image = "…" } on one line; escapes and \${"…"} of literals
+                      applied), and "image": "…" in jsonencode / heredoc JSON (ECS
+                      container_definitions)
   Commands            in shell scripts (*.sh, *.bash, Makefile; comments skipped), CI steps
                       (run:, script:, command:, args: …) and Cloud Build steps (builder + args
                       joined): kubectl run --image, kubectl set image res c=IMG, docker/podman

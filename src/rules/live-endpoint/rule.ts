@@ -60,9 +60,12 @@ Matching
   after folding (url: >- split across lines), joins of string literals (".".join(["api",
   "alpaca", "markets"]), ["api", "alpaca.markets"].join(".")), lines after substituting a
   variable the file sets to one literal (D=alpaca.markets; curl https://api.$D/), and base64
-  literals (standard or URL alphabet, up to 4 KiB, 64 per file) that decode to text.
+  literals (standard or URL alphabet, up to 4 KiB, 64 per file) that decode to text, and in
+  Python and JS/TS the strings the readers' constant evaluator computes from literals
+  (f"https://{'api'}.alpaca.markets", "https://%s.alpaca.markets" % "api", .format("api"),
+  concatenation, bytes.fromhex/b64decode/atob of literals) when the file names a broker.
   Out of reach, so a reviewer must watch for them: hosts built through variables set by
-  commands or in other files, f-strings/templates/format strings with fields, a split inside
+  commands or in other files, f-strings/templates/format strings with run-time fields, a split inside
   the broker's name ("alp" + "aca…"), letters written as code escapes (\\u0061pi), other
   encodings (hex, rot13, gzip+base64), hosts assembled at run time. Lookalikes
   that resolve elsewhere (Cyrillic letters, punycode) are other hosts and are not flagged; nor

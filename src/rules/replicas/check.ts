@@ -47,6 +47,12 @@ export interface ReplicaCheck {
   /** Workload name predicate (names normalised by the caller). */
   nameMatches: (name: string) => boolean;
   max: number;
+  /**
+   * The name a resource is deployed under (a Kustomize namePrefix / nameSuffix applied to
+   * metadata.name and to scaleTargetRef names, as kustomize's name transformer does); labels
+   * and images are not renamed.
+   */
+  rename?: (name: string) => string;
 }
 
 const REPLICA_WORKLOADS = new Set(['deployment', 'statefulset', 'replicaset', 'replicationcontroller', 'rollout', 'deploymentconfig']);
@@ -111,14 +117,15 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
     // generateName: the API server appends a suffix; the prefix names the workload.
     const name = scalarText(getIn(doc, ['metadata', 'name']))?.trim() || scalarText(getIn(doc, ['metadata', 'generateName']))?.trim() || '';
     const targetName = scalarText(getIn(doc, ['spec', 'scaleTargetRef', 'name']))?.trim() ?? '';
+    const rename = check.rename ?? ((n: string) => n);
     const relevant =
       inMatched ||
-      (name !== '' && check.nameMatches(name)) ||
-      (targetName !== '' && check.nameMatches(targetName)) ||
+      (name !== '' && check.nameMatches(rename(name))) ||
+      (targetName !== '' && check.nameMatches(rename(targetName))) ||
       identifiedByLabelsOrImages(doc, check.nameMatches) ||
       argoSourceMatches(doc, check.nameMatches);
     if (!relevant) return true;
-    const label = `${kind}${name ? ` ${name}` : ''}`;
+    const label = `${kind}${name ? ` ${rename(name)}` : ''}`;
     const spec = mapPair(doc, 'spec');
     const anchor = spec ? { line: spec.keyPos.line, column: spec.keyPos.column } : posOf(kindP, doc.pos);
     if (REPLICA_WORKLOADS.has(k)) {

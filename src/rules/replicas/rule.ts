@@ -5,7 +5,10 @@
 // every word of one of the workload names (e.g. `execution` and `agent`).
 import type { FileChange } from '../../changeset/types.js';
 import { loadYamlDocuments } from '../../readers/yaml.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
+import type { Snapshot } from '../../changeset/types.js';
+import type { Blob } from '../../changeset/blob.js';
 import { kubectlScaleProblems, replicaProblems, templateReplicaProblems, terraformReplicaProblems } from './check.js';
 import type { ReplicasOptions } from './options.js';
 
@@ -33,6 +36,10 @@ What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtim
                          name or labelSelector, or the fragment's metadata.name): JSON 6902
                          replace/add of …/replicas, or a strategic-merge replicas:; a JSON 6902
                          patch file matching \`globs\`
+    Kustomize names      namePrefix / nameSuffix of a kustomization in the tree (overlays over
+                         bases composed, 4 deep) rename its resources: a workload is judged
+                         under its rendered name (metadata.name, scaleTargetRef), when the
+                         kustomization changes and when the resource changes on its own
     Argo CD Application  spec.source(s).helm.parameters {name: replicaCount|replicas|…, value}
                          when the Application, its source path, chart or release names the agent
     Terraform            kubernetes_deployment / stateful_set / replication_controller
@@ -143,7 +150,8 @@ export const replicas = defineRule<ReplicasOptions>({
     const matched = ctx.paths.glob(o.globs);
     const nameMatches = nameMatcher(o.workload_names);
     const words = nameWords(o.workload_names);
-    const keywords = new Set<string>(['replica', 'kind', 'services']);
+    const index = RuntimeLoadedIndex.of(ctx.git);
+    const keywords = new Set<string>(['replica', 'kind', 'services', 'nameprefix', 'namesuffix']);
     for (const ws of words) for (const w of ws) keywords.add(w.slice(0, MIN_ABBREV));
     return {
       keywords: [...keywords],
@@ -156,6 +164,8 @@ export const replicas = defineRule<ReplicasOptions>({
         const isMatched = matched(path);
         const blob = await file.newBlob();
         if (!blob) return;
+        // A kustomization that renames its resources: judge them under the rendered names.
+        if (KUSTOMIZATION.test(path) && /name(Prefix|Suffix)\s*:/.test(blob.text)) await renderedResources(path, ctx.git.snapshot(file.commit?.oid ?? 'index'), '', '', 0, report);
         if (!isMatched) {
           // Cheap exit: the text must hold every word of some workload name.
           // (Abbreviations count: `exec` for execution, as nameMatcher reads names.)
@@ -196,6 +206,68 @@ export const replicas = defineRule<ReplicasOptions>({
           });
         }
       },
+      // A manifest changed on its own that a kustomization in the tree renames (namePrefix /
+      // nameSuffix): judged under each rendered name (readers/runtime-loaded.ts indexes them).
+      async checkRun(run: RunView, report: Report) {
+        let live = false;
+        for (const commit of run.commits) {
+          const candidates = commit.changes.filter(
+            (c) => c.status !== 'D' && c.newOid && /\.ya?ml$/i.test(c.path) && inScope(c.path) && (c.newMode === '100644' || c.newMode === '100755'),
+          );
+          if (!live && candidates.length === 0) continue;
+          live = true;
+          for (const c of candidates) {
+            for (const r of await index.renames(commit, c.path)) {
+              if (commit.changes.some((x) => x.path === r.via)) continue; // the kustomization's own check read it
+              const b = await ctx.git.readBlob(c.newOid!);
+              if (b) await judgeRendered(c.path, b, r.prefix, r.suffix, r.via, (f) => report({ ...f, commit: c.commit }));
+            }
+          }
+        }
+      },
     };
+
+    /** The resources a kustomization renders, judged under prefix + name + suffix (bases nested up to 4 deep). */
+    async function renderedResources(kpath: string, snap: Snapshot, outerPrefix: string, outerSuffix: string, depth: number, report: Report): Promise<void> {
+      const e = await snap.entry(kpath);
+      if (!e) return;
+      const kb = await ctx.git.readBlob(e.oid);
+      if (!kb || !kb.isText) return;
+      const docs = (await loadYamlDocuments(kb)).docs.map((d) => d.contents);
+      for (const ref of referencedFiles(kpath, docs)) {
+        if (!ref.resource) continue;
+        const prefix = outerPrefix + ref.resource.prefix;
+        const suffix = ref.resource.suffix + outerSuffix;
+        if (prefix === '' && suffix === '') continue;
+        const re = await snap.entry(ref.path);
+        if (!re || re.mode === '040000') {
+          // A directory: its kustomization's resources, renamed by both.
+          if (depth < 4)
+            for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization'])
+              await renderedResources(`${ref.path}/${name}`, snap, prefix, suffix, depth + 1, report);
+          continue;
+        }
+        if (!/\.ya?ml$/i.test(ref.path)) continue;
+        const b = await ctx.git.readBlob(re.oid);
+        if (b) await judgeRendered(ref.path, b, prefix, suffix, kpath, report);
+      }
+    }
+
+    async function judgeRendered(path: string, blob: Blob, prefix: string, suffix: string, via: string, report: Report): Promise<void> {
+      if (!blob.isText) return;
+      const result = await loadYamlDocuments(blob);
+      if (result.errors.length > 0) return;
+      for (const p of replicaProblems(result, { matchedFile: false, nameMatches, max: o.max_replicas, rename: (n) => prefix + n + suffix })) {
+        report({
+          message: `${p.message} (name rendered by ${via})`,
+          path,
+          line: p.line,
+          column: p.column,
+          remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`,
+        });
+      }
+    }
   },
 });
+
+const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/i;

@@ -16,6 +16,7 @@ export const msg = {
   objectNotBlob: (oid: string, type: string) => `object ${oid} is a ${type} where a file's content was expected`,
   objectMissingHint: 'the repository may be corrupt or the push incomplete; fetch or push again',
   catFileDied: (detail: string) => `git cat-file stopped unexpectedly (${detail})`,
+  catFileClosed: 'the object reader was asked for an object after the run ended',
   badStdinLine: (door: string, n: number, line: string) => `${door}: malformed input on line ${n}: ${JSON.stringify(line.length > 80 ? line.slice(0, 80) + '…' : line)}`,
   badStdinHint: 'git itself feeds this hook; if you ran it by hand, pass "<old> <new> <ref>" lines',
   badPushStdinHint: 'git itself feeds this hook; if you ran it by hand, pass "<local ref> <local oid> <remote ref> <remote oid>" lines',

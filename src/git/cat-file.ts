@@ -38,6 +38,7 @@ export class CatFile implements ObjectReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private failed: Error | null = null;
+  private closed = false;
   private stderr = '';
   /** Bytes the head request needs before it can be parsed; avoids re-joining chunks of a big blob. */
   private need = 0;
@@ -65,7 +66,13 @@ export class CatFile implements ObjectReader {
     return this.request('contents', oid) as Promise<ObjectData | null>;
   }
 
+  /**
+   * Ends the process for good: a request after this (work still running when a run is cut short,
+   * e.g. the change set being built while the policy load failed) is refused instead of starting
+   * a new process nobody would close, which would keep the hook alive after its decision.
+   */
   close(): void {
+    this.closed = true;
     if (this.child) {
       this.child.stdin.end();
       this.child = null;
@@ -74,7 +81,7 @@ export class CatFile implements ObjectReader {
 
   /** Start the process ahead of the first request (it is started lazily otherwise). */
   start(): void {
-    if (!this.child && !this.failed) this.child = this.spawnChild();
+    if (!this.child && !this.failed && !this.closed) this.child = this.spawnChild();
   }
 
   private spawnChild(): ChildProcessWithoutNullStreams {
@@ -100,6 +107,7 @@ export class CatFile implements ObjectReader {
 
   private request(kind: 'info' | 'contents', oid: string, peeling = false): Promise<ObjectInfo | ObjectData | null> {
     if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new GateError('internal', msg.catFileClosed));
     // An object name with whitespace would desynchronise the protocol.
     if (!peeling && !/^[0-9a-fA-F]{4,64}$/.test(oid)) return Promise.reject(new GateError('object', msg.objectMissing(oid)));
     return new Promise((resolve, reject) => {
@@ -115,6 +123,10 @@ export class CatFile implements ObjectReader {
   private flush(): void {
     this.scheduled = false;
     if (this.outbox.length === 0) return;
+    if (this.closed) {
+      this.outbox = [];
+      return this.fail(new GateError('internal', msg.catFileClosed));
+    }
     if (!this.child) this.child = this.spawnChild();
     const text = this.outbox.join('') + 'flush\n';
     this.outbox = [];

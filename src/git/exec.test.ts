@@ -39,3 +39,21 @@ describe('gitEnv: git children never see replaced objects or grafted history', (
     }
   });
 });
+
+describe('CatFile after close', () => {
+  it('refuses every later request instead of starting a process nobody would close (a hook would never exit)', async () => {
+    const repo = Repo.init(sb);
+    repo.write('a.txt', 'a\n');
+    const c = repo.commitAll('one');
+    const blob = repo.git('rev-parse', `${c}:a.txt`).trim();
+    const cat = new CatFile(repo.path, sb.env);
+    expect((await cat.read(blob))!.data.toString()).toBe('a\n');
+    // A request queued in the same tick as close() is refused too.
+    const queued = cat.read(blob);
+    cat.close();
+    await expect(queued).rejects.toThrow(/after the run ended/);
+    await expect(cat.read(blob)).rejects.toThrow(/after the run ended/);
+    cat.start();
+    await expect(cat.info(blob)).rejects.toThrow(/after the run ended/);
+  });
+});

@@ -2,7 +2,7 @@
 
 export const INSTALL_USAGE = [
   'usage: safety-gate install [--husky | --hooks-path | --pre-commit] [--force] [--repo URL] [--rev REV]',
-  '       safety-gate install --server <bare-repo> [--config FILE] [--bundle] [--force]',
+  '       safety-gate install --server <bare-repo> [--config FILE] [--bundle] [--python PATH|off] [--force]',
   "       safety-gate install --agent-hooks   (the coding agent's PreToolUse hook in .claude/settings.json)",
   'With no flag it joins the hook manager the repository already uses (husky, pre-commit), else --hooks-path.',
 ].join('\n');
@@ -79,6 +79,14 @@ export const msg = {
   serverKeptPolicy: (file: string) => `policy: ${file} (kept; pass --config FILE to replace it)`,
   serverNoPolicy: (file: string) => `policy: ${file} (extends: [recommended]; pass --config FILE to install your own)`,
   serverHook: (file: string, node: string, cli: string) => `pre-receive: ${file} (runs ${node} ${cli})`,
+  serverPython: (python: string | null) =>
+    python === 'off'
+      ? 'Gate A python: off (the in-process checker; --python PATH to use CPython)'
+      : python === null
+        ? "Gate A python: none found (python3 is not on this PATH): the in-process checker, or python3 on the hook's PATH; --python PATH to name one"
+        : `Gate A python: ${python}`,
+  pythonNotFound: (path: string) => `--python ${path} is not an absolute path of an existing file`,
+  pythonNotFoundHint: 'give the interpreter\'s absolute path (python3 -c "import sys; print(sys.executable)"), or --python off',
   serverChained: (file: string) => `chained: ${file} runs after safety-gate passes, with the same stdin`,
   serverDone: (dir: string) => `safety-gate: server hook installed in ${dir}; pushes are now judged by the policy above`,
   serverUnchanged: (dir: string) => `safety-gate: server hook already installed in ${dir}; nothing changed`,

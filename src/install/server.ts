@@ -1,6 +1,7 @@
 // `install --server <bare-repo>`: the headless pre-receive hook. Servers run hooks with a bare
 // environment, so the hook names node and the CLI by absolute path; the policy is copied into
 // the bare repository, where no push can change it.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { GateError } from '../errors.js';
@@ -22,6 +23,8 @@ export interface ServerOptions {
   cli?: string;
   /** Run the one-file bundle (dist/safety-gate-server.cjs) instead of dist/cli.js. */
   bundle?: boolean;
+  /** Gate A's interpreter: an absolute path, or 'off'; default python3 as the installer resolves it. */
+  python?: string;
 }
 
 const shq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -55,13 +58,32 @@ const NODE_ENV_SCRUB: readonly string[] = [
   'unset sg_vars sg_line sg_name',
 ];
 
-export function serverHookScript(node: string, cli: string, chained: boolean): string {
+/**
+ * The interpreter Gate A's compile check runs in the hook, resolved once at install time: the
+ * server's PATH is not the administrator's, a version manager's shim (pyenv) starts a shell and
+ * several helpers on every run, and a pusher's SAFETY_GATE_PYTHON must not choose it. `null`:
+ * no python3 here (the hook then uses the in-process checker unless python3 is on its PATH).
+ */
+function resolvePython(ctx: InstallContext, wanted: string | undefined): string | null {
+  if (wanted !== undefined) {
+    if (wanted.toLowerCase() === 'off') return 'off';
+    if (!isAbsolute(wanted) || !existsSync(wanted)) throw new GateError('usage', msg.pythonNotFound(wanted), msg.pythonNotFoundHint);
+    return wanted;
+  }
+  const r = spawnSync('python3', ['-I', '-S', '-c', 'import sys; print(sys.executable)'], { env: ctx.env, encoding: 'utf8', timeout: 20_000 });
+  const path = r.status === 0 ? r.stdout.trim() : '';
+  return path && isAbsolute(path) && existsSync(path) ? path : null;
+}
+
+export function serverHookScript(node: string, cli: string, chained: boolean, python: string | null = null): string {
   const head = [
     '#!/bin/sh',
     `# safety-gate pre-receive (${SERVER_HOOK_MARKER}; rerun it to update).`,
     '# Absolute paths: a server runs hooks without a useful PATH. The policy comes from',
     `# $GIT_DIR/safety-gate/ (or the protected branch it names), never from the pushed commits.`,
     ...NODE_ENV_SCRUB,
+    "# Gate A compiles Python with the interpreter install --server resolved (not the pusher's).",
+    python === null ? 'unset SAFETY_GATE_PYTHON' : `SAFETY_GATE_PYTHON=${shq(python)}; export SAFETY_GATE_PYTHON`,
   ];
   const run = `${shq(node)} ${shq(cli)} hook pre-receive "$@"`;
   if (!chained) return [...head, `exec ${run}`, ''].join('\n');
@@ -99,6 +121,7 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
   }
 
   // Validate everything before writing anything.
+  const python = resolvePython(ctx, opts.python);
   const policy = opts.config ? await loadServerPolicy(resolve(ctx.cwd, opts.config)) : null;
   const existing = readIfExists(hookFile);
   const foreign = existing !== null && !isOurs(existing);
@@ -138,8 +161,9 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
     changed = true;
   }
   const chained = existsSync(join(hooksDir, ORIG));
-  if (writeIfChanged(hookFile, serverHookScript(node, cli, chained), 0o755) !== 'unchanged') changed = true;
+  if (writeIfChanged(hookFile, serverHookScript(node, cli, chained, python), 0o755) !== 'unchanged') changed = true;
   ctx.say(msg.serverHook(hookFile, node, cli));
+  ctx.say(msg.serverPython(python));
   if (chained) ctx.say(msg.serverChained(join(dirname(hookFile), ORIG)));
   return { changed, summary: changed ? msg.serverDone(bare) : msg.serverUnchanged(bare) };
 }

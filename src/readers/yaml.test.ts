@@ -14,6 +14,19 @@ describe('loadYamlDocuments', () => {
     expect(c!.pos).toMatchObject({ line: 4, column: 6 });
   });
 
+  it.each([
+    ['a lone CR', '\r'],
+    ['NEL', '\u0085'],
+    ['LS', '\u2028'],
+    ['PS', '\u2029'],
+  ])('breaks lines at %s as YAML 1.1 readers (PyYAML, go-yaml) do: a comment ends there', async (_name, br) => {
+    const r = await loadYamlDocuments(blob(`# note${br}AGENT_MODE: EXECUTE\n`));
+    expect(r.errors).toEqual([]);
+    const v = getIn(r.docs[0]!.contents, ['AGENT_MODE']);
+    expect(scalarText(v)).toBe('EXECUTE');
+    expect(v!.pos).toMatchObject({ line: 2 });
+  });
+
   it('resolves aliases and merge keys; explicit keys win', async () => {
     const r = await loadYamlDocuments(blob('base: &b {X: one, Y: two}\nsvc:\n  <<: *b\n  Y: mine\n  Z: *b\n'));
     const svc = mapGet(r.docs[0]!.contents, 'svc');

@@ -113,9 +113,20 @@ export function loadYamlModule(): Promise<YamlModule> {
   return yamlModule;
 }
 
+/**
+ * The text the YAML parser reads. YAML 1.1 readers (PyYAML, go-yaml: what Python services,
+ * kubectl and Helm load with) break lines at a lone CR, NEL, LS and PS as well as at LF; the
+ * `yaml` package (YAML 1.2) only at LF and CRLF, so `# note<U+2028>AGENT_MODE: EXECUTE` would be
+ * a comment to the gate and a setting to the service. Each becomes LF, one code unit for one,
+ * so every offset still points into the blob's text (lines are counted as those readers count).
+ */
+function yamlLineText(text: string): string {
+  return /[\r\u0085\u2028\u2029]/.test(text) ? text.replace(/\r(?!\n)|[\u0085\u2028\u2029]/g, '\n') : text;
+}
+
 /** Parse a blob as a YAML stream; memoised per blob (kind 'yaml'), shared by every rule. */
 export function loadYamlDocuments(blob: Blob): Promise<YamlLoadResult> {
-  return blob.parseAsync('yaml', async (b) => parseYamlText(b.text, await loadYamlModule()));
+  return blob.parseAsync('yaml', async (b) => parseYamlText(yamlLineText(b.text), await loadYamlModule()));
 }
 
 /** Pure parse of YAML text with an already loaded `yaml` module. */

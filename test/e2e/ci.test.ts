@@ -23,7 +23,7 @@ beforeAll(() => {
   actionPath = join(sb.dir, 'action');
   mkdirSync(actionPath);
   for (const e of ['action.yml', 'ci', 'presets', 'hooks', 'README.md', '.pre-commit-hooks.yaml']) cpSync(join(ROOT, e), join(actionPath, e), { recursive: true });
-  cpSync(join(ROOT, 'dist'), join(actionPath, 'dist'), { recursive: true, filter: (s) => !s.endsWith('.map') && !s.endsWith('.cjs') && !s.endsWith('.wasm') });
+  cpSync(join(ROOT, 'dist'), join(actionPath, 'dist'), { recursive: true, filter: (s) => !s.endsWith('.map') && !s.endsWith('safety-gate-server.cjs') && !s.endsWith('.wasm') });
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
   delete pkg.scripts;
   delete pkg.devDependencies;

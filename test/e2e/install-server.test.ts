@@ -76,6 +76,36 @@ describe('install --server', () => {
     expect(auditLines().map((a) => `${a.door}:${a.decision}`)).toEqual(['pre-receive:pass', 'pre-receive:block']);
   });
 
+  it("writes the Gate A interpreter it resolved into the hook, so neither the server's PATH nor the pusher picks it", () => {
+    const exe = spawnSync('python3', ['-I', '-S', '-c', 'import sys; print(sys.executable)'], { env: sb.env, encoding: 'utf8' });
+    if (exe.status !== 0) return expect.fail('python3 is required on this machine (the CI installs it)');
+    const r = installServer('--config', policyFile());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Gate A python: ${exe.stdout.trim()}`);
+    const hook = readFileSync(join(bare, 'hooks/pre-receive'), 'utf8');
+    expect(hook).toContain(`SAFETY_GATE_PYTHON='${exe.stdout.trim()}'; export SAFETY_GATE_PYTHON`);
+    // The pin comes after the pusher's environment is read: a pusher's value cannot replace it.
+    expect(hook.indexOf('SAFETY_GATE_PYTHON=')).toBeGreaterThan(hook.indexOf('unset NODE_OPTIONS'));
+    // A push whose Python CPython's compiler refuses is still refused with the pusher pointing
+    // SAFETY_GATE_PYTHON at something else.
+    const repo = clone();
+    repo.write('app/main.py', 'def f(a=1, b):\n    return a\n');
+    repo.commitAll('broken python');
+    const push = spawnSync('git', ['push', '--no-verify', 'origin', 'HEAD:refs/heads/main'], {
+      cwd: repo.path,
+      env: { ...sb.env, SAFETY_GATE_PYTHON: '/nonexistent/python' },
+      encoding: 'utf8',
+    });
+    expect(push.status).not.toBe(0);
+    expect(push.stderr).toMatch(/remote: .*app\/main\.py:1:\d+\s+import-hygiene/);
+
+    expect(installServer('--python', 'off').stdout).toContain('Gate A python: off');
+    expect(readFileSync(join(bare, 'hooks/pre-receive'), 'utf8')).toContain("SAFETY_GATE_PYTHON='off'; export SAFETY_GATE_PYTHON");
+    const bad = installServer('--python', 'python3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--python python3 is not an absolute path of an existing file');
+  });
+
   it('is idempotent', () => {
     const file = policyFile();
     expect(installServer('--config', file).code).toBe(0);

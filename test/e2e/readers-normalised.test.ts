@@ -105,7 +105,7 @@ describe('pre-receive reads settings, workloads and hosts the way their consumer
       },
       [
         /remote: .*config\/b\.yaml:1.*live-endpoint.*\(YAML scalar, lines joined\)/,
-        /remote: .*backend\/broker\.py:1.*live-endpoint.*\(join\)/,
+        /remote: .*backend\/broker\.py:1.*live-endpoint.*\(constant expression\)/,
         /remote: .*ops\/b\.sh:3.*live-endpoint.*\(shell variable\)/,
         /remote: .*backend\/enc\.py:2.*live-endpoint.*\(base64\)/,
       ],
@@ -146,5 +146,23 @@ describe('pre-receive reads settings, workloads and hosts the way their consumer
       'ops/run.sh': '#!/bin/sh\neval "export AGENT_MODE=OBSERVE"\n',
       'backend/settings.py': 'import os\nMODE = "OBSERVE"\nos.environ["AGENT_MODE"] = MODE\n',
     });
+  });
+
+  it('YAML line breaks YAML 1.1 readers honour (lone CR, NEL, LS, PS) end a comment; the permitted twin passes', () => {
+    expectRefused(
+      {
+        'config/cr.yaml': '# note\rAGENT_MODE: EXECUTE\n',
+        'config/nel.yaml': '# note\u0085AGENT_MODE: EXECUTE\n',
+        'config/ls.yaml': '# note\u2028AGENT_MODE: EXECUTE\n',
+        'config/ps.yaml': '# note\u2029AGENT_MODE: EXECUTE\n',
+      },
+      [
+        /remote: .*config\/cr\.yaml:2.*agent-mode/,
+        /remote: .*config\/nel\.yaml:2.*agent-mode/,
+        /remote: .*config\/ls\.yaml:2.*agent-mode/,
+        /remote: .*config\/ps\.yaml:2.*agent-mode/,
+      ],
+    );
+    expectAccepted({ 'config/ls.yaml': '# note\u2028AGENT_MODE: OBSERVE\n' });
   });
 });

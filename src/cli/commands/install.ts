@@ -37,6 +37,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
         repo: { type: 'string' },
         rev: { type: 'string' },
         bundle: { type: 'boolean' },
+        python: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -68,10 +69,16 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     if (modes.length > 0) throw usage(`--server cannot be combined with --${modes[0]}`);
     if (values.repo !== undefined || values.rev !== undefined) throw usage('--repo and --rev apply to --pre-commit only');
     const { installServer } = await import('../../install/server.js');
-    outcome = await installServer(ctx, { bare: values.server, ...(values.config ? { config: values.config } : {}), bundle: values.bundle === true });
+    outcome = await installServer(ctx, {
+      bare: values.server,
+      ...(values.config ? { config: values.config } : {}),
+      ...(values.python !== undefined ? { python: values.python } : {}),
+      bundle: values.bundle === true,
+    });
   } else {
     if (values.config !== undefined) throw usage('--config applies to --server only (clients read safety-gate.config.yaml)');
     if (values.bundle !== undefined) throw usage('--bundle applies to --server only');
+    if (values.python !== undefined) throw usage('--python applies to --server only');
     const repo = workTree(io.cwd, io.env);
     if (repo === null) {
       if (isBare(io.cwd, io.env)) throw new GateError('usage', msg.bareWithoutServer(io.cwd), msg.bareWithoutServerHint);

@@ -54,12 +54,16 @@ describe('note entries', () => {
 
 describe('ref patterns', () => {
   it('matches branch names, globs and full refs', () => {
-    expect(refMatches('*', 'refs/tags/v1')).toBe(true);
-    expect(refMatches('main', 'refs/heads/main')).toBe(true);
-    expect(refMatches('main', 'refs/heads/main2')).toBe(false);
-    expect(refMatches('release/*', 'refs/heads/release/1.0')).toBe(true);
-    expect(refMatches('release/*', 'refs/heads/main')).toBe(false);
-    expect(refMatches('refs/tags/v*', 'refs/tags/v2.0.0')).toBe(true);
+    const cases: [pattern: string, matching: string[], notMatching: string[]][] = [
+      ['*', ['refs/tags/v1'], []],
+      ['main', ['refs/heads/main'], ['refs/heads/main2']],
+      ['release/*', ['refs/heads/release/1.0'], ['refs/heads/main']],
+      ['refs/tags/v*', ['refs/tags/v2.0.0'], []],
+    ];
+    for (const [pattern, matching, notMatching] of cases) {
+      for (const ref of matching) expect(refMatches(pattern, ref), `${pattern} ~ ${ref}`).toBe(true);
+      for (const ref of notMatching) expect(refMatches(pattern, ref), `${pattern} ~ ${ref}`).toBe(false);
+    }
   });
 });
 

@@ -4,9 +4,12 @@ import { localPart, mayBePusher, normalisePrincipal, pusherIdentity } from './id
 describe('identities', () => {
   it('normalises principals and names one way', () => {
     expect(normalisePrincipal('  Alice@Example.COM ')).toBe('alice@example.com');
-    expect(localPart('Alice@Example.com')).toBe('alice');
-    expect(localPart('alice')).toBe('alice');
-    expect(localPart('@odd')).toBe('@odd');
+    for (const [name, local] of [
+      ['Alice@Example.com', 'alice'],
+      ['alice', 'alice'],
+      ['@odd', '@odd'],
+    ] as const)
+      expect(localPart(name), name).toBe(local);
   });
 
   it('maps the platform name through identities in any spelling of the key', () => {

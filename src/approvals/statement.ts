@@ -7,7 +7,7 @@
 //
 // The signed data is exactly the decoded statement bytes. Nothing in a statement is trusted
 // until its signature verifies against the policy's allowed signers.
-import { canonicalJson, decodeCanonical } from '../config/canonical.js';
+import { canonicalJson, readSignedLines } from '../config/canonical.js';
 
 export const NAMESPACE = 'safety-gate-approval';
 export const NOTES_REF = 'refs/notes/safety-gate';
@@ -61,28 +61,11 @@ export function statementBytes(statement: Statement): Buffer {
   return Buffer.from(canonicalJson(statement), 'utf8');
 }
 
-const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
 /** Every entry of a note's text; lines that are not entries are ignored. */
 export function parseNote(text: string): Entry[] {
-  const out: Entry[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line.startsWith(`${ENTRY_TAG} `)) continue;
-    const parts = line.split(/\s+/);
-    const entry: Entry = { line, data: Buffer.alloc(0), signature: Buffer.alloc(0), statement: null, problem: null };
-    out.push(entry);
-    if (parts.length !== 4 || parts[1] !== 'v1' || !B64.test(parts[2]!) || !B64.test(parts[3]!)) {
-      entry.problem = 'is not a well-formed approval entry';
-      continue;
-    }
-    entry.data = Buffer.from(parts[2]!, 'base64');
-    entry.signature = Buffer.from(parts[3]!, 'base64');
-    const d = decodeCanonical<Statement>(entry.data, 'statement', shapeProblem);
-    if ('problem' in d) entry.problem = d.problem;
-    else entry.statement = d.value;
-  }
-  return out;
+  const lines = readSignedLines<Statement>(text, ENTRY_TAG, { unsigned: false, malformed: 'is not a well-formed approval entry', what: 'statement', shape: shapeProblem });
+  // Always signed: a well-formed entry has its signature, a malformed one an empty one.
+  return lines.map(({ line, data, signature, value, problem }) => ({ line, data, signature: signature ?? Buffer.alloc(0), statement: value, problem }));
 }
 
 const isStr = (v: unknown): v is string => typeof v === 'string';

@@ -90,22 +90,16 @@ describe('verifyAuditLog: tampering', () => {
     expect(kinds(log)).toEqual([[9, 'inserted']]);
   });
 
-  it('deleted middle line → removed, with the missing seq', () => {
+  it.each([
+    ['deleted middle line → removed, with the missing seq', 1, 'seq 10'],
+    ['deleted block of lines → one removed problem naming the range', 3, '3 record(s) missing'],
+  ])('%s', (_name, deleted, message) => {
     const lines = readLines(log);
-    lines.splice(9, 1);
+    lines.splice(9, deleted);
     writeLines(log, lines);
     const r = verifyAuditLog(log);
     expect(r.problems.map((p) => [p.line, p.kind])).toEqual([[10, 'removed']]);
-    expect(r.problems[0]!.message).toContain('seq 10');
-  });
-
-  it('deleted block of lines → one removed problem naming the range', () => {
-    const lines = readLines(log);
-    lines.splice(9, 3);
-    writeLines(log, lines);
-    const r = verifyAuditLog(log);
-    expect(r.problems.map((p) => [p.line, p.kind])).toEqual([[10, 'removed']]);
-    expect(r.problems[0]!.message).toContain('3 record(s) missing');
+    expect(r.problems[0]!.message).toContain(message);
   });
 
   it('deleted first line → removed', () => {

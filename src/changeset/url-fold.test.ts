@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needsUrlFold, urlFold } from './url-fold.js';
+import { seeded, wordsOf } from '../../test/helpers/random.js';
 import { domainToASCII, domainToUnicode } from 'node:url';
 
 describe('urlFold', () => {
@@ -44,11 +45,10 @@ describe('urlFold over long non-ASCII runs (binary blobs decoded as text)', () =
     return { out, orig };
   };
   it('gives the per-character fold, with every offset mapped back', () => {
-    let seed = 3;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    const pool = ['\ufffd', '\ufffd', 'é', 'Ä', 'ａ', 'Ｂ', '\u00ad', '\u200b', '😀', '\ud800', '中', 'x', 'Y', '-', '.', '。'];
+    const rnd = seeded(3);
+    const word = wordsOf(['\ufffd', '\ufffd', 'é', 'Ä', 'ａ', 'Ｂ', '\u00ad', '\u200b', '😀', '\ud800', '中', 'x', 'Y', '-', '.', '。'], rnd);
     for (let n = 0; n < 200; n++) {
-      const text = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => pool[Math.floor(rnd() * pool.length)]).join('');
+      const text = word(1 + Math.floor(rnd() * 40));
       const v = urlFold(text);
       const r = reference(text);
       expect(v.text).toBe(r.out);

@@ -14,7 +14,7 @@
 // `git commit` runs (pre-commit has only the index's tree). The receipt names its tree as well,
 // so a note copied onto another tree is "a receipt for another tree".
 import { createHash } from 'node:crypto';
-import { canonicalJson, decodeCanonical } from '../config/canonical.js';
+import { canonicalJson, readSignedLines } from '../config/canonical.js';
 import type { ResolvedCheck } from '../config/schema.js';
 
 export const CHECK_NAMESPACE = 'safety-gate-check';
@@ -67,7 +67,6 @@ export function encodeReceipt(r: CheckReceipt, sshsig: Buffer | null): string {
   return `${CHECK_ENTRY_TAG} v1 ${receiptBytes(r).toString('base64')} ${sshsig ? sshsig.toString('base64') : '-'}`;
 }
 
-const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isOid = (v: unknown): v is string => isStr(v) && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(v);
 const isHex64 = (v: unknown): v is string => isStr(v) && /^[0-9a-f]{64}$/.test(v);
@@ -88,24 +87,8 @@ function shapeProblem(v: unknown): string | null {
 
 /** Every receipt line of a note's text; other lines are ignored. */
 export function parseReceiptNote(text: string): ReceiptEntry[] {
-  const out: ReceiptEntry[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line.startsWith(`${CHECK_ENTRY_TAG} `)) continue;
-    const parts = line.split(/\s+/);
-    const entry: ReceiptEntry = { line, data: Buffer.alloc(0), signature: null, receipt: null, problem: null };
-    out.push(entry);
-    if (parts.length !== 4 || parts[1] !== 'v1' || !B64.test(parts[2]!) || !(parts[3] === '-' || B64.test(parts[3]!))) {
-      entry.problem = 'is not a well-formed receipt entry';
-      continue;
-    }
-    entry.data = Buffer.from(parts[2]!, 'base64');
-    entry.signature = parts[3] === '-' ? null : Buffer.from(parts[3]!, 'base64');
-    const d = decodeCanonical<CheckReceipt>(entry.data, 'receipt', shapeProblem);
-    if ('problem' in d) entry.problem = d.problem;
-    else entry.receipt = d.value;
-  }
-  return out;
+  const lines = readSignedLines<CheckReceipt>(text, CHECK_ENTRY_TAG, { unsigned: true, malformed: 'is not a well-formed receipt entry', what: 'receipt', shape: shapeProblem });
+  return lines.map(({ line, data, signature, value, problem }) => ({ line, data, signature, receipt: value, problem }));
 }
 
 /** Note paths git may store an object's note under (no fan-out, 2/38, 2/2/36). */

@@ -56,13 +56,18 @@ export function parseCommand<O extends Options>(
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** parseArgs, strict, positionals allowed; a bad flag throws the parser's own error. */
+export function parseStrict<O extends Options>(argv: string[], options: O) {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+}
+
 /**
- * parseArgs (strict, positionals allowed) for the commands that answer a bad flag with their
- * one usage line (approve, check, task): the parser's message, the usage as the hint.
+ * parseStrict for the commands that answer a bad flag with their one usage line (approve, check,
+ * task): the parser's message, the usage as the hint.
  */
 export function parseOrUsage<O extends Options>(argv: string[], options: O, usage: string) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, options });
+    return parseStrict(argv, options);
   } catch (e) {
     throw new GateError('usage', (e as Error).message, usage);
   }

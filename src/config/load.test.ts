@@ -16,6 +16,15 @@ afterEach(() => sb.cleanup());
 
 const load = (extra: { cwd?: string; configFile?: string; mode?: 'client' | 'server' } = {}) =>
   loadPolicy({ cwd: extra.cwd ?? repo.path, mode: extra.mode ?? 'client', ...(extra.configFile ? { configFile: extra.configFile } : {}) });
+/** Writes the files (path → text), in order. */
+const writeAll = (files: Record<string, string>) => {
+  for (const [path, text] of Object.entries(files)) repo.write(path, text);
+};
+/** The id of the policy the files make. */
+const policyIdOf = async (files: Record<string, string>) => {
+  writeAll(files);
+  return (await load()).policyId;
+};
 
 // The automation policy record exactly as SPEC-260 prints it, kept as a fixture so the tests do
 // not depend on the spec being checked out beside the repository (it is checked against the
@@ -70,15 +79,11 @@ describe('discovery', () => {
   });
 
   test('package.json without a safety-gate key is not a config', async () => {
-    repo.write('package.json', '{"name": "x"}');
-    repo.write('.safety-gaterc.yaml', 'policy_id: rc\n');
-    expect((await load()).policyId).toBe('rc');
+    expect(await policyIdOf({ 'package.json': '{"name": "x"}', '.safety-gaterc.yaml': 'policy_id: rc\n' })).toBe('rc');
   });
 
   test('safety-gate.config.yaml wins over other places', async () => {
-    repo.write('.safety-gaterc.json', '{"policy_id": "rc"}');
-    repo.write('safety-gate.config.yaml', 'policy_id: main\n');
-    expect((await load()).policyId).toBe('main');
+    expect(await policyIdOf({ '.safety-gaterc.json': '{"policy_id": "rc"}', 'safety-gate.config.yaml': 'policy_id: main\n' })).toBe('main');
   });
 
   test('an empty config file means the recommended preset', async () => {
@@ -136,22 +141,93 @@ describe('server mode never runs configuration code', () => {
 });
 
 describe('errors name file:line:column and the key path', () => {
-  test('YAML syntax error', async () => {
-    repo.write('safety-gate.config.yaml', 'policy_id: x\nrules:\n  protected-target: [block\n');
+  // A configuration file (or several) and the one message its error must have.
+  const cases: [name: string, files: Record<string, string>, message: string | RegExp][] = [
+    ['YAML syntax error', { 'safety-gate.config.yaml': 'policy_id: x\nrules:\n  protected-target: [block\n' }, /^safety-gate\.config\.yaml:4:1: YAML syntax error: /],
+    ['duplicate key', { 'safety-gate.config.yaml': 'policy_id: a\npolicy_id: b\n' }, 'safety-gate.config.yaml:2:1: YAML syntax error: duplicate key'],
+    ['JSON syntax error', { '.safety-gaterc.json': '{\n  "policy_id": "x",\n  "limits": {\n}' }, /^\.safety-gaterc\.json:\d+:\d+: YAML syntax error: /],
+    [
+      'unknown nested key',
+      { 'safety-gate.config.yaml': 'limits:\n  deadline_ms:\n    pre_receive: 100\n' },
+      'safety-gate.config.yaml:3:5: limits.deadline_ms.pre_receive: unknown key (did you mean "pre-receive"?)',
+    ],
+    [
+      'wrong type',
+      { 'safety-gate.config.yaml': 'policy_id: x\nlimits:\n  max_blob_bytes: big\n' },
+      'safety-gate.config.yaml:3:19: limits.max_blob_bytes: expected number, received string',
+    ],
+    [
+      'a misspelt required key: the unknown key is reported first',
+      { 'safety-gate.config.yaml': 'protected_groups:\n  notes:\n    pathz: [CHANGELOG.md]\n' },
+      'safety-gate.config.yaml:3:5: protected_groups.notes.pathz: unknown key (did you mean "paths"?) (and 1 more problem)',
+    ],
+    [
+      'unknown key inside rule options',
+      { 'safety-gate.config.yaml': 'rules:\n  protected-target:\n    options:\n      extra_group: {}\n' },
+      'safety-gate.config.yaml:4:7: rules.protected-target.options.extra_group: unknown key (did you mean "extra_groups"?)',
+    ],
+    [
+      'bad severity',
+      { 'safety-gate.config.yaml': 'rules:\n  protected-target: loud\n' },
+      'safety-gate.config.yaml:2:21: rules.protected-target.severity: expected one of "block"|"warn"|"off"',
+    ],
+    [
+      'extends cycle',
+      {
+        'safety-gate.config.yaml': 'extends: ./policies/a.yaml\n',
+        'policies/a.yaml': 'extends:\n  - recommended\n  - ./b.yaml\n',
+        'policies/b.yaml': 'policy_id: b\nextends: [./a.yaml]\n',
+      },
+      'policies/b.yaml:2:11: extends[0]: extends cycle: policies/a.yaml → policies/b.yaml → policies/a.yaml',
+    ],
+    [
+      'a file extending itself',
+      { 'safety-gate.config.yaml': 'extends: ./safety-gate.config.yaml\n' },
+      'safety-gate.config.yaml:1:10: extends: extends cycle: safety-gate.config.yaml → safety-gate.config.yaml',
+    ],
+    [
+      'missing preset',
+      { 'safety-gate.config.yaml': 'extends:\n  - recommended\n  - agenttrader-v3\n' },
+      `safety-gate.config.yaml:3:5: extends[1]: unknown preset "agenttrader-v3" (available: ${listPresets().join(', ')})`,
+    ],
+    ['missing relative extends', { 'safety-gate.config.yaml': 'extends: ./base.yaml\n' }, 'safety-gate.config.yaml:1:10: extends: cannot read "./base.yaml": file not found'],
+    [
+      'absolute extends',
+      { 'safety-gate.config.yaml': 'extends: [/etc/gate.yaml]\n' },
+      'safety-gate.config.yaml:1:11: extends[0]: "/etc/gate.yaml" is absolute; use a path relative to this file',
+    ],
+    [
+      'an error in an extended file names that file',
+      { 'safety-gate.config.yaml': 'extends: [recommended, ./team.yaml]\npolicy_id: x\n', 'team.yaml': 'limits:\n  on_oversized: ignore\n' },
+      'team.yaml:2:17: limits.on_oversized: expected one of "block"|"warn"',
+    ],
+    ['top level must be a mapping', { 'safety-gate.config.yaml': '- a\n- b\n' }, 'safety-gate.config.yaml:1:1: configuration must be a mapping of keys to values'],
+    [
+      '$import (a cosmiconfig feature) is refused in favour of extends',
+      { 'safety-gate.config.yaml': 'policy_id: x\n$import: ./other.yaml\n', 'other.yaml': 'policy_id: y\n' },
+      'safety-gate.config.yaml:2:1: $import: not supported; use `extends`',
+    ],
+    [
+      'audit.path must stay inside $GIT_DIR',
+      { 'safety-gate.config.yaml': 'audit:\n  path: ../../outside.jsonl\n' },
+      /^safety-gate\.config\.yaml:2:9: audit\.path: must be a relative path inside \$GIT_DIR/,
+    ],
+    [
+      'server.policy_path cannot name code',
+      { 'safety-gate.config.yaml': 'server:\n  policy_source: branch\n  policy_path: gate.config.js\n' },
+      /^safety-gate\.config\.yaml:3:16: server\.policy_path: must be a relative \.yaml, \.yml or \.json path/,
+    ],
+    [
+      'errors in package.json point into package.json',
+      { 'package.json': '{\n  "name": "x",\n  "safety-gate": {\n    "limits": {"max_blob_bytes": -1}\n  }\n}\n' },
+      /^package\.json:4:34: limits\.max_blob_bytes: too small/,
+    ],
+  ];
+  test.each(cases)('%s', async (_name, files, message) => {
+    writeAll(files);
     const e = await configError(load());
-    expect(e.message).toMatch(/^safety-gate\.config\.yaml:4:1: YAML syntax error: /);
-  });
-
-  test('duplicate key', async () => {
-    repo.write('safety-gate.config.yaml', 'policy_id: a\npolicy_id: b\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:2:1: YAML syntax error: duplicate key');
-  });
-
-  test('JSON syntax error', async () => {
-    repo.write('.safety-gaterc.json', '{\n  "policy_id": "x",\n  "limits": {\n}');
-    const e = await configError(load());
-    expect(e.message).toMatch(/^\.safety-gaterc\.json:\d+:\d+: YAML syntax error: /);
+    if (typeof message === 'string') expect(e.message).toBe(message);
+    else expect(e.message).toMatch(message);
   });
 
   test('unknown top-level key, with a suggestion', async () => {
@@ -161,28 +237,10 @@ describe('errors name file:line:column and the key path', () => {
     expect(e.code).toBe('config');
   });
 
-  test('unknown nested key', async () => {
-    repo.write('safety-gate.config.yaml', 'limits:\n  deadline_ms:\n    pre_receive: 100\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:3:5: limits.deadline_ms.pre_receive: unknown key (did you mean "pre-receive"?)');
-  });
-
-  test('wrong type', async () => {
-    repo.write('safety-gate.config.yaml', 'policy_id: x\nlimits:\n  max_blob_bytes: big\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:3:19: limits.max_blob_bytes: expected number, received string');
-  });
-
   test('wrong type deep inside rules.<id>.options', async () => {
     repo.write('safety-gate.config.yaml', ['rules:', '  protected-target:', '    severity: warn', '    options:', '      extra_groups:', '        secrets: 5', ''].join('\n'));
     const e = await configError(load());
     expect(e.message).toBe('safety-gate.config.yaml:6:18: rules.protected-target.options.extra_groups.secrets: expected list, received number');
-  });
-
-  test('a misspelt required key: the unknown key is reported first', async () => {
-    repo.write('safety-gate.config.yaml', 'protected_groups:\n  notes:\n    pathz: [CHANGELOG.md]\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:3:5: protected_groups.notes.pathz: unknown key (did you mean "paths"?) (and 1 more problem)');
   });
 
   test('types are named as YAML names them', async () => {
@@ -191,18 +249,6 @@ describe('errors name file:line:column and the key path', () => {
     expect(e.message).toBe('safety-gate.config.yaml:1:14: run_windows: expected list, received string (and 1 more problem)');
     repo.write('safety-gate.config.yaml', 'protected_targets: 5\n');
     expect((await configError(load())).message).toBe('safety-gate.config.yaml:1:20: protected_targets: expected list or map');
-  });
-
-  test('unknown key inside rule options', async () => {
-    repo.write('safety-gate.config.yaml', 'rules:\n  protected-target:\n    options:\n      extra_group: {}\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:4:7: rules.protected-target.options.extra_group: unknown key (did you mean "extra_groups"?)');
-  });
-
-  test('bad severity', async () => {
-    repo.write('safety-gate.config.yaml', 'rules:\n  protected-target: loud\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:2:21: rules.protected-target.severity: expected one of "block"|"warn"|"off"');
   });
 
   test('unknown rule id', async () => {
@@ -217,76 +263,6 @@ describe('errors name file:line:column and the key path', () => {
     const e = await configError(load());
     expect(e.message).toMatch(/^safety-gate\.config\.yaml:3:5: protected_targets\[1\]: unknown protected group "secret-files" \(defined: /);
     expect(e.hint).toMatch(/protected_groups/);
-  });
-
-  test('extends cycle', async () => {
-    repo.write('safety-gate.config.yaml', 'extends: ./policies/a.yaml\n');
-    repo.write('policies/a.yaml', 'extends:\n  - recommended\n  - ./b.yaml\n');
-    repo.write('policies/b.yaml', 'policy_id: b\nextends: [./a.yaml]\n');
-    const e = await configError(load());
-    expect(e.message).toBe('policies/b.yaml:2:11: extends[0]: extends cycle: policies/a.yaml → policies/b.yaml → policies/a.yaml');
-  });
-
-  test('a file extending itself', async () => {
-    repo.write('safety-gate.config.yaml', 'extends: ./safety-gate.config.yaml\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:1:10: extends: extends cycle: safety-gate.config.yaml → safety-gate.config.yaml');
-  });
-
-  test('missing preset', async () => {
-    repo.write('safety-gate.config.yaml', 'extends:\n  - recommended\n  - agenttrader-v3\n');
-    const e = await configError(load());
-    expect(e.message).toBe(`safety-gate.config.yaml:3:5: extends[1]: unknown preset "agenttrader-v3" (available: ${listPresets().join(', ')})`);
-  });
-
-  test('missing relative extends', async () => {
-    repo.write('safety-gate.config.yaml', 'extends: ./base.yaml\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:1:10: extends: cannot read "./base.yaml": file not found');
-  });
-
-  test('absolute extends', async () => {
-    repo.write('safety-gate.config.yaml', 'extends: [/etc/gate.yaml]\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:1:11: extends[0]: "/etc/gate.yaml" is absolute; use a path relative to this file');
-  });
-
-  test('an error in an extended file names that file', async () => {
-    repo.write('safety-gate.config.yaml', 'extends: [recommended, ./team.yaml]\npolicy_id: x\n');
-    repo.write('team.yaml', 'limits:\n  on_oversized: ignore\n');
-    const e = await configError(load());
-    expect(e.message).toBe('team.yaml:2:17: limits.on_oversized: expected one of "block"|"warn"');
-  });
-
-  test('top level must be a mapping', async () => {
-    repo.write('safety-gate.config.yaml', '- a\n- b\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:1:1: configuration must be a mapping of keys to values');
-  });
-
-  test('$import (a cosmiconfig feature) is refused in favour of extends', async () => {
-    repo.write('safety-gate.config.yaml', 'policy_id: x\n$import: ./other.yaml\n');
-    repo.write('other.yaml', 'policy_id: y\n');
-    const e = await configError(load());
-    expect(e.message).toBe('safety-gate.config.yaml:2:1: $import: not supported; use `extends`');
-  });
-
-  test('audit.path must stay inside $GIT_DIR', async () => {
-    repo.write('safety-gate.config.yaml', 'audit:\n  path: ../../outside.jsonl\n');
-    const e = await configError(load());
-    expect(e.message).toMatch(/^safety-gate\.config\.yaml:2:9: audit\.path: must be a relative path inside \$GIT_DIR/);
-  });
-
-  test('server.policy_path cannot name code', async () => {
-    repo.write('safety-gate.config.yaml', 'server:\n  policy_source: branch\n  policy_path: gate.config.js\n');
-    const e = await configError(load());
-    expect(e.message).toMatch(/^safety-gate\.config\.yaml:3:16: server\.policy_path: must be a relative \.yaml, \.yml or \.json path/);
-  });
-
-  test('errors in package.json point into package.json', async () => {
-    repo.write('package.json', '{\n  "name": "x",\n  "safety-gate": {\n    "limits": {"max_blob_bytes": -1}\n  }\n}\n');
-    const e = await configError(load());
-    expect(e.message).toMatch(/^package\.json:4:34: limits\.max_blob_bytes: too small/);
   });
 });
 
@@ -347,10 +323,12 @@ describe('extends and merging', () => {
   });
 
   test('relative extends resolve from the extending file', async () => {
-    repo.write('safety-gate.config.yaml', 'extends: [./policies/team.yaml]\n');
-    repo.write('policies/team.yaml', 'extends: [recommended, ../shared/base.json]\n');
-    repo.write('shared/base.json', '{"policy_id": "base"}');
-    expect((await load()).policyId).toBe('base');
+    const files = {
+      'safety-gate.config.yaml': 'extends: [./policies/team.yaml]\n',
+      'policies/team.yaml': 'extends: [recommended, ../shared/base.json]\n',
+      'shared/base.json': '{"policy_id": "base"}',
+    };
+    expect(await policyIdOf(files)).toBe('base');
   });
 
   test('rules.<id> merges severity and options field by field', async () => {

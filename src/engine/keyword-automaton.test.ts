@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeywordAutomaton } from './keyword-automaton.js';
+import { seeded, wordsOf } from '../../test/helpers/random.js';
 
 const found = (a: KeywordAutomaton, text: string) => new Set([...a.scan(text)].map((i) => a.keywords[i]));
 
@@ -25,10 +26,8 @@ describe('KeywordAutomaton', () => {
   });
 
   it('agrees with includes() on random text for hundreds of keywords', () => {
-    let seed = 3;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    const alphabet = 'abcAB_.:\u00e9\uff41';
-    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    const rnd = seeded(3);
+    const word = wordsOf('abcAB_.:\u00e9\uff41', rnd);
     for (let round = 0; round < 40; round++) {
       const fold = round % 2 === 0;
       const words = Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => word(1 + Math.floor(rnd() * 6)));

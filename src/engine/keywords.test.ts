@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../changeset/blob.js';
 import { KeywordScanner } from './keywords.js';
+import { seeded, wordsOf } from '../../test/helpers/random.js';
 
 const reference = (text: string, wanted: string[]) => new Set(wanted.filter((k) => text.toLowerCase().includes(k)));
 const scan = (text: string, wanted: string[]) => new KeywordScanner().scan(new Blob('0'.repeat(40), Buffer.from(text, 'utf8')), wanted);
@@ -23,10 +24,8 @@ describe('KeywordScanner', () => {
   });
 
   it('agrees with the reference on random ASCII', () => {
-    let seed = 1;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    const alphabet = 'abAB_.:<';
-    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    const rnd = seeded(1);
+    const word = wordsOf('abAB_.:<', rnd);
     for (let i = 0; i < 500; i++) {
       const wanted = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => word(1 + Math.floor(rnd() * 4)).toLowerCase()))];
       const text = word(Math.floor(rnd() * 60));
@@ -38,8 +37,7 @@ describe('KeywordScanner', () => {
 describe('KeywordScanner on text the readers decode (the lower-cased view)', () => {
   it('agrees with blob.lower.includes(k) for every keyword: binary, escapes, URL folding, UTF-16', () => {
     const wanted = ['agent_mode', 'alpaca', 'ｉｂｋｒ', 'api', 'ode', 'mode=exec', '\u0000x'];
-    let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const rnd = seeded(7);
     const bytes = Buffer.from(Array.from({ length: 4000 }, () => Math.floor(rnd() * 256)));
     const texts: Buffer[] = [
       Buffer.concat([bytes, Buffer.from('AGENT_MODE=EXECUTE'), bytes]),

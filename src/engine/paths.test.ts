@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeRepoPath } from './paths.js';
+import { seeded, wordsOf } from '../../test/helpers/random.js';
 
 // The reference: what normalisation means, without the fast path.
 const reference = (path: string) => {
@@ -39,11 +40,10 @@ describe('normalizeRepoPath', () => {
       '.github/workflows/ci.yml',
     ];
     for (const c of cases) expect(normalizeRepoPath(c), c).toBe(reference(c));
-    let seed = 3;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    const alphabet = ['a', '.', '/', '\\', 'b'];
+    const rnd = seeded(3);
+    const word = wordsOf(['a', '.', '/', '\\', 'b'], rnd);
     for (let i = 0; i < 2000; i++) {
-      const p = Array.from({ length: Math.floor(rnd() * 8) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+      const p = word(Math.floor(rnd() * 8));
       expect(normalizeRepoPath(p), p).toBe(reference(p));
     }
   });

@@ -47,36 +47,22 @@ export function parseRawRecords(fields: string[], start: number, commit: string 
       const [oldMode, newMode, oldOid, newOid, statusField] = parts;
       if (statusField === undefined) throw bad(head);
       const status = normaliseStatus(statusField[0]!);
-      if (status === 'R' || status === 'C') {
-        const from = fields[i + 1];
-        const to = fields[i + 2];
-        if (from === undefined || to === undefined) throw bad(head);
-        changes.push({
-          status,
-          path: to,
-          oldPath: from,
-          oldMode: modeOrNull(oldMode!),
-          newMode: modeOrNull(newMode!),
-          oldOid: oidOrNull(oldOid!),
-          newOid: oidOrNull(newOid!),
-          commit,
-        });
-        i += 3;
-      } else {
-        const path = fields[i + 1];
-        if (path === undefined) throw bad(head);
-        changes.push({
-          status,
-          path,
-          oldPath: status === 'A' ? null : path,
-          oldMode: modeOrNull(oldMode!),
-          newMode: modeOrNull(newMode!),
-          oldOid: oidOrNull(oldOid!),
-          newOid: oidOrNull(newOid!),
-          commit,
-        });
-        i += 2;
-      }
+      // A rename or copy names two paths (from, then to); any other status one.
+      const paired = status === 'R' || status === 'C';
+      const path = fields[i + (paired ? 2 : 1)];
+      const oldPath = paired ? fields[i + 1] : status === 'A' ? null : path;
+      if (path === undefined || oldPath === undefined) throw bad(head);
+      changes.push({
+        status,
+        path,
+        oldPath,
+        oldMode: modeOrNull(oldMode!),
+        newMode: modeOrNull(newMode!),
+        oldOid: oidOrNull(oldOid!),
+        newOid: oidOrNull(newOid!),
+        commit,
+      });
+      i += paired ? 3 : 2;
     } else {
       // ::mode1 mode2 … modeR oid1 oid2 … oidR STATUSES (one letter per parent)
       const n = colons;

@@ -90,14 +90,24 @@ function jsonError(text: string): { offset: number; what: string } {
     if (i >= text.length) fail('unterminated string');
     i++;
   };
+  // An object's or an array's members, from its opening bracket at text[i] to `close`.
+  const members = (close: '}' | ']', member: () => void): void => {
+    i++;
+    ws();
+    if (text[i] === close) return void i++;
+    for (;;) {
+      member();
+      ws();
+      if (text[i] === ',') i++;
+      else if (text[i] === close) return void i++;
+      else fail(`expected ',' or '${close}'`);
+    }
+  };
   const value = (): void => {
     ws();
     const c = text[i];
     if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
+      return members('}', () => {
         ws();
         if (text[i] !== '"') fail(`expected a property name, found ${i >= text.length ? 'end of file' : JSON.stringify(text[i])}`);
         str();
@@ -105,24 +115,9 @@ function jsonError(text: string): { offset: number; what: string } {
         if (text[i] !== ':') fail(`expected ':'`);
         i++;
         value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail(`expected ',' or '}'`);
-      }
+      });
     }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail(`expected ',' or ']'`);
-      }
-    }
+    if (c === '[') return members(']', value);
     if (c === '"') return str();
     const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
     if (!m) unexpected();

@@ -5,23 +5,18 @@
 // (group safety-gate-policy): commit it with the policy, and later edits need security review.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { check } from '../../doors/check.js';
 import { GateError, EXIT } from '../../errors.js';
 import { msg, cliMsg } from '../../messages.js';
 import type { CliIO } from '../io.js';
+import { parseStrict } from '../args.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      output: { type: 'string', short: 'o' },
-      rev: { type: 'string' },
-      config: { type: 'string' },
-      format: { type: 'string' },
-    },
+  const { values, positionals } = parseStrict(argv, {
+    output: { type: 'string', short: 'o' },
+    rev: { type: 'string' },
+    config: { type: 'string' },
+    format: { type: 'string' },
   });
   if (positionals.length > 0) throw new GateError('usage', cliMsg.unexpectedArg(JSON.stringify(positionals[0])), msg.usageHint);
   const format = values.format ?? 'text';

@@ -14,7 +14,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sha256Hex } from '../../rules/_change-control/blob-hash.js';
 import { buildModel, type GeneratorSpec } from '../../rules/_change-control/model.js';
 import { diffStates, fingerprint, writeReceipt, type FileStates, type Receipt } from '../../rules/_change-control/receipts.js';
@@ -26,6 +25,7 @@ import { createGitRunner, splitZ, type GitRunner } from '../../git/exec.js';
 import { openRepo } from '../../git/repo.js';
 import { generateMsg, msg } from '../../messages.js';
 import type { CliIO } from '../io.js';
+import { parseStrict } from '../args.js';
 
 function execText(argv: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ ok: boolean; out: string }> {
   return new Promise((resolve) => {
@@ -110,16 +110,11 @@ async function writeSentinel(gen: GeneratorSpec, git: GitRunner, root: string, f
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      stage: { type: 'boolean' },
-      list: { type: 'boolean' },
-      format: { type: 'string' },
-      config: { type: 'string' },
-    },
+  const { values, positionals } = parseStrict(argv, {
+    stage: { type: 'boolean' },
+    list: { type: 'boolean' },
+    format: { type: 'string' },
+    config: { type: 'string' },
   });
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new GateError('usage', generateMsg.badFormat(format), msg.usageHint);

@@ -219,20 +219,20 @@ describe('python parsing', () => {
 
 describe('languageOf / shebang', () => {
   it('maps extensions', () => {
-    expect(languageOf('a/b.py')).toBe('python');
-    expect(languageOf('a/b.PY')).toBe('python');
-    expect(languageOf('x.d.ts')).toBe('typescript');
-    expect(languageOf('x.yml')).toBe('yaml');
-    expect(languageOf('tsconfig.json')).toBe('json');
-    expect(languageOf('.eslintrc')).toBeNull();
-    expect(languageOf('Makefile')).toBeNull();
+    const languages: [string, string | null][] = [
+      ['a/b.py', 'python'],
+      ['a/b.PY', 'python'],
+      ['x.d.ts', 'typescript'],
+      ['x.yml', 'yaml'],
+      ['tsconfig.json', 'json'],
+      ['.eslintrc', null],
+      ['Makefile', null],
+    ];
+    for (const [path, language] of languages) expect(languageOf(path), path).toBe(language);
   });
   it('recognises python shebangs', () => {
-    expect(isPythonShebang('#!/usr/bin/env python3\n')).toBe(true);
-    expect(isPythonShebang('#!/usr/bin/python\n')).toBe(true);
-    expect(isPythonShebang('#!/usr/bin/env -S python3 -u\n')).toBe(true);
-    expect(isPythonShebang('#!/bin/bash\n')).toBe(false);
-    expect(isPythonShebang('import os\n')).toBe(false);
+    for (const line of ['#!/usr/bin/env python3\n', '#!/usr/bin/python\n', '#!/usr/bin/env -S python3 -u\n']) expect(isPythonShebang(line), line).toBe(true);
+    for (const line of ['#!/bin/bash\n', 'import os\n']) expect(isPythonShebang(line), line).toBe(false);
   });
 });
 

@@ -25,6 +25,13 @@ interface Flags {
   m: boolean;
 }
 
+/** `.`, `^` and `$`, as the flags in force read them: (?s) lets `.` match a line end, (?m) anchors `^` and `$` at line ends. */
+const BY_FLAGS = new Map<string, (f: Flags) => string>([
+  ['.', (f) => (f.s ? '[\\s\\S]' : '[^\\n]')],
+  ['^', (f) => (f.m ? '(?<![^\\n])' : '(?<![\\s\\S])')],
+  ['$', (f) => (f.m ? '(?![^\\n])' : '(?![\\s\\S])')],
+]);
+
 const POSIX: Record<string, string> = {
   alnum: '0-9A-Za-z',
   alpha: 'A-Za-z',
@@ -202,6 +209,20 @@ export function translateRe2(pattern: string): Translated {
     }
   };
 
+  // One member of a bracket class at src[pos]: the character it stands for ('' for an escape
+  // that is not one character, such as \\d) and its JavaScript text.
+  const member = (): [ch: string, text: string] => {
+    if (src[pos] === '\\') {
+      const before = pos;
+      const text = escape(true);
+      const raw = src.slice(before, pos);
+      return [raw.length === 2 && !/[A-Za-z0-9]/.test(raw[1]!) ? raw[1]! : '', text];
+    }
+    const ch = src[pos]!;
+    pos++;
+    return [ch, escapeLiteral(ch, true)];
+  };
+
   const klass = (): string => {
     // at src[pos] === '['
     pos++;
@@ -226,33 +247,11 @@ export function translateRe2(pattern: string): Translated {
         items.push({ lo: null, text: expansion! });
         continue;
       }
-      let lo: string;
-      let loText: string;
-      if (src[pos] === '\\') {
-        const before = pos;
-        loText = escape(true);
-        const raw = src.slice(before, pos);
-        lo = raw.length === 2 && !/[A-Za-z0-9]/.test(raw[1]!) ? raw[1]! : '';
-      } else {
-        lo = src[pos]!;
-        loText = escapeLiteral(lo, true);
-        pos++;
-      }
+      const [lo, loText] = member();
       if (src[pos] === '-' && src[pos + 1] !== ']' && pos + 1 < src.length && lo !== '') {
         pos++;
-        let hi: string;
-        let hiText: string;
-        if (src[pos] === '\\') {
-          const before = pos;
-          hiText = escape(true);
-          const raw = src.slice(before, pos);
-          hi = raw.length === 2 && !/[A-Za-z0-9]/.test(raw[1]!) ? raw[1]! : '';
-          if (hi === '') fail('class range ending in an escape');
-        } else {
-          hi = src[pos]!;
-          hiText = escapeLiteral(hi, true);
-          pos++;
-        }
+        const [hi, hiText] = member();
+        if (hi === '') fail('class range ending in an escape');
         if (hi < lo) fail(`bad class range ${lo}-${hi}`);
         let text = `${loText}-${hiText}`;
         if (f.i && !globalI) {
@@ -332,18 +331,9 @@ export function translateRe2(pattern: string): Translated {
       pos++;
       continue;
     }
-    if (c === '.') {
-      out += f.s ? '[\\s\\S]' : '[^\\n]';
-      pos++;
-      continue;
-    }
-    if (c === '^') {
-      out += f.m ? '(?<![^\\n])' : '(?<![\\s\\S])';
-      pos++;
-      continue;
-    }
-    if (c === '$') {
-      out += f.m ? '(?![^\\n])' : '(?![\\s\\S])';
+    const flagged = BY_FLAGS.get(c);
+    if (flagged) {
+      out += flagged(f);
       pos++;
       continue;
     }

@@ -56,6 +56,18 @@ export interface CodeTok {
   pieces?: string[];
 }
 
+/** A number literal starts at `i`: a digit, or `.` then a digit. */
+function startsNumber(text: string, i: number, cc: number): boolean {
+  return isDigit(cc) || (cc === 46 && isDigit(text.charCodeAt(i + 1)));
+}
+
+/** Pushes the number literal at `i` as one token; the index after it. */
+function pushNumber(text: string, i: number, toks: CodeTok[]): number {
+  const e = numberEnd(text, i);
+  toks.push({ kind: 'number', value: text.slice(i, e), start: i });
+  return e;
+}
+
 function isIdStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 0xc0;
 }
@@ -225,10 +237,8 @@ export function tokenizePython(text: string): CodeTok[] {
       i = e;
       continue;
     }
-    if (isDigit(cc) || (cc === 46 && isDigit(text.charCodeAt(i + 1)))) {
-      const e = numberEnd(text, i);
-      toks.push({ kind: 'number', value: text.slice(i, e), start: i });
-      i = e;
+    if (startsNumber(text, i, cc)) {
+      i = pushNumber(text, i, toks);
       continue;
     }
     const p = PY_TABLE.get(c)?.find((x) => text.startsWith(x, i)) ?? c;
@@ -345,14 +355,9 @@ export function tokenizeJs(text: string): CodeTok[] {
       i++;
       continue;
     }
-    if (c === '/' && text[i + 1] === '/') {
-      const e = text.indexOf('\n', i);
-      i = e === -1 ? n : e;
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const e = text.indexOf('*/', i + 2);
-      i = e === -1 ? n : e + 2;
+    const commentEnd = slashCommentEnd(text, i);
+    if (commentEnd !== -1) {
+      i = commentEnd;
       continue;
     }
     if (c === '#' && text[i + 1] === '!' && i === 0) {
@@ -439,10 +444,8 @@ export function tokenizeJs(text: string): CodeTok[] {
       i = j;
       continue;
     }
-    if (isDigit(cc) || (cc === 46 && isDigit(text.charCodeAt(i + 1)))) {
-      const e = numberEnd(text, i);
-      toks.push({ kind: 'number', value: text.slice(i, e), start: i });
-      i = e;
+    if (startsNumber(text, i, cc)) {
+      i = pushNumber(text, i, toks);
       continue;
     }
     const p = JS_TABLE.get(c)?.find((x) => text.startsWith(x, i)) ?? c;
@@ -450,4 +453,40 @@ export function tokenizeJs(text: string): CodeTok[] {
     i += p.length;
   }
   return toks;
+}
+
+/**
+ * The `{` tokens whose top level holds a spread `isSpread` accepts (`{ ...process.env, K: "V" }`,
+ * `{**os.environ, "K": "V"}`): one pass with a stack of open brackets, linear in the file.
+ * `isSpread(j)` is asked only of punctuation tokens that are not brackets.
+ */
+export function bracesSpreading(T: readonly CodeTok[], isSpread: (j: number) => boolean): Set<number> {
+  const out = new Set<number>();
+  const stack: number[] = [];
+  for (let j = 0; j < T.length; j++) {
+    const t = T[j]!;
+    if (t.kind !== 'punct') continue;
+    if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(j);
+    else if (t.value === ')' || t.value === ']' || t.value === '}') stack.pop();
+    else if (isSpread(j)) {
+      const open = stack[stack.length - 1];
+      if (open !== undefined && T[open]!.value === '{') out.add(open);
+    }
+  }
+  return out;
+}
+
+/** The index after a `//` comment (at its newline) or a `/* … *\/` comment starting at `i`; -1 when none starts there. */
+export function slashCommentEnd(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 47) return -1;
+  const next = text[i + 1];
+  if (next === '/') {
+    const e = text.indexOf('\n', i);
+    return e === -1 ? text.length : e;
+  }
+  if (next === '*') {
+    const e = text.indexOf('*/', i + 2);
+    return e === -1 ? text.length : e + 2;
+  }
+  return -1;
 }

@@ -321,14 +321,20 @@ class Evaluator {
     return this.p(j, '(') ? { name, open: j } : null;
   }
 
-  private pyCall(i: number): R | null {
+  /** The call at `i` (a dotted name and its arguments), with `done` to answer its value. */
+  private callAt(i: number): { name: string; list: Const[]; done: (c: Const | null) => R | null } | null {
     const d = this.dotted(i);
-    if (!d) return null;
-    const args = this.args(d.open);
-    if (!args) return null;
-    const [a, b] = args.list;
-    const done = (c: Const | null): R | null => (c ? { c, end: args.end } : null);
-    const fn = d.name.replace(/^(base64|binascii|codecs|builtins)\./, '');
+    const args = d ? this.args(d.open) : null;
+    if (!d || !args) return null;
+    return { name: d.name, list: args.list, done: (c) => (c ? { c, end: args.end } : null) };
+  }
+
+  private pyCall(i: number): R | null {
+    const call = this.callAt(i);
+    if (!call) return null;
+    const [a, b] = call.list;
+    const done = call.done;
+    const fn = call.name.replace(/^(base64|binascii|codecs|builtins)\./, '');
     switch (fn) {
       case 'chr':
         return done(a?.t === 'int' && a.v >= 0 && a.v <= 0x10ffff ? str(String.fromCodePoint(a.v)) : null);
@@ -356,7 +362,7 @@ class Evaluator {
       case 'b32decode':
         return done(a && (a.t === 'str' || a.t === 'bytes') ? base32(a.v) : null);
       case 'decode': // codecs.decode(x, "rot13" | "hex" | "base64")
-        if (!d.name.startsWith('codecs.') || !a || b?.t !== 'str') return null;
+        if (!call.name.startsWith('codecs.') || !a || b?.t !== 'str') return null;
         return done(codec(a, b.v));
       default:
         return null;
@@ -364,16 +370,14 @@ class Evaluator {
   }
 
   private jsCall(i: number): R | null {
-    const d = this.dotted(i);
-    if (!d) return null;
-    const args = this.args(d.open);
-    if (!args) return null;
-    const [a, b] = args.list;
-    const done = (c: Const | null): R | null => (c ? { c, end: args.end } : null);
-    switch (d.name.replace(/^(globalThis|window|self|global)\./, '')) {
+    const call = this.callAt(i);
+    if (!call) return null;
+    const [a, b] = call.list;
+    const done = call.done;
+    switch (call.name.replace(/^(globalThis|window|self|global)\./, '')) {
       case 'String.fromCharCode':
       case 'String.fromCodePoint':
-        return done(args.list.every((x) => x.t === 'int' && x.v >= 0 && x.v <= 0x10ffff) ? str(String.fromCodePoint(...args.list.map((x) => x.v as number))) : null);
+        return done(call.list.every((x) => x.t === 'int' && x.v >= 0 && x.v <= 0x10ffff) ? str(String.fromCodePoint(...call.list.map((x) => x.v as number))) : null);
       case 'String':
         return done(a?.t === 'str' ? a : a?.t === 'int' ? str(String(a.v)) : null);
       case 'atob':

@@ -12,6 +12,7 @@ import { keepAll, type Assignment, type Keep } from './types.js';
 import { parseJsonTree } from './json.js';
 import { readTree } from './tree.js';
 import { positionsOf } from './values.js';
+import { slashCommentEnd } from './code-tokens.js';
 
 interface Tok {
   kind: 'ident' | 'string' | 'number' | 'punct' | 'nl' | 'heredoc';
@@ -133,14 +134,14 @@ function tokenize(text: string): Tok[] {
       i++;
       continue;
     }
-    if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+    if (c === '#') {
       const e = text.indexOf('\n', i);
       i = e === -1 ? n : e;
       continue;
     }
-    if (c === '/' && text[i + 1] === '*') {
-      const e = text.indexOf('*/', i + 2);
-      i = e === -1 ? n : e + 2;
+    const commentEnd = slashCommentEnd(text, i);
+    if (commentEnd !== -1) {
+      i = commentEnd;
       continue;
     }
     if (c === '"') {

@@ -6,7 +6,7 @@
 //   env objects: { env: { K: "V" } } (also env_production…), { ...process.env, K: "V" }
 //   const K = "V" / let / var (K exactly the setting name, optional type annotation)
 // Template literals with `${}` are dynamic; only single literals are judged.
-import { tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
+import { bracesSpreading, tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
 import { foldConstants } from './constants.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
@@ -56,20 +56,7 @@ export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep
   };
   // Objects that spread process.env at their top level ({ ...process.env, K: "V" }), found in
   // one pass with a stack of open brackets (no rescans: linear in the file).
-  const spreadsEnv = new Set<number>();
-  {
-    const stack: number[] = [];
-    for (let j = 0; j < T.length; j++) {
-      const t = T[j]!;
-      if (t.kind !== 'punct') continue;
-      if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(j);
-      else if (t.value === ')' || t.value === ']' || t.value === '}') stack.pop();
-      else if (t.value === '...' && processEnv(j + 1) && !p(j + 4, '.') && !p(j + 4, '[')) {
-        const open = stack[stack.length - 1];
-        if (open !== undefined && p(open, '{')) spreadsEnv.add(open);
-      }
-    }
-  }
+  const spreadsEnv = bracesSpreading(T, (j) => T[j]!.value === '...' && processEnv(j + 1) && !p(j + 4, '.') && !p(j + 4, '['));
 
   for (let i = 0; i < T.length; i++) {
     const t = T[i]!;

@@ -9,7 +9,7 @@
 //     arguments and parameter defaults, where K is exactly the setting name
 // Only single literals are judged: "V".lower()/.upper()/.strip() count as "V"; f-strings with
 // fields are dynamic; anything else is skipped.
-import { tokenCursor, tokenizePython, type CodeTok } from './code-tokens.js';
+import { bracesSpreading, tokenCursor, tokenizePython, type CodeTok } from './code-tokens.js';
 import { foldConstants } from './constants.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { dedupe } from './tree.js';
@@ -105,20 +105,7 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
   };
   // Dicts that unpack os.environ at their top level ({**os.environ, "K": "V"}), found in one
   // pass with a stack of open brackets (linear in the file).
-  const spreadsEnviron = new Set<number>();
-  {
-    const stack: number[] = [];
-    for (let j = 0; j < T.length; j++) {
-      const t = T[j]!;
-      if (t.kind !== 'punct') continue;
-      if (t.value === '(' || t.value === '[' || t.value === '{') stack.push(j);
-      else if (t.value === ')' || t.value === ']' || t.value === '}') stack.pop();
-      else if (t.value === '**' && ((is(j + 1, 'name', 'os') && p(j + 2, '.') && isEnviron(j + 3)) || isEnviron(j + 1))) {
-        const open = stack[stack.length - 1];
-        if (open !== undefined && p(open, '{')) spreadsEnviron.add(open);
-      }
-    }
-  }
+  const spreadsEnviron = bracesSpreading(T, (j) => T[j]!.value === '**' && ((is(j + 1, 'name', 'os') && p(j + 2, '.') && isEnviron(j + 3)) || isEnviron(j + 1)));
 
   for (let i = 0; i < T.length; i++) {
     const t = T[i]!;

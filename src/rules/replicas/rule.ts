@@ -161,6 +161,10 @@ export const replicas = defineRule<ReplicasOptions>({
       },
       async checkFile(file: FileView, report: Report) {
         const path = file.path;
+        const reportProblems = (problems: readonly { message: string; line: number; column: number }[]) => {
+          const remediation = `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`;
+          for (const p of problems) report({ message: p.message, path, line: p.line, column: p.column, remediation });
+        };
         const isMatched = matched(path);
         const blob = await file.newBlob();
         if (!blob) return;
@@ -176,15 +180,7 @@ export const replicas = defineRule<ReplicasOptions>({
           const problems = /\.tf$/i.test(path)
             ? terraformReplicaProblems(blob.text, isMatched, nameMatches, o.max_replicas)
             : kubectlScaleProblems(blob.text, nameMatches, o.max_replicas);
-          for (const p of problems) {
-            report({
-              message: p.message,
-              path,
-              line: p.line,
-              column: p.column,
-              remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`,
-            });
-          }
+          reportProblems(problems);
           return;
         }
         const result = await loadYamlDocuments(blob);
@@ -196,15 +192,7 @@ export const replicas = defineRule<ReplicasOptions>({
               : []
             : replicaProblems(result, { matchedFile: isMatched, nameMatches, max: o.max_replicas });
         const problems = [...problems0, ...scaled];
-        for (const p of problems) {
-          report({
-            message: p.message,
-            path,
-            line: p.line,
-            column: p.column,
-            remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`,
-          });
-        }
+        reportProblems(problems);
       },
       // A manifest changed on its own that a kustomization in the tree renames (namePrefix /
       // nameSuffix): judged under each rendered name (readers/runtime-loaded.ts indexes them).

@@ -3,45 +3,21 @@
 // hook runs the built CLI). Each test asserts the refusal, the finding behind it, that the ref
 // did not move, and that a clean twin passes. Run against an older build with
 // SAFETY_GATE_TEST_CLI=/path/to/dist/cli.js to see them fail without the fixes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { Repo, sandbox, type Sandbox } from '../helpers/repo.js';
-import { createServer, push, type Server } from './server.js';
+import { afterEach, beforeEach, describe, it } from 'vitest';
+import { sandbox, type Sandbox } from '../helpers/repo.js';
+import { contentPush, type ContentPush } from './content-push.js';
 
 let sb: Sandbox;
-let server: Server;
-let repo: Repo;
+let fixture: ContentPush;
 
 beforeEach(() => {
   sb = sandbox();
-  server = createServer(sb, { extends: ['agenttrader-v2'], agents: { require_signed_tasks: false }, required_checks: [] });
-  execFileSync('git', ['clone', '-q', server.url, `${sb.dir}/work`], { env: sb.env });
-  repo = new Repo(`${sb.dir}/work`, sb.env);
-  repo.write('README.md', 'seed\n');
-  repo.commitAll('seed');
-  expect(push(repo, ['-q', '--no-verify', 'origin', 'main']).code).toBe(0);
+  fixture = contentPush(sb, { extends: ['agenttrader-v2'], agents: { require_signed_tasks: false }, required_checks: [] });
 });
 afterEach(() => sb.cleanup());
 
-/** Commit `files`, push with --no-verify: refused with `expected` findings, ref unchanged. */
-function expectRefused(files: Record<string, string>, expected: RegExp[]): void {
-  const before = server.ref('refs/heads/main');
-  for (const [p, c] of Object.entries(files)) repo.write(p, c);
-  repo.commitAll('change');
-  const r = push(repo, ['--no-verify', 'origin', 'main']);
-  expect(r.code, r.out).not.toBe(0);
-  expect(r.out).toContain('pre-receive hook declined');
-  for (const e of expected) expect(r.out).toMatch(e);
-  expect(server.ref('refs/heads/main')).toBe(before);
-  repo.git('reset', '-q', '--hard', 'HEAD~1');
-}
-
-function expectAccepted(files: Record<string, string>): void {
-  for (const [p, c] of Object.entries(files)) repo.write(p, c);
-  repo.commitAll('clean twin');
-  const r = push(repo, ['--no-verify', 'origin', 'main']);
-  expect(r.code, r.out).toBe(0);
-}
+const expectRefused = (files: Record<string, string | Buffer>, expected: RegExp[]) => fixture.expectRefused(files, expected);
+const expectAccepted = (files: Record<string, string | Buffer>) => fixture.expectAccepted(files);
 
 describe('pre-receive evaluates pure expressions of literals and follows environment aliases', () => {
   it('Python: __setitem__, a str.join key, bytes.fromhex(...).decode(), a copy of os.environ handed to a child; computed twins pass', () => {

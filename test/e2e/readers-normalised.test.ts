@@ -4,45 +4,21 @@
 // joined, substituted, base64), and the paths of agenttrader-v2's runtime scope services read.
 // One real-git `git push --no-verify` per class to a bare repository whose pre-receive hook runs
 // the built CLI: the refusal, the finding behind each file, the ref unmoved, and a clean twin.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { Repo, sandbox, type Sandbox } from '../helpers/repo.js';
-import { createServer, push, type Server } from './server.js';
+import { afterEach, beforeEach, describe, it } from 'vitest';
+import { sandbox, type Sandbox } from '../helpers/repo.js';
+import { contentPush, type ContentPush } from './content-push.js';
 
 let sb: Sandbox;
-let server: Server;
-let repo: Repo;
+let fixture: ContentPush;
 
 beforeEach(() => {
   sb = sandbox();
-  server = createServer(sb, { extends: ['agenttrader-v2'] });
-  execFileSync('git', ['clone', '-q', server.url, `${sb.dir}/work`], { env: sb.env });
-  repo = new Repo(`${sb.dir}/work`, sb.env);
-  repo.write('README.md', 'seed\n');
-  repo.commitAll('seed');
-  expect(push(repo, ['-q', '--no-verify', 'origin', 'main']).code).toBe(0);
+  fixture = contentPush(sb, { extends: ['agenttrader-v2'] });
 });
 afterEach(() => sb.cleanup());
 
-function expectRefused(files: Record<string, string>, expected: RegExp[]): void {
-  const before = server.ref('refs/heads/main');
-  for (const [p, c] of Object.entries(files)) repo.write(p, c);
-  repo.commitAll('change');
-  const r = push(repo, ['--no-verify', 'origin', 'main']);
-  expect(r.code, r.out).not.toBe(0);
-  expect(r.out).toContain('pre-receive hook declined');
-  for (const e of expected) expect(r.out).toMatch(e);
-  expect(server.ref('refs/heads/main')).toBe(before);
-  repo.git('reset', '-q', '--hard', 'HEAD~1');
-}
-
-function expectAccepted(files: Record<string, string>): void {
-  for (const [p, c] of Object.entries(files)) repo.write(p, c);
-  repo.commitAll('clean twin');
-  const r = push(repo, ['--no-verify', 'origin', 'main']);
-  expect(r.code, r.out).toBe(0);
-  expect(r.out).toMatch(/safety-gate: passed/);
-}
+const expectRefused = (files: Record<string, string | Buffer>, expected: RegExp[]) => fixture.expectRefused(files, expected);
+const expectAccepted = (files: Record<string, string | Buffer>) => fixture.expectAccepted(files);
 
 describe('pre-receive reads settings, workloads and hosts the way their consumers do', () => {
   it('keys compare normalised: mixed case, camelCase, dotted and nested keys; permitted twins pass', () => {

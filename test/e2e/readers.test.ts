@@ -2,45 +2,21 @@
 // (`git push --no-verify` to a bare repository whose pre-receive hook runs the built CLI). Each
 // test asserts the refusal, the finding behind it, that the ref did not move, and that a clean
 // twin of the same file passes.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { Repo, sandbox, type Sandbox } from '../helpers/repo.js';
-import { createServer, push, type Server } from './server.js';
+import { afterEach, beforeEach, describe, it } from 'vitest';
+import { sandbox, type Sandbox } from '../helpers/repo.js';
+import { contentPush, type ContentPush } from './content-push.js';
 
 let sb: Sandbox;
-let server: Server;
-let repo: Repo;
+let fixture: ContentPush;
 
 beforeEach(() => {
   sb = sandbox();
-  server = createServer(sb, { extends: ['agenttrader-v2'] });
-  execFileSync('git', ['clone', '-q', server.url, `${sb.dir}/work`], { env: sb.env });
-  repo = new Repo(`${sb.dir}/work`, sb.env);
-  repo.write('README.md', 'seed\n');
-  repo.commitAll('seed');
-  expect(push(repo, ['-q', '--no-verify', 'origin', 'main']).code).toBe(0);
+  fixture = contentPush(sb, { extends: ['agenttrader-v2'] });
 });
 afterEach(() => sb.cleanup());
 
-/** Commit `files`, push with --no-verify: refused with `expected` findings, ref unchanged. */
-function expectRefused(files: Record<string, string | Buffer>, expected: RegExp[]): void {
-  const before = server.ref('refs/heads/main');
-  for (const [p, c] of Object.entries(files)) repo.write(p, c);
-  repo.commitAll('change');
-  const r = push(repo, ['--no-verify', 'origin', 'main']);
-  expect(r.code, r.out).not.toBe(0);
-  expect(r.out).toContain('pre-receive hook declined');
-  for (const e of expected) expect(r.out).toMatch(e);
-  expect(server.ref('refs/heads/main')).toBe(before);
-  repo.git('reset', '-q', '--hard', 'HEAD~1');
-}
-
-function expectAccepted(files: Record<string, string | Buffer>): void {
-  for (const [p, c] of Object.entries(files)) repo.write(p, c);
-  repo.commitAll('clean twin');
-  const r = push(repo, ['--no-verify', 'origin', 'main']);
-  expect(r.code, r.out).toBe(0);
-}
+const expectRefused = (files: Record<string, string | Buffer>, expected: RegExp[]) => fixture.expectRefused(files, expected);
+const expectAccepted = (files: Record<string, string | Buffer>) => fixture.expectAccepted(files);
 
 const utf16 = (s: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
 

@@ -2,8 +2,8 @@
 // a clone seeded with one commit on main, and the two expectations every case makes (one real
 // `git push --no-verify` each).
 import { execFileSync } from 'node:child_process';
-import { expect } from 'vitest';
-import { Repo, type Sandbox } from '../helpers/repo.js';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { Repo, sandbox, type Sandbox } from '../helpers/repo.js';
 import { createServer, push, type Server } from './server.js';
 
 export interface ContentPush {
@@ -15,7 +15,7 @@ export interface ContentPush {
   expectAccepted(files: Record<string, string | Buffer>): void;
 }
 
-export function contentPush(sb: Sandbox, policy: Record<string, unknown>): ContentPush {
+function contentPush(sb: Sandbox, policy: Record<string, unknown>): ContentPush {
   const server = createServer(sb, policy);
   execFileSync('git', ['clone', '-q', server.url, `${sb.dir}/work`], { env: sb.env });
   const repo = new Repo(`${sb.dir}/work`, sb.env);
@@ -43,5 +43,25 @@ export function contentPush(sb: Sandbox, policy: Record<string, unknown>): Conte
       expect(r.code, r.out).toBe(0);
       expect(r.out).toMatch(/safety-gate: passed/);
     },
+  };
+}
+
+type Files = Record<string, string | Buffer>;
+
+/**
+ * A fresh fixture for every test of the file (registers its own beforeEach/afterEach): the two
+ * expectations, bound to the current test's server.
+ */
+export function contentPushPerTest(policy: Record<string, unknown>): Pick<ContentPush, 'expectRefused' | 'expectAccepted'> {
+  let sb: Sandbox;
+  let fixture: ContentPush;
+  beforeEach(() => {
+    sb = sandbox();
+    fixture = contentPush(sb, policy);
+  });
+  afterEach(() => sb.cleanup());
+  return {
+    expectRefused: (files: Files, expected: RegExp[]) => fixture.expectRefused(files, expected),
+    expectAccepted: (files: Files) => fixture.expectAccepted(files),
   };
 }

@@ -3,21 +3,10 @@
 // hook runs the built CLI). Each test asserts the refusal, the finding behind it, that the ref
 // did not move, and that a clean twin passes. Run against an older build with
 // SAFETY_GATE_TEST_CLI=/path/to/dist/cli.js to see them fail without the fixes.
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import { sandbox, type Sandbox } from '../helpers/repo.js';
-import { contentPush, type ContentPush } from './content-push.js';
+import { describe, it } from 'vitest';
+import { contentPushPerTest } from './content-push.js';
 
-let sb: Sandbox;
-let fixture: ContentPush;
-
-beforeEach(() => {
-  sb = sandbox();
-  fixture = contentPush(sb, { extends: ['agenttrader-v2'], agents: { require_signed_tasks: false }, required_checks: [] });
-});
-afterEach(() => sb.cleanup());
-
-const expectRefused = (files: Record<string, string | Buffer>, expected: RegExp[]) => fixture.expectRefused(files, expected);
-const expectAccepted = (files: Record<string, string | Buffer>) => fixture.expectAccepted(files);
+const { expectRefused, expectAccepted } = contentPushPerTest({ extends: ['agenttrader-v2'], agents: { require_signed_tasks: false }, required_checks: [] });
 
 describe('pre-receive evaluates pure expressions of literals and follows environment aliases', () => {
   it('Python: __setitem__, a str.join key, bytes.fromhex(...).decode(), a copy of os.environ handed to a child; computed twins pass', () => {

@@ -4,21 +4,10 @@
 // joined, substituted, base64), and the paths of agenttrader-v2's runtime scope services read.
 // One real-git `git push --no-verify` per class to a bare repository whose pre-receive hook runs
 // the built CLI: the refusal, the finding behind each file, the ref unmoved, and a clean twin.
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import { sandbox, type Sandbox } from '../helpers/repo.js';
-import { contentPush, type ContentPush } from './content-push.js';
+import { describe, it } from 'vitest';
+import { contentPushPerTest } from './content-push.js';
 
-let sb: Sandbox;
-let fixture: ContentPush;
-
-beforeEach(() => {
-  sb = sandbox();
-  fixture = contentPush(sb, { extends: ['agenttrader-v2'] });
-});
-afterEach(() => sb.cleanup());
-
-const expectRefused = (files: Record<string, string | Buffer>, expected: RegExp[]) => fixture.expectRefused(files, expected);
-const expectAccepted = (files: Record<string, string | Buffer>) => fixture.expectAccepted(files);
+const { expectRefused, expectAccepted } = contentPushPerTest({ extends: ['agenttrader-v2'] });
 
 describe('pre-receive reads settings, workloads and hosts the way their consumers do', () => {
   it('keys compare normalised: mixed case, camelCase, dotted and nested keys; permitted twins pass', () => {

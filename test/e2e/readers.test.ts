@@ -2,21 +2,10 @@
 // (`git push --no-verify` to a bare repository whose pre-receive hook runs the built CLI). Each
 // test asserts the refusal, the finding behind it, that the ref did not move, and that a clean
 // twin of the same file passes.
-import { afterEach, beforeEach, describe, it } from 'vitest';
-import { sandbox, type Sandbox } from '../helpers/repo.js';
-import { contentPush, type ContentPush } from './content-push.js';
+import { describe, it } from 'vitest';
+import { contentPushPerTest } from './content-push.js';
 
-let sb: Sandbox;
-let fixture: ContentPush;
-
-beforeEach(() => {
-  sb = sandbox();
-  fixture = contentPush(sb, { extends: ['agenttrader-v2'] });
-});
-afterEach(() => sb.cleanup());
-
-const expectRefused = (files: Record<string, string | Buffer>, expected: RegExp[]) => fixture.expectRefused(files, expected);
-const expectAccepted = (files: Record<string, string | Buffer>) => fixture.expectAccepted(files);
+const { expectRefused, expectAccepted } = contentPushPerTest({ extends: ['agenttrader-v2'] });
 
 const utf16 = (s: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
 

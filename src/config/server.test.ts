@@ -56,6 +56,15 @@ describe('server policy: installed file', () => {
     ['blank lines', '\n  \n'],
     ['only comments', '# policy\n# (truncated)\n'],
     ['a null document', '---\n~\n'],
+    // Spellings a line check does not know: emptiness is decided on the parsed document.
+    ['an empty flow mapping', '{ }\n'],
+    ['a tagged empty mapping', '!!map {}\n'],
+    ['a tagged null', '!!null\n'],
+    ['null with a comment', 'null # x\n'],
+    ['a YAML directive and nothing', '%YAML 1.2\n---\n'],
+    ['a document end marker with a comment', '--- # x\n...\n'],
+    ['a BOM and an empty mapping', '\uFEFF{ }\n'],
+    ['keys that all say nothing', 'rules: {}\nextends: []\nlimits: ~\n'],
   ])('an empty installed file (%s) is refused, never read as the recommended preset', async (_label, content) => {
     install(content);
     await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow(`the server policy ${join(bare, SERVER_POLICY_FILE)} is empty`);

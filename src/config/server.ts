@@ -3,6 +3,7 @@
 // protected branch, read before any ref moves. Never from pushed commits; never code.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { readOr } from './cache-files.js';
 import { ConfigError, GateError } from '../errors.js';
 import type { Policy } from './schema.js';
@@ -78,19 +79,29 @@ export async function loadServerPolicy(opts: ServerPolicyOptions): Promise<Polic
 }
 
 /**
- * A server policy that says nothing (zero bytes, blank, only comments, a null document) is a
- * truncated or emptied file, not an instruction to use the recommended preset: refuse it.
+ * A server policy that says nothing is a truncated or emptied file, not an instruction to use the
+ * recommended preset: refuse it. "Says nothing" is decided on the parsed document, the way the
+ * loader will read it (zero bytes, comments, `{ }`, `!!map {}`, `~`, `%YAML` directives, a BOM,
+ * keys whose values are all null or empty), not on how its lines are spelt. A document that does
+ * not parse is left to the loader, which names the file and line.
  */
 export function assertPolicyText(text: string | null, where: string): void {
   if (text === null) throw new GateError('config', configMsg.serverPolicyUnreadable(where), configMsg.noServerPolicyHint);
-  const meaningful = text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n|\r/)
-    .map((l) => l.trim())
-    .some((l) => l !== '' && !l.startsWith('#') && l !== '---' && l !== '...' && l !== '~' && l !== 'null' && l !== '{}' && l !== '""' && l !== "''");
-  if (!meaningful) {
+  const docs = parseAllDocuments(text.replace(/^\uFEFF/, ''));
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.some((d) => d.errors.length > 0)) return;
+  if (list.every((d) => saysNothing(d.toJS({ maxAliasCount: 100 })))) {
     throw new GateError('config', configMsg.serverPolicyEmpty(where), configMsg.serverPolicyEmptyHint);
   }
+}
+
+/** null, '', an empty list or mapping, or a mapping/list of only such values. */
+function saysNothing(value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return true;
+  if (Array.isArray(value)) return value.every(saysNothing);
+  if (value instanceof Map) return [...value.values()].every(saysNothing);
+  if (typeof value === 'object') return Object.values(value).every(saysNothing);
+  return false;
 }
 
 async function git(runGit: RunGit, args: readonly string[]): Promise<GitRunResult & { out: string; err: string }> {

@@ -290,6 +290,37 @@ describe('policy_source: branch', () => {
     approve('eve');
     expectRejected(pushAll(), /a statement is signed by a key that is not in the allowed signers \(SHA256:/);
   });
+  it('every file the branch policy is read from is protected, whatever its name: its extends chain and the server policy_path', () => {
+    setup({ server: { policy_source: 'branch', policy_branch: 'main', policy_path: 'ops/gate/policy.yaml' } });
+    repo.write('ops/gate/policy.yaml', stringify({ ...branchPolicy(approvalsPolicy()), extends: ['../base.yaml'] }));
+    repo.write('ops/base.yaml', stringify({ rules: { 'agent-mode': 'block' } }));
+    repo.commitAll('adopt the policy');
+    approve('alice', ['HEAD', '--reason', 'bootstrap']);
+    const boot = pushAll();
+    expect(boot.code, boot.out).toBe(0);
+
+    // The extends chain: turning a rule off in the base file is a change to the policy.
+    repo.write('ops/base.yaml', stringify({ rules: { 'agent-mode': 'off' } }));
+    repo.commitAll('base: quieter');
+    const refused = (r: { code: number | null; out: string }, line: RegExp) => {
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(line);
+      expect(server.ref('refs/heads/main')).not.toBe(repo.head());
+    };
+    refused(
+      pushAll(),
+      /protected file ops\/base\.yaml \(a file the policy is read from\) modified: no approved generator writes it: needs a signed approval .*; no signed approval for commit [0-9a-f]{12}/,
+    );
+    approve('alice', ['HEAD', '--reason', 'reviewed SEC-40']);
+    const ok = pushAll();
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/approved by alice@example.com \(reviewed SEC-40\): protected file ops\/base\.yaml/);
+
+    // The policy_path itself, which no group names.
+    repo.write('ops/gate/policy.yaml', stringify({ ...branchPolicy(approvalsPolicy()), extends: ['../base.yaml'], rules: { 'protected-target': 'off' } }));
+    repo.commitAll('policy: nothing protected');
+    refused(pushAll(), /protected file ops\/gate\/policy\.yaml \(a file the policy is read from\) modified: no approved generator writes it/);
+  });
 });
 
 describe('the same approvals close other reviews', () => {

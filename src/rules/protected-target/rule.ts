@@ -23,6 +23,7 @@ import { attributeValue } from '../_change-control/gitattributes.js';
 import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../_change-control/verify.js';
 import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
 import type { ProtectedTargetOptions } from './options.js';
+import { policyFilesInRepo } from './policy-files.js';
 
 const BLOB_MODES = new Set(['100644', '100755']);
 
@@ -68,6 +69,9 @@ protected path, unless the approved generator of that path vouches for the chang
 Protected paths:
 - the groups named under \`protected_targets\` (SPEC-260 names \`manifest-hashes\` and
   \`generated-files\`) and this rule's \`extra_groups\`;
+- every file the policy in force is read from, whatever its name: the committed policy and
+  each file of its \`extends\` chain inside the repository, and on a server with
+  \`policy_source: branch\` its \`policy_path\` (approvals: those of \`safety-gate-policy\`);
 - the outputs of every generator under \`generators\` and every sentinel under \`sentinels\`;
 - generated files, even when no glob names them: a file whose previous version carries a
   generated marker (\`@generated\`, \`@partially-generated\`, Go's "Code generated ... DO NOT
@@ -119,6 +123,15 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
     // protected change wherever the file lives (the presets protect the default path).
     const baselinePath = ctx.policy.baseline;
     if (baselinePath && !baselinePath.startsWith('/')) groups.push({ name: 'baseline of the policy', match: ctx.paths.glob([baselinePath.replace(/^\.\/+/, '')]) });
+    // The files the policy in force was read from (its extends chain, the server's policy_path),
+    // whatever their names: approvals for them are those of the policy's own group.
+    const policyFiles = new Set(policyFilesInRepo(ctx.policy, ctx.git.workTree).map((p) => pathKey(p, ci)));
+    if (policyFiles.size > 0) {
+      const named = ctx.policy.protectedTargets['safety-gate-policy'];
+      const byName = named ? ctx.paths.glob(named) : () => false;
+      // A file the group already names keeps its one label.
+      groups.push({ name: 'a file the policy is read from', ...(named ? { policyGroup: 'safety-gate-policy' } : {}), match: (p) => policyFiles.has(pathKey(p, ci)) && !byName(p) });
+    }
     for (const g of model.generators) if (!g.sentinel) groups.push({ name: `output of generator ${g.id}`, match: g.isOutput });
     for (const s of model.sentinels) groups.push({ name: 'sentinel', match: s.isSentinel });
     const markerExcluded = ctx.paths.glob(opts.marker_exclude);

@@ -11,8 +11,9 @@
 // ref-integrity and read by the gate) are not: their trees are statements, not a checkout.
 //
 // A created ref has no old tip: it is judged from its nearest ancestor on a protected branch
-// (what it adds to what is already protected); with no such ancestor, by its commits alone (as
-// before). One diff-tree per ref update; commit headers through the cat-file reader.
+// (what it adds to what is already protected); at a commit inside a protected branch's history,
+// from that branch's tip (what it shows that the branch no longer holds); with no such ancestor,
+// by its commits alone (as before). One diff-tree per ref update; commit headers through the cat-file reader.
 import type { ChangeSet, CommitInfo, Person, RefTransition } from '../changeset/types.js';
 import type { ObjectReader } from '../git/cat-file.js';
 import { parseRawRecords } from '../git/diff.js';
@@ -67,7 +68,14 @@ export async function addRefTransitions(cs: ChangeSet, git: GitRunner, objects: 
     if (r.kind === 'update') {
       base = (await objects.info(r.oldOid))?.type === 'commit' ? r.oldOid : await peelToCommit(git, r.oldOid);
     } else {
-      base = await nearestProtectedAncestor(git, tip, await tipsOfProtected());
+      const tips = await tipsOfProtected();
+      base = await nearestProtectedAncestor(git, tip, tips);
+      // A new name for a commit inside a protected branch's history (a tag or branch at an
+      // older commit): it adds nothing to that history, but it puts a version under a name
+      // deploy pipelines check out that the branch has since replaced (a file broken there and
+      // fixed later, a setting reverted after pre-gate history). Judged by what it shows that
+      // the protected tip does not: the diff from that tip to it.
+      if (base === tip && !tips.includes(tip)) base = await protectedDescendant(git, tip, tips);
     }
     if (base === null || base === tip) continue;
     const diff = await git.run(['diff-tree', '-r', '-z', '--raw', '--no-abbrev', '--no-renames', '--no-ext-diff', base, tip]);
@@ -110,6 +118,15 @@ async function nearestProtectedAncestor(git: GitRunner, tip: string, protectedTi
   // Several: the ones no other is an ancestor of; any of them is "nearest".
   const r = await git.run(['merge-base', '--independent', ...unique]);
   return r.stdout.toString('utf8').trim().split('\n')[0] || unique[0]!;
+}
+
+/** A protected branch tip that has `commit` in its history; null when none. */
+async function protectedDescendant(git: GitRunner, commit: string, protectedTips: string[]): Promise<string | null> {
+  for (const p of protectedTips) {
+    const r = await git.run(['merge-base', '--is-ancestor', commit, p], { okCodes: [0, 1] });
+    if (r.code === 0) return p;
+  }
+  return null;
 }
 
 async function commitHeader(objects: ObjectReader, oid: string): Promise<{ tree: string | null; author: Person | null; committer: Person | null }> {

@@ -185,6 +185,38 @@ describe('ref moves at the server are judged by what they change on the ref', ()
     expect(r.out).toMatch(/remote: safety-gate: passed — 0 files checked/);
   });
 
+  // A new name for a commit inside main's history shows what main has since replaced.
+  it('a tag at an older commit of main that set AGENT_MODE=EXECUTE (pre-gate, fixed since) is refused; a tag at a harmless older commit lands', () => {
+    setup();
+    repo.write('config/app.env', 'AGENT_MODE=EXECUTE\n');
+    const bad = repo.commitAll('pre-gate settings');
+    repo.write('config/app.env', 'AGENT_MODE=OBSERVE\n');
+    repo.commitAll('fix the mode');
+    unhooked(['origin', 'HEAD:refs/heads/main']);
+    repo.write('README.md', 'more\n');
+    repo.commitAll('docs');
+    expect(push(repo, ['origin', 'HEAD:refs/heads/main']).code).toBe(0);
+    expectRefused(
+      push(repo, ['origin', `${bad}:refs/tags/deploy`]),
+      'refs/tags/deploy',
+      null,
+      /remote: config\/app\.env:1:\d+\s+agent-mode\b.*\[[0-9a-f]{12} refs\/tags\/deploy\]/,
+    );
+    const harmless = repo.git('rev-parse', 'HEAD~1').trim();
+    expectLanded(push(repo, ['origin', `${harmless}:refs/tags/v0`]), 'refs/tags/v0', harmless);
+  });
+
+  it('a tag at a broken Python version that main fixed in the same push is refused (the fix on main does not hide it)', () => {
+    setup({ rules: { 'import-hygiene': 'block' } });
+    repo.write('app/main.py', 'def f(:\n    pass\n');
+    const broken = repo.commitAll('broken');
+    repo.write('app/main.py', 'def f():\n    pass\n');
+    repo.commitAll('fixed');
+    const r = push(repo, ['origin', 'HEAD:refs/heads/main']);
+    expect(r.code, r.out).toBe(0);
+    expectRefused(push(repo, ['origin', `${broken}:refs/tags/hotfix`]), 'refs/tags/hotfix', null, /remote: app\/main\.py:\d+:\d+\s+import-hygiene\/syntax\b.*refs\/tags\/hotfix/);
+  });
+
   it('a merge into main of such a branch is refused (the merge commit alone shows nothing)', () => {
     const seed = setup();
     repo.write('README.md', 'main moved on\n');

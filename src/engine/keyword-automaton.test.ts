@@ -18,6 +18,15 @@ describe('KeywordAutomaton', () => {
     expect(found(new KeywordAutomaton(words, false), 'AGENT_MODE ｉｂｋｒ \u212A')).toEqual(new Set(['ｉｂｋｒ']));
   });
 
+  it('reads through tabs, line breaks and spaces, in the text and in the keywords, and never misses an exact occurrence', () => {
+    const a = new KeywordAutomaton(['alpaca', 'begin rsa', 'x y'], true);
+    expect(found(a, 'https://api.alpa\tca.markets')).toEqual(new Set(['alpaca']));
+    expect(found(a, 'url: |\n  https://api.alpa\n  ca.markets')).toEqual(new Set(['alpaca']));
+    expect(found(a, '-----BEGIN RSA PRIVATE KEY-----')).toEqual(new Set(['begin rsa']));
+    expect(found(a, 'x y and xy')).toEqual(new Set(['x y']));
+    expect(found(a, 'alpa-ca')).toEqual(new Set());
+  });
+
   it('drops duplicate keywords, and an empty keyword occurs everywhere', () => {
     const a = new KeywordAutomaton(['ab', 'ab', '', 'b'], false);
     expect(a.keywords).toEqual(['ab', '', 'b']);

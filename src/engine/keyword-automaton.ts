@@ -8,6 +8,8 @@
 // which no keyword contains. A state's transitions are one row of the table, failure links
 // already followed (a DFA), so the scan is one table read per code unit.
 
+const TRANSPARENT = /[\t\n\r ]/g;
+
 export class KeywordAutomaton {
   /** Class of each UTF-16 code unit (0: in no keyword). */
   private readonly classOf: Uint16Array;
@@ -26,15 +28,25 @@ export class KeywordAutomaton {
   constructor(keywords: readonly string[], foldAscii: boolean) {
     this.keywords = [...new Set(keywords)];
     keywords = this.keywords;
+    // Tab, line breaks and spaces are transparent: a state never moves on them (a self-loop in
+    // every row), and they are deleted from the keywords too, so the automaton finds each
+    // keyword with them deleted in the text with them deleted. Every occurrence in the text is
+    // still found; so are `alpa<TAB>ca` and a keyword split across the lines of a YAML block
+    // scalar, which the WHATWG URL parser (it deletes tabs and newlines anywhere in a URL) and
+    // YAML (it strips indentation) read whole. A few more blobs reach the rules, which read
+    // them exactly.
+    const trieKeys = keywords.map((k) => k.replace(TRANSPARENT, ''));
     const classOf = new Uint16Array(65536);
     let classes = 1;
-    for (const k of keywords) {
+    for (const k of trieKeys) {
       for (let i = 0; i < k.length; i++) {
         const c = k.charCodeAt(i);
         if (classOf[c] === 0) classOf[c] = classes++;
       }
     }
     if (foldAscii) for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]!;
+    const transparent = classes++;
+    for (const c of [0x09, 0x0a, 0x0d, 0x20]) classOf[c] = transparent;
     this.classOf = classOf;
     const width = classes;
     this.width = width;
@@ -42,7 +54,7 @@ export class KeywordAutomaton {
     // The trie.
     const goto: Map<number, number>[] = [new Map()];
     const out: number[][] = [[]];
-    keywords.forEach((k, idx) => {
+    trieKeys.forEach((k, idx) => {
       let s = 0;
       for (let i = 0; i < k.length; i++) {
         const cls = classOf[k.charCodeAt(i)]!;
@@ -67,13 +79,16 @@ export class KeywordAutomaton {
       next[cls] = t;
       queue.push(t);
     }
+    next[transparent] = 0;
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
       const f = fail[s]!;
       if (out[f]!.length > 0) out[s]!.push(...out[f]!);
       const row = s * width;
       const frow = f * width;
+      next[row + transparent] = s;
       for (let cls = 0; cls < width; cls++) {
+        if (cls === transparent) continue;
         const t = goto[s]!.get(cls);
         if (t === undefined) next[row + cls] = next[frow + cls]!;
         else {

@@ -5,7 +5,8 @@
 // UTF-8 decoding, no lower-cased copy) by one Aho–Corasick automaton of every keyword, ASCII
 // letters folded (keyword-automaton.ts): every occurrence of every keyword, overlapping and
 // nested ones included, in one pass whatever the number of keywords. For ASCII text this is
-// exactly `text.toLowerCase().includes(k)`. Other content keeps that definition literally (Unicode
+// `text.toLowerCase().includes(k)`, read through tabs, line breaks and spaces (a keyword split by
+// them, which a URL parser or YAML reads whole, still lets the blob through: a superset). Other content keeps that definition literally (Unicode
 // lower-casing maps some non-ASCII letters onto ASCII ones, e.g. the Kelvin sign onto `k`):
 // the same single pass, case-sensitive, over the blob's lower-cased view (never one
 // `includes` per keyword: a 1 MB binary blob was read ~100 times).

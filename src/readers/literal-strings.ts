@@ -29,6 +29,8 @@ export interface StringView {
   offset: number;
   /** How the view was resolved, for messages: 'YAML scalar', 'join', 'shell variable', 'base64'. */
   via: string;
+  /** End of the source the view was read from, when it spans lines (a YAML scalar). */
+  end?: number;
 }
 
 const MAX_B64 = 4096;
@@ -88,7 +90,7 @@ export async function resolvedStrings(path: string, blob: Blob, words: readonly 
           if (n.kind !== 'scalar' || typeof n.value !== 'string' || !n.value) return true;
           const src = text.slice(n.pos.offset, n.end);
           if (!src.includes('\n') || src === n.value || !hasWord(n.value)) return true;
-          out.push({ text: n.value, offset: n.pos.offset, via: 'YAML scalar' });
+          out.push({ text: n.value, offset: n.pos.offset, via: 'YAML scalar', end: n.end });
           // Folding turns each line break into a space (`api.alpaca.` / `markets` reads
           // `api.alpaca. markets`); the lines as written, joined, are the author's host: a value
           // that a consumer trims or re-joins is the live host again. Fail closed on it.
@@ -96,7 +98,7 @@ export async function resolvedStrings(path: string, blob: Blob, words: readonly 
             const lines = src.split('\n');
             if (n.style === 'BLOCK_FOLDED') lines.shift();
             const joined = lines.map((l) => l.trim().replace(/^["']|["']$/g, '')).join('');
-            if (joined !== n.value) out.push({ text: joined, offset: n.pos.offset, via: 'YAML scalar, lines joined' });
+            if (joined !== n.value) out.push({ text: joined, offset: n.pos.offset, via: 'YAML scalar, lines joined', end: n.end });
           }
           return true;
         });

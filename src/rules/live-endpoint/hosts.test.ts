@@ -173,3 +173,33 @@ describe('hosts read through the WHATWG URL parser', () => {
     expect(normalizeHost('\u0430pi.alpaca.markets')).toBe('xn--pi-6kc.alpaca.markets');
   });
 });
+
+// WHATWG URL parsing (fetch, axios, new URL) and urllib3 (requests) end a host at a backslash and
+// delete ASCII tab and newlines anywhere in a URL.
+describe('hosts as the URL parser reads them around backslashes and raw whitespace', () => {
+  it.each([
+    ['YAML/env plain', 'BROKER_URL=https://api.alpaca.markets\\.x/v2'],
+    ['JSON-escaped', '{"u": "https://api.alpaca.markets\\\\.x/v2"}'],
+    ['a literal \\x2e', "U = r'https://api.alpaca.markets\\x2ex/v2'"],
+    ['a literal \\u002e', 'u: https://api.alpaca.markets\\u002ex/v2'],
+  ])('a host ended by a backslash (%s) is the live host', (_f, text) => {
+    expect(new URL(`https://api.alpaca.markets\\x/v2`).hostname).toBe('api.alpaca.markets');
+    expect(live(text)).toContain('api.alpaca.markets');
+  });
+
+  it.each([
+    ['a tab inside a label', 'u: "https://api.alpa\tca.markets/v2"'],
+    ['a line break in a YAML block scalar', 'u: |\n  https://api.alpaca.\n  markets/v2\n'],
+    ['CRLF in a Python triple-quoted string', 'U = """https://api.alpaca\r\n.markets/v2"""\r\n'],
+  ])('%s is deleted the way the WHATWG parser deletes it', (_f, text) => {
+    expect(new URL('https://api.alpa\tca.mark\nets/v2').hostname).toBe('api.alpaca.markets');
+    expect(live(text)).toContain('api.alpaca.markets');
+  });
+
+  it('clean twins: a regex-escaped paper host, a paper host on the line after a live-looking word, and a longer host stay clean', () => {
+    expect(live(String.raw`PAPER = r"paper-api\.alpaca\.markets"`)).toEqual([]);
+    expect(live('u: https://paper-api.alpaca.markets\\x/v2')).toEqual([]);
+    expect(live('hosts:\n  - paper-api.alpaca.markets\n  - data.sandbox.alpaca.markets\n')).toEqual([]);
+    expect(live('u: "https://api.alpaca.markets.example\tx/v2"')).toEqual([]);
+  });
+});

@@ -15,6 +15,8 @@
 //     `[.]`, `\u002e`, `\x2e`, `&#46;`, `&#x2e;`, `&period;`;
 //   - a run glued to a preceding escape: `\napi.alpaca.markets` (string escapes \n \t \r …,
 //     `\u002f`, `\x2f`) and `%2Fapi.alpaca.markets` (URL-encoded `https%3A%2F%2F…`);
+//   - a run ended by a backslash, read as the URL parser ends the host there (`…markets\.x`);
+//   - ASCII tab, CR and LF inside a run, which the WHATWG parser deletes anywhere in a URL;
 //   - string concatenation on one line or across a line break: `"api." + "alpaca.markets"`,
 //     `'api.' . 'alpaca.markets'`, `"api." .. "alpaca.markets"`, Python's implicit
 //     `("https://api." "alpaca.markets")`, shell `"api."'alpaca.markets'`;
@@ -95,6 +97,10 @@ const WILDCARD_BEFORE = new RegExp(`\\*${SEP}$`);
 // and the escapes of the ASCII tab and newlines (\t \n \r), which the WHATWG URL parser removes
 // from anywhere in a URL ("https://api.alpaca\t.markets" is api.alpaca.markets to it).
 const JOIN = /(["'`])[ \t]*(?:\+|\.\.|\.|~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|~)?[ \t]*)?(["'`])|\\[tnr]/g;
+// The raw ASCII tab and line breaks, which the WHATWG URL parser deletes anywhere in a URL (with
+// the indentation a YAML block scalar strips after a line break): a host split by them is one
+// host to `fetch`. Judged in a view of the text with them deleted, beside the text itself.
+const RAW_BREAKS = /\t+|(?:\r?\n|\r)[ \t]*/g;
 
 export interface HostCandidate {
   /** Normalised lower-case host. */
@@ -140,16 +146,16 @@ interface Segment {
   orig: number;
 }
 
-/** Text with literal concatenations removed, and a way back to original offsets. */
-function joinedView(text: string): { text: string; toOrig(offset: number): number } | null {
-  JOIN.lastIndex = 0;
-  if (!JOIN.test(text)) return null;
-  JOIN.lastIndex = 0;
+/** Text with the matches of `cut` (a global regex: literal concatenations, raw breaks) removed, and a way back to original offsets. */
+function joinedView(text: string, cut: RegExp = JOIN): { text: string; toOrig(offset: number): number } | null {
+  cut.lastIndex = 0;
+  if (!cut.test(text)) return null;
+  cut.lastIndex = 0;
   const parts: string[] = [];
   const segs: Segment[] = [];
   let last = 0;
   let at = 0;
-  for (let m = JOIN.exec(text); m !== null; m = JOIN.exec(text)) {
+  for (let m = cut.exec(text); m !== null; m = cut.exec(text)) {
     const piece = text.slice(last, m.index);
     segs.push({ at, orig: last });
     parts.push(piece);
@@ -222,7 +228,7 @@ function keywordRegExp(keywords: readonly string[]): RegExp {
 const keywordCache = new WeakMap<readonly string[], RegExp>();
 
 /** Called for each host-shaped run around a keyword: its normalised host, a way to its offset, wildcard-ness. */
-type Visit = (host: string, offset: () => number, wildcard: boolean) => void;
+type Visit = (host: string, offset: () => number, wildcard: boolean, split?: boolean) => void;
 
 function scanAt(s: string, kw: RegExp, toOrig: (o: number) => number, visit: Visit): void {
   const starts = new Set<number>();
@@ -243,6 +249,11 @@ function scanAt(s: string, kw: RegExp, toOrig: (o: number) => number, visit: Vis
     const before = start > 1 ? s.slice(Math.max(0, start - SEP_WINDOW - 1), start) : '';
     const wildcard = before.includes('*') && WILDCARD_BEFORE.test(before);
     visit(normalizeHost(raw), () => toOrig(start), wildcard);
+    // A backslash ends the host to the WHATWG URL parser (a path separator in http(s)/ws(s)
+    // URLs) and to urllib3, where a regex reads `\.` as a dot: `api.alpaca.markets\.x/v2` is
+    // api.alpaca.markets to fetch and requests. Both readings are judged.
+    const slash = raw.indexOf('\\');
+    if (slash > 0 && new RegExp(kw.source, 'iu').test(raw.slice(0, slash))) visit(normalizeHost(raw.slice(0, slash)), () => toOrig(start), wildcard);
     // A run glued to the escape before it: `\napi…`, `\u002fapi…`, `%2Fapi…`.
     const prev = start > 0 ? s.charCodeAt(start - 1) : 0;
     const e = prev === 0x5c ? ESCAPE_PREFIX.exec(raw) : prev === 0x25 ? PERCENT_PREFIX.exec(raw) : null;
@@ -287,6 +298,9 @@ function scanText(text: string, keywords: readonly string[], visit: Visit): void
       if (joined) scanAt(joined.text, kw, (o) => a + joined.toOrig(o), visit);
     }
   }
+  // The whole text, not keyword windows: the keyword itself may be the thing split.
+  const squeezed = joinedView(text, RAW_BREAKS);
+  if (squeezed) scanAt(squeezed.text, kw, squeezed.toOrig, (host, offset, wildcard) => visit(host, offset, wildcard, true));
 }
 
 /**
@@ -470,6 +484,8 @@ export interface LiveHit {
   offset: number;
   wildcard: boolean;
   info: LiveInfo;
+  /** Found only with raw tabs / line breaks deleted (the host is split by them in the text). */
+  split?: true;
 }
 
 /**
@@ -486,7 +502,7 @@ export function findLiveHosts(text: string, table: HostTable, view?: { text: str
       if (!byOffset.has(o)) byOffset.set(o, { host, offset: o, wildcard: wildcard && !table.classify(host), info });
     });
   }
-  scanText(text, table.keywords, (host, offset, wildcard) => {
+  scanText(text, table.keywords, (host, offset, wildcard, split) => {
     let info = table.classify(host);
     let wild = false;
     if (!info && wildcard) {
@@ -495,7 +511,7 @@ export function findLiveHosts(text: string, table: HostTable, view?: { text: str
     }
     if (!info) return;
     const o = offset();
-    if (!byOffset.has(o)) byOffset.set(o, { host, offset: o, wildcard: wild, info });
+    if (!byOffset.has(o)) byOffset.set(o, { host, offset: o, wildcard: wild, info, ...(split ? { split: true as const } : {}) });
   });
   return [...byOffset.values()].sort((x, y) => x.offset - y.offset);
 }

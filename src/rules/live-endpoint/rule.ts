@@ -155,7 +155,11 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
     const b64 = [...new Set(table.keywords.flatMap((k) => base64Fragments(k)))];
     const checkBlob = async (file: FileView, blob: Blob, report: Report) => {
       const seen = new Set<string>();
-      for (const hit of findLiveHosts(blob.text, table, blob.urlView)) {
+      const hits = findLiveHosts(blob.text, table, blob.urlView);
+      // A host split by raw tabs or line breaks is reported after the resolved strings: a YAML
+      // scalar that holds it reports it once, at the scalar.
+      const split = hits.filter((h) => h.split);
+      for (const hit of hits.filter((h) => !h.split)) {
         const { line, column } = blob.position(hit.offset);
         seen.add(`${hit.host}\0${line}`);
         report({
@@ -168,8 +172,10 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       }
       // The same hosts in the strings the file holds once read: folded YAML scalars, joins of
       // literals, lines after the file's own shell variables, decoded base64 literals.
+      const spans: { host: string; from: number; to: number }[] = [];
       for (const view of await resolvedStrings(file.path, blob, table.keywords, b64)) {
         for (const hit of findLiveHosts(view.text, table)) {
+          if (view.end !== undefined) spans.push({ host: hit.host, from: view.offset, to: view.end });
           const { line, column } = blob.position(view.offset);
           const key = `${hit.host}\0${line}`;
           if (seen.has(key)) continue;
@@ -182,6 +188,20 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
             remediation: suggestion(hit.info),
           });
         }
+      }
+      for (const hit of split) {
+        if (spans.some((s) => s.host === hit.host && hit.offset >= s.from && hit.offset < s.to)) continue;
+        const { line, column } = blob.position(hit.offset);
+        const key = `${hit.host}\0${line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        report({
+          message: `${describe(hit)} in runtime scope (split by tabs or line breaks, which a URL parser deletes)`,
+          path: file.path,
+          line,
+          column,
+          remediation: suggestion(hit.info),
+        });
       }
     };
 

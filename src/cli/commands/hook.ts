@@ -4,7 +4,7 @@
 import { HOOKS } from '../../doors.js';
 import { GateError, EXIT } from '../../errors.js';
 import { msg, cliMsg } from '../../messages.js';
-import { readAll, type CliIO } from '../io.js';
+import { readAll, writeErr, type CliIO } from '../io.js';
 import type { Door } from '../../doors.js';
 import { doorSpec } from '../../doors/door.js';
 import { runDoor, type OutputOptions } from '../run-door.js';
@@ -40,14 +40,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   // A person in a hurry may skip client hooks; the server never honours it.
   const skipRequested = io.env.SAFETY_GATE_SKIP === '1' || io.env.SAFETY_GATE_SKIP === 'true';
-  if (server && skipRequested) io.stderr.write(`${msg.prefix}: ${msg.skipRefused}\n`);
+  if (server && skipRequested) writeErr(io, `${msg.prefix}: ${msg.skipRefused}\n`);
 
   // lint-staged passes file names to pre-commit; when the same commit's git hook runs the gate
   // too, this task would be a second run.
   if (door === 'pre-commit' && positionals.length > 1) {
     const { directHookRunsGate } = await import('../hook-owner.js');
     if (directHookRunsGate(io.cwd, io.env)) {
-      if (verbosity.verbose) io.stderr.write(`${msg.prefix}: ${msg.lintStagedYields}\n`);
+      if (verbosity.verbose) writeErr(io, `${msg.prefix}: ${msg.lintStagedYields}\n`);
       return EXIT.pass;
     }
   }

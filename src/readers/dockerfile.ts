@@ -162,11 +162,11 @@ function instruction(text: string, segments: DockerInstruction['segments']): Doc
 /** What `\\s` matches in a logical line (no line breaks are left in one). */
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r' || c === '\u00a0' || c === '\ufeff' || (c > '\u007f' && /\s/.test(c));
 
-/** Split on unquoted whitespace, honouring quotes and the escape character. */
-export function splitWords(s: string, escape: DockerEscape): DockerWord[] {
+/** Split on unquoted whitespace, honouring quotes and the escape character; `last` ends the split after the word it accepts. */
+export function splitWords(s: string, escape: DockerEscape, last?: (raw: string) => boolean): DockerWord[] {
   const out: DockerWord[] = [];
   let i = 0;
-  while (i < s.length) {
+  while (i < s.length && !(last && out.length > 0 && last(out[out.length - 1]!.raw))) {
     while (i < s.length && isSpace(s[i]!)) i++;
     if (i >= s.length) break;
     const start = i;

@@ -41,8 +41,11 @@ export function dockerfileImages(text: string): DockerImageUse[] {
     // ONBUILD instructions run in a later build, from another Dockerfile.
     if (ins.onbuild) return;
     const instr = ins.keyword;
+    if (instr !== 'ARG' && instr !== 'FROM' && instr !== 'COPY' && instr !== 'ADD' && instr !== 'RUN') return;
     const src = (at: number) => sourceOffset(ins, at);
-    const ws: Word[] = splitWords(ins.text.slice(ins.argsStart), escape).map((w) => ({ value: unquote(w.raw), raw: w.raw, at: ins.argsStart + w.start }));
+    // COPY, ADD and RUN: only the flags before the first other word name images.
+    const flagsOnly = instr === 'COPY' || instr === 'ADD' || instr === 'RUN' ? (raw: string) => !raw.startsWith('--') : undefined;
+    const ws: Word[] = splitWords(ins.text.slice(ins.argsStart), escape, flagsOnly).map((w) => ({ value: unquote(w.raw), raw: w.raw, at: ins.argsStart + w.start }));
     if (instr === 'ARG') {
       if (seenFrom) return;
       for (const w of ws) {

@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GateError } from '../errors.js';
 import type { CliIO } from './io.js';
 import { cliMsg } from '../messages.js';
+import { writeOut } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -47,7 +48,7 @@ export function parseCommand<O extends Options>(
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help) {
-    io.stdout.write(usage.endsWith('\n') ? usage : `${usage}\n`);
+    writeOut(io, usage.endsWith('\n') ? usage : `${usage}\n`);
     return null;
   }
   if (values.quiet && values.verbose) throw new GateError('usage', cliMsg.quietAndVerbose(command), cliMsg.seeHelp(command));

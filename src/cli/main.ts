@@ -3,6 +3,8 @@
 import { GateError, EXIT } from '../errors.js';
 import { msg } from '../messages.js';
 import type { CliIO } from './io.js';
+import { outMsg } from './messages.js';
+import { writeErr } from './io.js';
 
 function describe(e: unknown): string {
   if (e instanceof GateError) {
@@ -35,7 +37,7 @@ process.exitCode = EXIT.undecided;
 process.on('beforeExit', () => {
   if (!finished) {
     finished = true;
-    io.stderr.write(msg.undecidedLine(msg.internal('the run stopped before reaching a decision'), msg.internalHint) + '\n');
+    writeErr(io, msg.undecidedLine(msg.internal(outMsg.runStopped), msg.internalHint) + '\n');
     process.exitCode = EXIT.undecided;
   }
 });
@@ -51,7 +53,8 @@ import('./app.js')
       finished = true;
       // A GitLab server hook that could not decide: GitLab's UI shows only GL-HOOK-ERR: lines.
       const gl = process.argv[2] === 'hook' && process.argv[3] === 'pre-receive' && (io.env.GL_ID || io.env.GL_USERNAME || io.env.GL_PROTOCOL);
-      io.stderr.write(
+      writeErr(
+        io,
         (gl
           ? describe(e)
               .split('\n')
@@ -59,13 +62,13 @@ import('./app.js')
               .join('\n')
           : describe(e)) + '\n',
       );
-      if (process.env.SAFETY_GATE_DEBUG === '1' && e instanceof Error) io.stderr.write((e.stack ?? '') + '\n');
+      if (process.env.SAFETY_GATE_DEBUG === '1' && e instanceof Error) writeErr(io, (e.stack ?? '') + '\n');
       process.exitCode = EXIT.undecided;
     },
   );
 
 // An exception escaping from a stream callback must still block, with one line.
 process.on('uncaughtException', (e) => {
-  io.stderr.write(describe(e) + '\n');
+  writeErr(io, describe(e) + '\n');
   process.exit(EXIT.undecided);
 });

@@ -11,9 +11,11 @@ import { realpathSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { GateError, EXIT } from '../errors.js';
-import { msg, cliMsg } from '../messages.js';
+import { cliMsg } from '../messages.js';
 import { readAll, type CliIO } from './io.js';
 import { runDoor } from './run-door.js';
+import { outMsg } from './messages.js';
+import { writeErr } from './io.js';
 
 /** Rules that judge where an edit lands, whatever else the commit will hold. */
 const PRE_TOOL_USE_RULES = ['protected-target', 'task-scope'] as const;
@@ -61,8 +63,8 @@ async function decide(io: CliIO, configFile: string | undefined): Promise<number
   }
 
   if (plan.refusals.length > 0) {
-    for (const r of plan.refusals) io.stderr.write(`${msg.prefix}: refused ${plan.tool}: ${r.reason}\n`);
-    io.stderr.write(`${msg.prefix}: blocked (pre-tool-use) — nothing was changed; see safety-gate explain pre-tool-use\n`);
+    for (const r of plan.refusals) writeErr(io, outMsg.toolRefused(plan.tool, r.reason) + '\n');
+    writeErr(io, outMsg.toolBlocked + '\n');
     await auditRefusal(io, repo, configFile, plan, started);
     return EXIT.block;
   }

@@ -5,6 +5,8 @@
 import type { ChangeSet } from '../changeset/types.js';
 import type { Door } from '../doors.js';
 import type { CliIO } from './io.js';
+import { outMsg } from './messages.js';
+import { writeErr } from './io.js';
 
 export interface Progress {
   changeSet(cs: ChangeSet): void;
@@ -21,19 +23,19 @@ export function startProgress(io: CliIO, door: Door, quiet: boolean): Progress {
   if (!tty && !remote && !forced) return NONE;
   const started = Date.now();
   const after = forced ? 0 : door === 'scan' ? 1000 : 3000;
-  let what = 'reading the change';
+  let what: string = outMsg.progressReading;
   let shown = false;
-  const line = () => `safety-gate: ${door}: ${what} … ${Math.round((Date.now() - started) / 1000)} s`;
+  const line = () => outMsg.progress(door, what, Math.round((Date.now() - started) / 1000));
   const tick = () => {
     if (Date.now() - started < after) return;
     if (remote && !tty) {
       // One line only: every line here becomes a `remote:` line of the push.
-      if (!shown) io.stderr.write(`${line()}\n`);
+      if (!shown) writeErr(io, `${line()}\n`);
       shown = true;
       clearInterval(timer);
       return;
     }
-    io.stderr.write(`\r${line()}\u001b[K`);
+    writeErr(io, `\r${line()}\u001b[K`);
     shown = true;
   };
   const timer = setInterval(tick, 250);
@@ -41,12 +43,12 @@ export function startProgress(io: CliIO, door: Door, quiet: boolean): Progress {
   return {
     changeSet(cs) {
       const commits = cs.commits.filter((c) => c.oid !== null).length;
-      what = `checking ${cs.changes.length} file version(s)${commits ? ` in ${commits} commit(s)` : ''}`;
+      what = outMsg.progressChecking(cs.changes.length, commits);
       if (forced) tick();
     },
     stop() {
       clearInterval(timer);
-      if (shown && (tty || forced) && !(remote && !tty)) io.stderr.write('\r\u001b[K');
+      if (shown && (tty || forced) && !(remote && !tty)) writeErr(io, '\r\u001b[K');
     },
   };
 }

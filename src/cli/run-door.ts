@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Door } from '../doors.js';
 import { check, deadlineFor, type CheckResult } from '../doors/check.js';
 import { doorSpec } from '../doors/door.js';
-import { DEFAULT_DEADLINE_MS, PRE_RECEIVE_DEADLINE_MS } from '../config/deadlines.js';
+import { PRE_POLICY_DEADLINE_MS } from '../config/deadlines.js';
 import type { RepoInfo } from '../git/repo.js';
 import type { Policy } from '../config/schema.js';
 import { gitCommonDirWithoutGit } from '../audit/locate.js';
@@ -14,7 +14,7 @@ import { GateError, EXIT } from '../errors.js';
 import type { Report } from '../findings/types.js';
 import { msg, auditMsg } from '../messages.js';
 import type { SourceRequest } from '../sources/index.js';
-import type { CliIO } from './io.js';
+import { writeErr, type CliIO } from './io.js';
 import { VERSION } from '../version.js';
 import { appendAuditRecord, appendAuditRecordSync, type AuditRecordInput } from '../audit/log.js';
 import { auditLogPath } from '../audit/path.js';
@@ -22,6 +22,7 @@ import { laneOf, lanesOf } from '../audit/lane.js';
 import { formatText } from '../reporters/text.js';
 import type { Verbosity } from './args.js';
 import { startProgress } from './progress.js';
+import { outMsg } from './messages.js';
 
 export interface OutputOptions {
   format: 'text' | 'json' | 'sarif' | 'codequality';
@@ -46,16 +47,6 @@ export interface DoorOptions {
   rules?: readonly string[];
 }
 
-const DEFAULT_DEADLINE: Record<Door, number> = {
-  'pre-receive': PRE_RECEIVE_DEADLINE_MS,
-  'pre-push': DEFAULT_DEADLINE_MS,
-  'pre-commit': DEFAULT_DEADLINE_MS,
-  'commit-msg': DEFAULT_DEADLINE_MS,
-  // An agent waits on every edit: the hook answers in well under a second.
-  'pre-tool-use': 10000,
-  scan: 600000,
-};
-
 /** What the run knows so far: the audit record of a run cut short is written with it. */
 interface RunState {
   repo: RepoInfo | null;
@@ -79,14 +70,14 @@ export async function runDoor(io: CliIO, opts: DoorOptions): Promise<number> {
       () => {
         const reason = msg.deadline(opts.door, limit);
         const auditFailure = hook ? auditCutShort(io, opts, state, started, `deadline: ${reason}`) : null;
-        io.stderr.write(msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
+        writeErr(io, msg.undecidedLine(auditFailure ? `${reason}; ${auditFailure}` : reason, msg.deadlineHint) + '\n');
         process.exit(EXIT.undecided);
       },
       Math.max(0, started + limit - Date.now()) + 100,
     );
     timer.unref();
   };
-  arm(DEFAULT_DEADLINE[opts.door]);
+  arm(PRE_POLICY_DEADLINE_MS[opts.door]);
 
   // A report that cannot be written is known before the work starts: say so in one line.
   if (opts.output.file) checkOutputPath(resolve(io.cwd, opts.output.file));
@@ -212,7 +203,7 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
     text = formatText(report, { color, door: opts.door });
   }
   const quiet = opts.verbosity?.quiet === true;
-  if (opts.verbosity?.verbose) io.stderr.write(verboseLine(result) + '\n');
+  if (opts.verbosity?.verbose) writeErr(io, verboseLine(result) + '\n');
   if (opts.output.file) {
     const file = resolve(io.cwd, opts.output.file);
     try {
@@ -220,7 +211,7 @@ async function emit(io: CliIO, opts: DoorOptions, result: CheckResult): Promise<
     } catch (e) {
       throw new GateError('io', msg.outputUnwritable(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message), msg.outputUnwritableHint);
     }
-    if (!quiet || report.decision === 'block') io.stderr.write(summaryLines(report, opts.door) + '\n');
+    if (!quiet || report.decision === 'block') writeErr(io, summaryLines(report, opts.door) + '\n');
     return;
   }
   // --quiet: a clean text run prints nothing; findings and the verdict of a block still print.
@@ -252,8 +243,13 @@ function summaryLines(report: Report, door: Door): string {
 
 function verboseLine(result: CheckResult): string {
   const s = result.report.stats as Record<string, unknown>;
-  const policy = result.policy.sources.join(', ') || 'built-in';
-  return `${msg.prefix}: policy ${policy}; read ${s.commits ?? 0} commit(s), ${s.files ?? 0} file(s), ${s.blobsRead ?? 0} blob(s) (${s.bytesRead ?? 0} bytes) in ${s.durationMs ?? '?'} ms`;
+  return outMsg.verbose(result.policy.sources.join(', '), {
+    commits: s.commits ?? 0,
+    files: s.files ?? 0,
+    blobs: s.blobsRead ?? 0,
+    bytes: s.bytesRead ?? 0,
+    ms: s.durationMs ?? '?',
+  });
 }
 
 /** The folder of --output must exist and be a folder; the file itself may be new. */
@@ -357,10 +353,10 @@ async function recordSkip(io: CliIO, opts: DoorOptions, started: number): Promis
   const repo = await openRepo(io.cwd, io.env);
   const policy = await door.policy({ cwd: io.cwd, env: io.env, repo, request: opts.request, configFile: opts.configFile });
   if (!policy.client.allowSkip) {
-    io.stderr.write(`${msg.prefix}: SAFETY_GATE_SKIP is not allowed by this policy (client.allow_skip: false)\n`);
+    writeErr(io, outMsg.skipNotAllowed + '\n');
     return false;
   }
-  io.stderr.write(msg.skipped(opts.door) + '\n');
+  writeErr(io, msg.skipped(opts.door) + '\n');
   if (policy.audit.enabled) {
     await appendAuditRecord(auditPath(io, policy.audit.path, repo.commonDir), {
       run_id: io.env.SAFETY_GATE_RUN_ID ?? randomUUID(),

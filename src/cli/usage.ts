@@ -1,6 +1,37 @@
 // Every command's --help text, in one place. The dispatcher prints it for `<command> --help`
 // (or -h) before the command's own parser runs, so every command has one, the same way.
 import { INSTALL_USAGE } from '../install/messages.js';
+import { VERSION } from '../version.js';
+
+/** `safety-gate --help` (and no command at all). */
+export const HELP = `safety-gate ${VERSION} — a policy gate for git
+
+Usage:
+  safety-gate scan [DIR] [--rev REV | --index | --range A..B | --history] [--format text|json|sarif] [--output FILE]
+  safety-gate scan --staged [PATH...]
+  safety-gate scan --no-git DIR
+  safety-gate scan [--baseline FILE] ...        (default: .safety-gate/baseline.json when present)
+  safety-gate scan --list-suppressions [--rev REV] [--all]
+  safety-gate baseline [--output FILE] [--rev REV]
+  safety-gate hook pre-commit | commit-msg <file> | pre-push <remote> <url> | pre-receive
+  safety-gate install [--husky | --hooks-path | --pre-commit [--repo URL] [--rev REV]] [--force]
+  safety-gate install --server <bare-repo> [--config FILE]
+  safety-gate init [--preset NAME]
+  safety-gate config [--format yaml|json]
+  safety-gate explain [RULE]
+  safety-gate generate <generator-id>
+  safety-gate audit verify [--log FILE] | audit export [--output FILE] | audit overdue
+  safety-gate approve <rev> | --staged --key KEY [--reason TEXT] [--expires 7d] [--ref PATTERN] [--covers RULE,...]
+  safety-gate approve <rev> --break-glass --incident ID --bypass RULE,... --rollback TEXT --key KEY
+  safety-gate approve --reset-lane LANE --key KEY [--reason TEXT]
+  safety-gate task sign <envelope.json> --key KEY [--expires 7d] [--repo-id ID] [--out FILE]
+  safety-gate check run <name> [--key KEY] [--tree TREE | --rev REV] | check list | check verify [--signed]
+
+Global options:
+  -C <dir>     run as if started in <dir>
+  --help, --version; every command takes --help (safety-gate scan --help)
+
+Exit codes: 0 pass, 1 blocked by policy, 2 could not decide (usage, config, git or internal error).`;
 
 const COMMON = `  -h, --help           this help
 Exit codes: 0 pass, 1 blocked by policy (or the --exit-code you chose), 2 could not decide.`;

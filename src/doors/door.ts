@@ -29,6 +29,16 @@ export interface PolicyContext {
   readAt?: ReadAt;
 }
 
+/** What a git hook hands its door: the arguments after the hook's name and its standard input. */
+export interface HookInput {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The hook's arguments after its name (`commit-msg <file>`, `pre-push <remote> <url>`). */
+  args: readonly string[];
+  /** All of standard input, read when the door wants it. */
+  stdin(): Promise<string>;
+}
+
 export interface DoorSpec {
   /** The server side: it trusts only the server's files and the platform's identity variables. */
   server: boolean;
@@ -38,6 +48,8 @@ export interface DoorSpec {
   task(env: NodeJS.ProcessEnv): Promise<TaskEnvelope | null>;
   /** Who runs it. */
   actor(env: NodeJS.ProcessEnv): Actor;
+  /** A git hook's door: what to check, from the hook's arguments and stdin (`safety-gate hook <door>`). */
+  request?(input: HookInput): Promise<SourceRequest>;
 }
 
 const DOORS: Record<Door, DoorSpec> = {

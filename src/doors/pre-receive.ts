@@ -8,4 +8,11 @@ import { serverActor } from './identity.js';
 import { serverPolicy } from './policy.js';
 import { noTask } from './task.js';
 
-export const preReceive: DoorSpec = { server: true, policy: serverPolicy, task: noTask, actor: serverActor };
+export const preReceive: DoorSpec = {
+  server: true,
+  policy: serverPolicy,
+  task: noTask,
+  actor: serverActor,
+  // `<old> <new> <ref>` lines, one per updated ref.
+  request: async (input) => ({ kind: 'receive', stdin: await input.stdin() }),
+};

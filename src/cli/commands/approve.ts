@@ -21,6 +21,8 @@ import { cliMsg } from '../../messages.js';
 import { parseOrUsage } from '../args.js';
 import { noteLines } from '../../checks/notes.js';
 import { policyRepoId } from '../repo-id.js';
+import { outMsg } from '../messages.js';
+import { writeErr } from '../io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: o, positionals } = parseOrUsage(
@@ -114,11 +116,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
     if (add.code !== 0) throw new GateError('git', cliMsg.notesAddFailed(add.stderr.toString().trim()), cliMsg.notesAddFailedHint);
     const entries = parseNote(lines.join('\n')).length;
-    const what = commit ? `commit ${commit.slice(0, 12)}` : `the staged tree ${tree.slice(0, 12)} (it carries over to the commit made from it)`;
-    io.stderr.write(
-      `safety-gate: ${breakGlass ? `break-glass ${o.incident}` : 'approval'} for ${what} signed and stored in ${NOTES_REF} (${entries} entr${entries === 1 ? 'y' : 'ies'}); ` +
-        `push it with the change: git push origin <branch> ${NOTES_REF}\n`,
-    );
+    const what = commit ? outMsg.approvalOfCommit(commit) : outMsg.approvalOfTree(tree);
+    writeErr(io, outMsg.approvalStored(breakGlass ? String(o.incident) : null, what, NOTES_REF, entries) + '\n');
   }
 }
 
@@ -147,7 +146,7 @@ async function resetLane(lane: string, o: { key: string; reason?: string; repoId
   lines.push(line);
   const add = await repo.git.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', target], { input: lines.join('\n') + '\n', okCodes: [0, 1, 128] });
   if (add.code !== 0) throw new GateError('git', cliMsg.notesAddFailed(add.stderr.toString().trim()), cliMsg.notesAddFailedHint);
-  io.stderr.write(`safety-gate: reset of task lane ${lane} signed and stored in ${NOTES_REF}; push it: git push origin ${NOTES_REF}\n`);
+  writeErr(io, outMsg.laneResetStored(lane, NOTES_REF) + '\n');
   return EXIT.pass;
 }
 

@@ -10,6 +10,8 @@ import { GateError, EXIT } from '../../errors.js';
 import { msg, cliMsg } from '../../messages.js';
 import type { CliIO } from '../io.js';
 import { parseStrict } from '../args.js';
+import { outMsg } from '../messages.js';
+import { writeOut } from '../io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseStrict(argv, {
@@ -69,13 +71,9 @@ async function write(
   const left = total - recorded;
   const shown = relative(root, out).startsWith('..') ? out : relative(root, out);
   if (format === 'json') {
-    io.stdout.write(`${JSON.stringify({ schema: 'safety-gate/baseline-result@1', file: shown, rev: file.rev, recorded, not_baselineable: left }, null, 2)}\n`);
+    writeOut(io, `${JSON.stringify({ schema: 'safety-gate/baseline-result@1', file: shown, rev: file.rev, recorded, not_baselineable: left }, null, 2)}\n`);
   } else {
-    io.stdout.write(
-      `${msg.prefix}: baseline of ${recorded} finding(s) at ${file.rev ? file.rev.slice(0, 12) : rev} written to ${shown}` +
-        (left > 0 ? ` (${left} finding(s) about changes, never baselined)` : '') +
-        `; commit it with the policy (it is protected: later edits need security review)\n`,
-    );
+    writeOut(io, outMsg.baselineWritten(recorded, file.rev ? file.rev.slice(0, 12) : rev, shown, left) + '\n');
   }
   return EXIT.pass;
 }

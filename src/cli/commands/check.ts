@@ -26,6 +26,8 @@ import { openRepo } from '../../git/repo.js';
 import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
 import { parseOrUsage } from '../args.js';
+import { outMsg } from '../messages.js';
+import { writeErr, writeOut } from '../io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: o, positionals } = parseOrUsage(
@@ -104,9 +106,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       key = isAbsolute(o.key) ? o.key : resolve(io.cwd, o.key);
       if (!existsSync(key)) throw new GateError('usage', cliMsg.noKeyFile(o.key), cliMsg.checkNoKeyFileHint);
     }
-    io.stderr.write(`safety-gate: running check ${name} on tree ${tree.slice(0, 12)}: ${def.command.join(' ')}\n`);
-    const { receipt, outcome } = await runCheck({ name, def, tree, repoId, repoCwd: repo.workTree ?? repo.gitDir, env: io.env, sink: (b) => io.stderr.write(b) });
-    if (outcome.error) io.stderr.write(`safety-gate: check ${name} could not start: ${outcome.error}\n`);
+    writeErr(io, outMsg.checkRunning(name, tree, def.command) + '\n');
+    const { receipt, outcome } = await runCheck({ name, def, tree, repoId, repoCwd: repo.workTree ?? repo.gitDir, env: io.env, sink: (b) => writeErr(io, b) });
+    if (outcome.error) writeErr(io, outMsg.checkNoStart(name, outcome.error) + '\n');
     let sig: Buffer | null = null;
     if (key) {
       const signed = await sshSign(key, CHECK_NAMESPACE, receiptBytes(receipt));
@@ -127,12 +129,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       lock.release();
     }
     if (!added.ok) throw new GateError('git', cliMsg.receiptUnstored(added.error), cliMsg.receiptUnstoredHint);
-    const verdict = receipt.exit_code === 0 ? 'passed' : `FAILED (exit ${receipt.exit_code}${outcome.timedOut ? ', timed out' : ''})`;
-    if (format === 'json') io.stdout.write(JSON.stringify({ receipt, signed: sig !== null, notes_ref: CHECKS_NOTES_REF }) + '\n');
-    io.stderr.write(
-      `safety-gate: check ${name} ${verdict} on tree ${tree.slice(0, 12)} in ${(receipt.duration_ms / 1000).toFixed(1)}s; ${sig ? 'signed ' : 'unsigned '}receipt stored in ${CHECKS_NOTES_REF}` +
-        `${sig ? `; push it with the change: git push origin <branch> ${CHECKS_NOTES_REF}` : ''}\n`,
-    );
+    const verdict = receipt.exit_code === 0 ? outMsg.checkPassed : outMsg.checkFailed(receipt.exit_code, outcome.timedOut === true);
+    if (format === 'json') writeOut(io, JSON.stringify({ receipt, signed: sig !== null, notes_ref: CHECKS_NOTES_REF }) + '\n');
+    writeErr(io, outMsg.checkDone(name, verdict, tree, receipt.duration_ms, sig !== null, CHECKS_NOTES_REF) + '\n');
     return receipt.exit_code === 0 ? EXIT.pass : EXIT.block;
   }
 
@@ -167,15 +166,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       runner: e.receipt?.runner ?? null,
       problem: e.problem,
     }));
-    if (format === 'json') io.stdout.write(JSON.stringify({ tree, receipts: rows }, null, 2) + '\n');
+    if (format === 'json') writeOut(io, JSON.stringify({ tree, receipts: rows }, null, 2) + '\n');
     else {
-      if (rows.length === 0) io.stdout.write(`no receipts for tree ${tree.slice(0, 12)} in ${CHECKS_NOTES_REF}\n`);
+      if (rows.length === 0) writeOut(io, outMsg.noReceipts(tree, CHECKS_NOTES_REF) + '\n');
       for (const r of rows) {
-        io.stdout.write(
-          r.problem
-            ? `?  an entry ${r.problem}\n`
-            : `${r.exit_code === 0 ? 'ok' : 'FAIL'}  ${r.check}  exit ${r.exit_code}  ${r.signed ? 'signed' : 'unsigned'}  ${r.time}  ${r.runner!.user}@${r.runner!.host}\n`,
-        );
+        const row = r.problem
+          ? outMsg.receiptProblem(r.problem)
+          : outMsg.receiptRow({ check: r.check, exit: r.exit_code, signed: r.signed, time: r.time, user: r.runner!.user, host: r.runner!.host });
+        writeOut(io, row + '\n');
       }
     }
     return EXIT.pass;
@@ -225,16 +223,13 @@ async function verify(
       checks: r.verdicts.map((v) => ({ check: v.check, ok: v.ok, signer: v.signer, why: [...new Set(v.why)] })),
     });
     if (o.format === 'json') {
-      o.io.stdout.write(JSON.stringify(o.range ? { range: o.range, ok, tips: results.map(json) } : json(results[0]!), null, 2) + '\n');
+      writeOut(o.io, JSON.stringify(o.range ? { range: o.range, ok, tips: results.map(json) } : json(results[0]!), null, 2) + '\n');
     } else {
-      if (policy.record.required_checks.length === 0) o.io.stdout.write('the policy requires no checks (required_checks is empty)\n');
-      if (o.range && results.length === 0) o.io.stdout.write(`the range ${o.range} holds no commit\n`);
+      if (policy.record.required_checks.length === 0) writeOut(o.io, outMsg.noRequiredChecks + '\n');
+      if (o.range && results.length === 0) writeOut(o.io, cliMsg.emptyRange(o.range) + '\n');
       for (const r of results) {
-        const at = o.range ? ` on ${r.commit!.slice(0, 12)}` : '';
-        for (const v of r.verdicts)
-          o.io.stdout.write(
-            v.ok ? `ok    ${v.check}${at}${v.signer ? ` (signed by ${v.signer})` : ' (unsigned receipt)'}\n` : `MISS  ${v.check}${at}: ${[...new Set(v.why)].join('; ')}\n`,
-          );
+        const at = o.range ? outMsg.verifyOn(r.commit!) : '';
+        for (const v of r.verdicts) writeOut(o.io, (v.ok ? outMsg.verifyOk(v.check, at, v.signer) : outMsg.verifyMiss(v.check, at, [...new Set(v.why)])) + '\n');
       }
     }
     return ok ? EXIT.pass : EXIT.block;

@@ -5,6 +5,8 @@ import { relative, isAbsolute } from 'node:path';
 import { GateError } from '../../errors.js';
 import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
+import { outMsg } from '../messages.js';
+import { writeOut } from '../io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -23,20 +25,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const policy = await loadPolicy({ cwd: io.cwd, mode: 'client', ...(values.file ? { configFile: values.file } : {}) });
 
   if (format === 'json') {
-    io.stdout.write(JSON.stringify(policy, null, 2) + '\n');
+    writeOut(io, JSON.stringify(policy, null, 2) + '\n');
     return 0;
   }
   const { hash, sources } = policy;
   const [{ toYaml }, { policyToConfig }] = await Promise.all([import('../../config/source.js'), import('../../config/to-config.js')]);
   const body = policyToConfig(policy);
   const shown = sources.map((s) => (isAbsolute(s) ? friendly(io.cwd, s) : s));
-  const header = [
-    '# Resolved safety-gate policy, as configuration that loads on its own (extends: []).',
-    '# Sources, in merge order (later ones win):',
-    ...shown.map((s) => `#   ${s}`),
-    `# hash: ${hash}`,
-  ].join('\n');
-  io.stdout.write(`${header}\n${toYaml(body)}`);
+  writeOut(io, `${outMsg.configHeader(shown, hash)}\n${toYaml(body)}`);
   return 0;
 }
 

@@ -26,6 +26,8 @@ import { openRepo } from '../../git/repo.js';
 import { generateMsg, msg } from '../../messages.js';
 import type { CliIO } from '../io.js';
 import { parseStrict } from '../args.js';
+import { outMsg } from '../messages.js';
+import { writeErr, writeOut } from '../io.js';
 
 function execText(argv: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ ok: boolean; out: string }> {
   return new Promise((resolve) => {
@@ -47,8 +49,8 @@ function runGenerator(
       else if (typeof e.code === 'string') resolve({ code: null, error: e.message.split('\n')[0]!, timedOut: false });
       else resolve({ code: typeof e.code === 'number' ? e.code : null, error: null, timedOut: e.killed === true && e.signal === 'SIGTERM' });
     });
-    child.stdout?.on('data', (d: Buffer) => opts.io.stderr.write(d));
-    child.stderr?.on('data', (d: Buffer) => opts.io.stderr.write(d));
+    child.stdout?.on('data', (d: Buffer) => writeErr(opts.io, d));
+    child.stderr?.on('data', (d: Buffer) => writeErr(opts.io, d));
   });
 }
 
@@ -128,15 +130,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (values.list) {
     if (format === 'json') {
-      io.stdout.write(
+      writeOut(
+        io,
         JSON.stringify(
           model.generators.map((g) => ({ id: g.id, command: g.command, inputs: g.inputGlobs, outputs: g.outputGlobs, verify: g.verify, server: g.server })),
           null,
           2,
         ) + '\n',
       );
-    } else if (model.generators.length === 0) io.stdout.write('no generators in the policy\n');
-    else for (const g of model.generators) io.stdout.write(`${g.id}\t${g.sentinel ? '(built-in sentinel writer)' : g.command.join(' ')}\t→ ${g.outputGlobs.join(', ')}\n`);
+    } else if (model.generators.length === 0) writeOut(io, outMsg.noGenerators + '\n');
+    else for (const g of model.generators) writeOut(io, outMsg.generatorRow(g.id, g.sentinel ? null : g.command, g.outputGlobs) + '\n');
     return EXIT.pass;
   }
 
@@ -204,13 +207,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   if (format === 'json') {
-    io.stdout.write(JSON.stringify({ receipt, receiptPath: written.archived, staged: values.stage ? toStage : [], unstaged: values.stage ? [] : toStage }, null, 2) + '\n');
+    writeOut(io, JSON.stringify({ receipt, receiptPath: written.archived, staged: values.stage ? toStage : [], unstaged: values.stage ? [] : toStage }, null, 2) + '\n');
   } else {
     const n = Object.keys(outputs).length;
-    io.stdout.write(`safety-gate: generator ${gen.id} done; receipt ${receipt.fingerprint.slice(0, 12)} covers ${n} output file${n === 1 ? '' : 's'}\n`);
-    if (toStage.length === 0) io.stdout.write('safety-gate: the index already holds exactly these outputs\n');
-    else if (values.stage) io.stdout.write(`safety-gate: staged ${toStage.join(', ')}\n`);
-    else io.stdout.write(`safety-gate: stage the outputs to commit them: git add -A -- ${toStage.map(shellQuote).join(' ')}\n`);
+    writeOut(io, outMsg.generatorDone(gen.id, receipt.fingerprint, n) + '\n');
+    if (toStage.length === 0) writeOut(io, outMsg.generatorIndexHolds + '\n');
+    else if (values.stage) writeOut(io, outMsg.generatorStaged(toStage) + '\n');
+    else writeOut(io, outMsg.generatorStageHint(toStage.map(shellQuote)) + '\n');
   }
   return EXIT.pass;
 }

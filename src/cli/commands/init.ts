@@ -7,6 +7,8 @@ import { GateError } from '../../errors.js';
 import { DEFAULT_CONFIG_FILE, SEARCH_PLACES } from '../../config/search-places.js';
 import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
+import { outMsg } from '../messages.js';
+import { writeOut } from '../io.js';
 
 /** What each built-in preset turns on, as `init` reports its choice (it asks nothing). */
 const PRESET_SUMMARY: Record<string, string> = {
@@ -72,13 +74,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const chose =
     values.preset === 'recommended' && !argv.some((a) => a === '--preset' || a.startsWith('--preset='))
-      ? `extends recommended, the default: ${PRESET_SUMMARY.recommended}; --preset agenttrader-v2 adds the AgentTrader gates`
-      : `extends ${preset}${PRESET_SUMMARY[preset] ? `: ${PRESET_SUMMARY[preset]}` : ''}`;
-  io.stdout.write(`wrote ${DEFAULT_CONFIG_FILE} (${chose}); see the result with: safety-gate config\n`);
+      ? outMsg.initDefault(PRESET_SUMMARY.recommended!)
+      : outMsg.initPreset(preset, PRESET_SUMMARY[preset]);
+  writeOut(io, outMsg.initWrote(DEFAULT_CONFIG_FILE, chose) + '\n');
   const others = SEARCH_PLACES.filter((p) => p !== DEFAULT_CONFIG_FILE && p !== 'package.json' && existsSync(join(root, p)));
-  if (others.length) {
-    const one = others.length === 1;
-    io.stdout.write(`note: ${others.join(', ')} ${one ? 'is' : 'are'} now ignored (${DEFAULT_CONFIG_FILE} comes first); remove ${one ? 'it' : 'them'}\n`);
-  }
+  if (others.length) writeOut(io, outMsg.initOthersIgnored(others, DEFAULT_CONFIG_FILE) + '\n');
   return 0;
 }

@@ -8,13 +8,15 @@ import { msg, INSTALL_USAGE } from '../../install/messages.js';
 import { chooseMode, type ClientMode } from '../../install/choose.js';
 import type { InstallContext, InstallOutcome } from '../../install/types.js';
 import { cliMsg } from '../../messages.js';
+import { outMsg } from '../messages.js';
+import { writeErr, writeOut } from '../io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     return await install(argv, io);
   } catch (e) {
     if (!(e instanceof GateError)) throw e;
-    io.stderr.write(`safety-gate: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
+    writeErr(io, outMsg.installFailed(e.message, e.hint) + '\n');
     return 2;
   }
 }
@@ -45,7 +47,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     throw new GateError('usage', cliMsg.install((e as Error).message), cliMsg.seeHelp('install'));
   }
   if (values.help) {
-    io.stdout.write(`${INSTALL_USAGE}\n`);
+    writeOut(io, `${INSTALL_USAGE}\n`);
     return 0;
   }
 
@@ -53,7 +55,7 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     env: io.env,
     force: values.force === true,
-    say: (line) => io.stdout.write(`${line}\n`),
+    say: (line) => writeOut(io, `${line}\n`),
   };
   const modes = (['husky', 'hooks-path', 'pre-commit'] as const).filter((m) => values[m] === true);
   const usage = (what: string) => new GateError('usage', cliMsg.install(what), cliMsg.seeHelp('install'));

@@ -13,6 +13,8 @@ import { CatFile } from '../../git/cat-file.js';
 import { splitZ } from '../../git/exec.js';
 import type { SuppressedFinding } from '../../findings/types.js';
 import type { CliIO } from '../io.js';
+import { outMsg } from '../messages.js';
+import { writeOut } from '../io.js';
 
 interface ListedException {
   path: string;
@@ -47,19 +49,19 @@ export async function listSuppressionsCommand(io: CliIO, opts: { rev: string; fo
         ...s,
         status: 'ineffective',
         suppresses: [],
-        cause: s.reason === null ? 'no reason after "--": it exempts nothing' : `no ${s.rule} finding on the line it covers (rule off, out of its scope, or nothing to suppress)`,
+        cause: s.reason === null ? outMsg.suppressionNoReason : outMsg.suppressionNothing(s.rule),
       });
     }
   }
   const found = [...byKey.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
-  if (opts.format === 'json') io.stdout.write(JSON.stringify({ schema: 'safety-gate/suppressions@2', suppressions: found }, null, 2) + '\n');
+  if (opts.format === 'json') writeOut(io, JSON.stringify({ schema: 'safety-gate/suppressions@2', suppressions: found }, null, 2) + '\n');
   else {
     for (const s of found) {
-      const what = s.status === 'effective' ? `suppresses ${s.suppresses.length} finding(s)` : `INEFFECTIVE: ${s.cause}`;
-      io.stdout.write(`${s.path}:${s.line}:${s.column}  allow ${s.rule}  -- ${s.reason ?? '(no reason)'}  [${what}]\n`);
+      const what = s.status === 'effective' ? outMsg.suppressionEffective(s.suppresses.length) : outMsg.suppressionIneffective(s.cause);
+      writeOut(io, outMsg.suppressionLine(s, what) + '\n');
     }
     const effective = found.filter((s) => s.status === 'effective').length;
-    io.stdout.write(`${effective} suppression(s)${opts.all ? `, ${found.length - effective} ineffective allow comment(s)` : ''}\n`);
+    writeOut(io, outMsg.suppressionTotals(effective, opts.all ? found.length - effective : null) + '\n');
   }
   return 0;
 }

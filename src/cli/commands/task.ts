@@ -19,6 +19,8 @@ import type { CliIO } from '../io.js';
 import { cliMsg } from '../../messages.js';
 import { parseOrUsage } from '../args.js';
 import { policyRepoId } from '../repo-id.js';
+import { outMsg } from '../messages.js';
+import { writeErr, writeOut } from '../io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: o, positionals } = parseOrUsage(
@@ -55,7 +57,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const text = `${formatTrailers(task)}\n${TASK_TRAILER}: ${encodeTrailerValue(statement, signed.blob)}\n`;
   if (o.out) {
     writeFileSync(resolve(io.cwd, o.out), text);
-    io.stderr.write(`safety-gate: task ${task.runId} (${task.scope.kind}:${task.scope.target}) signed; its commit trailers are in ${o.out}\n`);
-  } else io.stdout.write(text);
+    writeErr(io, outMsg.taskSigned(task.runId, task.scope.kind, task.scope.target, o.out) + '\n');
+  } else writeOut(io, text);
   return EXIT.pass;
 }

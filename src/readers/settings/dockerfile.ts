@@ -1,24 +1,18 @@
 // Dockerfiles (BuildKit rules):
 //   ENV K=V [K2="v 2" …]   ENV K V (legacy: the rest of the line)   ARG K=default
 //   ONBUILD ENV …          RUN <shell>: read with the shell reader (K=V cmd, export, …)
-// Parser directives (`# escape=`` `), line continuations (with comment and blank lines inside
-// them skipped), quotes and the escape character are honoured; `${X:-word}` defaults apply.
-// Comment lines never match. Exec-form RUN (`RUN ["…"]`) is not shell and is skipped.
+// The instructions come from the one Dockerfile reader (`../dockerfile.ts`: parser directives,
+// continuations, heredocs, comments); quotes and the escape character are honoured; `${X:-word}`
+// defaults apply. Exec-form RUN (`RUN ["…"]`) is not shell and is skipped, and so is a heredoc script.
+import { readDockerfileText, sourceOffset, splitWords, unquote, type DockerInstruction } from '../dockerfile.js';
 import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, substituteKnown, positionsOf } from './values.js';
 
-interface LogicalLine {
-  text: string;
-  /** Source offset of each character of `text`. */
-  map: number[];
-}
-
 export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
-  const escape = detectEscape(text);
-  const lines = logicalLines(text, escape);
+  const { escape, instructions } = readDockerfileText(text);
   const out: Assignment[] = [];
-  const at = (l: LogicalLine, i: number) => pos(l.map[Math.min(i, l.map.length - 1)] ?? 0);
+  const at = (l: DockerInstruction, i: number) => pos(sourceOffset(l, i));
   // Build-time variables in effect: ARG defaults (global ones, before the first FROM, are
   // inherited by a stage's bare `ARG K`) and earlier ENV values. `ENV AGENT_MODE=$MODE` after
   // `ARG MODE=EXECUTE` is EXECUTE unless a --build-arg overrides it: the default in effect.
@@ -26,16 +20,9 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
   let vars = new Map<string, string>();
   let inStage = false;
   const evalValue = (raw: string) => evaluateDefaults(substituteKnown(raw, vars));
-  for (const l of lines) {
-    let m = /^\s*(?:ONBUILD\s+)?([A-Za-z]+)(\s+|$)/i.exec(l.text);
-    if (!m) continue;
-    const instr = m[1]!.toUpperCase();
-    let bodyStart = m[0].length;
-    if (instr === 'ONBUILD') {
-      m = /^\s*ONBUILD\s+([A-Za-z]+)(\s+|$)/i.exec(l.text);
-      if (!m) continue;
-    }
-    bodyStart = m[0].length;
+  for (const l of instructions) {
+    const instr = l.keyword;
+    const bodyStart = l.argsStart;
     const body = l.text.slice(bodyStart);
     if (instr === 'FROM') {
       inStage = true;
@@ -53,11 +40,11 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
         if (!keep(key)) continue;
         const restStart = words[1]?.start ?? body.length;
         const rest = unquote(body.slice(restStart).trim(), escape);
-        const ev = evalValue(rest.value);
+        const ev = evalValue(rest);
         if (!ev.dynamic) vars.set(key, ev.value);
         const kp = at(l, bodyStart + first.start);
         const vp = at(l, bodyStart + restStart);
-        out.push({ key, value: ev.value, dynamic: ev.dynamic || rest.dynamic, line: vp.line, column: vp.column, keyLine: kp.line, keyColumn: kp.column, syntax: 'dockerfile-env' });
+        out.push({ key, value: ev.value, dynamic: ev.dynamic, line: vp.line, column: vp.column, keyLine: kp.line, keyColumn: kp.column, syntax: 'dockerfile-env' });
         continue;
       }
       for (const w of words) {
@@ -69,8 +56,7 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
         }
         const key = w.raw.slice(0, eq);
         if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) continue;
-        const v = unquote(w.raw.slice(eq + 1), escape);
-        const ev = evalValue(v.value);
+        const ev = evalValue(unquote(w.raw.slice(eq + 1), escape));
         if (!ev.dynamic) {
           if (instr === 'ARG' && !inStage) globalArgs.set(key, ev.value);
           else vars.set(key, ev.value);
@@ -81,7 +67,7 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
         out.push({
           key,
           value: ev.value,
-          dynamic: ev.dynamic || v.dynamic,
+          dynamic: ev.dynamic,
           line: vp.line,
           column: vp.column,
           keyLine: kp.line,
@@ -92,124 +78,17 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
       continue;
     }
     if (instr === 'RUN') {
-      // Skip flags (--mount=…, --network=…) and exec form.
+      // Skip flags (--mount=…, --network=…), exec form and heredoc scripts.
+      if (l.jsonForm) continue;
       let b = bodyStart;
       for (;;) {
         const f = /^--\S+\s*/.exec(l.text.slice(b));
         if (!f) break;
         b += f[0].length;
       }
-      if (l.text.slice(b).trimStart().startsWith('[')) continue;
       if (/^<</.test(l.text.slice(b).trimStart())) continue;
       for (const a of readShell(l.text.slice(b), (o) => at(l, b + o), keep)) out.push({ ...a, syntax: `dockerfile-run/${a.syntax}` });
     }
   }
   return out;
-}
-
-function detectEscape(text: string): string {
-  // Parser directives: leading `# directive=value` lines, before any other line.
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    const m = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
-    if (!m) break;
-    if (m[1]!.toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) return m[2];
-  }
-  return '\\';
-}
-
-function logicalLines(text: string, escape: string): LogicalLine[] {
-  const out: LogicalLine[] = [];
-  const contRe = escape === '`' ? /`\s*$/ : /\\\s*$/;
-  let cur: LogicalLine | null = null;
-  let i = 0;
-  const n = text.length;
-  while (i <= n) {
-    let eol = text.indexOf('\n', i);
-    if (eol === -1) eol = n;
-    let end = eol;
-    if (end > i && text[end - 1] === '\r') end--;
-    const line = text.slice(i, end);
-    const trimmed = line.trim();
-    if (cur === null) {
-      if (trimmed === '' || trimmed.startsWith('#')) {
-        i = eol + 1;
-        if (eol >= n) break;
-        continue;
-      }
-      cur = { text: '', map: [] };
-    } else if (trimmed === '' || trimmed.startsWith('#')) {
-      // Blank and comment lines inside a continuation are skipped.
-      i = eol + 1;
-      if (eol >= n) break;
-      continue;
-    }
-    const cont = contRe.exec(line);
-    const keep = cont ? line.slice(0, cont.index) : line;
-    for (let k = 0; k < keep.length; k++) {
-      cur.text += keep[k];
-      cur.map.push(i + k);
-    }
-    if (!cont) {
-      out.push(cur);
-      cur = null;
-    }
-    i = eol + 1;
-    if (eol >= n) break;
-  }
-  if (cur) out.push(cur);
-  return out;
-}
-
-interface DWord {
-  raw: string;
-  value: string;
-  start: number;
-}
-
-/** Split on unquoted whitespace, honouring quotes and the escape character. */
-function splitWords(s: string, escape: string): DWord[] {
-  const out: DWord[] = [];
-  let i = 0;
-  while (i < s.length) {
-    while (i < s.length && /\s/.test(s[i]!)) i++;
-    if (i >= s.length) break;
-    const start = i;
-    let quote: string | null = null;
-    while (i < s.length) {
-      const c = s[i]!;
-      if (c === escape && quote !== "'") {
-        i += 2;
-        continue;
-      }
-      if (quote) {
-        if (c === quote) quote = null;
-      } else if (c === '"' || c === "'") quote = c;
-      else if (/\s/.test(c)) break;
-      i++;
-    }
-    const raw = s.slice(start, Math.min(i, s.length));
-    out.push({ raw, value: unquote(raw, escape).value, start });
-  }
-  return out;
-}
-
-/** Remove quotes and escapes as Docker does for ENV/ARG values. */
-function unquote(raw: string, escape: string): { value: string; dynamic: boolean } {
-  let out = '';
-  let quote: string | null = null;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c === escape && quote !== "'" && i + 1 < raw.length) {
-      out += raw[i + 1];
-      i++;
-      continue;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-      else out += c;
-    } else if (c === '"' || c === "'") quote = c;
-    else out += c;
-  }
-  return { value: out, dynamic: false };
 }

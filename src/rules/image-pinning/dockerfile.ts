@@ -1,11 +1,11 @@
 // Images a Dockerfile pulls: `FROM`, `COPY|ADD --from=<image>`, `RUN --mount=…,from=<image>`.
 //
-// Read like BuildKit: parser directives (`# escape=``), line continuations (comment and blank
-// lines inside a continuation are skipped), heredoc bodies (`RUN <<EOF … EOF`) are not
-// instructions, instructions are case-insensitive. `FROM <stage>` and `--from=<stage|index>`
+// The instructions come from the one Dockerfile reader (`readers/dockerfile.ts`: parser
+// directives, continuations, heredoc bodies that are not instructions). `FROM <stage>` and `--from=<stage|index>`
 // name build stages, not images (stage names are case-insensitive); `FROM scratch` is empty.
 // Global `ARG`s (before the first FROM) are substituted with their defaults; an ARG without a
 // default is supplied at build time (judged as unknown).
+import { readDockerfileText, sourceOffset, splitWords, type DockerInstruction } from '../../readers/dockerfile.js';
 import { expandVars, MARK } from './image-ref.js';
 
 export interface DockerImageUse {
@@ -18,27 +18,11 @@ export interface DockerImageUse {
   instruction: 'FROM' | 'COPY --from' | 'RUN --mount';
 }
 
-interface Segment {
-  /** Start of the segment in the logical line. */
-  at: number;
-  /** Source offset of that start. */
-  src: number;
-}
-
 interface Word {
   value: string;
   raw: string;
-  /** Source offset. */
-  src: number;
-}
-
-function detectEscape(lines: string[]): string {
-  for (const line of lines) {
-    const m = /^#\s*([A-Za-z]+)\s*=\s*(\S*)\s*$/.exec(line);
-    if (!m) break;
-    if (m[1]!.toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) return m[2];
-  }
-  return '\\';
+  /** Index in the instruction's text. */
+  at: number;
 }
 
 function unquote(s: string): string {
@@ -47,45 +31,24 @@ function unquote(s: string): string {
 }
 
 export function dockerfileImages(text: string): DockerImageUse[] {
-  const physical: { text: string; offset: number }[] = [];
-  for (let start = 0; start <= text.length;) {
-    const nl = text.indexOf('\n', start);
-    const end = nl === -1 ? text.length : nl;
-    let line = text.slice(start, end);
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    physical.push({ text: line, offset: start });
-    if (nl === -1) break;
-    start = nl + 1;
-  }
-  const escape = detectEscape(physical.map((l) => l.text));
-
+  const { escape, instructions } = readDockerfileText(text);
   const out: DockerImageUse[] = [];
   const globalArgs = new Map<string, string>();
   const stages = new Set<string>();
   let seenFrom = false;
 
-  const toSrc = (segs: Segment[], pos: number): number => {
-    let s = segs[0]!;
-    for (const seg of segs) if (seg.at <= pos) s = seg;
-    return s.src + (pos - s.at);
-  };
-
-  const words = (line: string, segs: Segment[]): Word[] => {
-    const ws: Word[] = [];
-    const re = /(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)+/g;
-    for (let m = re.exec(line); m; m = re.exec(line)) {
-      ws.push({ value: unquote(m[0]), raw: m[0], src: toSrc(segs, m.index) });
-    }
-    return ws;
-  };
-
-  const handle = (line: string, segs: Segment[]): void => {
-    const ws = words(line, segs);
-    if (ws.length === 0) return;
-    const instr = ws[0]!.value.toUpperCase();
+  const handle = (ins: DockerInstruction): void => {
+    // ONBUILD instructions run in a later build, from another Dockerfile.
+    if (ins.onbuild) return;
+    const instr = ins.keyword;
+    if (instr !== 'ARG' && instr !== 'FROM' && instr !== 'COPY' && instr !== 'ADD' && instr !== 'RUN') return;
+    const src = (at: number) => sourceOffset(ins, at);
+    // COPY, ADD and RUN: only the flags before the first other word name images.
+    const flagsOnly = instr === 'COPY' || instr === 'ADD' || instr === 'RUN' ? (raw: string) => !raw.startsWith('--') : undefined;
+    const ws: Word[] = splitWords(ins.text.slice(ins.argsStart), escape, flagsOnly).map((w) => ({ value: unquote(w.raw), raw: w.raw, at: ins.argsStart + w.start }));
     if (instr === 'ARG') {
       if (seenFrom) return;
-      for (const w of ws.slice(1)) {
+      for (const w of ws) {
         const eq = w.raw.indexOf('=');
         if (eq === -1) {
           if (/^[A-Za-z_]\w*$/.test(w.raw) && !globalArgs.has(w.raw)) globalArgs.set(w.raw, MARK);
@@ -99,18 +62,18 @@ export function dockerfileImages(text: string): DockerImageUse[] {
     }
     if (instr === 'FROM') {
       seenFrom = true;
-      const rest = ws.slice(1).filter((w) => !w.raw.startsWith('--'));
+      const rest = ws.filter((w) => !w.raw.startsWith('--'));
       const image = rest[0];
       if (!image) return;
       if (rest[1] && rest[1].value.toLowerCase() === 'as' && rest[2]) stages.add(rest[2].value.toLowerCase());
       const ref = expandVars(image.value, globalArgs);
       if (stages.has(image.value.toLowerCase()) || stages.has(ref.toLowerCase())) return;
       // Declared after the stage name is recorded, so `FROM x AS x` still judges x as an image.
-      out.push({ ref, raw: image.value, offset: image.src, instruction: 'FROM' });
+      out.push({ ref, raw: image.value, offset: src(image.at), instruction: 'FROM' });
       return;
     }
     if (instr === 'COPY' || instr === 'ADD' || instr === 'RUN') {
-      for (const w of ws.slice(1)) {
+      for (const w of ws) {
         if (!w.raw.startsWith('--')) break;
         let from: string | null = null;
         let fromAt = 0;
@@ -143,49 +106,13 @@ export function dockerfileImages(text: string): DockerImageUse[] {
         out.push({
           ref,
           raw: value,
-          offset: w.src + fromAt + quoted,
+          offset: src(w.at + fromAt + quoted),
           instruction: instr === 'RUN' ? 'RUN --mount' : 'COPY --from',
         });
       }
     }
   };
 
-  let cur: { line: string; segs: Segment[] } | null = null;
-  const heredocs: { delim: string; strip: boolean }[] = [];
-  for (const pl of physical) {
-    if (heredocs.length > 0) {
-      const h = heredocs[0]!;
-      const t = h.strip ? pl.text.replace(/^\t+/, '') : pl.text;
-      if (t === h.delim) heredocs.shift();
-      continue;
-    }
-    const trimmed = pl.text.trim();
-    if (cur === null) {
-      if (trimmed === '' || trimmed.startsWith('#')) continue;
-      cur = { line: '', segs: [] };
-    } else if (trimmed === '' || trimmed.startsWith('#')) {
-      continue;
-    }
-    let piece = pl.text;
-    const continued = piece.trimEnd().endsWith(escape) && !piece.trimEnd().endsWith(escape + escape);
-    if (continued) piece = piece.trimEnd().slice(0, -1);
-    cur.segs.push({ at: cur.line.length, src: pl.offset });
-    cur.line += piece;
-    if (continued) {
-      cur.line += ' ';
-      continue;
-    }
-    const logical = cur;
-    cur = null;
-    handle(logical.line, logical.segs);
-    const instr = /^\s*(\w+)/.exec(logical.line)?.[1]?.toUpperCase();
-    if (instr === 'RUN' || instr === 'COPY' || instr === 'ADD' || instr === 'ONBUILD') {
-      const re = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
-      for (let m = re.exec(logical.line); m; m = re.exec(logical.line)) {
-        heredocs.push({ delim: m[3]!, strip: m[1] === '-' });
-      }
-    }
-  }
-  if (cur !== null) handle(cur.line, cur.segs);
+  for (const ins of instructions) handle(ins);
   return out;
 }

@@ -29,6 +29,7 @@
 // are other hosts and are not flagged; nor are runs the URL parser rejects.
 
 import { domainToASCII } from 'node:url';
+import { lastAtOrBefore } from '../../changeset/lines.js';
 
 export interface HostPattern {
   /** Lower-case host, or the base domain of a `*.base` pattern. */
@@ -164,17 +165,12 @@ function joinedView(text: string, cut: RegExp = JOIN): { text: string; toOrig(of
   }
   segs.push({ at, orig: last });
   parts.push(text.slice(last));
+  const starts = segs.map((s) => s.at);
   return {
     text: parts.join(''),
     toOrig(offset: number) {
-      let lo = 0;
-      let hi = segs.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (segs[mid]!.at <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return segs[lo]!.orig + (offset - segs[lo]!.at);
+      const seg = segs[lastAtOrBefore(starts, offset)]!;
+      return seg.orig + (offset - seg.at);
     },
   };
 }

@@ -379,37 +379,25 @@ function gitlabJobs(ctx: Ctx, root: YamlMap, inheritedOk: boolean): void {
       if (GITLAB_RESERVED.has(p.key) || p.key.startsWith('.')) continue;
       jobs.push({ name: p.key, node: p.value });
     }
-    /** A key of a job, following `extends` (nearest definition wins). */
-    const lookup = (job: YamlMap, key: string, depth = 0): YamlNode | null => {
-      const own = mapGet(job, key);
-      if (own !== null || depth > 10) return own;
+    /** The first of a job's own answer and its templates' along `extends` (nearest wins; later entries of `extends` override earlier ones). */
+    const inherited = <T>(job: YamlMap, own: (job: YamlMap) => T | null | undefined, depth = 0): T | null | undefined => {
+      const mine = own(job);
+      if ((mine !== null && mine !== undefined) || depth > 10) return mine;
       const ext = mapGet(job, 'extends');
       const parents = ext?.kind === 'seq' ? ext.items : ext ? [ext] : [];
-      // Later entries of `extends` override earlier ones.
       for (let i = parents.length - 1; i >= 0; i--) {
         const name = scalarTextOf(parents[i] ?? null);
         const parent = name ? byName.get(name) : undefined;
         if (!parent || parent === job) continue;
-        const found = lookup(parent, key, depth + 1);
-        if (found !== null) return found;
+        const found = inherited(parent, own, depth + 1);
+        if (found !== null && found !== undefined) return found;
       }
       return null;
     };
+    /** A key of a job, following `extends`. */
+    const lookup = (job: YamlMap, key: string): YamlNode | null => inherited(job, (j) => mapGet(j, key)) ?? null;
     /** Variable mode of a job: its own variables, then its templates'. */
-    const jobVars = (job: YamlMap, depth = 0): Mode | undefined => {
-      const own = envMode(ctx, mapGet(job, 'variables'), 'job variables', null);
-      if (own || depth > 10) return own;
-      const ext = mapGet(job, 'extends');
-      const parents = ext?.kind === 'seq' ? ext.items : ext ? [ext] : [];
-      for (let i = parents.length - 1; i >= 0; i--) {
-        const name = scalarTextOf(parents[i] ?? null);
-        const parent = name ? byName.get(name) : undefined;
-        if (!parent || parent === job) continue;
-        const m = jobVars(parent, depth + 1);
-        if (m) return m;
-      }
-      return undefined;
-    };
+    const jobVars = (job: YamlMap): Mode | undefined => inherited(job, (j) => envMode(ctx, mapGet(j, 'variables'), 'job variables', null) || undefined) ?? undefined;
     for (const { name, node } of jobs) {
       if (mapGet(node, 'trigger')) continue;
       const script = lookup(node, 'script');

@@ -67,9 +67,6 @@ async function serverBundle(out) {
     },
     banner: { js: "#!/usr/bin/env node\nvar __sgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [deferPlugin],
-    // A native addon cannot be inside one file: without node_modules the require fails and
-    // @babel/parser (inside) judges every TS/JS file alone (src/readers/parse-check/typescript.ts).
-    external: ['oxc-parser'],
     logLevel: 'error',
   });
   chmodSync(`${out}/safety-gate-server.cjs`, 0o755);
@@ -107,7 +104,7 @@ await build({
   banner: { js: "var __sgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Packages that ship wasm/native assets or load code at run time stay in node_modules, and so
   // do the big parsers only some runs need (required on first use, CommonJS).
-  external: ['cosmiconfig', 'typescript', 'web-tree-sitter', 'tree-sitter-python', '@babel/parser', 'oxc-parser'],
+  external: ['cosmiconfig', 'typescript', 'web-tree-sitter', 'tree-sitter-python', '@babel/parser'],
   logLevel: 'warning',
 });
 await build({

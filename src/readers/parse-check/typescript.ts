@@ -6,17 +6,6 @@ import type { ParseProblem } from './languages.js';
 // only. It reports ECMAScript early errors (a redeclared `let`, `break` outside a loop, an
 // invalid assignment target) that TypeScript's parser leaves to its checker; TypeScript-only
 // syntax in a JS file fails to parse because JS files are parsed without the typescript plugin.
-//
-// Babel is the judge; oxc-parser (native, ~5× less CPU: 1.15 s → 0.21 s for the 1.5 MB of
-// TS/JS of a 1,457-file repository) is a fast path for the common case only: a file that oxc
-// parses without a syntax or semantic error, in the same dialect and source type as a babel
-// attempt, is accepted without babel; anything oxc rejects is judged by babel exactly as before,
-// so the error reported is babel's, position and message. Where oxc cannot load (another
-// platform, the one-file server bundle), every file goes to babel. Agreement was measured on
-// the parse-check tests, the labelled corpus, a 1,457-file agent-edited repository and ~90
-// probes of edge syntax (decorators, early errors, TS-only forms, JSX): the one construct oxc
-// accepts and babel refuses is a decorator on a constructor, so a file with both an `@` and
-// the word `constructor` always goes to babel (`mayDecorateConstructor`).
 
 type BabelParser = typeof import('@babel/parser');
 type BabelPlugin = import('@babel/parser').ParserPlugin;
@@ -37,49 +26,6 @@ function loadBabelParser(): Promise<BabelParser> {
       });
   }
   return babelModule;
-}
-
-type OxcParser = Pick<typeof import('oxc-parser'), 'parseSync'>;
-let oxcModule: Promise<OxcParser | null> | undefined;
-
-/** Loads oxc-parser once (lazily); null when it cannot load here (then babel judges every file). */
-function loadOxc(): Promise<OxcParser | null> {
-  oxcModule ??= import('oxc-parser')
-    .then((m) => {
-      const mod = (typeof m.parseSync === 'function' ? m : (m as unknown as { default?: OxcParser }).default) as OxcParser | undefined;
-      return mod && typeof mod.parseSync === 'function' ? mod : null;
-    })
-    .catch(() => null);
-  return oxcModule;
-}
-
-/** For tests: judge with babel alone (false) or with the oxc fast path (true, the default). */
-let oxcEnabled = true;
-export function useOxcFastPath(on: boolean): void {
-  oxcEnabled = on;
-}
-
-/** oxc accepts `@dec constructor() {}`, babel does not: such files are babel's alone. */
-function mayDecorateConstructor(text: string): boolean {
-  return text.includes('@') && text.includes('constructor');
-}
-
-const OXC_LANG = { ts: 'ts', tsx: 'tsx', dts: 'dts', js: 'jsx' } as const;
-
-/**
- * True when oxc parses `text` cleanly (no syntax or semantic error) as one of the source types
- * babel would try. Only ever a reason to skip babel, never to report.
- */
-function oxcAccepts(oxc: OxcParser, text: string, path: string, dialect: Dialect, moduleOnly: boolean): boolean {
-  for (const sourceType of moduleOnly ? (['module'] as const) : (['module', 'script'] as const)) {
-    try {
-      const r = oxc.parseSync(path, text, { lang: OXC_LANG[dialect], sourceType, showSemanticErrors: true });
-      if (r.errors.length === 0) return true;
-    } catch {
-      return false;
-    }
-  }
-  return false;
 }
 
 type Dialect = 'ts' | 'tsx' | 'dts' | 'js';
@@ -146,12 +92,8 @@ export async function checkTsJs(blob: Blob, path: string): Promise<ParseProblem 
   // .mjs / .mts are ES modules by definition: no script fallback.
   const moduleOnly = /\.m[jt]s$/i.test(path);
   return blob.parseAsync(`parse-check:ts-js:${dialect}${moduleOnly ? ':module' : ''}`, async (b) => {
-    const text = b.text;
-    if (oxcEnabled && !mayDecorateConstructor(text)) {
-      const oxc = await loadOxc();
-      if (oxc && oxcAccepts(oxc, text, path, dialect, moduleOnly)) return null;
-    }
     const { parse } = await loadBabelParser();
+    const text = b.text;
     const attempt = (plugins: BabelPlugin[], sourceType: 'module' | 'script'): BabelError | null => {
       const options: BabelOptions = {
         sourceType,

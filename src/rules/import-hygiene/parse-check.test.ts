@@ -1,8 +1,7 @@
 // Unit tests of src/readers/parse-check.ts and src/readers/python.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
 import { checkJson, checkPython, checkTsJs, checkYaml, isPythonShebang, isTemplatedYaml, languageOf } from '../../readers/parse-check/index.js';
-import { useOxcFastPath } from '../../readers/parse-check/typescript.js';
 import { firstSyntaxError, parsePython, parsePythonBlob, pythonParserStats } from '../../readers/python.js';
 
 const blob = (text: string) => new Blob('1'.repeat(40), Buffer.from(text));
@@ -48,14 +47,7 @@ describe('checkJson', () => {
   });
 });
 
-// Every case twice: with the oxc fast path (the default: oxc accepts, babel judges what oxc
-// refuses) and with babel alone. The verdicts and positions must be the same.
-describe.each([
-  ['oxc fast path', true],
-  ['babel alone', false],
-])('checkTsJs (%s)', (_name, oxc) => {
-  beforeAll(() => useOxcFastPath(oxc));
-  afterAll(() => useOxcFastPath(true));
+describe('checkTsJs', () => {
   const pos = async (text: string, path: string) => {
     const b = blob(text);
     const p = await checkTsJs(b, path);
@@ -138,11 +130,6 @@ describe.each([
     expect(await pos('for (;;) {}\nbreak;\n', 'a.js')).toMatchObject({ line: 2, column: 1 });
     expect(await pos('a + 1 = 2;\n', 'a.ts')).toMatchObject({ line: 1, column: 1 });
     expect(await pos('export { nowhere };\n', 'a.js')).toMatchObject({ line: 1, column: 10 });
-  });
-  it('a decorator on a constructor is an error, in TS and JS (oxc would accept it: babel judges)', async () => {
-    expect(await pos('class A {\n  @dec constructor() {}\n}\n', 'a.ts')).toMatchObject({ line: 2 });
-    expect(await pos('class A {\n  @dec constructor() {}\n}\n', 'a.js')).toMatchObject({ line: 2 });
-    expect(await pos('class A {\n  @dec m() {}\n  constructor() {}\n}\n', 'a.ts')).toBeNull();
   });
   it('memoised per blob and dialect', async () => {
     const b = blob('let x: number = 1;\n');

@@ -36,9 +36,20 @@ done
 # BENCH_ONLY=real: only the real-shape scenarios (below).
 if [ "${BENCH_ONLY:-}" != real ]; then
 echo "== pre-commit, 10 staged files: the gate vs node -e 0"
-(cd "$WORK/commit10" && node "$CLI" hook pre-commit >/dev/null 2>&1 || true
+# As a user has it after `safety-gate install`: Gate A's interpreter pinned for the clone
+# (.git/safety-gate/python), not python3 through a version manager's shim on every commit.
+# BENCH_BASELINE_CLI=/path/to/old/dist/cli.js adds an older build to the same hyperfine run
+# (its own copy of the fixture, pinned by that build's install when it can).
+PRE_BASELINE=()
+if [ -n "${BENCH_BASELINE_CLI:-}" ]; then
+  rm -rf "$WORK/commit10-baseline" && cp -a "$WORK/commit10" "$WORK/commit10-baseline"
+  (cd "$WORK/commit10-baseline" && node "$BENCH_BASELINE_CLI" install --hooks-path >/dev/null 2>&1 || true
+   node "$BENCH_BASELINE_CLI" hook pre-commit >/dev/null 2>&1 || true)
+  PRE_BASELINE=("node $BENCH_BASELINE_CLI -C $WORK/commit10-baseline hook pre-commit")
+fi
+(cd "$WORK/commit10" && node "$CLI" install --hooks-path >/dev/null && node "$CLI" hook pre-commit >/dev/null 2>&1 || true
  hyperfine -N -i --warmup 5 --runs "$RUNS" --export-json "$RESULTS/pre-commit.json" \
-   'node -e 0' "node $CLI hook pre-commit" "env SAFETY_GATE_CODE_CACHE=off node $CLI hook pre-commit")
+   'node -e 0' "node $CLI hook pre-commit" "env SAFETY_GATE_CODE_CACHE=off node $CLI hook pre-commit" "${PRE_BASELINE[@]}")
 
 echo "== pre-receive, a push of $COMMITS commits, cold (result cache off): the gate vs cat-file --batch over the same new blobs vs git log -p"
 # Cold is issue 12's criterion: SAFETY_GATE_CACHE=off, or every run after the first is warm.
@@ -53,11 +64,14 @@ BASELINE=()
    "git log -p $(cat "$WORK/push-range.txt") > /dev/null")
 
 echo "== scan of a $FILES-file tree: the gate vs ripgrep and git-secrets with equivalent patterns"
+SCAN_BASELINE=()
+[ -n "${BENCH_BASELINE_CLI:-}" ] && SCAN_BASELINE=("node $BENCH_BASELINE_CLI scan --no-audit > /dev/null")
 node bench/patterns.mjs "$CLI" "$WORK/tree10k" > "$WORK/patterns.txt"
 (cd "$WORK/tree10k" && git config --unset-all secrets.patterns >/dev/null 2>&1 || true
  while IFS= read -r p; do git config --add secrets.patterns "$p"; done < "$WORK/patterns.txt"
  hyperfine --warmup 2 --runs "$RUNS" -i --export-json "$RESULTS/scan.json" \
    "node $CLI scan --no-audit > /dev/null" \
+   "${SCAN_BASELINE[@]}" \
    "rg -i -c -f $WORK/patterns.txt . > /dev/null" \
    "git secrets --scan -r . > /dev/null 2>&1")
 

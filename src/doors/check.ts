@@ -13,6 +13,7 @@ import { GateError } from '../errors.js';
 import type { Report } from '../findings/types.js';
 import { CatFile } from '../git/cat-file.js';
 import { openRepo, type RepoInfo } from '../git/repo.js';
+import { applyPythonPin } from '../install/python-pin.js';
 import type { Rule } from '../rules/types.js';
 import type { SourceRequest } from '../sources/index.js';
 import { auditHistory } from '../audit/history.js';
@@ -63,6 +64,8 @@ export async function check(opts: CheckOptions): Promise<CheckResult> {
   const staged = opts.request.kind === 'staged' || opts.request.kind === 'message';
   const repo = await openRepo(opts.cwd, opts.env, { withHead: staged });
   opts.onRepo?.(repo);
+  // A client's Gate A interpreter as `safety-gate install` pinned it for this clone (no shim).
+  if (!door.server) applyPythonPin(repo.commonDir, opts.env);
   const objects = new CatFile(repo.workTree ?? repo.gitDir, opts.env);
   // Start git's object reader now: its start-up overlaps the policy load and the diff.
   objects.start();

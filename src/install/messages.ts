@@ -1,7 +1,7 @@
 // Every line `safety-gate install` prints. One line each; errors say what to do next.
 
 export const INSTALL_USAGE = [
-  'usage: safety-gate install [--husky | --hooks-path | --pre-commit] [--force] [--repo URL] [--rev REV]',
+  'usage: safety-gate install [--husky | --hooks-path | --pre-commit] [--python PATH|off] [--force] [--repo URL] [--rev REV]',
   '       safety-gate install --server <bare-repo> [--config FILE] [--bundle] [--python PATH|off] [--force]',
   "       safety-gate install --agent-hooks   (the coding agent's PreToolUse hook in .claude/settings.json)",
   'With no flag it joins the hook manager the repository already uses (husky, pre-commit), else --hooks-path.',
@@ -85,6 +85,10 @@ export const msg = {
       : python === null
         ? "Gate A python: none found (python3 is not on this PATH): the in-process checker, or python3 on the hook's PATH; --python PATH to name one"
         : `Gate A python: ${python}`,
+  clientPython: (python: string | null, file: string) =>
+    python === null
+      ? `Gate A python: none found (python3 is not on this PATH): removed ${file}; the hooks use python3 on their PATH, else the in-process checker; --python PATH to name one`
+      : `Gate A python: ${python} (kept for this clone in ${file}; SAFETY_GATE_PYTHON overrides it; install again after changing interpreters)`,
   pythonNotFound: (path: string) => `--python ${path} is not an absolute path of an existing file`,
   pythonNotFoundHint: 'give the interpreter\'s absolute path (python3 -c "import sys; print(sys.executable)"), or --python off',
   serverChained: (file: string) => `chained: ${file} runs after safety-gate passes, with the same stdin`,

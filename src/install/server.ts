@@ -1,13 +1,13 @@
 // `install --server <bare-repo>`: the headless pre-receive hook. Servers run hooks with a bare
 // environment, so the hook names node and the CLI by absolute path; the policy is copied into
 // the bare repository, where no push can change it.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { GateError } from '../errors.js';
 import { git, isBare } from './git.js';
 import { readIfExists, writeIfChanged } from './files.js';
 import { msg } from './messages.js';
+import { resolvePython } from './python-pin.js';
 import { bundlePath, cliPath } from './package-root.js';
 import { loadServerPolicy, SERVER_POLICY_FILE, SERVER_POLICY_FILE_JSON } from './server-policy.js';
 import type { InstallContext, InstallOutcome } from './types.js';
@@ -58,23 +58,6 @@ const NODE_ENV_SCRUB: readonly string[] = [
   'unset sg_vars sg_line sg_name',
 ];
 
-/**
- * The interpreter Gate A's compile check runs in the hook, resolved once at install time: the
- * server's PATH is not the administrator's, a version manager's shim (pyenv) starts a shell and
- * several helpers on every run, and a pusher's SAFETY_GATE_PYTHON must not choose it. `null`:
- * no python3 here (the hook then uses the in-process checker unless python3 is on its PATH).
- */
-function resolvePython(ctx: InstallContext, wanted: string | undefined): string | null {
-  if (wanted !== undefined) {
-    if (wanted.toLowerCase() === 'off') return 'off';
-    if (!isAbsolute(wanted) || !existsSync(wanted)) throw new GateError('usage', msg.pythonNotFound(wanted), msg.pythonNotFoundHint);
-    return wanted;
-  }
-  const r = spawnSync('python3', ['-I', '-S', '-c', 'import sys; print(sys.executable)'], { env: ctx.env, encoding: 'utf8', timeout: 20_000 });
-  const path = r.status === 0 ? r.stdout.trim() : '';
-  return path && isAbsolute(path) && existsSync(path) ? path : null;
-}
-
 export function serverHookScript(node: string, cli: string, chained: boolean, python: string | null = null): string {
   const head = [
     '#!/bin/sh',
@@ -121,7 +104,9 @@ export async function installServer(ctx: InstallContext, opts: ServerOptions): P
   }
 
   // Validate everything before writing anything.
-  const python = resolvePython(ctx, opts.python);
+  // Resolved here (the server's PATH is not the administrator's; a pusher's SAFETY_GATE_PYTHON
+  // must not choose it); null: no python3 (the in-process checker unless python3 is on its PATH).
+  const python = resolvePython(ctx.cwd, ctx.env, opts.python);
   const policy = opts.config ? await loadServerPolicy(resolve(ctx.cwd, opts.config)) : null;
   const existing = readIfExists(hookFile);
   const foreign = existing !== null && !isOurs(existing);

@@ -3,7 +3,7 @@
 // lands, and both leave a line in the audit log: proof the gate really ran.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT, Repo, runCli, sandbox, type Sandbox } from '../helpers/repo.js';
 
@@ -161,6 +161,58 @@ describe('install --hooks-path', () => {
     const repo = gateRepo();
     expect(existsSync(join(repo.path, '.git/hooks/pre-commit.sample'))).toBe(true);
     expect(install(repo, '--hooks-path').code).toBe(0);
+  });
+});
+
+describe("Gate A's interpreter, pinned per clone", () => {
+  /** A python3 wrapper that leaves a line in `log` each time it starts, then runs the real one. */
+  function loggingPython(log: string): string {
+    const real = spawnSync('python3', ['-I', '-S', '-c', 'import sys; print(sys.executable)'], { env: sb.env, encoding: 'utf8' });
+    if (real.status !== 0) expect.fail('python3 is required on this machine (the CI installs it)');
+    const wrapper = join(sb.dir, 'bin', 'python-logged');
+    mkdirSync(join(sb.dir, 'bin'), { recursive: true });
+    writeFileSync(wrapper, `#!/bin/sh\necho started >> '${log}'\nexec '${real.stdout.trim()}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    return wrapper;
+  }
+
+  it('install resolves it once and keeps it in .git/safety-gate/python; the hook runs it, not python3 on PATH', () => {
+    const repo = Repo.init(sb);
+    repo.write('safety-gate.config.yaml', 'extends: [recommended]\n').write('.gitignore', 'node_modules/\n').write('README.md', 'hello\n');
+    repo.commitAll('base');
+    const log = join(sb.dir, 'python.log');
+    const python = loggingPython(log);
+    const r = install(repo, '--hooks-path', '--python', python);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Gate A python: ${python} (kept for this clone in ${join(repo.path, '.git/safety-gate/python')}`);
+    expect(readFileSync(join(repo.path, '.git/safety-gate/python'), 'utf8')).toBe(`${python}\n`);
+    // Nothing of this machine's in the committed hooks.
+    expect(readFileSync(join(repo.path, '.safety-gate/hooks/pre-commit'), 'utf8')).not.toContain(python);
+
+    // The pinned interpreter is the one that runs (once), not python3 on PATH.
+    const env = { ...repo.env, SAFETY_GATE_BIN: CLI };
+    repo.write('app/main.py', 'def f(a=1, b):\n    return a\n');
+    repo.git('add', 'app/main.py');
+    const blocked = commit(repo, 'broken python', env);
+    expect(blocked.code, blocked.out).not.toBe(0);
+    expect(blocked.out).toMatch(/app\/main\.py:1:\d+.*import-hygiene/);
+    expect(readFileSync(log, 'utf8')).toBe('started\n');
+
+    // SAFETY_GATE_PYTHON still wins over the pin; a pin whose interpreter is gone is ignored.
+    const off = commit(repo, 'broken python', { ...env, SAFETY_GATE_PYTHON: 'off' });
+    expect(off.code, off.out).not.toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('started\n');
+    rmSync(python);
+    const gone = commit(repo, 'broken python', env);
+    expect(gone.code, gone.out).not.toBe(0);
+    expect(gone.out).toMatch(/app\/main\.py:1:\d+.*import-hygiene/);
+
+    // Installing again with the interpreter as found says only that nothing changed the second time.
+    const again = install(repo, '--hooks-path');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Gate A python: \//);
+    expect(install(repo, '--hooks-path').stdout.trim()).toBe('safety-gate: already installed via core.hooksPath=.safety-gate/hooks; nothing changed');
+    expect(install(repo, '--python', 'python3').stderr).toContain('--python python3 is not an absolute path of an existing file');
   });
 });
 

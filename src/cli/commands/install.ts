@@ -80,12 +80,15 @@ async function install(argv: string[], io: CliIO): Promise<number> {
   } else {
     if (values.config !== undefined) throw usage('--config applies to --server only (clients read safety-gate.config.yaml)');
     if (values.bundle !== undefined) throw usage('--bundle applies to --server only');
-    if (values.python !== undefined) throw usage('--python applies to --server only');
     const repo = workTree(io.cwd, io.env);
     if (repo === null) {
       if (isBare(io.cwd, io.env)) throw new GateError('usage', msg.bareWithoutServer(io.cwd), msg.bareWithoutServerHint);
       throw new GateError('usage', msg.notARepo(io.cwd), msg.notARepoHint);
     }
+    // Gate A's interpreter, resolved (and --python checked) before anything is written, and kept
+    // per clone: the hooks are committed files, the interpreter's path belongs to this machine.
+    const pin = await import('../../install/python-pin.js');
+    const python = pin.resolvePython(repo.top, io.env, values.python);
     let mode: ClientMode;
     if (modes[0]) {
       mode = modes[0];
@@ -105,6 +108,8 @@ async function install(argv: string[], io: CliIO): Promise<number> {
     } else {
       outcome = (await import('../../install/hooks-path.js')).installHooksPath(repo, ctx);
     }
+    // Said only when it changed: installing again says "nothing changed" and nothing else.
+    if (pin.writePythonPin(repo.commonDir, python)) ctx.say(msg.clientPython(python, pin.pythonPinFile(repo.commonDir)));
   }
   ctx.say(outcome.summary);
   return 0;

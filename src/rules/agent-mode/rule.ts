@@ -4,8 +4,7 @@
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
 import type { FileChange } from '../../changeset/types.js';
 import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../../readers/settings/index.js';
-import { loadYamlDocuments, type YamlNode } from '../../readers/yaml.js';
-import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
+import { visitLoaded } from '../../readers/runtime-loaded.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
@@ -112,15 +111,38 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               Argo CD Application/ApplicationSet spec.source(s).helm.parameters
               {name: a.b.K, value} (a value path: its last segments are the key) and
               helm.values strings (read as YAML; valuesObject is a map, read like any map)
-  Referenced  compose env_file: and Kustomize envs:/env:/files: are resolved in the same tree
-              and read as env files (or by name), and what a Kustomization renders
-              (resources and components: files, and directories followed to their
-              kustomization; patch files), in scope whatever their directory: when the
-              loading file changes, and when the loaded file changes on its own (an index of
-              the files that compose files, docker-compose*.y(a)ml / compose*.y(a)ml, and
-              kustomization.y(a)ml in the pushed tree load, counting only loaders in
-              runtime scope and the bases they render; a compose file of another name is
-              indexed only when it is itself in the change)
+  Loaded      files other runtime files load are runtime content wherever they live (docs/,
+              tests/, a *.test.* or test_*.py name, node_modules: the scope's excludes are
+              path filters, not what the runtime reads), read with the reader the loading
+              implies, through one reference index of the tree (readers/runtime-loaded.ts):
+                compose     env_file (string, list, {path}), extends.file, include (string
+                            and long form, its env_file), build.dockerfile (relative to
+                            build.context; default Dockerfile of the context),
+                            build.dockerfile_inline, configs/secrets file: and content: (read
+                            under the target name a service mounts them at), and \${VAR} in
+                            values interpolated from the project .env beside the file
+                Kustomize   configMapGenerator/secretGenerator envs, env, files; resources and
+                            components (files, and directories followed to their
+                            kustomization); patches, patchesStrategicMerge, patchesJson6902
+                Dockerfile  COPY/ADD sources (--chmod/--chown ok; --from, URLs and heredocs
+                            skipped; globs matched in the tree; a directory: its settings
+                            files), read under the name they get in the image (/app/.env)
+                Python      load_dotenv(path | dotenv_path=), dotenv_values(...), pydantic
+                            env_file= (string or tuple), runpy.run_path, exec(open(F).read()),
+                            import / from … import / importlib.import_module of modules whose
+                            files the scope excludes (resolved from the file's directory and
+                            the repository root, packages' __init__.py included)
+                JS/TS       require("dotenv").config({path}), require/import/export … from of
+                            relative files and of node_modules packages (index files)
+                shell       source F, . F (set -a), export $(cat|grep … F | xargs), docker
+                            --env-file F, direnv dotenv / source_env, Makefile include F
+              Paths as the runtime resolves them: ./ and .., trailing slashes, \${X:-default}
+              (the default), $(dirname "$0"); a path relative to the working directory is tried
+              from the repository root and from the loader's directory. Judged when the loader
+              changes (every file it loads outside the scope; inside it, a file the loader
+              starts loading: its old inline exceptions and baseline entries were not made for
+              this loader) and when a loaded file changes on its own while an unchanged loader
+              in runtime scope (or one it loads, 4 deep) loads it.
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
               scripts as shell (JSONC ok); \\u escapes in keys and values decoded
   .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…"
@@ -217,10 +239,16 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     name's words and does not decode; an environment reached through a name rebound
     later in the file (aliases are per file, not per line), setattr/exec/eval of
     non-literal text, os.environ passed through a function; values read from other
-    files at run time (json.load, fs.readFileSync) other than compose env_file / Kustomize
-    envs, Python exec/eval and shell eval of non-literal text, base64 outside Secret
-    manifests, printf formats other than
-    %s/%b, shell arrays and indirect expansion (\${!name}).
+    files at run time (json.load, fs.readFileSync, Path(F).read_text(), read K < F) other
+    than the loaders listed above, Python exec/eval and shell eval of non-literal text,
+    base64 outside Secret manifests, printf formats other than %s/%b, shell arrays and
+    indirect expansion (\${!name}); a loaded path the runtime computes (a variable without a
+    default, os.path.join(BASE, …), path.resolve(__dirname, …), find_dotenv(), a Makefile
+    or shell path built from variables, compose paths from the deployer's environment), a
+    package's main field other than index.*, the Python path beyond the loader's directory
+    and the repository root, a Dockerfile's build context other than its own directory, a
+    COPY of the whole context (.), Helm values → templates (the defaults helper's), and
+    envFrom prefixes joined with ConfigMap keys.
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
     file that lists forbidden pairs: write such lists as {name, forbidden} or keep them out of
     the runtime scope.
@@ -244,22 +272,9 @@ export const agentMode = defineRule<AgentModeOptions>({
     const inScope = ctx.paths.runtimeScope(ctx.options.scope);
     const byKey = settingsByKey(ctx.options.settings);
     const names: ReadonlySet<string> = new Set(ctx.options.settings.flatMap((s) => [s.name, ...s.aliases]));
-    // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers), and
-    // compose / Kustomize files point at env files elsewhere: those pass the prefilter by shape.
-    const loadedIndex = RuntimeLoadedIndex.of(ctx.git);
-    const keywords = [
-      ...keyKeywords(byKey.keys()),
-      'kind: secret',
-      'kind: "secret"',
-      "kind: 'secret'",
-      'binarydata:',
-      'env_file',
-      'configmapgenerator',
-      'secretgenerator',
-      'resources:',
-      'components:',
-      'patches',
-    ];
+    // Base64 payloads hide the names (Secret `data`, `binaryData`: decoded by the readers): those
+    // pass the prefilter by shape. (Loaded files are read in checkRun, whatever their text.)
+    const keywords = [...keyKeywords(byKey.keys()), 'kind: secret', 'kind: "secret"', "kind: 'secret'", 'binarydata:'];
     return {
       keywords,
       files(change: FileChange) {
@@ -270,61 +285,23 @@ export const agentMode = defineRule<AgentModeOptions>({
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
         await judgeFile(file.path, await readSettings(file.path, blob, names), report);
-        // Files a compose or Kustomize file makes the runtime read, wherever they are
-        // (Kustomize resource and component directories followed to their kustomization).
-        if (/\.ya?ml$/i.test(file.path) && /env_file|envs?:|files:|resources:|components:|bases:|patches/.test(blob.text)) {
-          const roots = (await loadYamlDocuments(blob)).docs.map((d) => d.contents);
-          if (referencedFiles(file.path, roots).length === 0) return;
-          const snap = ctx.git.snapshot(file.commit?.oid ?? 'index');
-          const seen = new Set<string>([file.path]);
-          const follow = async (loader: string, roots: readonly (YamlNode | null)[], depth: number): Promise<void> => {
-            for (const ref of referencedFiles(loader, roots)) {
-              if (seen.has(ref.path)) continue;
-              seen.add(ref.path);
-              const e = await snap.entry(ref.path);
-              if (ref.resource && depth < 4 && (!e || e.mode === '040000')) {
-                for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
-                  const k = await snap.entry(`${ref.path}/${name}`);
-                  const kb = k && (k.mode === '100644' || k.mode === '100755') ? await ctx.git.readBlob(k.oid) : null;
-                  if (kb?.isText)
-                    await follow(
-                      `${ref.path}/${name}`,
-                      (await loadYamlDocuments(kb)).docs.map((d) => d.contents),
-                      depth + 1,
-                    );
-                }
-                continue;
-              }
-              if (inScope(ref.path)) continue; // read on its own when it changes
-              if (!e || (e.mode !== '100644' && e.mode !== '100755')) continue;
-              const b = await ctx.git.readBlob(e.oid);
-              if (!b || !b.isText) continue;
-              const as = await readSettings(ref.dotenv ? `${ref.path}.env` : ref.path, b, names);
-              await judgeFile(ref.path, as, report, ` (read through ${loader === file.path ? file.path : `${file.path} → ${loader}`})`);
-            }
-          };
-          await follow(file.path, roots, 0);
-        }
       },
-      // Files a compose or Kustomize file in the tree loads, changed on their own (the loader
-      // unchanged): in runtime scope whatever their directory (readers/runtime-loaded.ts).
+      // Files runtime files load (compose, Kustomize, Dockerfile COPY/ADD, dotenv loaders,
+      // imports, source, make include: readers/runtime-loaded.ts), in runtime scope whatever
+      // their directory: when a loader changes or starts loading them, and when they change on
+      // their own while a loader in the tree loads them.
       async checkRun(run: RunView, report: Report) {
-        let live = false;
-        for (const commit of run.commits) {
-          const candidates = commit.changes.filter((c) => c.status !== 'D' && c.newOid && (c.newMode === '100644' || c.newMode === '100755') && !inScope(c.path));
-          if (!live && candidates.length === 0) continue;
-          live = true; // from here on the index is carried commit to commit
-          const loaded = await loadedIndex.loadedIn(commit, inScope);
-          for (const c of candidates) {
-            const by = loaded.get(c.path);
-            // A loader changed in this commit already read its files (checkFile above).
-            if (!by || commit.changes.some((x) => x.path === by.loader && inScope(by.loader))) continue;
-            const b = await ctx.git.readBlob(c.newOid!);
-            if (!b || !b.isText) continue;
-            const as = await readSettings(by.ref.dotenv ? `${c.path}.env` : c.path, b, names);
-            await judgeFile(c.path, as, (f) => report({ ...f, commit: c.commit }), ` (loaded by ${by.loader})`);
+        await visitLoaded(run, ctx.git, inScope, async (f) => {
+          const as = await readSettings(f.readPath, f.blob, names);
+          let skip: Set<string> | null = null;
+          if (f.unlessIn) {
+            skip = new Set();
+            for (const a of await readSettings(f.path, f.unlessIn, names)) if (judge(a, byKey)) skip.add(`${a.line}\0${normalizeKey(a.key)}`);
           }
-        }
+          const kept = skip ? as.filter((a) => !skip.has(`${a.line}\0${normalizeKey(a.key)}`)) : as;
+          const at = f.line;
+          await judgeFile(f.path, at ? kept.map((a) => ({ ...a, line: at(a.line) })) : kept, (x) => report({ ...x, commit: f.commit }), f.via);
+        });
       },
     };
 

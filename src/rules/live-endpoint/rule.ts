@@ -6,6 +6,7 @@
 // host-shaped runs (hosts.ts). No parser, no zod.
 import type { FileChange } from '../../changeset/types.js';
 import type { Blob } from '../../changeset/blob.js';
+import { visitLoaded } from '../../readers/runtime-loaded.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { BUILTIN_BROKERS } from './brokers.js';
 import { findLiveHosts, HostTable, type LiveHit, type LiveInfo } from './hosts.js';
@@ -21,7 +22,12 @@ What it reports
                                 changed file in runtime scope, in any file type, anywhere in the
                                 file (code, config, strings, comments: a comment can be
                                 uncommented, and a guard that compares with the live host looks
-                                exactly like code that connects to it).
+                                exactly like code that connects to it). Files other runtime
+                                files load (load_dotenv, COPY, source, compose/Kustomize, an
+                                import of an excluded module: the reference index explained
+                                under agent-mode "Loaded") count as runtime scope wherever
+                                they live, when the loader starts loading them and when they
+                                change on their own.
   live-endpoint/new-exception   an inline exception that the change adds (not in the previous
                                 version of the file), and any live host exempted by allow_hosts
                                 without a review record. Remediation: needs security review.
@@ -153,7 +159,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
     // Base64 spellings of the keywords (every alignment), so the prefilter lets an encoded host
     // through to the decoder in ../../readers/literal-strings.ts.
     const b64 = [...new Set(table.keywords.flatMap((k) => base64Fragments(k)))];
-    const checkBlob = async (file: FileView, blob: Blob, report: Report) => {
+    const checkBlob = async (path: string, blob: Blob, report: Report, via = '', at: (line: number) => number = (n) => n) => {
       const seen = new Set<string>();
       const hits = findLiveHosts(blob.text, table, blob.urlView);
       // A host split by raw tabs or line breaks is reported after the resolved strings: a YAML
@@ -163,9 +169,9 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
         const { line, column } = blob.position(hit.offset);
         seen.add(`${hit.host}\0${line}`);
         report({
-          message: `${describe(hit)} in runtime scope`,
-          path: file.path,
-          line,
+          message: `${describe(hit)} in runtime scope${via}`,
+          path,
+          line: at(line),
           column,
           remediation: suggestion(hit.info),
         });
@@ -173,7 +179,7 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       // The same hosts in the strings the file holds once read: folded YAML scalars, joins of
       // literals, lines after the file's own shell variables, decoded base64 literals.
       const spans: { host: string; from: number; to: number }[] = [];
-      for (const view of await resolvedStrings(file.path, blob, table.keywords, b64)) {
+      for (const view of await resolvedStrings(path, blob, table.keywords, b64)) {
         for (const hit of findLiveHosts(view.text, table)) {
           if (view.end !== undefined) spans.push({ host: hit.host, from: view.offset, to: view.end });
           const { line, column } = blob.position(view.offset);
@@ -181,9 +187,9 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
           if (seen.has(key)) continue;
           seen.add(key);
           report({
-            message: `${describe(hit)} in runtime scope (${view.via})`,
-            path: file.path,
-            line,
+            message: `${describe(hit)} in runtime scope (${view.via})${via}`,
+            path,
+            line: at(line),
             column,
             remediation: suggestion(hit.info),
           });
@@ -196,9 +202,9 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
         if (seen.has(key)) continue;
         seen.add(key);
         report({
-          message: `${describe(hit)} in runtime scope (split by tabs or line breaks, which a URL parser deletes)`,
-          path: file.path,
-          line,
+          message: `${describe(hit)} in runtime scope (split by tabs or line breaks, which a URL parser deletes)${via}`,
+          path,
+          line: at(line),
           column,
           remediation: suggestion(hit.info),
         });
@@ -211,9 +217,16 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
-        await checkBlob(file, blob, report);
+        await checkBlob(file.path, blob, report);
       },
-      checkRun(_run: RunView, report: Report) {
+      async checkRun(run: RunView, report: Report) {
+        // Files runtime files load, wherever they live (readers/runtime-loaded.ts): the same
+        // host search, reported at the loaded file (or at the loader for content it holds).
+        await visitLoaded(run, ctx.git, inScope, async (f) => {
+          if (f.unlessIn) return; // compose interpolation: values agent-mode reads
+          if (!table.keywords.some((k) => f.blob.lower.includes(k)) && !b64.some((k) => f.blob.text.includes(k))) return;
+          await checkBlob(f.path, f.blob, (x) => report({ ...x, commit: f.commit }), f.via, f.line);
+        });
         const reviewed = new Set((o.security_reviewed_allow_hosts ?? []).map((r) => r.host.trim().toLowerCase()));
         for (const a of table.allowedLive) {
           if (reviewed.has(a.entry.trim().toLowerCase())) continue;

@@ -218,6 +218,11 @@ export class PythonCompiler {
     this.ref();
   }
 
+  /** Undo keepAlive (the run may end without waiting for this process again). */
+  letGo(): void {
+    this.unref();
+  }
+
   /** Wait for every answer (keeping the run alive meanwhile), then end the process. */
   async settle<T>(answers: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
     this.ref();
@@ -243,6 +248,8 @@ export interface PythonCompilerPoolOptions extends PythonCompilerOptions {
   maxProcesses?: number;
   /** Bytes queued on the busiest interpreter before another one starts (default 2 MiB). */
   spreadBytes?: number;
+  /** Bytes sent and not yet answered, over every interpreter, past which `room()` waits (default 8 MiB). */
+  maxOutstandingBytes?: number;
 }
 
 /**
@@ -259,11 +266,30 @@ export class PythonCompilerPool {
   private readonly seen = new Map<string, Promise<CompileAnswer | 'unavailable'>>();
   private readonly max: number;
   private readonly spread: number;
+  private readonly maxOutstanding: number;
+  private outstanding = 0;
+  private waiting: (() => void)[] = [];
 
   constructor(private readonly opts: PythonCompilerPoolOptions = {}) {
     const cores = typeof availableParallelism === 'function' ? availableParallelism() : 1;
     this.max = Math.max(1, opts.maxProcesses ?? Math.min(2, cores));
     this.spread = opts.spreadBytes ?? 2 << 20;
+    this.maxOutstanding = opts.maxOutstandingBytes ?? 8 << 20;
+  }
+
+  /**
+   * Resolves once the bytes sent and not yet answered are under maxOutstandingBytes: a caller
+   * that awaits it before each compile() keeps the sources waiting in pipes bounded (a whole
+   * history holds ~200 MB of Python, which node reads faster than python compiles it).
+   */
+  async room(): Promise<void> {
+    if (this.outstanding < this.maxOutstanding || this.first.unavailable) return;
+    for (const w of this.workers) w.c.keepAlive();
+    try {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } finally {
+      for (const w of this.workers) w.c.letGo();
+    }
   }
 
   private get first(): PythonCompiler {
@@ -309,8 +335,11 @@ export class PythonCompilerPool {
     }
     const size = source.length + 16;
     w.outstanding += size;
+    this.outstanding += size;
     const done = () => {
       w.outstanding -= size;
+      this.outstanding -= size;
+      if (this.outstanding < this.maxOutstanding) for (const wake of this.waiting.splice(0)) wake();
     };
     const answer = w.c.compile(source);
     answer.then(done, done);

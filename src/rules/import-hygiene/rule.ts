@@ -246,6 +246,8 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
     const checkPythonVersion = async (blob: Blob, path: string, report: Report) => {
       if (!compiler || compiler.unavailable) return builtinPython(blob, path, report);
       const nulAt = blob.text.indexOf('\0');
+      // Sources wait in the pipe at most a few MiB at a time (memory flat in the push).
+      await compiler.room();
       pendingPython.push({ answer: compiler.compile(blob.bytes, blob.oid), path, oid: blob.oid, nul: nulAt === -1 ? null : blob.position(nulAt), report });
     };
 

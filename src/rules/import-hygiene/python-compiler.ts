@@ -82,6 +82,8 @@ export class PythonCompiler {
   private buffered = '';
   private state: 'idle' | 'starting' | 'ready' | 'unavailable' | 'failed' | 'closed' = 'idle';
   private failure: Error | null = null;
+  /** Callers of started() waiting for the version line (or for the interpreter to be given up). */
+  private starting: (() => void)[] = [];
   private exited: Promise<void> | null = null;
   private t0 = 0;
   version: string | null = null;
@@ -172,6 +174,7 @@ export class PythonCompiler {
           return;
         }
         this.state = 'ready';
+        this.wakeStarted();
         continue;
       }
       const p = this.queue.shift();
@@ -181,7 +184,24 @@ export class PythonCompiler {
     }
   }
 
+  private wakeStarted(): void {
+    for (const wake of this.starting.splice(0)) wake();
+  }
+
+  /** Starts the interpreter if need be; resolves once its version is known or it is not used. */
+  async started(): Promise<void> {
+    if (this.state === 'idle') this.start();
+    if (this.state !== 'starting') return;
+    this.ref();
+    try {
+      await new Promise<void>((resolve) => this.starting.push(resolve));
+    } finally {
+      this.unref();
+    }
+  }
+
   private giveUp(reason: string): void {
+    this.wakeStarted();
     this.state = 'unavailable';
     this.unavailableReason = reason;
     for (const p of this.queue.splice(0)) p.resolve('unavailable');
@@ -189,6 +209,7 @@ export class PythonCompiler {
   }
 
   private fail(e: Error): void {
+    this.wakeStarted();
     if (this.state === 'failed') return;
     this.state = 'failed';
     this.failure = e;
@@ -299,6 +320,12 @@ export class PythonCompilerPool {
 
   get unavailable(): boolean {
     return this.first.unavailable;
+  }
+
+  /** The interpreter's version once it has started (null: none is used, check in-process). */
+  async startedVersion(): Promise<string | null> {
+    await this.first.started();
+    return this.first.unavailable ? null : this.first.version;
   }
 
   get version(): string | null {

@@ -10,7 +10,7 @@
 // runtime scope. Cost: files without a NUL in their first 8000 bytes and without a BOM take
 // the old path (one `includes(0)` and a 4-byte look).
 
-import { needsUrlFold, urlFold, type FoldedView } from './url-fold.js';
+import { foldsTowardAscii, needsUrlFold, urlFold, type FoldedView } from './url-fold.js';
 import { hasEscapes, prefilterView } from './unescape.js';
 import { lineStarts, positionIn } from './lines.js';
 
@@ -120,6 +120,11 @@ export function knownBinaryFormat(b: Uint8Array): string | null {
   return null;
 }
 
+/** %XX escape runs and non-ASCII runs but U+FFFD (what undecodable bytes become: it folds to itself). */
+const TOWARD_ASCII_CANDIDATES = /(?:%[0-9A-Fa-f]{2})+|[^\x00-\x7f\ufffd]+/g;
+
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
 export class Blob {
   private _text: string | undefined;
   private _lower: string | undefined;
@@ -201,6 +206,70 @@ export class Blob {
       this._lower = l;
     }
     return this._lower;
+  }
+
+  /**
+   * What `lower` holds beyond the ASCII words of the raw bytes, for a literal prefilter of
+   * words up to `reach` characters (no newline in them) that matches the raw bytes with ASCII
+   * case folded (src/engine/keywords.ts): every such word of `lower` is either in the bytes as
+   * ASCII or in this string. Words with non-ASCII characters are found here only: `alsoAt`
+   * names the characters that can spell one of theirs (url-fold.ts foldsInto). Only for UTF-8 (or undecodable, read as UTF-8) content, where an
+   * ASCII byte is always that character of `text` and every other character decodes from
+   * non-ASCII bytes; null for UTF-16/32.
+   *
+   * `lower` is the lower-cased text, the URL-folded view and the escape-decoded view. In the
+   * first two, an ASCII word can only differ from the bytes where a character folds toward
+   * ASCII (see foldsTowardAscii) or at a %XX escape; every other non-ASCII character folds to
+   * non-ASCII and separates words in both views as it does in the bytes (a word's own non-ASCII
+   * characters: `alsoAt`). So the first two views
+   * are built only over windows reaching `reach` characters either side of those places
+   * (overlapping windows merged: a word spanning several of them lies in one window; an edge
+   * never splits an escape run, whose own window overlaps it, nor a surrogate pair); the
+   * escape-decoded view is added whole, as in `lower`. A binary blob decoded as text no longer
+   * needs its whole text lower-cased and URL-folded (the bulk of the prefilter's time on a
+   * history with a committed virtualenv).
+   */
+  prefilterExtras(reach: number, alsoAt?: (cp: number) => boolean): string | null {
+    const enc = this.encoding;
+    if (enc !== 'utf-8' && enc !== 'utf-8-bom' && enc !== 'binary') return null;
+    const text = this.text;
+    const parts: string[] = [];
+    let from = -1;
+    let to = -1;
+    const flush = () => {
+      if (from < 0) return;
+      const w = text.slice(from, to);
+      parts.push(w.toLowerCase(), urlFold(w).text);
+    };
+    const add = (s: number, e: number) => {
+      let a = Math.max(0, s - reach);
+      let b = Math.min(text.length, e + reach);
+      if (a > 0 && isLowSurrogate(text.charCodeAt(a))) a--;
+      if (b < text.length && isLowSurrogate(text.charCodeAt(b))) b++;
+      if (from >= 0 && a <= to) to = Math.max(to, b);
+      else {
+        flush();
+        from = a;
+        to = b;
+      }
+    };
+    TOWARD_ASCII_CANDIDATES.lastIndex = 0;
+    for (let m = TOWARD_ASCII_CANDIDATES.exec(text); m !== null; m = TOWARD_ASCII_CANDIDATES.exec(text)) {
+      const run = m[0];
+      if (run.charCodeAt(0) === 0x25) {
+        add(m.index, m.index + run.length);
+        continue;
+      }
+      for (let i = 0; i < run.length;) {
+        const cp = run.codePointAt(i)!;
+        const n = cp > 0xffff ? 2 : 1;
+        if (foldsTowardAscii(cp) || alsoAt?.(cp)) add(m.index + i, m.index + i + n);
+        i += n;
+      }
+    }
+    flush();
+    if (hasEscapes(text)) parts.push(prefilterView(text).toLowerCase());
+    return parts.join('\n');
   }
 
   /** The text as a URL host parser reads it (see url-fold.ts), or null when it is plain lower-cased ASCII. */

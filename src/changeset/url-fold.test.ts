@@ -60,3 +60,12 @@ describe('urlFold over long non-ASCII runs (binary blobs decoded as text)', () =
     }
   });
 });
+
+describe('foldsTowardAscii', () => {
+  it('is true where a lower-cased or URL-folded view can hold ASCII the bytes do not, false for characters that stay non-ASCII', async () => {
+    const { foldsTowardAscii } = await import('./url-fold.js');
+    const t = (ch: string) => foldsTowardAscii(ch.codePointAt(0)!);
+    for (const ch of ['\u212A', '\u0130', 'Ａ', 'ａ', '\u00AA', '\u00AD', '\uFB01', '①']) expect(t(ch), ch).toBe(true);
+    for (const ch of ['é', 'ß', '日', '\uFFFD', 'Ä']) expect(t(ch), ch).toBe(false);
+  });
+});

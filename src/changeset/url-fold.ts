@@ -44,6 +44,58 @@ function mapOnce(cp: number, ch: string): string {
   return m;
 }
 
+/** Per BMP code point: 0 not known yet, 1 its folds stay clear of ASCII, 2 they do not. */
+let towardAscii: Uint8Array | null = null;
+const HAS_ASCII = /[\x00-\x7f]/;
+
+/**
+ * Whether the non-ASCII code point `cp` can be part of an ASCII word in a
+ * lower-cased or URL-folded view of a text: its lower case holds ASCII (the Kelvin sign, dotted
+ * capital I), or its UTS-46 mapping holds ASCII or is empty (an ignorable code point joins its
+ * neighbours). Any other non-ASCII character folds to non-ASCII only, in both views, and so
+ * separates ASCII words there exactly as it does in the bytes.
+ */
+export function foldsTowardAscii(cp: number): boolean {
+  if (cp < 0x10000) {
+    towardAscii ??= new Uint8Array(0x10000);
+    const t = towardAscii[cp]!;
+    if (t !== 0) return t === 2;
+    const yes = touchesAscii(cp);
+    towardAscii[cp] = yes ? 2 : 1;
+    return yes;
+  }
+  return touchesAscii(cp);
+}
+
+function touchesAscii(cp: number): boolean {
+  const ch = String.fromCodePoint(cp);
+  if (HAS_ASCII.test(ch.toLowerCase())) return true;
+  const f = mapCodePoint(cp, ch);
+  return f !== ch && (f === '' || HAS_ASCII.test(f));
+}
+
+/**
+ * Whether the non-ASCII code point `cp` can spell one of `units` (code units of non-ASCII
+ * keywords) in a lower-cased or URL-folded view: itself, its lower case or its UTS-46 mapping
+ * holds one of them. Memoised per set (one per keyword list).
+ */
+export function foldsInto(units: ReadonlySet<number>): (cp: number) => boolean {
+  const memo = new Uint8Array(0x10000);
+  const test = (cp: number) => {
+    const ch = String.fromCodePoint(cp);
+    for (const s of [ch, ch.toLowerCase(), mapCodePoint(cp, ch)]) for (let i = 0; i < s.length; i++) if (units.has(s.charCodeAt(i))) return true;
+    return false;
+  };
+  return (cp) => {
+    if (cp >= 0x10000) return test(cp);
+    const t = memo[cp]!;
+    if (t !== 0) return t === 2;
+    const yes = test(cp);
+    memo[cp] = yes ? 2 : 1;
+    return yes;
+  };
+}
+
 const NEEDS_FOLD = /[^\x00-\x7f]|%[0-9A-Fa-f]{2}/;
 
 /** Whether `urlFold` can differ from plain lower-casing. */

@@ -5,9 +5,9 @@
 import { engineMsg } from '../messages.js';
 import { GateError } from '../errors.js';
 import type { Severity } from '../findings/types.js';
-import type { Rule, RuleChecker } from '../rules/types.js';
+import type { Rule, RuleChecker, VerdictStore } from '../rules/types.js';
 import { createPathMatcher, type PathMatcher } from './paths.js';
-import { CACHEABLE_RULES, type ResultCache } from './result-cache.js';
+import { CACHEABLE_RULES, VERDICT_RULES, type ResultCache } from './result-cache.js';
 import type { EngineInput } from './run.js';
 
 export interface ActiveRule {
@@ -55,6 +55,20 @@ export interface CheckerShared {
   taint: Taint;
 }
 
+/** A rule's verdicts in the result cache, under a context of their own (the rule's setting and policy, as for its file results). */
+function verdictStore(cache: ResultCache, rule: string, setting: unknown, policy: EngineInput['policy'], input: EngineInput): VerdictStore {
+  const context = cache.context({
+    rule: `${rule}#verdicts`,
+    setting,
+    policy: { ...policy, rules: undefined, hash: undefined, sources: undefined },
+    keywords: null,
+    undecodable: false,
+    trustsLocalState: input.trustsLocalState,
+    objectFormat: input.changeSet.objectFormat,
+  });
+  return { get: (key) => cache.get(context, key), put: (key, verdict) => cache.put(context, key, verdict) };
+}
+
 /** The checkers of the enabled rules, in registry order; a rule the policy has no settings for is a config error. */
 export async function buildCheckers(input: EngineInput, { paths, cache, taint }: CheckerShared): Promise<ActiveRule[]> {
   const { policy } = input;
@@ -76,6 +90,7 @@ export async function buildCheckers(input: EngineInput, { paths, cache, taint }:
       now: input.now,
       deadlineAt: input.deadlineAt,
       history: cacheable ? tracked(input.history, taint) : input.history,
+      ...(cache !== null && VERDICT_RULES.has(rule.meta.id) ? { verdicts: verdictStore(cache, rule.meta.id, setting, rulePolicy, input) } : {}),
     };
     const checker = await rule.create(ctx);
     const fresh = async () => rule.create(ctx);

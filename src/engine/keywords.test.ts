@@ -71,3 +71,90 @@ describe('KeywordScanner.scanUnion', () => {
     expect(scanner.scanUnion(blob('image'), [null, []])).toEqual(new Set());
   });
 });
+
+describe('KeywordScanner on UTF-8 and undecodable bytes (raw bytes plus the windows that fold toward ASCII)', () => {
+  it('agrees with blob.lower.includes(k) on random mixes of ASCII, characters that fold to ASCII, ignorables, escapes and junk bytes', () => {
+    const rnd = seeded(11);
+    // Non-ASCII keywords too (live-endpoint looks for fullwidth spellings).
+    const wanted = ['agent_mode', 'alpaca', 'api', 'kind', 'ode', 'a.b', 'x1', 'ibkr', 'mode=exec', 'ｉｂｋｒ', 'straße', 'i\u0307b', 'ｍode'];
+    // Pieces: plain ASCII (either case), characters that fold toward ASCII (fullwidth, Kelvin,
+    // dotted I, ª, ligature, soft hyphen, zero-width joiner, BOM), ones that do not (é, CJK,
+    // U+FFFD, an astral emoji), escapes (%XX, \u, continuations) and undecodable bytes.
+    const pieces: (string | Buffer)[] = [
+      'agent',
+      '_',
+      'MODE',
+      'mode',
+      'Alpaca',
+      'API',
+      'kind',
+      'a.b',
+      'x',
+      '1',
+      'ibkr',
+      '=',
+      'exec',
+      ' ',
+      '\n',
+      'o',
+      'd',
+      'e',
+      'ＡＧＥＮＴ',
+      'ａｐｉ',
+      '\u212A',
+      '\u0130',
+      '\u00AA',
+      '\uFB01',
+      '\u00AD',
+      '\u200D',
+      '\uFEFF',
+      'Ｉ',
+      'ＢＫＲ',
+      'é',
+      'STRA',
+      'ß',
+      'ẞ',
+      'SSE',
+      'b',
+      'Ｍ',
+      'ｍ',
+      '%ef%bd%8d',
+      '日本',
+      '\uFFFD',
+      '😀',
+      '%41',
+      '%5f',
+      '%2e',
+      '%e2%84%aa',
+      '\\u005F',
+      '\\\n',
+      '"ag" + "ent"',
+      Buffer.from([0xff]),
+      Buffer.from([0xe2, 0x84]),
+      Buffer.from([0x00]),
+      Buffer.from([0xc3]),
+      Buffer.from([0x80, 0x80]),
+    ];
+    for (let n = 0; n < 3000; n++) {
+      const parts = Array.from({ length: 1 + Math.floor(rnd() * 14) }, () => pieces[Math.floor(rnd() * pieces.length)]!);
+      const bytes = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+      const blob = new Blob('0'.repeat(40), bytes);
+      const expected = new Set(wanted.filter((k) => blob.lower.includes(k)));
+      expect(new KeywordScanner().scan(new Blob('0'.repeat(40), bytes), wanted), JSON.stringify(bytes.toString('latin1'))).toEqual(expected);
+    }
+  });
+
+  it('never builds the lower-cased view of UTF-8 or undecodable content', () => {
+    const rnd = seeded(3);
+    const junk = Buffer.from(Array.from({ length: 20000 }, () => Math.floor(rnd() * 256)));
+    for (const bytes of [junk, Buffer.from('déjà vu: AGENT_MODE=execute, ＡＰＩ\n')]) {
+      const blob = new Blob('0'.repeat(40), bytes);
+      Object.defineProperty(blob, 'lower', {
+        get() {
+          throw new Error('lower built');
+        },
+      });
+      expect(() => new KeywordScanner().scan(blob, ['agent_mode', 'api'])).not.toThrow();
+    }
+  });
+});

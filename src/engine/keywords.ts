@@ -13,7 +13,7 @@
 import { isAscii } from 'node:buffer';
 import type { Blob } from '../changeset/blob.js';
 import { hasEscapes } from '../changeset/unescape.js';
-import { needsUrlFold } from '../changeset/url-fold.js';
+import { foldsInto, needsUrlFold } from '../changeset/url-fold.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 
 /**
@@ -79,10 +79,42 @@ export class KeywordScanner {
     return this.scan(blob, union);
   }
 
+  /** Per keyword list: its longest keyword (-1 when one holds a newline) and the characters that can spell its non-ASCII ones. */
+  private readonly reachOf = new WeakMap<readonly string[], { reach: number; alsoAt: ((cp: number) => boolean) | undefined }>();
+
+  private windowsFor(wanted: readonly string[]): { reach: number; alsoAt: ((cp: number) => boolean) | undefined } {
+    let r = this.reachOf.get(wanted);
+    if (!r) {
+      const units = new Set<number>();
+      for (const k of wanted) for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) > 0x7f) units.add(k.charCodeAt(i));
+      const reach = wanted.some((k) => k.includes('\n')) ? -1 : Math.max(...wanted.map((k) => k.length));
+      r = { reach, alsoAt: units.size > 0 ? foldsInto(units) : undefined };
+      this.reachOf.set(wanted, r);
+    }
+    return r;
+  }
+
   /** The keywords of `wanted` (lower-case, deduplicated) that occur in `blob`. */
   scan(blob: Blob, wanted: readonly string[]): Set<string> {
     if (wanted.length === 0) return new Set();
     const text = plainAscii(blob.bytes);
+    // UTF-8 with other characters, or undecodable: the raw bytes with ASCII case folded, plus
+    // what the lower-cased view adds to them (Blob.prefilterExtras: windows around the few
+    // characters that fold toward ASCII or toward a keyword's own non-ASCII characters, and
+    // escapes) — the same keywords as `lower`, without lower-casing and URL-folding the whole
+    // text.
+    const w = text === null ? this.windowsFor(wanted) : null;
+    const extras = w && w.reach > 0 ? blob.prefilterExtras(w.reach, w.alsoAt) : null;
+    if (extras !== null) {
+      const found = new Set<string>();
+      const raw = this.automaton(wanted, true);
+      for (const i of raw.scan(blob.bytes.toString('latin1'))) found.add(raw.keywords[i]!);
+      if (extras.length > 0 && found.size < raw.keywords.length) {
+        const exact = this.automaton(wanted, false);
+        for (const i of exact.scan(extras)) found.add(exact.keywords[i]!);
+      }
+      return found;
+    }
     // The blob's lower-cased view holds every spelling its readers decode (UTF-16/32, URL
     // folding, escapes, continuations): the keywords must be looked for there, exactly
     // (`lower.includes(k)`: case-sensitive, as the view and the keywords are lower-case).

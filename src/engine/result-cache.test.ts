@@ -222,6 +222,38 @@ describe('result cache in the engine', () => {
     expect(only(await run({ SAFETY_GATE_CACHE: 'off' }), 'agent-mode')).toEqual(only(cold, 'agent-mode'));
   });
 
+  it('import-hygiene keeps its parse verdicts per blob (Python per interpreter version): a second run reports the same from the cache, under each path', async () => {
+    config();
+    repo.commitAll('base');
+    repo.write('app/bad.py', 'def f(a=1, b):\n    pass\n');
+    repo.write('app/good.py', 'x = 1\n');
+    repo.write('deploy/bad.yaml', 'a: b: c\n');
+    repo.write('web/bad.ts', 'let x: = 1;\n');
+    const off = await run({ SAFETY_GATE_CACHE: 'off' });
+    const cold = await run();
+    const warm = await run();
+    const syntax = (f: typeof cold) => only(f, 'import-hygiene').sort();
+    expect(syntax(cold).length).toBe(3);
+    expect(syntax(cold).some((l) => l.startsWith('app/bad.py:1:') && /python \d/.test(l))).toBe(true);
+    expect(syntax(warm)).toEqual(syntax(cold));
+    expect(syntax(off)).toEqual(syntax(cold));
+    // The verdicts are really read: a validly written one that says otherwise is what is reported
+    // (for the same blob under another path too: the verdict is about the bytes).
+    const text = readFileSync(cacheFile(), 'utf8');
+    const seg = JSON.parse(text.split('\n')[0]!) as { ctx: string[]; recs: unknown[][] };
+    const forged = ResultCache.open(cacheFile());
+    const yamlOid = repo.git('rev-parse', ':deploy/bad.yaml').trim();
+    const rec = seg.recs.find((r) => String(r[0]) === `yaml\0\0${yamlOid}`)!;
+    expect(rec).toBeDefined();
+    forged.put(seg.ctx[rec[1] as number]!, String(rec[0]), [{ message: 'from the cache', line: 7, column: 3 }]);
+    forged.save();
+    repo.write('deploy/copy.yaml', 'a: b: c\n');
+    const replayed = syntax(await run());
+    expect(replayed).toContain('deploy/bad.yaml:7: deploy/bad.yaml does not parse as YAML: from the cache');
+    expect(replayed).toContain('deploy/copy.yaml:7: deploy/copy.yaml does not parse as YAML: from the cache');
+    expect(syntax(await run({ SAFETY_GATE_CACHE: 'off' })).filter((l) => l.startsWith('deploy/bad.yaml'))).toEqual(syntax(cold).filter((l) => l.startsWith('deploy/bad.yaml')));
+  });
+
   it('a tampered cache file is ignored and rebuilt', async () => {
     config();
     repo.commitAll('base');

@@ -42,6 +42,13 @@ const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
  */
 export const CACHEABLE_RULES: ReadonlySet<string> = new Set(['agent-mode', 'generated-file', 'image-pinning', 'live-endpoint', 'readable-content', 'replicas', 'secrets']);
 
+/**
+ * Rules given a verdict store (RuleContext.verdicts) over this cache, under a context of their
+ * own: import-hygiene keeps what each parse check said of each blob (per language, and for
+ * Python per interpreter version), so content this server has judged is not compiled again.
+ */
+export const VERDICT_RULES: ReadonlySet<string> = new Set(['import-hygiene']);
+
 /** `SAFETY_GATE_CACHE=off` (or 0, false, no) turns the result cache off for a run. */
 export function resultCacheEnabled(env: NodeJS.ProcessEnv): boolean {
   const v = (env.SAFETY_GATE_CACHE ?? '').trim().toLowerCase();

@@ -75,3 +75,33 @@ describe('markSuperseded', () => {
     expect([c1, c2, c3].map((c) => !!c.superseded)).toEqual([false, true, false]);
   });
 });
+
+describe('markSuperseded: tags and merges', () => {
+  it('an annotated tag lands where it peels to: the versions it holds stay checked, the rest are marked', () => {
+    const changes = [change('c1', 'a.py'), change('c2', 'a.py'), change('c3', 'a.py')];
+    const tag = { ...ref('refs/tags/v1', 'tagobj', 'tag'), peeled: { oid: 'c2', type: 'commit' as const } };
+    markSuperseded(cs([commit('c1', ['base']), commit('c2', ['c1']), commit('c3', ['c2'])], changes, [tag, ref('refs/heads/main', 'c3')]));
+    expect(changes.map((c) => !!c.superseded)).toEqual([true, false, false]);
+  });
+
+  it('a tag peeled to a tree marks as if it were not there (its content is a pseudo commit of its own)', () => {
+    const changes = [change('c1', 'a.py'), change('c2', 'a.py')];
+    const tag = { ...ref('refs/tags/t', 'tagobj', 'tag'), peeled: { oid: 'tree1', type: 'tree' as const } };
+    markSuperseded(cs([commit('c1', ['base']), commit('c2', ['c1'])], changes, [tag]));
+    expect(changes.map((c) => !!c.superseded)).toEqual([true, false]);
+  });
+
+  it('a merge that keeps a version while its other side changed the path lands that version', () => {
+    // x forks from c1 and changes a.py; m merges c2 (a.py as c1 left it) and x, keeping c1's
+    // a.py: m's combined diff does not list a.py, and c1's version is what m holds.
+    const changes = [change('c1', 'a.py'), change('c2', 'b.py'), change('x', 'a.py')];
+    markSuperseded(cs([commit('c1', ['base']), commit('c2', ['c1']), commit('x', ['c1']), commit('m', ['c2', 'x'])], changes));
+    expect(changes.map((c) => !!c.superseded)).toEqual([false, false, false]);
+  });
+
+  it('a merge that changes the path again supersedes both sides', () => {
+    const changes = [change('c1', 'a.py'), change('x', 'a.py'), change('m', 'a.py')];
+    markSuperseded(cs([commit('c1', ['base']), commit('c2', ['c1']), commit('x', ['c1']), commit('m', ['c2', 'x'])], changes));
+    expect(changes.map((c) => !!c.superseded)).toEqual([true, true, false]);
+  });
+});

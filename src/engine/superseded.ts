@@ -1,38 +1,49 @@
-// Marks file versions that do not land: a version is superseded only when, on the way from its
-// commit to EVERY ref tip of the change set that contains it, a later commit changes the path
+// Marks file versions that do not land: a version is superseded only when EVERY way from its
+// commit to a ref tip of the change set passes through a later commit that changes the path
 // again. A push of many refs lands each ref's own history, so a broken version that one ref
-// points at is reported even when another branch of the same push fixes it.
+// points at is reported even when another branch of the same push fixes it; and a merge that
+// keeps this version while the other side changed the path does not hide it either (the merge's
+// combined diff does not list a path it takes unchanged from one parent).
 //
 // Ref tips are the commits no other commit of the change set descends from, plus every
-// commit a ref update names directly. An annotated tag names a tag object, not a commit: when
-// one is pushed, where it lands is not known here, so nothing is marked (every version is
-// checked — more findings, never fewer).
+// commit a ref update names, directly or through annotated tags (a tag object peeled to its
+// commit: `RefUpdate.peeled`, resolved by the source). A ref whose target is not known here
+// (not peeled) marks nothing: every version is checked — more findings, never fewer.
 //
 // Versions are judged by content: when the same blob at the same path lands anywhere, no copy
 // of it is marked (the engine reads each (blob, path) once).
 import type { ChangeSet } from '../changeset/types.js';
 
-// Ancestor sets as bitsets: n²/8 bytes, 0.5 MB for 2,000 commits. Past this size nothing is
+// Ancestor sets as bitsets: n²/8 bytes, 8 MB for 8,000 commits. Past this size nothing is
 // marked, which only means every version is checked.
 const MAX_COMMITS = 8000;
 
 export function markSuperseded(cs: ChangeSet): void {
   const n = cs.commits.length;
   if (n < 2 || n > MAX_COMMITS) return;
-  if (cs.refs.some((r) => r.kind !== 'delete' && r.targetType !== 'commit' && r.targetType !== null)) return;
   const index = new Map<string, number>();
   cs.commits.forEach((c, i) => {
     if (c.oid) index.set(c.oid, i);
   });
+  const tips = new Set<number>();
+  for (const r of cs.refs) {
+    if (r.kind === 'delete') continue;
+    // Where an annotated tag lands is the commit it peels to; not peeled: not known, mark nothing.
+    const target = r.targetType === 'commit' ? r.newOid : r.peeled ? (r.peeled.type === 'commit' ? r.peeled.oid : null) : undefined;
+    if (target === undefined) return;
+    if (target === null) continue; // a tree or blob: its pseudo commit holds its content (a tip of its own)
+    const t = index.get(target);
+    if (t !== undefined) tips.add(t);
+  }
   const words = Math.ceil(n / 32);
   const anc = new Uint32Array(n * words);
-  const hasChild = new Uint8Array(n);
+  const children: number[][] = Array.from({ length: n }, () => []);
   // Commits come oldest first (topological), so parents are done before their children.
   cs.commits.forEach((c, i) => {
     for (const p of c.parents) {
       const j = index.get(p);
       if (j === undefined) continue;
-      hasChild[j] = 1;
+      children[j]!.push(i);
       for (let w = 0; w < words; w++) anc[i * words + w]! |= anc[j * words + w]!;
       anc[i * words + (j >> 5)]! |= 1 << (j & 31);
     }
@@ -40,12 +51,12 @@ export function markSuperseded(cs: ChangeSet): void {
   const isAncestor = (a: number, d: number) => (anc[d * words + (a >> 5)]! & (1 << (a & 31))) !== 0;
   /** a is d or an ancestor of d. */
   const reaches = (a: number, d: number) => a === d || isAncestor(a, d);
-
-  const tips = new Set<number>();
-  for (let i = 0; i < n; i++) if (!hasChild[i]) tips.add(i);
-  for (const r of cs.refs) {
-    const t = index.get(r.newOid);
-    if (t !== undefined) tips.add(t);
+  for (let i = 0; i < n; i++) if (children[i]!.length === 0) tips.add(i);
+  // A merge below a commit is the only way two of its ways to a tip can differ: without one,
+  // "some later change reaches every tip" already means "every way passes through one".
+  const mergeBelow = new Uint8Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    for (const c of children[i]!) if (cs.commits[c]!.parents.length > 1 || mergeBelow[c]) mergeBelow[i] = 1;
   }
 
   // For each path: the commits that change it (as new or old path).
@@ -62,6 +73,30 @@ export function markSuperseded(cs: ChangeSet): void {
     note(ch.path, i);
     if (ch.oldPath !== ch.path) note(ch.oldPath, i);
   }
+  const stamp = new Uint32Array(n);
+  let generation = 0;
+  /** Whether some tip is reached from `i` without passing a commit of `changers` (other than `i`): each commit visited once. */
+  const landsFrom = (i: number, changers: ReadonlySet<number>): boolean => {
+    generation++;
+    const stack = [i];
+    stamp[i] = generation;
+    while (stack.length > 0) {
+      const j = stack.pop()!;
+      if (tips.has(j)) return true;
+      for (const c of children[j]!) {
+        if (stamp[c] === generation || changers.has(c)) continue;
+        stamp[c] = generation;
+        stack.push(c);
+      }
+    }
+    return false;
+  };
+  const changerSets = new Map<string, Set<number>>();
+  const changersOf = (path: string) => {
+    let s = changerSets.get(path);
+    if (!s) changerSets.set(path, (s = new Set(touching.get(path))));
+    return s;
+  };
   const landed = new Set<string>();
   for (const ch of cs.changes) {
     const i = ch.commit ? index.get(ch.commit) : undefined;
@@ -78,6 +113,8 @@ export function markSuperseded(cs: ChangeSet): void {
         }
       }
     }
+    // ... on every way there, not only on one (a merge can take this version from its side).
+    if (superseded && mergeBelow[i]) superseded = !landsFrom(i, changersOf(ch.path));
     if (superseded) ch.superseded = true;
     else if (ch.newOid) landed.add(`${ch.newOid}\0${ch.path}`);
   }

@@ -76,6 +76,19 @@ export interface RuleContext<O> {
   deadlineAt: number;
   /** Earlier decisions from the audit log this door trusts (the server's own in pre-receive). */
   history: AuditHistory;
+  /**
+   * The door's persistent result cache, for verdicts that depend only on the content a key
+   * names and on this rule's context (its setting, the policy it is judged by, the gate's
+   * build; the engine keys the store by them): e.g. "blob X parses as YAML". Absent when the run
+   * has no cache (SAFETY_GATE_CACHE=off) or the rule is not one the engine gives it to.
+   */
+  verdicts?: VerdictStore;
+}
+
+/** A rule's verdicts by key (see RuleContext.verdicts); a verdict is what the rule would report about that content. */
+export interface VerdictStore {
+  get(key: string): readonly FindingInput[] | undefined;
+  put(key: string, verdict: readonly FindingInput[]): void;
 }
 
 /** A changed file whose new content a rule asked to see. */

@@ -96,6 +96,20 @@ describe('CPython batch compiler', () => {
     expect(r.every((x) => x.status === 'fulfilled' && x.value === null)).toBe(true);
     expect(pool.processes).toBe(1);
   });
+  it.skipIf(!hasPython)('room() holds a caller while more than maxOutstandingBytes wait for answers, and lets it go as they come', async () => {
+    const pool = new PythonCompilerPool({ maxProcesses: 1, maxOutstandingBytes: 64 });
+    const big = Buffer.from(`x = "${'a'.repeat(200)}"\n`);
+    await pool.room(); // nothing sent yet
+    const first = pool.compile(big);
+    let released = false;
+    const waited = pool.room().then(() => (released = true));
+    await Promise.resolve();
+    expect(released).toBe(false);
+    expect(await first).toBeNull();
+    await waited;
+    expect(released).toBe(true);
+    await pool.close();
+  });
   it('a pool without an interpreter answers unavailable', async () => {
     const pool = new PythonCompilerPool({ command: '/nonexistent/python3', spreadBytes: 1 });
     const r = await pool.settle([pool.compile(Buffer.from('x = (\n')), pool.compile(Buffer.from('y = (\n'))]);

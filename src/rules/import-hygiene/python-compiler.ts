@@ -82,6 +82,8 @@ export class PythonCompiler {
   private buffered = '';
   private state: 'idle' | 'starting' | 'ready' | 'unavailable' | 'failed' | 'closed' = 'idle';
   private failure: Error | null = null;
+  /** Callers of started() waiting for the version line (or for the interpreter to be given up). */
+  private starting: (() => void)[] = [];
   private exited: Promise<void> | null = null;
   private t0 = 0;
   version: string | null = null;
@@ -172,6 +174,7 @@ export class PythonCompiler {
           return;
         }
         this.state = 'ready';
+        this.wakeStarted();
         continue;
       }
       const p = this.queue.shift();
@@ -181,7 +184,24 @@ export class PythonCompiler {
     }
   }
 
+  private wakeStarted(): void {
+    for (const wake of this.starting.splice(0)) wake();
+  }
+
+  /** Starts the interpreter if need be; resolves once its version is known or it is not used. */
+  async started(): Promise<void> {
+    if (this.state === 'idle') this.start();
+    if (this.state !== 'starting') return;
+    this.ref();
+    try {
+      await new Promise<void>((resolve) => this.starting.push(resolve));
+    } finally {
+      this.unref();
+    }
+  }
+
   private giveUp(reason: string): void {
+    this.wakeStarted();
     this.state = 'unavailable';
     this.unavailableReason = reason;
     for (const p of this.queue.splice(0)) p.resolve('unavailable');
@@ -189,6 +209,7 @@ export class PythonCompiler {
   }
 
   private fail(e: Error): void {
+    this.wakeStarted();
     if (this.state === 'failed') return;
     this.state = 'failed';
     this.failure = e;
@@ -218,6 +239,11 @@ export class PythonCompiler {
     this.ref();
   }
 
+  /** Undo keepAlive (the run may end without waiting for this process again). */
+  letGo(): void {
+    this.unref();
+  }
+
   /** Wait for every answer (keeping the run alive meanwhile), then end the process. */
   async settle<T>(answers: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
     this.ref();
@@ -243,6 +269,8 @@ export interface PythonCompilerPoolOptions extends PythonCompilerOptions {
   maxProcesses?: number;
   /** Bytes queued on the busiest interpreter before another one starts (default 2 MiB). */
   spreadBytes?: number;
+  /** Bytes sent and not yet answered, over every interpreter, past which `room()` waits (default 8 MiB). */
+  maxOutstandingBytes?: number;
 }
 
 /**
@@ -259,11 +287,30 @@ export class PythonCompilerPool {
   private readonly seen = new Map<string, Promise<CompileAnswer | 'unavailable'>>();
   private readonly max: number;
   private readonly spread: number;
+  private readonly maxOutstanding: number;
+  private outstanding = 0;
+  private waiting: (() => void)[] = [];
 
   constructor(private readonly opts: PythonCompilerPoolOptions = {}) {
     const cores = typeof availableParallelism === 'function' ? availableParallelism() : 1;
     this.max = Math.max(1, opts.maxProcesses ?? Math.min(2, cores));
     this.spread = opts.spreadBytes ?? 2 << 20;
+    this.maxOutstanding = opts.maxOutstandingBytes ?? 8 << 20;
+  }
+
+  /**
+   * Resolves once the bytes sent and not yet answered are under maxOutstandingBytes: a caller
+   * that awaits it before each compile() keeps the sources waiting in pipes bounded (a whole
+   * history holds ~200 MB of Python, which node reads faster than python compiles it).
+   */
+  async room(): Promise<void> {
+    if (this.outstanding < this.maxOutstanding || this.first.unavailable) return;
+    for (const w of this.workers) w.c.keepAlive();
+    try {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } finally {
+      for (const w of this.workers) w.c.letGo();
+    }
   }
 
   private get first(): PythonCompiler {
@@ -273,6 +320,12 @@ export class PythonCompilerPool {
 
   get unavailable(): boolean {
     return this.first.unavailable;
+  }
+
+  /** The interpreter's version once it has started (null: none is used, check in-process). */
+  async startedVersion(): Promise<string | null> {
+    await this.first.started();
+    return this.first.unavailable ? null : this.first.version;
   }
 
   get version(): string | null {
@@ -309,8 +362,11 @@ export class PythonCompilerPool {
     }
     const size = source.length + 16;
     w.outstanding += size;
+    this.outstanding += size;
     const done = () => {
       w.outstanding -= size;
+      this.outstanding -= size;
+      if (this.outstanding < this.maxOutstanding) for (const wake of this.waiting.splice(0)) wake();
     };
     const answer = w.c.compile(source);
     answer.then(done, done);

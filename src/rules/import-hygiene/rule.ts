@@ -143,6 +143,8 @@ interface PendingPython {
   answer: Promise<CompileAnswer | 'unavailable'>;
   path: string;
   oid: string;
+  /** Where its verdict is kept (RuleContext.verdicts), when there is a store. */
+  verdictKey: string | null;
   /** Position of the first NUL byte (CPython 3.11 reports none). */
   nul: { line: number; column: number } | null;
   report: Report;
@@ -225,6 +227,25 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
     const pendingRelative: PendingRelative[] = [];
     const handled = new Set<string>();
 
+    // Verdicts kept across runs (the server's result cache): a parse check's answer depends on
+    // the bytes, the language (and TS/JS dialect) and the options the store
+    // is keyed by, and for Python on the interpreter's version. Shell is not kept (bash's
+    // version is not part of the key).
+    const verdicts = ctx.verdicts ?? null;
+    // TS/JS: the name's suffix fixes the dialect (.tsx, .d.ts, .mjs: readers/parse-check/typescript.ts).
+    const verdictKey = (lang: ParseLanguage, path: string, oid: string) =>
+      `${lang}\0${lang === 'typescript' || lang === 'javascript' ? (/(?:\.d(?:\.[^./]+)?)?\.[^./]*$/.exec(path)?.[0] ?? '').toLowerCase() : ''}\0${oid}`;
+    /** Reports a kept verdict; false when there is none. */
+    const replayVerdict = (key: string | null, report: Report, path: string, lang: ParseLanguage): boolean => {
+      const v = key !== null ? verdicts?.get(key) : undefined;
+      if (!v) return false;
+      for (const p of v) reportSyntax(report, path, lang, p.line ?? 1, p.column ?? 1, p.message);
+      return true;
+    };
+    const keepVerdict = (key: string | null, problem: { line: number; column: number; message: string } | null) => {
+      if (key !== null && verdicts) verdicts.put(key, problem ? [problem] : []);
+    };
+
     const reportSyntax = (report: Report, path: string, lang: ParseLanguage, line: number, column: number, message: string) =>
       report({
         subRule: 'syntax',
@@ -236,17 +257,27 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       });
 
     const builtinPython = async (blob: Blob, path: string, report: Report) => {
+      const key = verdicts ? `python:builtin\0\0${blob.oid}` : null;
+      if (replayVerdict(key, report, path, 'python')) return;
       const p = await checkPython(blob);
-      if (!p) return;
-      const pos = blob.position(p.offset);
+      const pos = p ? blob.position(p.offset) : null;
+      keepVerdict(key, p && pos ? { line: pos.line, column: pos.column, message: p.message } : null);
+      if (!p || !pos) return;
       reportSyntax(report, path, 'python', pos.line, pos.column, p.message);
     };
 
     /** Gate A for one Python version: CPython's compiler when there is one, else in-process. */
     const checkPythonVersion = async (blob: Blob, path: string, report: Report) => {
       if (!compiler || compiler.unavailable) return builtinPython(blob, path, report);
+      // A kept verdict is the verdict of that interpreter version: the version is known once it has started.
+      const version = verdicts ? await compiler.startedVersion() : null;
+      if (verdicts && version === null) return builtinPython(blob, path, report);
+      const key = version !== null ? `python:${version}\0\0${blob.oid}` : null;
+      if (replayVerdict(key, report, path, 'python')) return;
       const nulAt = blob.text.indexOf('\0');
-      pendingPython.push({ answer: compiler.compile(blob.bytes, blob.oid), path, oid: blob.oid, nul: nulAt === -1 ? null : blob.position(nulAt), report });
+      // Sources wait in the pipe at most a few MiB at a time (memory flat in the push).
+      await compiler.room();
+      pendingPython.push({ answer: compiler.compile(blob.bytes, blob.oid), path, oid: blob.oid, verdictKey: key, nul: nulAt === -1 ? null : blob.position(nulAt), report });
     };
 
     const relativeImports = async (blob: Blob, file: FileView, report: Report) => {
@@ -291,10 +322,12 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
             // .sh/.bash files and sh/bash shebangs; a .sh file with a zsh/ksh shebang is not bash.
             if (!blob.text.startsWith('#!') || isShellShebang(blob.text)) pendingShell.push({ bytes: blob.bytes, path, report });
           } else {
-            const p = await parseProblem(blob, path, lang);
-            if (p) {
-              const pos = p.line !== undefined ? { line: p.line, column: p.column ?? 1 } : blob.position(p.offset);
-              reportSyntax(report, path, lang, pos.line, pos.column, p.message);
+            const key = verdicts ? verdictKey(lang, path, blob.oid) : null;
+            if (!replayVerdict(key, report, path, lang)) {
+              const p = await parseProblem(blob, path, lang);
+              const pos = p ? (p.line !== undefined ? { line: p.line, column: p.column ?? 1 } : blob.position(p.offset)) : null;
+              keepVerdict(key, p && pos ? { line: pos.line, column: pos.column, message: p.message } : null);
+              if (p && pos) reportSyntax(report, path, lang, pos.line, pos.column, p.message);
             }
           }
         }
@@ -360,7 +393,10 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
               throw new GateError('internal', importHygieneMsg.pythonCheckFailed(p.path, (r.reason as Error).message), importHygieneMsg.pythonCheckFailedHint);
             }
             const a = r.value;
-            if (a === null) continue;
+            if (a === null) {
+              keepVerdict(p.verdictKey, null);
+              continue;
+            }
             if (a === 'unavailable') {
               const blob = await ctx.git.readBlob(p.oid);
               if (blob) await builtinPython(blob, p.path, p.report);
@@ -369,7 +405,9 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
             const line = a.line ?? p.nul?.line ?? 1;
             const column = a.line === null ? (p.nul?.column ?? 1) : Math.max(1, a.column ?? 1);
             const what = a.kind === 'SyntaxError' || a.kind === 'ValueError' ? '' : `${a.kind}: `;
-            reportSyntax(p.report, p.path, 'python', line, column, `${what}${a.message} (python ${compiler.version})`);
+            const message = `${what}${a.message} (python ${compiler.version})`;
+            keepVerdict(p.verdictKey, { line, column, message });
+            reportSyntax(p.report, p.path, 'python', line, column, message);
           }
         } else if (compiler) {
           await compiler.close();

@@ -8,6 +8,7 @@
 // Lines starting with #, //, ; or <!-- are comments, ` #` / ` //` start a trailing comment
 // outside quotes, and template comments ({{/* … */}}, {# … #}) are blanked. `K == V` comparisons and `$K` references are not assignments.
 import type { Assignment } from './types.js';
+import { interpolationExpr } from './expr.js';
 import { evaluateDefaults, positionsOf } from './values.js';
 
 export function readLines(text: string, names: ReadonlySet<string>, pos = positionsOf(text)): Assignment[] {
@@ -29,7 +30,8 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
     const ev = evaluateDefaults(raw);
     const k = pos(keyOffset);
     const v = pos(valueOffset);
-    out.push({ key, value: ev.value, dynamic: ev.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+    const expr = ev.dynamic || raw !== ev.value ? interpolationExpr(raw) : undefined;
+    out.push({ key, value: ev.value, dynamic: ev.dynamic, ...(expr && { expr }), line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
   };
 
   const nameValue = new Map<string, RegExp>();
@@ -68,6 +70,8 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
         if (q === '"' || q === "'") {
           const close = code.indexOf(q, j + 1);
           raw = close === -1 ? code.slice(j + 1) : code.slice(j + 1, close);
+        } else if (code.startsWith('{{', j)) {
+          raw = templateToken(code.slice(j));
         } else {
           const m = /^[^\s,;}\])]*/.exec(code.slice(j))!;
           raw = m[0].replace(/["'`]+$/, '');
@@ -109,7 +113,14 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
   });
 }
 
+/** A Go/Jinja template action (`{{ .Values.mode | quote }}`) with what is glued to it. */
+function templateToken(s: string): string {
+  const end = s.indexOf('}}');
+  return end === -1 ? s : s.slice(0, end + 2) + /^[^\s,;]*/.exec(s.slice(end + 2))![0];
+}
+
 function valueToken(s: string): string {
+  if (s.startsWith('{{')) return templateToken(s);
   const q = s[0];
   if (q === '"' || q === "'") {
     const close = s.indexOf(q, 1);

@@ -2,6 +2,7 @@
 // .properties, systemd units, Makefiles, unknown files) and for files whose structural parse
 // failed (a broken YAML or JSON, a Helm template). It looks only for the given setting names:
 //   K=V  K = "V"  K: V  K := V  K ?= V  export K=V  - K=V  "K": "V"  Environment="K=V"
+//   set -gx K V (fish)  setenv K V (csh)
 //   ${K:=V} ${K:-V}
 //   name: K  followed by  value: V  in the same list item (Kubernetes env lists), or on one line
 //     ({name: K, value: V})
@@ -61,7 +62,17 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
         if (code[j] === ']') j++;
         while (code[j] === ' ' || code[j] === '\t') j++;
         const op = /^(:=|\?=|\+=|=(?!=)|:(?=[ \t"']|$))/.exec(code.slice(j));
-        if (!op) continue;
+        if (!op) {
+          // fish `set -gx K V` / `set -x K V`, csh/tcsh `setenv K V`: the word after the name
+          const cmd = /^\s*(?:set\s+((?:-[A-Za-z]+\s+)*)|setenv\s+)$/.exec(code.slice(0, idx));
+          const word = /^[ \t]+("[^"]*"|'[^']*'|[^\s;#]+)/.exec(code.slice(idx + name.length));
+          if (cmd && word && !/[eqn]/.test(cmd[1] ?? '')) {
+            const w = word[1]!;
+            const quoted = w[0] === '"' || w[0] === "'";
+            emit(name, ln.start + idx, ln.start + idx + name.length + word[0].length - w.length + (quoted ? 1 : 0), quoted ? w.slice(1, -1) : w, 'line-set');
+          }
+          continue;
+        }
         j += op[0].length;
         while (code[j] === ' ' || code[j] === '\t') j++;
         const valueStart = j;

@@ -210,7 +210,8 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               attributes, plist <key>K</key><string>V</string>; comments never match;
               character references and the DOCTYPE's internal entities expanded (in key=
               attributes too)
-  other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs), also used
+  other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs, fish
+              set -gx K V, csh setenv K V), also used
               when a YAML or JSON file does not parse (a Helm template)
 Encodings: UTF-16/UTF-32 (BOM or NUL pattern), a UTF-8 BOM, NUL bytes in text and lone CR line
 ends are read like the file's consumer reads them (see readable-content for what is not text).

@@ -7,6 +7,7 @@
 //   heredocs holding JSON (ECS container_definitions) are read as JSON.
 // A value is judged only when it is one literal: `"${var.x}"`, `var.x`, `"a" + b` are dynamic
 // or skipped.
+import { cat, lit, shown, substitute, type ValueExpr } from './expr.js';
 import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { parseJsonTree } from './json.js';
@@ -20,18 +21,46 @@ interface Tok {
   start: number;
   dynamic?: boolean;
   bodyStart?: number;
+  /** A string's parts: literal text and `${…}` interpolations as expressions. */
+  parts?: ValueExpr[];
 }
 
 export function readHcl(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
   const toks = tokenize(text);
   const out: Assignment[] = [];
-  const emit = (key: Tok, keyName: string, val: Tok, syntax: string) => {
+  const emit = (key: Tok, keyName: string, val: Tok, syntax: string, expr?: ValueExpr) => {
     if (!keep(keyName)) return;
     const k = pos(key.start);
     const v = pos(val.start);
-    out.push({ key: keyName, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+    if (expr && expr.k !== 'lit') {
+      const sh = shown(expr);
+      out.push({
+        key: keyName,
+        value: val.kind === 'string' ? val.value : sh.value,
+        dynamic: sh.dynamic,
+        expr,
+        line: v.line,
+        column: v.column,
+        keyLine: k.line,
+        keyColumn: k.column,
+        syntax,
+      });
+    } else
+      out.push({
+        key: keyName,
+        value: expr?.k === 'lit' ? expr.v : val.value,
+        dynamic: expr ? false : !!val.dynamic,
+        line: v.line,
+        column: v.column,
+        keyLine: k.line,
+        keyColumn: k.column,
+        syntax,
+      });
   };
-  const frames: { open: string; attrs: Map<string, { key: Tok; val: Tok }>; variable: Tok | null }[] = [];
+  /** In-file `variable "x" { default = … }` and `locals { x = … }` (every name, watched or not). */
+  const varDefaults = new Map<string, ValueExpr>();
+  const locals = new Map<string, ValueExpr>();
+  const frames: { open: string; attrs: Map<string, { key: Tok; val: Tok; expr?: ValueExpr }>; variable: Tok | null; locals: boolean }[] = [];
   /** Index of the next significant (non-newline) token after i, or -1. */
   const sig = (i: number): number => {
     for (let j = i + 1; j < toks.length; j++) if (toks[j]!.kind !== 'nl') return j;
@@ -70,7 +99,9 @@ export function readHcl(text: string, pos = positionsOf(text), keep: Keep = keep
         const strip = /^<<-/.test(text.slice(tok.start, tok.start + 3));
         const indent = strip ? Math.min(...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length)) : 0;
         const value = lines.map((l) => l.slice(indent)).join('\n');
-        emit(key, key.value, { ...tok, value, start: tok.bodyStart!, dynamic: /[$%]\{/.test(body) }, 'hcl-heredoc');
+        const hv: Tok = { ...tok, value, start: tok.bodyStart!, dynamic: /[$%]\{/.test(body) };
+        emit(key, key.value, hv, 'hcl-heredoc');
+        frames[frames.length - 1]?.attrs.set(key.value, { key, val: { ...hv, kind: 'string' } });
       }
       continue;
     }
@@ -79,22 +110,26 @@ export function readHcl(text: string, pos = positionsOf(text), keep: Keep = keep
       const label = toks[t - 1];
       const block = toks[t - 2];
       const variable = tok.value === '{' && label?.kind === 'string' && block?.kind === 'ident' && block.value === 'variable' ? label : null;
-      frames.push({ open: tok.value, attrs: new Map(), variable });
+      const isLocals = tok.value === '{' && label?.kind === 'ident' && label.value === 'locals' && (!block || block.kind === 'nl');
+      frames.push({ open: tok.value, attrs: new Map(), variable, locals: isLocals });
       continue;
     }
     if (tok.kind === 'punct' && (tok.value === '}' || tok.value === ']')) {
       const f = frames.pop();
       if (f?.variable) {
         const def = f.attrs.get('default');
-        if (def) emit(f.variable, f.variable.value, def.val, 'hcl-variable-default');
+        if (def) {
+          varDefaults.set(f.variable.value, def.expr ?? lit(def.val.value));
+          emit(f.variable, f.variable.value, def.val, 'hcl-variable-default', def.expr);
+        }
       }
       if (f && f.open === '{') {
         const name = f.attrs.get('name');
         const value = f.attrs.get('value');
         if (name && value && name.val.kind === 'string' && !name.val.dynamic) {
           const full = name.val.value;
-          emit(name.val, full, value.val, 'hcl-name-value');
-          if (full.includes('.')) emit(name.val, full.slice(full.lastIndexOf('.') + 1), value.val, 'hcl-name-value');
+          emit(name.val, full, value.val, 'hcl-name-value', value.expr);
+          if (full.includes('.')) emit(name.val, full.slice(full.lastIndexOf('.') + 1), value.val, 'hcl-name-value', value.expr);
         }
       }
       continue;
@@ -107,16 +142,220 @@ export function readHcl(text: string, pos = positionsOf(text), keep: Keep = keep
     const vi = sig(t + 1);
     if (vi === -1) continue;
     const val = toks[vi]!;
-    const literal = val.kind === 'string' || val.kind === 'number' || (val.kind === 'ident' && /^(true|false)$/.test(val.value));
-    if (!literal) continue;
-    const ai = sig(vi);
-    const after = ai === -1 ? undefined : toks[ai];
-    if (after && after.kind === 'punct' && !/^[,}\])]$/.test(after.value)) continue; // an expression, not one literal
+    if (val.kind === 'heredoc' || (val.kind === 'punct' && (val.value === '{' || val.value === '['))) continue;
+    // The value as Terraform computes it from literals, variables, locals and the pure
+    // functions (parseValue); one that is none of those is unknown.
+    const parsed = parseValue(toks, vi);
+    if (!parsed) continue;
+    const after = toks[parsed.next];
+    if (after && after.kind !== 'nl' && !(after.kind === 'punct' && /^[,}\])]$/.test(after.value))) continue; // not one expression
+    const isNull = val.kind === 'ident' && val.value === 'null' && parsed.next === vi + 1;
+    const plainLiteral = val.kind === 'string' || val.kind === 'number' || (val.kind === 'ident' && /^(true|false)$/.test(val.value));
+    const expr = parsed.e.k === 'lit' && plainLiteral && parsed.next === vi + 1 && !val.parts ? undefined : parsed.e;
     const frame = frames[frames.length - 1];
-    if (frame) frame.attrs.set(tok.value, { key: tok, val });
-    emit(tok, tok.value, val, 'hcl');
+    if (frame) frame.attrs.set(tok.value, { key: tok, val, expr });
+    if (isNull) continue; // null: the argument is unset
+    if (frame?.locals) {
+      locals.set(tok.value, expr ?? lit(val.value));
+      emit(tok, tok.value, val, 'hcl-local', expr);
+    } else emit(tok, tok.value, val, 'hcl', expr);
   }
-  return out;
+  // References the file itself answers: a variable's default (unless a tfvars file sets it:
+  // references.ts), a local's value.
+  if (varDefaults.size === 0 && locals.size === 0) return out;
+  const inFile = (e: ValueExpr): ValueExpr => {
+    // locals first (a local may name another local or a variable), then variables' defaults
+    for (let pass = 0; pass < 4; pass++) e = substitute(e, (r) => (r.ns === 'tf-local' ? locals.get(r.name) : undefined));
+    return substitute(e, (r) => {
+      const d = r.ns === 'tf-var' ? varDefaults.get(r.name) : undefined;
+      return d ? { k: 'default', of: r, fallback: d, whenEmpty: false } : undefined;
+    });
+  };
+  return out.map((a) => {
+    if (!a.expr) return a;
+    const e = inFile(a.expr);
+    return { ...a, expr: e, dynamic: shown(e).dynamic };
+  });
+}
+
+/** Terraform's pure functions the evaluator knows: the rest are unknown. */
+function applyHcl(name: string, args: Parsed[]): ValueExpr {
+  const a = args.map((x) => x.e);
+  switch (name) {
+    case 'coalesce':
+      // the first argument that is neither null nor ""
+      return a.length === 0 ? UNKNOWN : a.reduceRight((acc, x) => ({ k: 'default', of: x, fallback: acc, whenEmpty: true }));
+    case 'try':
+      // the first argument that evaluates without an error: an unknown one may fail
+      return a.length === 0 ? UNKNOWN : a.reduceRight((acc, x) => (x.k === 'unknown' ? { k: 'any', of: [x, acc] } : x));
+    case 'lookup': {
+      const [m, k, d] = args;
+      if (m?.obj && k?.e.k === 'lit') {
+        const hit = m.obj.get(k.e.v);
+        if (hit) return hit;
+        return d ? d.e : UNKNOWN;
+      }
+      return d ? { k: 'default', of: UNKNOWN, fallback: d.e, whenEmpty: false } : UNKNOWN;
+    }
+    case 'upper':
+    case 'lower':
+    case 'trimspace':
+    case 'tostring':
+    case 'chomp':
+    case 'nonsensitive':
+    case 'sensitive':
+      return a[0] ?? UNKNOWN;
+    case 'join': {
+      const [sep, list] = args;
+      if (sep?.e.k !== 'lit' || !list?.list) return UNKNOWN;
+      const parts: ValueExpr[] = [];
+      list.list.forEach((x, i) => {
+        if (i > 0) parts.push(sep.e);
+        parts.push(x);
+      });
+      return cat(parts);
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+const UNKNOWN: ValueExpr = { k: 'unknown', text: 'a computed value' };
+
+interface Parsed {
+  e: ValueExpr;
+  next: number;
+  obj?: Map<string, ValueExpr>;
+  list?: ValueExpr[];
+}
+
+const isP = (t: Tok | undefined, v: string) => t?.kind === 'punct' && t.value === v;
+
+/** One HCL expression from token i (newlines inside brackets skipped); null when it cannot be delimited. */
+function parseValue(toks: readonly Tok[], i: number, depth = 0): Parsed | null {
+  if (depth > 32) return null;
+  const skipNl = (j: number) => {
+    while (toks[j]?.kind === 'nl') j++;
+    return j;
+  };
+  const primary = (j: number): Parsed | null => {
+    const t = toks[j];
+    if (!t) return null;
+    if (t.kind === 'string') return { e: t.parts ? cat(t.parts) : lit(t.value), next: j + 1 };
+    if (t.kind === 'number') return { e: lit(t.value), next: j + 1 };
+    if (t.kind === 'ident') {
+      if (t.value === 'true' || t.value === 'false') return { e: lit(t.value), next: j + 1 };
+      if (t.value === 'null') return { e: lit(''), next: j + 1 };
+      if (isP(toks[j + 1], '(')) {
+        const args: Parsed[] = [];
+        let k = skipNl(j + 2);
+        while (!isP(toks[k], ')')) {
+          const a = parseValue(toks, k, depth + 1);
+          if (!a) return null;
+          args.push(a);
+          k = skipNl(a.next);
+          if (isP(toks[k], ',')) k = skipNl(k + 1);
+          else if (isP(toks[k], '.') && isP(toks[k + 1], '.'))
+            k = skipNl(k + 3); // expansion `...`
+          else if (!isP(toks[k], ')')) return null;
+        }
+        return { e: applyHcl(t.value, args), next: k + 1 };
+      }
+      let k = j + 1;
+      let path = t.value;
+      let plain = true;
+      for (;;) {
+        if (isP(toks[k], '.') && toks[k + 1]?.kind === 'ident') {
+          path += '.' + toks[k + 1]!.value;
+          k += 2;
+        } else if (isP(toks[k], '.') && (toks[k + 1]?.kind === 'number' || isP(toks[k + 1], '*'))) {
+          plain = false;
+          k += 2;
+        } else if (isP(toks[k], '[')) {
+          const close = matching(toks, k);
+          if (close === -1) return null;
+          plain = false;
+          k = close + 1;
+        } else break;
+      }
+      const m = /^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(path);
+      if (m && plain) return { e: { k: 'ref', ns: m[1] === 'var' ? 'tf-var' : 'tf-local', name: m[2]!, text: path }, next: k };
+      return { e: { k: 'unknown', text: path }, next: k };
+    }
+    if (isP(t, '(')) {
+      const inner = parseValue(toks, skipNl(j + 1), depth + 1);
+      if (!inner) return null;
+      const k = skipNl(inner.next);
+      return isP(toks[k], ')') ? { e: inner.e, next: k + 1 } : null;
+    }
+    if (isP(t, '[')) {
+      const list: ValueExpr[] = [];
+      let k = skipNl(j + 1);
+      while (!isP(toks[k], ']')) {
+        const a = parseValue(toks, k, depth + 1);
+        if (!a) return null;
+        list.push(a.e);
+        k = skipNl(a.next);
+        if (isP(toks[k], ',')) k = skipNl(k + 1);
+        else if (!isP(toks[k], ']')) return null;
+      }
+      return { e: UNKNOWN, next: k + 1, list };
+    }
+    if (isP(t, '{')) {
+      const obj = new Map<string, ValueExpr>();
+      let k = skipNl(j + 1);
+      while (!isP(toks[k], '}')) {
+        const key = toks[k];
+        if (!key || (key.kind !== 'ident' && key.kind !== 'string') || !(isP(toks[k + 1], '=') || isP(toks[k + 1], ':'))) {
+          const close = matching(toks, j);
+          return close === -1 ? null : { e: UNKNOWN, next: close + 1 };
+        }
+        const v = parseValue(toks, skipNl(k + 2), depth + 1);
+        if (!v) return null;
+        obj.set(key.value, v.e);
+        k = skipNl(v.next);
+        if (isP(toks[k], ',')) k = skipNl(k + 1);
+      }
+      return { e: UNKNOWN, next: k + 1, obj };
+    }
+    return null;
+  };
+  const p = primary(i);
+  if (!p) return null;
+  const after = toks[p.next];
+  if (isP(after, '?')) {
+    // cond ? a : b: either
+    const a = parseValue(toks, skipNl(p.next + 1), depth + 1);
+    if (!a || !isP(toks[skipNl(a.next)], ':')) return null;
+    const b = parseValue(toks, skipNl(skipNl(a.next) + 1), depth + 1);
+    if (!b) return null;
+    return { e: { k: 'any', of: [a.e, b.e] }, next: b.next };
+  }
+  if (after?.kind === 'punct' && /^(\+|-|\*|\/|%|==|!=|<|>|<=|>=|&&|\|\|)$/.test(after.value)) {
+    // an operator: the whole expression is computed (arithmetic, comparisons)
+    let k = p.next;
+    while (k < toks.length && toks[k]!.kind !== 'nl' && !(toks[k]!.kind === 'punct' && /^[,}\])]$/.test(toks[k]!.value))) {
+      if (isP(toks[k], '(') || isP(toks[k], '[') || isP(toks[k], '{')) {
+        const c = matching(toks, k);
+        if (c === -1) return null;
+        k = c + 1;
+      } else k++;
+    }
+    return { e: UNKNOWN, next: k };
+  }
+  return p;
+}
+
+/** Index of the bracket closing the one at i, or -1. */
+function matching(toks: readonly Tok[], i: number): number {
+  let depth = 0;
+  for (let j = i; j < toks.length; j++) {
+    const t = toks[j]!;
+    if (t.kind !== 'punct') continue;
+    if (t.value === '(' || t.value === '[' || t.value === '{') depth++;
+    else if ((t.value === ')' || t.value === ']' || t.value === '}') && --depth === 0) return j;
+  }
+  return -1;
 }
 
 function tokenize(text: string): Tok[] {
@@ -149,11 +388,21 @@ function tokenize(text: string): Tok[] {
       i++;
       let v = '';
       let dynamic = false;
+      const parts: ValueExpr[] = [];
+      let litFrom = 0;
       while (i < n && text[i] !== '"' && text[i] !== '\n') {
         const d = text[i]!;
         if (d === '\\') {
+          // HCL escapes: \n \r \t \" \\ \uNNNN \UNNNNNNNN
           const e = text[i + 1];
-          v += e === 'n' ? '\n' : e === 't' ? '\t' : (e ?? '');
+          const hex = e === 'u' ? 4 : e === 'U' ? 8 : 0;
+          const h = hex ? text.slice(i + 2, i + 2 + hex) : '';
+          if (hex && new RegExp(`^[0-9A-Fa-f]{${hex}}$`).test(h) && parseInt(h, 16) <= 0x10ffff) {
+            v += String.fromCodePoint(parseInt(h, 16));
+            i += 2 + hex;
+            continue;
+          }
+          v += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : (e ?? '');
           i += 2;
           continue;
         }
@@ -171,11 +420,16 @@ function tokenize(text: string): Tok[] {
             else if (text[j] === '}' && --depth === 0) break;
           }
           // `${"literal"}` interpolates a constant: HCL evaluates it without any input.
-          const lit = d === '$' ? /^\{~?\s*"([^"\\$%{}]*)"\s*~?\}$/.exec(text.slice(i + 1, j + 1)) : null;
-          if (lit) v += lit[1];
+          const literal = d === '$' ? /^\{~?\s*"([^"\\$%{}]*)"\s*~?\}$/.exec(text.slice(i + 1, j + 1)) : null;
+          if (literal) v += literal[1];
           else {
             dynamic = true;
+            if (v.length > litFrom) parts.push(lit(v.slice(litFrom)));
+            const inner = text.slice(i + 2, j).replace(/^~|~$/g, '');
+            const p = d === '$' ? parseValue(tokenize(inner), 0) : null;
+            parts.push(p && p.next >= tokenize(inner).filter((t) => t.kind !== 'nl').length ? p.e : { k: 'unknown', text: text.slice(i, j + 1) });
             v += text.slice(i, j + 1);
+            litFrom = v.length;
           }
           i = j + 1;
           continue;
@@ -184,7 +438,8 @@ function tokenize(text: string): Tok[] {
         i++;
       }
       i++;
-      toks.push({ kind: 'string', value: v, start, dynamic });
+      if (dynamic && v.length > litFrom) parts.push(lit(v.slice(litFrom)));
+      toks.push(dynamic ? { kind: 'string', value: v, start, dynamic, parts } : { kind: 'string', value: v, start, dynamic });
       continue;
     }
     if (c === '<' && text[i + 1] === '<') {

@@ -4,7 +4,7 @@
 //
 //   format      files                                                        reader
 //   yaml        *.yaml, *.yml (and Kustomize `patch: |` strings)             tree.ts over ../yaml.ts
-//   json        *.json, *.jsonc, *.json5 (JSONC tolerated), *.tf.json        tree.ts over json.ts
+//   json        *.json, *.jsonc (JSONC tolerated), *.tf.json, *.json5 (JSON5) tree.ts over json.ts
 //   dotenv      .env, .env.*, *.env                                          dotenv.ts
 //   dockerfile  Dockerfile, Dockerfile.*, *.dockerfile, Containerfile*       dockerfile.ts
 //   shell       *.sh, *.bash, *.zsh, *.ksh, .envrc, .bashrc, .profile…, sh shebang   shell.ts
@@ -14,7 +14,8 @@
 //   properties  *.properties                                                 properties.ts
 //   toml        *.toml                                                       toml.ts
 //   xml         *.xml, *.config, *.plist                                     xml.ts
-//   lines       anything else (INI, systemd, Makefile…)                      lines.ts
+//   ini         *.ini, *.cfg (configparser: setup.cfg, tox.ini, pytest.ini)  ini.ts
+//   lines       anything else (.conf, systemd, Makefile…)                      lines.ts
 //
 // A YAML or JSON file with a syntax error is read with the line reader (so a broken file or a
 // Helm template still gets `AGENT_MODE: EXECUTE` caught); reporting the parse error itself is
@@ -24,6 +25,7 @@ import { loadYamlDocuments, loadYamlModule, parseYamlText, walkYaml, type YamlNo
 import { readDockerfile } from './dockerfile.js';
 import { readDotenv } from './dotenv.js';
 import { readHcl } from './hcl.js';
+import { readIni } from './ini.js';
 import { parseJsonTree } from './json.js';
 import { readJavaScript } from './javascript.js';
 import { readLines } from './lines.js';
@@ -32,12 +34,13 @@ import { readPython } from './python.js';
 import { readShell } from './shell.js';
 import { readToml } from './toml.js';
 import { readXml } from './xml.js';
-import { dedupe, readTree, scalarMapper } from './tree.js';
+import { JSONISH, dedupe, readTree, scalarMapper } from './tree.js';
 import type { Assignment, Keep, SettingsFormat } from './types.js';
-import { evaluateDefaults, lineStarts, normalizedKeep, positionsOf } from './values.js';
+import { evaluateDefaults, lineStarts, normalizeKey, normalizedKeep, positionsOf } from './values.js';
 
 export type { Assignment, SettingsFormat } from './types.js';
 export { normalizeValue, normalizeKey, evaluateDefaults } from './values.js';
+export { outcomes, type Resolve } from './expr.js';
 export { readDotenv, readDockerfile, readHcl, readJavaScript, readLines, readPython, readShell };
 
 const EXT: Record<string, SettingsFormat> = {
@@ -69,6 +72,8 @@ const EXT: Record<string, SettingsFormat> = {
   env: 'dotenv',
   properties: 'properties',
   toml: 'toml',
+  ini: 'ini',
+  cfg: 'ini',
   xml: 'xml',
   config: 'xml',
   plist: 'xml',
@@ -113,33 +118,83 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
       if (r.errors.length > 0) return lineRead();
       const roots = r.docs.map((d) => d.contents);
       return blob.parseAsync(`settings:yaml:${id}`, async (b) =>
-        dedupe([...readTree(roots, b.text, 'yaml', keep), ...(await embeddedYaml(roots, b.text, keep)), ...(await embeddedFiles(roots, b.text, keep, names))]),
+        // embedded first: a Secret entry's decoded value stands for its base64 text at the same place
+        dedupe([...(await embeddedFiles(roots, b.text, keep, names)), ...readTree(roots, b.text, 'yaml', keep), ...(await embeddedYaml(roots, b.text, keep))]),
       );
     }
     case 'json': {
-      const tree = blob.parse('settings:json-tree', (b) => {
+      const json5 = /\.json5$/i.test(path);
+      const tree = blob.parse(json5 ? 'settings:json5-tree' : 'settings:json-tree', (b) => {
         try {
-          return { root: parseJsonTree(b.readerText), ok: true as const };
+          return { root: parseJsonTree(b.readerText, json5), ok: true as const };
         } catch {
           return { root: null, ok: false as const };
         }
       });
       if (!tree.ok) return lineRead();
-      return blob.parse(`settings:json:${id}`, (b) => readTree([tree.root], b.readerText, 'json', keep));
+      return blob.parse(`settings:json${json5 ? '5' : ''}:${id}`, (b) => readTree([tree.root], b.readerText, 'json', keep));
     }
     case 'lines':
       return lineRead();
-    default:
+    default: {
+      // A value holding JSON that its consumer decodes (pydantic-settings complex fields:
+      // AGENT={"mode": "EXECUTE"} is agent.mode): keys that begin a watched name are read too.
+      const wide = JSON_VALUE_FORMATS.has(format) && /[=:]\s*['"]?\s*[[{]/.test(blob.readerText) ? widen(names, keep) : null;
       return (
         blob.parse(`settings:${format}:${id}`, (b) => {
           try {
-            return READERS[format](b.readerText, keep);
+            const found = READERS[format](b.readerText, wide ?? keep);
+            return wide ? jsonValues(found, keep) : found;
           } catch {
             return null;
           }
         }) ?? lineRead()
       );
+    }
   }
+}
+
+const JSON_VALUE_FORMATS: ReadonlySet<SettingsFormat> = new Set(['dotenv', 'properties', 'ini', 'toml', 'shell', 'dockerfile']);
+
+/** `keep`, and keys a watched name begins with (`AGENT` of agent.mode): a settings model's field. */
+function widen(names: ReadonlySet<string>, keep: Keep): Keep {
+  const watched = [...names].map(normalizeKey);
+  return (k) => {
+    if (keep(k)) return true;
+    const n = normalizeKey(k);
+    return n !== '' && watched.some((w) => w.startsWith(n + '_'));
+  };
+}
+
+/** Watched assignments, and the settings inside values that hold JSON (keys joined to the field's). */
+function jsonValues(found: Assignment[], keep: Keep): Assignment[] {
+  const out: Assignment[] = [];
+  for (const a of found) {
+    if (keep(a.key)) {
+      out.push(a);
+      continue;
+    }
+    if (a.dynamic || !JSONISH.test(a.value)) continue;
+    let root;
+    try {
+      root = parseJsonTree(a.value);
+    } catch {
+      continue;
+    }
+    if (!root || root.kind === 'scalar') continue;
+    for (const b of readTree([root], a.value, 'json', (k) => keep(k) || keep(`${a.key}.${k}`))) {
+      out.push({
+        ...b,
+        key: keep(b.key) ? b.key : `${a.key}.${b.key}`,
+        line: a.line,
+        column: a.column,
+        keyLine: a.keyLine,
+        keyColumn: a.keyColumn,
+        syntax: `json-in-string/${a.syntax}`,
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -194,7 +249,8 @@ const GENERATORS = new Set(['configMapGenerator', 'secretGenerator']);
 /**
  * Config files held in YAML values, read with the reader their name selects:
  *   - ConfigMap / Secret `data` and `stringData` entries named like a config file (`agent.env`,
- *     `settings.json`, `app.properties`, `config.yaml`, …); Secret `data` is base64;
+ *     `settings.json`, `app.properties`, `config.yaml`, …); Secret `data` is base64 (an entry
+ *     named like the setting is its decoded value);
  *   - Kustomize configMapGenerator / secretGenerator `literals: [K=V]`.
  * Positions map into the enclosing file (base64 values: the value's own position).
  */
@@ -209,7 +265,7 @@ async function embeddedFiles(roots: readonly (YamlNode | null)[], text: string, 
   const get = (m: YamlNode | null, k: string) => (m?.kind === 'map' ? (m.pairs.find((p) => p.key === k)?.value ?? null) : null);
   const readEmbedded = async (name: string, s: YamlScalar, base64: boolean) => {
     const format = detectFormat(name);
-    if (format === 'lines' && !/\.(ini|conf|cfg)$/i.test(name)) return;
+    if (format === 'lines' && !/\.conf$/i.test(name)) return;
     let inner = typeof s.value === 'string' ? s.value : s.text;
     if (base64) {
       const b = Buffer.from(inner.replace(/\s+/g, ''), 'base64');
@@ -253,8 +309,16 @@ async function embeddedFiles(roots: readonly (YamlNode | null)[], text: string, 
       for (const field of ['data', 'stringData', 'binaryData']) {
         const data = get(root, field);
         if (data?.kind !== 'map') continue;
+        const base64 = field === 'binaryData' || (field === 'data' && kind.text === 'Secret');
         for (const p of data.pairs) {
-          if (p.key && p.value?.kind === 'scalar') await readEmbedded(p.key, p.value, field === 'binaryData' || (field === 'data' && kind.text === 'Secret'));
+          if (!p.key || p.value?.kind !== 'scalar') continue;
+          await readEmbedded(p.key, p.value, base64);
+          // A base64 entry named like the setting (envFrom secretRef / secretKeyRef): its decoded value.
+          if (base64 && keep(p.key) && typeof p.value.value === 'string') {
+            const at = p.valuePos ?? p.value.pos;
+            const value = Buffer.from(p.value.value.replace(/\s+/g, ''), 'base64').toString('utf8');
+            out.push({ key: p.key, value, dynamic: false, line: at.line, column: at.column, keyLine: p.keyPos.line, keyColumn: p.keyPos.column, syntax: 'secret-data-base64' });
+          }
         }
       }
     }
@@ -336,4 +400,5 @@ const READERS: Record<Exclude<SettingsFormat, 'yaml' | 'json' | 'lines'>, (text:
   properties: (t, k) => readProperties(t, undefined, k),
   toml: (t, k) => readToml(t, undefined, k),
   xml: (t, k) => readXml(t, undefined, k),
+  ini: (t, k) => readIni(t, undefined, k),
 };

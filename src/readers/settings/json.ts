@@ -10,6 +10,9 @@
 import type { YamlMap, YamlNode, YamlPos, YamlScalar, YamlSeq } from '../yaml.js';
 import { lastAtOrBefore, lineStarts } from '../../changeset/lines.js';
 
+/** JSON5 white space beyond JSON's: \v \f, no-break space, BOM, line/paragraph separators, Zs. */
+const J5_SPACE = /[\v\f\u00a0\ufeff\u2028\u2029\p{Zs}]/u;
+
 class JsonError extends Error {
   constructor(
     message: string,
@@ -19,7 +22,12 @@ class JsonError extends Error {
   }
 }
 
-export function parseJsonTree(text: string): YamlNode | null {
+/**
+ * `json5`: read as the json5 package (and the JSON5 spec) reads it: single-quoted strings,
+ * unquoted identifier keys (with \u escapes), \x / \0 / \v escapes and backslash-newline
+ * continuations in strings, hex numbers, +/-, Infinity, NaN, leading/trailing dots, more white space.
+ */
+export function parseJsonTree(text: string, json5 = false): YamlNode | null {
   // The parser moves forward only: keep a line cursor instead of searching for every node.
   const starts = lineStarts(text);
   let cur = 0;
@@ -34,7 +42,7 @@ export function parseJsonTree(text: string): YamlNode | null {
 
   const skip = () => {
     for (;;) {
-      while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+      while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || (json5 && J5_SPACE.test(text[i]!)))) i++;
       if (text[i] === '/' && text[i + 1] === '/') {
         const e = text.indexOf('\n', i);
         i = e === -1 ? n : e;
@@ -52,6 +60,8 @@ export function parseJsonTree(text: string): YamlNode | null {
 
   const str = (): YamlScalar => {
     const start = i;
+    const quote = text[i]!;
+    if (json5 || quote === "'") return str5(quote);
     i++;
     // Fast path: no escape before the closing quote.
     const close = text.indexOf('"', i);
@@ -85,6 +95,71 @@ export function parseJsonTree(text: string): YamlNode | null {
     return { kind: 'scalar', value: v, text: v, source: text.slice(start + 1, i - 1), style: 'QUOTE_DOUBLE', tag: null, pos: P(start), end: i };
   };
 
+  /** A JSON5 string (either quote) or identifier key, decoded as the json5 package does. */
+  const str5 = (quote: string): YamlScalar => {
+    const start = i;
+    let v = '';
+    const esc = (): void => {
+      const e = text[i + 1];
+      if (e === undefined) throw new JsonError('unterminated string', start);
+      if (e === 'u' || e === 'x') {
+        const len = e === 'u' ? 4 : 2;
+        const h = text.slice(i + 2, i + 2 + len);
+        if (!new RegExp(`^[0-9A-Fa-f]{${len}}$`).test(h)) throw new JsonError('bad escape', i);
+        v += String.fromCharCode(parseInt(h, 16));
+        i += 2 + len;
+        return;
+      }
+      if (e === '\r') {
+        i += text[i + 2] === '\n' ? 3 : 2; // line continuation
+        return;
+      }
+      if (e === '\n' || e === '\u2028' || e === '\u2029') {
+        i += 2;
+        return;
+      }
+      if (e === '0' && !/[0-9]/.test(text[i + 2] ?? '')) v += '\0';
+      else if (/[1-9]/.test(e)) throw new JsonError('bad escape', i);
+      else v += ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[e] ?? e;
+      i += 2;
+    };
+    if (quote === '"' || quote === "'") {
+      i++;
+      while (i < n && text[i] !== quote) {
+        const c = text[i]!;
+        if (c === '\n' || c === '\r') throw new JsonError('newline in string', i);
+        if (c === '\\') esc();
+        else {
+          v += c;
+          i++;
+        }
+      }
+      if (i >= n) throw new JsonError('unterminated string', start);
+      i++;
+    } else {
+      // an ES5 IdentifierName (key), \uXXXX escapes allowed
+      while (i < n) {
+        const c = text[i]!;
+        if (c === '\\' && text[i + 1] === 'u') esc();
+        else if (/[$_\p{L}\p{Nl}]/u.test(c) || (v !== '' && /[\p{Mn}\p{Mc}\p{Nd}\p{Pc}\u200c\u200d]/u.test(c))) {
+          v += c;
+          i++;
+        } else break;
+      }
+      if (v === '') throw new JsonError('expected a key', i);
+    }
+    return {
+      kind: 'scalar',
+      value: v,
+      text: v,
+      source: text.slice(start, i),
+      style: quote === "'" ? 'QUOTE_SINGLE' : quote === '"' ? 'QUOTE_DOUBLE' : 'PLAIN',
+      tag: null,
+      pos: P(start),
+      end: i,
+    };
+  };
+
   const value = (): YamlNode => {
     skip();
     const c = text[i];
@@ -94,7 +169,7 @@ export function parseJsonTree(text: string): YamlNode | null {
       const node: YamlMap = { kind: 'map', pairs: [], flow: true, pos: P(start), tag: null };
       skip();
       while (text[i] !== '}') {
-        if (text[i] !== '"') throw new JsonError('expected a string key', i);
+        if (text[i] !== '"' && !(json5 && text[i] !== '}')) throw new JsonError('expected a string key', i);
         const k = str();
         skip();
         if (text[i] !== ':') throw new JsonError("expected ':'", i);
@@ -133,7 +208,17 @@ export function parseJsonTree(text: string): YamlNode | null {
       i++;
       return node;
     }
-    if (c === '"') return str();
+    if (c === '"' || (json5 && c === "'")) return str();
+    if (json5) {
+      const m = /^[+-]?(0[xX][0-9A-Fa-f]+|Infinity|NaN|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+      if (m && !/^(true|false|null)/.test(text.slice(i))) {
+        i += m[0].length;
+        const body = m[1]!;
+        const sign = m[0].startsWith('-') ? -1 : 1;
+        const num = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : Number(body);
+        return { kind: 'scalar', value: sign * num, text: m[0], source: m[0], style: 'PLAIN', tag: null, pos: P(start), end: i };
+      }
+    }
     let src: string;
     if (text.startsWith('true', i)) src = 'true';
     else if (text.startsWith('false', i)) src = 'false';

@@ -2,12 +2,14 @@
 // .properties, systemd units, Makefiles, unknown files) and for files whose structural parse
 // failed (a broken YAML or JSON, a Helm template). It looks only for the given setting names:
 //   K=V  K = "V"  K: V  K := V  K ?= V  export K=V  - K=V  "K": "V"  Environment="K=V"
+//   set -gx K V (fish)  setenv K V (csh)
 //   ${K:=V} ${K:-V}
 //   name: K  followed by  value: V  in the same list item (Kubernetes env lists), or on one line
 //     ({name: K, value: V})
 // Lines starting with #, //, ; or <!-- are comments, ` #` / ` //` start a trailing comment
 // outside quotes, and template comments ({{/* … */}}, {# … #}) are blanked. `K == V` comparisons and `$K` references are not assignments.
 import type { Assignment } from './types.js';
+import { interpolationExpr } from './expr.js';
 import { evaluateDefaults, positionsOf } from './values.js';
 
 export function readLines(text: string, names: ReadonlySet<string>, pos = positionsOf(text)): Assignment[] {
@@ -29,7 +31,8 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
     const ev = evaluateDefaults(raw);
     const k = pos(keyOffset);
     const v = pos(valueOffset);
-    out.push({ key, value: ev.value, dynamic: ev.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+    const expr = ev.dynamic || raw !== ev.value ? interpolationExpr(raw) : undefined;
+    out.push({ key, value: ev.value, dynamic: ev.dynamic, ...(expr && { expr }), line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
   };
 
   const nameValue = new Map<string, RegExp>();
@@ -59,7 +62,17 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
         if (code[j] === ']') j++;
         while (code[j] === ' ' || code[j] === '\t') j++;
         const op = /^(:=|\?=|\+=|=(?!=)|:(?=[ \t"']|$))/.exec(code.slice(j));
-        if (!op) continue;
+        if (!op) {
+          // fish `set -gx K V` / `set -x K V`, csh/tcsh `setenv K V`: the word after the name
+          const cmd = /^\s*(?:set\s+((?:-[A-Za-z]+\s+)*)|setenv\s+)$/.exec(code.slice(0, idx));
+          const word = /^[ \t]+("[^"]*"|'[^']*'|[^\s;#]+)/.exec(code.slice(idx + name.length));
+          if (cmd && word && !/[eqn]/.test(cmd[1] ?? '')) {
+            const w = word[1]!;
+            const quoted = w[0] === '"' || w[0] === "'";
+            emit(name, ln.start + idx, ln.start + idx + name.length + word[0].length - w.length + (quoted ? 1 : 0), quoted ? w.slice(1, -1) : w, 'line-set');
+          }
+          continue;
+        }
         j += op[0].length;
         while (code[j] === ' ' || code[j] === '\t') j++;
         const valueStart = j;
@@ -68,6 +81,8 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
         if (q === '"' || q === "'") {
           const close = code.indexOf(q, j + 1);
           raw = close === -1 ? code.slice(j + 1) : code.slice(j + 1, close);
+        } else if (code.startsWith('{{', j)) {
+          raw = templateToken(code.slice(j));
         } else {
           const m = /^[^\s,;}\])]*/.exec(code.slice(j))!;
           raw = m[0].replace(/["'`]+$/, '');
@@ -109,7 +124,14 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
   });
 }
 
+/** A Go/Jinja template action (`{{ .Values.mode | quote }}`) with what is glued to it. */
+function templateToken(s: string): string {
+  const end = s.indexOf('}}');
+  return end === -1 ? s : s.slice(0, end + 2) + /^[^\s,;]*/.exec(s.slice(end + 2))![0];
+}
+
 function valueToken(s: string): string {
+  if (s.startsWith('{{')) return templateToken(s);
   const q = s[0];
   if (q === '"' || q === "'") {
     const close = s.indexOf(q, 1);

@@ -2,6 +2,7 @@
 // odd number of backslashes continues, the next line's leading whitespace dropped), `#` and `!`
 // comment lines, the key ends at the first unescaped `=`, `:` or whitespace, then whitespace and
 // one `=`/`:` are skipped; `\uXXXX`, `\t \n \r \f` and `\x` → `x` escapes in keys and values.
+import { interpolationExpr } from './expr.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
 
@@ -84,7 +85,9 @@ export function readProperties(text: string, pos = positionsOf(text), keep: Keep
     if (key !== '' && keep(key)) {
       const k = pos(keyStart);
       const v = pos(valueStart);
-      out.push({ key, value, dynamic: false, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: 'properties' });
+      // Spring / Quarkus placeholders: ${name:fallback} is the fallback unless something sets name.
+      const expr = value.includes('${') ? interpolationExpr(value) : undefined;
+      out.push({ key, value, dynamic: false, ...(expr && { expr }), line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: 'properties' });
     }
     if (text[i] === '\r') i++;
     if (text[i] === '\n') i++;

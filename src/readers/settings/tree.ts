@@ -11,6 +11,8 @@
 //     shell reader (`AGENT_MODE=EXECUTE pytest`)
 // Comments are not part of the tree, so they never match.
 import type { YamlMap, YamlNode, YamlScalar } from '../yaml.js';
+import { cat, interpolationExpr, lit, shown, type ValueExpr } from './expr.js';
+import { parseJsonTree } from './json.js';
 import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep, type OffsetMapper } from './types.js';
 import { evaluateDefaults, lineStarts, positionsOf } from './values.js';
@@ -18,7 +20,10 @@ import { evaluateDefaults, lineStarts, positionsOf } from './values.js';
 const SHELL_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 'command', 'commands', 'cmd', 'entrypoint', 'args']);
 const ENV_LIST_KEYS = /^(env|environment|envs|Env|args|build_args|build-args|buildArgs|variables)$/;
 
-export function readTree(roots: readonly (YamlNode | null)[], text: string, syntax: 'yaml' | 'json', keep: Keep = keepAll): Assignment[] {
+/** A string that may hold a JSON object or array. */
+export const JSONISH = /^\s*(\{\s*"|\[\s*[{["\]])/;
+
+export function readTree(roots: readonly (YamlNode | null)[], text: string, syntax: 'yaml' | 'json', keep: Keep = keepAll, depth = 0): Assignment[] {
   const out: Assignment[] = [];
   const posOf = positionsOf(text);
   let starts: number[] | undefined;
@@ -36,9 +41,102 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
       out.push({ key, value: '', dynamic: false, shape: 'null', line: at.line, column: at.column, keyLine: keyPos.line, keyColumn: keyPos.column, syntax: kind });
       return;
     }
-    const raw = value.text;
+    if (value.tag === '!Ref' || value.tag === '!Sub') {
+      const e = cfnExpr(value);
+      if (e) pushExpr(key, keyPos, e, value.text, at, kind);
+      return;
+    }
+    // `!!binary` (base64): the bytes decoded as text, as PyYAML hands them to pydantic (b'EXECUTE' → 'EXECUTE').
+    const raw = value.value instanceof Uint8Array ? Buffer.from(value.value).toString('utf8') : value.text;
     const ev = typeof value.value === 'string' ? evaluateDefaults(raw) : { value: raw, dynamic: false };
-    out.push({ key, value: ev.value, dynamic: ev.dynamic, line: at.line, column: at.column, keyLine: keyPos.line, keyColumn: keyPos.column, syntax: kind });
+    const expr = ev.dynamic || ev.value !== raw ? interpolationExpr(raw) : undefined;
+    out.push({ key, value: ev.value, dynamic: ev.dynamic, ...(expr && { expr }), line: at.line, column: at.column, keyLine: keyPos.line, keyColumn: keyPos.column, syntax: kind });
+  };
+  const pushExpr = (key: string, keyPos: { line: number; column: number }, expr: ValueExpr, text: string, at: { line: number; column: number }, kind: string) => {
+    if (!keep(key)) return;
+    const sh = shown(expr);
+    out.push({
+      key,
+      value: sh.dynamic ? text : sh.value,
+      dynamic: sh.dynamic,
+      expr,
+      line: at.line,
+      column: at.column,
+      keyLine: keyPos.line,
+      keyColumn: keyPos.column,
+      syntax: kind,
+    });
+  };
+  // CloudFormation: `!Ref P` / {Ref: P} is the parameter's value, its `Default` unless the
+  // deployer passes one; `!Sub "…${P}…"` / {"Fn::Sub": …} interpolates parameters.
+  const params = new Map<string, string>();
+  for (const root of roots) {
+    const ps =
+      root?.kind === 'map' && root.pairs.some((p) => p.key === 'Resources' || p.key === 'AWSTemplateFormatVersion') ? root.pairs.find((p) => p.key === 'Parameters')?.value : null;
+    if (ps?.kind !== 'map') continue;
+    for (const p of ps.pairs) {
+      const d = p.value?.kind === 'map' ? p.value.pairs.find((q) => q.key === 'Default')?.value : null;
+      if (p.key !== null) params.set(p.key, d?.kind === 'scalar' && d.value !== null ? d.text : '\0');
+    }
+  }
+  const cfnRef = (name: string): ValueExpr => {
+    const ref: ValueExpr = { k: 'ref', ns: 'cfn', name, text: `!Ref ${name}` };
+    const d = params.get(name);
+    return d !== undefined && d !== '\0' ? { k: 'default', of: ref, fallback: lit(d), whenEmpty: false } : ref;
+  };
+  const cfnSub = (t: string): ValueExpr =>
+    cat(
+      t.split(/(\$\{[^}]*\})/).map((part) => {
+        const m = /^\$\{(!?)([^}]*)\}$/.exec(part);
+        if (!m) return lit(part);
+        if (m[1]) return lit('${' + m[2] + '}');
+        return /^[A-Za-z0-9]+$/.test(m[2]!) ? cfnRef(m[2]!) : { k: 'unknown', text: part };
+      }),
+    );
+  function cfnExpr(n: YamlNode): ValueExpr | null {
+    // An unquoted Go/Jinja template action (`value: {{ .Values.mode | quote }}`) parses as a
+    // YAML flow map: the template it is, read from the source line.
+    if (n.kind === 'map' && n.flow && text.startsWith('{{', n.pos.offset)) {
+      const eol = text.indexOf('\n', n.pos.offset);
+      const raw = text
+        .slice(n.pos.offset, eol === -1 ? text.length : eol)
+        .replace(/\s+#.*$/, '')
+        .trim();
+      return interpolationExpr(raw);
+    }
+    if (n.kind === 'scalar') {
+      if (typeof n.value !== 'string') return null;
+      return n.tag === '!Ref' ? cfnRef(n.value.trim()) : n.tag === '!Sub' ? cfnSub(n.value) : null;
+    }
+    if (n.kind !== 'map' || n.pairs.length !== 1) return null;
+    const p = n.pairs[0]!;
+    const v = p.value?.kind === 'seq' ? p.value.items[0] : p.value;
+    if (v?.kind !== 'scalar' || typeof v.value !== 'string') return null;
+    return p.key === 'Ref' ? cfnRef(v.value.trim()) : p.key === 'Fn::Sub' ? cfnSub(v.value) : null;
+  }
+  const sourceLine = (n: YamlNode) => {
+    const eol = text.indexOf('\n', n.pos.offset);
+    return text.slice(n.pos.offset, eol === -1 ? text.length : eol).trim();
+  };
+  /**
+   * A string value that holds JSON its consumer parses (pydantic-settings complex fields,
+   * AWS `container_definitions` / `Value` strings): its settings read like the file's own, keys
+   * also joined to the enclosing key (AGENT + mode is AGENT.mode), at the string's position.
+   */
+  const jsonIn = (key: string, s: YamlScalar, at: { line: number; column: number }) => {
+    const t = s.value as string;
+    if (depth > 3 || t.length > 1_000_000) return;
+    let inner: YamlNode | null;
+    try {
+      inner = parseJsonTree(t);
+    } catch {
+      return;
+    }
+    if (!inner || inner.kind === 'scalar') return;
+    const joined = (k: string) => (keep(k) ? k : `${key}.${k}`);
+    for (const a of readTree([inner], t, 'json', (k) => keep(k) || keep(`${key}.${k}`), depth + 1)) {
+      out.push({ ...a, key: joined(a.key), line: at.line, column: at.column, keyLine: at.line, keyColumn: at.column, syntax: `json-in-string/${a.syntax}` });
+    }
   };
   /** `K: [v, …]`: a sequence where the runtime reads one value (shape list, items joined). */
   const pushList = (key: string, keyPos: { line: number; column: number }, seq: YamlNode & { kind: 'seq' }, at: { line: number; column: number }) => {
@@ -70,11 +168,19 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
         let nameNode: YamlNode | null = null;
         let valuePair: (typeof node.pairs)[number] | null = null;
         for (const p of node.pairs) {
-          if (p.key === 'name') nameNode = p.value;
-          else if (p.key === 'value') valuePair = p;
+          if (p.key === 'name' || p.key === 'Name') nameNode = p.value;
+          else if (p.key === 'value' || p.key === 'Value') valuePair = p;
         }
-        if (nameNode?.kind === 'scalar' && typeof nameNode.value === 'string' && valuePair?.value?.kind === 'scalar') {
-          push(nameNode.value.trim(), nameNode.pos, valuePair.value, valuePair.valuePos ?? valuePair.value.pos, `${syntax}-name-value`);
+        if (nameNode?.kind === 'scalar' && typeof nameNode.value === 'string' && valuePair?.value) {
+          const vv = valuePair.value;
+          const at = valuePair.valuePos ?? vv.pos;
+          if (vv.kind === 'scalar') {
+            push(nameNode.value.trim(), nameNode.pos, vv, at, `${syntax}-name-value`);
+            if (typeof vv.value === 'string' && JSONISH.test(vv.value)) jsonIn(nameNode.value.trim(), vv, at);
+          } else {
+            const e = cfnExpr(vv);
+            if (e) pushExpr(nameNode.value.trim(), nameNode.pos, e, sourceLine(vv), at, `${syntax}-name-value`);
+          }
         }
         for (const p of node.pairs) {
           const v = p.value;
@@ -82,7 +188,10 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
           if (v.kind === 'scalar') {
             for (const k of keysOf(p.key, parents)) push(k, p.keyPos, v, p.valuePos ?? v.pos, syntax, compose);
             if (SHELL_KEYS.has(p.key) && typeof v.value === 'string') shellIn(v);
+            if (typeof v.value === 'string' && JSONISH.test(v.value) && p.key !== 'value' && p.key !== 'Value') jsonIn(p.key, v, p.valuePos ?? v.pos);
           } else if (v.kind === 'map') {
+            const e = cfnExpr(v);
+            if (e) for (const k of keysOf(p.key, parents)) pushExpr(k, p.keyPos, e, sourceLine(v), p.valuePos ?? v.pos, syntax);
             for (const q of v.pairs) {
               if (q.key === 'value' && q.value?.kind === 'scalar') push(p.key, p.keyPos, q.value, q.valuePos ?? q.value.pos, `${syntax}-variable`);
               // package.json "scripts": {"start": "AGENT_MODE=EXECUTE node app.js"}
@@ -116,10 +225,22 @@ export function readTree(roots: readonly (YamlNode | null)[], text: string, synt
     if (!m || !keep(m[1]!)) return;
     const map = mapperFor(s);
     const keyAt = t.indexOf(m[1]!);
-    const ev = evaluateDefaults(t.slice(m[0].length));
+    const rawValue = t.slice(m[0].length);
+    const ev = evaluateDefaults(rawValue);
     const kp = map(keyAt);
     const vp = map(m[0].length);
-    out.push({ key: m[1]!, value: ev.value, dynamic: ev.dynamic, line: vp.line, column: vp.column, keyLine: kp.line, keyColumn: kp.column, syntax: `${syntax}-env-string` });
+    const expr = ev.dynamic || ev.value !== rawValue ? interpolationExpr(rawValue) : undefined;
+    out.push({
+      key: m[1]!,
+      value: ev.value,
+      dynamic: ev.dynamic,
+      ...(expr && { expr }),
+      line: vp.line,
+      column: vp.column,
+      keyLine: kp.line,
+      keyColumn: kp.column,
+      syntax: `${syntax}-env-string`,
+    });
   }
 
   return dedupe(out);

@@ -1,6 +1,7 @@
 // A setting assignment found in a file: what the runtime would read for `key`, and where.
 // Readers are pure (text in, assignments out) and return every assignment they understand;
 // rules filter by key.
+import type { ValueExpr } from './expr.js';
 
 export interface Assignment {
   /** The setting name as written (nested YAML/JSON keys joined by `.`); rules compare it by `normalizeKey`. */
@@ -15,6 +16,12 @@ export interface Assignment {
    * `${{ … }}`, `${var.x}`, a non-literal expression): it cannot be judged from the file.
    */
   dynamic: boolean;
+  /**
+   * The value as an expression (readers/settings/expr.ts) when the reader knows its consumer's
+   * references and defaults: the rule decides it with `outcomes()`, committed values of the
+   * references resolved in the same tree. Absent: `value` / `dynamic` say it all.
+   */
+  expr?: ValueExpr;
   /** 1-based position of the value (for an empty value: just after the operator). */
   line: number;
   column: number;
@@ -39,4 +46,4 @@ export const keepAll: Keep = () => true;
 export type OffsetMapper = (offset: number) => { line: number; column: number };
 
 /** The settings format a reader understands. */
-export type SettingsFormat = 'yaml' | 'json' | 'dotenv' | 'dockerfile' | 'shell' | 'hcl' | 'python' | 'javascript' | 'properties' | 'toml' | 'xml' | 'lines';
+export type SettingsFormat = 'yaml' | 'json' | 'dotenv' | 'dockerfile' | 'shell' | 'hcl' | 'python' | 'javascript' | 'properties' | 'toml' | 'xml' | 'ini' | 'lines';

@@ -163,7 +163,7 @@ export function substituteKnown(raw: string, vars: ReadonlyMap<string, string>):
  * default, `env_nested_delimiter` `__`), Spring relaxed binding (`agent.mode`, `agent-mode`,
  * `AGENT_MODE`, `agentMode`), YAML/JSON app config nested maps (joined by the readers with `.`):
  * camelCase split into words, case-folded, every run of `_ . -` (and spaces) one `_`, leading
- * and trailing separators dropped. `LiveTradingEnabled`, `live.trading-enabled` and
+ * and trailing separators dropped; a Quarkus profile prefix (`%prod.`) dropped. `LiveTradingEnabled`, `live.trading-enabled` and
  * `LIVE__TRADING_ENABLED` are all `live_trading_enabled`.
  */
 const keyCache = new Map<string, string>();
@@ -171,6 +171,8 @@ export function normalizeKey(key: string): string {
   const hit = keyCache.get(key);
   if (hit !== undefined) return hit;
   const n = key
+    // Quarkus / Micronaut profile keys: %prod.agent.mode is agent.mode in the prod profile.
+    .replace(/^%[A-Za-z0-9_,-]+\./, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()

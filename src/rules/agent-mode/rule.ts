@@ -2,9 +2,10 @@
 // reads them. The readers in ../../readers/settings turn each file into assignments (key, value,
 // position); this rule keeps those of the configured settings and judges their values.
 // No zod, no static yaml: readers load parsers only when a file's prefilter hits.
-import type { FileChange } from '../../changeset/types.js';
-import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../../readers/settings/index.js';
+import type { FileChange, Snapshot } from '../../changeset/types.js';
+import { normalizeKey, normalizeValue, outcomes, readSettings, type Assignment, type Resolve } from '../../readers/settings/index.js';
 import { visitLoaded } from '../../readers/runtime-loaded.js';
+import { committedValues, needsTreeValues, type TreeFiles } from '../../readers/settings/references.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
@@ -61,7 +62,7 @@ const WHY_LIST = 'a list is not one value';
 const WHY_COMPUTED = 'computed when the file runs ($(…) or a backtick command)';
 
 /** Judge one assignment against the settings (keys by normalizeKey); null when it is fine or not judged. */
-function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Verdict | null {
+function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>, resolve?: Resolve): Verdict | null {
   const setting = byKey.get(normalizeKey(a.key));
   if (!setting) return null;
   const norm = (x: string) => normalizeValue(x, setting.case_sensitive);
@@ -73,6 +74,21 @@ function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Ver
     return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_LIST };
   }
   if (a.shape === 'null') return setting.allowed ? { setting, normalized: '', kind: 'unverifiable', why: WHY_NULL } : null;
+  if (a.expr) {
+    // What the consumer reads without an override (readers/settings/expr.ts): a fallback, the
+    // committed value of a reference, unset references empty. Any forbidden outcome is forbidden;
+    // a value that is partly the deployer's is judged no further.
+    const o = outcomes(a.expr, resolve);
+    const values = o.values.map(norm);
+    const bad = values.find((v) => v !== '' && isForbidden(v));
+    if (bad !== undefined) return { setting, normalized: bad, kind: 'forbidden' };
+    if (o.computed) return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED };
+    if (o.open) return null;
+    const other = setting.allowed ? values.find((v) => v !== '' && !setting.allowed!.some((x) => norm(x) === v)) : undefined;
+    if (other !== undefined) return { setting, normalized: other, kind: 'not-allowed' };
+    if (values.includes('') && setting.allowed && !/default/.test(a.syntax)) return { setting, normalized: '', kind: 'unverifiable', why: WHY_EMPTY };
+    return null;
+  }
   if (a.dynamic) {
     if (computedValue(a.value)) return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED };
     // The literal text around the references, each reference empty (a variable that is unset
@@ -110,7 +126,16 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               binaryData are base64); Kustomize configMapGenerator/secretGenerator literals;
               Argo CD Application/ApplicationSet spec.source(s).helm.parameters
               {name: a.b.K, value} (a value path: its last segments are the key) and
-              helm.values strings (read as YAML; valuesObject is a map, read like any map)
+              helm.values strings (read as YAML; valuesObject is a map, read like any map);
+              !!binary scalars decoded; CloudFormation !Ref P / {Ref: P} / !Sub "…\${P}…"
+              (the parameter's Default); string values holding JSON (pydantic-settings
+              complex fields, ECS container_definitions) read as settings, their keys joined
+              to the enclosing key (AGENT='{"mode": …}' is agent.mode)
+  Templates   Helm/Go and Jinja {{ … }} in YAML values and template lines: .Values.a.b is the
+              chart's values.yaml (a parent chart's values under the subchart's name first),
+              default "V" X / X | default "V" / default('V', true) / coalesce / or / ||
+              (the fallback unless a committed value answers), ternary (either value);
+              Spring/Quarkus \${name:fallback} (nested) in .properties and YAML
   Loaded      files other runtime files load are runtime content wherever they live (docs/,
               tests/, a *.test.* or test_*.py name, node_modules: the scope's excludes are
               path filters, not what the runtime reads), read with the reader the loading
@@ -144,7 +169,8 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               this loader) and when a loaded file changes on its own while an unchanged loader
               in runtime scope (or one it loads, 4 deep) loads it.
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
-              scripts as shell (JSONC ok); \\u escapes in keys and values decoded
+              scripts as shell (JSONC ok); \\u escapes in keys and values decoded; *.json5
+              read as JSON5 (unquoted keys, 'single quotes', \\x escapes, line continuations)
   .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…"
   Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations (joined
               without a space, # escape=\` honoured), ARG defaults (global ARGs inherited by a
@@ -162,7 +188,11 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
   Terraform   K = "V" at any depth, {name = "K", value = "V"} objects and blocks,
               variable "K" { default = "V" }, JSON heredocs, K = <<EOT heredocs,
               other heredoc bodies (env files, user_data) read as shell/env lines,
-              "\${"literal"}" interpolation of literals
+              "\${"literal"}" interpolation of literals, HCL escapes (\\u, \\U) in keys and
+              values; var.x (its default, overridden by terraform.tfvars / *.auto.tfvars of
+              the module; another *.tfvars there counts beside the default), local.x,
+              coalesce, lookup, try, upper/lower/trimspace, join of literals, a ? b : c
+              (either value)
   Python      os.environ["K"] = "V", __setitem__, setdefault, putenv, environ.update({…} /
               K="V" / [("K", "V")]), environ |= {…}, getenv/environ.get defaults, env dicts
               ({**os.environ, …}, env={…}), K = "V" statements, K="V" kwargs; one alias table
@@ -191,12 +221,19 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               (rot13, hex, base64), .decode/.encode, .upper/.lower/.strip/.replace/…;
               JS [..].join, .concat, .repeat, .split/.reverse, String.fromCharCode, atob,
               Buffer.from(…, "hex"|"base64").toString(), decodeURIComponent
-  .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators
+  .properties Java Properties.load: continuations, \\u escapes, = : or whitespace separators;
+              Quarkus profile keys (%prod.agent.mode is agent.mode)
+  INI         *.ini, *.cfg as Python's configparser reads them: = or :, case-folded keys,
+              continuation lines, %(x)s interpolation, [DEFAULT], [section] key also
+              section.key, K=V lines of multi-line values (pytest-env env, tox setenv)
   TOML        tables, dotted and quoted keys, inline tables, basic/literal/multi-line strings
               unescaped the TOML way, "K=V" strings in arrays (pytest-env)
   XML         <K>V</K>, <add key="K" value="V"/>, <env name="K" value="V"/>, K="V"
-              attributes, plist <key>K</key><string>V</string>; comments never match
-  other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs), also used
+              attributes, plist <key>K</key><string>V</string>; comments never match;
+              character references and the DOCTYPE's internal entities expanded (in key=
+              attributes too)
+  other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs, fish
+              set -gx K V, csh setenv K V), also used
               when a YAML or JSON file does not parse (a Helm template)
 Encodings: UTF-16/UTF-32 (BOM or NUL pattern), a UTF-8 BOM, NUL bytes in text and lone CR line
 ends are read like the file's consumer reads them (see readable-content for what is not text).
@@ -208,11 +245,15 @@ nested YAML/JSON key joined with up to three enclosing map keys (agent: {mode: X
 So Trading_Mode, LiveTradingEnabled, AGENT__MODE, agent.mode and agent: {mode: …} are the
 settings TRADING_MODE, LIVE_TRADING_ENABLED and AGENT_MODE. (The line reader, used for unknown
 file types and unparseable YAML/JSON, still looks for the spellings listed.) Decisions:
-  - \${K:-V} only substitutes, but V is what the runtime reads when K is unset: it counts as the
-    value in effect, like os.getenv("K", "V") and process.env.K ?? "V".
-  - Values taken whole from the deployer's environment ($X, \${X}, \${{ … }}, {{ … }}, var.x, a
-    compose environment entry with no value) are not judged here: that value is judged where
-    it is committed, if it is. A value whose literal part alone is forbidden
+  - A default counts as the value in effect: \${K:-V}, \${K-V}, Spring \${k:V}, Helm/Jinja
+    default, coalesce/lookup/try: V is what the consumer reads when K is unset, like
+    os.getenv("K", "V") and process.env.K ?? "V". A reference whose committed value the tree
+    holds (Helm values.yaml, tfvars, a variable's default, a local, a CloudFormation
+    parameter's Default) is judged by that value. \${K:?err} is K or an error (err is no value).
+  - Values taken whole from the deployer's environment with no committed value or fallback
+    ($X, \${X}, \${{ vars.X }}, {{ .Values.x }} with no values.yaml entry, var.x with no default
+    or tfvars, !Ref P without Default, a compose environment entry with no value) are not judged
+    here: that value is judged where it is committed, if it is. A value whose literal part alone is forbidden
     (EXECUTE\${SUFFIX}, {{ .x }}EXECUTE: an unset variable expands to nothing) is forbidden.
   - A value computed when the file runs ($(cmd), \`cmd\`) fails closed: the file cannot show it
     stays permitted.
@@ -247,8 +288,11 @@ file types and unparseable YAML/JSON, still looks for the spellings listed.) Dec
     or shell path built from variables, compose paths from the deployer's environment), a
     package's main field other than index.*, the Python path beyond the loader's directory
     and the repository root, a Dockerfile's build context other than its own directory, a
-    COPY of the whole context (.), Helm values → templates (the defaults helper's), and
-    envFrom prefixes joined with ConfigMap keys.
+    COPY of the whole context (.), envFrom prefixes joined
+    with ConfigMap keys; a Helm values.yaml, tfvars file or variable declaration changed on its
+    own (it is read when the template or .tf file that uses it changes), values passed with helm
+    --set / terraform -var / stack parameters at deploy time, Helm templates beyond the functions
+    listed (include, tpl, index, range).
   - A YAML/JSON map entry AGENT_MODE: EXECUTE is a setting wherever it is, including a data
     file that lists forbidden pairs: write such lists as {name, forbidden} or keep them out of
     the runtime scope.
@@ -284,7 +328,11 @@ export const agentMode = defineRule<AgentModeOptions>({
       async checkFile(file: FileView, report: Report) {
         const blob = await file.newBlob();
         if (!blob || !blob.isText) return;
-        await judgeFile(file.path, await readSettings(file.path, blob, names), report);
+        const assignments = await readSettings(file.path, blob, names);
+        // References with committed values elsewhere in the tree (Helm values.yaml, tfvars,
+        // variable defaults and locals of the module): read only when a watched value makes one.
+        const resolve = needsTreeValues(assignments) ? await committedValues(file.path, assignments, treeFiles(ctx.git.snapshot(file.commit?.oid ?? 'index'))) : undefined;
+        await judgeFile(file.path, assignments, report, '', resolve);
       },
       // Files runtime files load (compose, Kustomize, Dockerfile COPY/ADD, dotenv loaders,
       // imports, source, make include: readers/runtime-loaded.ts), in runtime scope whatever
@@ -305,17 +353,36 @@ export const agentMode = defineRule<AgentModeOptions>({
       },
     };
 
-    async function judgeFile(path: string, assignments: Assignment[], report: Report, via = ''): Promise<void> {
+    function treeFiles(snap: Snapshot): TreeFiles {
+      return {
+        async read(path) {
+          const e = await snap.entry(path);
+          if (!e || (e.mode !== '100644' && e.mode !== '100755')) return null;
+          const b = await ctx.git.readBlob(e.oid);
+          return b?.isText ? b.readerText : null;
+        },
+        async list(dir) {
+          const prefix = dir === '' ? '' : `${dir}/`;
+          const entries = await snap.list((p, mode) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && (mode === '100644' || mode === '100755'));
+          return entries.map((e) => e.path);
+        },
+      };
+    }
+
+    async function judgeFile(path: string, assignments: Assignment[], report: Report, via = '', resolve?: Resolve): Promise<void> {
       const seen = new Set<string>();
       for (const a of assignments) {
-        const v = judge(a, byKey);
+        const v = judge(a, byKey, resolve);
         if (!v) continue;
         const key = `${v.setting.name}\0${a.line}\0${a.column}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const s = v.setting;
         const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
-        const shownValue = a.shape === 'null' ? 'null' : a.shape === 'list' ? `[${a.value}]` : describeValue(a.value.trim());
+        const shownValue =
+          (a.shape === 'null' ? 'null' : a.shape === 'list' ? `[${a.value}]` : describeValue(a.value.trim())) +
+          // a reference or default: the value the consumer reads from it
+          (a.expr && v.kind !== 'unverifiable' && normalizeValue(a.value, true).toLowerCase() !== v.normalized.toLowerCase() ? ` → ${describeValue(v.normalized)}` : '');
         const message =
           v.kind === 'forbidden'
             ? `${shown} is set to ${shownValue} (${label(a.syntax)}): forbidden value`
@@ -352,6 +419,9 @@ function keyKeywords(keys: Iterable<string>): string[] {
   for (const k of keys) {
     const words = k.split('_').filter((w) => w !== '');
     for (const sep of ['_', '', '.', '-', '__']) out.add(words.join(sep));
+    // The separator written as an escape the format decodes (HCL/JSON/YAML \u005F, XML &#95;
+    // and &#x5F;, JSON5/Python \x5F): the reader decodes it, the prefilter must let it through.
+    if (words.length > 1) for (const sep of ['\\u005f', '&#95;', '&#x5f;', '\\x5f']) out.add(words.join(sep));
     if (words.length > 1) {
       out.add(`${words[0]}:`);
       out.add(`"${words[0]}"`);

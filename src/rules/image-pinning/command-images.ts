@@ -91,7 +91,8 @@ export function terraformImages(text: string): CommandImage[] {
   const starts = lineStarts(text);
   let found: { value: string; line: number; column: number }[];
   try {
-    found = readHcl(text, undefined, (k) => TF_IMAGE_KEYS.has(k));
+    // string literals (interpolated or not); values computed from references are not image strings
+    found = readHcl(text, undefined, (k) => TF_IMAGE_KEYS.has(k)).filter((a) => !a.expr || /[$%]\{/.test(a.value));
   } catch {
     found = [];
     for (const m of text.matchAll(/^[ \t]*(?:image|image_uri|container_image)[ \t]*=[ \t]*"([^"\n]*)"/gm)) {

@@ -502,8 +502,9 @@ export class RuntimeLoadedIndex {
         }
       }
     } else {
+      // isRuntimeLoader reads the path only: the listing is memoised per subtree (a merge walks only its new trees).
       map = new Map();
-      for (const e of await commit.snapshot.list(isRuntimeLoader)) if (e.mode === '100644' || e.mode === '100755') map.set(e.path, e.oid);
+      for (const e of await commit.snapshot.list(isRuntimeLoader, { memo: true })) if (e.mode === '100644' || e.mode === '100755') map.set(e.path, e.oid);
     }
     this.byCommit.set(oid, map);
     return map;

@@ -73,6 +73,7 @@ function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>): Ver
     if (bad !== undefined) return { setting, normalized: bad, kind: 'forbidden' };
     return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_LIST };
   }
+  if (a.unverifiable) return { setting, normalized: a.value, kind: 'unverifiable', why: a.unverifiable };
   if (a.shape === 'null') return setting.allowed ? { setting, normalized: '', kind: 'unverifiable', why: WHY_NULL } : null;
   if (a.dynamic) {
     if (computedValue(a.value)) return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_COMPUTED };

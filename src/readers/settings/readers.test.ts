@@ -365,3 +365,20 @@ describe('variables the file itself sets (read as the shell and dotenv read them
     expect(only(readDotenv('AGENT_MODE=${MODE}\nMODE=EXECUTE\n'))).toEqual(['AGENT_MODE=${MODE} (dynamic) @1:12']);
   });
 });
+
+describe('JS/TS lexing and coercion (r15-lex)', () => {
+  it('ends a // comment at U+2028/U+2029 (ECMAScript LineTerminator), not in HCL', () => {
+    expect(only(readJavaScript('// a\u2028process.env.AGENT_MODE = "EXECUTE";\n'))).toEqual(['AGENT_MODE=EXECUTE @1:31']);
+    expect(only(readJavaScript('// a process.env.AGENT_MODE = "EXECUTE";\n'))).toEqual([]);
+    expect(only(readHcl('// a\u2028AGENT_MODE = "EXECUTE"\n'))).toEqual([]);
+  });
+  it('reads what process.env stores: String(value)', () => {
+    expect(only(readJavaScript('process.env.AGENT_MODE = ["EXE" + "CUTE"];'))).toEqual(['AGENT_MODE=EXECUTE @1:26']);
+    expect(only(readJavaScript('process.env.AGENT_MODE = {};'))).toEqual(['AGENT_MODE=[object Object] @1:26']);
+    expect(readJavaScript('process.env.AGENT_MODE = { valueOf() { return x; } };')[0]?.unverifiable).toMatch(/toString\/valueOf/);
+  });
+  it('reads child_process command lines and argv as shell, only in files that use child_process', () => {
+    expect(only(readJavaScript('const cp = require("child_process"); cp.execFileSync("env", ["AGENT_MODE=EXECUTE", "node"]);'))).toEqual(['AGENT_MODE=EXECUTE @1:54']);
+    expect(only(readJavaScript('db.exec("AGENT_MODE=EXECUTE");'))).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
 import { detectFormat, normalizeValue, readDockerfile, readDotenv, readHcl, readJavaScript, readLines, readPython, readSettings, readShell, type Assignment } from './index.js';
@@ -382,3 +383,33 @@ describe('JS/TS lexing and coercion (r15-lex)', () => {
     expect(only(readJavaScript('db.exec("AGENT_MODE=EXECUTE");'))).toEqual([]);
   });
 });
+
+describe('dotenv whitespace as python-dotenv strips it (r15-lex)', () => {
+  const rows = [
+    'AGENT_MODE=EXECUTE\x1f',
+    'AGENT_MODE\x1f=EXECUTE',
+    '\x1fAGENT_MODE=EXECUTE',
+    'export\x1fAGENT_MODE=EXECUTE',
+    'AGENT_MODE=\x1cEXECUTE',
+    'AGENT_MODE=EXECUTE\x85# c',
+  ];
+  it("strips \\x1c-\\x1f and NEL where Python's \\s does", () => {
+    for (const r of rows) expect(readDotenv(`${r}\n`).map((a) => `${a.key}=${a.value}`)).toEqual(['AGENT_MODE=EXECUTE']);
+    expect(readDotenv('AGENT_MODE="EXECUTE\x1f"\n').map((a) => a.value)).toEqual(['EXECUTE\x1f']);
+  });
+  it.skipIf(!python3Module('dotenv'))('agrees with python-dotenv on every row', () => {
+    const script =
+      'import sys, io, json\nfrom dotenv import dotenv_values\nprint(json.dumps([dotenv_values(stream=io.StringIO(r)).get("AGENT_MODE") for r in json.loads(sys.stdin.read())]))';
+    const got = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(rows.map((r) => `${r}\n`)), encoding: 'utf8' })) as string[];
+    expect(got).toEqual(rows.map(() => 'EXECUTE'));
+  });
+});
+
+function python3Module(name: string): boolean {
+  try {
+    execFileSync('python3', ['-c', `import ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

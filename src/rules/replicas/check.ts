@@ -71,6 +71,8 @@ interface WorkloadKind {
   containers?: string[][];
   count: { path: string[]; dflt: number } | { runs: string };
   suspend?: string[];
+  /** A job kind: runs only when its template holds a container. */
+  scheduled?: true;
 }
 const TEMPLATE_POD = [['spec', 'template', 'spec']];
 const SCALED: WorkloadKind = { pods: TEMPLATE_POD, count: { path: ['spec', 'replicas'], dflt: 1 } };
@@ -84,7 +86,7 @@ const WORKLOADS: Record<string, WorkloadKind> = {
   daemonset: { pods: TEMPLATE_POD, count: { runs: 'one pod per node' } },
   pod: { pods: [['spec']], count: { runs: 'one pod' } },
   job: { pods: TEMPLATE_POD, count: { path: ['spec', 'parallelism'], dflt: 1 }, suspend: ['spec', 'suspend'] },
-  cronjob: { pods: [['spec', 'jobTemplate', 'spec', 'template', 'spec']], count: { runs: 'a job per schedule' }, suspend: ['spec', 'suspend'] },
+  cronjob: { pods: [['spec', 'jobTemplate', 'spec', 'template', 'spec']], count: { runs: 'a job per schedule' }, suspend: ['spec', 'suspend'], scheduled: true },
   scaledjob: { pods: [['spec', 'jobTargetRef', 'template', 'spec']], count: { path: ['spec', 'maxReplicaCount'], dflt: 100 } },
   'run.googleapis.com/job': { pods: [['spec', 'template', 'spec', 'template', 'spec']], count: { runs: 'its tasks on every execution' } },
   'argoproj.io/workflow': {
@@ -103,6 +105,7 @@ const WORKLOADS: Record<string, WorkloadKind> = {
     ],
     count: { runs: 'a workflow per schedule' },
     suspend: ['spec', 'suspend'],
+    scheduled: true,
   },
 };
 
@@ -214,8 +217,8 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
       } else if ('path' in workload.count) {
         const path = workload.count.path;
         judge(mapPair(getIn(doc, path.slice(0, -1)), path[path.length - 1]!), path.join('.'), workload.count.dflt, anchor, label);
-      } else if (check.max === 0 && workloadContainers(doc, workload).length > 0) {
-        // (a manifest whose template holds no container creates no pods: nothing runs)
+      } else if (check.max === 0 && (!workload.scheduled || workloadContainers(doc, workload).length > 0)) {
+        // (a job kind whose template holds no container is rejected by the API server: nothing runs)
         const fix = workload.suspend ? 'suspend: true, or a Deployment with replicas: 0' : 'use a Deployment with replicas: 0';
         report(`${label}: a ${kind} always runs (${workload.count.runs}); ${fix}`, posOf(kindP, doc.pos));
       }

@@ -3,7 +3,9 @@
 //   ONBUILD ENV …          RUN <shell>: read with the shell reader (K=V cmd, export, …)
 // Parser directives (`# escape=`` `), line continuations (with comment and blank lines inside
 // them skipped), quotes and the escape character are honoured; `${X:-word}` defaults apply.
-// Comment lines never match. Exec-form RUN (`RUN ["…"]`) is not shell and is skipped.
+// Comment lines never match. CMD / ENTRYPOINT / exec-form RUN and heredoc bodies:
+// dockerfile-commands.ts. A stage built `FROM <earlier stage>` inherits that stage's ENV.
+import { commandSettings, heredocBodies, heredocSettings } from './dockerfile-commands.js';
 import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, substituteKnown, positionsOf } from './values.js';
@@ -24,6 +26,7 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
   // `ARG MODE=EXECUTE` is EXECUTE unless a --build-arg overrides it: the default in effect.
   const globalArgs = new Map<string, string>();
   let vars = new Map<string, string>();
+  const stages = new Map<string, Map<string, string>>();
   let inStage = false;
   const evalValue = (raw: string) => evaluateDefaults(substituteKnown(raw, vars));
   for (const l of lines) {
@@ -39,7 +42,18 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
     const body = l.text.slice(bodyStart);
     if (instr === 'FROM') {
       inStage = true;
-      vars = new Map();
+      // FROM <earlier stage> [AS name]: the new stage starts with that stage's ENV (by reference:
+      // an ENV set later in the base stage is not inherited, but none follows a later FROM).
+      const w = body
+        .trim()
+        .split(/\s+/)
+        .filter((x) => !x.startsWith('--'));
+      vars = new Map(stages.get(w[0]?.toLowerCase() ?? '') ?? []);
+      if (w[1]?.toUpperCase() === 'AS' && w[2]) stages.set(w[2].toLowerCase(), vars);
+      continue;
+    }
+    if (instr === 'CMD' || instr === 'ENTRYPOINT') {
+      out.push(...commandSettings(instr, body, (o) => at(l, bodyStart + o), keep));
       continue;
     }
     if (instr === 'ENV' || instr === 'ARG') {
@@ -99,9 +113,19 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
         if (!f) break;
         b += f[0].length;
       }
-      if (l.text.slice(b).trimStart().startsWith('[')) continue;
-      if (/^<</.test(l.text.slice(b).trimStart())) continue;
+      if (l.text.slice(b).trimStart().startsWith('[')) {
+        out.push(...commandSettings('RUN', l.text.slice(b), (o) => at(l, b + o), keep));
+        continue;
+      }
+      if (/^<</.test(l.text.slice(b).trimStart())) {
+        for (const d of heredocBodies(l.text.slice(b), text, l.map[l.map.length - 1] ?? 0)) out.push(...heredocSettings('RUN', null, d.body, (o) => pos(d.offset + o), keep));
+        continue;
+      }
       for (const a of readShell(l.text.slice(b), (o) => at(l, b + o), keep)) out.push({ ...a, syntax: `dockerfile-run/${a.syntax}` });
+    }
+    if ((instr === 'COPY' || instr === 'ADD') && body.includes('<<')) {
+      const dest = body.trim().split(/\s+/).pop() ?? null;
+      for (const d of heredocBodies(body, text, l.map[l.map.length - 1] ?? 0)) out.push(...heredocSettings(instr, dest, d.body, (o) => pos(d.offset + o), keep));
     }
   }
   return out;

@@ -36,6 +36,33 @@ const SPAWNERS = new Set([
 ]);
 const SPAWN_MODULES = new Set(['subprocess', 'os', 'asyncio', 'pty', 'commands']);
 const SPAWN_PREFIX = /^(exec|spawn)[lv]p?e?$/;
+const STATEMENT_KEYWORDS = new Set([
+  'def',
+  'class',
+  'if',
+  'elif',
+  'else',
+  'while',
+  'for',
+  'with',
+  'lambda',
+  'return',
+  'assert',
+  'import',
+  'from',
+  'try',
+  'except',
+  'finally',
+  'raise',
+  'pass',
+  'del',
+  'global',
+  'nonlocal',
+  'yield',
+  'async',
+  'await',
+  'print',
+]);
 
 export function readPython(text: string, pos = positionsOf(text), keep: Keep = keepAll, depth = 0): Assignment[] {
   const T = foldConstants(tokenizePython(text), 'python', tokenizePython);
@@ -148,34 +175,38 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
 
   for (let i = 0; i < T.length; i++) {
     const t = T[i]!;
-    // Statements: each target of `t1 = t2 = … = value`, `a, b = v1, v2`, `t: T = v` is read
-    // from the statement's target lists (environ["K"] among them).
-    if (i === 0 || is(i - 1, 'nl') || p(i - 1, ';') || (p(i - 1, ':') && is(i, 'name') && (isEnviron(i) || isEnviron(i + 2)))) statement(i);
-    // exec("…") / eval("…") / compile("…", …) of a literal: the text is Python the interpreter runs
-    if (
-      is(i, 'name') &&
-      (t.value === 'exec' || t.value === 'eval' || t.value === 'compile') &&
-      !p(i - 1, '.') &&
-      !p(i - 1, 'def') &&
-      p(i + 1, '(') &&
-      is(i + 2, 'string') &&
-      !T[i + 2]!.dynamic &&
-      (p(i + 3, ')') || p(i + 3, ',')) &&
-      depth < 3
-    ) {
-      const at = pos(T[i + 2]!.start);
-      for (const a of readPython(T[i + 2]!.value, () => at, keep, depth + 1)) out.push({ ...a, syntax: `python-exec/${a.syntax}` });
-      continue;
-    }
-    // subprocess / os.system / os.exec*: a command line read as shell, an argv list as its words
-    if (is(i, 'name') && p(i + 1, '(') && depth < 3 && (SPAWNERS.has(t.value) || SPAWN_PREFIX.test(t.value))) {
-      const viaModule = p(i - 1, '.') && is(i - 2, 'name') && SPAWN_MODULES.has(T[i - 2]!.value);
-      if (viaModule || (!p(i - 1, '.') && spawnImported.has(t.value))) spawnCall(i + 1);
-    }
-    // A list of "K=V" strings bound to an env-ish name (gunicorn raw_env = ["K=V"], env = [...])
-    if (is(i, 'name') && ENV_NAME.test(t.value) && (p(i + 1, '=') || p(i + 1, ':')) && p(i + 2, '[') && (i === 0 || is(i - 1, 'nl') || p(i - 1, ';'))) {
-      kvList(i + 2);
-    }
+    if (t.kind === 'name') {
+      const prev = T[i - 1];
+      const next = T[i + 1];
+      const atStart = !prev || prev.kind === 'nl' || (prev.kind === 'punct' && prev.value === ';');
+      const call = next?.kind === 'punct' && next.value === '(';
+      // Statements: each target of `t1 = t2 = … = value`, `a, b = v1, v2`, `t: T = v` is read
+      // from the statement's target lists (environ["K"] among them).
+      if (atStart || (prev.kind === 'punct' && prev.value === ':' && (isEnviron(i) || isEnviron(i + 2)))) statement(i);
+      // exec("…") / eval("…") / compile("…", …) of a literal: the text is Python the interpreter runs
+      if (
+        call &&
+        (t.value === 'exec' || t.value === 'eval' || t.value === 'compile') &&
+        !p(i - 1, '.') &&
+        !p(i - 1, 'def') &&
+        is(i + 2, 'string') &&
+        !T[i + 2]!.dynamic &&
+        (p(i + 3, ')') || p(i + 3, ',')) &&
+        depth < 3
+      ) {
+        const at = pos(T[i + 2]!.start);
+        for (const a of readPython(T[i + 2]!.value, () => at, keep, depth + 1)) out.push({ ...a, syntax: `python-exec/${a.syntax}` });
+        continue;
+      }
+      // subprocess / os.system / os.exec*: a command line read as shell, an argv list as its words
+      if (call && depth < 3 && (SPAWNERS.has(t.value) || SPAWN_PREFIX.test(t.value))) {
+        const viaModule = p(i - 1, '.') && is(i - 2, 'name') && SPAWN_MODULES.has(T[i - 2]!.value);
+        if (viaModule || (!p(i - 1, '.') && spawnImported.has(t.value))) spawnCall(i + 1);
+      }
+      // A list of "K=V" strings bound to an env-ish name (gunicorn raw_env = ["K=V"], env = [...])
+      if (atStart && next?.kind === 'punct' && (next.value === '=' || next.value === ':') && p(i + 2, '[') && ENV_NAME.test(t.value)) kvList(i + 2);
+    } else if (i === 0 && (p(i, '(') || p(i, '['))) statement(i);
+    else if (t.kind === 'punct' && (t.value === '(' || t.value === '[') && (is(i - 1, 'nl') || p(i - 1, ';'))) statement(i);
     // environ |= {...}
     if (isEnviron(i) && p(i + 1, '|=') && p(i + 2, '{')) {
       entries(i + 2, 'python-environ-update');
@@ -285,22 +316,30 @@ export function readPython(text: string, pos = positionsOf(text), keep: Keep = k
 
   /** The statement starting at `start`: its `=`-separated target lists and the value list. */
   function statement(start: number): void {
+    const first = T[start]!;
+    if (first.kind === 'name' ? STATEMENT_KEYWORDS.has(first.value) : !(first.kind === 'punct' && (first.value === '(' || first.value === '['))) return;
     let end = start;
     let d = 0;
     const eqs: number[] = [];
     let colon = -1;
+    let env = false;
     for (; end < T.length; end++) {
       const u = T[end]!;
-      if (u.kind === 'nl' || (d === 0 && u.kind === 'punct' && u.value === ';')) break;
-      if (u.kind !== 'punct') continue;
+      if (u.kind === 'nl') break;
+      if (u.kind !== 'punct') {
+        if (!env && u.kind === 'name' && environNames.has(u.value)) env = true;
+        continue;
+      }
+      if (!env && environAt.has(end)) env = true;
       if (u.value === '(' || u.value === '[' || u.value === '{') d++;
       else if (u.value === ')' || u.value === ']' || u.value === '}') d--;
-      else if (d === 0 && u.value === '=') eqs.push(end);
-      else if (d === 0 && u.value === ':' && eqs.length === 0 && colon === -1) colon = end;
-      else if (d === 0 && u.value === 'lambda') return;
+      else if (d !== 0) continue;
+      else if (u.value === ';') break;
+      else if (u.value === '=') eqs.push(end);
+      else if (u.value === ':' && eqs.length === 0 && colon === -1) colon = end;
     }
-    if (eqs.length === 0) return;
-    if (is(start, 'name') && ['def', 'class', 'if', 'elif', 'while', 'for', 'with', 'lambda', 'return', 'assert'].includes(T[start]!.value)) return;
+    // only a statement whose targets reach an environ is read further
+    if (eqs.length === 0 || !env) return;
     const valueItems = items(eqs[eqs.length - 1]! + 1, end);
     const bounds = [start, ...eqs];
     for (let k = 0; k < eqs.length; k++) {

@@ -15,6 +15,7 @@
 //
 // Trees are never deleted: a memoised tree lives as long as its blob (one run). Call
 // `tree.delete()` yourself on trees from `parsePython` that you do not keep.
+import { pythonView } from './python-source.js';
 import type { Blob } from '../changeset/blob.js';
 import { treeSitter, treeSitterLanguage } from './tree-sitter.js';
 import type { Node, Parser, Query, QueryCapture, Tree } from 'web-tree-sitter';
@@ -76,6 +77,16 @@ export async function parsePython(text: string): Promise<Tree> {
   stats.bytes += text.length;
   if (!tree) throw new Error('tree-sitter-python returned no tree');
   return tree;
+}
+
+/**
+ * Parse the blob as CPython reads it (python-source.ts `pythonView`: coding cookie, lone CR,
+ * NFKC identifiers), for readers that match names; offsets are into `pythonView(blob)`, which
+ * is `blob.text` unless the file needs decoding.
+ */
+export function parsePythonView(blob: Blob): Promise<Tree> {
+  const view = pythonView(blob);
+  return view === blob.text ? parsePythonBlob(blob) : blob.parseAsync('python:view', () => parsePython(view));
 }
 
 /** Parse a blob as Python, once per blob per run whatever the number of rules asking. */

@@ -3,6 +3,7 @@
 // Not full parsers: a token stream with string values decoded and positions kept.
 
 import { decodeEscapeAt } from '../../changeset/unescape.js';
+import { unicodeNamed } from './unicode-names.js';
 import type { Assignment, Keep } from './types.js';
 
 /** Token tests and assignment output shared by the Python and JS/TS readers. */
@@ -34,7 +35,18 @@ export function tokenCursor(
       if (!keep(key.value)) return;
       const k = pos(keyStart(key));
       const v = pos(val.start);
-      out.push({ key: key.value, value: val.value, dynamic: !!val.dynamic, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax });
+      const why = val.unverifiable ?? key.unverifiable;
+      out.push({
+        key: key.value,
+        value: val.value,
+        dynamic: !!val.dynamic,
+        line: v.line,
+        column: v.column,
+        keyLine: k.line,
+        keyColumn: k.column,
+        syntax,
+        ...(why ? { unverifiable: why } : {}),
+      });
     },
   };
 }
@@ -54,6 +66,8 @@ export interface CodeTok {
    */
   fields?: string[];
   pieces?: string[];
+  /** Why the literal's value cannot be known (an escape the gate does not decode): fail closed. */
+  unverifiable?: string;
 }
 
 /** A number literal starts at `i`: a digit, or `.` then a digit. */
@@ -69,7 +83,11 @@ function pushNumber(text: string, i: number, toks: CodeTok[]): number {
 }
 
 function isIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 0xc0;
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || (c >= 0xc0 && !isUnicodeSpace(c));
+}
+/** Unicode space separators and line terminators above U+00BF: whitespace to JS, never identifier characters. */
+function isUnicodeSpace(c: number): boolean {
+  return c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 function isIdPart(c: number): boolean {
   return isIdStart(c) || (c >= 48 && c <= 57);
@@ -112,8 +130,12 @@ const PY_PUNCT = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '==', '!=', '<=
 
 const PY_TABLE = punctTable(PY_PUNCT);
 
-/** Python tokens. `nl` marks the end of a logical line (newlines inside brackets are ignored). */
-export function tokenizePython(text: string): CodeTok[] {
+/**
+ * Python tokens. `nl` marks the end of a logical line (newlines inside brackets are ignored).
+ * Names are NFKC-normalised as CPython does (PEP 3131: `ｅｎｖｉｒｏｎ` is `environ`) unless
+ * `rawNames`; strings are decoded (`\N{NAME}` through unicode-names.ts).
+ */
+export function tokenizePython(text: string, opts: { rawNames?: boolean } = {}): CodeTok[] {
   const toks: CodeTok[] = [];
   const n = text.length;
   let i = 0;
@@ -151,6 +173,7 @@ export function tokenizePython(text: string): CodeTok[] {
       const raw = prefix.includes('r');
       const fmt = prefix.includes('f');
       let dynamic = false;
+      let unknownName = false;
       let fields: string[] | null = fmt ? [] : null;
       const pieces: string[] | null = fmt ? [] : null;
       let pieceStart = 0;
@@ -163,7 +186,17 @@ export function tokenizePython(text: string): CodeTok[] {
           else if (e === '\n') v += '';
           else {
             // \xHH, \uXXXX, \UXXXXXXXX, octal and the letter escapes, as CPython decodes them
-            // (\u and \U only in str literals, not bytes).
+            // (\u, \U and \N{…} only in str literals, not bytes).
+            if (e === 'N' && text[i + 2] === '{' && !prefix.includes('b')) {
+              const close = text.indexOf('}', i + 3);
+              const ch = close === -1 || close - i > 96 ? undefined : unicodeNamed(text.slice(i + 3, close));
+              if (ch !== undefined) {
+                v += ch;
+                i = close + 1;
+                continue;
+              }
+              unknownName = true;
+            }
             const dec = prefix.includes('b') && (e === 'u' || e === 'U') ? null : decodeEscapeAt(text, i, { octal: true });
             if (dec) {
               v += dec.value;
@@ -217,15 +250,26 @@ export function tokenizePython(text: string): CodeTok[] {
       const gap = prev?.kind === 'string' ? text.slice(prevEnd(prev), start) : null;
       const isBytes = prefix.includes('b');
       const withFields = dynamic && fields && fields.length > 0 ? { fields, pieces: [...pieces!, v.slice(pieceStart)] } : {};
-      if (prev && gap !== null && (depth > 0 ? /^\s*$/.test(gap) : /^[ \t]*$/.test(gap))) {
-        // implicit concatenation of adjacent literals (fields of either: left dynamic)
+      if (prev && gap !== null && (depth > 0 ? /^(\s|#[^\n]*)*$/.test(gap) : /^([ \t\f]|\\\r?\n)*$/.test(gap))) {
+        // implicit concatenation of adjacent literals (fields of either: left dynamic); inside
+        // brackets newlines and comments between them are whitespace, outside a backslash-newline
         prev.value += v;
         prev.dynamic ||= dynamic;
+        if (unknownName) prev.unverifiable = UNKNOWN_NAME;
         delete prev.fields;
         delete prev.pieces;
         (prev as CodeTok & { end?: number }).end = i;
       } else {
-        const t: CodeTok & { end?: number } = { kind: 'string', value: v, start, dynamic, end: i, ...(isBytes ? { bytes: true } : {}), ...withFields };
+        const t: CodeTok & { end?: number } = {
+          kind: 'string',
+          value: v,
+          start,
+          dynamic,
+          end: i,
+          ...(isBytes ? { bytes: true } : {}),
+          ...withFields,
+          ...(unknownName ? { unverifiable: UNKNOWN_NAME } : {}),
+        };
         toks.push(t);
       }
       continue;
@@ -233,7 +277,8 @@ export function tokenizePython(text: string): CodeTok[] {
     const cc = text.charCodeAt(i);
     if (isIdStart(cc) && cc !== 36) {
       const e = identEnd(text, i, false);
-      toks.push({ kind: 'name', value: text.slice(i, e), start: i });
+      const raw = text.slice(i, e);
+      toks.push({ kind: 'name', value: opts.rawNames || e - i === countAscii(raw) ? raw : raw.normalize('NFKC'), start: i });
       i = e;
       continue;
     }
@@ -248,6 +293,15 @@ export function tokenizePython(text: string): CodeTok[] {
     i += p.length;
   }
   return toks;
+}
+
+const UNKNOWN_NAME = 'a \\N{…} escape names a character the gate does not decode';
+
+/** Number of ASCII characters at the start of `s` (all of it for an ASCII name). */
+function countAscii(s: string): number {
+  let k = 0;
+  while (k < s.length && s.charCodeAt(k) < 0x80) k++;
+  return k;
 }
 
 function prevEnd(t: CodeTok): number {
@@ -351,11 +405,11 @@ export function tokenizeJs(text: string): CodeTok[] {
   };
   while (i < n) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\ufeff') {
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || (c >= '\u1680' && isUnicodeSpace(c.charCodeAt(0)))) {
       i++;
       continue;
     }
-    const commentEnd = slashCommentEnd(text, i);
+    const commentEnd = slashCommentEnd(text, i, true);
     if (commentEnd !== -1) {
       i = commentEnd;
       continue;
@@ -476,13 +530,24 @@ export function bracesSpreading(T: readonly CodeTok[], isSpread: (j: number) => 
   return out;
 }
 
-/** The index after a `//` comment (at its newline) or a `/* … *\/` comment starting at `i`; -1 when none starts there. */
-export function slashCommentEnd(text: string, i: number): number {
+/**
+ * The index after a `//` comment (at its newline) or a `/* … *\/` comment starting at `i`; -1
+ * when none starts there. `jsLineTerminators`: U+2028 and U+2029 end a `//` comment too
+ * (ECMAScript LineTerminator; HCL ends it at a newline only).
+ */
+export function slashCommentEnd(text: string, i: number, jsLineTerminators = false): number {
   if (text.charCodeAt(i) !== 47) return -1;
   const next = text[i + 1];
   if (next === '/') {
     const e = text.indexOf('\n', i);
-    return e === -1 ? text.length : e;
+    const end = e === -1 ? text.length : e;
+    if (jsLineTerminators) {
+      for (let k = i + 2; k < end; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 0x2028 || c === 0x2029) return k;
+      }
+    }
+    return end;
   }
   if (next === '*') {
     const e = text.indexOf('*/', i + 2);

@@ -3,8 +3,10 @@
 //   ONBUILD ENV …          RUN <shell>: read with the shell reader (K=V cmd, export, …)
 // The instructions come from the one Dockerfile reader (`../dockerfile.ts`: parser directives,
 // continuations, heredocs, comments); quotes and the escape character are honoured; `${X:-word}`
-// defaults apply. Exec-form RUN (`RUN ["…"]`) is not shell and is skipped, and so is a heredoc script.
+// defaults apply. CMD / ENTRYPOINT / exec-form RUN and heredoc bodies: dockerfile-commands.ts.
+// A stage built `FROM <earlier stage>` inherits that stage's ENV.
 import { readDockerfileText, sourceOffset, splitWords, unquote, type DockerInstruction } from '../dockerfile.js';
+import { commandSettings, heredocSettings } from './dockerfile-commands.js';
 import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, substituteKnown, positionsOf } from './values.js';
@@ -18,6 +20,7 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
   // `ARG MODE=EXECUTE` is EXECUTE unless a --build-arg overrides it: the default in effect.
   const globalArgs = new Map<string, string>();
   let vars = new Map<string, string>();
+  const stages = new Map<string, Map<string, string>>();
   let inStage = false;
   const evalValue = (raw: string) => evaluateDefaults(substituteKnown(raw, vars));
   for (const l of instructions) {
@@ -26,8 +29,25 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
     const body = l.text.slice(bodyStart);
     if (instr === 'FROM') {
       inStage = true;
-      vars = new Map();
+      // FROM <earlier stage> [AS name]: the new stage starts with that stage's ENV (by reference:
+      // an ENV set later in the base stage is not inherited, but none follows a later FROM).
+      const w = body
+        .trim()
+        .split(/\s+/)
+        .filter((x) => !x.startsWith('--'));
+      vars = new Map(stages.get(w[0]?.toLowerCase() ?? '') ?? []);
+      if (w[1]?.toUpperCase() === 'AS' && w[2]) stages.set(w[2].toLowerCase(), vars);
       continue;
+    }
+    if (instr === 'CMD' || instr === 'ENTRYPOINT') {
+      out.push(...commandSettings(instr, body, (o) => at(l, bodyStart + o), keep));
+      continue;
+    }
+    // A heredoc body is the script a RUN runs, or the file a COPY/ADD writes (by its destination).
+    for (const d of l.heredocs) {
+      if (d.offset < 0) continue;
+      const dest = instr === 'COPY' || instr === 'ADD' ? (body.trim().split(/\s+/).pop() ?? null) : null;
+      out.push(...heredocSettings(instr, dest, d.body, (o) => pos(d.offset + o), keep));
     }
     if (instr === 'ENV' || instr === 'ARG') {
       const words = splitWords(body, escape);
@@ -78,13 +98,16 @@ export function readDockerfile(text: string, pos = positionsOf(text), keep: Keep
       continue;
     }
     if (instr === 'RUN') {
-      // Skip flags (--mount=…, --network=…), exec form and heredoc scripts.
-      if (l.jsonForm) continue;
+      // Skip flags (--mount=…, --network=…); heredoc scripts are read above.
       let b = bodyStart;
       for (;;) {
         const f = /^--\S+\s*/.exec(l.text.slice(b));
         if (!f) break;
         b += f[0].length;
+      }
+      if (l.jsonForm) {
+        out.push(...commandSettings('RUN', l.text.slice(b), (o) => at(l, b + o), keep));
+        continue;
       }
       if (/^<</.test(l.text.slice(b).trimStart())) continue;
       for (const a of readShell(l.text.slice(b), (o) => at(l, b + o), keep)) out.push({ ...a, syntax: `dockerfile-run/${a.syntax}` });

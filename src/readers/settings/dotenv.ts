@@ -3,12 +3,19 @@
 //   KEY="double"  (escapes \n \" \\, may span lines)   KEY='single' (literal)   KEY=`backtick`
 //   KEY=value # comment  (a '#' after whitespace starts a comment in an unquoted value)
 //   ${X:-default} expansions in unquoted and double-quoted values (dotenv-expand, python-dotenv)
-// Whole-line comments and blank lines are skipped; CRLF line ends are accepted.
+// Whole-line comments and blank lines are skipped; CRLF line ends are accepted. Whitespace is
+// what either consumer strips: python-dotenv's is Python's `\s` / str.strip(), which also holds
+// the separators \x1c-\x1f and NEL (\x85) that JavaScript's `\s` / trim() keep, so
+// `AGENT_MODE=EXECUTE\x1f` is EXECUTE to python-dotenv and pydantic-settings' env_file.
 import { decodeEscapeAt } from '../../changeset/unescape.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { evaluateDefaults, positionsOf, substituteKnown } from './values.js';
 
-const LINE_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*(=|:(?=[ \t]|$))[ \t]*/d;
+/** Blanks within a line, as Python's `[^\S\r\n]` reads them plus JavaScript's (U+FEFF). */
+const WS = '(?:[^\\S\\r\\n]|[\\x1c-\\x1f\\x85])';
+const LINE_KEY = new RegExp(`^${WS}*(?:export${WS}+)?([A-Za-z_][A-Za-z0-9_.-]*)${WS}*(=|:(?=${WS}|$))${WS}*`, 'd');
+const TRIM = new RegExp(`^${WS}+|${WS}+$`, 'g');
+const COMMENT = new RegExp(`(^|${WS})#`);
 
 export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dotenv', keep: Keep = keepAll): Assignment[] {
   const out: Assignment[] = [];
@@ -77,9 +84,9 @@ export function readDotenv(text: string, pos = positionsOf(text), syntax = 'dote
       }
     } else {
       let raw = text.slice(v, eol).replace(/\r$/, '');
-      const hash = raw.search(/(^|[ \t])#/);
+      const hash = raw.search(COMMENT);
       if (hash !== -1) raw = raw.slice(0, hash);
-      raw = raw.trim();
+      raw = raw.replace(TRIM, '');
       const e = evaluateDefaults(substituteKnown(raw, known));
       value = e.value;
       dynamic = e.dynamic;

@@ -21,6 +21,7 @@
 // Helm template still gets `AGENT_MODE: EXECUTE` caught); reporting the parse error itself is
 // the import-hygiene rule's job.
 import type { Blob } from '../../changeset/blob.js';
+import { pythonSource } from '../python-source.js';
 import { loadYamlDocuments, loadYamlModule, parseYamlText, walkYaml, type YamlNode, type YamlScalar } from '../yaml.js';
 import { readDockerfile } from './dockerfile.js';
 import { readDotenv } from './dotenv.js';
@@ -136,6 +137,24 @@ export async function readSettings(path: string, blob: Blob, names: ReadonlySet<
     }
     case 'lines':
       return lineRead();
+    case 'python': {
+      // Decoded as CPython decodes it (coding cookie, universal newlines): python-source.ts.
+      const src = pythonSource(blob);
+      if (src.undecodable) {
+        const why = `the coding cookie names ${src.undecodable}, a codec the gate does not decode`;
+        const line = src.cookieLine ?? 1;
+        return [...names].map((key) => ({ key, value: '', dynamic: false, line, column: 1, keyLine: line, keyColumn: 1, syntax: 'python-coding', unverifiable: why }));
+      }
+      return (
+        blob.parse(`settings:python:${id}`, () => {
+          try {
+            return readPython(src.text, undefined, keep);
+          } catch {
+            return null;
+          }
+        }) ?? lineRead()
+      );
+    }
     default: {
       // A value holding JSON that its consumer decodes (pydantic-settings complex fields:
       // AGENT={"mode": "EXECUTE"} is agent.mode): keys that begin a watched name are read too.

@@ -8,14 +8,20 @@
 // Template literals with `${}` are dynamic; only single literals are judged.
 import { bracesSpreading, tokenCursor, tokenizeJs, type CodeTok } from './code-tokens.js';
 import { foldConstants } from './constants.js';
+import { readShell } from './shell.js';
 import { keepAll, type Assignment, type Keep } from './types.js';
 import { positionsOf } from './values.js';
 
 const ENV_KEY = /^(env|environment|env_[A-Za-z0-9_]+|[A-Za-z0-9_]*Env)$/;
 const CASE_METHODS = new Set(['toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase']);
 
+/** child_process functions: a command line (exec*) or a program and its argv (spawn*, execFile*). */
+const CP_SHELL = new Set(['exec', 'execSync']);
+const CP_ARGV = new Set(['spawn', 'spawnSync', 'execFile', 'execFileSync']);
+
 export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep = keepAll): Assignment[] {
-  const T = canonicalEnv(inlineConstants(foldConstants(tokenizeJs(text), 'js', tokenizeJs)));
+  const T = canonicalEnv(inlineConstants(jsonParseLiterals(foldConstants(tokenizeJs(text), 'js', tokenizeJs))));
+  const childProcess = text.includes('child_process');
   const out: Assignment[] = [];
   const { is, p, emit } = tokenCursor(T, pos, keep, out, (key) => key.start + (key.kind === 'string' ? 1 : 0));
   const literalEnd = (i: number): number => {
@@ -74,7 +80,13 @@ export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep
         const op = T[after];
         if (op?.kind === 'punct' && ['=', '??=', '||=', '??', '||'].includes(op.value)) {
           const v = literalAt(after + 1);
-          if (v !== -1) emit(key, T[v]!, op.value === '??' || op.value === '||' ? 'js-default' : 'js-process-env');
+          const syntax = op.value === '??' || op.value === '||' ? 'js-default' : 'js-process-env';
+          if (v !== -1) emit(key, T[v]!, syntax);
+          else {
+            // process.env stores String(value): ["EXECUTE"] is "EXECUTE", 1 is "1"
+            const c = coerced(after + 1);
+            if (c) emit(key, c, syntax);
+          }
         }
       }
       continue;
@@ -137,6 +149,21 @@ export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep
         }
       }
     }
+    // child_process: exec("cmd line") / spawn("env", ["K=V", …]): read as shell
+    if (childProcess && is(i, 'name') && (CP_SHELL.has(t.value) || CP_ARGV.has(t.value)) && p(i + 1, '(') && is(i + 2, 'string') && !T[i + 2]!.dynamic) {
+      const at = pos(T[i + 2]!.start);
+      let script: string | null = null;
+      if (CP_SHELL.has(t.value)) script = T[i + 2]!.value;
+      else if (p(i + 3, ',') && p(i + 4, '[')) {
+        const words = [T[i + 2]!.value];
+        for (let j = i + 5; is(j, 'string') && !T[j]!.dynamic; j += 2) {
+          words.push(T[j]!.value);
+          if (!p(j + 1, ',')) break;
+        }
+        script = words.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' ');
+      }
+      if (script !== null) for (const a of readShell(script, () => at, keep, 1)) out.push({ ...a, syntax: `js-child-process/${a.syntax}` });
+    }
     // Object.assign(process.env, {...})
     if (is(i, 'name', 'Object') && p(i + 1, '.') && is(i + 2, 'name', 'assign') && p(i + 3, '(') && processEnv(i + 4) && p(i + 7, ',') && p(i + 8, '{')) {
       entries(i + 8, 'js-env-object');
@@ -163,6 +190,93 @@ export function readJavaScript(text: string, pos = positionsOf(text), keep: Keep
     }
   }
   return out;
+
+  /**
+   * The string process.env stores for a literal that is not a string (String(value)): numbers,
+   * booleans, arrays of literals (joined with ","), objects ("[object Object]", or what a
+   * literal `toString` returns); an object whose conversion the reader cannot follow is
+   * unverifiable. Null for anything that is not a literal.
+   */
+  function coerced(i: number): CodeTok | null {
+    const t = T[i];
+    if (!t) return null;
+    const at = (value: string, unverifiable?: string): CodeTok => ({ kind: 'string', value, start: t.start, ...(unverifiable ? { unverifiable } : {}) });
+    if (t.kind === 'number' && endsExpr(i + 1)) {
+      const n = Number(t.value.replace(/_/g, '').replace(/n$/, ''));
+      return at(Number.isFinite(n) ? String(n) : t.value);
+    }
+    if (t.kind === 'name' && ['true', 'false', 'null', 'undefined'].includes(t.value) && endsExpr(i + 1)) return at(t.value);
+    if (!p(i, '[') && !p(i, '{')) return null;
+    let depth = 0;
+    let close = -1;
+    for (let j = i; j < T.length; j++) {
+      if (p(j, '[') || p(j, '{') || p(j, '(')) depth++;
+      else if ((p(j, ']') || p(j, '}') || p(j, ')')) && --depth === 0) {
+        close = j;
+        break;
+      }
+    }
+    if (close === -1 || !endsExpr(close + 1)) return null;
+    if (p(i, '[')) {
+      const parts: string[] = [];
+      for (let j = i + 1; j < close; j += 2) {
+        const u = T[j]!;
+        if (!(u.kind === 'string' && !u.dynamic) && u.kind !== 'number') return at('', 'an array is stored as its string form, which the gate cannot compute here');
+        parts.push(u.value);
+        if (!p(j + 1, ',') && j + 1 !== close) return at('', 'an array is stored as its string form, which the gate cannot compute here');
+      }
+      return at(parts.join(','));
+    }
+    // { toString: () => "V" } | { toString() { return "V" } } | { toString: function () { return "V" } }
+    for (let j = i + 1; j < close; j++) {
+      const u = T[j]!;
+      if (!((u.kind === 'name' || u.kind === 'string') && (u.value === 'toString' || u.value === 'valueOf')) && !(p(j, '[') && (p(j - 1, '{') || p(j - 1, ',')))) continue;
+      if (!(p(j - 1, '{') || p(j - 1, ','))) continue;
+      let k = j + 1;
+      if (p(k, ':')) k++;
+      if (is(k, 'name', 'function')) k++;
+      if (p(k, '(') && p(k + 1, ')')) k += 2;
+      if (p(k, '=>') && is(k + 1, 'string') && !T[k + 1]!.dynamic) return at(T[k + 1]!.value);
+      if (p(k, '{') && is(k + 1, 'name', 'return') && is(k + 2, 'string') && !T[k + 2]!.dynamic) return at(T[k + 2]!.value);
+      return at('', 'an object is stored as what its toString/valueOf returns, which the gate cannot compute here');
+    }
+    return at('[object Object]');
+  }
+}
+
+/**
+ * `JSON.parse("…")` of a literal is the value the JSON text spells: the call is replaced by the
+ * tokens of that text (valid JSON is a JS expression), positioned at the string.
+ */
+function jsonParseLiterals(T: CodeTok[]): CodeTok[] {
+  let out: CodeTok[] | null = null;
+  for (let i = 0; i < T.length; i++) {
+    const t = T[i]!;
+    const s = T[i + 4];
+    if (
+      t.kind === 'name' &&
+      t.value === 'JSON' &&
+      T[i + 1]?.value === '.' &&
+      T[i + 2]?.value === 'parse' &&
+      T[i + 3]?.value === '(' &&
+      s?.kind === 'string' &&
+      !s.dynamic &&
+      T[i + 5]?.kind === 'punct' &&
+      T[i + 5]!.value === ')'
+    ) {
+      try {
+        JSON.parse(s.value);
+      } catch {
+        continue;
+      }
+      out ??= T.slice(0, i);
+      for (const u of tokenizeJs(s.value)) out.push({ ...u, start: s.start });
+      i += 5;
+      continue;
+    }
+    out?.push(t);
+  }
+  return out ?? T;
 }
 
 const PROCESS_MODULES = new Set(['process', 'node:process']);

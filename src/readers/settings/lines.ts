@@ -6,11 +6,45 @@
 //   ${K:=V} ${K:-V}
 //   name: K  followed by  value: V  in the same list item (Kubernetes env lists), or on one line
 //     ({name: K, value: V})
+//   f("K", "V")  .put("K", "V")  ENV.store("K", "V")  (a call with a quoted name and a string
+//     literal: the shape of every language's setenv API — Go os.Setenv, Rust env::set_var, Java
+//     ProcessBuilder.environment().put, C# Environment.SetEnvironmentVariable, Ruby ENV.store —
+//     both literals unescaped: "…" with the C-family escapes, '…' with \\ and \' only, `…` raw)
+//   set -x K V / set -gx K V / set --export K V (fish)   setenv K V (csh/tcsh)
 // Lines starting with #, //, ; or <!-- are comments, ` #` / ` //` start a trailing comment
 // outside quotes, and template comments ({{/* … */}}, {# … #}) are blanked. `K == V` comparisons and `$K` references are not assignments.
+import { decodeEscapeAt } from '../../changeset/unescape.js';
 import type { Assignment } from './types.js';
 import { interpolationExpr } from './expr.js';
-import { evaluateDefaults, positionsOf } from './values.js';
+import { evaluateDefaults, normalizeKey, positionsOf } from './values.js';
+
+/** Two string literals separated by a comma: a call's (key, value) arguments. */
+const CALL_PAIR = /(["'`])((?:\\[^]|(?!\1)[^\\])*)\1\s*,\s*(["'`])((?:\\[^]|(?!\3)[^\\])*)\3/g;
+/** fish `set` with an export flag, csh `setenv`. */
+const SET_EXPORT =
+  /^\s*(?:set\s+(?:-[A-Za-z]*x[A-Za-z]*\s+|--export\s+|-[A-Za-z]+\s+|--[a-z]+\s+)*?(?:-[A-Za-z]*x[A-Za-z]*|--export)\s+(?:-[A-Za-z]+\s+|--[a-z]+\s+)*|setenv\s+)([A-Za-z_][A-Za-z0-9_]*)\s+(?:(["'])(.*?)\2|(\S*))/;
+
+/** A string literal's text as the C-family languages unescape it ("…"), single-quoted ('…': \\ and \' only) or raw (`…`). */
+function unquote(q: string, body: string): string {
+  if (q === '`' || !body.includes('\\')) return body;
+  if (q === "'") return body.replace(/\\([\\'])/g, '$1');
+  let v = '';
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '\\') {
+      const dec = decodeEscapeAt(body, i, { octal: true });
+      if (dec) {
+        v += dec.value;
+        i = dec.end - 1;
+        continue;
+      }
+      v += body[i + 1] ?? '';
+      i++;
+      continue;
+    }
+    v += body[i];
+  }
+  return v;
+}
 
 export function readLines(text: string, names: ReadonlySet<string>, pos = positionsOf(text)): Assignment[] {
   const out: Assignment[] = [];
@@ -38,9 +72,27 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
   const nameValue = new Map<string, RegExp>();
   for (const name of names) nameValue.set(name, new RegExp(`^(\\s*)(-\\s+)?["']?name["']?\\s*:\\s*["']?${escapeRe(name)}["']?\\s*(,|$)`));
 
+  const wanted = new Set([...names].map(normalizeKey));
   lines.forEach((ln, li) => {
     const code = stripComment(ln.text);
     if (code.trim() === '') return;
+    // f("K", "V"): the key compared after its language's unescaping ("\u0041GENT_MODE")
+    if (code.includes(',')) {
+      for (const m of code.matchAll(CALL_PAIR)) {
+        const key = unquote(m[1]!, m[2]!);
+        if (!wanted.has(normalizeKey(key))) continue;
+        const valueAt = m.index + m[0].length - m[4]!.length - 1;
+        const k = pos(ln.start + m.index + 1);
+        const v = pos(ln.start + valueAt);
+        out.push({ key, value: unquote(m[3]!, m[4]!), dynamic: false, line: v.line, column: v.column, keyLine: k.line, keyColumn: k.column, syntax: 'line-call' });
+      }
+    }
+    const se = code.includes('set') ? SET_EXPORT.exec(code) : null;
+    if (se && wanted.has(normalizeKey(se[1]!))) {
+      const raw = se[3] ?? se[4] ?? '';
+      const valueAt = se[0].length - raw.length - (se[2] ? 1 : 0);
+      emit(se[1]!, ln.start + se[0].lastIndexOf(se[1]!, valueAt), ln.start + valueAt, raw, 'line-setenv');
+    }
     for (const name of names) {
       let from = 0;
       for (;;) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../changeset/blob.js';
 import { detectFormat, normalizeValue, readDockerfile, readDotenv, readHcl, readJavaScript, readLines, readPython, readSettings, readShell, type Assignment } from './index.js';
@@ -365,3 +366,50 @@ describe('variables the file itself sets (read as the shell and dotenv read them
     expect(only(readDotenv('AGENT_MODE=${MODE}\nMODE=EXECUTE\n'))).toEqual(['AGENT_MODE=${MODE} (dynamic) @1:12']);
   });
 });
+
+describe('JS/TS lexing and coercion (r15-lex)', () => {
+  it('ends a // comment at U+2028/U+2029 (ECMAScript LineTerminator), not in HCL', () => {
+    expect(only(readJavaScript('// a\u2028process.env.AGENT_MODE = "EXECUTE";\n'))).toEqual(['AGENT_MODE=EXECUTE @1:31']);
+    expect(only(readJavaScript('// a process.env.AGENT_MODE = "EXECUTE";\n'))).toEqual([]);
+    expect(only(readHcl('// a\u2028AGENT_MODE = "EXECUTE"\n'))).toEqual([]);
+  });
+  it('reads what process.env stores: String(value)', () => {
+    expect(only(readJavaScript('process.env.AGENT_MODE = ["EXE" + "CUTE"];'))).toEqual(['AGENT_MODE=EXECUTE @1:26']);
+    expect(only(readJavaScript('process.env.AGENT_MODE = {};'))).toEqual(['AGENT_MODE=[object Object] @1:26']);
+    expect(readJavaScript('process.env.AGENT_MODE = { valueOf() { return x; } };')[0]?.unverifiable).toMatch(/toString\/valueOf/);
+  });
+  it('reads child_process command lines and argv as shell, only in files that use child_process', () => {
+    expect(only(readJavaScript('const cp = require("child_process"); cp.execFileSync("env", ["AGENT_MODE=EXECUTE", "node"]);'))).toEqual(['AGENT_MODE=EXECUTE @1:54']);
+    expect(only(readJavaScript('db.exec("AGENT_MODE=EXECUTE");'))).toEqual([]);
+  });
+});
+
+describe('dotenv whitespace as python-dotenv strips it (r15-lex)', () => {
+  const rows = [
+    'AGENT_MODE=EXECUTE\x1f',
+    'AGENT_MODE\x1f=EXECUTE',
+    '\x1fAGENT_MODE=EXECUTE',
+    'export\x1fAGENT_MODE=EXECUTE',
+    'AGENT_MODE=\x1cEXECUTE',
+    'AGENT_MODE=EXECUTE\x85# c',
+  ];
+  it("strips \\x1c-\\x1f and NEL where Python's \\s does", () => {
+    for (const r of rows) expect(readDotenv(`${r}\n`).map((a) => `${a.key}=${a.value}`)).toEqual(['AGENT_MODE=EXECUTE']);
+    expect(readDotenv('AGENT_MODE="EXECUTE\x1f"\n').map((a) => a.value)).toEqual(['EXECUTE\x1f']);
+  });
+  it.skipIf(!python3Module('dotenv'))('agrees with python-dotenv on every row', () => {
+    const script =
+      'import sys, io, json\nfrom dotenv import dotenv_values\nprint(json.dumps([dotenv_values(stream=io.StringIO(r)).get("AGENT_MODE") for r in json.loads(sys.stdin.read())]))';
+    const got = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(rows.map((r) => `${r}\n`)), encoding: 'utf8' })) as string[];
+    expect(got).toEqual(rows.map(() => 'EXECUTE'));
+  });
+});
+
+function python3Module(name: string): boolean {
+  try {
+    execFileSync('python3', ['-c', `import ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -25,3 +25,12 @@ describe('shell word processing before assignments are recognised', () => {
     expect(only('IFS=$1 read -r K AGENT_MODE <<< "x=EXECUTE"')).toEqual([' (dynamic) @1:33']);
   });
 });
+
+describe('bash namerefs (r15-lex)', () => {
+  it('an assignment through declare -n / typeset -n / local -n assigns the variable it names', () => {
+    const keys = (t: string) => readShell(t).map((a) => `${a.key}=${a.value}`);
+    expect(keys('declare -n ref=AGENT_MODE\nref=EXECUTE\nexport AGENT_MODE\n')).toContain('AGENT_MODE=EXECUTE');
+    expect(keys('f() { local -n r=AGENT_MODE; r=EXECUTE; }\n')).toContain('AGENT_MODE=EXECUTE');
+    expect(keys('declare ref=AGENT_MODE\nref=EXECUTE\n')).not.toContain('AGENT_MODE=EXECUTE');
+  });
+});

@@ -70,6 +70,8 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
   // `$M` later in the file reads that value, as the shell would. A name assigned twice with
   // different values, or to anything dynamic, is not known (which branch ran is a run-time fact).
   const known = new Map<string, string | null>();
+  /** Namerefs (`declare -n ref=K`): name → the variable it refers to. */
+  const namerefs = new Map<string, string>();
   const lookup = (name: string): string | undefined => {
     const v = known.get(name);
     return v === null ? undefined : v;
@@ -339,7 +341,13 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
       return;
     }
     if (DECLARERS.has(name)) {
-      for (const w of rest) if (argAssign(w)) emitAssign(w, 'shell-export');
+      // declare -n ref=K (a nameref): an assignment to ref assigns K
+      const nameref = name !== 'export' && rest.some((w) => /^-[A-Za-z]*n/.test(w.value));
+      for (const w of rest) {
+        if (!argAssign(w)) continue;
+        if (nameref && NAME_ONLY.test(w.assign!.value)) namerefs.set(w.assign!.key, w.assign!.value);
+        else emitAssign(w, 'shell-export');
+      }
       return;
     }
     if (name === 'env') {
@@ -407,7 +415,9 @@ export function readShell(text: string, pos = positionsOf(text), keep: Keep = ke
   }
 
   function emitAssign(w: Word, syntax: string): void {
-    const a = w.assign!;
+    const a0 = w.assign!;
+    const target = namerefs.get(a0.key);
+    const a = target ? { ...a0, key: target } : a0;
     if (syntax === 'shell-assign' || syntax === 'shell-export') {
       const before = known.get(a.key);
       known.set(a.key, a.dynamic || (before !== undefined && before !== a.value) ? null : a.value);

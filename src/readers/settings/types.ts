@@ -33,6 +33,11 @@ export interface Assignment {
    * (a YAML/JSON sequence; `value` holds its scalar items joined by `,`). Absent: a string.
    */
   shape?: 'null' | 'list';
+  /**
+   * Set when the reader cannot know the value (an escape or a source encoding it does not
+   * decode): the rule fails closed on a watched key, with this as the reason.
+   */
+  unverifiable?: string;
   /** How it was written, for messages: 'yaml', 'k8s-env', 'dotenv', 'dockerfile-env', 'shell-export', … */
   syntax: string;
 }

@@ -73,6 +73,7 @@ function judge(a: Assignment, byKey: ReadonlyMap<string, AgentModeSetting>, reso
     if (bad !== undefined) return { setting, normalized: bad, kind: 'forbidden' };
     return { setting, normalized: a.value, kind: 'unverifiable', why: WHY_LIST };
   }
+  if (a.unverifiable) return { setting, normalized: a.value, kind: 'unverifiable', why: a.unverifiable };
   if (a.shape === 'null') return setting.allowed ? { setting, normalized: '', kind: 'unverifiable', why: WHY_NULL } : null;
   if (a.expr) {
     // What the consumer reads without an override (readers/settings/expr.ts): a fallback, the
@@ -171,7 +172,8 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
   JSON        keys at any depth, {name, value} lists, K=V strings in env lists, package.json
               scripts as shell (JSONC ok); \\u escapes in keys and values decoded; *.json5
               read as JSON5 (unquoted keys, 'single quotes', \\x escapes, line continuations)
-  .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…"
+  .env        KEY=value, export, quotes, inline comments, \${X:-default}, escapes in "…";
+              blanks as python-dotenv strips them (also \\x1c-\\x1f and NEL)
   Dockerfile  ENV K=V (several pairs), ENV K V, ARG K=default, RUN shell, continuations (joined
               without a space, # escape=\` honoured), ARG defaults (global ARGs inherited by a
               stage's bare ARG) and earlier ENVs substituted into later values
@@ -200,7 +202,16 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               "environ"), vars(os)["environ"], os.__dict__["environ"], and its copies
               (os.environ.copy(), dict(os.environ), copy.copy(…)) that code hands a child
               process as env=; a module constant the file sets once to a literal (MODE =
-              "EXECUTE" … os.environ["AGENT_MODE"] = MODE); string escapes decoded
+              "EXECUTE" … os.environ["AGENT_MODE"] = MODE); string escapes decoded;
+              the source decoded as CPython does (PEP 263 coding cookie: utf-7 and the
+              codecs Node decodes; a cookie naming another codec fails closed), identifiers
+              NFKC-normalised (os.ｅｎｖｉｒｏｎ), \\N{NAME} escapes (Latin letters, digits,
+              punctuation; another name fails closed); assignment targets read from the
+              statement (annotated, tuple, chained, walrus-bound names), os.environb,
+              exec/eval/compile of a literal read as Python, update(**{…}) / update(NAME),
+              loops over a literal dict's items(); subprocess / os.system / os.popen /
+              os.exec* command lines read as shell and argv lists (["env", "K=V", …]) as
+              its words; lists of "K=V" bound to an env-ish name (gunicorn raw_env)
   JS/TS       process.env.K = "V", process.env["K"] = "V", ??= / ||=, ?? / || defaults,
               Object.assign(process.env, {…}), Object.defineProperty(process.env, "K",
               {value: "V"}), Reflect.set(process.env, "K", "V"), destructuring defaults
@@ -212,7 +223,11 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               (<any>process.env), (0, process.env)); a const bound once to a literal
               (const M = "EXECUTE" … process.env.K = M); escaped
               identifiers (\\u0041GENT_MODE), template literals whose fields are string
-              literals (\`EXE\${''}CUTE\`)
+              literals (\`EXE\${''}CUTE\`); U+2028/U+2029 end // comments; what
+              process.env stores for a non-string (String(value): arrays joined, numbers,
+              booleans, a literal toString; an object it cannot follow fails closed);
+              JSON.parse of a literal; child_process exec/execSync command lines and
+              spawn/execFile argv read as shell
   Constants   keys and values (Python and JS/TS alike) that are pure expressions of literals
               are computed first, by one evaluator (readers/settings/constants.ts): + and *,
               Python % and str.format of literals, f-strings whose fields are literals,
@@ -232,9 +247,12 @@ text contains a setting name (case-insensitive prefilter). Each file is read by 
               attributes, plist <key>K</key><string>V</string>; comments never match;
               character references and the DOCTYPE's internal entities expanded (in key=
               attributes too)
-  other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs, fish
-              set -gx K V, csh setenv K V), also used
-              when a YAML or JSON file does not parse (a Helm template)
+  other       a conservative line reader (K=V, K: V, K = "V", name:/value: pairs), also used
+              when a YAML or JSON file does not parse (a Helm template); a call with a
+              quoted name and a string literal, the shape of every setenv API (Go
+              os.Setenv, Rust env::set_var, Java environment().put, C#
+              SetEnvironmentVariable, Ruby ENV.store), both unescaped; fish set -gx K V /
+              set -x, csh setenv K V
 Encodings: UTF-16/UTF-32 (BOM or NUL pattern), a UTF-8 BOM, NUL bytes in text and lone CR line
 ends are read like the file's consumer reads them (see readable-content for what is not text).
 Comments never match. Values are normalised like the runtime guard: trimmed, quotes removed,

@@ -24,7 +24,8 @@ import {
   type ParseLanguage,
   type ParseProblem,
 } from '../../readers/parse-check/index.js';
-import { parsePythonBlob, queryPython } from '../../readers/python.js';
+import { parsePythonBlob, parsePythonView, queryPython } from '../../readers/python.js';
+import { pythonView } from '../../readers/python-source.js';
 import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
 import { bashSyntaxCheck } from './bash-check.js';
 import type { ImportHygieneOptions } from './options.js';
@@ -216,9 +217,11 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
 
     /** Mutations in `blob` (parsed once, shared). */
     const mutations = async (blob: Blob): Promise<SysPathMutation[]> => {
-      if (!mayMutateSysPath(blob.text)) return [];
-      const tree = await parsePythonBlob(blob);
-      return blob.parseAsync('import-hygiene:sys-path', async (b) => findSysPathMutations(tree, b.text));
+      // Read as CPython reads it (coding cookie, lone CR, NFKC identifiers: sys.ｐａｔｈ is sys.path).
+      const view = pythonView(blob);
+      if (!mayMutateSysPath(view)) return [];
+      const tree = await parsePythonView(blob);
+      return blob.parseAsync('import-hygiene:sys-path', async () => findSysPathMutations(tree, view));
     };
 
     const compiler = pc.python_compiler === 'auto' ? new PythonCompilerPool({ minVersion: pc.python_version ?? null }) : null;

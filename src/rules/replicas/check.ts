@@ -9,6 +9,10 @@
 //                        HPA or its scaleTargetRef is named like the workload
 //   KEDA ScaledObject    minReplicaCount (default 0) and maxReplicaCount (default 100) <= max
 //   DaemonSet, Pod       always run (one pod per node / one pod): reported
+//   Job (spec.parallelism, default 1; not when spec.suspend), CronJob (a job per schedule,
+//   unless spec.suspend), KEDA ScaledJob (maxReplicaCount, default 100), Cloud Run Job,
+//   Argo Workflow / CronWorkflow: workloads that run the agent without a replica count
+//   (one model, WORKLOADS: where each kind's pods and count live)
 //   compose services     deploy.replicas, else the legacy `scale`, else 1 (compose's default)
 //   any YAML             replicas / replicaCount / minReplicas / maxReplicas / minReplicaCount /
 //                        maxReplicaCount keys (Helm values) under a workload-named key, or
@@ -18,7 +22,7 @@
 //   Kustomize            replicas: [{name, count}] overrides
 //   `kind: List`         each item is a manifest
 // Values: numbers, numeric strings, `${N:-0}` defaults; anything else (`$N`, a template) cannot
-// be verified and is reported. Jobs and CronJobs run to completion and are not checked.
+// be verified and is reported.
 import {
   getIn,
   isYamlMap,
@@ -55,8 +59,84 @@ export interface ReplicaCheck {
   rename?: (name: string) => string;
 }
 
-const REPLICA_WORKLOADS = new Set(['deployment', 'statefulset', 'replicaset', 'replicationcontroller', 'rollout', 'deploymentconfig']);
-const ALWAYS_RUNNING = new Set(['daemonset', 'pod']);
+/**
+ * The workload model: for each kind that creates pods, where its pod specs and containers live
+ * (`*` steps into every item of a list) and how many of it run: a count (its path and the
+ * default when absent) or `runs` (every object of the kind runs the agent: a pod, a pod per
+ * node, a job per schedule or execution), unless `suspend` is true. Keyed by lower-case kind,
+ * or `group/kind` where a kind name is shared (Cloud Run's Job is not batch/v1's).
+ */
+interface WorkloadKind {
+  pods: string[][];
+  containers?: string[][];
+  count: { path: string[]; dflt: number } | { runs: string };
+  suspend?: string[];
+  /** A job kind: runs only when its template holds a container. */
+  scheduled?: true;
+}
+const TEMPLATE_POD = [['spec', 'template', 'spec']];
+const SCALED: WorkloadKind = { pods: TEMPLATE_POD, count: { path: ['spec', 'replicas'], dflt: 1 } };
+const WORKLOADS: Record<string, WorkloadKind> = {
+  deployment: SCALED,
+  statefulset: SCALED,
+  replicaset: SCALED,
+  replicationcontroller: SCALED,
+  rollout: SCALED,
+  deploymentconfig: SCALED,
+  daemonset: { pods: TEMPLATE_POD, count: { runs: 'one pod per node' } },
+  pod: { pods: [['spec']], count: { runs: 'one pod' } },
+  job: { pods: TEMPLATE_POD, count: { path: ['spec', 'parallelism'], dflt: 1 }, suspend: ['spec', 'suspend'] },
+  cronjob: { pods: [['spec', 'jobTemplate', 'spec', 'template', 'spec']], count: { runs: 'a job per schedule' }, suspend: ['spec', 'suspend'], scheduled: true },
+  scaledjob: { pods: [['spec', 'jobTargetRef', 'template', 'spec']], count: { path: ['spec', 'maxReplicaCount'], dflt: 100 } },
+  'run.googleapis.com/job': { pods: [['spec', 'template', 'spec', 'template', 'spec']], count: { runs: 'its tasks on every execution' } },
+  'argoproj.io/workflow': {
+    pods: [],
+    containers: [
+      ['spec', 'templates', '*', 'container'],
+      ['spec', 'templates', '*', 'script'],
+    ],
+    count: { runs: 'its steps once' },
+  },
+  'argoproj.io/cronworkflow': {
+    pods: [],
+    containers: [
+      ['spec', 'workflowSpec', 'templates', '*', 'container'],
+      ['spec', 'workflowSpec', 'templates', '*', 'script'],
+    ],
+    count: { runs: 'a workflow per schedule' },
+    suspend: ['spec', 'suspend'],
+    scheduled: true,
+  },
+};
+
+function workloadKind(kind: string, apiVersion: string): WorkloadKind | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return WORKLOADS[`${group}/${kind}`] ?? (group === 'argoproj.io' && kind !== 'rollout' ? undefined : WORKLOADS[kind]);
+}
+
+/** The nodes at a path, `*` stepping into every item of a list. */
+function nodesAt(root: YamlNode | null, path: readonly string[]): YamlNode[] {
+  let cur: (YamlNode | null)[] = [root];
+  for (const step of path) {
+    const next: (YamlNode | null)[] = [];
+    for (const n of cur) {
+      if (step === '*') {
+        if (isYamlSeq(n)) next.push(...n.items);
+      } else next.push(mapGetNode(n, step));
+    }
+    cur = next;
+  }
+  return cur.filter((n): n is YamlNode => n !== null);
+}
+
+/** The containers of a workload (its pod specs' containers and initContainers, or the kind's container paths). */
+function workloadContainers(doc: YamlMap, w: WorkloadKind | undefined): YamlNode[] {
+  const kind = w ?? SCALED;
+  const out: YamlNode[] = [];
+  for (const pod of kind.pods) for (const key of ['containers', 'initContainers']) out.push(...nodesAt(doc, [...pod, key, '*']));
+  for (const c of kind.containers ?? []) out.push(...nodesAt(doc, c));
+  return out;
+}
 const GENERIC_KEYS = new Set(['replicas', 'replicacount', 'minreplicas', 'maxreplicas', 'minreplicacount', 'maxreplicacount']);
 
 /** A replica value: a number, or null when it cannot be verified. */
@@ -114,6 +194,8 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
       for (const item of isYamlSeq(items) ? items.items : []) if (isYamlMap(item)) manifest(item, inMatched);
       return true;
     }
+    const apiVersion = scalarText(mapGetNode(doc, 'apiVersion'))?.trim() ?? '';
+    const workload = workloadKind(k, apiVersion);
     // generateName: the API server appends a suffix; the prefix names the workload.
     const name = scalarText(getIn(doc, ['metadata', 'name']))?.trim() || scalarText(getIn(doc, ['metadata', 'generateName']))?.trim() || '';
     const targetName = scalarText(getIn(doc, ['spec', 'scaleTargetRef', 'name']))?.trim() ?? '';
@@ -122,14 +204,24 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
       inMatched ||
       (name !== '' && check.nameMatches(rename(name))) ||
       (targetName !== '' && check.nameMatches(rename(targetName))) ||
-      identifiedByLabelsOrImages(doc, check.nameMatches) ||
+      identifiedByLabelsOrImages(doc, workload, check.nameMatches) ||
       argoSourceMatches(doc, check.nameMatches);
     if (!relevant) return true;
     const label = `${kind}${name ? ` ${rename(name)}` : ''}`;
     const spec = mapPair(doc, 'spec');
     const anchor = spec ? { line: spec.keyPos.line, column: spec.keyPos.column } : posOf(kindP, doc.pos);
-    if (REPLICA_WORKLOADS.has(k)) {
-      judge(mapPair(spec?.value ?? null, 'replicas'), 'spec.replicas', 1, anchor, label);
+    if (workload) {
+      const suspended = workload.suspend && getIn(doc, workload.suspend);
+      if (suspended && isYamlScalar(suspended) && suspended.value === true) {
+        // suspended: creates no pods until someone resumes it (a reviewed change)
+      } else if ('path' in workload.count) {
+        const path = workload.count.path;
+        judge(mapPair(getIn(doc, path.slice(0, -1)), path[path.length - 1]!), path.join('.'), workload.count.dflt, anchor, label);
+      } else if (check.max === 0 && (!workload.scheduled || workloadContainers(doc, workload).length > 0)) {
+        // (a job kind whose template holds no container is rejected by the API server: nothing runs)
+        const fix = workload.suspend ? 'suspend: true, or a Deployment with replicas: 0' : 'use a Deployment with replicas: 0';
+        report(`${label}: a ${kind} always runs (${workload.count.runs}); ${fix}`, posOf(kindP, doc.pos));
+      }
     } else if (k === 'horizontalpodautoscaler') {
       judge(mapPair(spec?.value ?? null, 'minReplicas'), 'minReplicas', 1, anchor, label);
       judge(mapPair(spec?.value ?? null, 'maxReplicas'), 'maxReplicas', null, anchor, label);
@@ -157,8 +249,6 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
           judge(valueP, `helm parameter ${pname}`, null, posOf(valueP, (item as YamlMap).pos), label);
         }
       }
-    } else if (ALWAYS_RUNNING.has(k) && check.max === 0) {
-      report(`${label}: a ${kind} always runs (${k === 'pod' ? 'one pod' : 'one pod per node'}); use a Deployment with replicas: 0`, posOf(kindP, doc.pos));
     }
     genericScan(doc, true);
     return true;
@@ -234,8 +324,9 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
 }
 
 /** Workload identified by its labels (metadata, pod template, selector) or its containers' image names. */
-function identifiedByLabelsOrImages(doc: YamlMap, nameMatches: (n: string) => boolean): boolean {
-  const labelMaps = [getIn(doc, ['metadata', 'labels']), getIn(doc, ['spec', 'template', 'metadata', 'labels']), getIn(doc, ['spec', 'selector', 'matchLabels'])];
+function identifiedByLabelsOrImages(doc: YamlMap, workload: WorkloadKind | undefined, nameMatches: (n: string) => boolean): boolean {
+  const podTemplates = (workload ?? SCALED).pods.filter((p) => p.length > 1).map((p) => getIn(doc, [...p.slice(0, -1), 'metadata', 'labels']));
+  const labelMaps = [getIn(doc, ['metadata', 'labels']), ...podTemplates, getIn(doc, ['spec', 'selector', 'matchLabels'])];
   for (const m of labelMaps) {
     if (!isYamlMap(m)) continue;
     for (const p of m.pairs) {
@@ -243,15 +334,11 @@ function identifiedByLabelsOrImages(doc: YamlMap, nameMatches: (n: string) => bo
       if (v && nameMatches(v)) return true;
     }
   }
-  const podSpec = getIn(doc, ['spec', 'template', 'spec']);
-  for (const key of ['containers', 'initContainers']) {
-    const list = mapGetNode(podSpec, key);
-    for (const c of isYamlSeq(list) ? list.items : []) {
-      const image = scalarText(mapGetNode(c, 'image'))?.trim();
-      if (!image) continue;
-      const last = image.split('@')[0]!.split('/').pop()!.split(':')[0]!;
-      if (last && nameMatches(last)) return true;
-    }
+  for (const c of workloadContainers(doc, workload)) {
+    const image = scalarText(mapGetNode(c, 'image'))?.trim();
+    if (!image) continue;
+    const last = image.split('@')[0]!.split('/').pop()!.split(':')[0]!;
+    if (last && nameMatches(last)) return true;
   }
   return false;
 }
@@ -385,6 +472,28 @@ export function kubectlScaleProblems(text: string, nameMatches: (n: string) => b
       check('--min', flag('min'), 1);
       check('--max', flag('max'), null);
     }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands that start the agent as a job or a pod: `gcloud run jobs execute|create|deploy|
+// update <agent>`, `kubectl create job|cronjob <agent>`, `kubectl run <agent>`.
+
+export function startCommandProblems(text: string, nameMatches: (n: string) => boolean, max: number): ReplicaProblem[] {
+  if (max !== 0) return [];
+  const out: ReplicaProblem[] = [];
+  text.split('\n').forEach((l, i) => {
+    const code = l.replace(/(^|\s)#.*$/, '');
+    const m =
+      /\bgcloud\s+(?:(?:alpha|beta)\s+)?run\s+jobs\s+(execute|create|deploy|update|replace)\s+(?:--?\S+\s+)*["']?([^\s"';|&]+)/.exec(code) ??
+      /\bkubectl\b.*?\b(create\s+(?:job|cronjob)|run)\s+(?:--?\S+\s+)*["']?([^\s"';|&]+)/.exec(code);
+    if (!m || !nameMatches(m[2]!)) return;
+    out.push({
+      message: `${m[0].trim().split(/\s+/).slice(0, 4).join(' ')}: starts the execution agent (${m[2]}) as a job or pod; keep it at replicas: 0`,
+      line: i + 1,
+      column: m.index + 1,
+    });
   });
   return out;
 }

@@ -9,7 +9,7 @@ import { defineRule, type FileView, type Report, type RuleContext, type RunView 
 import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
 import type { Snapshot } from '../../changeset/types.js';
 import type { Blob } from '../../changeset/blob.js';
-import { kubectlScaleProblems, replicaProblems, templateReplicaProblems, terraformReplicaProblems } from './check.js';
+import { kubectlScaleProblems, replicaProblems, startCommandProblems, templateReplicaProblems, terraformReplicaProblems } from './check.js';
 import type { ReplicasOptions } from './options.js';
 
 const DOCS = `Keeps the execution agent scaled to zero (AgentTrader v2 production lock: "execution agent
@@ -29,6 +29,13 @@ What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtim
     HorizontalPodAutoscaler  minReplicas (default 1) and maxReplicas
     KEDA ScaledObject    minReplicaCount (default 0), maxReplicaCount (default 100)
     DaemonSet, Pod       always run a pod: reported
+    Job                  spec.parallelism (default 1), unless spec.suspend: true
+    CronJob, Cloud Run Job, Argo Workflow / CronWorkflow
+                         run the agent without a replica count: reported (a CronJob or
+                         CronWorkflow with spec.suspend: true is not)
+    KEDA ScaledJob       maxReplicaCount (default 100)
+                         (one workload model: where each kind keeps its pods, containers and
+                         count; its containers' images identify the agent)
     Knative / Cloud Run Service  autoscaling.knative.dev/minScale (default 0) and maxScale
                          (default 100) annotations of spec.template
     Kustomize            replicas: [{name, count}] overrides; patches / patchesJson6902 /
@@ -47,8 +54,10 @@ What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtim
                          (min/max_replicas), google_cloud_run(_v2)_service (min_instance_count,
                          minScale), helm_release set {name = "replicaCount", value} — for
                          resources whose label or name = "…" names the agent
-    kubectl              kubectl scale <res>/<agent> --replicas=N and kubectl autoscale
-                         --min/--max in scripts and CI steps
+    kubectl, gcloud      kubectl scale <res>/<agent> --replicas=N and kubectl autoscale
+                         --min/--max in scripts and CI steps; commands that start the agent
+                         as a job or pod: gcloud run jobs execute|create|deploy|update <agent>,
+                         kubectl create job|cronjob <agent>, kubectl run <agent>
     compose services     deploy.replicas, else \`scale\`, else compose's default of 1
     Helm-style values    replicas / replicaCount / min|maxReplicas / min|maxReplicaCount under a
                          key named like the workload (executionAgent: {replicaCount: 1}), or
@@ -56,7 +65,7 @@ What it checks (YAML, JSON, Terraform, shell scripts and Makefiles in the runtim
   Multi-document files and \`kind: List\` are read item by item. Values: numbers, numeric
   strings and \${N:-0} defaults; a value that cannot be verified ($N, a template expression) is
   reported. Templates that are not YAML until rendered (Helm) are read line by line when they
-  match \`globs\`. Jobs and CronJobs (run to completion) are not checked.
+  match \`globs\`.
 
 Options (rules.replicas.options)
   globs            manifests of the agent (preset: **/*execution-agent*, **/*execution_agent*,
@@ -179,12 +188,15 @@ export const replicas = defineRule<ReplicasOptions>({
         if (!/\.(?:ya?ml|json)$/i.test(path)) {
           const problems = /\.tf$/i.test(path)
             ? terraformReplicaProblems(blob.text, isMatched, nameMatches, o.max_replicas)
-            : kubectlScaleProblems(blob.text, nameMatches, o.max_replicas);
+            : [...kubectlScaleProblems(blob.text, nameMatches, o.max_replicas), ...startCommandProblems(blob.text, nameMatches, o.max_replicas)];
           reportProblems(problems);
           return;
         }
         const result = await loadYamlDocuments(blob);
-        const scaled = blob.lower.includes('kubectl') ? kubectlScaleProblems(blob.text, nameMatches, o.max_replicas) : [];
+        const scaled =
+          blob.lower.includes('kubectl') || blob.lower.includes('gcloud')
+            ? [...kubectlScaleProblems(blob.text, nameMatches, o.max_replicas), ...startCommandProblems(blob.text, nameMatches, o.max_replicas)]
+            : [];
         const problems0 =
           result.errors.length > 0
             ? isMatched

@@ -114,17 +114,9 @@ export function readLines(text: string, names: ReadonlySet<string>, pos = positi
         if (code[j] === ']') j++;
         while (code[j] === ' ' || code[j] === '\t') j++;
         const op = /^(:=|\?=|\+=|=(?!=)|:(?=[ \t"']|$))/.exec(code.slice(j));
-        if (!op) {
-          // fish `set -gx K V` / `set -x K V`, csh/tcsh `setenv K V`: the word after the name
-          const cmd = /^\s*(?:set\s+((?:-[A-Za-z]+\s+)*)|setenv\s+)$/.exec(code.slice(0, idx));
-          const word = /^[ \t]+("[^"]*"|'[^']*'|[^\s;#]+)/.exec(code.slice(idx + name.length));
-          if (cmd && word && !/[eqn]/.test(cmd[1] ?? '')) {
-            const w = word[1]!;
-            const quoted = w[0] === '"' || w[0] === "'";
-            emit(name, ln.start + idx, ln.start + idx + name.length + word[0].length - w.length + (quoted ? 1 : 0), quoted ? w.slice(1, -1) : w, 'line-set');
-          }
-          continue;
-        }
+        // fish `set -x` / csh `setenv` are read above (SET_EXPORT): a fish `set -g` that does not
+        // export is not the environment a child process sees.
+        if (!op) continue;
         j += op[0].length;
         while (code[j] === ' ' || code[j] === '\t') j++;
         const valueStart = j;

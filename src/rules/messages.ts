@@ -29,11 +29,15 @@ type Placeholders<S> = S extends `${string}{{${infer K}}}${infer Rest}` ? K | Pl
 type DataKeys<S extends MessageSpec> = Placeholders<S['text']> | Placeholders<S['fix']>;
 type DataArg<K extends string> = [K] extends [never] ? { data?: undefined } : { data: { readonly [P in K]: string | number } };
 type SubRuleArg<S extends MessageSpec> = S extends { subRules: readonly (infer T)[] } ? { subRule: T } : { subRule?: undefined };
-/** Where a finding is and what else it carries: everything of a FindingInput but its texts. */
-type Where = Omit<FindingInput, 'message' | 'messageId' | 'subRule' | 'remediation'>;
+/**
+ * Where a finding is and what else it carries: everything of a FindingInput but its texts. A
+ * `remediation` given here (from the folder's catalogue) replaces the message's `fix`: for a fix
+ * that depends on where the rule reports rather than on what it found.
+ */
+type Where = Omit<FindingInput, 'message' | 'messageId' | 'subRule'>;
 
 /** One of the declared messages with exactly the data its templates name (what a helper hands its rule). */
-type MessageOf<M extends MessageMap> = {
+export type MessageOf<M extends MessageMap> = {
   [K in keyof M & string]: { messageId: K } & DataArg<DataKeys<M[K]>> & SubRuleArg<M[K]>;
 }[keyof M & string];
 
@@ -66,6 +70,7 @@ export function subRulesOf(messages: MessageMap): string[] {
 export function resolveMessage<M extends MessageMap>(messages: M, input: ReportInput<M>): FindingInput {
   const { messageId, data, subRule, ...where } = input as ReportInput<MessageMap> & { subRule?: string; data?: Record<string, string | number> };
   const spec = messages[messageId];
+  const fix = spec?.fix;
   if (!spec) throw new Error(`unknown messageId ${messageId}`);
   const sub = spec.subRule ?? subRule;
   return {
@@ -73,6 +78,6 @@ export function resolveMessage<M extends MessageMap>(messages: M, input: ReportI
     ...(sub ? { subRule: sub } : {}),
     messageId,
     message: fillTemplate(spec.text, data),
-    ...(spec.fix !== undefined ? { remediation: fillTemplate(spec.fix, data) } : {}),
+    ...(where.remediation === undefined && fix !== undefined ? { remediation: fillTemplate(fix, data) } : {}),
   };
 }

@@ -32,13 +32,15 @@ function sourcesOf(dir: string): string[] {
   return out;
 }
 
-/** The ids a module reports: every string literal in the value of a `messageId:` property. */
+/** The ids a module reports: every string literal a `messageId:` property's value may be. */
 function reportedIds(file: string): string[] {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const out: string[] = [];
+  // The value's possible results: a literal, or either branch of a choice (never its condition).
   const literals = (n: ts.Node): void => {
     if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) out.push(n.text);
-    ts.forEachChild(n, literals);
+    else if (ts.isConditionalExpression(n)) [n.whenTrue, n.whenFalse].forEach(literals);
+    else ts.forEachChild(n, literals);
   };
   const visit = (n: ts.Node): void => {
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'messageId') literals(n.initializer);

@@ -100,8 +100,10 @@ const scanned = modules(SRC).map((p) => {
   return { file, ...scan(file, readFileSync(p, 'utf8')) };
 });
 
-// Rule folders still being converted to messageIds (issue 11); this list only shrinks.
-const PENDING = ['rules/agent-mode/', 'rules/image-pinning/', 'rules/live-endpoint/', 'rules/replicas/', 'rules/secrets/', 'rules/task-scope/', 'rules/trading-mode/'];
+// Helper modules whose findings' wording is still made in code, reported through a
+// pass-through message (`trading-mode` `ciIssue`, `replicas` `tooMany`): the loaders and lexers
+// branches edit them today (issue 11). This list only shrinks.
+const PENDING = ['rules/trading-mode/ci.ts', 'rules/replicas/check.ts'];
 
 describe('message catalogue and git calls', () => {
   it('no GateError or ConfigError is given a message or hint written where it is thrown', () => {

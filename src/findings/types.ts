@@ -58,7 +58,7 @@ export interface FindingInput {
   /** Sub-id appended to the rule id ('new-exception' → 'live-endpoint/new-exception'). */
   subRule?: string;
   message: string;
-  /** The declared message this text was made from (set by `defineRule` from the rule's report). */
+  /** The declared message this text was made from (set by `createRule` from the rule's report). */
   messageId?: string;
   path?: string | null;
   line?: number | null;

@@ -27,14 +27,14 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /**
    * Sub-ids this rule may report ('new-exception' → 'live-endpoint/new-exception'): derived by
-   * `defineRule` from `messages` (never a second list by hand).
+   * `createRule` from `messages` (never a second list by hand).
    */
   subRules?: readonly string[];
   /** Every finding message of the rule, by messageId (its folder's messages.ts, see ./messages.ts). */
   messages?: MessageMap;
 }
 
-/** What the engine hands a checker: takes a finding whose text is resolved (see `defineRule`). */
+/** What the engine hands a checker: takes a finding whose text is resolved (see `createRule`). */
 export type Report = (finding: FindingInput) => void;
 
 /** Read-only access to the repository being checked. */
@@ -146,11 +146,6 @@ export interface Rule<O = Record<string, unknown>> {
 export interface RuleDefinition<O, M extends MessageMap> {
   meta: Omit<RuleMeta, 'subRules' | 'messages'> & { messages: M };
   create(ctx: RuleContext<O>): RuleChecker<RuleReport<M>> | Promise<RuleChecker<RuleReport<M>>>;
-}
-
-/** A rule whose findings' texts are still made at its report calls (being converted to `createRule`). */
-export function defineRule<O>(rule: Rule<O>): Rule<O> {
-  return rule;
 }
 
 /**

@@ -6,7 +6,11 @@ import type { FileChange } from '../../changeset/types.js';
 import { normalizeKey, normalizeValue, readSettings, type Assignment } from '../../readers/settings/index.js';
 import { loadYamlDocuments, type YamlNode } from '../../readers/yaml.js';
 import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
-import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type FileView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { agentModeMessages, agentModeText } from './messages.js';
+
+type Report = RuleReport<typeof agentModeMessages>;
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
 const SYNTAX_LABEL: [RegExp, string][] = [
@@ -232,12 +236,13 @@ Options:
 Fix: set the value to a permitted one (AGENT_MODE=OBSERVE or OFF; TRADING_MODE=paper), or take
 the line out of committed config.`;
 
-export const agentMode = defineRule<AgentModeOptions>({
+export const agentMode = createRule({
   meta: {
     id: 'agent-mode',
     family: 'forbidden modes',
     description: 'Blocks committed config that sets a forbidden mode (AGENT_MODE=EXECUTE, TRADING_MODE other than paper).',
     defaultSeverity: 'block',
+    messages: agentModeMessages,
     docs: DOCS,
   },
   create(ctx: RuleContext<AgentModeOptions>) {
@@ -322,7 +327,7 @@ export const agentMode = defineRule<AgentModeOptions>({
             const b = await ctx.git.readBlob(c.newOid!);
             if (!b || !b.isText) continue;
             const as = await readSettings(by.ref.dotenv ? `${c.path}.env` : c.path, b, names);
-            await judgeFile(c.path, as, (f) => report({ ...f, commit: c.commit }), ` (loaded by ${by.loader})`);
+            await judgeFile(c.path, as, (f) => report({ ...f, commit: c.commit }), agentModeText.loadedBy(by.loader));
           }
         }
       },
@@ -339,16 +344,12 @@ export const agentMode = defineRule<AgentModeOptions>({
         const s = v.setting;
         const shown = a.key === s.name ? s.name : `${a.key} (${s.name})`;
         const shownValue = a.shape === 'null' ? 'null' : a.shape === 'list' ? `[${a.value}]` : describeValue(a.value.trim());
-        const message =
-          v.kind === 'forbidden'
-            ? `${shown} is set to ${shownValue} (${label(a.syntax)}): forbidden value`
-            : v.kind === 'not-allowed'
-              ? `${shown} is set to ${shownValue} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`
-              : `${shown} is set to ${shownValue} (${label(a.syntax)}): cannot be verified as ${s.allowed ? s.allowed.join('/') : `never ${s.forbidden.join('/')}`}; ${v.why}`;
-        const remediation =
-          s.remediation ??
-          (v.kind === 'forbidden' || !s.allowed ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})` : `set ${s.name} to ${s.allowed.join(' or ')}`);
-        report({ message: message + via, path, line: a.line, column: a.column, remediation });
+        const data = { setting: shown, value: shownValue, syntax: label(a.syntax), via };
+        const remediation = s.remediation ?? (v.kind === 'forbidden' || !s.allowed ? agentModeText.fixForbidden(s.name, s.forbidden) : agentModeText.fixAllowed(s.name, s.allowed));
+        const where = { path, line: a.line, column: a.column, remediation };
+        if (v.kind === 'forbidden') report({ messageId: 'forbiddenValue', data, ...where });
+        else if (v.kind === 'not-allowed') report({ messageId: 'notAllowed', data: { ...data, allowed: s.allowed!.join(', ') }, ...where });
+        else report({ messageId: 'unverifiable', data: { ...data, expected: agentModeText.expected(s.allowed, s.forbidden), why: String(v.why) }, ...where });
       }
     }
   },

@@ -160,6 +160,7 @@ function attribute(a: ActiveRule, defaults: ReportDefaults, commitByOid: Map<str
       rule: f.subRule ? `${a.rule.meta.id}/${f.subRule}` : a.rule.meta.id,
       severity: f.severity ?? a.severity,
       message: defaults.aliasOf ? `${f.message} (through a symlink to ${defaults.aliasOf})` : f.message,
+      ...(f.messageId ? { messageId: f.messageId } : {}),
       path,
       line: f.line ?? null,
       column: f.column ?? null,

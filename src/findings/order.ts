@@ -80,9 +80,10 @@ export function normalizeFindings(findings: readonly Finding[]): Finding[] {
 function coerce(f: Finding): Finding {
   const pos = (n: unknown): number | null => (typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : null);
   const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  const extra: Pick<Finding, 'fingerprint' | 'covers'> = {};
+  const extra: Pick<Finding, 'fingerprint' | 'covers' | 'messageId'> = {};
   if (typeof f.fingerprint === 'string') extra.fingerprint = f.fingerprint;
   if (typeof f.covers === 'string') extra.covers = f.covers;
+  if (typeof f.messageId === 'string') extra.messageId = f.messageId;
   return {
     rule: String(f.rule),
     // Fail closed: a severity we do not know blocks.

@@ -8,6 +8,11 @@ export interface Finding {
   severity: Severity;
   /** One line saying what is wrong. */
   message: string;
+  /**
+   * Which of the rule's declared messages this is (its folder's messages.ts; `safety-gate explain
+   * <rule>` lists them): stable across wording changes. Absent on findings the engine itself makes.
+   */
+  messageId?: string;
   path: string | null;
   line: number | null;
   column: number | null;
@@ -53,6 +58,8 @@ export interface FindingInput {
   /** Sub-id appended to the rule id ('new-exception' → 'live-endpoint/new-exception'). */
   subRule?: string;
   message: string;
+  /** The declared message this text was made from (set by `createRule` from the rule's report). */
+  messageId?: string;
   path?: string | null;
   line?: number | null;
   column?: number | null;

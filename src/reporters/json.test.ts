@@ -4,7 +4,7 @@ import { formatSarif, FINGERPRINT_KEY } from './sarif.js';
 import { finding, report } from './fixtures.test-helper.js';
 import { findingFingerprint } from '../findings/fingerprint.js';
 
-const KEYS = ['rule', 'severity', 'message', 'path', 'line', 'column', 'commit', 'ref', 'remediation', 'fingerprint', 'covers'];
+const KEYS = ['rule', 'severity', 'message', 'path', 'line', 'column', 'commit', 'ref', 'remediation', 'fingerprint', 'covers', 'messageId'];
 
 describe('formatJson', () => {
   it('prints exactly the report@1 shape, keys in contract order', () => {
@@ -13,7 +13,7 @@ describe('formatJson', () => {
     expect(out.schema).toBe('safety-gate/report@1');
     expect(out.decision).toBe('block');
     // Every field of the finding as it is, plus its fingerprint and what an approval covers.
-    expect(out.findings).toEqual([{ ...finding(), fingerprint: findingFingerprint(finding()), covers: null }]);
+    expect(out.findings).toEqual([{ ...finding(), fingerprint: findingFingerprint(finding()), covers: null, messageId: null }]);
     expect(Object.keys(out.findings[0])).toEqual(KEYS);
     expect(Object.keys(out.stats).slice(0, 7)).toEqual(['commits', 'files', 'blobsRead', 'bytesRead', 'skipped', 'durationMs', 'rules']);
   });
@@ -39,7 +39,13 @@ describe('formatJson', () => {
       remediation: null,
       fingerprint: findingFingerprint({ rule: 'x', path: null, message: 'm' }),
       covers: null,
+      messageId: null,
     });
+  });
+
+  it("carries the finding's messageId when the rule declared it", () => {
+    const out = JSON.parse(formatJson(report([finding({ messageId: 'forbiddenValue' })])));
+    expect(out.findings[0].messageId).toBe('forbiddenValue');
   });
 
   it('is deterministic: same findings in any order and stats keys in any order give identical bytes', () => {

@@ -1,5 +1,5 @@
 // `--format json`: the `safety-gate/report@1` contract. Agents and CI parse this, so the shape
-// is fixed: every finding carries all eleven keys (null when unknown) in one key order. Findings
+// is fixed: every finding carries all twelve keys (null when unknown) in one key order. Findings
 // that a baseline accepted or an inline exception suppressed are listed apart (`baselined`,
 // `suppressed`); they never block.
 import { fingerprintOf } from '../findings/fingerprint.js';
@@ -24,6 +24,8 @@ interface JsonFinding extends Pick<Finding, 'rule' | 'severity' | 'message' | 'p
   fingerprint: string;
   /** `<rule>/new-exception`: the rule the new inline exception suppresses; otherwise null. */
   covers: string | null;
+  /** The rule's declared message this finding is (`safety-gate explain <rule>` lists them); null for the engine's own. */
+  messageId: string | null;
 }
 
 interface JsonSuppressedFinding extends JsonFinding {
@@ -44,6 +46,7 @@ function toJsonFinding(f: Finding): JsonFinding {
     remediation: str(f.remediation),
     fingerprint: fingerprintOf(f),
     covers: str(f.covers),
+    messageId: str(f.messageId),
   };
 }
 

@@ -161,6 +161,7 @@ function toSarif(report: Report, rules: readonly RuleMeta[], opts: SarifOptions)
     const properties: Record<string, unknown> = { severity: f.severity };
     if (f.commit !== null) properties.commit = f.commit;
     if (f.ref !== null) properties.ref = f.ref;
+    if (f.messageId) properties.messageId = f.messageId;
     if (f.path === null) properties.repositoryLevel = true;
     return {
       ruleId: f.rule,

@@ -2,10 +2,13 @@
 // are held equal to the folders under src/rules/ (helpers' folders start with '_' or are named
 // 'shared'), and each rule's folder carries what a newcomer expects: rule.ts with its metadata,
 // options.ts exactly when the options registry names the rule, the sub-rules it reports listed
-// in its metadata, and a test. docs/rules.md is generated from the same metadata and checked by
+// in its metadata (derived from its messages), every message it declares reported somewhere in its
+// code and every messageId it reports declared (typescript-eslint's unused-message-ids check),
+// and a test. docs/rules.md is generated from the same metadata and checked by
 // test/e2e/docs.test.ts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ruleOptionSchemas } from './options-registry.js';
 import { rules } from './registry.js';
@@ -27,6 +30,31 @@ function sourcesOf(dir: string): string[] {
     else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push(p);
   }
   return out;
+}
+
+/** The ids a module reports: every string literal a `messageId:` property's value may be. */
+function reportedIds(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: string[] = [];
+  // The value's possible results: a literal, or either branch of a choice (never its condition).
+  const literals = (n: ts.Node): void => {
+    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) out.push(n.text);
+    else if (ts.isConditionalExpression(n)) [n.whenTrue, n.whenFalse].forEach(literals);
+    else ts.forEachChild(n, literals);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'messageId') literals(n.initializer);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** What reports for rule `id`: its folder, and the helper folders' modules that import its messages. */
+function reportersOf(id: string): string[] {
+  const helpers = readdirSync(RULES_DIR).filter((n) => isHelperFolder(n) && statSync(join(RULES_DIR, n)).isDirectory());
+  const theirs = helpers.flatMap((h) => sourcesOf(join(RULES_DIR, h))).filter((f) => readFileSync(f, 'utf8').includes(`'../${id}/messages.js'`));
+  return [...sourcesOf(join(RULES_DIR, id)).filter((f) => !f.endsWith('/messages.ts')), ...theirs];
 }
 
 describe('rule registry', () => {
@@ -64,6 +92,19 @@ describe('rule registry', () => {
         }
         for (const sub of reported) expect(listed, `${id}/${sub} is reported but not in meta.subRules`).toContain(sub);
         expect(new Set(listed).size).toBe((rule?.meta.subRules ?? []).length);
+      });
+
+      it('reports every message it declares, and declares every messageId it reports', () => {
+        const declared = Object.keys(rule?.meta.messages ?? {});
+        const reported = new Set(reportersOf(id).flatMap(reportedIds));
+        expect(
+          declared.filter((m) => !reported.has(m)),
+          `${id}: declared, never reported`,
+        ).toEqual([]);
+        expect(
+          [...reported].filter((m) => !declared.includes(m)),
+          `${id}: reported, not declared`,
+        ).toEqual([]);
       });
 
       it('has a test: beside it, or end to end under test/e2e/', () => {

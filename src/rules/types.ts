@@ -10,6 +10,7 @@
 import type { Blob } from '../changeset/blob.js';
 import type { ChangeSet, CommitInfo, FileChange, RefUpdate, Snapshot } from '../changeset/types.js';
 import type { FindingInput, Severity } from '../findings/types.js';
+import { resolveMessage, subRulesOf, type MessageMap, type RuleReport } from './messages.js';
 import type { Policy } from '../config/schema.js';
 import type { PathMatcher } from '../engine/paths.js';
 import type { AuditHistory } from '../audit/history.js';
@@ -24,10 +25,16 @@ export interface RuleMeta {
   /** Text printed by `safety-gate explain <id>`: what it blocks, why, options, how to fix, examples. */
   docs: string;
   defaultSeverity: Severity;
-  /** Sub-ids this rule may report ('new-exception' → 'live-endpoint/new-exception'). */
+  /**
+   * Sub-ids this rule may report ('new-exception' → 'live-endpoint/new-exception'): derived by
+   * `createRule` from `messages` (never a second list by hand).
+   */
   subRules?: readonly string[];
+  /** Every finding message of the rule, by messageId (its folder's messages.ts, see ./messages.ts). */
+  messages?: MessageMap;
 }
 
+/** What the engine hands a checker: takes a finding whose text is resolved (see `createRule`). */
 export type Report = (finding: FindingInput) => void;
 
 /** Read-only access to the repository being checked. */
@@ -122,7 +129,7 @@ export interface RunView {
   refs: RefUpdate[];
 }
 
-export interface RuleChecker {
+export interface RuleChecker<R = Report> {
   /**
    * Lower-case literals. When given, `checkFile` only runs for files whose new content contains
    * at least one of them (one combined pass per blob for all rules). Omit to see every file
@@ -136,11 +143,11 @@ export interface RuleChecker {
   undecodable?: boolean;
   /** Which changed files this rule wants to read (default: regular files that still exist). */
   files?(change: FileChange): boolean;
-  checkFile?(file: FileView, report: Report): void | Promise<void>;
+  checkFile?(file: FileView, report: R): void | Promise<void>;
   /** Once per commit (the staged change counts as one commit with oid null). */
-  checkCommit?(commit: CommitView, report: Report): void | Promise<void>;
+  checkCommit?(commit: CommitView, report: R): void | Promise<void>;
   /** Once per run, after every commit and file: ref updates, cross-commit invariants. */
-  checkRun?(run: RunView, report: Report): void | Promise<void>;
+  checkRun?(run: RunView, report: R): void | Promise<void>;
 }
 
 export interface Rule<O = Record<string, unknown>> {
@@ -148,7 +155,37 @@ export interface Rule<O = Record<string, unknown>> {
   create(ctx: RuleContext<O>): RuleChecker | Promise<RuleChecker>;
 }
 
-// eslint-style helper so rule files get their option types inferred.
-export function defineRule<O>(rule: Rule<O>): Rule<O> {
-  return rule;
+/** A rule as its folder writes it: its messages typed, its checkers reporting by messageId. */
+export interface RuleDefinition<O, M extends MessageMap> {
+  meta: Omit<RuleMeta, 'subRules' | 'messages'> & { messages: M };
+  create(ctx: RuleContext<O>): RuleChecker<RuleReport<M>> | Promise<RuleChecker<RuleReport<M>>>;
+}
+
+/**
+ * typescript-eslint's RuleCreator, for this API: the rule reports `{ messageId, data, … }` and
+ * TypeScript rejects an unknown id or missing data; here each report is resolved to its text,
+ * sub-rule and remediation from `meta.messages` before the engine sees it, and `meta.subRules`
+ * is derived from the messages.
+ */
+export function createRule<O, M extends MessageMap>(def: RuleDefinition<O, M>): Rule<O> {
+  const messages = def.meta.messages;
+  const subRules = subRulesOf(messages);
+  const wrap = (c: RuleChecker<RuleReport<M>>): RuleChecker => {
+    const out: RuleChecker = { ...c } as RuleChecker;
+    const via =
+      (report: Report): RuleReport<M> =>
+      (input) =>
+        report(resolveMessage(messages, input));
+    if (c.checkFile) out.checkFile = (file, report) => c.checkFile!(file, via(report));
+    if (c.checkCommit) out.checkCommit = (commit, report) => c.checkCommit!(commit, via(report));
+    if (c.checkRun) out.checkRun = (run, report) => c.checkRun!(run, via(report));
+    return out;
+  };
+  return {
+    meta: { ...def.meta, ...(subRules.length > 0 ? { subRules } : {}) },
+    create(ctx) {
+      const c = def.create(ctx);
+      return c instanceof Promise ? c.then(wrap) : wrap(c);
+    },
+  };
 }

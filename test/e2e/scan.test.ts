@@ -34,7 +34,7 @@ describe('scan', () => {
     expect(report.schema).toBe('safety-gate/report@1');
     expect(report.decision).toBe('block');
     const f = report.findings.find((x: { rule: string }) => x.rule === 'agent-mode');
-    expect(Object.keys(f).sort()).toEqual(['column', 'commit', 'covers', 'fingerprint', 'line', 'message', 'path', 'ref', 'remediation', 'rule', 'severity']);
+    expect(Object.keys(f).sort()).toEqual(['column', 'commit', 'covers', 'fingerprint', 'line', 'message', 'messageId', 'path', 'ref', 'remediation', 'rule', 'severity']);
     expect(f).toMatchObject({ path: 'config/app.env', line: 1, severity: 'block' });
     expect(report.stats.files).toBeGreaterThan(0);
   });

@@ -4,9 +4,14 @@
 // (`{ rule }`), the same change built in memory and run through `runEngine` with that rule alone
 // (`runRule`: no git, for rules whose cases need none). `valid` cases must give the rule no finding;
 // `invalid` cases must give exactly the listed findings of the rule (its own id or one of its
-// sub-rules), in the engine's order, each matching the fields it names.
+// sub-rules), in the engine's order, each matching the fields it names. Like
+// @typescript-eslint/rule-tester's `errors: [{ messageId, data }]`, an expected finding names the
+// rule's declared message (`messageId`, checked against the rule's metadata) and, with `data`,
+// the text that message gives with those values.
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/types.js';
+import { fillTemplate } from '../../src/rules/messages.js';
+import { rules } from '../../src/rules/registry.js';
 import type { Rule } from '../../src/rules/types.js';
 import { checkChange, runRule, type ChangeInput } from './rule-harness.js';
 
@@ -21,6 +26,10 @@ interface ExpectedFinding {
   line?: number | null;
   severity?: Finding['severity'];
   message?: string | RegExp;
+  /** The declared message (a key of the rule's `meta.messages`). */
+  messageId?: string;
+  /** With `messageId`: the finding's text is that message's template filled with these values. */
+  data?: Readonly<Record<string, string | number>>;
 }
 
 export interface InvalidCase extends RuleCase {
@@ -34,6 +43,7 @@ async function findingsOf(ruleId: string, input: ChangeInput, rule: Rule<never> 
 }
 
 export function ruleTester(ruleId: string, cases: { valid: readonly RuleCase[]; invalid: readonly InvalidCase[] }, opts: { rule?: Rule<never> } = {}): void {
+  const meta = (opts.rule ?? rules.find((r) => r.meta.id === ruleId))?.meta;
   describe(`${ruleId} (rule tester, real engine${opts.rule ? ', in memory' : ''})`, () => {
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, async () => {
@@ -51,6 +61,13 @@ export function ruleTester(ruleId: string, cases: { valid: readonly RuleCase[]; 
           if (e.severity !== undefined) expect(f.severity).toBe(e.severity);
           if (typeof e.message === 'string') expect(f.message).toBe(e.message);
           else if (e.message) expect(f.message).toMatch(e.message);
+          if (e.data !== undefined && e.messageId === undefined) throw new Error('an expected finding with data names its messageId');
+          if (e.messageId !== undefined) {
+            const spec = meta?.messages?.[e.messageId];
+            expect(spec, `${ruleId} declares no message ${e.messageId}`).toBeDefined();
+            expect(f.messageId).toBe(e.messageId);
+            if (e.data !== undefined) expect(f.message).toBe(fillTemplate(spec!.text, e.data));
+          }
         });
       });
     }

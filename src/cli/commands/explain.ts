@@ -2,6 +2,18 @@
 import { GateError } from '../../errors.js';
 import { msg } from '../../messages.js';
 import type { CliIO } from '../io.js';
+import type { RuleMeta } from '../../rules/types.js';
+
+/** The rule's declared finding messages: id, what it reports as, the template and its fix. */
+function messageLines(m: RuleMeta): string {
+  const entries = Object.entries(m.messages ?? {});
+  if (entries.length === 0) return '';
+  const lines = entries.map(([id, spec]) => {
+    const as = spec.subRule ? `${m.id}/${spec.subRule}` : spec.subRules ? `${m.id}/{${spec.subRules.join('|')}}` : m.id;
+    return `  ${id} (${as}): ${spec.text}${spec.fix ? `\n      fix: ${spec.fix}` : ''}`;
+  });
+  return `messages (messageId (reported as): text, {{placeholders}} filled per finding):\n${lines.join('\n')}\n`;
+}
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { rules } = await import('../../rules/registry.js');
@@ -18,6 +30,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         `Family: ${m.family}. Default severity: ${m.defaultSeverity}.${m.subRules?.length ? ` Also reports: ${m.subRules.map((s) => `\`${m.id}/${s}\``).join(', ')}.` : ''}\n\n`,
       );
       io.stdout.write('```text\n' + m.docs.trim() + '\n\n' + exceptionFooter(m.id) + '\n```\n');
+      const listed = messageLines(m);
+      if (listed) io.stdout.write('\n```text\n' + listed + '```\n');
     }
     for (const [topic, text] of Object.entries(TOPICS)) io.stdout.write(`\n## ${topic} (every rule)\n\n\`\`\`text\n${text.trim()}\n\`\`\`\n`);
     for (const t of engineTopics) {
@@ -53,5 +67,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     `family: ${m.family}; default severity: ${m.defaultSeverity}${m.subRules?.length ? `; reports also: ${m.subRules.map((s) => `${m.id}/${s}`).join(', ')}` : ''}\n\n`,
   );
   io.stdout.write(m.docs.trim() + '\n\n' + exceptionFooter(m.id) + '\n');
+  const listed = messageLines(m);
+  if (listed) io.stdout.write('\n' + listed);
   return 0;
 }

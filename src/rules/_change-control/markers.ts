@@ -13,6 +13,7 @@
 //
 // Literal prefilter first (Buffer.indexOf on the first N bytes, no decoding), regexes only on
 // the lines that hit.
+import { manualSectionMsg } from './messages.js';
 import type { Blob } from '../../changeset/blob.js';
 
 type MarkerKind = 'generated' | 'partially-generated' | 'go-generated';
@@ -109,15 +110,15 @@ export function manualSections(text: string): ManualSections {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (MANUAL_END.test(l)) {
-      if (open === null) return { sections, error: { line: i + 1, message: 'END MANUAL SECTION without a BEGIN' } };
+      if (open === null) return { sections, error: { line: i + 1, message: manualSectionMsg.endWithoutBegin } };
       sections.push({ begin: open, end: i + 1 });
       open = null;
     } else if (MANUAL_BEGIN.test(l)) {
-      if (open !== null) return { sections, error: { line: i + 1, message: 'BEGIN MANUAL SECTION inside another manual section' } };
+      if (open !== null) return { sections, error: { line: i + 1, message: manualSectionMsg.nested } };
       open = i + 1;
     }
   }
-  if (open !== null) return { sections, error: { line: open, message: 'manual section is never closed' } };
+  if (open !== null) return { sections, error: { line: open, message: manualSectionMsg.unclosed } };
   return { sections, error: null };
 }
 

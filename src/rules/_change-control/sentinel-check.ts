@@ -10,6 +10,8 @@ import type { SentinelSpec } from './model.js';
 import { pathKey } from '../../engine/spellings.js';
 import { parseSentinel, renderSentinel } from './sentinel-format.js';
 import type { EntryFilter } from './tracked.js';
+import type { MessageOf } from '../messages.js';
+import type { sentinelMessages } from '../sentinel/messages.js';
 
 type SentinelProblemKind = 'sentinel-missing' | 'sentinel-not-a-file' | 'sentinel-unreadable' | 'malformed' | 'stale' | 'missing' | 'extra' | 'duplicate' | 'uncheckable';
 
@@ -19,7 +21,8 @@ interface SentinelProblem {
   subject: string;
   /** Line in the sentinel, when the problem has one. */
   line: number | null;
-  message: string;
+  /** The finding it is (sentinel/messages.ts). */
+  msg: MessageOf<typeof sentinelMessages>;
 }
 
 export interface SentinelEvaluation {
@@ -65,14 +68,14 @@ export async function evaluateSentinel(git: GitAccess, spec: SentinelSpec, entri
   for (const e of covered) {
     if (e.mode === GITLINK) {
       renderable = false;
-      problems.push({ kind: 'uncheckable', subject: e.path, line: null, message: `${e.path} is a submodule: it has no content to hash` });
+      problems.push({ kind: 'uncheckable', subject: e.path, line: null, msg: { messageId: 'submodule', data: { path: e.path } } });
       expected.set(key(e.path), { path: e.path, hex: null });
       continue;
     }
     const hex = known.get(e.oid) ?? null;
     if (hex === null) {
       renderable = false;
-      problems.push({ kind: 'uncheckable', subject: e.path, line: null, message: `${e.path} cannot be read (missing, or over limits.max_blob_bytes)` });
+      problems.push({ kind: 'uncheckable', subject: e.path, line: null, msg: { messageId: 'unreadable', data: { path: e.path } } });
     }
     expected.set(key(e.path), { path: e.path, hex });
   }
@@ -88,34 +91,35 @@ export async function evaluateSentinel(git: GitAccess, spec: SentinelSpec, entri
   // Read the sentinel itself.
   const own = entries.get(spec.path) ?? [...entries.values()].find((e) => spec.isSentinel(e.path));
   if (!own) {
-    problems.push({ kind: 'sentinel-missing', subject: spec.path, line: null, message: `sentinel ${spec.path} is missing` });
+    problems.push({ kind: 'sentinel-missing', subject: spec.path, line: null, msg: { messageId: 'sentinelMissing', data: { sentinel: spec.path } } });
     return lazy(problems, render, null);
   }
   if (own.mode !== '100644' && own.mode !== '100755') {
-    problems.push({ kind: 'sentinel-not-a-file', subject: spec.path, line: null, message: `sentinel ${spec.path} is not a regular file (mode ${own.mode})` });
+    problems.push({ kind: 'sentinel-not-a-file', subject: spec.path, line: null, msg: { messageId: 'sentinelNotAFile', data: { sentinel: spec.path, mode: own.mode } } });
     return lazy(problems, render, null);
   }
   const blob = await git.readBlob(own.oid);
   if (!blob) {
-    problems.push({ kind: 'sentinel-unreadable', subject: spec.path, line: null, message: `sentinel ${spec.path} cannot be read (missing, or over limits.max_blob_bytes)` });
+    problems.push({ kind: 'sentinel-unreadable', subject: spec.path, line: null, msg: { messageId: 'sentinelUnreadable', data: { sentinel: spec.path } } });
     return lazy(problems, render, null);
   }
   const parsed = parseSentinel(spec.format, blob.text);
-  for (const err of parsed.errors) problems.push({ kind: 'malformed', subject: spec.path, line: err.line, message: `sentinel ${spec.path}: ${err.message}` });
+  for (const err of parsed.errors)
+    problems.push({ kind: 'malformed', subject: spec.path, line: err.line, msg: { messageId: 'malformed', data: { sentinel: spec.path, problem: err.message } } });
 
   const listed = new Set<string>();
   for (const entry of parsed.entries) {
     const repo = spec.repoPath(entry.path);
     const k = repo === null ? null : caseInsensitive ? pathKey(repo, true) : repo;
     if (k !== null && listed.has(k)) {
-      problems.push({ kind: 'duplicate', subject: repo!, line: entry.line, message: `${entry.path} is listed twice in ${spec.path}` });
+      problems.push({ kind: 'duplicate', subject: repo!, line: entry.line, msg: { messageId: 'duplicate', data: { path: entry.path, sentinel: spec.path } } });
       continue;
     }
     if (k !== null) listed.add(k);
     const want = k === null ? undefined : expected.get(k);
     if (!want) {
-      const why = repo === null ? 'points outside the repository' : 'is not a covered file here (deleted, renamed, or outside `covers`)';
-      problems.push({ kind: 'extra', subject: repo ?? entry.path, line: entry.line, message: `${spec.path} lists ${entry.path}, which ${why}` });
+      const data = { sentinel: spec.path, path: entry.path };
+      problems.push({ kind: 'extra', subject: repo ?? entry.path, line: entry.line, msg: repo === null ? { messageId: 'outside', data } : { messageId: 'notCovered', data } });
       continue;
     }
     if (want.hex !== null && want.hex !== entry.hex) {
@@ -123,12 +127,12 @@ export async function evaluateSentinel(git: GitAccess, spec: SentinelSpec, entri
         kind: 'stale',
         subject: want.path,
         line: entry.line,
-        message: `${spec.path} is stale for ${want.path}: it records sha256 ${entry.hex.slice(0, 12)}…, the file has ${want.hex.slice(0, 12)}…`,
+        msg: { messageId: 'stale', data: { sentinel: spec.path, path: want.path, recorded: entry.hex.slice(0, 12), actual: want.hex.slice(0, 12) } },
       });
     }
   }
   for (const [k, want] of expected) {
-    if (!listed.has(k)) problems.push({ kind: 'missing', subject: want.path, line: null, message: `${spec.path} does not list ${want.path}` });
+    if (!listed.has(k)) problems.push({ kind: 'missing', subject: want.path, line: null, msg: { messageId: 'unlisted', data: { sentinel: spec.path, path: want.path } } });
   }
   return lazy(problems, render, blob.text);
 }

@@ -11,6 +11,7 @@
 //
 // Hex is compared case-insensitively; rendering is canonical: sorted by path (code-unit order),
 // lower-case hex, one entry per line, trailing newline.
+import { sentinelFormatMsg } from './messages.js';
 
 export type SentinelFormat = 'sha256sum' | 'json';
 
@@ -62,7 +63,7 @@ export function parseSha256sum(text: string): ParsedSentinel {
     const tag = /^(\\)?SHA256 \((.*)\) = ([0-9a-fA-F]{64})$/.exec(l);
     if (tag) {
       const name = tag[1] ? unescapeName(tag[2]!) : tag[2]!;
-      if (name === null) errors.push({ line, message: 'bad escape in the file name' });
+      if (name === null) errors.push({ line, message: sentinelFormatMsg.badEscape });
       else entries.push({ path: name, hex: tag[3]!.toLowerCase(), line });
       return;
     }
@@ -71,13 +72,13 @@ export function parseSha256sum(text: string): ParsedSentinel {
     const hex = body.slice(0, 64);
     const sep = body.slice(64, 66);
     if (!HEX64.test(hex) || (sep !== '  ' && sep !== ' *')) {
-      errors.push({ line, message: 'not a sha256sum line (`<64 hex>  <path>`)' });
+      errors.push({ line, message: sentinelFormatMsg.notSha256sumLine });
       return;
     }
     const rawName = body.slice(66);
     const name = escaped ? unescapeName(rawName) : rawName;
     if (name === null || name === '') {
-      errors.push({ line, message: name === null ? 'bad escape in the file name' : 'missing file name' });
+      errors.push({ line, message: name === null ? sentinelFormatMsg.badEscape : sentinelFormatMsg.missingName });
       return;
     }
     entries.push({ path: name, hex: hex.toLowerCase(), line });
@@ -105,10 +106,10 @@ export function parseJsonSentinel(text: string): ParsedSentinel {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { entries: [], errors: [{ line: 1, message: `not valid JSON (${(e as Error).message})` }] };
+    return { entries: [], errors: [{ line: 1, message: sentinelFormatMsg.notJson((e as Error).message) }] };
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    return { entries: [], errors: [{ line: 1, message: 'expected a JSON object mapping paths to sha256 hex' }] };
+    return { entries: [], errors: [{ line: 1, message: sentinelFormatMsg.notJsonMap }] };
   }
   let map = doc as Record<string, unknown>;
   let from = 0;
@@ -121,7 +122,7 @@ export function parseJsonSentinel(text: string): ParsedSentinel {
   const errors: { line: number; message: string }[] = [];
   for (const [path, hex] of Object.entries(map)) {
     const line = keyLine(text, path, Math.max(0, from));
-    if (typeof hex !== 'string' || !HEX64.test(hex)) errors.push({ line, message: `value for ${JSON.stringify(path)} is not a sha256 hex string` });
+    if (typeof hex !== 'string' || !HEX64.test(hex)) errors.push({ line, message: sentinelFormatMsg.notHex(path) });
     else entries.push({ path, hex: hex.toLowerCase(), line });
   }
   return { entries, errors };

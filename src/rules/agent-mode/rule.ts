@@ -6,7 +6,11 @@ import type { FileChange, Snapshot } from '../../changeset/types.js';
 import { normalizeKey, normalizeValue, outcomes, readSettings, type Assignment, type Resolve } from '../../readers/settings/index.js';
 import { visitLoaded } from '../../readers/runtime-loaded.js';
 import { committedValues, needsTreeValues, type TreeFiles } from '../../readers/settings/references.js';
-import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type FileView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { agentModeMessages, agentModeText } from './messages.js';
+
+type Report = RuleReport<typeof agentModeMessages>;
 import type { AgentModeOptions, AgentModeSetting } from './options.js';
 
 const SYNTAX_LABEL: [RegExp, string][] = [
@@ -322,12 +326,13 @@ Options:
 Fix: set the value to a permitted one (AGENT_MODE=OBSERVE or OFF; TRADING_MODE=paper), or take
 the line out of committed config.`;
 
-export const agentMode = defineRule<AgentModeOptions>({
+export const agentMode = createRule({
   meta: {
     id: 'agent-mode',
     family: 'forbidden modes',
     description: 'Blocks committed config that sets a forbidden mode (AGENT_MODE=EXECUTE, TRADING_MODE other than paper).',
     defaultSeverity: 'block',
+    messages: agentModeMessages,
     docs: DOCS,
   },
   create(ctx: RuleContext<AgentModeOptions>) {
@@ -400,17 +405,15 @@ export const agentMode = defineRule<AgentModeOptions>({
         const shownValue =
           (a.shape === 'null' ? 'null' : a.shape === 'list' ? `[${a.value}]` : describeValue(a.value.trim())) +
           // a reference or default: the value the consumer reads from it
-          (a.expr && v.kind !== 'unverifiable' && normalizeValue(a.value, true).toLowerCase() !== v.normalized.toLowerCase() ? ` → ${describeValue(v.normalized)}` : '');
-        const message =
-          v.kind === 'forbidden'
-            ? `${shown} is set to ${shownValue} (${label(a.syntax)}): forbidden value`
-            : v.kind === 'not-allowed'
-              ? `${shown} is set to ${shownValue} (${label(a.syntax)}): only ${s.allowed!.join(', ')} allowed`
-              : `${shown} is set to ${shownValue} (${label(a.syntax)}): cannot be verified as ${s.allowed ? s.allowed.join('/') : `never ${s.forbidden.join('/')}`}; ${v.why}`;
-        const remediation =
-          s.remediation ??
-          (v.kind === 'forbidden' || !s.allowed ? `set ${s.name} to a permitted value (never ${s.forbidden.join('/')})` : `set ${s.name} to ${s.allowed.join(' or ')}`);
-        report({ message: message + via, path, line: a.line, column: a.column, remediation });
+          (a.expr && v.kind !== 'unverifiable' && normalizeValue(a.value, true).toLowerCase() !== v.normalized.toLowerCase()
+            ? agentModeText.resolvesTo(describeValue(v.normalized))
+            : '');
+        const data = { setting: shown, value: shownValue, syntax: label(a.syntax), via };
+        const remediation = s.remediation ?? (v.kind === 'forbidden' || !s.allowed ? agentModeText.fixForbidden(s.name, s.forbidden) : agentModeText.fixAllowed(s.name, s.allowed));
+        const where = { path, line: a.line, column: a.column, remediation };
+        if (v.kind === 'forbidden') report({ messageId: 'forbiddenValue', data, ...where });
+        else if (v.kind === 'not-allowed') report({ messageId: 'notAllowed', data: { ...data, allowed: s.allowed!.join(', ') }, ...where });
+        else report({ messageId: 'unverifiable', data: { ...data, expected: agentModeText.expected(s.allowed, s.forbidden), why: String(v.why) }, ...where });
       }
     }
   },

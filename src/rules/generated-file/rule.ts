@@ -3,7 +3,9 @@
 // the content of every signed file a change writes, wherever it lives.)
 import { checkSignature } from '../_change-control/signed-source.js';
 import type { FileChange } from '../../changeset/types.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { createRule, type FileView, type RuleContext } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { generatedFileMessages } from './messages.js';
 import type { GeneratedFileOptions } from './options.js';
 
 function lineOf(bytes: Buffer, offset: number): number {
@@ -12,12 +14,13 @@ function lineOf(bytes: Buffer, offset: number): number {
   return n;
 }
 
-export const generatedFile = defineRule<GeneratedFileOptions>({
+export const generatedFile = createRule({
   meta: {
     id: 'generated-file',
     family: 'integrity sentinels',
     description: 'Blocks signed generated files (SignedSource) whose content no longer matches their signature.',
     defaultSeverity: 'block',
+    messages: generatedFileMessages,
     docs: `Files generated with Meta's SignedSource convention carry \`@generated SignedSource<<md5>>\`
 (or \`@partially-generated …\`): the md5 of the file with the signature replaced by the signing
 placeholder. A hand edit breaks it. Every added or modified file that carries a signature is
@@ -33,20 +36,14 @@ Fix: regenerate the file with its generator; never edit the generated part by ha
     return {
       keywords: ['signedsource<<', '<<signedsource::'],
       files: (change: FileChange) => (change.newMode === '100644' || change.newMode === '100755') && !excluded(change.path),
-      async checkFile(file: FileView, report: Report) {
+      async checkFile(file: FileView, report: RuleReport<typeof generatedFileMessages>) {
         const blob = await file.newBlob();
         if (!blob) return;
         const r = checkSignature(blob.bytes);
         if (r.status === 'valid' || r.status === 'none') return;
-        report({
-          message:
-            r.status === 'unsigned'
-              ? `${file.path} carries a SignedSource signing token that was never signed`
-              : `${file.path} no longer matches its SignedSource signature (${r.detail})`,
-          path: file.path,
-          line: lineOf(blob.bytes, r.offset),
-          remediation: 'regenerate the file with its generator instead of editing it by hand',
-        });
+        const line = lineOf(blob.bytes, r.offset);
+        if (r.status === 'unsigned') report({ messageId: 'neverSigned', data: { path: file.path }, path: file.path, line });
+        else report({ messageId: 'signatureMismatch', data: { path: file.path, detail: String(r.detail) }, path: file.path, line });
       },
     };
   },

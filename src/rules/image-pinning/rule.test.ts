@@ -5,6 +5,8 @@ import { parseYamlText } from '../../readers/yaml.js';
 import * as Y from 'yaml';
 import { dockerfileImages } from './dockerfile.js';
 import { expandVars, judgeImage, MARK } from './image-ref.js';
+import { fillTemplate } from '../messages.js';
+import { imagePinningMessages } from './messages.js';
 import { isDockerfilePath, templateImageLines } from './rule.js';
 import { yamlFlavour, yamlImages } from './yaml-images.js';
 
@@ -206,7 +208,9 @@ describe('image-pinning through the engine', () => {
 describe('messages', () => {
   it('name the image and the place, with outside values as ${…}', async () => {
     const { message } = await import('./rule.js');
-    expect(message(judgeImage(`${MARK}/python`, J), 'FROM')).toBe('image ${…}/python has no tag, so it pulls :latest (FROM)');
-    expect(message(judgeImage('nginx:latest', J), 'image')).toBe("image nginx:latest uses the mutable tag 'latest'");
+    // The message's template (a typed messageId) filled with its data: the finding's text.
+    const text = (m: ReturnType<typeof message>) => (m ? fillTemplate(imagePinningMessages[m.messageId].text, m.data) : null);
+    expect(text(message(judgeImage(`${MARK}/python`, J), 'FROM'))).toBe('image ${…}/python has no tag, so it pulls :latest (FROM)');
+    expect(text(message(judgeImage('nginx:latest', J), 'image'))).toBe("image nginx:latest uses the mutable tag 'latest'");
   });
 });

@@ -5,7 +5,11 @@
 // Cloud Build `steps`; Dockerfiles are read with a small line reader. No zod, no static yaml.
 import type { FileChange } from '../../changeset/types.js';
 import { isYamlMap, isYamlScalar, isYamlSeq, loadYamlDocuments, mapPair, scalarText, walkYaml, type YamlLoadResult, type YamlScalar } from '../../readers/yaml.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { createRule, type FileView, type RuleContext } from '../types.js';
+import type { MessageOf, RuleReport } from '../messages.js';
+import { imageAt, imagePinningMessages } from './messages.js';
+
+type Report = RuleReport<typeof imagePinningMessages>;
 import { commandImages, PLACEHOLDER, terraformImages } from './command-images.js';
 import { dockerfileImages } from './dockerfile.js';
 import { expandVars, imageNameMatcher, judgeImage, MARK, type JudgeOptions, type Verdict } from './image-ref.js';
@@ -71,8 +75,6 @@ Options (rules.image-pinning.options)
 Fix: pin to a version tag or a digest: \`image: nginx:1.27.3\` or
 \`image: nginx@sha256:<digest>\`; in a Dockerfile \`FROM python:3.12-slim\`.`;
 
-const REMEDIATION = 'pin to a version tag or digest (e.g. name:1.2.3 or name@sha256:<digest>)';
-
 export function isDockerfilePath(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (/\.dockerignore$/i.test(base)) return false;
@@ -99,17 +101,18 @@ const COMMAND_KEYS = new Set(['run', 'script', 'before_script', 'after_script', 
 
 const YAML_KEYWORDS = ['image', 'container', 'docker://', 'steps', 'services'];
 
-export function message(v: Verdict, where: string): string | null {
-  const at = where === 'image' ? '' : ` (${where})`;
+/** The finding an unpinned image is (null when it is pinned or not judged). */
+export function message(v: Verdict, where: string): MessageOf<typeof imagePinningMessages> | null {
+  const at = imageAt(where);
   // Values supplied from outside show as ${…}.
   if (v.kind !== 'pinned' && v.kind !== 'skip') v = { ...v, name: v.name.split(MARK).join('${…}') };
   switch (v.kind) {
     case 'latest':
-      return `image ${v.name}:${v.tag} uses the mutable tag '${v.tag}'${at}`;
+      return { messageId: 'latest', data: { name: v.name, tag: v.tag, at } };
     case 'tagless':
-      return `image ${v.name} has no tag, so it pulls :latest${at}`;
+      return { messageId: 'tagless', data: { name: v.name, at } };
     case 'no-digest':
-      return `image ${v.name}:${v.tag} is not pinned by digest${at}`;
+      return { messageId: 'noDigest', data: { name: v.name, tag: v.tag, at } };
     default:
       return null;
   }
@@ -229,14 +232,14 @@ function scalarOffsetPos(v: YamlScalar, offset: number, text: string): { line: n
   return { line: v.pos.line, column: v.pos.column };
 }
 
-export const imagePinning = defineRule<ImagePinningOptions>({
+export const imagePinning = createRule({
   meta: {
     id: 'image-pinning',
     family: 'CI posture',
     description: 'Blocks :latest and tagless container images in manifests, CI files and Dockerfiles.',
     defaultSeverity: 'block',
     docs: DOCS,
-    subRules: ['placeholder'],
+    messages: imagePinningMessages,
   },
   create(ctx: RuleContext<ImagePinningOptions>) {
     const o = ctx.options;
@@ -247,12 +250,11 @@ export const imagePinning = defineRule<ImagePinningOptions>({
     const emit = (report: Report, path: string, ref: string, where: string, line: number, column: number) => {
       if (PLACEHOLDER.test(ref.trim())) {
         report({
-          subRule: 'placeholder',
-          message: `image reference ${ref.trim()} is a template placeholder, not an image (${where}): as committed it cannot be deployed or verified`,
+          messageId: 'placeholder',
+          data: { ref: ref.trim(), where },
           path,
           line,
           column,
-          remediation: 'substitute a pinned image (name:1.2.3 or name@sha256:<digest>), or keep templates out of deployable manifests',
         });
         return;
       }
@@ -260,7 +262,7 @@ export const imagePinning = defineRule<ImagePinningOptions>({
       if (v.kind === 'pinned' || v.kind === 'skip') return;
       if (allowed(v.name)) return;
       const msg = message(v, where);
-      if (msg) report({ message: msg, path, line, column, remediation: REMEDIATION });
+      if (msg) report({ ...msg, path, line, column });
     };
 
     return {

@@ -26,12 +26,15 @@ import {
 } from '../../readers/parse-check/index.js';
 import { parsePythonBlob, parsePythonView, queryPython } from '../../readers/python.js';
 import { pythonView } from '../../readers/python-source.js';
-import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type FileView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
 import { bashSyntaxCheck } from './bash-check.js';
 import type { ImportHygieneOptions } from './options.js';
 import { PythonCompilerPool, type CompileAnswer } from './python-compiler.js';
 import { findSysPathMutations, mayMutateSysPath, type SysPathMutation } from './sys-path.js';
-import { importHygieneMsg } from './messages.js';
+import { importHygieneMessages, importHygieneMsg, pythonErrorKind } from './messages.js';
+
+type Report = RuleReport<typeof importHygieneMessages>;
 
 const DOCS = `Gate A (import hygiene) of the AgentTrader v2 CI/CD safety gates: no import-time hacks in
 runtime code, and nothing that does not even parse.
@@ -166,14 +169,14 @@ interface PendingRelative {
   report: Report;
 }
 
-export const importHygiene = defineRule<ImportHygieneOptions>({
+export const importHygiene = createRule({
   meta: {
     id: 'import-hygiene',
     family: 'import hygiene',
     description: 'Blocks sys.path mutations in runtime-scope Python and changed files that do not parse (Gate A).',
     defaultSeverity: 'block',
     docs: DOCS,
-    subRules: ['syntax', 'relative-import'],
+    messages: importHygieneMessages,
   },
   create(ctx: RuleContext<ImportHygieneOptions>) {
     const o = ctx.options;
@@ -249,15 +252,8 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
       if (key !== null && verdicts) verdicts.put(key, problem ? [problem] : []);
     };
 
-    const reportSyntax = (report: Report, path: string, lang: ParseLanguage, line: number, column: number, message: string) =>
-      report({
-        subRule: 'syntax',
-        message: `${path} does not parse as ${LANG_NAME[lang]}: ${message}`,
-        path,
-        line,
-        column,
-        remediation: `fix the syntax error at line ${line}, column ${column}`,
-      });
+    const reportSyntax = (report: Report, path: string, lang: ParseLanguage, line: number, column: number, problem: string) =>
+      report({ messageId: 'syntax', data: { path, language: LANG_NAME[lang], problem, line, column }, path, line, column });
 
     const builtinPython = async (blob: Blob, path: string, report: Report) => {
       const key = verdicts ? `python:builtin\0\0${blob.oid}` : null;
@@ -361,11 +357,11 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
         for (const m of fresh) {
           const pos = blob.position(m.offset);
           report({
-            message: `sys.path mutation in runtime scope: ${m.code}`,
+            messageId: 'sysPath',
+            data: { code: m.code },
             path,
             line: pos.line,
             column: pos.column,
-            remediation: 'remove the sys.path change; import through the package (absolute imports, an installed package, or PYTHONPATH set by the entrypoint)',
           });
         }
       },
@@ -407,8 +403,8 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
             }
             const line = a.line ?? p.nul?.line ?? 1;
             const column = a.line === null ? (p.nul?.column ?? 1) : Math.max(1, a.column ?? 1);
-            const what = a.kind === 'SyntaxError' || a.kind === 'ValueError' ? '' : `${a.kind}: `;
-            const message = `${what}${a.message} (python ${compiler.version})`;
+            // The problem as CPython words it, with its class and version: also what is kept.
+            const message = `${pythonErrorKind(a.kind)}${a.message} (python ${compiler.version})`;
             keepVerdict(p.verdictKey, { line, column, message });
             reportSyntax(p.report, p.path, 'python', line, column, message);
           }
@@ -439,12 +435,11 @@ export const importHygiene = defineRule<ImportHygieneOptions>({
             const dir = r.path.includes('/') ? r.path.slice(0, r.path.lastIndexOf('/') + 1) : '';
             if (await snap.entry(`${dir}__init__.py`)) continue;
             r.report({
-              subRule: 'relative-import',
-              message: `relative import in ${r.path}, an entrypoint script outside a package: ${r.code} (run as a file it fails with "attempted relative import with no known parent package")`,
+              messageId: 'relativeImport',
+              data: { path: r.path, code: r.code },
               path: r.path,
               line: r.line,
               column: r.column,
-              remediation: 'use an absolute import (from package.module import name), or make the directory a package and run the module with python -m',
             });
           }
         }

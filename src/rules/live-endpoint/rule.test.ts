@@ -159,7 +159,7 @@ ruleTester(
         name: 'a live host in runtime scope',
         config: { extends: ['agenttrader-v2'] },
         files: { 'config/a.yaml': 'url: https://api.alpaca.markets\n' },
-        findings: [{ path: 'config/a.yaml', line: 1, message: 'live Alpaca host api.alpaca.markets in runtime scope' }],
+        findings: [{ path: 'config/a.yaml', line: 1, messageId: 'liveHost', data: { broker: 'Alpaca', host: 'api.alpaca.markets', via: '' } }],
       },
     ],
   },

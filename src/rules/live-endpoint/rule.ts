@@ -7,9 +7,13 @@
 import type { FileChange } from '../../changeset/types.js';
 import type { Blob } from '../../changeset/blob.js';
 import { visitLoaded } from '../../readers/runtime-loaded.js';
-import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type FileView, type RuleContext, type RunView } from '../types.js';
+import type { MessageOf, RuleReport } from '../messages.js';
+import { liveEndpointFix, liveEndpointMessages, liveEndpointText } from './messages.js';
+
+type Report = RuleReport<typeof liveEndpointMessages>;
 import { BUILTIN_BROKERS } from './brokers.js';
-import { findLiveHosts, HostTable, type LiveHit, type LiveInfo } from './hosts.js';
+import { findLiveHosts, HostTable, type LiveHit } from './hosts.js';
 import { base64Fragments, resolvedStrings } from '../../readers/literal-strings.js';
 import type { LiveEndpointOptions } from './options.js';
 
@@ -116,26 +120,22 @@ How to fix
   that must name live hosts out of runtime scope (tests/, docs/), or add a reasoned exception and
   get it security-reviewed.`;
 
-function suggestion(info: LiveInfo): string {
-  if (info.suggest) return `use ${info.suggest} (paper) or move this to an allowlisted test fixture; live hosts need a reviewed exception`;
-  return `${info.broker} has no paper host for ${info.pattern}: remove it or move this to an allowlisted test fixture; live hosts need a reviewed exception`;
-}
-
-function describe(hit: LiveHit): string {
-  return hit.wildcard ? `wildcard *.${hit.host} covers live ${hit.info.broker} host ${hit.info.pattern}` : `live ${hit.info.broker} host ${hit.host}`;
+function describe(hit: LiveHit, via: string): MessageOf<typeof liveEndpointMessages> {
+  const data = { host: hit.host, broker: hit.info.broker, via };
+  return hit.wildcard ? { messageId: 'wildcard', data: { ...data, pattern: hit.info.pattern } } : { messageId: 'liveHost', data };
 }
 
 function isRegular(change: FileChange): boolean {
   return change.newMode === '100644' || change.newMode === '100755';
 }
 
-export const liveEndpoint = defineRule<LiveEndpointOptions>({
+export const liveEndpoint = createRule({
   meta: {
     id: 'live-endpoint',
     family: 'live endpoints',
     description: 'Blocks live broker hosts (e.g. api.alpaca.markets) in runtime scope and new exceptions without security review.',
     defaultSeverity: 'block',
-    subRules: ['new-exception'],
+    messages: liveEndpointMessages,
     docs: DOCS,
   },
   create(ctx: RuleContext<LiveEndpointOptions>) {
@@ -169,11 +169,11 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
         const { line, column } = blob.position(hit.offset);
         seen.add(`${hit.host}\0${line}`);
         report({
-          message: `${describe(hit)} in runtime scope${via}`,
+          ...describe(hit, via),
           path,
           line: at(line),
           column,
-          remediation: suggestion(hit.info),
+          remediation: liveEndpointFix(hit.info),
         });
       }
       // The same hosts in the strings the file holds once read: folded YAML scalars, joins of
@@ -187,11 +187,11 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
           if (seen.has(key)) continue;
           seen.add(key);
           report({
-            message: `${describe(hit)} in runtime scope (${view.via})${via}`,
+            ...describe(hit, liveEndpointText.via(view.via) + via),
             path,
             line: at(line),
             column,
-            remediation: suggestion(hit.info),
+            remediation: liveEndpointFix(hit.info),
           });
         }
       }
@@ -202,11 +202,11 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
         if (seen.has(key)) continue;
         seen.add(key);
         report({
-          message: `${describe(hit)} in runtime scope (split by tabs or line breaks, which a URL parser deletes)${via}`,
+          ...describe(hit, liveEndpointText.split + via),
           path,
           line: at(line),
           column,
-          remediation: suggestion(hit.info),
+          remediation: liveEndpointFix(hit.info),
         });
       }
     };
@@ -230,13 +230,11 @@ export const liveEndpoint = defineRule<LiveEndpointOptions>({
         const reviewed = new Set((o.security_reviewed_allow_hosts ?? []).map((r) => r.host.trim().toLowerCase()));
         for (const a of table.allowedLive) {
           if (reviewed.has(a.entry.trim().toLowerCase())) continue;
-          const live = [...new Set(a.covers.map((c) => `${c.pattern} (${c.broker})`))].join(', ');
           report({
-            subRule: 'new-exception',
+            messageId: 'unreviewedException',
+            data: { entry: a.entry, live: liveEndpointText.covers(a.covers) },
             severity: newExceptionSeverity,
-            message: `allow_hosts entry ${a.entry} exempts live host ${live} with no security review on record`,
             path: null,
-            remediation: `needs security review: record it in security_reviewed_allow_hosts ({host: ${a.entry}, reviewed_by, reference}) or remove it from allow_hosts`,
           });
         }
       },

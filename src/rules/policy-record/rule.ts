@@ -12,38 +12,26 @@ import type { TaskEnvelope } from '../../changeset/types.js';
 import { agentMatcher } from '../../approvals/agents.js';
 import { protectedBranchMatcher } from '../ref-integrity/rule.js';
 import { GateError } from '../../errors.js';
-import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
 import type { PolicyRecordOptions } from './options.js';
 import { inWindow, localTime, parseRunWindow, type RunWindow } from './run-windows.js';
-import { policyRecordMsg } from './messages.js';
+import { policyRecordMessages, policyRecordMsg } from './messages.js';
 
 const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-const msgs = {
-  outside: (who: string, windows: string[], tz: string, now: string) => `agent push by ${who} outside every run window (${windows.join(', ')} ${tz}); it is ${now} ${tz} now`,
-  outsideFix: (tz: string) => `push again inside a run window (run_windows, in ${tz}), or have a person push it`,
-  model: (runId: string, model: string, allowed: string[]) => `task ${runId} routes to model ${model}, which the policy does not allow (allowed_models: ${allowed.join(', ')})`,
-  modelFix: (allowed: string[]) => `route the task to one of ${allowed.join(', ')}, or change allowed_models (a reviewed policy change)`,
-  cost: (runId: string, cost: number, max: number) => `task ${runId} declares a cost of ${cost} USD, over the policy's max_cost_usd of ${max}`,
-  approval: (who: string, commit: string, ref: string) =>
-    `agent push by ${who} to protected branch ${ref}: commit ${commit.slice(0, 12)} needs a person's signed approval (requires_approval: true)`,
-  approvalFix: (commit: string, ref: string) =>
-    `a person (not an agent identity) holding the approving role runs \`safety-gate approve ${commit.slice(0, 12)} --ref ${ref.replace(/^refs\/heads\//, '')} --key KEY\` and pushes refs/notes/safety-gate`,
-  costFix: (max: number) => `split the task so each run stays within ${max} USD, or raise max_cost_usd (a reviewed policy change)`,
-};
 
 function clock(at: number, tz: string): string {
   const t = localTime(at, tz);
   return `${DAY[t.day]} ${String(Math.floor(t.minute / 60)).padStart(2, '0')}:${String(t.minute % 60).padStart(2, '0')}`;
 }
 
-export const policyRecord = defineRule<PolicyRecordOptions>({
+export const policyRecord = createRule({
   meta: {
     id: 'policy-record',
     family: 'agent lane',
     description: 'Enforces the SPEC-260 policy record for agent runs: run windows, allowed models, the cost ceiling, human approval.',
     defaultSeverity: 'block',
-    subRules: ['run-window', 'model', 'cost', 'approval'],
+    messages: policyRecordMessages,
     docs: `SPEC-260's automation policy record is a contract, not decoration. For agent runs:
 
 policy-record/run-window  a push by an agent outside every entry of run_windows
@@ -89,7 +77,7 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
     );
 
     return {
-      async checkRun(run: RunView, report: Report) {
+      async checkRun(run: RunView, report: RuleReport<typeof policyRecordMessages>) {
         const { changeSet } = run;
         // The tasks of this run: the client's envelope, and every signed envelope a commit carries.
         const tasks = new Map<string, TaskEnvelope>();
@@ -100,10 +88,10 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
           // An envelope that names no model is recorded with model null (audit): only a declared
           // routing can be held against the list.
           if (record.allowed_models.length > 0 && task.model != null && !record.allowed_models.includes(task.model)) {
-            report({ subRule: 'model', message: msgs.model(task.runId, task.model, record.allowed_models), remediation: msgs.modelFix(record.allowed_models) });
+            report({ messageId: 'model', data: { runId: task.runId, model: task.model, allowed: record.allowed_models.join(', ') } });
           }
           if (record.max_cost_usd !== null && task.costUsd != null && task.costUsd > record.max_cost_usd) {
-            report({ subRule: 'cost', message: msgs.cost(task.runId, task.costUsd, record.max_cost_usd), remediation: msgs.costFix(record.max_cost_usd) });
+            report({ messageId: 'cost', data: { runId: task.runId, cost: task.costUsd, max: record.max_cost_usd } });
           }
         }
         // Windows and approvals bind agents: the pusher on the server (a person pushing an agent's
@@ -112,7 +100,7 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
         if (agent === null) return;
 
         if (run.refs.length > 0 && windows.length > 0 && !windows.some((w) => inWindow(w, ctx.now, tz))) {
-          report({ subRule: 'run-window', message: msgs.outside(agent, record.run_windows, tz, clock(ctx.now, tz)), remediation: msgs.outsideFix(tz), ref: run.refs[0]!.ref });
+          report({ messageId: 'outsideWindow', data: { agent, windows: record.run_windows.join(', '), tz, now: clock(ctx.now, tz) }, ref: run.refs[0]!.ref });
         }
         if (record.requires_approval === true) {
           // Each commit the push brings to a protected branch needs a person's approval. A move of
@@ -123,7 +111,7 @@ task-scope); commits with only unsigned trailers name no model or cost.`,
           const need = (oid: string, ref: string, finding: string | null) => {
             if (brought.has(oid)) return;
             brought.add(oid);
-            report({ subRule: 'approval', message: msgs.approval(agent, oid, ref), remediation: msgs.approvalFix(oid, ref), commit: finding ?? oid, ref });
+            report({ messageId: 'approval', data: { agent, ref, commit: oid.slice(0, 12), branch: ref.replace(/^refs\/heads\//, '') }, commit: finding ?? oid, ref });
           };
           for (const c of run.commits) {
             const info = c.info;

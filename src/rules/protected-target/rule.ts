@@ -21,7 +21,11 @@ import { perRun } from '../../engine/run-cache.js';
 import { attributesBefore, linksAfter, linksBefore } from '../_change-control/tree-facts.js';
 import { attributeValue } from '../_change-control/gitattributes.js';
 import { approvalFor, verifyGenerator, type GeneratorVerdict } from '../_change-control/verify.js';
-import { defineRule, type CommitView, type Report, type RuleContext } from '../types.js';
+import { createRule, type CommitView, type RuleContext } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { protectedTargetMessages } from './messages.js';
+
+type Report = RuleReport<typeof protectedTargetMessages>;
 import type { ProtectedTargetOptions } from './options.js';
 import { policyFilesInRepo } from './policy-files.js';
 
@@ -56,13 +60,13 @@ interface Group {
   match: (path: string) => boolean;
 }
 
-export const protectedTarget = defineRule<ProtectedTargetOptions>({
+export const protectedTarget = createRule({
   meta: {
     id: 'protected-target',
     family: 'protected targets',
     description: 'Blocks changes to protected files (manifests, generated files, sentinels, the policy, CI) unless their approved generator produced them.',
     defaultSeverity: 'block',
-    subRules: ['isolation'],
+    messages: protectedTargetMessages,
     docs: `Blocks adding, editing, deleting, renaming into or out of, re-moding or re-typing any
 protected path, unless the approved generator of that path vouches for the change.
 
@@ -265,7 +269,8 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
         const focus = reasons.has(change.path) ? change.path : [...reasons.keys()][0]!;
         const labels = [...new Set([...reasons.values()].flat())];
         report({
-          message: `protected file ${focus} (${labels.join('; ')}) ${describe(change, focus)}: ${verdict.detail}`,
+          messageId: 'protectedChange',
+          data: { path: focus, labels: labels.join('; '), change: describe(change, focus), detail: verdict.detail },
           path: focus,
           line,
           commit: view.info.oid,
@@ -301,11 +306,10 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
       if (seen.done || !pendingReport) return;
       seen.done = true;
       pendingReport({
-        subRule: 'isolation',
+        messageId: 'isolation',
+        data: { note },
         severity: 'warn',
-        message: note,
         commit: view.info.oid,
-        remediation: 'run the server where `unshare -rn` works (root, or unprivileged user namespaces enabled)',
       });
     };
 

@@ -14,11 +14,15 @@ ruleTester('readable-content', {
     { name: 'a .gitattributes line that changes no bytes', files: { '.gitattributes': '*.env text eol=lf\n' } },
   ],
   invalid: [
-    { name: 'bytes no decoder reads, named like text', files: { 'config/app.env': UNDECODABLE }, findings: [{ subRule: 'undecodable', path: 'config/app.env', line: null }] },
+    {
+      name: 'bytes no decoder reads, named like text',
+      files: { 'config/app.env': UNDECODABLE },
+      findings: [{ subRule: 'undecodable', messageId: 'undecodable', data: { path: 'config/app.env' }, path: 'config/app.env', line: null }],
+    },
     {
       name: 'a Git LFS pointer in runtime scope',
       files: { 'config/app.yaml': LFS_POINTER },
-      findings: [{ subRule: 'lfs-pointer', path: 'config/app.yaml', message: /Git LFS pointer/ }],
+      findings: [{ subRule: 'lfs-pointer', messageId: 'lfsPointer', path: 'config/app.yaml', message: /Git LFS pointer/ }],
     },
     {
       name: 'a filter attribute on runtime-scope paths',

@@ -11,7 +11,11 @@
 import type { FileChange } from '../../changeset/types.js';
 import { knownBinaryFormat } from '../../changeset/blob.js';
 import { detectFormat } from '../../readers/settings/index.js';
-import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type FileView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { readableContentMessages } from './messages.js';
+
+type Report = RuleReport<typeof readableContentMessages>;
 import { byteAttributes, candidatePaths } from './attributes.js';
 import type { ReadableContentOptions } from './options.js';
 
@@ -68,13 +72,13 @@ Options: scope {include?, exclude?}  narrow or widen the runtime scope for this 
 Fix: commit the file as UTF-8 (or UTF-16/32 with a BOM); keep runtime config out of LFS and
 out of filter/export-subst/ident attributes, or move it out of runtime scope.`;
 
-export const readableContent = defineRule<ReadableContentOptions>({
+export const readableContent = createRule({
   meta: {
     id: 'readable-content',
     family: 'forbidden modes',
     description: 'Reports runtime-scope files whose deployed bytes the gate cannot read: undecodable text, Git LFS pointers, byte-changing .gitattributes.',
     defaultSeverity: 'block',
-    subRules: ['undecodable', 'lfs-pointer', 'git-attribute', 'gitlink'],
+    messages: readableContentMessages,
     docs: DOCS,
   },
   create(ctx: RuleContext<ReadableContentOptions>) {
@@ -97,12 +101,11 @@ export const readableContent = defineRule<ReadableContentOptions>({
           for (const change of c.changes) {
             if (change.status === 'D' || change.newMode !== '160000' || !inScope(change.path)) continue;
             report({
-              subRule: 'gitlink',
-              message: `${change.path} is a submodule (gitlink to ${change.newOid?.slice(0, 12) ?? '?'}) in runtime scope: its content is another repository's commit and was not checked`,
+              messageId: 'gitlink',
+              data: { path: change.path, target: change.newOid?.slice(0, 12) ?? '?' },
               path: change.path,
               line: null,
               commit: c.info.oid,
-              remediation: 'vendor the code as regular files (so the gate reads them), or move the submodule out of runtime scope (readable-content scope.exclude)',
             });
           }
         }
@@ -118,12 +121,11 @@ export const readableContent = defineRule<ReadableContentOptions>({
             const hit = candidatePaths(dir, a.pattern, includes).find((p) => inScope(p));
             if (!hit) continue;
             report({
-              subRule: 'git-attribute',
-              message: `${a.attrs.join(', ')} on ${a.pattern}: git writes other bytes than the checked blob for runtime-scope paths (e.g. ${hit})`,
+              messageId: 'gitAttribute',
+              data: { attrs: a.attrs.join(', '), pattern: a.pattern, example: hit },
               path,
               line: a.line,
               column: a.column,
-              remediation: 'remove the attribute for runtime code and config, or narrow its pattern to paths outside runtime scope',
             });
           }
           return;
@@ -132,22 +134,20 @@ export const readableContent = defineRule<ReadableContentOptions>({
         if (!blob.isText) {
           if (knownBinaryFormat(blob.bytes) || !namedLikeText(path)) return;
           report({
-            subRule: 'undecodable',
-            message: `${path} is named like a text file but its bytes are not UTF-8, UTF-16 or UTF-32: it cannot be checked`,
+            messageId: 'undecodable',
+            data: { path },
             path,
             line: null,
-            remediation: 'commit it as UTF-8 text (or UTF-16/32 with a byte-order mark), or move it out of runtime scope',
           });
           return;
         }
         if (blob.text.startsWith(LFS) || blob.readerText.startsWith(LFS)) {
           report({
-            subRule: 'lfs-pointer',
-            message: `${path} is a Git LFS pointer: the content deployed is stored outside the repository and was not checked`,
+            messageId: 'lfsPointer',
+            data: { path },
             path,
             line: 1,
             column: 1,
-            remediation: 'commit runtime config and code as regular blobs (remove the path from LFS tracking)',
           });
         }
       },

@@ -19,7 +19,8 @@
 //   non-fast-forward: that wipes every approval (and its evidence) on the server at once.
 import picomatch from 'picomatch';
 import type { RefUpdate } from '../../changeset/types.js';
-import { defineRule } from '../types.js';
+import { createRule } from '../types.js';
+import { refIntegrityMessages } from './messages.js';
 import type { RefIntegrityOptions } from './options.js';
 
 /** Notes refs whose history is evidence: the signed approvals and the required-checks receipts. */
@@ -54,13 +55,13 @@ export function protectedBranchMatcher(patterns: readonly string[], policyBranch
   return (ref) => m(ref);
 }
 
-export const refIntegrity = defineRule<RefIntegrityOptions>({
+export const refIntegrity = createRule<RefIntegrityOptions, typeof refIntegrityMessages>({
   meta: {
     id: 'ref-integrity',
     family: 'protected targets',
     description: 'Replace refs, refs that name a tree or a blob instead of a commit, and deleted or rewound approval notes',
     defaultSeverity: 'block',
-    subRules: ['replace-ref', 'non-commit-ref', 'protected-branch-deleted', 'notes-ref'],
+    messages: refIntegrityMessages,
     docs: `Blocks ref updates that change what git shows instead of what a branch contains.
 
 replace-ref: a push that creates, moves or deletes refs/replace/*. A replacement makes git read
@@ -120,12 +121,11 @@ are judged like branches: every commit they make new is checked by every rule.`,
         for (const r of run.refs) {
           if (r.kind === 'delete' && isProtectedBranch(r.ref)) {
             report({
-              subRule: 'protected-branch-deleted',
-              message: `this push deletes the protected branch ${r.ref} (tip ${r.oldOid.slice(0, 12)})`,
+              messageId: 'protectedBranchDeleted',
+              data: { ref: r.ref, tip: r.oldOid.slice(0, 12) },
               path: null,
               commit: r.oldOid,
               ref: r.ref,
-              remediation: `keep the branch; or an approver runs \`safety-gate approve ${r.oldOid.slice(0, 12)} --covers ref-integrity/protected-branch-deleted --ref ${r.ref}\` and the deletion is pushed with refs/notes/safety-gate`,
             });
             continue;
           }
@@ -133,7 +133,7 @@ are judged like branches: every commit they make new is checked by every rule.`,
             // Deleting or rewinding the notes ref wipes every approval (and its evidence) on the
             // server at once. Adding to it is a fast-forward; anything else is refused outright:
             // an approval for it would have to live in the very ref it removes.
-            let how: string | null = null;
+            let how: 'deletes' | 'rewrites' | null = null;
             if (r.kind === 'delete') how = 'deletes';
             else if (r.kind === 'update') {
               // Old not an ancestor of new (or not readable here: fail closed).
@@ -142,12 +142,11 @@ are judged like branches: every commit they make new is checked by every rule.`,
             }
             if (how) {
               report({
-                subRule: 'notes-ref',
-                message: `this push ${how} ${r.ref}${how === 'rewrites' ? ' (not a fast-forward)' : ''}, the signed approvals and their evidence: they would be lost for every commit on the server`,
+                messageId: how === 'deletes' ? 'notesDeleted' : 'notesRewritten',
+                data: { ref: r.ref, notes: r.ref.slice('refs/notes/'.length) },
                 path: null,
                 commit: null,
                 ref: r.ref,
-                remediation: `only add to ${r.ref} (fetch it and \`git notes --ref=${r.ref.slice('refs/notes/'.length)} merge -s cat_sort_uniq\`, then push without +); a server administrator changes its history on the server itself`,
               });
             }
             // Still a ref like any other: a tree or blob it names is judged below.
@@ -155,12 +154,11 @@ are judged like branches: every commit they make new is checked by every rule.`,
           if (isReplaceRef(r.ref)) {
             const what = r.kind === 'create' ? 'creates' : r.kind === 'delete' ? 'deletes' : 'moves';
             report({
-              subRule: 'replace-ref',
-              message: `this push ${what} the replace ref ${r.ref}: replacements make git show other content for an object than a clone gets`,
+              messageId: 'replaceRef',
+              data: { action: what, ref: r.ref },
               path: null,
               commit: null,
               ref: r.ref,
-              remediation: 'do not push refs/replace/*; rewrite the history instead, or get an approval for this ref',
             });
             continue;
           }
@@ -168,17 +166,10 @@ are judged like branches: every commit they make new is checked by every rule.`,
           if (t === 'block' || t === 'no-path') {
             const type = r.peeled!.type;
             const inTags = r.ref.startsWith('refs/tags/');
-            report({
-              subRule: 'non-commit-ref',
-              message:
-                t === 'block'
-                  ? `${r.ref} names a ${type} (${r.peeled!.oid.slice(0, 12)}), not a commit; the policy blocks such refs ${inTags ? 'inside' : 'outside'} refs/tags/`
-                  : `${r.ref} names a blob (${r.peeled!.oid.slice(0, 12)}), and the policy names no path to check it as (non_commit_blob_path)`,
-              path: null,
-              commit: null,
-              ref: r.ref,
-              remediation: 'point the ref at a commit that contains the content, or set ref-integrity options to check such refs',
-            });
+            const where = { path: null, commit: null, ref: r.ref };
+            const oid = r.peeled!.oid.slice(0, 12);
+            if (t === 'block') report({ messageId: 'nonCommitRef', data: { ref: r.ref, type, oid, where: inTags ? 'inside' : 'outside' }, ...where });
+            else report({ messageId: 'blobWithoutPath', data: { ref: r.ref, oid }, ...where });
           }
         }
       },

@@ -20,19 +20,22 @@ import { SignatureChecker, judgeTree } from '../../checks/evidence.js';
 import { notesCommits, receiptsFor, snapshotNoteReader } from '../../checks/notes.js';
 import { CHECKS_NOTES_REF } from '../../checks/receipt.js';
 import type { ChangeSet, RefUpdate } from '../../changeset/types.js';
-import { defineRule, type GitAccess, type Report } from '../types.js';
-import { releaseMsg as m } from './messages.js';
+import { createRule, type GitAccess } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { releaseFix, releaseTagsMessages } from './messages.js';
+
+type Report = RuleReport<typeof releaseTagsMessages>;
 import { describeNames, nameRules, parseTagName, releaseTagName, shadowedReleaseName, type TagVersion } from './name.js';
 import { parseTagObject, verifyReleaseSignature } from './verify-tag.js';
 import { hasVersionHeading } from './changelog.js';
 
-export const releaseTags = defineRule<Record<string, never>>({
+export const releaseTags = createRule<Record<string, never>, typeof releaseTagsMessages>({
   meta: {
     id: 'release-tags',
     family: 'release tags',
     description: 'Release tags: naming, annotated and signed by a release signer, on main / release branches, with a changelog entry and passed checks, immutable',
     defaultSeverity: 'block',
-    subRules: ['name', 'annotated', 'target', 'signature', 'branch', 'changelog', 'checks', 'immutable', 'shadow'],
+    messages: releaseTagsMessages,
     docs: `Enforces the release tagging policy on every tag under \`release_tags.prefix\` that a push
 creates, moves or deletes (pre-receive; pre-push judges the same with the client's files).
 Inactive unless the policy has a \`release_tags:\` section (the agenttrader-v2 preset has one).
@@ -107,12 +110,11 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
           const shadow = r.kind === 'delete' ? null : shadowedReleaseName(names, r.ref);
           if (shadow !== null) {
             report({
-              subRule: 'shadow',
-              message: m.shadow(r.ref, shadow),
+              messageId: 'shadow',
+              data: { ref: r.ref, name: shadow, prefix: shadow.split('/')[0]! },
               commit: r.peeled?.type === 'commit' ? r.peeled.oid : null,
               ref: r.ref,
               path: null,
-              remediation: m.shadowFix(shadow),
             });
             continue;
           }
@@ -122,12 +124,13 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
             const was = await peelCommit(git, r.oldOid);
             const commit = r.kind === 'delete' ? was : r.peeled?.type === 'commit' ? r.peeled.oid : was;
             report({
-              subRule: 'immutable',
-              message: r.kind === 'delete' ? m.deleted(name, was ?? r.oldOid) : m.moved(name, r.oldOid, r.newOid),
+              ...(r.kind === 'delete'
+                ? { messageId: 'deleted' as const, data: { name, was: (was ?? r.oldOid).slice(0, 12) } }
+                : { messageId: 'moved' as const, data: { name, from: r.oldOid.slice(0, 12), to: r.newOid.slice(0, 12) } }),
               commit,
               ref: r.ref,
               path: null,
-              remediation: m.immutableFix(commit, r.ref),
+              remediation: releaseFix.immutable(commit, r.ref),
             });
           }
           // A deletion leaves nothing to judge; a moved tag's new value meets the policy like a new
@@ -142,29 +145,31 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
       const at = { ref: r.ref, path: null };
       const version = parseTagName(names, name);
       if (!version) {
-        report({ subRule: 'name', message: m.badName(name, expected), commit: null, remediation: m.badNameFix(expected), ...at });
+        report({ messageId: 'badName', data: { name, expected }, commit: null, ...at });
         return;
       }
       const peeled = r.peeled ?? null;
       const commit = peeled?.type === 'commit' ? peeled.oid : null;
       if (r.targetType !== 'tag') {
-        if (cfg!.annotated) report({ subRule: 'annotated', message: m.lightweight(name, r.newOid), commit, remediation: m.lightweightFix(name), ...at });
+        if (cfg!.annotated) report({ messageId: 'lightweight', data: { name, commit: r.newOid.slice(0, 12) }, commit, ...at });
       } else {
         const text = (await git.run(['cat-file', 'tag', r.newOid])).stdout.toString('utf8');
         const tag = parseTagObject(text);
         if (!tag || tag.tag !== name) {
-          report({ subRule: 'target', message: m.nameMismatch(name, tag?.tag ?? null), commit, remediation: m.nameMismatchFix(name), ...at });
+          const inner = tag?.tag ?? null;
+          if (inner === null) report({ messageId: 'nameMismatchNoName', data: { name }, commit, ...at });
+          else report({ messageId: 'nameMismatch', data: { name, inner }, commit, ...at });
         } else if (cfg!.signed) {
           const s = loadSigners();
-          if ('problem' in s) report({ subRule: 'signature', message: m.noSigners(s.problem), commit, remediation: m.noSignersFix, ...at });
+          if ('problem' in s) report({ messageId: 'noSigners', data: { problem: s.problem }, commit, ...at });
           else {
             const v = await verifyReleaseSignature(git, r.newOid, tag, s.lines, policy.approvals?.roles ?? {}, cfg!.signer_roles, now);
-            if (!v.ok) report({ subRule: 'signature', message: m.unsigned(name, v.why), commit, remediation: m.unsignedFix(name, cfg!.signer_roles.join('/')), ...at });
+            if (!v.ok) report({ messageId: 'unsigned', data: { name, why: v.why, roles: cfg!.signer_roles.join('/') }, commit, ...at });
           }
         }
       }
       if (!commit) {
-        if (peeled) report({ subRule: 'target', message: m.notCommit(name, peeled.type, peeled.oid), commit: null, remediation: m.notCommitFix, ...at });
+        if (peeled) report({ messageId: 'notCommit', data: { name, type: peeled.type, oid: peeled.oid.slice(0, 12) }, commit: null, ...at });
         return;
       }
       await checkCommit(name, version, commit, report, at);
@@ -175,21 +180,20 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
       const allowed = version.rc === null ? cfg!.release_branches : cfg!.prerelease_branches;
       if (!(await branches(allowed, commit))) {
         const list = allowed.join(', ');
-        report({ subRule: 'branch', message: m.offBranch(name, kind, commit, list), commit, remediation: m.offBranchFix(kind, list), ...at });
+        report({ messageId: 'offBranch', data: { kind, name, commit: commit.slice(0, 12), branches: list }, commit, remediation: releaseFix.offBranch(kind, list), ...at });
       }
       if (cfg!.changelog !== null) {
         const file = cfg!.changelog;
         const entry = await git.snapshot(commit).entry(file);
         const blob = entry && (entry.mode === '100644' || entry.mode === '100755') ? await git.readBlob(entry.oid) : null;
-        if (!entry || !blob) report({ subRule: 'changelog', message: m.noChangelogFile(name, file, commit), commit, remediation: m.noChangelogFix(file, version.version), ...at });
+        if (!entry || !blob) report({ messageId: 'noChangelogFile', data: { name, commit: commit.slice(0, 12), file, version: version.version }, commit, ...at });
         else if (!hasVersionHeading(blob.text, version.version)) {
           report({
-            subRule: 'changelog',
-            message: m.noChangelog(name, file, version.version, commit),
+            messageId: 'noChangelog',
+            data: { name, file, commit: commit.slice(0, 12), version: version.version },
             commit,
             path: file,
             ref: at.ref,
-            remediation: m.noChangelogFix(file, version.version),
           });
         }
       }
@@ -199,7 +203,7 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
       if (cfg!.checks_evidence === 'audit-log' && !trustsLocalState && !(history.passedCommit?.(commit) ?? false)) {
         // Seam: signed required-check receipts (refs/notes/safety-gate-checks, issue 8 "Required
         // checks") become a further checks_evidence value verified here.
-        report({ subRule: 'checks', message: m.noChecks(name, commit), commit, remediation: m.noChecksFix, ...at });
+        report({ messageId: 'noChecks', data: { name, commit: commit.slice(0, 12) }, commit, ...at });
       }
       // With required checks in the policy, a pass of the commit is not enough (a push judges
       // required checks on its tips only, so an intermediate commit passed without them): the
@@ -207,7 +211,7 @@ deployment_manifests (globs of the bundle's deployment manifests).`,
       const required = policy.record.required_checks;
       if (required.length > 0 && !trustsLocalState && current) {
         const why = await missingSignedReceipts(commit, required, current);
-        if (why.length > 0) report({ subRule: 'checks', message: m.noReceipts(name, commit, why.slice(0, 3).join('; ')), commit, remediation: m.noReceiptsFix(commit), ...at });
+        if (why.length > 0) report({ messageId: 'noReceipts', data: { name, commit: commit.slice(0, 12), why: why.slice(0, 3).join('; ') }, commit, ...at });
       }
     }
 

@@ -5,7 +5,11 @@
 // every word of one of the workload names (e.g. `execution` and `agent`).
 import type { FileChange } from '../../changeset/types.js';
 import { loadYamlDocuments } from '../../readers/yaml.js';
-import { defineRule, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type FileView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { replicasMessages } from './messages.js';
+
+type Report = RuleReport<typeof replicasMessages>;
 import { RuntimeLoadedIndex, referencedFiles } from '../../readers/runtime-loaded.js';
 import type { Snapshot } from '../../changeset/types.js';
 import type { Blob } from '../../changeset/blob.js';
@@ -145,12 +149,13 @@ export function nameWords(globs: readonly string[]): string[][] {
   );
 }
 
-export const replicas = defineRule<ReplicasOptions>({
+export const replicas = createRule({
   meta: {
     id: 'replicas',
     family: 'CI posture',
     description: 'Keeps execution-agent workloads at replicas: 0 (Deployments, StatefulSets, HPAs, compose, Helm values).',
     defaultSeverity: 'block',
+    messages: replicasMessages,
     docs: DOCS,
   },
   create(ctx: RuleContext<ReplicasOptions>) {
@@ -171,8 +176,7 @@ export const replicas = defineRule<ReplicasOptions>({
       async checkFile(file: FileView, report: Report) {
         const path = file.path;
         const reportProblems = (problems: readonly { message: string; line: number; column: number }[]) => {
-          const remediation = `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`;
-          for (const p of problems) report({ message: p.message, path, line: p.line, column: p.column, remediation });
+          for (const p of problems) report({ messageId: 'tooMany', data: { problem: p.message, max: o.max_replicas }, path, line: p.line, column: p.column });
         };
         const isMatched = matched(path);
         const blob = await file.newBlob();
@@ -259,11 +263,11 @@ export const replicas = defineRule<ReplicasOptions>({
       if (result.errors.length > 0) return;
       for (const p of replicaProblems(result, { matchedFile: false, nameMatches, max: o.max_replicas, rename: (n) => prefix + n + suffix })) {
         report({
-          message: `${p.message} (name rendered by ${via})`,
+          messageId: 'tooManyRendered',
+          data: { problem: p.message, via, max: o.max_replicas },
           path,
           line: p.line,
           column: p.column,
-          remediation: `set replicas to ${o.max_replicas} (scaling the execution agent up needs a reviewed production-lock unlock)`,
         });
       }
     }

@@ -15,16 +15,9 @@ import { notesCommits, receiptsFor, snapshotNoteReader } from '../../checks/note
 import { CHECKS_NOTES_REF } from '../../checks/receipt.js';
 import { protectedBranchMatcher } from '../ref-integrity/rule.js';
 import type { RefIntegrityOptions } from '../ref-integrity/options.js';
-import { defineRule, type GitAccess } from '../types.js';
+import { createRule, type GitAccess } from '../types.js';
+import { requiredChecksFix, requiredChecksMessages } from './messages.js';
 import type { RequiredChecksOptions } from './options.js';
-
-const msgs = {
-  skipped: (check: string, what: string, tree: string, why: string) => `required check ${check} has no passing receipt for ${what} (tree ${tree.slice(0, 12)}): ${why}`,
-  fixClient: (check: string, rev: string | null) =>
-    `run \`safety-gate check run ${check}${rev ? ` --rev ${rev.slice(0, 12)}` : ''}\` (it runs on exactly this tree and records a receipt in ${CHECKS_NOTES_REF}), then ${rev ? 'push' : 'commit'} again`,
-  fixServer: (check: string, rev: string, role: string) =>
-    `CI (a key of role ${role}) runs \`safety-gate check run ${check} --rev ${rev.slice(0, 12)} --key CI_KEY\` and pushes ${CHECKS_NOTES_REF} with the branch (git push origin <branch> ${CHECKS_NOTES_REF})`,
-};
 
 interface Subject {
   /** null: the staged tree. */
@@ -38,13 +31,13 @@ async function out(git: GitAccess, args: string[]): Promise<string | null> {
   return r.code === 0 ? r.stdout.toString('utf8').trim() : null;
 }
 
-export const requiredChecks = defineRule<RequiredChecksOptions>({
+export const requiredChecks = createRule<RequiredChecksOptions, typeof requiredChecksMessages>({
   meta: {
     id: 'required-checks',
     family: 'required checks',
     description: 'Each check of required_checks passed on exactly the committed or pushed tree (receipts in refs/notes/safety-gate-checks)',
     defaultSeverity: 'block',
-    subRules: ['skipped-check'],
+    messages: requiredChecksMessages,
     docs: `SPEC-260: required build/test commands must have run successfully on exactly the tree that is
 committed or published. The policy names each check's command (an argv, no shell) and
 environment under \`checks:\`; \`required_checks:\` lists those that must pass:
@@ -157,11 +150,10 @@ ordinary approval closes the finding only where approvals.rules names required-c
             const tree = s.commit === null ? await out(git, ['write-tree']) : await out(git, ['rev-parse', '--verify', '-q', `${s.commit}^{tree}`]);
             if (!tree) {
               report({
-                subRule: 'skipped-check',
-                message: `cannot read the tree of ${s.what}, so no receipt can be checked`,
+                messageId: 'noTree',
+                data: { what: s.what },
                 commit: s.commit,
                 ref: s.ref,
-                remediation: 'resolve unmerged paths (git status) and try again',
               });
               continue;
             }
@@ -190,12 +182,12 @@ ordinary approval closes the finding only where approvals.rules names required-c
               if (v.ok) continue;
               const why = [...new Set(v.why)];
               report({
-                subRule: 'skipped-check',
-                message: msgs.skipped(v.check, s.what, tree, why.slice(0, 3).join('; ') + (why.length > 3 ? `; and ${why.length - 3} more` : '')),
+                messageId: 'noReceipt',
+                data: { check: v.check, what: s.what, tree: tree.slice(0, 12), why: requiredChecksFix.why(why) },
                 commit: s.commit,
                 ref: s.ref,
                 path: null,
-                remediation: signed && s.commit ? msgs.fixServer(v.check, s.commit, options.signer_role) : msgs.fixClient(v.check, s.commit),
+                remediation: signed && s.commit ? requiredChecksFix.server(v.check, s.commit, options.signer_role) : requiredChecksFix.client(v.check, s.commit),
               });
             }
           }

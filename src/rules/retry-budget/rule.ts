@@ -5,26 +5,18 @@
 // (src/approvals/lane-reset.ts). Once `max_retries_per_task` attempts were blocked, every
 // further attempt of that lane is refused; one attempt before that, a warning.
 import { lanesOf } from '../../audit/lane.js';
-import { defineRule, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { retryBudgetMessages, retryBudgetText } from './messages.js';
 import type { RetryBudgetOptions } from './options.js';
 
-const msgs = {
-  exhausted: (lane: string, used: number, max: number, since: string) =>
-    `retry budget exhausted (${used} of ${max}) for task lane ${lane}${since}: no more attempts of this task are accepted`,
-  exhaustedFix: (lane: string) =>
-    `a person holding the lane_reset role reviews the run and runs \`safety-gate approve --reset-lane '${lane}' --key KEY\`, then \`git push origin refs/notes/safety-gate\`; or the task starts again under a new signed run id`,
-  lastAttempt: (lane: string, used: number, max: number, since: string) =>
-    `retry budget: 1 attempt left of ${max} for task lane ${lane} (${used} blocked${since}): if this attempt is blocked, the lane is refused until a person resets it`,
-  lastAttemptFix: 'fix every finding before the next attempt',
-};
-
-export const retryBudget = defineRule<RetryBudgetOptions>({
+export const retryBudget = createRule({
   meta: {
     id: 'retry-budget',
     family: 'retry budgets',
     description: 'Refuses a task lane that has used up max_retries_per_task blocked attempts (SPEC-260 retry budgets).',
     defaultSeverity: 'block',
-    subRules: ['last-attempt'],
+    messages: retryBudgetMessages,
     docs: `SPEC-260: "Retry budgets MUST be enforced per task lane to prevent unbounded unattended
 loops."
 
@@ -53,7 +45,7 @@ With no max_retries_per_task in the policy nothing is counted.`,
   create(ctx: RuleContext<RetryBudgetOptions>) {
     const max = ctx.policy.record.max_retries_per_task;
     return {
-      async checkRun(run: RunView, report: Report) {
+      async checkRun(run: RunView, report: RuleReport<typeof retryBudgetMessages>) {
         if (max === null) return;
         // Every lane the change is an attempt of: a push that also carries another task's
         // commit is still an attempt of each (lanesOf), and is refused when any is spent.
@@ -68,12 +60,11 @@ With no max_retries_per_task in the policy nothing is counted.`,
             rejected = reset.rejected;
             if (reset.at !== null) {
               used = ctx.history.blockedAttempts(lane, reset.at);
-              since = ` since the reset by ${reset.by} at ${new Date(reset.at).toISOString()}`;
+              since = retryBudgetText.since(reset.by, reset.at);
             }
           }
-          const why = rejected.length > 0 ? `; ${[...new Set(rejected)].join('; ')}` : '';
-          if (used >= max) report({ message: msgs.exhausted(lane, Math.min(used, max), max, since) + why, remediation: msgs.exhaustedFix(lane) });
-          else if (used === max - 1) report({ subRule: 'last-attempt', severity: 'warn', message: msgs.lastAttempt(lane, used, max, since), remediation: msgs.lastAttemptFix });
+          if (used >= max) report({ messageId: 'exhausted', data: { used: Math.min(used, max), max, lane, since, rejected: retryBudgetText.rejected(rejected) } });
+          else if (used === max - 1) report({ messageId: 'lastAttempt', data: { max, lane, used, since }, severity: 'warn' });
         }
       },
     };

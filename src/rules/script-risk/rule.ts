@@ -11,7 +11,11 @@ import type { Snapshot, TreeEntry } from '../../changeset/types.js';
 import { isTreeScan, snapshotOfChanges } from '../../changeset/changes-snapshot.js';
 import { checkJson } from '../../readers/parse-check/index.js';
 import { getIn, isYamlMap, isYamlScalar, isYamlSeq, loadYamlDocuments, mapPair, type YamlNode } from '../../readers/yaml.js';
-import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type CommitView, type RuleContext, type RunView } from '../types.js';
+import type { MessageOf, RuleReport } from '../messages.js';
+import { scriptRiskMessages, scriptRiskText } from './messages.js';
+
+type Report = RuleReport<typeof scriptRiskMessages>;
 import { findGuard } from './guard.js';
 import type { ScriptRiskOptions } from './options.js';
 
@@ -89,14 +93,14 @@ function yamlToJs(node: YamlNode | null, depth = 0): unknown {
   return out;
 }
 
-export const scriptRisk = defineRule<ScriptRiskOptions>({
+export const scriptRisk = createRule({
   meta: {
     id: 'script-risk',
     family: 'exec guard',
     description: 'Scripts are inventoried in the script-risk manifest; scripts that require an exec guard call one (Gate B).',
     defaultSeverity: 'block',
     docs: DOCS,
-    subRules: ['missing', 'stale', 'duplicate', 'category', 'guard', 'guard-flag', 'guard-downgrade', 'manifest'],
+    messages: scriptRiskMessages,
   },
   create(ctx: RuleContext<ScriptRiskOptions>) {
     const o = ctx.options;
@@ -217,10 +221,9 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
         if (!mEntry) {
           if (scripts.size > 0) {
             emit(`missing-manifest`, {
-              subRule: 'manifest',
-              message: `script-risk manifest ${o.manifest} is missing; ${scripts.size} script(s) under ${o.roots.join(', ')} are not inventoried`,
+              messageId: 'manifestMissing',
+              data: { manifest: o.manifest, count: scripts.size, roots: o.roots.join(', ') },
               path: o.manifest,
-              remediation: `restore ${o.manifest} (or add it) listing every script with its category and requires_exec_guard`,
             });
           }
           return;
@@ -228,10 +231,9 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
         const blob = await ctx.git.readBlob(mEntry.oid);
         if (!blob) {
           emit('unreadable-manifest', {
-            subRule: 'manifest',
-            message: `script-risk manifest ${o.manifest} cannot be read (missing object or over the size limit)`,
+            messageId: 'manifestUnreadable',
+            data: { manifest: o.manifest },
             path: o.manifest,
-            remediation: `make ${o.manifest} a regular file under the size limit`,
           });
           return;
         }
@@ -239,26 +241,21 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
         // --- parse (JSON strict, or YAML) with positions ---
         let value: unknown;
         let root: YamlNode | null = null;
-        const mfinding = (key: string, message: string, at: Located) =>
-          emit(`manifest:${key}:${message}`, {
-            subRule: 'manifest',
-            message: `${o.manifest}: ${message}`,
-            path: o.manifest,
-            line: at.line,
-            column: at.column,
-            remediation: 'fix the manifest (see `safety-gate explain script-risk` for its schema)',
-          });
+        // A problem of the manifest itself, reported once per (key, message).
+        type ManifestMessage = Extract<MessageOf<typeof scriptRiskMessages>, { messageId: `manifest${string}` }>;
+        const mfinding = (key: string, m: ManifestMessage, at: Located) =>
+          emit(`manifest:${key}:${m.messageId}:${JSON.stringify(m.data)}`, { ...m, path: o.manifest, line: at.line, column: at.column });
         if (yamlManifest) {
           const r = await loadYamlDocuments(blob);
           const e = r.errors[0];
-          if (e) return mfinding('syntax', `not valid YAML: ${e.message}`, { line: e.line, column: e.column });
+          if (e) return mfinding('syntax', { messageId: 'manifestYaml', data: { manifest: o.manifest, problem: e.message } }, { line: e.line, column: e.column });
           root = r.docs[0]?.contents ?? null;
           value = yamlToJs(root);
         } else {
           const e = checkJson(blob.text);
           if (e) {
             const p = blob.position(e.offset);
-            return mfinding('syntax', `not valid JSON: ${e.message}`, p);
+            return mfinding('syntax', { messageId: 'manifestJson', data: { manifest: o.manifest, problem: e.message } }, p);
           }
           value = JSON.parse(blob.text.replace(/^\uFEFF/, ''));
           // JSON is YAML: the shared loader gives positions for messages.
@@ -287,8 +284,8 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
         const { validateManifest } = await import('./manifest-schema.js');
         const v = validateManifest(value);
         for (const issue of v.issues) {
-          const where = issue.path.length > 0 ? ` at ${formatPath(issue.path)}` : '';
-          mfinding(formatPath(issue.path), `${issue.message}${where}`, locate(issue.path));
+          const where = scriptRiskText.at(issue.path.length > 0 ? formatPath(issue.path) : '');
+          mfinding(formatPath(issue.path), { messageId: 'manifestSchema', data: { manifest: o.manifest, problem: issue.message, where } }, locate(issue.path));
         }
         if (!v.top) return;
 
@@ -298,12 +295,16 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
         if (manifestCats && policyCats.size > 0) {
           v.top.categories!.forEach((c, i) => {
             if (!policyCats.has(c.trim())) {
-              mfinding(`categories:${c}`, `category "${c}" is not allowed by the policy (allowed: ${[...policyCats].join(', ')})`, locate(['categories', i]));
+              mfinding(
+                `categories:${c}`,
+                { messageId: 'manifestCategory', data: { manifest: o.manifest, category: c, allowed: [...policyCats].join(', ') } },
+                locate(['categories', i]),
+              );
             }
           });
         }
         if (policyCats.size === 0 && !manifestCats) {
-          mfinding('no-categories', 'no allowed categories: the policy sets none and the manifest has no "categories" list', locate([]));
+          mfinding('no-categories', { messageId: 'manifestNoCategories', data: { manifest: o.manifest } }, locate([]));
         }
         const allowed = (c: string) => (policyCats.size === 0 || policyCats.has(c)) && (!manifestCats || manifestCats.has(c)) && (policyCats.size > 0 || manifestCats !== null);
         const allowedList = [...(policyCats.size > 0 ? policyCats : (manifestCats ?? new Set<string>()))].filter((c) => !manifestCats || manifestCats.has(c));
@@ -320,47 +321,44 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
           const at = locate(['scripts', index, 'path']);
           if (listed.has(p)) {
             emit(`dup:${p}:${index}`, {
-              subRule: 'duplicate',
-              message: `${entry.path} is listed twice in ${o.manifest} (first at scripts[${listed.get(p)}])`,
+              messageId: 'duplicate',
+              data: { path: entry.path, manifest: o.manifest, first: String(listed.get(p)) },
               path: o.manifest,
               line: at.line,
               column: at.column,
-              remediation: `keep one entry for ${entry.path}`,
             });
             continue;
           }
           listed.set(p, index);
           if (!scripts.has(p)) {
             emit(`stale:${p}`, {
-              subRule: 'stale',
-              message: `${o.manifest} lists ${entry.path}, which is not ${isScript(p) ? 'in the tree' : `a script under ${o.roots.join(', ')}`}`,
+              ...(isScript(p)
+                ? { messageId: 'stale' as const, data: { manifest: o.manifest, path: entry.path } }
+                : { messageId: 'notUnderRoots' as const, data: { manifest: o.manifest, path: entry.path, roots: o.roots.join(', ') } }),
               path: o.manifest,
               line: at.line,
               column: at.column,
-              remediation: `remove the entry for ${entry.path} (or fix its path)`,
             });
           }
           const cat = entry.category;
           if (!allowed(cat)) {
             const c = locate(['scripts', index, 'category']);
             emit(`cat:${p}:${cat}`, {
-              subRule: 'category',
-              message: `${entry.path}: category "${cat}" is not allowed (allowed: ${allowedList.join(', ') || 'none'})`,
+              messageId: 'category',
+              data: { path: entry.path, category: cat, allowed: scriptRiskText.allowed(allowedList), choices: scriptRiskText.choices(allowedList) },
               path: o.manifest,
               line: c.line,
               column: c.column,
-              remediation: `set category to one of: ${allowedList.join(', ') || '(define categories in the policy)'}`,
             });
           }
           if (o.require_guard_for_categories.includes(cat) && !entry.requires_exec_guard) {
             const c = locate(['scripts', index, 'requires_exec_guard']);
             emit(`flag:${p}`, {
-              subRule: 'guard-flag',
-              message: `${entry.path}: category "${cat}" requires requires_exec_guard: true`,
+              messageId: 'guardFlag',
+              data: { path: entry.path, category: cat },
               path: o.manifest,
               line: c.line,
               column: c.column,
-              remediation: `set "requires_exec_guard": true for ${entry.path} and call the exec guard in it`,
             });
           }
           if (entry.requires_exec_guard && scripts.has(p)) guardRequired.push({ path: p, index });
@@ -370,10 +368,9 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
         for (const [p, e] of [...scripts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
           if (listed.has(p)) continue;
           emit(`missing:${p}`, {
-            subRule: 'missing',
-            message: `script ${e.path} is not in the script-risk manifest ${o.manifest}`,
+            messageId: 'missing',
+            data: { path: e.path, manifest: o.manifest, categories: scriptRiskText.placeholder(allowedList) },
             path: e.path,
-            remediation: `add {"path": "${e.path}", "category": <${allowedList.join('|') || 'category'}>, "requires_exec_guard": <true|false>} to ${o.manifest}`,
           });
         }
 
@@ -383,10 +380,9 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
           const e = scripts.get(g.path)!;
           if (e.mode === '120000') {
             emit(`guard:${g.path}`, {
-              subRule: 'guard',
-              message: `${e.path} requires an exec guard but is a symbolic link; its guard cannot be verified`,
+              messageId: 'guardSymlink',
+              data: { path: e.path },
               path: e.path,
-              remediation: `point the manifest entry at the script the link targets`,
             });
             continue;
           }
@@ -394,10 +390,9 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
           const found = sblob && !sblob.isBinary ? await findGuard(sblob, e.path, o.guard_patterns) : null;
           if (!found) {
             emit(`guard:${g.path}`, {
-              subRule: 'guard',
-              message: `${e.path} is marked requires_exec_guard but calls no exec guard (expected one of: ${o.guard_patterns.join(', ')})`,
+              messageId: 'noGuard',
+              data: { path: e.path, patterns: o.guard_patterns.join(', '), example: String(o.guard_patterns[0]) },
               path: e.path,
-              remediation: `call the exec guard near the top of ${e.path} (e.g. ${o.guard_patterns[0]}…), in code rather than a comment`,
             });
           }
         }
@@ -418,14 +413,11 @@ export const scriptRisk = defineRule<ScriptRiskOptions>({
               if (!cur && !scripts.has(p)) continue; // the script itself is gone
               const at = cur ? locate(['scripts', cur.index, 'requires_exec_guard']) : locate(['scripts']);
               emit(`downgrade:${p}`, {
-                subRule: 'guard-downgrade',
-                message: cur
-                  ? `${p}: requires_exec_guard turned from true to false in ${o.manifest}; dropping an exec guard requirement is a security policy change that needs security review`
-                  : `${p}: its requires_exec_guard: true entry was removed from ${o.manifest}; dropping an exec guard requirement is a security policy change that needs security review`,
+                messageId: cur ? 'guardTurnedOff' : 'guardEntryRemoved',
+                data: { path: p, manifest: o.manifest },
                 path: o.manifest,
                 line: at.line,
                 column: at.column,
-                remediation: `keep "requires_exec_guard": true for ${p}, or get a security review approval for this change`,
               });
             }
           }

@@ -6,12 +6,13 @@
 import type { FileChange } from '../../changeset/types.js';
 import { GateError } from '../../errors.js';
 import { suppressionCovering } from '../../readers/suppressions.js';
-import { defineRule, type FileView, type Report, type RuleContext } from '../types.js';
+import { createRule, type FileView, type RuleContext } from '../types.js';
+import type { RuleReport } from '../messages.js';
 import { DETECTORS } from './detectors/index.js';
 import type { SecretsOptions } from './options.js';
 import { redact, secretHash } from './redact.js';
 import { runBounded, TimeBoundExceeded } from './bounded.js';
-import { secretsMsg } from './messages.js';
+import { secretsMessages, secretsMsg, secretsText } from './messages.js';
 import { compileAllowlist, compileRule, detectorRule, scan, type CompiledRule } from './scan.js';
 
 const RULE_ID = 'secrets';
@@ -97,13 +98,13 @@ function isRegular(change: FileChange): boolean {
   return change.newMode === '100644' || change.newMode === '100755';
 }
 
-export const secrets = defineRule<SecretsOptions>({
+export const secrets = createRule({
   meta: {
     id: RULE_ID,
     family: 'advisory checks',
     description: 'Reports committed credentials (built-in detectors and your gitleaks rules) without printing them; warn by default.',
     defaultSeverity: 'warn',
-    subRules: DETECTORS.map((d) => d.id),
+    messages: secretsMessages,
     docs: DOCS,
   },
   create(ctx: RuleContext<SecretsOptions>) {
@@ -127,7 +128,7 @@ export const secrets = defineRule<SecretsOptions>({
     return {
       ...(keywords ? { keywords } : {}),
       files: (change: FileChange) => isRegular(change) && !excluded(change.path),
-      async checkFile(file: FileView, report: Report) {
+      async checkFile(file: FileView, report: RuleReport<typeof secretsMessages>) {
         const blob = await file.newBlob();
         // Binary content is not text a credential is committed in (and decoding it makes noise).
         if (!blob || blob.isBinary) return;
@@ -160,16 +161,19 @@ export const secrets = defineRule<SecretsOptions>({
           const lineAt = (n: number) => blob.line(n);
           const exc = suppressionCovering(RULE_ID, line, lineAt) ?? (first !== line ? suppressionCovering(RULE_ID, first, lineAt) : null);
           if (exc?.reason) continue;
-          const noReason = exc ? ` (the exception on line ${exc.line} has no reason, so it exempts nothing)` : '';
-          const value = h.secret ? ` ${redact(h.secret)}` : ` file matches path rule`;
+          const data = {
+            description: h.description,
+            blob: blob.oid.slice(0, 12),
+            noReason: secretsText.noReason(exc ? exc.line : null),
+            rotate: h.rotate ?? secretsText.defaultRotate,
+          };
           report({
+            ...(h.secret ? { messageId: 'secret' as const, data: { ...data, redacted: redact(h.secret) } } : { messageId: 'pathMatch' as const, data }),
             subRule: h.ruleId,
-            message: `${h.description}${value} in blob ${blob.oid.slice(0, 12)}${noReason}`,
             path: file.path,
             line: h.secret ? line : null,
             column: h.secret ? column : null,
             secretHash: h.secret ? secretHash(h.secret) : undefined,
-            remediation: `${h.rotate ?? 'rotate the credential at its issuer'}; then remove it and load it from the environment or a secret manager (not a secret: # safety-gate: allow secrets -- <reason>)`,
           });
         }
       },

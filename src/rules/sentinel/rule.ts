@@ -5,14 +5,19 @@ import { flushShaCache, loadShaCache } from '../_change-control/sha-cache.js';
 import { perRun } from '../../engine/run-cache.js';
 import { evaluateSentinel, evaluateSentinelAfter } from '../_change-control/sentinel-check.js';
 import type { TreeEntry } from '../../changeset/types.js';
-import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type CommitView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { sentinelFix, sentinelMessages } from './messages.js';
 
-export const sentinel = defineRule<Record<string, never>>({
+type Report = RuleReport<typeof sentinelMessages>;
+
+export const sentinel = createRule({
   meta: {
     id: 'sentinel',
     family: 'integrity sentinels',
     description: 'Blocks commits whose integrity sentinel (hash manifest) does not match the files it covers.',
     defaultSeverity: 'block',
+    messages: sentinelMessages,
     docs: `Each entry under \`sentinels\` ({path, covers, format, generator?, relative_to?}) names a hash
 manifest and the globs of the files it covers. In every checked commit that touches the
 sentinel or a covered file (and in the index for pre-commit), the sentinel must list exactly the
@@ -52,13 +57,7 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
           if (!touched) continue;
           const { problems } = await withCache(() => evaluateSentinelAfter(ctx.git, s, view, ci));
           for (const p of problems) {
-            report({
-              message: p.message,
-              path: s.path,
-              line: p.line,
-              commit: view.info.oid,
-              remediation: `run \`safety-gate generate ${s.generator}\` and stage ${s.path}; never edit it by hand`,
-            });
+            report({ ...p.msg, path: s.path, line: p.line, commit: view.info.oid, remediation: sentinelFix.inCommit(s.generator, s.path) });
           }
         }
       },
@@ -73,7 +72,7 @@ Fix: run \`safety-gate generate <generator>\` and stage the sentinel; never edit
           }
           const { problems } = await withCache(() => evaluateSentinel(ctx.git, s, entries, ci));
           for (const p of problems) {
-            report({ message: p.message, path: s.path, line: p.line, commit: null, remediation: `run \`safety-gate generate ${s.generator}\` and commit ${s.path}` });
+            report({ ...p.msg, path: s.path, line: p.line, commit: null, remediation: sentinelFix.inTree(s.generator, s.path) });
           }
         }
       },

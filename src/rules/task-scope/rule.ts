@@ -16,10 +16,13 @@ import { agentMatcher } from '../../approvals/agents.js';
 import { GateError } from '../../errors.js';
 import { findSpansInBlob, spanLanguage, verifyFunctionEdit, type FunctionEditProblem } from './function-span/index.js';
 import { isEvidenceNotesRef } from '../ref-integrity/rule.js';
-import { defineRule, type CommitView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type CommitView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
 import type { TaskScopeOptions } from './options.js';
-import { canonicalScope, formatTrailers, parseScope, readTrailerTask, RUN_TRAILER, SCOPE_TRAILER } from './scope.js';
-import { taskScopeMsg } from './messages.js';
+import { canonicalScope, parseScope, readTrailerTask } from './scope.js';
+import { taskScopeMessages, taskScopeMsg, taskScopeText as t } from './messages.js';
+
+type Report = RuleReport<typeof taskScopeMessages>;
 
 const short = (s: string, n = 100) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const shortOid = (oid: string | null) => (oid ? oid.slice(0, 12) : 'the staged change');
@@ -53,63 +56,26 @@ function faithfulText(blob: Blob): boolean {
   return !t.includes('\uFFFD') || Buffer.from(t, 'utf8').equals(blob.bytes);
 }
 
-const msgs = {
-  outside: (change: FileChange, task: TaskEnvelope, scopeText: string) =>
-    `out of scope, pending review: ${change.path} ${describe(change)}, outside the scope of task ${task.runId} (${scopeText})`,
-  outsideFix: (path: string) => `revert the change to ${path}, or have it reviewed and run under a task whose scope covers it`,
-  functionOutside: (problem: FunctionEditProblem, task: TaskEnvelope, names: string[]) =>
-    `out of scope, pending review: ${problem.message}; task ${task.runId} may change only ${names.join(', ')} in this file`,
-  functionFix: (names: string[], problem: FunctionEditProblem) =>
-    problem.message.startsWith('syntax error')
-      ? `fix the syntax error; a function scope is verified by parsing both versions`
-      : `limit the edit to ${names.join(', ')}${problem.line !== null && problem.side === 'new' ? ` (revert the change at line ${problem.line})` : ''}, or have it reviewed under a wider scope`,
-  functionShape: (change: FileChange, task: TaskEnvelope, names: string[]) =>
-    `out of scope, pending review: ${change.path} ${describe(change)}, but task ${task.runId} may only edit ${names.join(', ')} inside it`,
-  unreadable: (path: string, task: TaskEnvelope) =>
-    `out of scope, pending review: ${path} could not be read (missing, or over limits.max_blob_bytes), so task ${task.runId}'s function scope cannot be verified`,
-  notText: (path: string, task: TaskEnvelope) =>
-    `out of scope, pending review: ${path} is binary or not valid UTF-8, so task ${task.runId}'s function scope cannot be verified byte for byte`,
-  noScope: (task: TaskEnvelope) => `task ${task.runId} (${task.source}) has no task_scope: agent tasks need an explicit file, function or stage scope`,
-  noScopeFix: 'give the task a task_scope ({kind: file|function|stage, target}) or a Task-Scope trailer',
-  agentUnscoped: (who: string) => `commit by agent ${who} carries no task scope (no ${SCOPE_TRAILER} trailer)`,
-  agentUnscopedFix: (task: TaskEnvelope | null) =>
-    task?.scope
-      ? `add the trailers the server checks: git commit --amend ${formatTrailers(task)
-          .split('\n')
-          .map((l) => `--trailer "${l}"`)
-          .join(' ')}`
-      : `run the agent under a SPEC-260 task (SAFETY_GATE_TASK) and add "${SCOPE_TRAILER}: <kind>:<target>" and "${RUN_TRAILER}: <id>" trailers to its commits`,
-  badTrailers: (oid: string | null, problem: string) => `task trailers of ${shortOid(oid)} are not valid: ${problem}`,
-  badTrailersFix: `write one "${SCOPE_TRAILER}: file|function|stage:<target>" and one "${RUN_TRAILER}: <id>" trailer`,
-  badScope: (task: TaskEnvelope, error: string) => `task ${task.runId} has an invalid scope: ${error}`,
-  unknownStage: (task: TaskEnvelope, stage: string, known: string[]) =>
-    `task ${task.runId} is scoped to stage "${stage}", which the policy does not define${known.length ? ` (stages: ${known.join(', ')})` : ''}: nothing is in scope`,
-  unknownStageFix: (stage: string) => `define stages.${stage} (a list of globs) in the policy, or use an existing stage`,
-  unsigned: (who: string, oid: string | null, trailer: TaskEnvelope | null) =>
-    `commit ${shortOid(oid)} by agent ${who} ${trailer?.scope ? `claims ${SCOPE_TRAILER}: ${trailer.scope.kind}:${short(trailer.scope.target, 60)} itself` : 'names no task'}, without an envelope signed by the orchestrator role (agents.require_signed_tasks): a scope the agent writes itself is not trusted`,
-  unsignedFix:
-    'the orchestrator signs the task (`safety-gate task sign task.json --key KEY --out task.trailers`) and every commit carries its trailers (`git commit -m "…" -m "$(cat task.trailers)"`)',
-  badSignature: (oid: string | null, problem: string) => `the signed task envelope of ${shortOid(oid)} does not count: ${problem}`,
-  badSignatureFix:
-    "carry the Task-Envelope trailer exactly as `safety-gate task sign` wrote it, signed by a key of the orchestrator role (approvals.task_signers) in the server's allowed signers",
-  wider: (signed: TaskEnvelope, trailer: TaskEnvelope) =>
-    `commit trailers claim ${trailer.scope ? `${trailer.scope.kind}:${short(trailer.scope.target, 60)}` : 'no scope'} (run ${trailer.runId}), but the envelope signed by ${signed.signedBy} grants ${signed.scope ? `${signed.scope.kind}:${short(signed.scope.target, 60)}` : 'no scope'} (run ${signed.runId}): a commit never widens its signed task`,
-  widerFix: (signed: TaskEnvelope) => `use the trailers of the signed task: ${formatTrailers(signed).replace(/\n/g, ', ')}`,
-  mismatch: (env: TaskEnvelope, trailer: TaskEnvelope) =>
-    `commit trailers (${trailer.scope ? `${trailer.scope.kind}:${short(trailer.scope.target, 60)}` : 'no scope'}, run ${trailer.runId}) disagree with the active task ${env.runId} (${env.scope ? `${env.scope.kind}:${short(env.scope.target, 60)}` : 'no scope'}) from ${env.source}`,
-  mismatchFix: (env: TaskEnvelope) => `use the trailers of the active task: ${formatTrailers(env).replace(/\n/g, ', ')}`,
-};
+/** The data of a mismatch between the commit's trailers and the task in force. */
+const mismatchData = (env: TaskEnvelope, trailer: TaskEnvelope) => ({
+  claimed: t.scope(trailer),
+  trailerRun: trailer.runId,
+  runId: env.runId,
+  scope: t.scope(env),
+  source: env.source,
+  trailers: t.trailers(env),
+});
 
 /** A note's path in a notes tree: the annotated object's id (40 or 64 hex digits), split 2/38 or 2/2/36 at most. */
 const NOTE_PATH = /^(?=(?:[0-9a-f]\/?){40}$|(?:[0-9a-f]\/?){64}$)(?:[0-9a-f]{2}\/){0,2}[0-9a-f]+$/;
 
-export const taskScope = defineRule<TaskScopeOptions>({
+export const taskScope = createRule({
   meta: {
     id: 'task-scope',
     family: 'task scope',
     description: 'Agent tasks carry an explicit file, stage or function scope; changes outside it fail closed pending review.',
     defaultSeverity: 'block',
-    subRules: ['missing', 'invalid', 'unknown-stage', 'mismatch', 'unsigned', 'signature'],
+    messages: taskScopeMessages,
     docs: `SPEC-260: "Agent tasks MUST include explicit file/function scope, and out-of-scope
 diffs MUST fail closed pending review."
 
@@ -170,7 +136,7 @@ scope covers it.`,
       const scope = task.scope!;
       const parsed = parseScope(scope);
       if (!parsed.ok) {
-        report({ subRule: 'invalid', message: msgs.badScope(task, parsed.error), commit, remediation: msgs.noScopeFix });
+        report({ messageId: 'badScope', data: { runId: task.runId, error: parsed.error }, commit });
         return;
       }
       const scopeText = `${scope.kind}: ${short(scope.target)}`;
@@ -181,12 +147,7 @@ scope covers it.`,
         if (p.kind === 'stage') {
           const g = Object.prototype.hasOwnProperty.call(stages, p.stage) ? stages[p.stage] : undefined;
           if (!g) {
-            report({
-              subRule: 'unknown-stage',
-              message: msgs.unknownStage(task, p.stage, Object.keys(stages).sort()),
-              commit,
-              remediation: msgs.unknownStageFix(p.stage),
-            });
+            report({ messageId: 'unknownStage', data: { runId: task.runId, stage: p.stage, known: t.known(Object.keys(stages).sort()) }, commit });
             return;
           }
           globs = g.map((x) => x.replace(/^\.\//, ''));
@@ -195,7 +156,7 @@ scope covers it.`,
         for (const change of view.changes) {
           const paths = change.status === 'R' && change.oldPath ? [change.oldPath, change.path] : [change.path];
           if (paths.every(inScope)) continue;
-          report({ message: msgs.outside(change, task, scopeText), path: change.path, commit, remediation: msgs.outsideFix(change.path) });
+          report({ messageId: 'outside', data: { path: change.path, change: describe(change), runId: task.runId, scope: scopeText }, path: change.path, commit });
         }
         return;
       }
@@ -213,7 +174,7 @@ scope covers it.`,
         const paths = change.status === 'R' && change.oldPath ? [change.oldPath, change.path] : [change.path];
         const entries = paths.map((x) => byPath.get(ctx.paths.normalize(x)));
         if (entries.some((e) => e === undefined)) {
-          report({ message: msgs.outside(change, task, scopeText), path: change.path, commit, remediation: msgs.outsideFix(change.path) });
+          report({ messageId: 'outside', data: { path: change.path, change: describe(change), runId: task.runId, scope: scopeText }, path: change.path, commit });
           continue;
         }
         const names = entries[entries.length - 1]!.names;
@@ -235,22 +196,17 @@ scope covers it.`,
               : [];
       const shapeOk = oldOids.length > 0;
       if (!shapeOk) {
-        report({
-          message: msgs.functionShape(change, task, names),
-          path: change.path,
-          commit,
-          remediation: msgs.outsideFix(change.path),
-        });
+        report({ messageId: 'functionShape', data: { path: change.path, change: describe(change), runId: task.runId, names: names.join(', ') }, path: change.path, commit });
         return;
       }
       const lang = spanLanguage(change.path)!;
       const newBlob = await ctx.git.readBlob(change.newOid!);
       if (!newBlob) {
-        report({ message: msgs.unreadable(change.path, task), path: change.path, commit, remediation: msgs.outsideFix(change.path) });
+        report({ messageId: 'unreadable', data: { path: change.path, runId: task.runId }, path: change.path, commit });
         return;
       }
       if (!faithfulText(newBlob)) {
-        report({ message: msgs.notText(change.path, task), path: change.path, commit, remediation: msgs.outsideFix(change.path) });
+        report({ messageId: 'notText', data: { path: change.path, runId: task.runId }, path: change.path, commit });
         return;
       }
       // A merge passes when the result differs from one of its parents only inside the spans.
@@ -263,11 +219,11 @@ scope covers it.`,
       for (const oid of oldOids) {
         const oldBlob = await ctx.git.readBlob(oid);
         if (!oldBlob) {
-          first ??= { side: 'old', offset: null, line: null, column: null, message: `the previous version of ${change.path} could not be read` };
+          first ??= { side: 'old', offset: null, line: null, column: null, message: t.oldUnreadable(change.path) };
           continue;
         }
         if (!faithfulText(oldBlob)) {
-          first ??= { side: 'old', offset: null, line: null, column: null, message: `the previous version of ${change.path} is binary or not valid UTF-8` };
+          first ??= { side: 'old', offset: null, line: null, column: null, message: t.oldNotText(change.path) };
           continue;
         }
         const problem = verifyFunctionEdit(await spans(oldBlob), oldBlob.text, newSpans, newBlob.text);
@@ -276,12 +232,13 @@ scope covers it.`,
       }
       if (!first) return;
       report({
-        message: msgs.functionOutside(first, task, names),
+        messageId: 'functionOutside',
+        data: { problem: first.message, runId: task.runId, names: names.join(', ') },
         path: change.path,
         line: first.side === 'new' ? first.line : null,
         column: first.side === 'new' ? first.column : null,
         commit,
-        remediation: msgs.functionFix(names, first),
+        remediation: t.functionFix(names, first),
       });
     };
 
@@ -310,12 +267,12 @@ scope covers it.`,
           const pending = commit === null;
           const fromTrailers = readTrailerTask(info.trailers, pending ? 'the commit message' : `trailers of ${shortOid(commit)}`);
           if (fromTrailers.problem) {
-            report({ subRule: 'invalid', message: msgs.badTrailers(commit, fromTrailers.problem), commit, remediation: msgs.badTrailersFix });
+            report({ messageId: 'badTrailers', data: { commit: t.oid(commit), problem: fromTrailers.problem }, commit });
             continue;
           }
           const trailerTask = fromTrailers.task;
           const signed = signedTasks?.get(commit) ?? null;
-          if (signed && !signed.ok) report({ subRule: 'signature', message: msgs.badSignature(commit, signed.problem), commit, remediation: msgs.badSignatureFix });
+          if (signed && !signed.ok) report({ messageId: 'badSignature', data: { commit: t.oid(commit), problem: signed.problem }, commit });
           const signedTask = signed?.ok ? signed.task : null;
           const agent = agents.ofCommit(run.changeSet, info);
 
@@ -324,27 +281,38 @@ scope covers it.`,
             // The signed envelope is the task; what the commit says about itself is only compared.
             task = signedTask;
             if (trailerTask && (trailerTask.runId !== signedTask.runId || !sameScope(signedTask.scope, trailerTask.scope))) {
-              report({ subRule: 'mismatch', message: msgs.wider(signedTask, trailerTask), commit, remediation: msgs.widerFix(signedTask) });
+              report({
+                messageId: 'wider',
+                data: {
+                  claimed: t.scope(trailerTask),
+                  trailerRun: trailerTask.runId,
+                  signer: String(signedTask.signedBy),
+                  granted: t.scope(signedTask),
+                  signedRun: signedTask.runId,
+                  trailers: t.trailers(signedTask),
+                },
+                commit,
+              });
             }
             if (envelope && (envelope.runId !== signedTask.runId || !sameScope(envelope.scope, signedTask.scope))) {
-              report({ subRule: 'mismatch', message: msgs.mismatch(envelope, signedTask), commit, remediation: msgs.mismatchFix(envelope) });
+              report({ messageId: 'mismatch', data: mismatchData(envelope, signedTask), commit });
             }
           } else if (pending) {
             task = envelope ?? trailerTask;
             if (envelope && trailerTask && (trailerTask.runId !== envelope.runId || !sameScope(envelope.scope, trailerTask.scope))) {
-              report({ subRule: 'mismatch', message: msgs.mismatch(envelope, trailerTask), commit, remediation: msgs.mismatchFix(envelope) });
+              report({ messageId: 'mismatch', data: mismatchData(envelope, trailerTask), commit });
             }
           } else {
             task = trailerTask ?? envelope;
             if (envelope && trailerTask && trailerTask.runId === envelope.runId && !sameScope(envelope.scope, trailerTask.scope)) {
-              report({ subRule: 'mismatch', message: msgs.mismatch(envelope, trailerTask), commit, remediation: msgs.mismatchFix(envelope) });
+              report({ messageId: 'mismatch', data: mismatchData(envelope, trailerTask), commit });
             }
           }
 
           // Signed tasks required: an agent's commit counts a scope only from a signed envelope.
           // (The commit being made has no message yet at pre-commit: commit-msg checks it.)
           if (requireSigned && agent !== null && !signedTask && info.message !== null) {
-            if (!signed || signed.ok) report({ subRule: 'unsigned', message: msgs.unsigned(agent, commit, trailerTask), commit, remediation: msgs.unsignedFix });
+            if (!signed || signed.ok) report({ messageId: 'unsigned', data: { commit: t.oid(commit), agent, claim: t.claim(trailerTask) }, commit });
             continue;
           }
 
@@ -354,13 +322,13 @@ scope covers it.`,
             // At pre-commit the message (and so its trailers) is not known yet: commit-msg judges it.
             const covered = signedTask?.scope || trailerTask?.scope ? true : info.message === null;
             if (!covered) {
-              report({ subRule: 'missing', message: msgs.agentUnscoped(agent), commit, remediation: msgs.agentUnscopedFix(envelope) });
+              report({ messageId: 'agentUnscoped', data: { agent }, commit, remediation: t.agentUnscopedFix(envelope) });
               if (!task?.scope) continue;
             }
           }
           if (!task) continue;
           if (!task.scope) {
-            report({ subRule: 'missing', message: msgs.noScope(task), commit, remediation: msgs.noScopeFix });
+            report({ messageId: 'noScope', data: { runId: task.runId, source: task.source }, commit });
             continue;
           }
           await checkScope(view, task, report);

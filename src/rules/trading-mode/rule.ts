@@ -7,7 +7,11 @@ import type { FileChange, Snapshot } from '../../changeset/types.js';
 import { normalizeValue } from '../../readers/settings/index.js';
 import { isTreeScan, snapshotOfChanges } from '../../changeset/changes-snapshot.js';
 import { loadYamlDocuments } from '../../readers/yaml.js';
-import { defineRule, type CommitView, type FileView, type Report, type RuleContext, type RunView } from '../types.js';
+import { createRule, type CommitView, type FileView, type RuleContext, type RunView } from '../types.js';
+import type { RuleReport } from '../messages.js';
+import { shownValue, tradingModeMessages } from './messages.js';
+
+type Report = RuleReport<typeof tradingModeMessages>;
 import {
   actionMatcher,
   analyzeCloudBuild,
@@ -74,12 +78,13 @@ required_value, test_commands (regexes), test_actions (action prefixes).
 Fix: add \`TRADING_MODE: paper\` to the job's env (or the workflow's env / global variables /
 Cloud Build options.env), and never unset it in a step.`;
 
-export const tradingMode = defineRule<TradingModeOptions>({
+export const tradingMode = createRule({
   meta: {
     id: 'trading-mode',
     family: 'CI posture',
     description: 'Blocks CI jobs that run tests or builds without TRADING_MODE=paper in effect.',
     defaultSeverity: 'block',
+    messages: tradingModeMessages,
     docs: DOCS,
   },
   create(ctx: RuleContext<TradingModeOptions>) {
@@ -99,7 +104,7 @@ export const tradingMode = defineRule<TradingModeOptions>({
     const analyzed = new Set<string>();
     const emit = (report: Report, path: string, issues: CiIssue[], commit?: string | null) => {
       for (const i of issues) {
-        report({ message: i.message, path, line: i.line, column: i.column, remediation: i.remediation, ...(commit !== undefined ? { commit } : {}) });
+        report({ messageId: 'ciIssue', data: { issue: i.message }, path, line: i.line, column: i.column, remediation: i.remediation, ...(commit !== undefined ? { commit } : {}) });
       }
     };
     const analyzeYaml = async (blob: Blob, _path: string, kind: 'github' | 'gitlab' | 'action' | 'cloudbuild', inheritedOk = false): Promise<CiIssue[]> => {
@@ -165,11 +170,11 @@ export const tradingMode = defineRule<TradingModeOptions>({
           for (const t of testConfigValues(path, blob.text, o.variable)) {
             if (normalizeValue(t.value) === normalizeValue(o.required_value)) continue;
             report({
-              message: `${o.variable} is ${t.value === '' ? 'empty' : JSON.stringify(t.value)} in test configuration ${path} (${t.syntax}): tests must run with ${o.variable}=${o.required_value}`,
+              messageId: 'testConfig',
+              data: { variable: o.variable, value: shownValue(t.value), path, syntax: t.syntax, required: o.required_value },
               path,
               line: t.line,
               column: t.column,
-              remediation: `set ${o.variable}=${o.required_value} (Gate C: tests run paper-only)`,
             });
           }
           return;

@@ -13,6 +13,7 @@ import { compareOutsideSpans } from './compare.js';
 import { PYTHON_EXTENSIONS, pythonSpans, pythonSpansFromTree } from './python.js';
 import { TYPESCRIPT_EXTENSIONS, typescriptSpans } from './typescript.js';
 import type { SpanFailure, SpanLanguage, SpanResult } from './types.js';
+import { functionSpanMsg } from '../messages.js';
 
 export type { SpanLanguage, SpanResult } from './types.js';
 
@@ -74,20 +75,20 @@ function failureProblem(side: 'old' | 'new', text: string, f: SpanFailure): Func
       return {
         side,
         ...p,
-        message: `syntax error in ${version} at line ${p.line}, column ${p.column} (${f.detail}): the scoped function's span cannot be established`,
+        message: functionSpanMsg.syntax(version, p.line, p.column, f.detail),
       };
     }
     case 'not-found':
       return side === 'old'
-        ? { side, offset: null, line: null, column: null, message: `scoped function ${f.name} does not exist in the previous version` }
-        : { side, offset: null, line: null, column: null, message: `scoped function ${f.name} was renamed, moved or removed` };
+        ? { side, offset: null, line: null, column: null, message: functionSpanMsg.missingBefore(f.name) }
+        : { side, offset: null, line: null, column: null, message: functionSpanMsg.gone(f.name) };
     case 'ambiguous': {
       const lines = f.offsets.map((o) => positionOf(text, o).line);
       const p = at(f.offsets[0]!);
       return {
         side,
         ...p,
-        message: `scoped name ${f.name} is ambiguous in ${version}: ${f.offsets.length} separate declarations (lines ${lines.join(', ')})`,
+        message: functionSpanMsg.ambiguous(f.name, version, f.offsets.length, lines),
       };
     }
   }
@@ -107,10 +108,7 @@ export function verifyFunctionEdit(oldResult: SpanResult, oldText: string, newRe
   const p = positionOf(newText, diff.newOffset);
   const old = positionOf(oldText, diff.oldOffset);
   const where = diff.after !== null ? `after ${diff.after}` : `before ${diff.before}`;
-  const message =
-    diff.reason === 'order'
-      ? `scoped function(s) moved (order or nesting changed) at line ${p.line}, column ${p.column}`
-      : `changed outside the scoped function(s) at line ${p.line}, column ${p.column}, ${where} (line ${old.line}, column ${old.column} in the previous version)`;
+  const message = diff.reason === 'order' ? functionSpanMsg.moved(p.line, p.column) : functionSpanMsg.outside(p.line, p.column, where, old.line, old.column);
   return { side: 'new', offset: diff.newOffset, line: p.line, column: p.column, message };
 }
 

@@ -65,6 +65,9 @@ describe('server policy: installed file', () => {
     ['a document end marker with a comment', '--- # x\n...\n'],
     ['a BOM and an empty mapping', '\uFEFF{ }\n'],
     ['keys that all say nothing', 'rules: {}\nextends: []\nlimits: ~\n'],
+    ['an empty mapping after the document marker', '--- {}\n'],
+    ['an anchored empty mapping', '&a {}\n'],
+    ['only a $schema', '{"$schema": "https://example.com/safety-gate.schema.json"}\n'],
   ])('an empty installed file (%s) is refused, never read as the recommended preset', async (_label, content) => {
     install(content);
     await expect(loadServerPolicy({ gitDir: bare, runGit })).rejects.toThrow(`the server policy ${join(bare, SERVER_POLICY_FILE)} is empty`);

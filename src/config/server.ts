@@ -99,8 +99,9 @@ export function assertPolicyText(text: string | null, where: string): void {
 function saysNothing(value: unknown): boolean {
   if (value === null || value === undefined || value === '') return true;
   if (Array.isArray(value)) return value.every(saysNothing);
-  if (value instanceof Map) return [...value.values()].every(saysNothing);
-  if (typeof value === 'object') return Object.values(value).every(saysNothing);
+  if (value instanceof Map) return [...value.entries()].every(([k, v]) => k === '$schema' || saysNothing(v));
+  // `$schema` names the file's JSON schema for editors; it says nothing about the policy.
+  if (typeof value === 'object') return Object.entries(value).every(([k, v]) => k === '$schema' || saysNothing(v));
   return false;
 }
 

@@ -24,5 +24,6 @@ export const importHygieneMessages = defineMessages({
   },
 });
 
-/** CPython's exception class before its message, except for plain syntax errors. */
-export const pythonErrorKind = (kind: string) => (kind === 'SyntaxError' || kind === 'ValueError' ? '' : `${kind}: `);
+/** A CPython compile error as reported: its class before its message (except for plain syntax errors), and the interpreter's version. */
+export const pythonProblem = (kind: string, message: string, version: string) =>
+  `${kind === 'SyntaxError' || kind === 'ValueError' ? '' : `${kind}: `}${message} (python ${version})`;

@@ -32,7 +32,7 @@ import { bashSyntaxCheck } from './bash-check.js';
 import type { ImportHygieneOptions } from './options.js';
 import { PythonCompilerPool, type CompileAnswer } from './python-compiler.js';
 import { findSysPathMutations, mayMutateSysPath, type SysPathMutation } from './sys-path.js';
-import { importHygieneMessages, importHygieneMsg, pythonErrorKind } from './messages.js';
+import { importHygieneMessages, importHygieneMsg, pythonProblem } from './messages.js';
 
 type Report = RuleReport<typeof importHygieneMessages>;
 
@@ -404,9 +404,9 @@ export const importHygiene = createRule({
             const line = a.line ?? p.nul?.line ?? 1;
             const column = a.line === null ? (p.nul?.column ?? 1) : Math.max(1, a.column ?? 1);
             // The problem as CPython words it, with its class and version: also what is kept.
-            const message = `${pythonErrorKind(a.kind)}${a.message} (python ${compiler.version})`;
-            keepVerdict(p.verdictKey, { line, column, message });
-            reportSyntax(p.report, p.path, 'python', line, column, message);
+            const problem = pythonProblem(a.kind, a.message, String(compiler.version));
+            keepVerdict(p.verdictKey, { line, column, message: problem });
+            reportSyntax(p.report, p.path, 'python', line, column, problem);
           }
         } else if (compiler) {
           await compiler.close();

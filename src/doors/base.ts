@@ -137,6 +137,8 @@ export function withoutConfiguredProtection(current: Policy): Policy {
   return {
     ...current,
     hash: `${current.hash}:none-before`,
+    // No policy before the change: none of the files the current one is read from was the policy.
+    sources: [],
     protectedTargets: {},
     changeControl: { ...current.changeControl, generators: {}, sentinels: [] } as Policy['changeControl'],
     rules: { ...current.rules, ...(setting ? { 'protected-target': { ...setting, options } } : {}) },

@@ -38,6 +38,7 @@ import {
   type YamlPos,
 } from '../../readers/yaml.js';
 import { expandVars, MARK } from '../image-pinning/image-ref.js';
+import { replicaText } from './messages.js';
 
 export interface ReplicaProblem {
   message: string;
@@ -175,13 +176,13 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
     const v = replicaValue(pair?.value ?? null);
     if (v === 'unset') {
       if (dflt !== null && dflt > check.max) {
-        report(`${label}: ${what} is not set (defaults to ${dflt}); must be ${check.max}`, pair ? posOf(pair, missingAt as YamlPos) : missingAt);
+        report(replicaText.notSet(label, what, dflt, check.max), pair ? posOf(pair, missingAt as YamlPos) : missingAt);
       }
       return;
     }
     const at = posOf(pair, missingAt as YamlPos);
-    if (v === null) report(`${label}: ${what} is not a literal number (cannot verify it stays ${check.max})`, at);
-    else if (v > check.max) report(`${label}: ${what} is ${v}; must be ${check.max}`, at);
+    if (v === null) report(replicaText.notLiteral(label, what, check.max), at);
+    else if (v > check.max) report(replicaText.over(label, what, v, check.max), at);
   };
 
   const manifest = (doc: YamlMap, inMatched: boolean): boolean => {
@@ -219,8 +220,7 @@ export function replicaProblems(result: YamlLoadResult, check: ReplicaCheck): Re
         judge(mapPair(getIn(doc, path.slice(0, -1)), path[path.length - 1]!), path.join('.'), workload.count.dflt, anchor, label);
       } else if (check.max === 0 && (!workload.scheduled || workloadContainers(doc, workload).length > 0)) {
         // (a job kind whose template holds no container is rejected by the API server: nothing runs)
-        const fix = workload.suspend ? 'suspend: true, or a Deployment with replicas: 0' : 'use a Deployment with replicas: 0';
-        report(`${label}: a ${kind} always runs (${workload.count.runs}); ${fix}`, posOf(kindP, doc.pos));
+        report(replicaText.alwaysRuns(label, kind, workload.count.runs, workload.suspend !== undefined), posOf(kindP, doc.pos));
       }
     } else if (k === 'horizontalpodautoscaler') {
       judge(mapPair(spec?.value ?? null, 'minReplicas'), 'minReplicas', 1, anchor, label);
@@ -424,8 +424,8 @@ export function templateReplicaProblems(text: string, max: number): ReplicaProbl
     if (v === '') return;
     const column = m[1]!.length + m[2]!.length + m[3]!.length + 1;
     const n = numberFromText(v);
-    if (n === null) out.push({ message: `${m[2]} is not a literal number (cannot verify it stays ${max})`, line: i + 1, column });
-    else if (n > max) out.push({ message: `${m[2]} is ${n}; must be ${max}`, line: i + 1, column });
+    if (n === null) out.push({ message: replicaText.notLiteral(null, m[2]!, max), line: i + 1, column });
+    else if (n > max) out.push({ message: replicaText.over(null, m[2]!, n, max), line: i + 1, column });
   });
   return out;
 }
@@ -460,12 +460,12 @@ export function kubectlScaleProblems(text: string, nameMatches: (n: string) => b
     const column = m.index + 1;
     const check = (what: string, v: string | null, dflt: number | null) => {
       if (v === null) {
-        if (dflt !== null && dflt > max) out.push({ message: `kubectl ${m[2]}: ${what} is not set (defaults to ${dflt}); must be ${max}`, line: i + 1, column });
+        if (dflt !== null && dflt > max) out.push({ message: replicaText.notSet(replicaText.kubectl(m[2]!), what, dflt, max), line: i + 1, column });
         return;
       }
       const n = numberFromText(v);
-      if (n === null) out.push({ message: `kubectl ${m[2]}: ${what} is not a literal number (cannot verify it stays ${max})`, line: i + 1, column });
-      else if (n > max) out.push({ message: `kubectl ${m[2]}: ${what} is ${n}; must be ${max}`, line: i + 1, column });
+      if (n === null) out.push({ message: replicaText.notLiteral(replicaText.kubectl(m[2]!), what, max), line: i + 1, column });
+      else if (n > max) out.push({ message: replicaText.over(replicaText.kubectl(m[2]!), what, n, max), line: i + 1, column });
     };
     if (m[2] === 'scale') check('--replicas', flag('replicas'), null);
     else {
@@ -490,7 +490,7 @@ export function startCommandProblems(text: string, nameMatches: (n: string) => b
       /\bkubectl\b.*?\b(create\s+(?:job|cronjob)|run)\s+(?:--?\S+\s+)*["']?([^\s"';|&]+)/.exec(code);
     if (!m || !nameMatches(m[2]!)) return;
     out.push({
-      message: `${m[0].trim().split(/\s+/).slice(0, 4).join(' ')}: starts the execution agent (${m[2]}) as a job or pod; keep it at replicas: 0`,
+      message: replicaText.startsAgent(m[0].trim().split(/\s+/).slice(0, 4).join(' '), m[2]!),
       line: i + 1,
       column: m.index + 1,
     });
@@ -536,14 +536,13 @@ export function terraformReplicaProblems(text: string, matchedFile: boolean, nam
     const judgeAttr = (re: RegExp, what: string, dflt: number | null) => {
       const a = re.exec(block);
       if (!a) {
-        if (dflt !== null && dflt > max)
-          out.push({ message: `${label}: ${what} is not set (defaults to ${dflt}); must be ${max}`, line: lineOf(m.index), column: colOf(m.index + m[0].search(/\S/)) });
+        if (dflt !== null && dflt > max) out.push({ message: replicaText.notSet(label, what, dflt, max), line: lineOf(m.index), column: colOf(m.index + m[0].search(/\S/)) });
         return;
       }
       const off = m.index + a.index + a[0].length - a[1]!.length;
       const n = numberFromText(a[1]!);
-      if (n === null) out.push({ message: `${label}: ${what} is not a literal number (cannot verify it stays ${max})`, line: lineOf(off), column: colOf(off) });
-      else if (n > max) out.push({ message: `${label}: ${what} is ${n}; must be ${max}`, line: lineOf(off), column: colOf(off) });
+      if (n === null) out.push({ message: replicaText.notLiteral(label, what, max), line: lineOf(off), column: colOf(off) });
+      else if (n > max) out.push({ message: replicaText.over(label, what, n, max), line: lineOf(off), column: colOf(off) });
     };
     if (/deployment|stateful_set|replication_controller/.test(type)) judgeAttr(/\breplicas[ \t]*=[ \t]*("?[^\s"}]+"?)/, 'replicas', 1);
     else if (/horizontal_pod_autoscaler/.test(type)) {
@@ -556,8 +555,8 @@ export function terraformReplicaProblems(text: string, matchedFile: boolean, nam
       for (const s of block.matchAll(/\bset\s*\{[^}]*?\bname\s*=\s*"([^"]*(?:replicas|replicaCount|minReplicas)[^"]*)"[^}]*?\bvalue\s*=\s*("?[^\s"}]+"?)/gi)) {
         const off = m.index + s.index + s[0].length - s[2]!.length;
         const n = numberFromText(s[2]!);
-        if (n === null) out.push({ message: `${label}: set ${s[1]} is not a literal number (cannot verify it stays ${max})`, line: lineOf(off), column: colOf(off) });
-        else if (n > max) out.push({ message: `${label}: set ${s[1]} is ${n}; must be ${max}`, line: lineOf(off), column: colOf(off) });
+        if (n === null) out.push({ message: replicaText.notLiteral(label, replicaText.set(s[1]!), max), line: lineOf(off), column: colOf(off) });
+        else if (n > max) out.push({ message: replicaText.over(label, replicaText.set(s[1]!), n, max), line: lineOf(off), column: colOf(off) });
       }
     }
   }

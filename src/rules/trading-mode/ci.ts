@@ -16,6 +16,7 @@
 import { normalizeValue, evaluateDefaults, type Assignment } from '../../readers/settings/index.js';
 import { shellAssignmentsIn } from '../../readers/settings/tree.js';
 import { getIn, isYamlMap, isYamlScalar, mapGet, mapPair, walkYaml, type YamlMap, type YamlNode, type YamlPos, type YamlScalar } from '../../readers/yaml.js';
+import { ciText } from './messages.js';
 
 export interface CiCheck {
   variable: string;
@@ -172,7 +173,7 @@ function reportBad(ctx: Ctx, mode: Mode | undefined): void {
     kind: 'bad',
     line: mode.pos.line,
     column: mode.pos.column,
-    message: `${v} is ${shown} in CI (${mode.where}): CI must run with ${v}=${ctx.check.required}`,
+    message: ciText.badValue(v, shown, mode.where, ctx.check.required),
     remediation: `set \`${v}: ${ctx.check.required}\` (Gate C: CI runs paper-only)`,
   });
 }
@@ -305,7 +306,7 @@ function githubSteps(ctx: Ctx, owner: string, steps: YamlNode | null, matrix: Ya
         kind: 'missing',
         line: step.pos.line,
         column: step.pos.column,
-        message: `${owner} runs tests/builds with ${v} unset (step "${stepName()}": ${unset} before ${test})`,
+        message: ciText.unset(owner, v, ciText.step(String(stepName()), ciText.before(unset, String(test)))),
         remediation: `do not unset ${v}; run the step with \`${v}: ${check.required}\` in its env`,
       });
     }
@@ -317,14 +318,14 @@ function githubSteps(ctx: Ctx, owner: string, steps: YamlNode | null, matrix: Ya
               kind: 'missing',
               line: step.pos.line,
               column: step.pos.column,
-              message: `${owner} runs tests/builds without ${v}=${check.required} in effect (step "${stepName()}": ${test})`,
+              message: ciText.missing(owner, v, check.required, ciText.step(String(stepName()), String(test))),
               remediation: `add \`${v}: ${check.required}\` to ${where}`,
             }
           : {
               kind: 'dynamic',
               line: step.pos.line,
               column: step.pos.column,
-              message: `${owner} runs tests/builds with ${v} from an expression (${effective.expr}, ${effective.where}), not an explicit ${check.required}`,
+              message: ciText.dynamic(owner, v, 'expression', ciText.source(effective.expr, effective.where), check.required),
               remediation: `set \`${v}: ${check.required}\` literally in ${where} (Gate C)`,
             },
       );
@@ -440,7 +441,7 @@ function gitlabJobs(ctx: Ctx, root: YamlMap, inheritedOk: boolean): void {
           kind: 'missing',
           line: test.at.line,
           column: test.at.column,
-          message: `job "${name}" runs tests/builds with ${v} unset (${unset} before ${test.cmd})`,
+          message: ciText.unset(ciText.job(name), v, ciText.before(unset, test.cmd)),
           remediation: `do not unset ${v}; keep \`${v}: ${check.required}\` in effect for job "${name}"`,
         });
       } else if (effective === undefined || effective.state === 'dynamic') {
@@ -450,14 +451,14 @@ function gitlabJobs(ctx: Ctx, root: YamlMap, inheritedOk: boolean): void {
                 kind: 'missing',
                 line: test.at.line,
                 column: test.at.column,
-                message: `job "${name}" runs tests/builds without ${v}=${check.required} in effect (${test.cmd})`,
+                message: ciText.missing(ciText.job(name), v, check.required, test.cmd),
                 remediation: `add \`${v}: ${check.required}\` to the variables of job "${name}" (or to the global variables)`,
               }
             : {
                 kind: 'dynamic',
                 line: test.at.line,
                 column: test.at.column,
-                message: `job "${name}" runs tests/builds with ${v} from a variable (${effective.expr}, ${effective.where}), not an explicit ${check.required}`,
+                message: ciText.dynamic(ciText.job(name), v, 'variable', ciText.source(effective.expr, effective.where), check.required),
                 remediation: `set \`${v}: ${check.required}\` literally in the variables of job "${name}" (Gate C)`,
               },
         );
@@ -545,10 +546,10 @@ export function analyzeCloudBuild(roots: readonly (YamlNode | null)[], text: str
           line: step.pos.line,
           column: step.pos.column,
           message: unset
-            ? `Cloud Build step ${id} runs tests/builds with ${v} unset (${unset} before ${test})`
+            ? ciText.unset(ciText.cloudBuild(id), v, ciText.before(unset, test))
             : effective?.state === 'dynamic'
-              ? `Cloud Build step ${id} runs tests/builds with ${v} from a substitution (${effective.expr}), not an explicit ${check.required}`
-              : `Cloud Build step ${id} runs tests/builds without ${v}=${check.required} in effect (${test})`,
+              ? ciText.dynamic(ciText.cloudBuild(id), v, 'substitution', effective.expr, check.required)
+              : ciText.missing(ciText.cloudBuild(id), v, check.required, test),
           remediation: `add "${v}=${check.required}" to options.env (every step) or to the step's env`,
         });
       }

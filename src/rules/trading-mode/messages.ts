@@ -12,3 +12,17 @@ export const tradingModeMessages = defineMessages({
 
 /** A value as the message shows it. */
 export const shownValue = (value: string) => (value === '' ? 'empty' : JSON.stringify(value));
+
+/** What ci.ts says about a CI job or step: `owner` names it (a workflow job, `job "x"`, a Cloud Build step). */
+export const ciText = {
+  badValue: (v: string, shown: string, where: string, required: string) => `${v} is ${shown} in CI (${where}): CI must run with ${v}=${required}`,
+  unset: (owner: string, v: string, detail: string) => `${owner} runs tests/builds with ${v} unset (${detail})`,
+  missing: (owner: string, v: string, required: string, detail: string) => `${owner} runs tests/builds without ${v}=${required} in effect (${detail})`,
+  dynamic: (owner: string, v: string, from: 'expression' | 'variable' | 'substitution', detail: string, required: string) =>
+    `${owner} runs tests/builds with ${v} from a${from === 'expression' ? 'n' : ''} ${from} (${detail}), not an explicit ${required}`,
+  step: (name: string, detail: string) => `step "${name}": ${detail}`,
+  before: (unset: string, test: string) => `${unset} before ${test}`,
+  source: (expr: string, where: string) => `${expr}, ${where}`,
+  job: (name: string) => `job "${name}"`,
+  cloudBuild: (id: string) => `Cloud Build step ${id}`,
+};

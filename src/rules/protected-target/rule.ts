@@ -73,9 +73,10 @@ protected path, unless the approved generator of that path vouches for the chang
 Protected paths:
 - the groups named under \`protected_targets\` (SPEC-260 names \`manifest-hashes\` and
   \`generated-files\`) and this rule's \`extra_groups\`;
-- every file the policy in force is read from, whatever its name: the committed policy and
-  each file of its \`extends\` chain inside the repository, and on a server with
-  \`policy_source: branch\` its \`policy_path\` (approvals: those of \`safety-gate-policy\`);
+- when the policy protects itself (the group \`safety-gate-policy\`, as the presets do): every
+  file the policy in force is read from, whatever its name — the committed policy and each file
+  of its \`extends\` chain inside the repository, and on a server with \`policy_source: branch\`
+  its \`policy_path\` (approvals: those of \`safety-gate-policy\`);
 - the outputs of every generator under \`generators\` and every sentinel under \`sentinels\`;
 - generated files, even when no glob names them: a file whose previous version carries a
   generated marker (\`@generated\`, \`@partially-generated\`, Go's "Code generated ... DO NOT
@@ -128,13 +129,14 @@ approved (\`safety-gate approve\`, README "Approvals and break-glass").`,
     const baselinePath = ctx.policy.baseline;
     if (baselinePath && !baselinePath.startsWith('/')) groups.push({ name: 'baseline of the policy', match: ctx.paths.glob([baselinePath.replace(/^\.\/+/, '')]) });
     // The files the policy in force was read from (its extends chain, the server's policy_path),
-    // whatever their names: approvals for them are those of the policy's own group.
-    const policyFiles = new Set(policyFilesInRepo(ctx.policy, ctx.git.workTree).map((p) => pathKey(p, ci)));
-    if (policyFiles.size > 0) {
-      const named = ctx.policy.protectedTargets['safety-gate-policy'];
-      const byName = named ? ctx.paths.glob(named) : () => false;
+    // whatever their names, when the policy protects itself (the group safety-gate-policy,
+    // "the gate's own configuration, in every place it is read from"): approvals are the group's.
+    const named = ctx.policy.protectedTargets['safety-gate-policy'];
+    const policyFiles = named ? new Set(policyFilesInRepo(ctx.policy, ctx.git.workTree).map((p) => pathKey(p, ci))) : new Set<string>();
+    if (named && policyFiles.size > 0) {
+      const byName = ctx.paths.glob(named);
       // A file the group already names keeps its one label.
-      groups.push({ name: 'a file the policy is read from', ...(named ? { policyGroup: 'safety-gate-policy' } : {}), match: (p) => policyFiles.has(pathKey(p, ci)) && !byName(p) });
+      groups.push({ name: 'a file the policy is read from', policyGroup: 'safety-gate-policy', match: (p) => policyFiles.has(pathKey(p, ci)) && !byName(p) });
     }
     for (const g of model.generators) if (!g.sentinel) groups.push({ name: `output of generator ${g.id}`, match: g.isOutput });
     for (const s of model.sentinels) groups.push({ name: 'sentinel', match: s.isSentinel });

@@ -62,8 +62,13 @@ function dirOf(path: string): string {
 /** `a/./b/../c` → `a/c`; null when it climbs above the repository root or is empty/absolute. */
 export function joinInside(dir: string, rel: string): string | null {
   if (rel.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(rel) || rel.includes('\0')) return null;
+  return insideRepo(`${dir}/${rel}`);
+}
+
+/** `path` with `.` and `..` segments resolved; null when it climbs out of the repository or is empty. */
+export function insideRepo(path: string): string | null {
   const segs: string[] = [];
-  for (const s of `${dir}/${rel}`.split('/')) {
+  for (const s of path.split('/')) {
     if (s === '' || s === '.') continue;
     if (s === '..') {
       if (segs.length === 0) return null;

@@ -20,7 +20,7 @@ import { Blob } from '../changeset/blob.js';
 import picomatch from 'picomatch';
 import type { FileChange, Snapshot } from '../changeset/types.js';
 import { loadYamlDocuments, type YamlNode } from './yaml.js';
-import { codeLoaderKind, codeRefs, joinInside, literalPath, type LoaderKind, type ReadAs } from './loader-refs.js';
+import { codeLoaderKind, codeRefs, insideRepo, joinInside, literalPath, type LoaderKind, type ReadAs } from './loader-refs.js';
 
 export interface LoadedRef {
   /** The loaded path (the first candidate). */
@@ -202,17 +202,6 @@ export function referencedFiles(manifest: string, roots: readonly (YamlNode | nu
 }
 
 /** `a/./b/../c` → `a/c`; null when it climbs above the repository root. */
-function insideRepo(path: string): string | null {
-  const segs: string[] = [];
-  for (const s of path.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') {
-      if (segs.length === 0) return null;
-      segs.pop();
-    } else segs.push(s);
-  }
-  return segs.length > 0 ? segs.join('/') : null;
-}
 
 /** How a loader is read: a YAML manifest, or a code loader of a kind. */
 export type LoaderAs = 'yaml' | LoaderKind;

@@ -14,6 +14,7 @@
 // unset reference as empty (EXECUTE${UNSET} is EXECUTE). A value is forbidden when any outcome
 // is; `open` says some part is the deployer's (judged where it is committed, if it is).
 
+import { matchBrace } from './values.js';
 export type RefSpace = 'env' | 'spring' | 'helm' | 'jinja' | 'tf-var' | 'tf-local' | 'cfn';
 
 export type ValueExpr =
@@ -234,21 +235,6 @@ function braceExpr(inner: string, text: string): ValueExpr {
     if (rest.startsWith(':')) return { k: 'default', of: ref, fallback: interpolationExpr(rest.slice(1)), whenEmpty: false };
   }
   return { k: 'unknown', text };
-}
-
-/** Index of the `}` closing the `{` at `open`, or -1. */
-function matchBrace(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 function matchParenLite(s: string, open: number): number {

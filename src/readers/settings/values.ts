@@ -99,7 +99,7 @@ export function evaluateDefaults(raw: string): Evaluated {
 }
 
 /** Index of the `}` closing the `{` at `open`, or -1. */
-function matchBrace(s: string, open: number): number {
+export function matchBrace(s: string, open: number): number {
   let depth = 0;
   for (let i = open; i < s.length; i++) {
     const c = s[i];

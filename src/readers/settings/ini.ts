@@ -116,11 +116,10 @@ export function readIni(text: string, pos = positionsOf(text), keep: Keep = keep
     const at = o.value === '' && o.lines.length > 0 ? (o.lines.find((l) => l.text !== '')?.at ?? o.valueAt) : o.valueAt;
     emit(o.key, o.keyAt, value, full(o), at, 'ini');
     for (const s of secs) if (s !== 'DEFAULT') emit(`${s}.${o.key}`, o.keyAt, value, full(o), at, 'ini');
-    // K=V lines of a multi-line value (pytest-env `env =`, tox `setenv =`)
+    // K=V lines of a value (pytest-env `env =`, tox `setenv =`, uwsgi `env = K=V` on one line)
     for (const l of [{ text: o.value, at: o.valueAt }, ...o.lines]) {
       const kv = /^(?:[DR]:)*([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(l.text);
       if (!kv) continue;
-      if (l.text === o.value && o.lines.length === 0) continue; // a one-line value is the option's
       emit(kv[1]!, l.at + l.text.indexOf(kv[1]!), kv[2]!.trim(), kv[2]!, l.at + l.text.length - kv[2]!.length, 'ini-env-line');
     }
   }

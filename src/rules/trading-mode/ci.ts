@@ -174,7 +174,7 @@ function reportBad(ctx: Ctx, mode: Mode | undefined): void {
     line: mode.pos.line,
     column: mode.pos.column,
     message: ciText.badValue(v, shown, mode.where, ctx.check.required),
-    remediation: `set \`${v}: ${ctx.check.required}\` (Gate C: CI runs paper-only)`,
+    remediation: ciText.fixBadValue(v, ctx.check.required),
   });
 }
 
@@ -307,7 +307,7 @@ function githubSteps(ctx: Ctx, owner: string, steps: YamlNode | null, matrix: Ya
         line: step.pos.line,
         column: step.pos.column,
         message: ciText.unset(owner, v, ciText.step(String(stepName()), ciText.before(unset, String(test)))),
-        remediation: `do not unset ${v}; run the step with \`${v}: ${check.required}\` in its env`,
+        remediation: ciText.fixUnsetStep(v, check.required),
       });
     }
     if (test && !reported && (effective === undefined || effective.state === 'dynamic')) {
@@ -319,14 +319,14 @@ function githubSteps(ctx: Ctx, owner: string, steps: YamlNode | null, matrix: Ya
               line: step.pos.line,
               column: step.pos.column,
               message: ciText.missing(owner, v, check.required, ciText.step(String(stepName()), String(test))),
-              remediation: `add \`${v}: ${check.required}\` to ${where}`,
+              remediation: ciText.fixAdd(v, check.required, where),
             }
           : {
               kind: 'dynamic',
               line: step.pos.line,
               column: step.pos.column,
               message: ciText.dynamic(owner, v, 'expression', ciText.source(effective.expr, effective.where), check.required),
-              remediation: `set \`${v}: ${check.required}\` literally in ${where} (Gate C)`,
+              remediation: ciText.fixLiteral(v, check.required, where),
             },
       );
     }
@@ -442,7 +442,7 @@ function gitlabJobs(ctx: Ctx, root: YamlMap, inheritedOk: boolean): void {
           line: test.at.line,
           column: test.at.column,
           message: ciText.unset(ciText.job(name), v, ciText.before(unset, test.cmd)),
-          remediation: `do not unset ${v}; keep \`${v}: ${check.required}\` in effect for job "${name}"`,
+          remediation: ciText.fixUnsetJob(v, check.required, name),
         });
       } else if (effective === undefined || effective.state === 'dynamic') {
         ctx.issues.push(
@@ -452,14 +452,14 @@ function gitlabJobs(ctx: Ctx, root: YamlMap, inheritedOk: boolean): void {
                 line: test.at.line,
                 column: test.at.column,
                 message: ciText.missing(ciText.job(name), v, check.required, test.cmd),
-                remediation: `add \`${v}: ${check.required}\` to the variables of job "${name}" (or to the global variables)`,
+                remediation: ciText.fixAdd(v, check.required, ciText.jobVariables(name, true)),
               }
             : {
                 kind: 'dynamic',
                 line: test.at.line,
                 column: test.at.column,
                 message: ciText.dynamic(ciText.job(name), v, 'variable', ciText.source(effective.expr, effective.where), check.required),
-                remediation: `set \`${v}: ${check.required}\` literally in the variables of job "${name}" (Gate C)`,
+                remediation: ciText.fixLiteral(v, check.required, ciText.jobVariables(name, false)),
               },
         );
       }
@@ -550,7 +550,7 @@ export function analyzeCloudBuild(roots: readonly (YamlNode | null)[], text: str
             : effective?.state === 'dynamic'
               ? ciText.dynamic(ciText.cloudBuild(id), v, 'substitution', effective.expr, check.required)
               : ciText.missing(ciText.cloudBuild(id), v, check.required, test),
-          remediation: `add "${v}=${check.required}" to options.env (every step) or to the step's env`,
+          remediation: ciText.fixCloudBuild(v, check.required),
         });
       }
     });

@@ -25,4 +25,11 @@ export const ciText = {
   source: (expr: string, where: string) => `${expr}, ${where}`,
   job: (name: string) => `job "${name}"`,
   cloudBuild: (id: string) => `Cloud Build step ${id}`,
+  fixBadValue: (v: string, required: string) => `set \`${v}: ${required}\` (Gate C: CI runs paper-only)`,
+  fixUnsetStep: (v: string, required: string) => `do not unset ${v}; run the step with \`${v}: ${required}\` in its env`,
+  fixUnsetJob: (v: string, required: string, job: string) => `do not unset ${v}; keep \`${v}: ${required}\` in effect for job "${job}"`,
+  fixAdd: (v: string, required: string, where: string) => `add \`${v}: ${required}\` to ${where}`,
+  fixLiteral: (v: string, required: string, where: string) => `set \`${v}: ${required}\` literally in ${where} (Gate C)`,
+  jobVariables: (job: string, orGlobal: boolean) => `the variables of job "${job}"${orGlobal ? ' (or to the global variables)' : ''}`,
+  fixCloudBuild: (v: string, required: string) => `add "${v}=${required}" to options.env (every step) or to the step's env`,
 };

@@ -1,15 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { python3Has } from '../../test/helpers/tools.js';
 import { codingCookie, decodePython, decodeUtf7, nfkcIdentifiers } from './python-source.js';
-
-function python3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'pass'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Python source as CPython decodes it', () => {
   it('finds the coding cookie on line 1, or on line 2 after a comment line only', () => {
@@ -35,7 +27,7 @@ describe('Python source as CPython decodes it', () => {
     expect(nfkcIdentifiers('os.ｅｎｖｉｒｏｎ["ｋ"] = 1')).toBe('os.environ["ｋ"] = 1');
     expect(nfkcIdentifiers('plain = 1')).toBe('plain = 1');
   });
-  it.skipIf(!python3())('agrees with python3 on a utf-7 file and an NFKC identifier', () => {
+  it.skipIf(!python3Has())('agrees with python3 on a utf-7 file and an NFKC identifier', () => {
     const src = '# -*- coding: utf-7 -*-\nv = "+AEU-XECUTE"\n+/1b/Vg- = v\nprint(vv)\n';
     const got = execFileSync('python3', ['-c', `exec(compile(open(0, 'rb').read(), 'm.py', 'exec'))`], { input: src, encoding: 'utf8' }).trim();
     const ours = nfkcIdentifiers(decodePython(Buffer.from(src), src).text);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { python3Has } from '../../../test/helpers/tools.js';
 import { readIni } from './ini.js';
 
 const SAMPLES = [
@@ -23,7 +24,7 @@ print(json.dumps({s: {k: c.get(s, k) for k in c.options(s)} for s in c.sections(
   return JSON.parse(r.stdout) as Record<string, Record<string, string>>;
 }
 
-const hasPython = spawnSync('python3', ['-c', 'import configparser'], { encoding: 'utf8' }).status === 0;
+const hasPython = python3Has('configparser');
 
 describe('INI reader', () => {
   it('reads keys, values and positions', () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { python3Has } from '../../../test/helpers/tools.js';
 import { Blob } from '../../changeset/blob.js';
 import { detectFormat, normalizeValue, readDockerfile, readDotenv, readHcl, readJavaScript, readLines, readPython, readSettings, readShell, type Assignment } from './index.js';
 
@@ -397,19 +398,10 @@ describe('dotenv whitespace as python-dotenv strips it (r15-lex)', () => {
     for (const r of rows) expect(readDotenv(`${r}\n`).map((a) => `${a.key}=${a.value}`)).toEqual(['AGENT_MODE=EXECUTE']);
     expect(readDotenv('AGENT_MODE="EXECUTE\x1f"\n').map((a) => a.value)).toEqual(['EXECUTE\x1f']);
   });
-  it.skipIf(!python3Module('dotenv'))('agrees with python-dotenv on every row', () => {
+  it.skipIf(!python3Has('dotenv'))('agrees with python-dotenv on every row', () => {
     const script =
       'import sys, io, json\nfrom dotenv import dotenv_values\nprint(json.dumps([dotenv_values(stream=io.StringIO(r)).get("AGENT_MODE") for r in json.loads(sys.stdin.read())]))';
     const got = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(rows.map((r) => `${r}\n`)), encoding: 'utf8' })) as string[];
     expect(got).toEqual(rows.map(() => 'EXECUTE'));
   });
 });
-
-function python3Module(name: string): boolean {
-  try {
-    execFileSync('python3', ['-c', `import ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,15 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { python3Has } from '../../../test/helpers/tools.js';
 import { unicodeNamed } from './unicode-names.js';
-
-function python3(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'pass'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('unicodeNamed (\\N{…} as Python decodes it)', () => {
   it('decodes the names of Latin letters, digits and punctuation, case-insensitively', () => {
@@ -24,7 +16,7 @@ describe('unicodeNamed (\\N{…} as Python decodes it)', () => {
     expect(unicodeNamed(' LATIN CAPITAL LETTER E')).toBeUndefined();
     expect(unicodeNamed('LATIN  CAPITAL LETTER E')).toBeUndefined();
   });
-  it.skipIf(!python3())('agrees with python3 on every name it decodes', () => {
+  it.skipIf(!python3Has())('agrees with python3 on every name it decodes', () => {
     const names: string[] = [];
     for (let k = 0; k < 26; k++) names.push(`LATIN CAPITAL LETTER ${String.fromCharCode(65 + k)}`, `latin small letter ${String.fromCharCode(97 + k)}`);
     names.push('DIGIT ZERO', 'DIGIT NINE', 'LOW LINE', 'HYPHEN-MINUS', 'FULL STOP', 'SOLIDUS', 'COLON', 'EQUALS SIGN', 'SP', 'NUL', 'TAB', 'CR', 'EOL');

@@ -130,4 +130,19 @@ describe('pre-receive reads settings, workloads and hosts the way their consumer
     );
     expectAccepted({ 'config/ls.yaml': '# note\u2028AGENT_MODE: OBSERVE\n' });
   });
+  it('live hosts as the WHATWG URL parser reads them: a backslash ends the host, a tab or line break inside it is deleted; paper twins pass', () => {
+    expectRefused(
+      {
+        'config/app.env': 'BROKER_URL=https://api.alpaca.markets\\.x/v2\n',
+        'backend/tab.py': 'BASE = "https://api.alpa\tca.markets/v2"\n',
+        'config/block.yaml': 'url: |\n  https://api.alpa\n  ca.markets/v2\n',
+      },
+      [
+        /remote: .*config\/app\.env:1.*live-endpoint.*live Alpaca host api\.alpaca\.markets/,
+        /remote: .*backend\/tab\.py:1.*live-endpoint.*api\.alpaca\.markets.*split by tabs or line breaks/,
+        /remote: .*config\/block\.yaml:2.*live-endpoint.*api\.alpaca\.markets.*split by tabs or line breaks/,
+      ],
+    );
+    expectAccepted({ 'config/app.env': 'BROKER_URL=https://paper-api.alpaca.markets\\.x/v2\n', 'backend/tab.py': 'BASE = "https://paper-api.alpa\tca.markets/v2"\n' });
+  });
 });

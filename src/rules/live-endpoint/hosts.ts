@@ -226,6 +226,15 @@ const keywordCache = new WeakMap<readonly string[], RegExp>();
 /** Called for each host-shaped run around a keyword: its normalised host, a way to its offset, wildcard-ness. */
 type Visit = (host: string, offset: () => number, wildcard: boolean, split?: boolean) => void;
 
+const keywordTests = new WeakMap<RegExp, RegExp>();
+
+/** Whether `s` holds one of the keywords of `kw` (a non-global twin, built once per keyword set). */
+function keywordIn(kw: RegExp, s: string): boolean {
+  let t = keywordTests.get(kw);
+  if (!t) keywordTests.set(kw, (t = new RegExp(kw.source, 'iu')));
+  return t.test(s);
+}
+
 function scanAt(s: string, kw: RegExp, toOrig: (o: number) => number, visit: Visit): void {
   const starts = new Set<number>();
   kw.lastIndex = 0;
@@ -249,7 +258,7 @@ function scanAt(s: string, kw: RegExp, toOrig: (o: number) => number, visit: Vis
     // URLs) and to urllib3, where a regex reads `\.` as a dot: `api.alpaca.markets\.x/v2` is
     // api.alpaca.markets to fetch and requests. Both readings are judged.
     const slash = raw.indexOf('\\');
-    if (slash > 0 && new RegExp(kw.source, 'iu').test(raw.slice(0, slash))) visit(normalizeHost(raw.slice(0, slash)), () => toOrig(start), wildcard);
+    if (slash > 0 && keywordIn(kw, raw.slice(0, slash))) visit(normalizeHost(raw.slice(0, slash)), () => toOrig(start), wildcard);
     // A run glued to the escape before it: `\napi…`, `\u002fapi…`, `%2Fapi…`.
     const prev = start > 0 ? s.charCodeAt(start - 1) : 0;
     const e = prev === 0x5c ? ESCAPE_PREFIX.exec(raw) : prev === 0x25 ? PERCENT_PREFIX.exec(raw) : null;

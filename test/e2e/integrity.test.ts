@@ -289,6 +289,10 @@ describe('the policy itself', () => {
   it.each([
     ['emptied', ''],
     ['only comments left', '# policy\n'],
+    // Spellings a line check misses: emptiness is the parsed document's.
+    ['emptied to { }', '{ }\n'],
+    ['emptied to --- {}', '--- {}\n'],
+    ['emptied to a lone $schema', '{"$schema": "x"}\n'],
   ])('an %s server policy is exit 2 with one line', (_label, content) => {
     setup();
     seedServer();
